@@ -1,0 +1,24 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { openApiDocument } from '@shared/http/openapi';
+import { HttpProblem, toProblem } from '@shared/http/problems';
+import { jsonResponse, problemResponse } from '@shared/http/responses';
+import { matchPath, methodsForPath } from '@shared/http/routes';
+
+let openapi: Record<string, unknown> | undefined;
+
+/** What needs no key: liveness, the OpenAPI document, and the answer for unknown routes (404) and methods (405). */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .handler(async (event) => {
+    if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
+    if (event.httpMethod === 'GET' && event.path === '/openapi.json') return jsonResponse(200, (openapi ??= openApiDocument()));
+    const match = matchPath(event.path);
+    if (match) {
+      const allowed = methodsForPath(match.template);
+      throw new HttpProblem('method-not-allowed', 405, 'Method not allowed', `${event.httpMethod} is not allowed on ${event.path}; use ${allowed.join(', ')}.`, undefined, { Allow: allowed.join(', ') });
+    }
+    throw new HttpProblem('not-found', 404, 'Not found', `No route ${event.httpMethod} ${event.path}.`);
+  })
+  .onError((request) => {
+    request.response = problemResponse(toProblem(request.error));
+  });

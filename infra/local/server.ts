@@ -1,0 +1,126 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { principalForAuthorization } from '@functions/authorizer';
+import { toProblem, HttpProblem } from '@shared/http/problems';
+import { problemResponse } from '@shared/http/responses';
+import { matchPath, routes, type FunctionName } from '@shared/http/routes';
+import { MAX_BODY_BYTES } from '@shared/http/request';
+
+/**
+ * Serves the API locally the way API Gateway does on AWS: the route table decides which
+ * function a request goes to, the authorizer resolves the key (401 before any function),
+ * and the request becomes the same proxy event the Lambda handler receives.
+ */
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const functionModules: Record<FunctionName | 'public', () => Promise<{ handler: unknown }>> = {
+  members: () => import('@functions/members'),
+  points: () => import('@functions/points'),
+  cashback: () => import('@functions/cashback'),
+  rewards: () => import('@functions/rewards'),
+  insights: () => import('@functions/insights'),
+  admin: () => import('@functions/admin'),
+  public: () => import('@functions/public'),
+};
+
+async function handlerOf(name: FunctionName | 'public'): Promise<Handler> {
+  return (await functionModules[name]()).handler as Handler;
+}
+
+function lambdaContext(name: string): Context {
+  return {
+    functionName: `local-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/local/${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 29_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(request: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    // Keep reading past the limit only far enough to know it is over (the function answers 413).
+    if (size <= MAX_BODY_BYTES + 1) chunks.push(chunk as Buffer);
+  }
+  return chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
+}
+
+function toEvent(request: IncomingMessage, url: URL, body: string | null, resource: string, pathParameters: Record<string, string> | null, authorizer: Record<string, string> | null): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+  const query: Record<string, string> = {};
+  url.searchParams.forEach((value, name) => (query[name] = value));
+  return {
+    resource,
+    path: url.pathname,
+    httpMethod: request.method ?? 'GET',
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: Object.keys(query).length > 0 ? query : null,
+    multiValueQueryStringParameters: null,
+    pathParameters,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer,
+      protocol: 'HTTP/1.1',
+      httpMethod: request.method ?? 'GET',
+      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: url.pathname,
+      stage: 'local',
+      requestId: crypto.randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: resource,
+    },
+  };
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  response.writeHead(result.statusCode, headers);
+  response.end(result.body ?? '');
+}
+
+export async function dispatch(request: IncomingMessage): Promise<APIGatewayProxyResult> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const body = await readBody(request);
+  const method = request.method ?? 'GET';
+  const match = url.pathname.startsWith('/v1/') ? matchPath(url.pathname) : undefined;
+  const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
+  if (!candidate) {
+    // Health, OpenAPI, unknown routes (404) and wrong methods (405): the public function, no key needed.
+    return (await handlerOf('public'))(toEvent(request, url, body, '/{proxy+}', null, null), lambdaContext('public'));
+  }
+  const route = routes[candidate.routeId];
+  const principal = await principalForAuthorization(request.headers.authorization);
+  if (!principal) {
+    // API Gateway answers here with the UNAUTHORIZED gateway response (the same problem document).
+    return problemResponse(toProblem(new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.')));
+  }
+  const authorizer = { partnerId: principal.partnerId, role: principal.role, scopes: principal.scopes.join(' '), principalId: principal.partnerId };
+  const event = toEvent(request, url, body, route.path, candidate.pathParameters, authorizer);
+  return (await handlerOf(route.fn))(event, lambdaContext(route.fn));
+}
+
+export function createLocalServer(): Server {
+  return createServer((request, response) => {
+    dispatch(request)
+      .then((result) => send(response, result))
+      .catch((error: unknown) => send(response, problemResponse(toProblem(error))));
+  });
+}

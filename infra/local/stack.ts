@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { PARTNER_SCOPES } from '@shared/schemas/admin';
+import { ProgramRules } from '@shared/schemas/program';
+import { useStore } from '@shared/store/client';
+import { putKnownKey } from '@shared/store/partners';
+import { defaultProgram } from '@infra/config/default-program';
+import { createTable, localDocumentClient, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
+import { createLocalServer } from './server';
+import { startLocalJobs } from './jobs';
+
+export interface LocalStackOptions {
+  port?: number;
+  dynamoDbPort?: number;
+  /** Use a DynamoDB Local that is already running (tests share one). */
+  dynamoDbEndpoint?: string;
+  dataDir?: string;
+  tableName?: string;
+  partnerKey?: string;
+  adminKey?: string;
+  /** How often the metrics job runs, as the schedule would on AWS; 0 disables it. */
+  jobIntervalMs?: number;
+}
+
+export interface LocalStack {
+  url: string;
+  partnerKey: string;
+  adminKey: string;
+  tableName: string;
+  endpoint: string;
+  stop: () => Promise<void>;
+}
+
+const randomKey = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
+
+/** The whole API on one machine: DynamoDB Local, the table, the seeds, the HTTP server and the scheduled jobs. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  let dynamo: LocalDynamo | undefined;
+  const endpoint = options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ ...(options.dynamoDbPort ? { port: options.dynamoDbPort } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}) })).endpoint;
+  const tableName = options.tableName ?? 'rewards-local';
+  try {
+    process.env.TABLE_NAME = tableName;
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.DEFAULT_PROGRAM ??= JSON.stringify(ProgramRules.parse(defaultProgram));
+    useStore({ client: localDocumentClient(endpoint), tableName });
+    await createTable(endpoint, tableName);
+
+    const partnerKey = options.partnerKey ?? randomKey('rk_partner');
+    const adminKey = options.adminKey ?? randomKey('rk_admin');
+    await putKnownKey({ partnerId: 'local-partner', name: 'Local partner', scopes: [...PARTNER_SCOPES], apiKey: partnerKey, role: 'partner' });
+    await putKnownKey({ partnerId: 'local-admin', name: 'Local admin', scopes: [], apiKey: adminKey, role: 'admin' });
+
+    const server = createLocalServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const jobs = startLocalJobs(options.jobIntervalMs ?? 0);
+    const stop = async () => {
+      jobs.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await dynamo?.stop();
+    };
+    return { url: `http://127.0.0.1:${port}`, partnerKey, adminKey, tableName, endpoint, stop };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import type { MemberState } from './member';
+import { pendingCashbackTotal } from './member';
+
+export type LedgerEntryType = 'earn' | 'redeem' | 'bonus' | 'cashback' | 'cashback-redeem' | 'refund' | 'expiry' | 'adjustment';
+
+export interface BreakdownLine {
+  rule: string;
+  points: number;
+}
+
+/** One movement a use case wants to post; `postMovements` turns it into a ledger entry. */
+export interface Movement {
+  type: LedgerEntryType;
+  points: number;
+  /** Signed cashback movement. `pending` lots carry their release time; negative pending reduces the order's lot. */
+  cashback?: { value: number; status: 'pending' | 'available'; releaseAt?: string };
+  orderId?: string;
+  rewardId?: string;
+  occurredAt?: string;
+  breakdown?: BreakdownLine[];
+  /** Counts toward lifetimeRedeemed (redemptions), as opposed to reversals and expiry. */
+  redemption?: boolean;
+}
+
+export interface LedgerEntry {
+  transactionId: string;
+  memberId: string;
+  type: LedgerEntryType;
+  points: number;
+  cashback?: { value: number; currency: string; status?: 'pending' | 'available'; releaseAt?: string };
+  balance: { points: number; cashbackAvailable: number; cashbackPending: number };
+  orderId?: string;
+  rewardId?: string;
+  partnerId: string;
+  createdAt: string;
+  occurredAt?: string;
+  breakdown?: BreakdownLine[];
+  programVersion: number;
+  /** Position in the member's ledger: the member version that wrote it, then the entry's index. */
+  sequence: number;
+  index: number;
+}
+
+export interface PostingContext {
+  partnerId: string;
+  now: string;
+  currency: string;
+  programVersion: number;
+  newTransactionId: () => string;
+}
+
+/**
+ * Applies movements to a member, in order, and returns the next state with one ledger
+ * entry per movement, each carrying the balances after it. This is the only place
+ * balances change, which is what keeps "sum of the ledger = balance" true.
+ */
+export function postMovements(member: MemberState, movements: Movement[], context: PostingContext): { member: MemberState; entries: LedgerEntry[] } {
+  const sequence = member.version + 1;
+  let points = { ...member.points };
+  let available = member.cashback.available;
+  let pending = member.cashback.pending.map((lot) => ({ ...lot }));
+  const entries: LedgerEntry[] = movements.map((movement, index) => {
+    points = {
+      balance: points.balance + movement.points,
+      lifetimeEarned: points.lifetimeEarned + (movement.points > 0 ? movement.points : 0),
+      lifetimeRedeemed: points.lifetimeRedeemed + (movement.redemption ? -movement.points : 0),
+    };
+    const cashback = movement.cashback;
+    if (cashback?.status === 'available') available += cashback.value;
+    if (cashback?.status === 'pending') pending = applyPendingMovement(pending, movement.orderId, cashback.value, cashback.releaseAt);
+    const cashbackPending = pending.reduce((sum, lot) => sum + lot.value, 0);
+    return {
+      transactionId: context.newTransactionId(),
+      memberId: member.memberId,
+      type: movement.type,
+      points: movement.points,
+      ...(cashback ? { cashback: { value: cashback.value, currency: context.currency, status: cashback.status, ...(cashback.releaseAt ? { releaseAt: cashback.releaseAt } : {}) } } : {}),
+      balance: { points: points.balance, cashbackAvailable: available, cashbackPending },
+      ...(movement.orderId ? { orderId: movement.orderId } : {}),
+      ...(movement.rewardId ? { rewardId: movement.rewardId } : {}),
+      partnerId: context.partnerId,
+      createdAt: context.now,
+      ...(movement.occurredAt ? { occurredAt: movement.occurredAt } : {}),
+      ...(movement.breakdown ? { breakdown: movement.breakdown } : {}),
+      programVersion: context.programVersion,
+      sequence,
+      index,
+    };
+  });
+  const next: MemberState = { ...member, points, cashback: { available, pending } };
+  if (pendingCashbackTotal(next) < 0) throw new RangeError('pending cashback cannot go below zero');
+  return { member: next, entries };
+}
+
+function applyPendingMovement(
+  lots: MemberState['cashback']['pending'],
+  orderId: string | undefined,
+  value: number,
+  releaseAt: string | undefined,
+): MemberState['cashback']['pending'] {
+  if (!orderId) throw new RangeError('a pending cashback movement needs its orderId');
+  if (value >= 0) {
+    if (!releaseAt) throw new RangeError('a pending cashback credit needs its release time');
+    return [...lots, { orderId, value, releaseAt }];
+  }
+  return lots
+    .map((lot) => (lot.orderId === orderId ? { ...lot, value: lot.value + value } : lot))
+    .filter((lot) => lot.value > 0);
+}

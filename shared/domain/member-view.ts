@@ -1,0 +1,38 @@
+import type { Program } from '@shared/schemas/program';
+import type { MemberState } from './member';
+import { pendingCashbackTotal, settleCashback } from './member';
+import { pointsExpireAt } from './expiry';
+import { qualifyingSpend, tierFor } from './tiers';
+
+/** The member as the API shows it: balances with released cashback settled, the tier in force now. */
+export function memberView(stored: MemberState, program: Program, now: Date) {
+  const member = settleCashback(stored, now);
+  const spend = qualifyingSpend(member, now);
+  const { tier, next } = tierFor(program, spend);
+  const currency = program.currency;
+  const expiresAt = pointsExpireAt(member, program);
+  return {
+    memberId: member.memberId,
+    status: member.status,
+    createdAt: member.createdAt,
+    referralCode: member.referralCode,
+    tier: {
+      id: tier.id,
+      name: tier.name,
+      discountRate: tier.discountRate,
+      qualifyingSpend: { value: spend, currency },
+      ...(next ? { nextTier: { id: next.id, remainingSpend: { value: next.minQualifyingSpend.value - spend, currency } } } : {}),
+    },
+    points: {
+      balance: member.points.balance,
+      lifetimeEarned: member.points.lifetimeEarned,
+      lifetimeRedeemed: member.points.lifetimeRedeemed,
+      ...(expiresAt ? { expiresAt } : {}),
+    },
+    cashback: { currency, available: member.cashback.available, pending: pendingCashbackTotal(member) },
+    consent: member.consent,
+    ...member.profile,
+  };
+}
+
+export type MemberView = ReturnType<typeof memberView>;

@@ -1,0 +1,81 @@
+/**
+ * The member as the engine keeps it: profile, balances and the per-member facts that
+ * rules (tiers, birthday bonus, expiry) and metrics (first/last purchase, counts) need,
+ * so that no rule ever has to search the ledger.
+ */
+export interface PendingCashback {
+  orderId: string;
+  value: number;
+  /** When the return window ends and the amount becomes available. */
+  releaseAt: string;
+}
+
+export interface MemberProfile {
+  externalId?: string;
+  email?: string;
+  name?: string;
+  birthday?: string;
+}
+
+export interface MemberState {
+  memberId: string;
+  status: 'active' | 'erased';
+  createdAt: string;
+  referralCode: string;
+  referredBy?: string;
+  profile: MemberProfile;
+  consent: { marketing: boolean; analytics: boolean };
+  /** Incremented by every write: the optimistic-concurrency token and the ledger sequence. */
+  version: number;
+  points: { balance: number; lifetimeEarned: number; lifetimeRedeemed: number };
+  cashback: { available: number; pending: PendingCashback[] };
+  purchases: {
+    count: number;
+    firstAt?: string;
+    lastAt?: string;
+    /** Net qualifying spend per UTC day (YYYY-MM-DD), pruned to the tier window. */
+    spendByDay: Record<string, number>;
+    birthdayBonusYear?: number;
+  };
+  erasedAt?: string;
+}
+
+export function pendingCashbackTotal(member: Pick<MemberState, 'cashback'>): number {
+  return member.cashback.pending.reduce((sum, lot) => sum + lot.value, 0);
+}
+
+/** Moves every pending lot whose hold has ended to available. Pure: returns a new state. */
+export function settleCashback(member: MemberState, now: Date): MemberState {
+  const released = member.cashback.pending.filter((lot) => Date.parse(lot.releaseAt) <= now.getTime());
+  if (released.length === 0) return member;
+  return {
+    ...member,
+    cashback: {
+      available: member.cashback.available + released.reduce((sum, lot) => sum + lot.value, 0),
+      pending: member.cashback.pending.filter((lot) => Date.parse(lot.releaseAt) > now.getTime()),
+    },
+  };
+}
+
+export function newMember(input: {
+  memberId: string;
+  referralCode: string;
+  createdAt: string;
+  profile: MemberProfile;
+  consent: { marketing: boolean; analytics: boolean };
+  referredBy?: string;
+}): MemberState {
+  return {
+    memberId: input.memberId,
+    status: 'active',
+    createdAt: input.createdAt,
+    referralCode: input.referralCode,
+    ...(input.referredBy ? { referredBy: input.referredBy } : {}),
+    profile: input.profile,
+    consent: input.consent,
+    version: 0,
+    points: { balance: 0, lifetimeEarned: 0, lifetimeRedeemed: 0 },
+    cashback: { available: 0, pending: [] },
+    purchases: { count: 0, spendByDay: {} },
+  };
+}

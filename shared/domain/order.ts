@@ -1,0 +1,60 @@
+import { DomainError } from './errors';
+import type { MemberState } from './member';
+import type { Money } from './money';
+import { recordSpend } from './tiers';
+
+/**
+ * What one order of a member earned and what has been refunded of it. Earn and cashback
+ * credits of the same order share this record, so a refund reverses both from stored facts.
+ */
+export interface OrderState {
+  memberId: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+  occurredAt: string;
+  recordedAt: string;
+  points?: { earned: number; reversed: number };
+  cashback?: { credited: number; reversed: number; releaseAt: string };
+  refunded: number;
+  /** Optimistic-concurrency token; 0 for an order not yet stored. */
+  version: number;
+}
+
+export const MAX_LATE_DAYS = 90;
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** A till that was offline may report a purchase up to 90 days late, never more than 5 minutes ahead. */
+export function resolveOccurredAt(occurredAt: string | undefined, now: Date): string {
+  if (occurredAt === undefined) return now.toISOString();
+  const at = Date.parse(occurredAt);
+  if (at > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new DomainError('occurred-at-out-of-range', 'occurredAt is in the future.', [{ path: 'body.occurredAt', message: 'must not be more than 5 minutes ahead of now' }]);
+  }
+  if (at < now.getTime() - MAX_LATE_DAYS * 86_400_000) {
+    throw new DomainError('occurred-at-out-of-range', 'occurredAt is too far back.', [{ path: 'body.occurredAt', message: `must be within the last ${MAX_LATE_DAYS} days` }]);
+  }
+  return new Date(at).toISOString();
+}
+
+export function newOrder(memberId: string, orderId: string, amount: Money, occurredAt: string, now: Date): OrderState {
+  return { memberId, orderId, amount: amount.value, currency: amount.currency, occurredAt, recordedAt: now.toISOString(), refunded: 0, version: 0 };
+}
+
+/**
+ * The member-side facts of a new purchase: one purchase however many things it earned
+ * (points and cashback), counted at its occurredAt, its spend qualifying for tiers.
+ */
+export function recordPurchase(member: MemberState, order: OrderState, now: Date): MemberState {
+  const { firstAt, lastAt } = member.purchases;
+  return {
+    ...member,
+    purchases: {
+      ...member.purchases,
+      count: member.purchases.count + 1,
+      firstAt: firstAt && firstAt < order.occurredAt ? firstAt : order.occurredAt,
+      lastAt: lastAt && lastAt > order.occurredAt ? lastAt : order.occurredAt,
+      spendByDay: recordSpend(member.purchases.spendByDay, order.occurredAt, order.amount, now),
+    },
+  };
+}

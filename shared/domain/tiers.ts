@@ -1,0 +1,45 @@
+import type { ProgramRules, Tier } from '@shared/schemas/program';
+import type { MemberState } from './member';
+
+/** Qualifying spend counts purchases of the last 365 days (by their occurredAt), net of refunds. */
+export const TIER_WINDOW_DAYS = 365;
+
+export function dayOf(time: string | Date): string {
+  return (typeof time === 'string' ? new Date(time) : time).toISOString().slice(0, 10);
+}
+
+function windowStartDay(now: Date): string {
+  return dayOf(new Date(now.getTime() - (TIER_WINDOW_DAYS - 1) * 86_400_000));
+}
+
+export function qualifyingSpend(member: Pick<MemberState, 'purchases'>, now: Date): number {
+  const from = windowStartDay(now);
+  const to = dayOf(now);
+  let total = 0;
+  for (const [day, value] of Object.entries(member.purchases.spendByDay)) {
+    if (day >= from && day <= to) total += value;
+  }
+  return Math.max(0, total);
+}
+
+/** Adds (or, for refunds, removes) spend on a day and drops days that left the window. */
+export function recordSpend(spendByDay: Record<string, number>, occurredAt: string, delta: number, now: Date): Record<string, number> {
+  const from = windowStartDay(now);
+  const next: Record<string, number> = {};
+  for (const [day, value] of Object.entries(spendByDay)) if (day >= from) next[day] = value;
+  const day = dayOf(occurredAt);
+  if (day >= from) next[day] = (next[day] ?? 0) + delta;
+  return next;
+}
+
+/** The highest tier whose threshold the spend reaches; tiers are validated to rise. */
+export function tierFor(program: Pick<ProgramRules, 'tiers'>, spend: number): { tier: Tier; next?: Tier } {
+  let index = 0;
+  program.tiers.forEach((tier, i) => {
+    if (spend >= tier.minQualifyingSpend.value) index = i;
+  });
+  const tier = program.tiers[index] ?? program.tiers[0];
+  if (!tier) throw new RangeError('a program has at least one tier');
+  const next = program.tiers[index + 1];
+  return next ? { tier, next } : { tier };
+}

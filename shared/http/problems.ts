@@ -1,0 +1,97 @@
+import { ZodError } from 'zod';
+import { DomainError, type DomainErrorCode, type FieldError } from '@shared/domain/errors';
+import { IdempotencyInFlightError, IdempotencyKeyReuseError, StorageBusyError } from '@shared/store/errors';
+
+/**
+ * The one place that maps errors to RFC 9457 problem details. `type` is a stable URI per
+ * kind of error; integrators branch on it, never on `title` or `detail`.
+ */
+export const PROBLEM_TYPE_BASE = 'https://rewards-api.dev/problems/';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+export interface ProblemResponse {
+  problem: ProblemDetails;
+  headers?: Record<string, string>;
+}
+
+/** Errors of the HTTP layer itself (bad headers, wrong media type, unknown route). */
+export class HttpProblem extends Error {
+  constructor(
+    readonly slug: string,
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+  }
+}
+
+const domainProblems: Record<DomainErrorCode, { status: number; title: string }> = {
+  'member-not-found': { status: 404, title: 'Member not found' },
+  'member-erased': { status: 409, title: 'Member erased' },
+  'insufficient-points': { status: 409, title: 'Insufficient points' },
+  'insufficient-cashback': { status: 409, title: 'Insufficient cashback' },
+  'negative-balance': { status: 409, title: 'Balance is negative' },
+  'duplicate-order': { status: 409, title: 'Order already recorded' },
+  'order-not-found': { status: 404, title: 'Order not found' },
+  'refund-exceeds-order': { status: 409, title: 'Refund exceeds the order' },
+  'reward-not-found': { status: 404, title: 'Reward not found' },
+  'reward-out-of-stock': { status: 409, title: 'Reward out of stock' },
+  'reward-not-available': { status: 409, title: 'Reward not available' },
+  'tier-too-low': { status: 409, title: 'Tier too low for this reward' },
+  'unknown-referral-code': { status: 400, title: 'Unknown referral code' },
+  'duplicate-external-id': { status: 409, title: 'External id already enrolled' },
+  'currency-mismatch': { status: 400, title: 'Wrong currency' },
+  'occurred-at-out-of-range': { status: 400, title: 'Purchase time out of range' },
+  'partner-not-found': { status: 404, title: 'Partner not found' },
+  'snapshot-not-found': { status: 404, title: 'No snapshot yet' },
+  'program-conflict': { status: 409, title: 'Program changed concurrently' },
+};
+
+function zodErrors(error: ZodError, prefix: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix,
+    message: issue.message,
+  }));
+}
+
+export function validationProblem(error: ZodError, prefix: string): HttpProblem {
+  return new HttpProblem('validation-error', 400, 'Invalid request', 'The request does not match the schema; see errors.', zodErrors(error, prefix));
+}
+
+export function toProblem(error: unknown): ProblemResponse {
+  const make = (slug: string, status: number, title: string, detail: string, errors?: FieldError[], headers?: Record<string, string>): ProblemResponse => ({
+    problem: { type: PROBLEM_TYPE_BASE + slug, title, status, detail, ...(errors && errors.length > 0 ? { errors } : {}) },
+    ...(headers ? { headers } : {}),
+  });
+  if (error instanceof HttpProblem) return make(error.slug, error.status, error.title, error.message, error.errors, error.headers);
+  if (error instanceof DomainError) {
+    const { status, title } = domainProblems[error.code];
+    return make(error.code, status, title, error.message, error.errors);
+  }
+  if (error instanceof ZodError) return make('validation-error', 400, 'Invalid request', 'The request does not match the schema; see errors.', zodErrors(error, 'query'));
+  if (error instanceof IdempotencyKeyReuseError) return make('idempotency-key-reuse', 422, 'Idempotency key reused', error.message);
+  if (error instanceof IdempotencyInFlightError) return make('idempotency-in-flight', 409, 'Request in flight', error.message, undefined, { 'Retry-After': '1' });
+  if (error instanceof StorageBusyError) {
+    return make('storage-busy', 503, 'Storage busy', error.message, undefined, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
+  const name = (error as { name?: string })?.name;
+  if (name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException' || name === 'RequestLimitExceeded') {
+    return make('storage-busy', 503, 'Storage busy', 'The database is throttling requests; retry shortly.', undefined, { 'Retry-After': '1' });
+  }
+  return make('internal', 500, 'Internal error', 'Something went wrong on our side. It has been logged; retry later.');
+}
+
+export function isServerError(error: unknown): boolean {
+  return toProblem(error).problem.status >= 500;
+}

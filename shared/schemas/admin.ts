@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { Money, RewardId, Timestamp } from './common';
+
+export const PARTNER_SCOPES = [
+  'members:read',
+  'members:write',
+  'points:earn',
+  'points:redeem',
+  'cashback:write',
+  'surveys:write',
+  'purchases:write',
+] as const;
+export const Scope = z.enum(PARTNER_SCOPES);
+export type Scope = z.infer<typeof Scope>;
+
+export const CreatePartnerRequest = z
+  .strictObject({
+    name: z.string().min(1).max(128),
+    scopes: z.array(Scope).min(1).refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope'),
+  })
+  .meta({ id: 'CreatePartnerRequest' });
+
+export const CreatedPartner = z
+  .object({
+    partnerId: z.string(),
+    name: z.string(),
+    scopes: z.array(Scope),
+    apiKey: z.string().optional().meta({ description: 'Shown once, only in the first response (absent on an idempotent replay); only its SHA-256 hash is stored' }),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'CreatedPartner' });
+
+export const PartnerId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a partner id');
+
+export const PutRewardRequest = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    pointsCost: z.int().min(1).max(1_000_000_000),
+    stock: z.int().min(0).max(1_000_000_000).optional().meta({ description: 'Units left; absent = unlimited' }),
+    minTier: z.string().optional().meta({ description: 'Lowest tier id that may redeem it (early access)' }),
+    availableFrom: Timestamp.optional(),
+    availableTo: Timestamp.optional(),
+    active: z.boolean().default(true),
+  })
+  .refine((r) => !r.availableFrom || !r.availableTo || Date.parse(r.availableTo) > Date.parse(r.availableFrom), {
+    message: 'must be after availableFrom',
+    path: ['availableTo'],
+  })
+  .meta({ id: 'PutRewardRequest' });
+
+export const Reward = z
+  .object({
+    rewardId: RewardId,
+    name: z.string(),
+    pointsCost: z.int(),
+    stock: z.int().optional(),
+    minTier: z.string().optional(),
+    availableFrom: Timestamp.optional(),
+    availableTo: Timestamp.optional(),
+    active: z.boolean(),
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Reward' });
+
+export const SnapshotQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(1024).optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+});
+
+export const CreateSnapshotRequest = z
+  .strictObject({ window: z.strictObject({ from: Timestamp, to: Timestamp }).optional() })
+  .meta({ id: 'CreateSnapshotRequest', description: 'Optional window; default: the 30 days before now' });
+
+const Rate = z.number().min(0).max(1).nullable();
+export const Snapshot = z
+  .object({
+    snapshotId: z.string(),
+    computedAt: Timestamp,
+    window: z.object({ from: Timestamp, to: Timestamp }),
+    members: z.object({ total: z.int(), active: z.int() }),
+    clv: z.object({ value: Money.nullable(), lifespanYears: z.number().nullable(), purchasesPerYear: z.number().nullable(), averageOrderValue: Money.nullable() }),
+    repeatCustomerRate: Rate,
+    retentionRate: Rate,
+    nps: z.number().min(-100).max(100).nullable(),
+    npsResponses: z.int(),
+    redemptionRate: Rate,
+    averageSpendPerMember: Money.nullable(),
+    averageOrderValue: z.object({ members: Money.nullable(), nonMembers: Money.nullable(), newMembers: Money.nullable(), returningMembers: Money.nullable() }),
+    pointsOutstanding: z.int(),
+    cashbackOutstanding: Money,
+  })
+  .meta({ id: 'Snapshot' });

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { isKnownCurrency } from '@shared/domain/money';
+
+/** Largest accepted amount: keeps every integer product in the engine below 2^53. */
+export const MAX_MINOR_UNITS = 100_000_000_000;
+
+export const CurrencyCode = z
+  .string()
+  .refine(isKnownCurrency, { message: 'must be an ISO 4217 currency code' })
+  .meta({ description: 'ISO 4217 currency code', examples: ['EUR'] });
+
+export const Money = z
+  .strictObject({
+    value: z.int().min(0).max(MAX_MINOR_UNITS).meta({ description: 'Amount in the currency\'s minor unit (cents for EUR)' }),
+    currency: CurrencyCode,
+  })
+  .meta({ id: 'Money', description: 'An amount of money as integer minor units', examples: [{ value: 1999, currency: 'EUR' }] });
+
+/** A money amount that may be negative (balances after a refund, ledger movements). */
+export const SignedMoney = z.strictObject({ value: z.int(), currency: CurrencyCode }).meta({ id: 'SignedMoney' });
+
+export const PositiveMoney = Money.refine((m) => m.value > 0, { message: 'must be greater than zero', path: ['value'] });
+
+export const CallerId = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+
+export const OrderId = CallerId.meta({ description: 'Chosen by the caller: 1-128 characters of [A-Za-z0-9._:-]', examples: ['till-7:2026-11-22:0042'] });
+export const RewardId = CallerId.meta({ description: 'Chosen by the admin: 1-128 characters of [A-Za-z0-9._:-]', examples: ['espresso-cup'] });
+
+export const Timestamp = z.iso.datetime({ offset: true }).meta({ description: 'RFC 3339 time', examples: ['2026-11-22T10:00:00.000Z'] });
+export const IsoDate = z.iso.date().meta({ description: 'YYYY-MM-DD', examples: ['1990-04-17'] });
+
+export const Points = z.int().meta({ description: 'Points (signed for ledger movements)' });
+
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(1024).optional(),
+});
+
+export function page<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().optional().meta({ description: 'Absent on the last page' }),
+    })
+    .meta({ id });
+}
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { CurrencyCode, IsoDate, Money, OrderId, PositiveMoney, RewardId, SignedMoney, Timestamp } from './common';
+
+export const MemberId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a member id');
+
+export const Consent = z.strictObject({
+  marketing: z.boolean(),
+  analytics: z.boolean(),
+});
+
+export const CreateMemberRequest = z
+  .strictObject({
+    externalId: z.string().min(1).max(128).optional().meta({ description: 'Your own id for this customer; unique within the program' }),
+    email: z.email().max(254).optional(),
+    name: z.string().min(1).max(200).optional(),
+    birthday: IsoDate.optional(),
+    consent: Consent,
+    referralCode: z.string().regex(/^[A-Z0-9]{4,16}$/, 'is not a referral code').optional(),
+  })
+  .meta({ id: 'CreateMemberRequest' });
+
+export const Member = z
+  .object({
+    memberId: z.string(),
+    status: z.enum(['active', 'erased']),
+    createdAt: Timestamp,
+    referralCode: z.string(),
+    tier: z.object({
+      id: z.string(),
+      name: z.string(),
+      discountRate: z.int().meta({ description: 'Basis points off the member\'s price' }),
+      qualifyingSpend: Money,
+      nextTier: z.object({ id: z.string(), remainingSpend: Money }).optional(),
+    }),
+    points: z.object({
+      balance: z.int(),
+      lifetimeEarned: z.int(),
+      lifetimeRedeemed: z.int(),
+      expiresAt: Timestamp.optional(),
+    }),
+    cashback: z.object({ currency: CurrencyCode, available: z.int(), pending: z.int() }),
+    consent: Consent,
+    externalId: z.string().optional(),
+    email: z.string().optional(),
+    name: z.string().optional(),
+    birthday: IsoDate.optional(),
+  })
+  .meta({ id: 'Member' });
+
+export const TransactionType = z.enum(['earn', 'redeem', 'bonus', 'cashback', 'cashback-redeem', 'refund', 'expiry', 'adjustment']);
+
+export const Transaction = z
+  .object({
+    transactionId: z.string(),
+    memberId: z.string(),
+    type: TransactionType,
+    points: z.int(),
+    cashback: z
+      .object({ value: z.int(), currency: CurrencyCode, status: z.enum(['pending', 'available']).optional(), releaseAt: Timestamp.optional() })
+      .optional(),
+    balance: z.object({ points: z.int(), cashbackAvailable: z.int(), cashbackPending: z.int() }),
+    orderId: z.string().optional(),
+    rewardId: z.string().optional(),
+    partnerId: z.string(),
+    createdAt: Timestamp,
+    occurredAt: Timestamp.optional(),
+    breakdown: z.array(z.object({ rule: z.string(), points: z.int() })).optional(),
+    programVersion: z.int(),
+  })
+  .meta({ id: 'Transaction' });
+
+export const EarnRequest = z
+  .strictObject({
+    orderId: OrderId,
+    amount: PositiveMoney,
+    occurredAt: Timestamp.optional().meta({ description: 'When the purchase happened (default now); up to 90 days back, at most 5 minutes ahead' }),
+  })
+  .meta({ id: 'EarnRequest' });
+
+export const RedeemRequest = z
+  .union([
+    z.strictObject({ points: z.int().min(1).max(1_000_000_000), orderId: OrderId.optional() }),
+    z.strictObject({ rewardId: RewardId, orderId: OrderId.optional() }),
+  ])
+  .meta({ id: 'RedeemRequest', description: 'Either a number of points or a reward of the catalog' });
+
+export const CashbackRequest = EarnRequest.meta({ id: 'CashbackRequest' });
+
+export const CashbackRedeemRequest = z
+  .strictObject({ amount: PositiveMoney, orderId: OrderId.optional() })
+  .meta({ id: 'CashbackRedeemRequest' });
+
+export const RefundRequest = z
+  .strictObject({ orderId: OrderId, amount: PositiveMoney })
+  .meta({ id: 'RefundRequest' });
+
+export const PurchaseRequest = z
+  .strictObject({ orderId: OrderId, amount: PositiveMoney, occurredAt: Timestamp.optional() })
+  .meta({ id: 'PurchaseRequest' });
+
+export const NpsRequest = z
+  .strictObject({ score: z.int().min(0).max(10), comment: z.string().max(2000).optional() })
+  .meta({ id: 'NpsRequest' });
+
+export const MemberExport = z
+  .object({
+    member: Member,
+    transactions: z.array(Transaction),
+    npsAnswers: z.array(z.object({ score: z.int(), comment: z.string().optional(), answeredAt: Timestamp })),
+  })
+  .meta({ id: 'MemberExport' });
+
+export { SignedMoney };

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { CurrencyCode, Money, Timestamp } from './common';
+
+const BasisPoints = z.int().min(0).max(10_000).meta({ description: 'Basis points: 100 = 1 %' });
+const Multiplier = z
+  .number()
+  .min(1)
+  .max(100)
+  .multipleOf(0.01)
+  .meta({ description: 'Points multiplier with at most two decimals (1.25 = +25 %)' });
+
+export const Tier = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 characters of a-z 0-9 -'),
+  name: z.string().min(1).max(64),
+  minQualifyingSpend: Money.meta({ description: 'Spend over a rolling 12 months, net of refunds, that reaches this tier' }),
+  pointsMultiplier: Multiplier,
+  cashbackRate: BasisPoints,
+  discountRate: BasisPoints,
+});
+
+export const Promotion = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
+  name: z.string().min(1).max(128),
+  startsAt: Timestamp,
+  endsAt: Timestamp,
+  pointsMultiplier: Multiplier.optional(),
+  bonusPoints: z.int().min(0).max(1_000_000).optional(),
+});
+
+export const ProgramRules = z
+  .strictObject({
+    currency: CurrencyCode,
+    earn: z.strictObject({
+      pointsPerUnit: z.int().min(0).max(10_000).meta({ description: 'Points per 1 major unit of currency, rounded down' }),
+    }),
+    tiers: z.array(Tier).min(1).max(20),
+    promotions: z.array(Promotion).max(100).default([]),
+    bonuses: z
+      .strictObject({
+        signup: z.int().min(0).max(1_000_000).default(0),
+        referrer: z.int().min(0).max(1_000_000).default(0),
+        referee: z.int().min(0).max(1_000_000).default(0),
+        birthday: z.int().min(0).max(1_000_000).default(0),
+        spendThreshold: z.strictObject({ amount: Money, points: z.int().min(0).max(1_000_000) }).optional(),
+      })
+      .default({ signup: 0, referrer: 0, referee: 0, birthday: 0 }),
+    cashback: z
+      .strictObject({ holdDays: z.int().min(0).max(365).meta({ description: 'Return window before pending cashback becomes available' }) })
+      .default({ holdDays: 0 }),
+    expiry: z
+      .strictObject({ inactivityMonths: z.int().min(1).max(120) })
+      .nullable()
+      .default(null)
+      .meta({ description: 'Points expire after this many months without a purchase; null: never' }),
+    expectedLifespanYears: z
+      .number()
+      .positive()
+      .max(100)
+      .optional()
+      .meta({ description: 'When set, the CLV lifespan t; otherwise t is measured from members with two or more purchases' }),
+  })
+  .superRefine((program, ctx) => {
+    const seen = new Set<string>();
+    program.tiers.forEach((tier, index) => {
+      if (seen.has(tier.id)) ctx.addIssue({ code: 'custom', path: ['tiers', index, 'id'], message: `duplicate tier id "${tier.id}"` });
+      seen.add(tier.id);
+      if (tier.minQualifyingSpend.currency !== program.currency) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'minQualifyingSpend', 'currency'], message: `must be ${program.currency}` });
+      }
+      const previous = program.tiers[index - 1];
+      if (index === 0 && tier.minQualifyingSpend.value !== 0) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'minQualifyingSpend', 'value'], message: 'the first tier must start at 0' });
+      }
+      if (previous && tier.minQualifyingSpend.value <= previous.minQualifyingSpend.value) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'minQualifyingSpend', 'value'], message: 'tiers must rise: each threshold above the previous one' });
+      }
+    });
+    const promotionIds = new Set<string>();
+    program.promotions.forEach((promotion, index) => {
+      if (promotionIds.has(promotion.id)) ctx.addIssue({ code: 'custom', path: ['promotions', index, 'id'], message: `duplicate promotion id "${promotion.id}"` });
+      promotionIds.add(promotion.id);
+      if (Date.parse(promotion.endsAt) <= Date.parse(promotion.startsAt)) {
+        ctx.addIssue({ code: 'custom', path: ['promotions', index, 'endsAt'], message: 'must be after startsAt' });
+      }
+      if (promotion.pointsMultiplier === undefined && promotion.bonusPoints === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['promotions', index], message: 'needs pointsMultiplier or bonusPoints' });
+      }
+    });
+    const threshold = program.bonuses.spendThreshold;
+    if (threshold && threshold.amount.currency !== program.currency) {
+      ctx.addIssue({ code: 'custom', path: ['bonuses', 'spendThreshold', 'amount', 'currency'], message: `must be ${program.currency}` });
+    }
+  });
+
+export const Program = z
+  .object({
+    version: z.int().min(1),
+    updatedAt: Timestamp,
+  })
+  .and(ProgramRules)
+  .meta({ id: 'Program' });
+
+export type ProgramRules = z.infer<typeof ProgramRules>;
+export type Program = ProgramRules & { version: number; updatedAt: string };
+export type Tier = z.infer<typeof Tier>;
+export type Promotion = z.infer<typeof Promotion>;

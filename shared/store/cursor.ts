@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { ZodError } from 'zod';
+
+/**
+ * Page cursors are opaque to callers: base64url of the list they belong to and the sort
+ * key to continue after. Only the sort key is carried, and the partition is rebuilt from
+ * the request, so a cursor can never open another member's data.
+ */
+const CursorShape = z.object({ l: z.string(), k: z.string() });
+
+export function encodeCursor(list: string, sortKey: string): string {
+  return Buffer.from(JSON.stringify({ l: list, k: sortKey })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, list: string): string {
+  try {
+    const parsed = CursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (parsed.l !== list) throw new Error('cursor of another list');
+    return parsed.k;
+  } catch {
+    throw new ZodError([{ code: 'custom', path: ['cursor'], message: 'is not a cursor of this list', input: cursor }]);
+  }
+}

@@ -1,0 +1,21 @@
+/** Every key of the single table is built here and nowhere else. */
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export const keys = {
+  member: (memberId: string) => ({ PK: `MEMBER#${memberId}`, SK: 'PROFILE' }),
+  ledgerEntry: (memberId: string, sequence: number, index: number) => ({ PK: `MEMBER#${memberId}`, SK: `TX#${pad(sequence, 12)}#${pad(index, 3)}` }),
+  ledgerPrefix: 'TX#',
+  order: (memberId: string, orderId: string) => ({ PK: `MEMBER#${memberId}`, SK: `ORDER#${orderId}` }),
+  nps: (memberId: string, answeredAt: string) => ({ PK: `MEMBER#${memberId}`, SK: `NPS#${answeredAt}` }),
+  memberPartition: (memberId: string) => `MEMBER#${memberId}`,
+  referralCode: (code: string) => ({ PK: `REFERRAL#${code}`, SK: 'REFERRAL' }),
+  externalId: (externalId: string) => ({ PK: `EXTERNAL#${externalId}`, SK: 'EXTERNAL' }),
+  idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
+  apiKey: (keyHash: string) => ({ PK: `APIKEY#${keyHash}`, SK: 'APIKEY' }),
+  partner: (partnerId: string) => ({ PK: `PARTNER#${partnerId}`, SK: 'PARTNER' }),
+  programCurrent: () => ({ PK: 'PROGRAM', SK: 'CURRENT' }),
+  programVersion: (version: number) => ({ PK: 'PROGRAM', SK: `VERSION#${pad(version, 8)}` }),
+  reward: (rewardId: string) => ({ PK: `REWARD#${rewardId}`, SK: 'REWARD' }),
+  snapshot: (computedAt: string, snapshotId: string) => ({ PK: 'METRICS', SK: `SNAPSHOT#${computedAt}#${snapshotId}` }),
+  anonymousPurchase: (orderId: string) => ({ PK: `PURCHASE#${orderId}`, SK: 'PURCHASE' }),
+};

@@ -1,0 +1,59 @@
+import { pointsForPurchase } from '@shared/domain/earn';
+import { DomainError } from '@shared/domain/errors';
+import { postMovements } from '@shared/domain/ledger';
+import { assertCurrency, type Money } from '@shared/domain/money';
+import { newOrder, recordPurchase, resolveOccurredAt } from '@shared/domain/order';
+import { redeemPointsMovement } from '@shared/domain/redeem';
+import { newTransactionId } from '@shared/ids';
+import type { IdempotencyContext } from './idempotency';
+import { runMemberCommand, type CommandResult } from './members';
+import { findOrder, orderWrite } from './orders';
+import { currentProgram } from './program';
+import { toTransaction } from './views';
+
+export interface Caller {
+  partnerId: string;
+  idempotency: IdempotencyContext | undefined;
+  now: () => Date;
+}
+
+/** Earn: points for a purchase by the program's rules; one earn per order per member. */
+export async function earnPoints(memberId: string, purchase: { orderId: string; amount: Money; occurredAt?: string }, caller: Caller): Promise<CommandResult> {
+  const program = await currentProgram();
+  assertCurrency(purchase.amount, program.currency, 'body.amount');
+  return runMemberCommand(memberId, caller.idempotency, caller.now, async (member, now) => {
+    const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
+    const existing = await findOrder(memberId, purchase.orderId);
+    if (existing?.points) throw new DomainError('duplicate-order', `Order ${purchase.orderId} already earned points for this member.`);
+    const order = existing ?? newOrder(memberId, purchase.orderId, purchase.amount, occurredAt, now);
+    const earned = pointsForPurchase(program, member, { orderId: order.orderId, amount: purchase.amount, occurredAt: order.occurredAt });
+    const purchased = existing ? member : recordPurchase(member, order, now);
+    const { member: next, entries } = postMovements(
+      purchased,
+      [{ type: 'earn', points: earned.points, orderId: order.orderId, occurredAt: order.occurredAt, breakdown: earned.breakdown }],
+      { partnerId: caller.partnerId, now: now.toISOString(), currency: program.currency, programVersion: program.version, newTransactionId },
+    );
+    const entry = entries[0];
+    return {
+      members: [{ expectedVersion: member.version, member: next, entries }],
+      writes: [orderWrite({ ...order, points: { earned: earned.points, reversed: 0 } }, order.version)],
+      response: { status: 201, body: entry && toTransaction(entry) },
+    };
+  });
+}
+
+/** Redeem a number of points (rewards of the catalog go through `redeemReward`). */
+export async function redeemPoints(memberId: string, request: { points: number; orderId?: string }, caller: Caller): Promise<CommandResult> {
+  const program = await currentProgram();
+  return runMemberCommand(memberId, caller.idempotency, caller.now, (member, now) => {
+    const movement = redeemPointsMovement(member, request.points, request.orderId ? { orderId: request.orderId } : {});
+    const { member: next, entries } = postMovements(member, [movement], {
+      partnerId: caller.partnerId,
+      now: now.toISOString(),
+      currency: program.currency,
+      programVersion: program.version,
+      newTransactionId,
+    });
+    return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201, body: entries[0] && toTransaction(entries[0]) } };
+  });
+}

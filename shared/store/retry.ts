@@ -1,0 +1,50 @@
+import { StorageBusyError } from './errors';
+import { StaleMemberError, TransactionConflictError } from './commit';
+
+/**
+ * Optimistic writes lose races by design: a member changed since it was read is simply
+ * read again (cheap, bounded). A TransactionConflict from DynamoDB (two transactions on
+ * one item at the same moment; the SDK does not retry it) gets a few jittered retries,
+ * then the caller is told to come back: 503 with Retry-After.
+ */
+export const retryPolicy = {
+  maxStaleRetries: 50,
+  maxConflictRetries: 4,
+  baseDelayMs: 10,
+  maxDelayMs: 200,
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function jitteredDelay(attempt: number): number {
+  const cap = Math.min(retryPolicy.maxDelayMs, retryPolicy.baseDelayMs * 2 ** attempt);
+  return Math.random() * cap;
+}
+
+export async function withWriteRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  let stale = 0;
+  let conflicts = 0;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof StaleMemberError && stale < retryPolicy.maxStaleRetries) {
+        stale += 1;
+        await sleep(jitteredDelay(Math.min(stale, 4)));
+        continue;
+      }
+      if (error instanceof TransactionConflictError) {
+        if (conflicts < retryPolicy.maxConflictRetries) {
+          conflicts += 1;
+          await sleep(jitteredDelay(conflicts));
+          continue;
+        }
+        throw new StorageBusyError('Too many concurrent updates to this member; retry shortly.', 1, { cause: error });
+      }
+      if (error instanceof StaleMemberError) {
+        throw new StorageBusyError('Too many concurrent updates to this member; retry shortly.', 1, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
