@@ -17,6 +17,8 @@ export interface Movement {
   orderId?: string;
   rewardId?: string;
   occurredAt?: string;
+  /** The purchase (earn, cashback) or refund amount the movement is about, in minor units of the program currency. */
+  amount?: number;
   breakdown?: BreakdownLine[];
   /** Counts toward lifetimeRedeemed (redemptions), as opposed to reversals and expiry. */
   redemption?: boolean;
@@ -34,6 +36,7 @@ export interface LedgerEntry {
   partnerId: string;
   createdAt: string;
   occurredAt?: string;
+  amount?: { value: number; currency: string };
   breakdown?: BreakdownLine[];
   programVersion: number;
   /** Position in the member's ledger: the member version that wrote it, then the entry's index. */
@@ -81,6 +84,7 @@ export function postMovements(member: MemberState, movements: Movement[], contex
       partnerId: context.partnerId,
       createdAt: context.now,
       ...(movement.occurredAt ? { occurredAt: movement.occurredAt } : {}),
+      ...(movement.amount !== undefined ? { amount: { value: movement.amount, currency: context.currency } } : {}),
       ...(movement.breakdown ? { breakdown: movement.breakdown } : {}),
       programVersion: context.programVersion,
       sequence,

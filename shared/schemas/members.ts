@@ -64,6 +64,7 @@ export const Transaction = z
     partnerId: z.string(),
     createdAt: Timestamp,
     occurredAt: Timestamp.optional(),
+    amount: Money.optional().meta({ description: 'The purchase or refund amount this entry is about' }),
     breakdown: z.array(z.object({ rule: z.string(), points: z.int() })).optional(),
     programVersion: z.int(),
   })

@@ -30,7 +30,7 @@ export async function earnPoints(memberId: string, purchase: { orderId: string; 
     const purchased = existing ? member : recordPurchase(member, order, now);
     const { member: next, entries } = postMovements(
       purchased,
-      [{ type: 'earn', points: earned.points, orderId: order.orderId, occurredAt: order.occurredAt, breakdown: earned.breakdown }],
+      [{ type: 'earn', points: earned.points, orderId: order.orderId, occurredAt: order.occurredAt, amount: purchase.amount.value, breakdown: earned.breakdown }],
       { partnerId: caller.partnerId, now: now.toISOString(), currency: program.currency, programVersion: program.version, newTransactionId },
     );
     const entry = entries[0];
