@@ -1,11 +1,10 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { DomainError } from '@shared/domain/errors';
-import { logger, metrics, tracer } from '@shared/observability';
+import { logger, tracer } from '@shared/observability';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Principal } from '@shared/store/partners';
 import { HttpProblem, toProblem } from './problems';
@@ -126,7 +125,7 @@ function problemErrors(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
 }
 
 /**
- * The standard stack of every HTTP function: Powertools context → problem errors →
+ * The standard stack of every HTTP function: Powertools logger and tracer → problem errors →
  * request parsing (auth context, scope, validation) → idempotency → the route's use case.
  */
 export function apiFunction<F extends FunctionName>(fn: F, implementations: Implementations<F>) {
@@ -134,7 +133,6 @@ export function apiFunction<F extends FunctionName>(fn: F, implementations: Impl
   return middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
     .use(problemErrors())
     .use(parseRequest(fn))
     .use(idempotency())
