@@ -48,9 +48,9 @@ async function readBody(request: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
+    // Keep no more than just past the limit: enough for the function to see it is over and answer 413.
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
-    // Keep reading past the limit only far enough to know it is over (the function answers 413).
-    if (size <= MAX_BODY_BYTES + 1) chunks.push(chunk as Buffer);
   }
   return chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
 }

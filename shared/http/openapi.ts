@@ -8,9 +8,30 @@ import { routes, type RouteDefinition } from './routes';
  */
 const refUri = (id: string) => `#/components/schemas/${id}`;
 
+/** Named schemas (zod `.meta({ id })`) end up once under components.schemas, referenced from everywhere. */
+let components: Record<string, unknown> = {};
+
+function hoistDefinitions(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(hoistDefinitions);
+  if (!node || typeof node !== 'object') return node;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$defs') {
+      for (const [id, definition] of Object.entries(value as Record<string, unknown>)) components[id] ??= hoistDefinitions(definition);
+    } else if (key === '$ref' && typeof value === 'string') {
+      result.$ref = value.replace('#/$defs/', '#/components/schemas/');
+    } else if (key !== '$schema') {
+      result[key] = hoistDefinitions(value);
+    }
+  }
+  return result;
+}
+
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _schema, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline', cycles: 'ref' }) as Record<string, unknown>;
-  return rest;
+  const generated = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline', cycles: 'ref' });
+  const hoisted = hoistDefinitions(generated) as Record<string, unknown>;
+  // A named schema comes back as a bare $ref to itself, whose body was hoisted.
+  return hoisted;
 }
 
 function parametersOf(route: RouteDefinition) {
@@ -33,6 +54,7 @@ function parametersOf(route: RouteDefinition) {
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: refUri('Problem') } } } });
 
 export function openApiDocument(): Record<string, unknown> {
+  components = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [operationId, definition] of Object.entries(routes)) {
     const route = definition as RouteDefinition;
@@ -73,7 +95,7 @@ export function openApiDocument(): Record<string, unknown> {
     servers: [{ url: '/' }],
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A partner key (scoped) or an admin key' } },
-      schemas: { Problem: jsonSchema(z.object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }), 'output') },
+      schemas: { ...components, Problem: jsonSchema(z.object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }), 'output') },
     },
     paths,
   };
