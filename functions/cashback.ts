@@ -1,8 +1,10 @@
 import { apiFunction } from '@shared/http/api-function';
-import { HttpProblem } from '@shared/http/problems';
+import { creditCashback, redeemCashback, refundOrder } from '@shared/store/cashback';
 
-const notYet = async (): Promise<never> => {
-  throw new HttpProblem('not-implemented', 501, 'Not implemented', 'Cashback is being built.');
-};
+export const handler = apiFunction('cashback', {
+  creditCashback: async ({ params, body, principal, idempotency, now }) => creditCashback(params.memberId, body, { partnerId: principal.partnerId, idempotency, now }),
 
-export const handler = apiFunction('cashback', { creditCashback: notYet, redeemCashback: notYet, refundPurchase: notYet });
+  redeemCashback: async ({ params, body, principal, idempotency, now }) => redeemCashback(params.memberId, body, { partnerId: principal.partnerId, idempotency, now }),
+
+  refundPurchase: async ({ params, body, principal, idempotency, now }) => refundOrder(params.memberId, body, { partnerId: principal.partnerId, idempotency, now }),
+});

@@ -107,6 +107,9 @@ function applyPendingMovement(
     if (!releaseAt) throw new RangeError('a pending cashback credit needs its release time');
     return [...lots, { orderId, value, releaseAt }];
   }
+  // A reversal the order's lot cannot cover would leave the ledger out of step with the balance.
+  const lot = lots.find((candidate) => candidate.orderId === orderId);
+  if (!lot || lot.value + value < 0) throw new RangeError(`order ${orderId} has no pending cashback to cover ${-value}`);
   return lots
     .map((lot) => (lot.orderId === orderId ? { ...lot, value: lot.value + value } : lot))
     .filter((lot) => lot.value > 0);

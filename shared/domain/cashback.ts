@@ -1,0 +1,74 @@
+import type { ProgramRules } from '@shared/schemas/program';
+import { DomainError } from './errors';
+import type { Movement } from './ledger';
+import type { MemberState } from './member';
+import { basisPointsOf } from './money';
+import type { OrderState } from './order';
+import { qualifyingSpend, recordSpend, tierFor } from './tiers';
+
+const DAY_MS = 86_400_000;
+
+/** The return window runs from the purchase itself, so a till that reports late does not extend it. */
+export function cashbackReleaseAt(occurredAt: string, holdDays: number): string {
+  return new Date(Date.parse(occurredAt) + holdDays * DAY_MS).toISOString();
+}
+
+/**
+ * The cashback rate (basis points) of the tier in force before this purchase. When earn
+ * already recorded the order, its spend is taken out again, so an order gets the same rate
+ * whether its points or its cashback came first.
+ */
+export function cashbackRateFor(program: Pick<ProgramRules, 'tiers'>, member: Pick<MemberState, 'purchases'>, recordedOrder: OrderState | undefined, now: Date): number {
+  const spendByDay = recordedOrder
+    ? recordSpend(member.purchases.spendByDay, recordedOrder.occurredAt, -(recordedOrder.amount - recordedOrder.refunded), now)
+    : member.purchases.spendByDay;
+  return tierFor(program, qualifyingSpend({ purchases: { ...member.purchases, spendByDay } }, now)).tier.cashbackRate;
+}
+
+export interface CashbackCredit {
+  value: number;
+  releaseAt: string;
+  movement: Movement;
+}
+
+/**
+ * The credit for a purchase: the tier's rate of the amount, rounded down to the minor unit.
+ * It is pending until the hold ends; with no hold (or a window already over, for a late
+ * report) it is available at once. A zero credit is posted as available: no empty lot.
+ */
+export function cashbackCredit(
+  program: Pick<ProgramRules, 'tiers' | 'cashback'>,
+  member: Pick<MemberState, 'purchases'>,
+  purchase: { order: OrderState; recorded: boolean; amount: number },
+  now: Date,
+): CashbackCredit {
+  const rate = cashbackRateFor(program, member, purchase.recorded ? purchase.order : undefined, now);
+  const value = basisPointsOf(purchase.amount, rate);
+  const { holdDays } = program.cashback;
+  const releaseAt = cashbackReleaseAt(purchase.order.occurredAt, holdDays);
+  const availableNow = holdDays === 0 || value === 0 || Date.parse(releaseAt) <= now.getTime();
+  const movement: Movement = {
+    type: 'cashback',
+    points: 0,
+    cashback: availableNow ? { value, status: 'available' } : { value, status: 'pending', releaseAt },
+    orderId: purchase.order.orderId,
+    occurredAt: purchase.order.occurredAt,
+    amount: purchase.amount,
+  };
+  return { value, releaseAt, movement };
+}
+
+/**
+ * Spending cashback takes only what is available, never below zero. After a refund took the
+ * available cashback below zero, every spend is refused until it is positive again.
+ */
+export function redeemCashbackMovement(member: Pick<MemberState, 'cashback'>, value: number, extra: Pick<Movement, 'orderId'> = {}): Movement {
+  const { available } = member.cashback;
+  if (available < 0) {
+    throw new DomainError('negative-balance', `The available cashback is ${available} after a refund; spending resumes once it is positive.`);
+  }
+  if (available < value) {
+    throw new DomainError('insufficient-cashback', `The available cashback is ${available}; ${value} was asked.`);
+  }
+  return { type: 'cashback-redeem', points: 0, cashback: { value: -value, status: 'available' }, ...extra };
+}

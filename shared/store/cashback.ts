@@ -1,0 +1,81 @@
+import { cashbackCredit, redeemCashbackMovement } from '@shared/domain/cashback';
+import { DomainError } from '@shared/domain/errors';
+import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
+import { assertCurrency, type Money } from '@shared/domain/money';
+import { newOrder, recordPurchase, resolveOccurredAt } from '@shared/domain/order';
+import { planRefund } from '@shared/domain/refund';
+import type { Program } from '@shared/schemas/program';
+import { newTransactionId } from '@shared/ids';
+import { runMemberCommand, type CommandResult } from './members';
+import { findOrder, orderWrite } from './orders';
+import type { Caller } from './points';
+import { currentProgram } from './program';
+import { toTransaction } from './views';
+
+function posting(caller: Caller, program: Program, now: Date) {
+  return { partnerId: caller.partnerId, now: now.toISOString(), currency: program.currency, programVersion: program.version, newTransactionId };
+}
+
+/** The transaction a call answers with: its last entry, which carries the balances after the whole write. */
+function lastTransaction(entries: LedgerEntry[]) {
+  const last = entries.at(-1);
+  if (!last) throw new Error('a write posts at least one ledger entry');
+  return toTransaction(last);
+}
+
+/**
+ * Cashback for a purchase: the member's tier rate, pending during the return window.
+ * One credit per order per member; an order that already earned points is the same
+ * purchase, so it is not counted again.
+ */
+export async function creditCashback(memberId: string, purchase: { orderId: string; amount: Money; occurredAt?: string }, caller: Caller): Promise<CommandResult> {
+  const program = await currentProgram();
+  assertCurrency(purchase.amount, program.currency, 'body.amount');
+  return runMemberCommand(memberId, caller.idempotency, caller.now, async (member, now) => {
+    const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
+    const existing = await findOrder(memberId, purchase.orderId);
+    if (existing?.cashback) throw new DomainError('duplicate-order', `Order ${purchase.orderId} already credited cashback to this member.`);
+    const order = existing ?? newOrder(memberId, purchase.orderId, purchase.amount, occurredAt, now);
+    const credit = cashbackCredit(program, member, { order, recorded: existing !== undefined, amount: purchase.amount.value }, now);
+    const purchased = existing ? member : recordPurchase(member, order, now);
+    const { member: next, entries } = postMovements(purchased, [credit.movement], posting(caller, program, now));
+    return {
+      members: [{ expectedVersion: member.version, member: next, entries }],
+      writes: [orderWrite({ ...order, cashback: { credited: credit.value, reversed: 0, releaseAt: credit.releaseAt } }, order.version)],
+      response: { status: 201, body: lastTransaction(entries) },
+    };
+  });
+}
+
+/** Spends available cashback; the member's version condition keeps concurrent spends from overdrawing it. */
+export async function redeemCashback(memberId: string, request: { amount: Money; orderId?: string }, caller: Caller): Promise<CommandResult> {
+  const program = await currentProgram();
+  assertCurrency(request.amount, program.currency, 'body.amount');
+  return runMemberCommand(memberId, caller.idempotency, caller.now, (member, now) => {
+    const movement = redeemCashbackMovement(member, request.amount.value, request.orderId ? { orderId: request.orderId } : {});
+    const { member: next, entries } = postMovements(member, [movement], posting(caller, program, now));
+    return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201, body: lastTransaction(entries) } };
+  });
+}
+
+/**
+ * A full or partial refund: reverses the order's points and cashback in proportion, from
+ * the facts stored on the order item (never a search of the ledger), and takes the amount
+ * out of the member's qualifying spend. The order's version condition keeps two refunds
+ * of one order from both passing the "not more than the order" check.
+ */
+export async function refundOrder(memberId: string, refund: { orderId: string; amount: Money }, caller: Caller): Promise<CommandResult> {
+  const program = await currentProgram();
+  assertCurrency(refund.amount, program.currency, 'body.amount');
+  return runMemberCommand(memberId, caller.idempotency, caller.now, async (member, now) => {
+    const order = await findOrder(memberId, refund.orderId);
+    if (!order) throw new DomainError('order-not-found', `Member ${memberId} has no order ${refund.orderId}.`);
+    const plan = planRefund(member, order, refund.amount.value, now);
+    const { member: next, entries } = postMovements(plan.member, plan.movements, posting(caller, program, now));
+    return {
+      members: [{ expectedVersion: member.version, member: next, entries }],
+      writes: [orderWrite(plan.order, order.version)],
+      response: { status: 201, body: lastTransaction(entries) },
+    };
+  });
+}
