@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { DomainError } from '@shared/domain/errors';
 import { logger, tracer } from '@shared/observability';
+import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Principal } from '@shared/store/partners';
 import { HttpProblem, toProblem } from './problems';
@@ -78,18 +79,14 @@ function replayHeaders(): Record<string, string> {
 }
 
 /**
- * Answers a used key from its record before any work. The record itself is written by
- * the use case's own transaction; refusals found after reading state are saved here.
+ * Idempotency costs no extra read on the normal path: the record is written by the use
+ * case's own transaction, conditioned on not existing, and a used key shows up as that
+ * condition failing (shared/store answers from the record). Refusals found after reading
+ * state (a DomainError) are saved here, or, when the key was already used, answered from
+ * the record: a replay after the state moved on still gets the first response.
  */
 function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
-    before: async (request) => {
-      const context = request.event.parsed?.input.idempotency;
-      if (!context) return;
-      const found = await lookupIdempotency(context, clock());
-      if (found.kind === 'mismatch') throw new HttpProblem('idempotency-key-reuse', 422, 'Idempotency key reused', 'This Idempotency-Key was already used for a different request.');
-      if (found.kind === 'replay') return storedToResponse(found.response.status, found.response.body, true);
-    },
     onError: async (request) => {
       const context = request.event.parsed?.input.idempotency;
       if (!context || !(request.error instanceof DomainError)) return;
@@ -97,9 +94,10 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
       const saved = await saveIdempotentResponse(context, { status: problem.status, body: problem }, clock());
       if (saved) return;
       const found = await lookupIdempotency(context, clock());
+      if (found.kind === 'mismatch') request.error = new IdempotencyKeyReuseError();
       if (found.kind === 'replay') {
         request.response = storedToResponse(found.response.status, found.response.body, true);
-        request.error = undefined as unknown as Error;
+        request.error = null as unknown as Error;
       }
     },
   };
