@@ -1,4 +1,8 @@
-/** Scheduled (EventBridge) points expiry. Placeholder until the program-rules issue lands. */
+import { logger } from '@shared/observability';
+import { expireDuePoints } from '@shared/store/expiry';
+
+/** Scheduled (EventBridge) points expiry: the same function the local runtime runs on a timer. */
 export async function handler(): Promise<void> {
-  throw new Error('expiry job not built yet');
+  const run = await expireDuePoints(new Date());
+  logger.info('points expiry run', { ...run });
 }

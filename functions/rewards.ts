@@ -1,8 +1,8 @@
 import { apiFunction } from '@shared/http/api-function';
-import { HttpProblem } from '@shared/http/problems';
+import { listRewards, putReward } from '@shared/store/rewards';
 
-const notYet = async (): Promise<never> => {
-  throw new HttpProblem('not-implemented', 501, 'Not implemented', 'The catalog is being built.');
-};
+export const handler = apiFunction('rewards', {
+  listRewards: async ({ query, now }) => ({ status: 200, body: await listRewards(query.limit, query.cursor, now()) }),
 
-export const handler = apiFunction('rewards', { listRewards: notYet, putReward: notYet });
+  putReward: async ({ params, body, now }) => putReward(params.rewardId, body, now),
+});

@@ -7,7 +7,8 @@ import { putKnownKey } from '@shared/store/partners';
 import { defaultProgram } from '@infra/config/default-program';
 import { createTable, localDocumentClient, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
 import { createLocalServer } from './server';
-import { startLocalJobs } from './jobs';
+import { registerLocalJob, startLocalJobs } from './jobs';
+import { handler as expiryJob } from '@functions/expiry-job';
 
 export interface LocalStackOptions {
   port?: number;
@@ -30,6 +31,8 @@ export interface LocalStack {
   endpoint: string;
   stop: () => Promise<void>;
 }
+
+registerLocalJob({ name: 'points-expiry', run: () => expiryJob() });
 
 const randomKey = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
 

@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | 'reward-out-of-stock'
   | 'reward-not-available'
   | 'tier-too-low'
+  | 'unknown-tier'
   | 'unknown-referral-code'
   | 'duplicate-external-id'
   | 'currency-mismatch'

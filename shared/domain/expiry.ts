@@ -1,5 +1,8 @@
 import type { ProgramRules } from '@shared/schemas/program';
+import type { Movement } from './ledger';
 import type { MemberState } from './member';
+
+const DAY_MS = 86_400_000;
 
 /** Adds calendar months in UTC, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(time: string, months: number): Date {
@@ -10,8 +13,35 @@ export function addMonths(time: string, months: number): Date {
   return target;
 }
 
+/**
+ * Where inactivity is counted from: the latest purchase, or enrolment for a member who never
+ * bought (or whose only purchases were reported late, from before they enrolled).
+ */
+export function inactiveSince(member: Pick<MemberState, 'createdAt' | 'purchases'>): string {
+  const lastAt = member.purchases.lastAt;
+  return lastAt && lastAt > member.createdAt ? lastAt : member.createdAt;
+}
+
 /** When the balance expires: `inactivityMonths` after the last purchase (or enrolment), if the program expires points and there is a positive balance. */
 export function pointsExpireAt(member: MemberState, program: Pick<ProgramRules, 'expiry'>): string | undefined {
-  if (!program.expiry || member.points.balance <= 0) return undefined;
-  return addMonths(member.purchases.lastAt ?? member.createdAt, program.expiry.inactivityMonths).toISOString();
+  if (!program.expiry || member.points.balance <= 0 || member.status !== 'active') return undefined;
+  return addMonths(inactiveSince(member), program.expiry.inactivityMonths).toISOString();
+}
+
+/** The `expiry` movement that takes a due balance to zero, or nothing when the member's points are not due. */
+export function expiryMovement(member: MemberState, program: Pick<ProgramRules, 'expiry'>, now: Date): Movement | undefined {
+  const expiresAt = pointsExpireAt(member, program);
+  if (!expiresAt || Date.parse(expiresAt) > now.getTime()) return undefined;
+  const points = -member.points.balance;
+  return { type: 'expiry', points, breakdown: [{ rule: 'inactivity', points }] };
+}
+
+/**
+ * The latest inactivity start that may be due now. Calendar months clamp (31 March + 1 month
+ * = 30 April), so subtracting months is not an exact inverse: the cut-off is a few days
+ * generous and each candidate is checked exactly with `expiryMovement`.
+ */
+export function expiryCandidatesBefore(program: Pick<ProgramRules, 'expiry'>, now: Date): string | undefined {
+  if (!program.expiry) return undefined;
+  return new Date(addMonths(now.toISOString(), -program.expiry.inactivityMonths).getTime() + 3 * DAY_MS).toISOString();
 }

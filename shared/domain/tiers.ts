@@ -43,3 +43,27 @@ export function tierFor(program: Pick<ProgramRules, 'tiers'>, spend: number): { 
   const next = program.tiers[index + 1];
   return next ? { tier, next } : { tier };
 }
+
+/** The part of an order that still counts as qualifying spend (its amount less what was refunded). */
+interface RecordedSpend {
+  occurredAt: string;
+  amount: number;
+  refunded: number;
+}
+
+/**
+ * The tier a purchase earns at: the one the member holds when the purchase is recorded,
+ * BEFORE this purchase counts. The purchase that crosses a threshold still earns at the old
+ * tier; the new tier applies from the next purchase. When the order was already recorded
+ * (its cashback came first), its spend is taken out again, so points and cashback of one
+ * order always see the same tier whatever their order of arrival.
+ */
+export function tierBeforePurchase(program: Pick<ProgramRules, 'tiers'>, member: Pick<MemberState, 'purchases'>, recordedOrder: RecordedSpend | undefined, now: Date): Tier {
+  const spendByDay = recordedOrder ? recordSpend(member.purchases.spendByDay, recordedOrder.occurredAt, -(recordedOrder.amount - recordedOrder.refunded), now) : member.purchases.spendByDay;
+  return tierFor(program, qualifyingSpend({ purchases: { ...member.purchases, spendByDay } }, now)).tier;
+}
+
+/** Position of a tier in the program (0 = the entry tier), or -1 for an id the program no longer has. */
+export function tierRank(program: Pick<ProgramRules, 'tiers'>, tierId: string): number {
+  return program.tiers.findIndex((tier) => tier.id === tierId);
+}

@@ -49,6 +49,7 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'reward-out-of-stock': { status: 409, title: 'Reward out of stock' },
   'reward-not-available': { status: 409, title: 'Reward not available' },
   'tier-too-low': { status: 409, title: 'Tier too low for this reward' },
+  'unknown-tier': { status: 400, title: 'Unknown tier' },
   'unknown-referral-code': { status: 400, title: 'Unknown referral code' },
   'duplicate-external-id': { status: 409, title: 'External id already enrolled' },
   'currency-mismatch': { status: 400, title: 'Wrong currency' },

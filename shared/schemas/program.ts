@@ -74,6 +74,10 @@ export const ProgramRules = z
       if (previous && tier.minQualifyingSpend.value <= previous.minQualifyingSpend.value) {
         ctx.addIssue({ code: 'custom', path: ['tiers', index, 'minQualifyingSpend', 'value'], message: 'tiers must rise: each threshold above the previous one' });
       }
+      // A higher tier never earns fewer points for the same purchase.
+      if (previous && tier.pointsMultiplier < previous.pointsMultiplier) {
+        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'pointsMultiplier'], message: `must not be below the previous tier's (${previous.pointsMultiplier})` });
+      }
     });
     const promotionIds = new Set<string>();
     program.promotions.forEach((promotion, index) => {

@@ -1,12 +1,16 @@
 import type { LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
+import { inactiveSince } from '@shared/domain/expiry';
+import type { RewardState } from '@shared/domain/rewards';
 import { keys } from './keys';
 
 /** Item ↔ domain mappers: the only code that knows which attributes an item has. */
 type Item = Record<string, unknown>;
 
 export function memberToItem(member: MemberState): Item {
-  return { ...keys.member(member.memberId), entity: 'member', ...member };
+  // GSI2 (points expiry) holds only members whose points could expire: active, positive balance.
+  const expiry = member.status === 'active' && member.points.balance > 0 ? keys.pointsExpiry(member.memberId, inactiveSince(member)) : {};
+  return { ...keys.member(member.memberId), entity: 'member', ...member, ...expiry };
 }
 
 export function itemToMember(item: Item): MemberState {
@@ -21,4 +25,13 @@ export function ledgerEntryToItem(entry: LedgerEntry): Item {
 export function itemToLedgerEntry(item: Item): LedgerEntry {
   const { PK: _pk, SK: _sk, entity: _entity, GSI1PK: _g1, GSI1SK: _g1s, ...entry } = item;
   return entry as unknown as LedgerEntry;
+}
+
+export function rewardToItem(reward: RewardState): Item {
+  return { ...keys.reward(reward.rewardId), entity: 'reward', ...reward };
+}
+
+export function itemToReward(item: Item): RewardState {
+  const { PK: _pk, SK: _sk, entity: _entity, ...reward } = item;
+  return reward as unknown as RewardState;
 }

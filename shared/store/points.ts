@@ -26,10 +26,12 @@ export async function earnPoints(memberId: string, purchase: { orderId: string; 
     const existing = await findOrder(memberId, purchase.orderId);
     if (existing?.points) throw new DomainError('duplicate-order', `Order ${purchase.orderId} already earned points for this member.`);
     const order = existing ?? newOrder(memberId, purchase.orderId, purchase.amount, occurredAt, now);
-    const earned = pointsForPurchase(program, member, { orderId: order.orderId, amount: purchase.amount, occurredAt: order.occurredAt });
+    const earned = pointsForPurchase(program, member, { orderId: order.orderId, amount: purchase.amount, occurredAt: order.occurredAt }, now, existing);
     const purchased = existing ? member : recordPurchase(member, order, now);
+    // The birthday bonus is once a year: the member remembers which year's it was.
+    const rewarded = earned.birthdayBonusYear === undefined ? purchased : { ...purchased, purchases: { ...purchased.purchases, birthdayBonusYear: earned.birthdayBonusYear } };
     const { member: next, entries } = postMovements(
-      purchased,
+      rewarded,
       [{ type: 'earn', points: earned.points, orderId: order.orderId, occurredAt: order.occurredAt, amount: purchase.amount.value, breakdown: earned.breakdown }],
       { partnerId: caller.partnerId, now: now.toISOString(), currency: program.currency, programVersion: program.version, newTransactionId },
     );
