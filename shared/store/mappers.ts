@@ -10,7 +10,8 @@ type Item = Record<string, unknown>;
 export function memberToItem(member: MemberState): Item {
   // GSI2 (points expiry) holds only members whose points could expire: active, positive balance.
   const expiry = member.status === 'active' && member.points.balance > 0 ? keys.pointsExpiry(member.memberId, inactiveSince(member)) : {};
-  return { ...keys.member(member.memberId), entity: 'member', ...member, ...expiry };
+  // GSI1 (recorded activity, by enrolment time, which never changes): the metrics job counts enrolments.
+  return { ...keys.member(member.memberId), entity: 'member', ...member, ...expiry, ...keys.activity('recorded', member.createdAt, member.memberId) };
 }
 
 export function itemToMember(item: Item): MemberState {
@@ -19,7 +20,8 @@ export function itemToMember(item: Item): MemberState {
 }
 
 export function ledgerEntryToItem(entry: LedgerEntry): Item {
-  return { ...keys.ledgerEntry(entry.memberId, entry.sequence, entry.index), entity: 'ledger', ...entry };
+  // GSI1 (recorded activity): the metrics job reads only the entries written since its last run.
+  return { ...keys.ledgerEntry(entry.memberId, entry.sequence, entry.index), entity: 'ledger', ...entry, ...keys.activity('recorded', entry.createdAt, entry.transactionId) };
 }
 
 export function itemToLedgerEntry(item: Item): LedgerEntry {

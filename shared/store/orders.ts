@@ -8,14 +8,15 @@ export async function findOrder(memberId: string, orderId: string): Promise<Orde
   const { client, tableName } = store();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.order(memberId, orderId), ConsistentRead: true }));
   if (!Item) return undefined;
-  const { PK: _pk, SK: _sk, entity: _entity, ...order } = Item;
+  const { PK: _pk, SK: _sk, entity: _entity, GSI1PK: _g1, GSI1SK: _g1s, ...order } = Item;
   return order as OrderState;
 }
 
 /** Writes the order's next state, conditioned on the version read (or on not existing yet). */
 export function orderWrite(order: OrderState, expectedVersion: number): ConditionalWrite {
   const { tableName } = store();
-  const item = { ...keys.order(order.memberId, order.orderId), entity: 'order', ...order, version: expectedVersion + 1 };
+  // GSI1 by occurredAt: window metrics count the purchase when it happened (a late till report included), net of refunds.
+  const item = { ...keys.order(order.memberId, order.orderId), entity: 'order', ...order, version: expectedVersion + 1, ...keys.activity('occurred', order.occurredAt, `${order.memberId}:${order.orderId}`) };
   return {
     item: {
       Put: {
