@@ -28,6 +28,10 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const port = options.port ?? (await freePort());
   const child = dynamoDbLocal.spawn({ port, ...(options.dataDir ? { path: options.dataDir } : {}), stdio: 'pipe' }) as ChildProcess;
   const endpoint = `http://127.0.0.1:${port}`;
+  // Never leave a java process behind, even when this process dies without stopping it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   child.stderr?.on('data', (chunk) => (output += String(chunk)));
   child.stdout?.on('data', (chunk) => (output += String(chunk)));
