@@ -2,10 +2,19 @@ import type { ProgramRules } from '@shared/schemas/program';
 import { DomainError } from './errors';
 import type { Movement } from './ledger';
 import type { MemberState } from './member';
-import { basisPointsOf } from './money';
+import { basisPointsOf, proportionalShare } from './money';
 import type { OrderState } from './order';
 import { qualifyingSpend, recordSpend, tierFor } from './tiers';
 
+/*
+ * No scheduled job releases pending cashback. Whether a lot is available is a pure function
+ * of its releaseAt and the clock, so every read (memberView) and every write (loadActiveMember)
+ * settles it (settleCashback): the member view is right at any instant, not only after a job
+ * ran. Settling moves value between pending and available without changing their sum, so it
+ * needs no ledger entry and leaves what the program owes (cashbackOutstanding) unchanged; a
+ * job would only spend writes on member items, and race with requests, for nothing a reader
+ * can observe. Readers of stored member items that need the split call settleCashback too.
+ */
 const DAY_MS = 86_400_000;
 
 /** The return window runs from the purchase itself, so a till that reports late does not extend it. */
@@ -26,7 +35,10 @@ export function cashbackRateFor(program: Pick<ProgramRules, 'tiers'>, member: Pi
 }
 
 export interface CashbackCredit {
-  value: number;
+  /** What the purchase earns, the basis of every later proportional reversal. */
+  credited: number;
+  /** The share of it that refunds made before the credit already cancel. */
+  reversed: number;
   releaseAt: string;
   movement: Movement;
 }
@@ -35,6 +47,8 @@ export interface CashbackCredit {
  * The credit for a purchase: the tier's rate of the amount, rounded down to the minor unit.
  * It is pending until the hold ends; with no hold (or a window already over, for a late
  * report) it is available at once. A zero credit is posted as available: no empty lot.
+ * An order refunded (after earn) before its cashback arrives is credited net of those
+ * refunds, so the member never keeps cashback for goods that went back.
  */
 export function cashbackCredit(
   program: Pick<ProgramRules, 'tiers' | 'cashback'>,
@@ -43,7 +57,9 @@ export function cashbackCredit(
   now: Date,
 ): CashbackCredit {
   const rate = cashbackRateFor(program, member, purchase.recorded ? purchase.order : undefined, now);
-  const value = basisPointsOf(purchase.amount, rate);
+  const credited = basisPointsOf(purchase.amount, rate);
+  const reversed = proportionalShare(credited, purchase.order.refunded, purchase.order.amount);
+  const value = credited - reversed;
   const { holdDays } = program.cashback;
   const releaseAt = cashbackReleaseAt(purchase.order.occurredAt, holdDays);
   const availableNow = holdDays === 0 || value === 0 || Date.parse(releaseAt) <= now.getTime();
@@ -55,7 +71,7 @@ export function cashbackCredit(
     occurredAt: purchase.order.occurredAt,
     amount: purchase.amount,
   };
-  return { value, releaseAt, movement };
+  return { credited, reversed, releaseAt, movement };
 }
 
 /**

@@ -41,7 +41,7 @@ export async function creditCashback(memberId: string, purchase: { orderId: stri
     const { member: next, entries } = postMovements(purchased, [credit.movement], posting(caller, program, now));
     return {
       members: [{ expectedVersion: member.version, member: next, entries }],
-      writes: [orderWrite({ ...order, cashback: { credited: credit.value, reversed: 0, releaseAt: credit.releaseAt } }, order.version)],
+      writes: [orderWrite({ ...order, cashback: { credited: credit.credited, reversed: credit.reversed, releaseAt: credit.releaseAt } }, order.version)],
       response: { status: 201, body: lastTransaction(entries) },
     };
   });

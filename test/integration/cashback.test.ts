@@ -240,6 +240,19 @@ describe('refunds on DynamoDB Local', () => {
     expect((await findOrder(memberId, 'o-1'))?.refunded).toBe(9_000);
   });
 
+  it('credits cashback that arrives after a partial refund net of it, and the rest of the refunds reverse the rest', async () => {
+    const memberId = await enrol();
+    await earnPoints(memberId, { orderId: 'o-1', amount: eur(10_000) }, caller());
+    await refundOrder(memberId, { orderId: 'o-1', amount: eur(4_000) }, caller());
+    const credited = await creditCashback(memberId, { orderId: 'o-1', amount: eur(10_000) }, caller());
+    expect(credited.body).toMatchObject({ cashback: { value: 60, status: 'pending' } });
+    expect(await findOrder(memberId, 'o-1')).toMatchObject({ cashback: { credited: 100, reversed: 40 } });
+    await refundOrder(memberId, { orderId: 'o-1', amount: eur(6_000) }, caller());
+    const { member } = await expectLedgerMatchesBalances(memberId);
+    expect(member.cashback).toEqual({ available: 0, pending: [] });
+    expect(member.points.balance).toBe(0);
+  });
+
   it('refuses a refund of an order the member never made', async () => {
     const memberId = await enrol();
     expect(await refusal(refundOrder(memberId, { orderId: 'nope', amount: eur(100) }, caller()))).toBe('order-not-found');

@@ -27,18 +27,18 @@ function creditFor(rules: Pick<ProgramRules, 'tiers' | 'cashback'>, value: numbe
 
 describe('cashback for a purchase', () => {
   it('credits the tier rate of the amount, rounded down to the minor unit', () => {
-    expect(creditFor(withRate(100), 1999).value).toBe(19); // 19.99
-    expect(creditFor(withRate(250), 333).value).toBe(8); // 8.325
-    expect(creditFor(withRate(175), 10_001).value).toBe(175); // 175.0175
-    expect(creditFor(withRate(9_999), 1).value).toBe(0); // 0.9999
-    expect(creditFor(withRate(10_000), 12_345).value).toBe(12_345);
-    expect(creditFor(withRate(1), 99_999_999_999).value).toBe(9_999_999); // 9_999_999.9999
+    expect(creditFor(withRate(100), 1999).credited).toBe(19); // 19.99
+    expect(creditFor(withRate(250), 333).credited).toBe(8); // 8.325
+    expect(creditFor(withRate(175), 10_001).credited).toBe(175); // 175.0175
+    expect(creditFor(withRate(9_999), 1).credited).toBe(0); // 0.9999
+    expect(creditFor(withRate(10_000), 12_345).credited).toBe(12_345);
+    expect(creditFor(withRate(1), 99_999_999_999).credited).toBe(9_999_999); // 9_999_999.9999
   });
 
   it('never credits more than the exact share, nor a whole unit less', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 100_000_000_000 }), fc.integer({ min: 0, max: 10_000 }), (amount, rate) => {
-        const value = creditFor(withRate(rate), amount).value;
+        const value = creditFor(withRate(rate), amount).credited;
         expect(Number.isInteger(value)).toBe(true);
         expect(BigInt(value) * 10_000n <= BigInt(amount) * BigInt(rate)).toBe(true);
         expect(BigInt(value + 1) * 10_000n > BigInt(amount) * BigInt(rate)).toBe(true);
@@ -48,8 +48,8 @@ describe('cashback for a purchase', () => {
 
   it('applies the rate of the tier the member is in before the purchase', () => {
     const silver = recordPurchase(member(), order('earlier', 60_000, '2026-05-01T10:00:00.000Z'), now);
-    expect(creditFor(program, 10_000, undefined, member()).value).toBe(100); // Member: 1 %
-    expect(creditFor(program, 10_000, undefined, silver).value).toBe(200); // Silver: 2 %
+    expect(creditFor(program, 10_000, undefined, member()).credited).toBe(100); // Member: 1 %
+    expect(creditFor(program, 10_000, undefined, silver).credited).toBe(200); // Silver: 2 %
   });
 
   it('gives an order that earn already recorded the same rate as a new one', () => {
@@ -59,8 +59,14 @@ describe('cashback for a purchase', () => {
     const afterEarn = recordPurchase(before, purchase, now);
     const fresh = cashbackCredit(program, before, { order: purchase, recorded: false, amount: 10_000 }, now);
     const recorded = cashbackCredit(program, afterEarn, { order: purchase, recorded: true, amount: 10_000 }, now);
-    expect(fresh.value).toBe(100);
-    expect(recorded.value).toBe(100);
+    expect(fresh.credited).toBe(100);
+    expect(recorded.credited).toBe(100);
+  });
+
+  it('credits an order refunded before its cashback arrived net of those refunds', () => {
+    const purchase = { ...order('o1', 10_000), refunded: 2_500 };
+    const credit = cashbackCredit(withRate(300, 0), member(), { order: purchase, recorded: true, amount: 10_000 }, now);
+    expect(credit).toMatchObject({ credited: 300, reversed: 75, movement: { cashback: { value: 225, status: 'available' } } });
   });
 
   it('keeps the credit pending until holdDays after the purchase', () => {
