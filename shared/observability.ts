@@ -1,10 +1,45 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'rewards-api';
 
+/**
+ * Logs carry no personal data: whatever a log call passes, the values of these keys are
+ * masked at any depth (Powertools has no masking of its own). Errors are left to Powertools.
+ */
+const MASKED_KEYS = new Set(['email', 'name', 'birthday', 'comment', 'externalid', 'apikey', 'authorization']);
+
+export function maskPersonalData(value: unknown, depth = 0): unknown {
+  if (value instanceof Error || depth > 10) return value;
+  if (Array.isArray(value)) return value.map((item) => maskPersonalData(item, depth + 1));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, field]) => [key, MASKED_KEYS.has(key.toLowerCase()) && field !== undefined && field !== null ? '***' : maskPersonalData(field, depth + 1)]),
+  );
+}
+
+/** The Powertools standard keys, with the extra attributes of each log call masked. */
+export class MaskingLogFormatter extends LogFormatter {
+  override formatAttributes(attributes: UnformattedAttributes, additionalLogAttributes: LogAttributes): LogItem {
+    const context = attributes.lambdaContext;
+    return new LogItem({
+      attributes: {
+        level: attributes.logLevel,
+        message: attributes.message,
+        timestamp: this.formatTimestamp(attributes.timestamp),
+        service: attributes.serviceName,
+        cold_start: context?.coldStart,
+        function_name: context?.functionName,
+        function_request_id: context?.awsRequestId,
+        xray_trace_id: attributes.xRayTraceId,
+      },
+    }).addAttributes(maskPersonalData(additionalLogAttributes) as LogAttributes);
+  }
+}
+
 /** One logger, tracer and metrics instance for the whole code base (Powertools singletons). */
-export const logger = new Logger({ serviceName, logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO' });
+export const logger = new Logger({ serviceName, logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO', logFormatter: new MaskingLogFormatter() });
 export const tracer = new Tracer({ serviceName, enabled: process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && !!process.env.AWS_LAMBDA_FUNCTION_NAME });
 export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'RewardsApi' });

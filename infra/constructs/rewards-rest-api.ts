@@ -1,0 +1,184 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+  TokenAuthorizer,
+  type IResource,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { PROBLEM_TYPE_BASE } from '@shared/http/problems';
+import { routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
+
+export const STAGE_NAME = 'prod';
+
+/**
+ * Answers API Gateway gives itself, before any function runs, shaped as the same RFC 9457
+ * problem documents the functions answer with (same `type` URIs). This is why the API is a
+ * REST API: an HTTP API cannot customise these responses.
+ */
+export interface GatewayProblem {
+  type: ResponseType;
+  status: number;
+  slug: string;
+  title: string;
+  /** A JSON string literal, or a mapping-template expression that yields one. */
+  detail: string;
+  headers?: Record<string, string>;
+}
+
+const quoted = (text: string) => JSON.stringify(text);
+
+export const gatewayProblems: GatewayProblem[] = [
+  { type: ResponseType.UNAUTHORIZED, status: 401, slug: 'unauthorized', title: 'Unauthorized', detail: quoted('A valid API key is required: Authorization: Bearer <key>.') },
+  { type: ResponseType.ACCESS_DENIED, status: 403, slug: 'forbidden', title: 'Forbidden', detail: quoted('This key may not call this route.') },
+  { type: ResponseType.THROTTLED, status: 429, slug: 'throttled', title: 'Too many requests', detail: quoted('The request rate is over the limit; retry after the delay in Retry-After.'), headers: { 'Retry-After': '1' } },
+  { type: ResponseType.QUOTA_EXCEEDED, status: 429, slug: 'throttled', title: 'Too many requests', detail: quoted('The request quota is used up; retry after the delay in Retry-After.'), headers: { 'Retry-After': '60' } },
+  // A path with no resource and no method: the same 404 as an unknown route (not the default 403 "Missing Authentication Token").
+  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, slug: 'not-found', title: 'Not found', detail: '"No route $context.httpMethod $util.escapeJavaScript($context.path)."' },
+  { type: ResponseType.RESOURCE_NOT_FOUND, status: 404, slug: 'not-found', title: 'Not found', detail: '"No route $context.httpMethod $util.escapeJavaScript($context.path)."' },
+  { type: ResponseType.REQUEST_TOO_LARGE, status: 413, slug: 'payload-too-large', title: 'Payload too large', detail: quoted('Request bodies are limited to 65536 bytes.') },
+  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type', detail: quoted('Send JSON with Content-Type: application/json.') },
+  { type: ResponseType.BAD_REQUEST_PARAMETERS, status: 400, slug: 'validation-error', title: 'Invalid request', detail: '$context.error.messageString' },
+  { type: ResponseType.BAD_REQUEST_BODY, status: 400, slug: 'validation-error', title: 'Invalid request', detail: '$context.error.messageString' },
+  { type: ResponseType.INTEGRATION_TIMEOUT, status: 504, slug: 'timeout', title: 'Timeout', detail: quoted('The request took too long; it may or may not have been applied. Retry with the same Idempotency-Key.') },
+  // Anything else keeps a status that matches its body: 400 for the other client errors, 500 for the other server errors.
+  { type: ResponseType.DEFAULT_4XX, status: 400, slug: 'bad-request', title: 'Bad request', detail: '$context.error.messageString' },
+  { type: ResponseType.DEFAULT_5XX, status: 500, slug: 'internal', title: 'Internal error', detail: quoted('Something went wrong on our side. It has been logged; retry later.') },
+];
+
+export function problemTemplate(problem: GatewayProblem): string {
+  return `{"type":${quoted(PROBLEM_TYPE_BASE + problem.slug)},"title":${quoted(problem.title)},"status":${problem.status},"detail":${problem.detail}}`;
+}
+
+export interface RewardsRestApiProps {
+  routeFunctions: Record<FunctionName, IFunction>;
+  /** Health, OpenAPI, and the 404/405 answers: no key needed. */
+  publicFunction: IFunction;
+  authorizerFunction: IFunction;
+  authorizerCacheSeconds: number;
+  throttling: { rateLimit: number; burstLimit: number };
+  logRetention: RetentionDays;
+}
+
+/**
+ * The REST API, generated from the route table (the one the local server dispatches with):
+ * one method per route behind the key authorizer, ANY on every route resource for the 405
+ * answer, a greedy root proxy for the 404 answer, and /health and /openapi.json open.
+ */
+export class RewardsRestApi extends Construct {
+  readonly api: RestApi;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: RewardsRestApiProps) {
+    super(scope, id);
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.api = new RestApi(this, 'Api', {
+      description: 'Rewards API: points, tiers, rewards, cashback and loyalty metrics',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Execution logging (ERROR level) needs the account's API Gateway CloudWatch role.
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        // Never log request or response bodies: they carry personal data (e-mail, name, birthday).
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        // No source IP or user agent: access logs keep what operations need and no personal data.
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTimeEpoch',
+            httpMethod: '$context.httpMethod',
+            resourcePath: '$context.resourcePath',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            partnerId: '$context.authorizer.partnerId',
+            errorType: '$context.error.responseType',
+            xrayTraceId: '$context.xrayTraceId',
+          }),
+        ),
+      },
+    });
+
+    for (const problem of gatewayProblems) {
+      const template = problemTemplate(problem);
+      this.api.addGatewayResponse(`Problem${problem.type.responseType}`, {
+        type: problem.type,
+        statusCode: String(problem.status),
+        responseHeaders: { 'Content-Type': "'application/problem+json'", ...Object.fromEntries(Object.entries(problem.headers ?? {}).map(([name, value]) => [name, `'${value}'`])) },
+        templates: { 'application/json': template, 'application/problem+json': template },
+      });
+    }
+
+    const authorizer = new TokenAuthorizer(this, 'KeyAuthorizer', {
+      handler: props.authorizerFunction,
+      identitySource: 'method.request.header.Authorization',
+      resultsCacheTtl: Duration.seconds(props.authorizerCacheSeconds),
+    });
+
+    const integrations = new Map<IFunction, LambdaIntegration>();
+    const integrationOf = (fn: IFunction) => {
+      let integration = integrations.get(fn);
+      // One invoke permission per function for this API instead of two per method: the public
+      // function serves ~20 methods and would outgrow Lambda's resource-policy size limit.
+      if (!integration) integrations.set(fn, (integration = new LambdaIntegration(fn, { scopePermissionToMethod: false })));
+      return integration;
+    };
+    const open = integrationOf(props.publicFunction);
+    const openMethod = (resource: IResource, method: string) => resource.addMethod(method, open, { authorizationType: AuthorizationType.NONE });
+
+    const routeResources = new Set<IResource>();
+    for (const [routeId, route] of Object.entries(routes as Record<string, RouteDefinition>)) {
+      const resource = this.api.root.resourceForPath(route.path);
+      routeResources.add(resource);
+      resource.addMethod(route.method, integrationOf(props.routeFunctions[route.fn]), { authorizer, authorizationType: AuthorizationType.CUSTOM, operationName: routeId });
+    }
+    // Any other method on a route's path reaches the public function, which answers 405 with Allow.
+    for (const resource of routeResources) openMethod(resource, 'ANY');
+    openMethod(this.api.root.resourceForPath('/health'), 'GET');
+    openMethod(this.api.root.resourceForPath('/openapi.json'), 'GET');
+    openMethod(this.api.root, 'ANY');
+    openMethod(this.api.root.addResource('{proxy+}'), 'ANY');
+
+    Validations.of(this.api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'Only /health, /openapi.json and the 404/405 answers are open on purpose (public function, no data access); every /v1 route has the key authorizer.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'Partners and admins authenticate with API keys checked by a Lambda TOKEN authorizer (hash lookup in the table), not with Cognito user pools.',
+      },
+      {
+        id: 'AwsSolutions-APIG2',
+        reason: 'Every handler validates path, query and body with the zod schemas of the route table and answers 400 problem+json with errors[]; a gateway validator would answer in another shape.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason: 'WAF is an account-level choice left to the operator; the stage is throttled per region and every /v1 route requires a key.',
+      },
+    );
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'The account-wide API Gateway logging role needs exactly this AWS-managed policy; it is the documented way to enable execution logs.',
+    });
+  }
+
+  get url(): string {
+    return this.api.url;
+  }
+}
