@@ -17,7 +17,7 @@ export const handler = apiFunction('members', {
   listTransactions: async ({ params, query, now }) => {
     await loadActiveMember(params.memberId, now());
     const page = await listLedger(params.memberId, query.limit, query.cursor);
-    return { status: 200, body: { ...page, items: page.items.map(toTransaction) } };
+    return { status: 200, body: { ...page, items: page.items.map((entry) => toTransaction(entry, now())) } };
   },
 
   exportMember: async ({ params, now }) => ({ status: 200, body: await exportMember(params.memberId, now()) }),

@@ -33,7 +33,7 @@ export async function exportMember(memberId: string, now: Date) {
   const npsAnswers = items
     .filter((item) => item.entity === 'nps')
     .map((item) => ({ score: Number(item.score), answeredAt: String(item.answeredAt), ...(item.comment ? { comment: String(item.comment) } : {}) }));
-  return { member: memberView(member, program, now), transactions: transactions.reverse().map(toTransaction), npsAnswers };
+  return { member: memberView(member, program, now), transactions: transactions.reverse().map((entry) => toTransaction(entry, now)), npsAnswers };
 }
 
 /**
