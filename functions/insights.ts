@@ -1,8 +1,16 @@
 import { apiFunction } from '@shared/http/api-function';
-import { HttpProblem } from '@shared/http/problems';
+import { latestSnapshot, listSnapshots, takeSnapshot } from '@shared/store/metrics';
+import { recordAnonymousPurchase } from '@shared/store/purchases';
+import { answerNps } from '@shared/store/surveys';
 
-const notYet = async (): Promise<never> => {
-  throw new HttpProblem('not-implemented', 501, 'Not implemented', 'Metrics are being built.');
-};
+export const handler = apiFunction('insights', {
+  answerNps: async ({ params, body, principal, idempotency, now }) => answerNps(params.memberId, body, { partnerId: principal.partnerId, idempotency, now }),
 
-export const handler = apiFunction('insights', { answerNps: notYet, recordPurchase: notYet, createSnapshot: notYet, listSnapshots: notYet, latestSnapshot: notYet });
+  recordPurchase: async ({ body, principal, idempotency, now }) => recordAnonymousPurchase(body, { partnerId: principal.partnerId, idempotency, now }),
+
+  createSnapshot: async ({ body, idempotency, now }) => takeSnapshot({ window: body.window }, { idempotency, now }),
+
+  listSnapshots: async ({ query }) => ({ status: 200, body: await listSnapshots(query) }),
+
+  latestSnapshot: async () => ({ status: 200, body: await latestSnapshot() }),
+});

@@ -9,6 +9,7 @@ import { createTable, localDocumentClient, startDynamoDbLocal, type LocalDynamo 
 import { createLocalServer } from './server';
 import { registerLocalJob, startLocalJobs } from './jobs';
 import { handler as expiryJob } from '@functions/expiry-job';
+import { handler as metricsJob } from '@functions/metrics-job';
 
 export interface LocalStackOptions {
   port?: number;
@@ -33,6 +34,7 @@ export interface LocalStack {
 }
 
 registerLocalJob({ name: 'points-expiry', run: () => expiryJob() });
+registerLocalJob({ name: 'metrics-snapshot', run: () => metricsJob() });
 
 const randomKey = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
 

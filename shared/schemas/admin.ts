@@ -69,8 +69,18 @@ export const SnapshotQuery = z.strictObject({
   to: Timestamp.optional(),
 });
 
+/** A window longer than this would make one snapshot read more than a year of activity. */
+export const MAX_WINDOW_DAYS = 366;
+
 export const CreateSnapshotRequest = z
-  .strictObject({ window: z.strictObject({ from: Timestamp, to: Timestamp }).optional() })
+  .strictObject({
+    window: z
+      .strictObject({ from: Timestamp, to: Timestamp })
+      .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: 'must be after from', path: ['to'] })
+      .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= MAX_WINDOW_DAYS * 86_400_000, { message: `must be at most ${MAX_WINDOW_DAYS} days after from`, path: ['to'] })
+      .optional()
+      .meta({ description: 'Half-open [from, to); at most 366 days. The retention rate compares it with the window of the same length before it.' }),
+  })
   .meta({ id: 'CreateSnapshotRequest', description: 'Optional window; default: the 30 days before now' });
 
 const Rate = z.number().min(0).max(1).nullable();

@@ -107,6 +107,7 @@ export const MemberExport = z
   .object({
     member: Member,
     transactions: z.array(Transaction),
+    orders: z.array(z.object({ orderId: z.string(), amount: Money, refunded: Money, occurredAt: Timestamp })).meta({ description: 'Purchases recorded for the member, with what was refunded of each' }),
     npsAnswers: z.array(z.object({ score: z.int(), comment: z.string().optional(), answeredAt: Timestamp })),
   })
   .meta({ id: 'MemberExport' });

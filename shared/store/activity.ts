@@ -1,0 +1,67 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { store } from './client';
+import { ACTIVITY_SHARDS, keys, type ActivityFeed } from './keys';
+import { indexNames } from './table';
+
+/**
+ * Activity by day (GSI1, sparse, sharded): the only way metrics read facts. A time range
+ * is one Query per (day, shard) bucket it touches, so what a read costs grows with what
+ * happened in the range, never with the table's history. No Scan.
+ */
+type Item = Record<string, unknown>;
+
+const DAY_MS = 86_400_000;
+/** Queries in flight at once: enough to read a 60-day window quickly, few enough not to burst. */
+const QUERY_CONCURRENCY = 16;
+
+/** The UTC days (YYYY-MM-DD) that the half-open range [from, to) touches. */
+export function daysOf(from: string, to: string): string[] {
+  const days: string[] = [];
+  const end = Date.parse(to);
+  for (let day = Math.floor(Date.parse(from) / DAY_MS) * DAY_MS; day < end; day += DAY_MS) days.push(new Date(day).toISOString().slice(0, 10));
+  return days;
+}
+
+export async function mapWithConcurrency<T, R>(inputs: T[], limit: number, work: (input: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(inputs[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
+  return results;
+}
+
+/** One bucket's facts in [from, to): the sort key is `<time>#<id>`, so BETWEEN from AND to excludes `to` itself. */
+async function queryBucket(partition: string, from: string, to: string): Promise<Item[]> {
+  const { client, tableName } = store();
+  const items: Item[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: indexNames.activityByDay,
+        KeyConditionExpression: 'GSI1PK = :bucket AND GSI1SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':bucket': partition, ':from': from, ':to': to },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Every fact of a feed in [from, to), in time order (ties by id, so runs over the same range read the same). */
+export async function readActivity(feed: ActivityFeed, from: string, to: string): Promise<Item[]> {
+  if (to <= from) return [];
+  const buckets = daysOf(from, to).flatMap((day) => Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => keys.activityPartition(feed, day, shard)));
+  const pages = await mapWithConcurrency(buckets, QUERY_CONCURRENCY, (bucket) => queryBucket(bucket, from, to));
+  const sortKey = (item: Item) => String(item.GSI1SK);
+  return pages.flat().sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+}
