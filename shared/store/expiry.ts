@@ -60,7 +60,7 @@ async function candidatesInShard(shard: number, before: string): Promise<string[
  * conditioned on the member version read. Running twice expires once: after the first
  * run the balance is 0 and the member has left the index.
  */
-export async function expireDuePoints(now: Date = new Date()): Promise<ExpiryRun> {
+export async function expireDuePoints(now: Date = new Date(), options: { timeLeft?: () => boolean } = {}): Promise<ExpiryRun> {
   const program = await currentProgram(now.getTime());
   const before = expiryCandidatesBefore(program, now);
   const run: ExpiryRun = { candidates: 0, expired: 0, pointsExpired: 0 };
@@ -71,7 +71,8 @@ export async function expireDuePoints(now: Date = new Date()): Promise<ExpiryRun
   // A few members at a time: each is its own small transaction on its own partition.
   const queue = [...memberIds];
   const worker = async () => {
-    for (let memberId = queue.shift(); memberId !== undefined; memberId = queue.shift()) {
+    // Out of time (a Lambda has a timeout): stop cleanly; who is left stays in the index for the next run.
+    for (let memberId = queue.shift(); memberId !== undefined && (options.timeLeft?.() ?? true); memberId = queue.shift()) {
       const expired = await expireMember(memberId, now);
       if (expired > 0) {
         run.expired += 1;

@@ -77,6 +77,16 @@ describe('points expiry', () => {
     expect(entries.map((e) => e.type)).toEqual(['redeem', 'bonus']);
   });
 
+  it('stops when the function runs out of time, leaving the rest to the next run', async () => {
+    const memberId = await enrolledAt('2026-06-01T00:00:00.000Z');
+    const now = new Date('2026-07-02T00:00:00.000Z');
+    const outOfTime = await expireDuePoints(now, { timeLeft: () => false });
+    expect(outOfTime.expired).toBe(0);
+    expect((await findMember(memberId))?.points.balance).toBe(100);
+    await expireDuePoints(now, { timeLeft: () => true });
+    expect((await findMember(memberId))?.points.balance).toBe(0);
+  });
+
   it('expires nothing when the program keeps points forever', async () => {
     await useFreshTable({ expiry: null, bonuses: noBonuses });
     const memberId = await enrolledAt('2020-01-01T00:00:00.000Z');
