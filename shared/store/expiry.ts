@@ -61,7 +61,7 @@ async function candidatesInShard(shard: number, before: string): Promise<string[
  * run the balance is 0 and the member has left the index.
  */
 export async function expireDuePoints(now: Date = new Date(), options: { timeLeft?: () => boolean } = {}): Promise<ExpiryRun> {
-  const program = await currentProgram(now.getTime());
+  const program = await currentProgram();
   const before = expiryCandidatesBefore(program, now);
   const run: ExpiryRun = { candidates: 0, expired: 0, pointsExpired: 0 };
   if (!before) return run;
@@ -86,7 +86,7 @@ export async function expireDuePoints(now: Date = new Date(), options: { timeLef
 
 /** Expires one member's balance if it is due; returns the points expired (0 when nothing was due). */
 async function expireMember(memberId: string, now: Date): Promise<number> {
-  const program = await currentProgram(now.getTime());
+  const program = await currentProgram();
   let expired = 0;
   try {
     await runMemberCommand(memberId, undefined, () => now, (member, at) => {

@@ -5,7 +5,8 @@ import { earnPoints } from '@shared/store/points';
 import { findMember, listLedger } from '@shared/store/members';
 import { findReward, listRewards, putReward, redeemReward, type RewardTerms } from '@shared/store/rewards';
 import { keys } from '@shared/store/keys';
-import type { StoreConfig } from '@shared/store/client';
+import { useStore, type StoreConfig } from '@shared/store/client';
+import { transactionConflict, withFaults } from '../support/faults';
 import { useFreshTable } from '../support/table';
 
 let table: StoreConfig;
@@ -130,5 +131,21 @@ describe('redeeming a reward', () => {
     const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: keys.reward(rewardId) }));
     expect(Item).not.toHaveProperty('stock');
     expect((await findMember(memberId))?.points.balance).toBe(20);
+  });
+
+  it('survives transaction conflicts on a popular reward: retried, one unit taken, one entry written', async () => {
+    const rewardId = newRewardId();
+    await putReward(rewardId, terms({ stock: 5 }), clock);
+    const memberId = await enrolled();
+    const faulty = withFaults(table, [{ command: 'TransactWriteCommand', count: 2, error: () => transactionConflict(3) }]);
+    useStore(faulty);
+    try {
+      await expect(redeemReward(memberId, { rewardId }, caller)).resolves.toMatchObject({ status: 201 });
+    } finally {
+      useStore(table);
+    }
+    expect(faulty.injected).toBe(2);
+    expect((await findReward(rewardId))?.stock).toBe(4);
+    expect((await listLedger(memberId, 10, undefined)).items.filter((e) => e.type === 'redeem')).toHaveLength(1);
   });
 });
