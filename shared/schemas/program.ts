@@ -13,19 +13,26 @@ export const Tier = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 characters of a-z 0-9 -'),
   name: z.string().min(1).max(64),
   minQualifyingSpend: Money.meta({ description: 'Spend over a rolling 12 months, net of refunds, that reaches this tier' }),
-  pointsMultiplier: Multiplier,
+  pointsMultiplier: Multiplier.meta({
+    description: 'Adds base × (multiplier − 1) points as the breakdown line `tier:<id>`. The tier is the one held before the purchase counts: the purchase that crosses a threshold earns at the old tier',
+  }),
   cashbackRate: BasisPoints,
   discountRate: BasisPoints,
 });
 
-export const Promotion = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
-  name: z.string().min(1).max(128),
-  startsAt: Timestamp,
-  endsAt: Timestamp,
-  pointsMultiplier: Multiplier.optional(),
-  bonusPoints: z.int().min(0).max(1_000_000).optional(),
-});
+export const Promotion = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
+    name: z.string().min(1).max(128),
+    startsAt: Timestamp.meta({ description: 'First instant of the promotion (inclusive), judged against the purchase occurredAt' }),
+    endsAt: Timestamp.meta({ description: 'End of the promotion (exclusive)' }),
+    pointsMultiplier: Multiplier.optional(),
+    bonusPoints: z.int().min(0).max(1_000_000).optional().meta({ description: 'Points added to every purchase in the promotion' }),
+  })
+  .meta({
+    description:
+      'Applies to purchases whose occurredAt falls in [startsAt, endsAt), so a till reporting late still gets it. Each running promotion adds one breakdown line `promotion:<id>`: base × (pointsMultiplier − 1) + bonusPoints. Multipliers (tier and promotions) all apply to the base points and never compound',
+  });
 
 export const ProgramRules = z
   .strictObject({
@@ -40,8 +47,16 @@ export const ProgramRules = z
         signup: z.int().min(0).max(1_000_000).default(0),
         referrer: z.int().min(0).max(1_000_000).default(0),
         referee: z.int().min(0).max(1_000_000).default(0),
-        birthday: z.int().min(0).max(1_000_000).default(0),
-        spendThreshold: z.strictObject({ amount: Money, points: z.int().min(0).max(1_000_000) }).optional(),
+        birthday: z
+          .int()
+          .min(0)
+          .max(1_000_000)
+          .default(0)
+          .meta({ description: 'Once a year, on the first purchase in the birthday week: the 7 days starting on the birthday (UTC dates; 29 February is celebrated on 28 February in other years)' }),
+        spendThreshold: z
+          .strictObject({ amount: Money, points: z.int().min(0).max(1_000_000) })
+          .optional()
+          .meta({ description: 'A purchase of at least amount earns points more (breakdown line `spend-threshold`)' }),
       })
       .default({ signup: 0, referrer: 0, referee: 0, birthday: 0 }),
     cashback: z
