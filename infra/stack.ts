@@ -30,7 +30,7 @@ interface FunctionSpec {
 /**
  * What each entry point may do on the table, from the store code it runs. The HTTP functions
  * read and write items (their use cases commit with TransactWriteItems); only the jobs and the
- * snapshot route query the indexes, each only the one it reads.
+ * snapshot route query an index (each only the one it reads) or batch-read members.
  */
 const readWrite: TableAccess = { mode: 'read-write' };
 const httpFunctions: Record<FunctionName, FunctionSpec> = {
@@ -38,12 +38,12 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
   points: { description: 'Earn and redeem points', access: readWrite },
   cashback: { description: 'Cashback credit and spend, refunds', access: readWrite },
   rewards: { description: 'Rewards catalog', access: readWrite },
-  insights: { description: 'NPS answers, non-member purchases, metrics snapshots', access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay] } },
+  insights: { description: 'NPS answers, non-member purchases, metrics snapshots', access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true } },
   admin: { description: 'Program rules and partner keys', access: readWrite },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 const jobFunctions: Record<'metrics-job' | 'expiry-job', FunctionSpec> = {
-  'metrics-job': { description: 'Scheduled metrics snapshot', access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay] }, timeout: Duration.minutes(5) },
+  'metrics-job': { description: 'Scheduled metrics snapshot', access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true }, timeout: Duration.minutes(5) },
   'expiry-job': { description: 'Scheduled points expiry and cashback release', access: { mode: 'read-write', queryIndexes: [indexNames.dueByDay] }, timeout: Duration.minutes(5) },
 };
 

@@ -19,11 +19,13 @@ export type EntryName = 'members' | 'points' | 'cashback' | 'rewards' | 'insight
  * - `key-lookup`: GetItem only (the authorizer resolves a key hash).
  * - `read-write`: GetItem and Query on the table, PutItem (idempotency record of a refusal) and
  *   the item actions a TransactWriteItems is authorized by (Put/Update/Delete/ConditionCheck).
- * `queryIndexes` adds Query on the named indexes only.
+ * `queryIndexes` adds Query on the named indexes only; `batchGet` adds BatchGetItem (the
+ * snapshot computation reads many members' items at once).
  */
 export interface TableAccess {
   mode: 'none' | 'key-lookup' | 'read-write';
   queryIndexes?: readonly string[];
+  batchGet?: boolean;
 }
 
 const READ_WRITE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
@@ -101,7 +103,7 @@ export class RewardsFunction extends Construct {
 
   private grantTable(table: ITable, access: TableAccess): void {
     if (access.mode === 'none') return;
-    const actions = access.mode === 'key-lookup' ? ['dynamodb:GetItem'] : READ_WRITE_ACTIONS;
+    const actions = access.mode === 'key-lookup' ? ['dynamodb:GetItem'] : [...READ_WRITE_ACTIONS, ...(access.batchGet ? ['dynamodb:BatchGetItem'] : [])];
     this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [table.tableArn] }));
     const indexArns = (access.queryIndexes ?? []).map((indexName) => `${table.tableArn}/index/${indexName}`);
     if (indexArns.length > 0) this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: indexArns }));

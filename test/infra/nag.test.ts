@@ -1,0 +1,52 @@
+import { App } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '@infra/app';
+import { nagReport, type NagReport } from '@infra/constructs/nag-report';
+
+describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of %s', (region) => {
+  let report: NagReport;
+  beforeAll(() => {
+    const { stack } = buildApp(new App({ context: { region, 'aws:cdk:bundling-stacks': [] } }));
+    report = nagReport(stack);
+  });
+
+  it('reports no unacknowledged error', () => {
+    expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+  });
+
+  it('reports no unacknowledged warning either', () => {
+    expect(report.findings).toEqual([]);
+  });
+
+  it('gives a reason for every acknowledged rule', () => {
+    expect(report.acknowledgements.length).toBeGreaterThan(0);
+    for (const acknowledgement of report.acknowledgements) {
+      expect(acknowledgement.ruleId).toMatch(/^AwsSolutions-/);
+      expect(acknowledgement.reason.length, acknowledgement.ruleId).toBeGreaterThan(40);
+    }
+  });
+
+  it('acknowledges only the rules the design needs: open health/404 routes, key authorizer, zod validation, WAF, X-Ray and the API Gateway logging role', () => {
+    expect([...new Set(report.acknowledgements.map((acknowledgement) => acknowledgement.ruleId.replace(/\[.*$/, '')))].sort()).toEqual(
+      ['AwsSolutions-APIG2', 'AwsSolutions-APIG3', 'AwsSolutions-APIG4', 'AwsSolutions-COG4', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5'].sort(),
+    );
+    expect(report.acknowledgements.filter((acknowledgement) => acknowledgement.ruleId.startsWith('AwsSolutions-IAM5')).map((acknowledgement) => acknowledgement.ruleId)).toEqual(
+      expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']),
+    );
+  });
+
+  it('would catch a resource that breaks a rule (the check is live)', () => {
+    const { stack } = buildApp(new App({ context: { region, 'aws:cdk:bundling-stacks': [] } }));
+    new Topic(stack, 'PlainTopic');
+    expect(nagReport(stack).findings.map((finding) => finding.ruleId)).toContain('AwsSolutions-SNS3');
+  });
+});
+
+describe('synthesis', () => {
+  it('fails with the finding when an AwsSolutions error is not acknowledged', () => {
+    const { app, stack } = buildApp(new App({ context: { region: 'eu-west-1', 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:appMode': 'inmemory' } }));
+    new Topic(stack, 'PlainTopic');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SNS3/);
+  });
+});
