@@ -4,7 +4,7 @@ import type { Movement } from './ledger';
 import type { MemberState } from './member';
 import { basisPointsOf, proportionalShare } from './money';
 import type { OrderState } from './order';
-import { qualifyingSpend, recordSpend, tierFor } from './tiers';
+import { tierBeforePurchase } from './tiers';
 
 /*
  * No scheduled job releases pending cashback. Whether a lot is available is a pure function
@@ -22,16 +22,9 @@ export function cashbackReleaseAt(occurredAt: string, holdDays: number): string 
   return new Date(Date.parse(occurredAt) + holdDays * DAY_MS).toISOString();
 }
 
-/**
- * The cashback rate (basis points) of the tier in force before this purchase. When earn
- * already recorded the order, its spend is taken out again, so an order gets the same rate
- * whether its points or its cashback came first.
- */
+/** The cashback rate (basis points) of the tier the purchase earns at (see `tierBeforePurchase`). */
 export function cashbackRateFor(program: Pick<ProgramRules, 'tiers'>, member: Pick<MemberState, 'purchases'>, recordedOrder: OrderState | undefined, now: Date): number {
-  const spendByDay = recordedOrder
-    ? recordSpend(member.purchases.spendByDay, recordedOrder.occurredAt, -(recordedOrder.amount - recordedOrder.refunded), now)
-    : member.purchases.spendByDay;
-  return tierFor(program, qualifyingSpend({ purchases: { ...member.purchases, spendByDay } }, now)).tier.cashbackRate;
+  return tierBeforePurchase(program, member, recordedOrder, now).cashbackRate;
 }
 
 export interface CashbackCredit {
