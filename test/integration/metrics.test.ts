@@ -34,7 +34,7 @@ const withoutId = ({ snapshotId: _id, ...measures }: Awaited<ReturnType<typeof c
 describe('a snapshot over a known data set', () => {
   const NOW = '2026-06-30T12:00:00.000Z';
   let store: StoreConfig;
-  const members: Record<string, string> = {};
+  const members = { ann: '', bob: '', cat: '', dan: '', eve: '' };
 
   beforeAll(async () => {
     store = await useFreshTable(program);
