@@ -70,6 +70,7 @@ export class RewardsApiStack extends Stack {
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       DEFAULT_PROGRAM: JSON.stringify(settings.program),
+      METRICS_EPOCH: `${settings.launchDate}T00:00:00.000Z`,
       LOG_LEVEL: 'INFO',
     };
     const make = (entry: EntryName, spec: FunctionSpec) =>

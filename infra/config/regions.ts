@@ -26,7 +26,9 @@ export const RegionSettings = z
     program: ProgramRules,
     /** When the metrics job computes a snapshot; hourly unless a region says otherwise. */
     metricsSchedule: ScheduleExpression.default('rate(1 hour)'),
-    /** When points expire and pending cashback is released; once a day, at night UTC. */
+    /** No activity predates the region's launch: the metrics job's first run reads from here (METRICS_EPOCH). */
+    launchDate: z.iso.date().default('2026-11-01'),
+    /** When points expire; once a day, at night UTC. */
     expirySchedule: ScheduleExpression.default('cron(15 3 * * ? *)'),
     /** Alarms are always sent to the region's SNS topic; with an address, also by e-mail. */
     alarmEmail: z.email().optional(),

@@ -27,15 +27,16 @@ export const METRICS_NAMESPACE = 'RewardsApi';
 export const SERVICE_NAME = 'rewards-api';
 
 /** The loyalty measures the metrics job publishes, one per snapshot (names agreed with the metrics job). */
+/** The names the metrics job publishes (shared/domain/metrics.ts measuresAsMetrics); money in minor units. */
 export const loyaltyMeasures = [
-  'Clv',
+  'ClvMinorUnits',
   'RepeatCustomerRate',
   'RetentionRate',
   'Nps',
   'RedemptionRate',
-  'AverageSpendPerMember',
+  'AverageSpendPerMemberMinorUnits',
   'PointsOutstanding',
-  'CashbackOutstanding',
+  'CashbackOutstandingMinorUnits',
   'MembersTotal',
   'MembersActive',
 ] as const;
@@ -169,7 +170,7 @@ export class Monitoring extends Construct {
   }
 
   private widgets(props: MonitoringProps, apiMetric: (name: string, statistic: string) => Metric, throttles: IMetric, systemErrors: IMetric): IWidget[][] {
-    const measure = (metricName: string, statistic = 'Maximum') =>
+    const measure = (metricName: (typeof loyaltyMeasures)[number] | typeof SNAPSHOTS_COMPUTED, statistic = 'Maximum') =>
       new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic, period: Duration.hours(1) });
     const functions = Object.entries(props.functions);
     return [
@@ -192,8 +193,8 @@ export class Monitoring extends Construct {
       ],
       [
         new SingleValueWidget({ title: 'Members', metrics: [measure('MembersTotal'), measure('MembersActive')], width: 8 }),
-        new SingleValueWidget({ title: 'Outstanding (what the program owes)', metrics: [measure('PointsOutstanding'), measure('CashbackOutstanding')], width: 8 }),
-        new SingleValueWidget({ title: 'Value', metrics: [measure('Clv'), measure('AverageSpendPerMember')], width: 8 }),
+        new SingleValueWidget({ title: 'Outstanding (what the program owes)', metrics: [measure('PointsOutstanding'), measure('CashbackOutstandingMinorUnits')], width: 8 }),
+        new SingleValueWidget({ title: 'Value', metrics: [measure('ClvMinorUnits'), measure('AverageSpendPerMemberMinorUnits')], width: 8 }),
       ],
       [
         new GraphWidget({ title: 'Loyalty rates (0..1)', left: [measure('RepeatCustomerRate'), measure('RetentionRate'), measure('RedemptionRate')], width: 12 }),

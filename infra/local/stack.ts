@@ -46,6 +46,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = endpoint;
+    // An in-memory table has no history: the metrics job's first run need not read back further than now.
+    if (!options.dataDir) process.env.METRICS_EPOCH ??= new Date(Date.now() - 3_600_000).toISOString();
     process.env.DEFAULT_PROGRAM ??= JSON.stringify(ProgramRules.parse(defaultProgram));
     useStore({ client: localDocumentClient(endpoint), tableName });
     await createTable(endpoint, tableName);

@@ -325,6 +325,8 @@ export function measuresAsMetrics(measures: SnapshotMeasures): { name: string; u
     ['AverageOrderValueReturningMembersMinorUnits', 'None', measures.averageOrderValue.returningMembers?.value],
     ['PointsOutstanding', 'Count', measures.pointsOutstanding],
     ['CashbackOutstandingMinorUnits', 'None', measures.cashbackOutstanding.value],
+    // One per snapshot: its absence is what the staleness alarm watches.
+    ['SnapshotsComputed', 'Count', 1],
   ];
   return all.filter((metric): metric is [string, 'Count' | 'None', number] => typeof metric[2] === 'number').map(([name, unit, value]) => ({ name, unit, value }));
 }

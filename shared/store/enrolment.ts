@@ -51,7 +51,11 @@ export async function enrolMember(request: Enrolment, caller: Caller): Promise<C
     const { tableName } = store();
     const writes: ConditionalWrite[] = [
       // A code collision (one in 10^12) just retries with a new code.
-      { item: { Put: { TableName: tableName, Item: { ...keys.referralCode(code), entity: 'referral-code', memberId }, ConditionExpression: 'attribute_not_exists(PK)' } }, onConditionFailed: () => new StaleMemberError() },
+      // Written once per member, so it also carries the enrolment into the metrics job's activity index (GSI1).
+      {
+        item: { Put: { TableName: tableName, Item: { ...keys.referralCode(code), entity: 'referral-code', memberId, createdAt: now.toISOString(), ...keys.activity('recorded', now.toISOString(), memberId) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        onConditionFailed: () => new StaleMemberError(),
+      },
     ];
     if (profile.externalId) {
       writes.push({

@@ -10,8 +10,9 @@ type Item = Record<string, unknown>;
 export function memberToItem(member: MemberState): Item {
   // GSI2 (points expiry) holds only members whose points could expire: active, positive balance.
   const expiry = member.status === 'active' && member.points.balance > 0 ? keys.pointsExpiry(member.memberId, inactiveSince(member)) : {};
-  // GSI1 (recorded activity, by enrolment time, which never changes): the metrics job counts enrolments.
-  return { ...keys.member(member.memberId), entity: 'member', ...member, ...expiry, ...keys.activity('recorded', member.createdAt, member.memberId) };
+  // Not on GSI1: a member is written on every use case, and an indexed copy would double each write.
+  // Enrolments reach the metrics job through the referral-code claim, written once (shared/store/enrolment.ts).
+  return { ...keys.member(member.memberId), entity: 'member', ...member, ...expiry };
 }
 
 export function itemToMember(item: Item): MemberState {

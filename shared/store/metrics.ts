@@ -167,7 +167,8 @@ function recordedFacts(items: Item[]): RecordedFacts {
   const purchasers = new Set<string>();
   let enrolments = 0;
   for (const item of items) {
-    if (item.entity === 'member') enrolments += 1;
+    // One referral-code claim is written with each enrolment (and only then).
+    if (item.entity === 'referral-code') enrolments += 1;
     if (item.entity !== 'ledger') continue;
     const type = item.type as LedgerEntryType;
     const cashback = item.cashback as { value?: number } | undefined;

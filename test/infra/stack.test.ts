@@ -83,6 +83,7 @@ describe.each(regions)('the stack of $region', (expected) => {
               POWERTOOLS_SERVICE_NAME: 'rewards-api',
               POWERTOOLS_METRICS_NAMESPACE: 'RewardsApi',
               NODE_OPTIONS: '--enable-source-maps',
+              METRICS_EPOCH: '2026-11-01T00:00:00.000Z',
               DEFAULT_PROGRAM: Match.serializedJson(Match.objectLike({ currency: expected.currency, tiers: Match.arrayWith([Match.objectLike({ minQualifyingSpend: { value: 0, currency: expected.currency } })]) })),
             }),
           },
@@ -345,7 +346,7 @@ describe.each(regions)('the stack of $region', (expected) => {
     it('shows the API, the table and every loyalty measure on the dashboard', () => {
       const dashboards = synthesized.template.findResources('AWS::CloudWatch::Dashboard');
       const body = JSON.stringify(Object.values(dashboards)[0]?.Properties.DashboardBody);
-      for (const name of ['5XXError', 'Latency', 'ConsumedReadCapacityUnits', 'Clv', 'RepeatCustomerRate', 'RetentionRate', 'Nps', 'RedemptionRate', 'AverageSpendPerMember', 'PointsOutstanding', 'CashbackOutstanding', 'MembersTotal', 'MembersActive', 'SnapshotsComputed']) {
+      for (const name of ['5XXError', 'Latency', 'ConsumedReadCapacityUnits', 'ClvMinorUnits', 'RepeatCustomerRate', 'RetentionRate', 'Nps', 'RedemptionRate', 'AverageSpendPerMemberMinorUnits', 'PointsOutstanding', 'CashbackOutstandingMinorUnits', 'MembersTotal', 'MembersActive', 'SnapshotsComputed']) {
         expect(body, name).toContain(`\\"${name}\\"`);
       }
     });

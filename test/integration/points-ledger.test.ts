@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requestHash } from '@shared/http/request';
 import { useStore, type StoreConfig } from '@shared/store/client';
@@ -44,6 +44,17 @@ describe('the points ledger on DynamoDB Local', () => {
     const member = await expectLedgerMatchesBalance(memberId);
     expect(member?.points.balance).toBe(100);
     expect(member?.version).toBe(1);
+  });
+
+  it('keeps the member item, written by every use case, off the activity index; the enrolment reaches it once', async () => {
+    const memberId = await enrol();
+    const { Items = [] } = await table.client.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId) } }));
+    const profile = Items.find((item) => item.entity === 'member');
+    expect(profile?.GSI1PK).toBeUndefined();
+    expect(profile?.GSI2PK).toEqual(expect.stringMatching(/^EXPIRY#/));
+    const code = (await findMember(memberId))?.referralCode ?? '';
+    const { Item: claim } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: keys.referralCode(code) }));
+    expect(claim).toMatchObject({ memberId, GSI1PK: expect.stringMatching(/^RECORDED#/) });
   });
 
   it('earns once per order: a second earn for the same order is a duplicate', async () => {
