@@ -6,8 +6,8 @@ import { newOrder, recordPurchase, resolveOccurredAt } from '@shared/domain/orde
 import { planRefund } from '@shared/domain/refund';
 import type { Program } from '@shared/schemas/program';
 import { newTransactionId } from '@shared/ids';
-import { runMemberCommand, type CommandResult } from './members';
-import { findOrder, orderWrite } from './orders';
+import { runMemberCommand, runMemberOrderCommand, type CommandResult } from './members';
+import { orderWrite } from './orders';
 import type { Caller } from './points';
 import { currentProgram } from './program';
 import { toTransaction } from './views';
@@ -31,9 +31,8 @@ function lastTransaction(entries: LedgerEntry[]) {
 export async function creditCashback(memberId: string, purchase: { orderId: string; amount: Money; occurredAt?: string }, caller: Caller): Promise<CommandResult> {
   const program = await currentProgram();
   assertCurrency(purchase.amount, program.currency, 'body.amount');
-  return runMemberCommand(memberId, caller.idempotency, caller.now, async (member, now) => {
+  return runMemberOrderCommand(memberId, purchase.orderId, caller.idempotency, caller.now, (member, existing, now) => {
     const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
-    const existing = await findOrder(memberId, purchase.orderId);
     if (existing?.cashback) throw new DomainError('duplicate-order', `Order ${purchase.orderId} already credited cashback to this member.`);
     const order = existing ?? newOrder(memberId, purchase.orderId, purchase.amount, occurredAt, now);
     const credit = cashbackCredit(program, member, { order, recorded: existing !== undefined, amount: purchase.amount.value }, now);
@@ -67,8 +66,7 @@ export async function redeemCashback(memberId: string, request: { amount: Money;
 export async function refundOrder(memberId: string, refund: { orderId: string; amount: Money }, caller: Caller): Promise<CommandResult> {
   const program = await currentProgram();
   assertCurrency(refund.amount, program.currency, 'body.amount');
-  return runMemberCommand(memberId, caller.idempotency, caller.now, async (member, now) => {
-    const order = await findOrder(memberId, refund.orderId);
+  return runMemberOrderCommand(memberId, refund.orderId, caller.idempotency, caller.now, (member, order, now) => {
     if (!order) throw new DomainError('order-not-found', `Member ${memberId} has no order ${refund.orderId}.`);
     const plan = planRefund(member, order, refund.amount.value, now);
     const { member: next, entries } = postMovements(plan.member, plan.movements, posting(caller, program, now));

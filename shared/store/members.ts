@@ -9,6 +9,8 @@ import { lookupIdempotency, type IdempotencyContext, type StoredResponse } from 
 import { itemToLedgerEntry, itemToMember } from './mappers';
 import { keys } from './keys';
 import { withWriteRetries } from './retry';
+import { findOrder } from './orders';
+import type { OrderState } from '@shared/domain/order';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export interface CommandResult extends StoredResponse {
@@ -27,6 +29,23 @@ export async function loadActiveMember(memberId: string, now: Date): Promise<Mem
   if (!member) throw new DomainError('member-not-found', `No member ${memberId}.`);
   if (member.status === 'erased') throw new DomainError('member-erased', `Member ${memberId} was erased.`);
   return settleCashback(member, now);
+}
+
+/**
+ * `runMemberCommand` for use cases about one order of the member (earn, cashback, refund):
+ * the member and the order are read at once, not one after the other.
+ */
+export function runMemberOrderCommand(
+  memberId: string,
+  orderId: string,
+  idempotency: IdempotencyContext | undefined,
+  now: () => Date,
+  decide: (member: MemberState, order: OrderState | undefined, now: Date) => Promise<Commit> | Commit,
+): Promise<CommandResult> {
+  return runCommand(idempotency, now, async (at) => {
+    const [member, order] = await Promise.all([loadActiveMember(memberId, at), findOrder(memberId, orderId)]);
+    return decide(member, order, at);
+  });
 }
 
 /** When the record exists, the first response is the answer (or a 422 for a different request). */

@@ -6,8 +6,8 @@ import { newOrder, recordPurchase, resolveOccurredAt } from '@shared/domain/orde
 import { redeemPointsMovement } from '@shared/domain/redeem';
 import { newTransactionId } from '@shared/ids';
 import type { IdempotencyContext } from './idempotency';
-import { runMemberCommand, type CommandResult } from './members';
-import { findOrder, orderWrite } from './orders';
+import { runMemberCommand, runMemberOrderCommand, type CommandResult } from './members';
+import { orderWrite } from './orders';
 import { currentProgram } from './program';
 import { toTransaction } from './views';
 
@@ -21,9 +21,8 @@ export interface Caller {
 export async function earnPoints(memberId: string, purchase: { orderId: string; amount: Money; occurredAt?: string }, caller: Caller): Promise<CommandResult> {
   const program = await currentProgram();
   assertCurrency(purchase.amount, program.currency, 'body.amount');
-  return runMemberCommand(memberId, caller.idempotency, caller.now, async (member, now) => {
+  return runMemberOrderCommand(memberId, purchase.orderId, caller.idempotency, caller.now, (member, existing, now) => {
     const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
-    const existing = await findOrder(memberId, purchase.orderId);
     if (existing?.points) throw new DomainError('duplicate-order', `Order ${purchase.orderId} already earned points for this member.`);
     const order = existing ?? newOrder(memberId, purchase.orderId, purchase.amount, occurredAt, now);
     const earned = pointsForPurchase(program, member, { orderId: order.orderId, amount: purchase.amount, occurredAt: order.occurredAt }, now, existing);
