@@ -1,5 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { store } from './client';
+import { queryAll } from './query';
 import { ACTIVITY_SHARDS, keys, type ActivityFeed } from './keys';
 import { indexNames } from './table';
 
@@ -38,23 +37,11 @@ export async function mapWithConcurrency<T, R>(inputs: T[], limit: number, work:
 
 /** One bucket's facts in [from, to): the sort key is `<time>#<id>`, so BETWEEN from AND to excludes `to` itself. */
 async function queryBucket(partition: string, from: string, to: string): Promise<Item[]> {
-  const { client, tableName } = store();
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: indexNames.activityByDay,
-        KeyConditionExpression: 'GSI1PK = :bucket AND GSI1SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':bucket': partition, ':from': from, ':to': to },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return queryAll({
+    IndexName: indexNames.activityByDay,
+    KeyConditionExpression: 'GSI1PK = :bucket AND GSI1SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':bucket': partition, ':from': from, ':to': to },
+  });
 }
 
 /** Every fact of a feed in [from, to), in time order (ties by id, so runs over the same range read the same). */

@@ -4,17 +4,12 @@ import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertCurrency, type Money } from '@shared/domain/money';
 import { newOrder, recordPurchase, resolveOccurredAt } from '@shared/domain/order';
 import { planRefund } from '@shared/domain/refund';
-import type { Program } from '@shared/schemas/program';
-import { newTransactionId } from '@shared/ids';
 import { runMemberCommand, runMemberOrderCommand, type CommandResult } from './members';
 import { orderWrite } from './orders';
-import type { Caller } from './points';
+import { postingContext, type Caller } from './points';
 import { currentProgram } from './program';
 import { toTransaction } from './views';
 
-function posting(caller: Caller, program: Program, now: Date) {
-  return { partnerId: caller.partnerId, now: now.toISOString(), currency: program.currency, programVersion: program.version, newTransactionId };
-}
 
 /** The transaction a call answers with: its last entry, which carries the balances after the whole write. */
 function lastTransaction(entries: LedgerEntry[]) {
@@ -37,7 +32,7 @@ export async function creditCashback(memberId: string, purchase: { orderId: stri
     const order = existing ?? newOrder(memberId, purchase.orderId, purchase.amount, occurredAt, now);
     const credit = cashbackCredit(program, member, { order, recorded: existing !== undefined, amount: purchase.amount.value }, now);
     const purchased = existing ? member : recordPurchase(member, order, now);
-    const { member: next, entries } = postMovements(purchased, [credit.movement], posting(caller, program, now));
+    const { member: next, entries } = postMovements(purchased, [credit.movement], postingContext(caller, program, now));
     return {
       members: [{ expectedVersion: member.version, member: next, entries }],
       writes: [orderWrite({ ...order, cashback: { credited: credit.credited, reversed: credit.reversed, releaseAt: credit.releaseAt } }, order.version)],
@@ -52,7 +47,7 @@ export async function redeemCashback(memberId: string, request: { amount: Money;
   assertCurrency(request.amount, program.currency, 'body.amount');
   return runMemberCommand(memberId, caller.idempotency, caller.now, (member, now) => {
     const movement = redeemCashbackMovement(member, request.amount.value, request.orderId ? { orderId: request.orderId } : {});
-    const { member: next, entries } = postMovements(member, [movement], posting(caller, program, now));
+    const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
     return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201, body: lastTransaction(entries) } };
   });
 }
@@ -69,7 +64,7 @@ export async function refundOrder(memberId: string, refund: { orderId: string; a
   return runMemberOrderCommand(memberId, refund.orderId, caller.idempotency, caller.now, (member, order, now) => {
     if (!order) throw new DomainError('order-not-found', `Member ${memberId} has no order ${refund.orderId}.`);
     const plan = planRefund(member, order, refund.amount.value, now);
-    const { member: next, entries } = postMovements(plan.member, plan.movements, posting(caller, program, now));
+    const { member: next, entries } = postMovements(plan.member, plan.movements, postingContext(caller, program, now));
     return {
       members: [{ expectedVersion: member.version, member: next, entries }],
       writes: [orderWrite(plan.order, order.version)],

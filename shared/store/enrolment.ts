@@ -4,13 +4,13 @@ import { DomainError } from '@shared/domain/errors';
 import { postMovements } from '@shared/domain/ledger';
 import { newMember, type MemberProfile } from '@shared/domain/member';
 import { memberView } from '@shared/domain/member-view';
-import { newMemberId, newReferralCode, newTransactionId } from '@shared/ids';
+import { newMemberId, newReferralCode } from '@shared/ids';
 import { store } from './client';
 import { StaleMemberError, type ConditionalWrite, type MemberWrite } from './commit';
 import { keys } from './keys';
 import { loadActiveMember, runCommand, type CommandResult } from './members';
 import { currentProgram } from './program';
-import type { Caller } from './points';
+import { postingContext, type Caller } from './points';
 
 export interface Enrolment extends MemberProfile {
   consent: { marketing: boolean; analytics: boolean };
@@ -32,7 +32,7 @@ export async function enrolMember(request: Enrolment, caller: Caller): Promise<C
   const program = await currentProgram();
   const { referralCode, consent, ...profile } = request;
   return runCommand(caller.idempotency, caller.now, async (now) => {
-    const posting = { partnerId: caller.partnerId, now: now.toISOString(), currency: program.currency, programVersion: program.version, newTransactionId };
+    const posting = postingContext(caller, program, now);
     let referrer: MemberWrite | undefined;
     if (referralCode) {
       const referrerId = await memberIdForReferralCode(referralCode);

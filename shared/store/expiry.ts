@@ -1,11 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query';
 import { DomainError } from '@shared/domain/errors';
 import { expiryCandidatesBefore, expiryMovement } from '@shared/domain/expiry';
 import { postMovements } from '@shared/domain/ledger';
-import { newTransactionId } from '@shared/ids';
-import { store } from './client';
 import { EXPIRY_SHARDS, keys } from './keys';
 import { runMemberCommand } from './members';
+import { postingContext } from './points';
 import { currentProgram } from './program';
 import { indexNames } from './table';
 
@@ -31,24 +30,13 @@ export interface ExpiryRun {
 
 /** Member ids, in one shard of the expiry index, inactive since before the cut-off. */
 async function candidatesInShard(shard: number, before: string): Promise<string[]> {
-  const { client, tableName } = store();
-  const memberIds: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: indexNames.dueByDay,
-        KeyConditionExpression: 'GSI2PK = :shard AND GSI2SK < :before',
-        ExpressionAttributeValues: { ':shard': keys.pointsExpiryPartition(shard), ':before': before },
-        ProjectionExpression: 'memberId',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) memberIds.push(String(item.memberId));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return memberIds;
+  const items = await queryAll({
+    IndexName: indexNames.dueByDay,
+    KeyConditionExpression: 'GSI2PK = :shard AND GSI2SK < :before',
+    ExpressionAttributeValues: { ':shard': keys.pointsExpiryPartition(shard), ':before': before },
+    ProjectionExpression: 'memberId',
+  });
+  return items.map((item) => String(item.memberId));
 }
 
 /**
@@ -92,13 +80,7 @@ async function expireMember(memberId: string, now: Date): Promise<number> {
     await runMemberCommand(memberId, undefined, () => now, (member, at) => {
       const movement = expiryMovement(member, program, at);
       if (!movement) throw new NothingDueError();
-      const { member: next, entries } = postMovements(member, [movement], {
-        partnerId: EXPIRY_JOB_PARTNER,
-        now: at.toISOString(),
-        currency: program.currency,
-        programVersion: program.version,
-        newTransactionId,
-      });
+      const { member: next, entries } = postMovements(member, [movement], postingContext({ partnerId: EXPIRY_JOB_PARTNER }, program, at));
       expired = -movement.points;
       return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201 } };
     });

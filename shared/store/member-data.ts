@@ -1,4 +1,5 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { MemberState } from '@shared/domain/member';
 import { memberView } from '@shared/domain/member-view';
 import { mapWithConcurrency } from './activity';
@@ -19,24 +20,12 @@ const COMMENT_REMOVALS_IN_FLIGHT = 10;
 
 /** The items of the member's partition, page by page, optionally those whose sort key starts with `prefix`. */
 async function memberItems(memberId: string, options: { prefix?: string; withComment?: boolean } = {}): Promise<Item[]> {
-  const { client, tableName } = store();
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: options.prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId), ...(options.prefix ? { ':prefix': options.prefix } : {}) },
-        ...(options.withComment ? { FilterExpression: 'attribute_exists(#comment)', ExpressionAttributeNames: { '#comment': 'comment' } } : {}),
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return queryAll({
+    KeyConditionExpression: options.prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId), ...(options.prefix ? { ':prefix': options.prefix } : {}) },
+    ...(options.withComment ? { FilterExpression: 'attribute_exists(#comment)', ExpressionAttributeNames: { '#comment': 'comment' } } : {}),
+    ConsistentRead: true,
+  });
 }
 
 /** The member's right of access: profile, consent and balances, the whole ledger (newest first), orders and survey answers. */

@@ -1,6 +1,7 @@
 import { pointsForPurchase } from '@shared/domain/earn';
 import { DomainError } from '@shared/domain/errors';
-import { postMovements } from '@shared/domain/ledger';
+import { postMovements, type PostingContext } from '@shared/domain/ledger';
+import type { Program } from '@shared/schemas/program';
 import { assertCurrency, type Money } from '@shared/domain/money';
 import { newOrder, recordPurchase, resolveOccurredAt } from '@shared/domain/order';
 import { redeemPointsMovement } from '@shared/domain/redeem';
@@ -15,6 +16,11 @@ export interface Caller {
   partnerId: string;
   idempotency: IdempotencyContext | undefined;
   now: () => Date;
+}
+
+/** Who posts the ledger entries of a write, under which program version. */
+export function postingContext(caller: Pick<Caller, 'partnerId'>, program: Pick<Program, 'currency' | 'version'>, now: Date): PostingContext {
+  return { partnerId: caller.partnerId, now: now.toISOString(), currency: program.currency, programVersion: program.version, newTransactionId };
 }
 
 /** Earn: points for a purchase by the program's rules; one earn per order per member. */
@@ -32,7 +38,7 @@ export async function earnPoints(memberId: string, purchase: { orderId: string; 
     const { member: next, entries } = postMovements(
       rewarded,
       [{ type: 'earn', points: earned.points, orderId: order.orderId, occurredAt: order.occurredAt, amount: purchase.amount.value, breakdown: earned.breakdown }],
-      { partnerId: caller.partnerId, now: now.toISOString(), currency: program.currency, programVersion: program.version, newTransactionId },
+      postingContext(caller, program, now),
     );
     const entry = entries[0];
     return {
@@ -48,13 +54,7 @@ export async function redeemPoints(memberId: string, request: { points: number; 
   const program = await currentProgram();
   return runMemberCommand(memberId, caller.idempotency, caller.now, (member, now) => {
     const movement = redeemPointsMovement(member, request.points, request.orderId ? { orderId: request.orderId } : {});
-    const { member: next, entries } = postMovements(member, [movement], {
-      partnerId: caller.partnerId,
-      now: now.toISOString(),
-      currency: program.currency,
-      programVersion: program.version,
-      newTransactionId,
-    });
+    const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
     return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201, body: entries[0] && toTransaction(entries[0]) } };
   });
 }

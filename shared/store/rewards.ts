@@ -3,26 +3,18 @@ import { DomainError } from '@shared/domain/errors';
 import { postMovements } from '@shared/domain/ledger';
 import { rewardAvailableAt, rewardRedemption, rewardView, type RewardState } from '@shared/domain/rewards';
 import { tierRank } from '@shared/domain/tiers';
-import { newTransactionId } from '@shared/ids';
 import { store } from './client';
 import { StaleMemberError, type ConditionalWrite } from './commit';
 import { decodeCursor, encodeCursor } from './cursor';
 import { keys } from './keys';
 import { itemToReward, rewardToItem } from './mappers';
 import { runCommand, runMemberCommand, type CommandResult } from './members';
-import type { Caller } from './points';
+import { postingContext, type Caller } from './points';
 import { currentProgram } from './program';
 import { toTransaction } from './views';
 
-export interface RewardTerms {
-  name: string;
-  pointsCost: number;
-  stock?: number;
-  minTier?: string;
-  availableFrom?: string;
-  availableTo?: string;
-  active: boolean;
-}
+/** What an admin states about a reward (the rest is kept by the engine). */
+export type RewardTerms = Omit<RewardState, 'rewardId' | 'updatedAt' | 'revision'>;
 
 export async function findReward(rewardId: string): Promise<RewardState | undefined> {
   const { client, tableName } = store();
@@ -132,13 +124,7 @@ export async function redeemReward(memberId: string, request: { rewardId: string
     const reward = await findReward(request.rewardId);
     if (!reward) throw new DomainError('reward-not-found', `No reward ${request.rewardId}.`);
     const movement = rewardRedemption(member, reward, program, now, request.orderId);
-    const { member: next, entries } = postMovements(member, [movement], {
-      partnerId: caller.partnerId,
-      now: now.toISOString(),
-      currency: program.currency,
-      programVersion: program.version,
-      newTransactionId,
-    });
+    const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
     return {
       members: [{ expectedVersion: member.version, member: next, entries }],
       writes: [stockWrite(reward)],
