@@ -64,7 +64,3 @@ export function proportionalShare(total: number, covered: number, whole: number)
   if (covered >= whole) return total;
   return floorRatio(total, covered, whole);
 }
-
-export function money(value: number, currency: string): Money {
-  return { value, currency };
-}

@@ -42,6 +42,22 @@ export function newOrder(memberId: string, orderId: string, amount: Money, occur
 }
 
 /**
+ * The order an earn or a cashback call is about: the one already recorded (its other half
+ * came first), or a new one, which counts as one more purchase of the member.
+ */
+export function orderForPurchase(
+  member: MemberState,
+  recorded: OrderState | undefined,
+  purchase: { orderId: string; amount: Money; occurredAt?: string },
+  now: Date,
+): { order: OrderState; member: MemberState } {
+  const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
+  if (recorded) return { order: recorded, member };
+  const order = newOrder(member.memberId, purchase.orderId, purchase.amount, occurredAt, now);
+  return { order, member: recordPurchase(member, order, now) };
+}
+
+/**
  * The member-side facts of a new purchase: one purchase however many things it earned
  * (points and cashback), counted at its occurredAt, its spend qualifying for tiers.
  */

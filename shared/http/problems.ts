@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldError } from '@shared/domain/errors';
-import { IdempotencyInFlightError, IdempotencyKeyReuseError, StorageBusyError } from '@shared/store/errors';
+import { IdempotencyKeyReuseError, StorageBusyError } from '@shared/store/errors';
 
 /**
  * The one place that maps errors to RFC 9457 problem details. `type` is a stable URI per
@@ -82,7 +82,6 @@ export function toProblem(error: unknown): ProblemResponse {
   }
   if (error instanceof ZodError) return make('validation-error', 400, 'Invalid request', 'The request does not match the schema; see errors.', zodErrors(error, 'query'));
   if (error instanceof IdempotencyKeyReuseError) return make('idempotency-key-reuse', 422, 'Idempotency key reused', error.message);
-  if (error instanceof IdempotencyInFlightError) return make('idempotency-in-flight', 409, 'Request in flight', error.message, undefined, { 'Retry-After': '1' });
   if (error instanceof StorageBusyError) {
     return make('storage-busy', 503, 'Storage busy', error.message, undefined, { 'Retry-After': String(error.retryAfterSeconds) });
   }
@@ -91,8 +90,4 @@ export function toProblem(error: unknown): ProblemResponse {
     return make('storage-busy', 503, 'Storage busy', 'The database is throttling requests; retry shortly.', undefined, { 'Retry-After': '1' });
   }
   return make('internal', 500, 'Internal error', 'Something went wrong on our side. It has been logged; retry later.');
-}
-
-export function isServerError(error: unknown): boolean {
-  return toProblem(error).problem.status >= 500;
 }

@@ -2,7 +2,7 @@ import { cashbackCredit, redeemCashbackMovement } from '@shared/domain/cashback'
 import { DomainError } from '@shared/domain/errors';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertCurrency, type Money } from '@shared/domain/money';
-import { newOrder, recordPurchase, resolveOccurredAt } from '@shared/domain/order';
+import { orderForPurchase } from '@shared/domain/order';
 import { planRefund } from '@shared/domain/refund';
 import { runMemberCommand, runMemberOrderCommand, type CommandResult } from './members';
 import { orderWrite } from './orders';
@@ -27,11 +27,9 @@ export async function creditCashback(memberId: string, purchase: { orderId: stri
   const program = await currentProgram();
   assertCurrency(purchase.amount, program.currency, 'body.amount');
   return runMemberOrderCommand(memberId, purchase.orderId, caller.idempotency, caller.now, (member, existing, now) => {
-    const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
+    const { order, member: purchased } = orderForPurchase(member, existing, purchase, now);
     if (existing?.cashback) throw new DomainError('duplicate-order', `Order ${purchase.orderId} already credited cashback to this member.`);
-    const order = existing ?? newOrder(memberId, purchase.orderId, purchase.amount, occurredAt, now);
     const credit = cashbackCredit(program, member, { order, recorded: existing !== undefined, amount: purchase.amount.value }, now);
-    const purchased = existing ? member : recordPurchase(member, order, now);
     const { member: next, entries } = postMovements(purchased, [credit.movement], postingContext(caller, program, now));
     return {
       members: [{ expectedVersion: member.version, member: next, entries }],

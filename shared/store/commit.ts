@@ -2,7 +2,7 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/l
 import type { LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
 import { store } from './client';
-import { StorageBusyError } from './errors';
+import { IdempotencyRecordExistsError, StaleMemberError, StorageBusyError, TransactionConflictError } from './errors';
 import { idempotencyRecordPut, type IdempotencyContext, type StoredResponse } from './idempotency';
 import { ledgerEntryToItem, memberToItem } from './mappers';
 
@@ -27,30 +27,6 @@ export interface Commit {
   response: StoredResponse;
   /** What a replay answers, when it must differ from the first response (a secret shown once). */
   replayResponse?: StoredResponse;
-}
-
-/** Another request changed the member between our read and our write: read again and retry. */
-export class StaleMemberError extends Error {
-  constructor() {
-    super('member changed since it was read');
-    this.name = 'StaleMemberError';
-  }
-}
-
-/** The idempotency record exists: the same key was already used; answer from the record. */
-export class IdempotencyRecordExistsError extends Error {
-  constructor() {
-    super('idempotency record exists');
-    this.name = 'IdempotencyRecordExistsError';
-  }
-}
-
-/** DynamoDB cancelled the transaction because another one touched the same items (never raised by DynamoDB Local). */
-export class TransactionConflictError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super('transaction conflict', options);
-    this.name = 'TransactionConflictError';
-  }
 }
 
 function memberPut(write: MemberWrite): TransactItem {

@@ -20,10 +20,26 @@ export class IdempotencyKeyReuseError extends Error {
   }
 }
 
-/** The idempotency key belongs to a request that is still being processed. */
-export class IdempotencyInFlightError extends Error {
+/** Another request changed the member between our read and our write: read again and retry. */
+export class StaleMemberError extends Error {
   constructor() {
-    super('A request with this Idempotency-Key is still being processed; retry shortly.');
-    this.name = 'IdempotencyInFlightError';
+    super('member changed since it was read');
+    this.name = 'StaleMemberError';
+  }
+}
+
+/** The idempotency record exists: the same key was already used; answer from the record. */
+export class IdempotencyRecordExistsError extends Error {
+  constructor() {
+    super('idempotency record exists');
+    this.name = 'IdempotencyRecordExistsError';
+  }
+}
+
+/** DynamoDB cancelled the transaction because another one touched the same items (never raised by DynamoDB Local). */
+export class TransactionConflictError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('transaction conflict', options);
+    this.name = 'TransactionConflictError';
   }
 }

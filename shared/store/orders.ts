@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderState } from '@shared/domain/order';
 import { store } from './client';
-import { StaleMemberError, type ConditionalWrite } from './commit';
+import type { ConditionalWrite } from './commit';
+import { StaleMemberError } from './errors';
 import { keys } from './keys';
 
 export async function findOrder(memberId: string, orderId: string): Promise<OrderState | undefined> {

@@ -3,7 +3,7 @@ import { DomainError } from '@shared/domain/errors';
 import { postMovements, type PostingContext } from '@shared/domain/ledger';
 import type { Program } from '@shared/schemas/program';
 import { assertCurrency, type Money } from '@shared/domain/money';
-import { newOrder, recordPurchase, resolveOccurredAt } from '@shared/domain/order';
+import { orderForPurchase } from '@shared/domain/order';
 import { redeemPointsMovement } from '@shared/domain/redeem';
 import { newTransactionId } from '@shared/ids';
 import type { IdempotencyContext } from './idempotency';
@@ -28,11 +28,9 @@ export async function earnPoints(memberId: string, purchase: { orderId: string; 
   const program = await currentProgram();
   assertCurrency(purchase.amount, program.currency, 'body.amount');
   return runMemberOrderCommand(memberId, purchase.orderId, caller.idempotency, caller.now, (member, existing, now) => {
-    const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
+    const { order, member: purchased } = orderForPurchase(member, existing, purchase, now);
     if (existing?.points) throw new DomainError('duplicate-order', `Order ${purchase.orderId} already earned points for this member.`);
-    const order = existing ?? newOrder(memberId, purchase.orderId, purchase.amount, occurredAt, now);
     const earned = pointsForPurchase(program, member, { orderId: order.orderId, amount: purchase.amount, occurredAt: order.occurredAt }, now, existing);
-    const purchased = existing ? member : recordPurchase(member, order, now);
     // The birthday bonus is once a year: the member remembers which year's it was.
     const rewarded = earned.birthdayBonusYear === undefined ? purchased : { ...purchased, purchases: { ...purchased.purchases, birthdayBonusYear: earned.birthdayBonusYear } };
     const { member: next, entries } = postMovements(

@@ -1,5 +1,4 @@
-import { StorageBusyError } from './errors';
-import { StaleMemberError, TransactionConflictError } from './commit';
+import { StaleMemberError, StorageBusyError, TransactionConflictError } from './errors';
 
 /**
  * Optimistic writes lose races by design: a member changed since it was read is simply

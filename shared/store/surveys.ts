@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
 import type { NpsAnswerFact } from '@shared/domain/metrics';
 import { store } from './client';
-import { StaleMemberError } from './commit';
+import { StaleMemberError } from './errors';
 import { keys } from './keys';
 import { runMemberCommand, type CommandResult } from './members';
 import type { Caller } from './points';
