@@ -4,9 +4,9 @@ import { recordAnonymousPurchase } from '@shared/store/purchases';
 import { answerNps } from '@shared/store/surveys';
 
 export const handler = apiFunction('insights', {
-  answerNps: async ({ params, body, principal, idempotency, now }) => answerNps(params.memberId, body, { partnerId: principal.partnerId, idempotency, now }),
+  answerNps: async ({ params, body, caller }) => answerNps(params.memberId, body, caller),
 
-  recordPurchase: async ({ body, principal, idempotency, now }) => recordAnonymousPurchase(body, { partnerId: principal.partnerId, idempotency, now }),
+  recordPurchase: async ({ body, caller }) => recordAnonymousPurchase(body, caller),
 
   createSnapshot: async ({ body, idempotency, now }) => takeSnapshot({ window: body.window }, { idempotency, now }),
 

@@ -7,7 +7,7 @@ import { currentProgram } from '@shared/store/program';
 import { toTransaction } from '@shared/store/views';
 
 export const handler = apiFunction('members', {
-  createMember: async ({ body, principal, idempotency, now }) => enrolMember(body, { partnerId: principal.partnerId, idempotency, now }),
+  createMember: async ({ body, caller }) => enrolMember(body, caller),
 
   getMember: async ({ params, now }) => {
     const [member, program] = await Promise.all([loadActiveMember(params.memberId, now()), currentProgram()]);
@@ -22,5 +22,5 @@ export const handler = apiFunction('members', {
 
   exportMember: async ({ params, now }) => ({ status: 200, body: await exportMember(params.memberId, now()) }),
 
-  eraseMember: async ({ params, principal, idempotency, now }) => eraseMember(params.memberId, { partnerId: principal.partnerId, idempotency, now }),
+  eraseMember: async ({ params, caller }) => eraseMember(params.memberId, caller),
 });

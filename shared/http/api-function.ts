@@ -8,6 +8,7 @@ import { logger, tracer } from '@shared/observability';
 import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Principal } from '@shared/store/partners';
+import type { Caller } from '@shared/store/points';
 import { HttpProblem, toProblem } from './problems';
 import { assertScope, idempotencyKeyOf, parseBody, parseWith, principalOf, requestHash } from './request';
 import { jsonResponse, problemResponse } from './responses';
@@ -23,6 +24,8 @@ export interface RouteInput<R extends RouteDefinition> {
   /** Present on POST and DELETE: commit it with the effect (shared/store does). */
   idempotency: IdempotencyContext | undefined;
   now: () => Date;
+  /** Who calls, with the idempotency context and the clock: what a store use case takes. */
+  caller: Caller;
 }
 
 export interface RouteResult {
@@ -69,7 +72,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const idempotency = idempotencyKey
         ? { scope: principal.partnerId, key: idempotencyKey, requestHash: requestHash(route.method, event.path, body) }
         : undefined;
-      event.parsed = { routeId, input: { body, params, query, principal, idempotency, now: clock } as RouteInput<RouteDefinition> };
+      event.parsed = { routeId, input: { body, params, query, principal, idempotency, now: clock, caller: { partnerId: principal.partnerId, idempotency, now: clock } } as RouteInput<RouteDefinition> };
     },
   };
 }
