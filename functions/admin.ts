@@ -17,12 +17,27 @@ export const handler = apiFunction('admin', {
 
   createPartner: async ({ body, idempotency, now }) =>
     runCommand(idempotency, now, async (at) => {
-      const partner = { partnerId: newPartnerId(), name: body.name, scopes: body.scopes, apiKey: newApiKey(), createdAt: at.toISOString() };
+      const partner = {
+        partnerId: newPartnerId(),
+        name: body.name,
+        scopes: body.scopes,
+        apiKey: newApiKey(),
+        createdAt: at.toISOString(),
+      };
       const { apiKey: _shownOnce, ...withoutKey } = partner;
       // The key is shown once and stored only as a hash: a replay answers without it.
-      return { members: [], writes: partnerWrites(partner), response: { status: 201, body: partner }, replayResponse: { status: 201, body: withoutKey } };
+      return {
+        members: [],
+        writes: partnerWrites(partner),
+        response: { status: 201, body: partner },
+        replayResponse: { status: 201, body: withoutKey },
+      };
     }),
 
   deletePartner: async ({ params, idempotency, now }) =>
-    runCommand(idempotency, now, async () => ({ members: [], writes: deletePartnerWrites(params.partnerId, await findPartnerKeyHash(params.partnerId)), response: { status: 204 } })),
+    runCommand(idempotency, now, async () => ({
+      members: [],
+      writes: deletePartnerWrites(params.partnerId, await findPartnerKeyHash(params.partnerId)),
+      response: { status: 204 },
+    })),
 });

@@ -19,7 +19,10 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
   const [arnPrefix, stage] = event.methodArn.split('/');
   return {
     principalId: principal.partnerId,
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` }] },
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` }],
+    },
     context: { partnerId: principal.partnerId, role: principal.role, scopes: principal.scopes.join(' ') },
   };
 }

@@ -10,6 +10,9 @@ const SAFETY_MARGIN_MS = 20_000;
  * A run that would outlast the function stops early; the next run continues from the index.
  */
 export async function handler(_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> {
-  const run = await expireDuePoints(new Date(), context ? { timeLeft: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS } : {});
+  const run = await expireDuePoints(
+    new Date(),
+    context ? { timeLeft: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS } : {},
+  );
   logger.info('points expiry run', { ...run });
 }

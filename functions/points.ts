@@ -5,5 +5,6 @@ import { redeemReward } from '@shared/store/rewards';
 export const handler = apiFunction('points', {
   earnPoints: async ({ params, body, caller }) => earnPoints(params.memberId, body, caller),
 
-  redeemPoints: async ({ params, body, caller }) => ('rewardId' in body ? redeemReward(params.memberId, body, caller) : redeemPoints(params.memberId, body, caller)),
+  redeemPoints: async ({ params, body, caller }) =>
+    'rewardId' in body ? redeemReward(params.memberId, body, caller) : redeemPoints(params.memberId, body, caller),
 });

@@ -11,11 +11,19 @@ let openapi: Record<string, unknown> | undefined;
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .handler(async (event) => {
     if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
-    if (event.httpMethod === 'GET' && event.path === '/openapi.json') return jsonResponse(200, (openapi ??= openApiDocument()));
+    if (event.httpMethod === 'GET' && event.path === '/openapi.json')
+      return jsonResponse(200, (openapi ??= openApiDocument()));
     const match = matchPath(event.path);
     if (match) {
       const allowed = methodsForPath(match.template);
-      throw new HttpProblem('method-not-allowed', 405, 'Method not allowed', `${event.httpMethod} is not allowed on ${event.path}; use ${allowed.join(', ')}.`, undefined, { Allow: allowed.join(', ') });
+      throw new HttpProblem(
+        'method-not-allowed',
+        405,
+        'Method not allowed',
+        `${event.httpMethod} is not allowed on ${event.path}; use ${allowed.join(', ')}.`,
+        undefined,
+        { Allow: allowed.join(', ') },
+      );
     }
     throw new HttpProblem('not-found', 404, 'Not found', `No route ${event.httpMethod} ${event.path}.`);
   })

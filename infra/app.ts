@@ -25,7 +25,9 @@ export function buildApp(app: App = new App()): { app: App; stack: RewardsApiSta
   Tags.of(stack).add('region-of-record', region);
   // cdk-nag's AwsSolutions pack runs at synth; any unacknowledged error fails it, and the
   // findings (with the reasons of every acknowledgement) are written to cdk.out/.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+  );
   return { app, stack };
 }
 
@@ -33,5 +35,8 @@ export function buildApp(app: App = new App()): { app: App; stack: RewardsApiSta
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { app, stack } = buildApp();
   const assembly = app.synth();
-  writeFileSync(join(assembly.directory, `AwsSolutions-${stack.stackName}-NagReport.json`), `${JSON.stringify(nagReport(stack), null, 2)}\n`);
+  writeFileSync(
+    join(assembly.directory, `AwsSolutions-${stack.stackName}-NagReport.json`),
+    `${JSON.stringify(nagReport(stack), null, 2)}\n`,
+  );
 }

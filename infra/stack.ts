@@ -38,13 +38,24 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
   points: { description: 'Earn and redeem points', access: readWrite },
   cashback: { description: 'Cashback credit and spend, refunds', access: readWrite },
   rewards: { description: 'Rewards catalog', access: readWrite },
-  insights: { description: 'NPS answers, non-member purchases, metrics snapshots', access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true } },
+  insights: {
+    description: 'NPS answers, non-member purchases, metrics snapshots',
+    access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true },
+  },
   admin: { description: 'Program rules and partner keys', access: readWrite },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 const jobFunctions: Record<'metrics-job' | 'expiry-job', FunctionSpec> = {
-  'metrics-job': { description: 'Scheduled metrics snapshot', access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true }, timeout: Duration.minutes(5) },
-  'expiry-job': { description: 'Scheduled points expiry and cashback release', access: { mode: 'read-write', queryIndexes: [indexNames.dueByDay] }, timeout: Duration.minutes(5) },
+  'metrics-job': {
+    description: 'Scheduled metrics snapshot',
+    access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true },
+    timeout: Duration.minutes(5),
+  },
+  'expiry-job': {
+    description: 'Scheduled points expiry and cashback release',
+    access: { mode: 'read-write', queryIndexes: [indexNames.dueByDay] },
+    timeout: Duration.minutes(5),
+  },
 };
 
 /**
@@ -59,7 +70,10 @@ export class RewardsApiStack extends Stack {
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
-    super(scope, id, { description: 'Rewards API: serverless loyalty engine (one independent stack per region)', ...props });
+    super(scope, id, {
+      description: 'Rewards API: serverless loyalty engine (one independent stack per region)',
+      ...props,
+    });
     const { settings } = props;
     const logRetention = settings.logRetentionDays as RetentionDays;
     this.table = new RewardsTable(this, 'Storage', { encryption: settings.tableEncryption });
@@ -86,12 +100,28 @@ export class RewardsApiStack extends Stack {
       }).function;
 
     const routeFunctions = {} as Record<FunctionName, IFunction>;
-    for (const name of Object.keys(httpFunctions) as FunctionName[]) routeFunctions[name] = make(name, httpFunctions[name]);
-    const publicFunction = make('public', { description: 'Health, OpenAPI document, 404 and 405 answers', access: { mode: 'none' }, memorySize: 512 });
-    const authorizerFunction = make('authorizer', { description: 'API key authorizer (TOKEN)', access: { mode: 'key-lookup' }, timeout: Duration.seconds(5), memorySize: 512 });
+    for (const name of Object.keys(httpFunctions) as FunctionName[])
+      routeFunctions[name] = make(name, httpFunctions[name]);
+    const publicFunction = make('public', {
+      description: 'Health, OpenAPI document, 404 and 405 answers',
+      access: { mode: 'none' },
+      memorySize: 512,
+    });
+    const authorizerFunction = make('authorizer', {
+      description: 'API key authorizer (TOKEN)',
+      access: { mode: 'key-lookup' },
+      timeout: Duration.seconds(5),
+      memorySize: 512,
+    });
     const metricsJob = make('metrics-job', jobFunctions['metrics-job']);
     const expiryJob = make('expiry-job', jobFunctions['expiry-job']);
-    this.functions = { ...routeFunctions, public: publicFunction, authorizer: authorizerFunction, 'metrics-job': metricsJob, 'expiry-job': expiryJob };
+    this.functions = {
+      ...routeFunctions,
+      public: publicFunction,
+      authorizer: authorizerFunction,
+      'metrics-job': metricsJob,
+      'expiry-job': expiryJob,
+    };
 
     this.api = new RewardsRestApi(this, 'Http', {
       routeFunctions,
@@ -125,8 +155,12 @@ export class RewardsApiStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (routes start with /v1)' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The table (for npm run admin-key)' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe here for alarms' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'Subscribe here for alarms',
+    });
   }
 }
 
-const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+const pascal = (name: string) =>
+  name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());

@@ -16,7 +16,12 @@ export function maskPersonalData(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => maskPersonalData(item, depth + 1));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, field]) => [key, MASKED_KEYS.has(key.toLowerCase()) && field !== undefined && field !== null ? '***' : maskPersonalData(field, depth + 1)]),
+    Object.entries(value).map(([key, field]) => [
+      key,
+      MASKED_KEYS.has(key.toLowerCase()) && field !== undefined && field !== null
+        ? '***'
+        : maskPersonalData(field, depth + 1),
+    ]),
   );
 }
 
@@ -40,6 +45,16 @@ export class MaskingLogFormatter extends LogFormatter {
 }
 
 /** One logger, tracer and metrics instance for the whole code base (Powertools singletons). */
-export const logger = new Logger({ serviceName, logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO', logFormatter: new MaskingLogFormatter() });
-export const tracer = new Tracer({ serviceName, enabled: process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && !!process.env.AWS_LAMBDA_FUNCTION_NAME });
-export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'RewardsApi' });
+export const logger = new Logger({
+  serviceName,
+  logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
+  logFormatter: new MaskingLogFormatter(),
+});
+export const tracer = new Tracer({
+  serviceName,
+  enabled: process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && !!process.env.AWS_LAMBDA_FUNCTION_NAME,
+});
+export const metrics = new Metrics({
+  serviceName,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'RewardsApi',
+});

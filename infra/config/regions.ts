@@ -10,14 +10,19 @@ import { defaultProgram } from './default-program';
  */
 
 /** The retention periods CloudWatch Logs accepts (days). */
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 const MAX_PROGRAM_JSON_LENGTH = 3_000;
 
 /** An EventBridge schedule expression: rate(…) or cron(…) with six fields. */
 const ScheduleExpression = z
   .string()
-  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/, 'must be an EventBridge rate(…) or cron(…) expression');
+  .regex(
+    /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
+    'must be an EventBridge rate(…) or cron(…) expression',
+  );
 
 export const RegionSettings = z
   .strictObject({
@@ -33,10 +38,14 @@ export const RegionSettings = z
     /** Alarms are always sent to the region's SNS topic; with an address, also by e-mail. */
     alarmEmail: z.email().optional(),
     /** Stage-wide API Gateway throttling: steady requests per second and burst. */
-    throttling: z.strictObject({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().positive().max(5_000) }).default({ rateLimit: 100, burstLimit: 200 }),
+    throttling: z
+      .strictObject({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().positive().max(5_000) })
+      .default({ rateLimit: 100, burstLimit: 200 }),
     logRetentionDays: z
       .number()
-      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), { message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}` })
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
       .default(90),
     /** How long API Gateway keeps an authorizer answer per key: a deleted key works at most this long. */
     authorizerCacheSeconds: z.int().min(0).max(3600).default(60),
@@ -54,11 +63,19 @@ export const RegionSettings = z
   })
   .superRefine((settings, ctx) => {
     if (settings.program.currency !== settings.currency) {
-      ctx.addIssue({ code: 'custom', path: ['program', 'currency'], message: `must be the region's currency ${settings.currency}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['program', 'currency'],
+        message: `must be the region's currency ${settings.currency}`,
+      });
     }
     // Lambda allows 4 KB of environment variables in total; the program travels as one of them.
     if (JSON.stringify(settings.program).length > MAX_PROGRAM_JSON_LENGTH) {
-      ctx.addIssue({ code: 'custom', path: ['program'], message: `is over ${MAX_PROGRAM_JSON_LENGTH} characters as JSON; save long programs with PUT /v1/admin/program instead` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['program'],
+        message: `is over ${MAX_PROGRAM_JSON_LENGTH} characters as JSON; save long programs with PUT /v1/admin/program instead`,
+      });
     }
   });
 
@@ -72,7 +89,12 @@ export function programInCurrency(program: ProgramRules, currency: string): Prog
     ...program,
     currency,
     tiers: program.tiers.map((tier) => ({ ...tier, minQualifyingSpend: { ...tier.minQualifyingSpend, currency } })),
-    bonuses: { ...program.bonuses, ...(spendThreshold ? { spendThreshold: { ...spendThreshold, amount: { ...spendThreshold.amount, currency } } } : {}) },
+    bonuses: {
+      ...program.bonuses,
+      ...(spendThreshold
+        ? { spendThreshold: { ...spendThreshold, amount: { ...spendThreshold.amount, currency } } }
+        : {}),
+    },
   };
 }
 
@@ -99,18 +121,27 @@ export const regionSettings: Record<string, RegionSettingsInput> = {
 export class UnknownRegionError extends Error {
   constructor(region: string | undefined) {
     const known = Object.keys(regionSettings).join(', ');
-    super(region ? `No settings for region "${region}" in infra/config/regions.ts (known: ${known}).` : `Pass the region to deploy: -c region=<one of ${known}>.`);
+    super(
+      region
+        ? `No settings for region "${region}" in infra/config/regions.ts (known: ${known}).`
+        : `Pass the region to deploy: -c region=<one of ${known}>.`,
+    );
     this.name = 'UnknownRegionError';
   }
 }
 
 /** The validated settings of one region; a typo in the config fails the synth with the field's path. */
-export function settingsForRegion(region: string | undefined, overrides: Partial<RegionSettingsInput> = {}): RegionSettings {
+export function settingsForRegion(
+  region: string | undefined,
+  overrides: Partial<RegionSettingsInput> = {},
+): RegionSettings {
   const input = region ? regionSettings[region] : undefined;
   if (!region || !input) throw new UnknownRegionError(region);
   const result = RegionSettings.safeParse({ ...input, ...overrides });
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
     throw new Error(`Invalid settings for region ${region}: ${problems}`);
   }
   return result.data;

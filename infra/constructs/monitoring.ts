@@ -63,7 +63,14 @@ export interface MonitoringProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
-const TABLE_OPERATIONS = [Operation.GET_ITEM, Operation.QUERY, Operation.PUT_ITEM, Operation.UPDATE_ITEM, Operation.DELETE_ITEM, Operation.TRANSACT_WRITE_ITEMS];
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+];
 
 /**
  * Alarms on what a partner would notice (5xx, slow answers), on each function's errors, on the
@@ -93,7 +100,14 @@ export class Monitoring extends Construct {
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
 
     const apiDimensions = { ApiName: props.api.restApiName, Stage: props.stageName };
-    const apiMetric = (metricName: string, statistic: string) => new Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap: apiDimensions, statistic, period: FIVE_MINUTES });
+    const apiMetric = (metricName: string, statistic: string) =>
+      new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName,
+        dimensionsMap: apiDimensions,
+        statistic,
+        period: FIVE_MINUTES,
+      });
 
     this.alarm('Api5xxRate', {
       metric: apiMetric('5XXError', 'Average'),
@@ -127,11 +141,32 @@ export class Monitoring extends Construct {
       label: 'Throttle events',
       period: FIVE_MINUTES,
     });
-    this.alarm('TableThrottles', { metric: throttles, threshold: 1, evaluationPeriods: 2, datapointsToAlarm: 2, description: 'DynamoDB throttled requests in two consecutive five-minute periods.' });
-    const systemErrors = props.table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES, statistic: 'Sum' });
-    this.alarm('TableSystemErrors', { metric: systemErrors, threshold: 1, evaluationPeriods: 1, description: 'DynamoDB answered with system errors (HTTP 500).' });
+    this.alarm('TableThrottles', {
+      metric: throttles,
+      threshold: 1,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      description: 'DynamoDB throttled requests in two consecutive five-minute periods.',
+    });
+    const systemErrors = props.table.metricSystemErrorsForOperations({
+      operations: TABLE_OPERATIONS,
+      period: FIVE_MINUTES,
+      statistic: 'Sum',
+    });
+    this.alarm('TableSystemErrors', {
+      metric: systemErrors,
+      threshold: 1,
+      evaluationPeriods: 1,
+      description: 'DynamoDB answered with system errors (HTTP 500).',
+    });
 
-    const snapshots = new Metric({ namespace: METRICS_NAMESPACE, metricName: SNAPSHOTS_COMPUTED, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Sum', period: Duration.hours(1) });
+    const snapshots = new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: SNAPSHOTS_COMPUTED,
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: 'Sum',
+      period: Duration.hours(1),
+    });
     this.alarm('MetricsStale', {
       metric: snapshots,
       threshold: 1,
@@ -148,12 +183,22 @@ export class Monitoring extends Construct {
       description: 'The scheduled metrics job failed.',
     });
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { widgets: this.widgets(props, apiMetric, throttles, systemErrors) });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      widgets: this.widgets(props, apiMetric, throttles, systemErrors),
+    });
   }
 
   private alarm(
     id: string,
-    options: { metric: IMetric; threshold: number; evaluationPeriods: number; datapointsToAlarm?: number; comparisonOperator?: ComparisonOperator; treatMissingData?: TreatMissingData; description: string },
+    options: {
+      metric: IMetric;
+      threshold: number;
+      evaluationPeriods: number;
+      datapointsToAlarm?: number;
+      comparisonOperator?: ComparisonOperator;
+      treatMissingData?: TreatMissingData;
+      description: string;
+    },
   ): void {
     const alarm = new Alarm(this, id, {
       metric: options.metric,
@@ -169,39 +214,100 @@ export class Monitoring extends Construct {
     this.alarms.push(alarm);
   }
 
-  private widgets(props: MonitoringProps, apiMetric: (name: string, statistic: string) => Metric, throttles: IMetric, systemErrors: IMetric): IWidget[][] {
+  private widgets(
+    props: MonitoringProps,
+    apiMetric: (name: string, statistic: string) => Metric,
+    throttles: IMetric,
+    systemErrors: IMetric,
+  ): IWidget[][] {
     const measure = (metricName: (typeof loyaltyMeasures)[number] | typeof SNAPSHOTS_COMPUTED, statistic = 'Maximum') =>
-      new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: SERVICE_NAME }, statistic, period: Duration.hours(1) });
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic,
+        period: Duration.hours(1),
+      });
     const functions = Object.entries(props.functions);
     return [
-      [new TextWidget({ markdown: '# Rewards API\nRequests, errors and latency of the API; function errors and duration; the table; the loyalty measures of the latest snapshots.', width: 24, height: 2 })],
       [
-        new GraphWidget({ title: 'API requests and errors', left: [apiMetric('Count', 'Sum'), apiMetric('4XXError', 'Sum'), apiMetric('5XXError', 'Sum')], width: 12 }),
-        new GraphWidget({ title: 'API latency (ms)', left: [apiMetric('Latency', 'p50'), apiMetric('Latency', 'p99'), apiMetric('IntegrationLatency', 'p99')], width: 12 }),
+        new TextWidget({
+          markdown:
+            '# Rewards API\nRequests, errors and latency of the API; function errors and duration; the table; the loyalty measures of the latest snapshots.',
+          width: 24,
+          height: 2,
+        }),
       ],
       [
-        new GraphWidget({ title: 'Function errors', left: functions.map(([name, fn]) => fn.metricErrors({ period: FIVE_MINUTES, label: name })), width: 12 }),
-        new GraphWidget({ title: 'Function duration p99 (ms)', left: functions.map(([name, fn]) => fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99', label: name })), width: 12 }),
+        new GraphWidget({
+          title: 'API requests and errors',
+          left: [apiMetric('Count', 'Sum'), apiMetric('4XXError', 'Sum'), apiMetric('5XXError', 'Sum')],
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'API latency (ms)',
+          left: [apiMetric('Latency', 'p50'), apiMetric('Latency', 'p99'), apiMetric('IntegrationLatency', 'p99')],
+          width: 12,
+        }),
+      ],
+      [
+        new GraphWidget({
+          title: 'Function errors',
+          left: functions.map(([name, fn]) => fn.metricErrors({ period: FIVE_MINUTES, label: name })),
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'Function duration p99 (ms)',
+          left: functions.map(([name, fn]) =>
+            fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99', label: name }),
+          ),
+          width: 12,
+        }),
       ],
       [
         new GraphWidget({
           title: 'Table capacity consumed',
-          left: [props.table.metricConsumedReadCapacityUnits({ period: FIVE_MINUTES }), props.table.metricConsumedWriteCapacityUnits({ period: FIVE_MINUTES })],
+          left: [
+            props.table.metricConsumedReadCapacityUnits({ period: FIVE_MINUTES }),
+            props.table.metricConsumedWriteCapacityUnits({ period: FIVE_MINUTES }),
+          ],
           width: 12,
         }),
         new GraphWidget({ title: 'Table throttles and system errors', left: [throttles, systemErrors], width: 12 }),
       ],
       [
-        new SingleValueWidget({ title: 'Members', metrics: [measure('MembersTotal'), measure('MembersActive')], width: 8 }),
-        new SingleValueWidget({ title: 'Outstanding (what the program owes)', metrics: [measure('PointsOutstanding'), measure('CashbackOutstandingMinorUnits')], width: 8 }),
-        new SingleValueWidget({ title: 'Value', metrics: [measure('ClvMinorUnits'), measure('AverageSpendPerMemberMinorUnits')], width: 8 }),
+        new SingleValueWidget({
+          title: 'Members',
+          metrics: [measure('MembersTotal'), measure('MembersActive')],
+          width: 8,
+        }),
+        new SingleValueWidget({
+          title: 'Outstanding (what the program owes)',
+          metrics: [measure('PointsOutstanding'), measure('CashbackOutstandingMinorUnits')],
+          width: 8,
+        }),
+        new SingleValueWidget({
+          title: 'Value',
+          metrics: [measure('ClvMinorUnits'), measure('AverageSpendPerMemberMinorUnits')],
+          width: 8,
+        }),
       ],
       [
-        new GraphWidget({ title: 'Loyalty rates (0..1)', left: [measure('RepeatCustomerRate'), measure('RetentionRate'), measure('RedemptionRate')], width: 12 }),
-        new GraphWidget({ title: 'NPS (-100..100) and snapshots', left: [measure('Nps')], right: [measure(SNAPSHOTS_COMPUTED, 'Sum')], width: 12 }),
+        new GraphWidget({
+          title: 'Loyalty rates (0..1)',
+          left: [measure('RepeatCustomerRate'), measure('RetentionRate'), measure('RedemptionRate')],
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'NPS (-100..100) and snapshots',
+          left: [measure('Nps')],
+          right: [measure(SNAPSHOTS_COMPUTED, 'Sum')],
+          width: 12,
+        }),
       ],
     ];
   }
 }
 
-const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+const pascal = (name: string) =>
+  name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());

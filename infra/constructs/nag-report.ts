@@ -29,7 +29,11 @@ function acknowledgementsUnder(scope: IConstruct): NagAcknowledgement[] {
     construct.node.metadata
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data)
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
-      .map(([ruleId, reason]) => ({ ruleId: ruleId.replace(/^annotation::/i, ''), constructPath: construct.node.path, reason: String(reason) })),
+      .map(([ruleId, reason]) => ({
+        ruleId: ruleId.replace(/^annotation::/i, ''),
+        constructPath: construct.node.path,
+        reason: String(reason),
+      })),
   );
 }
 
@@ -47,7 +51,9 @@ export function nagReport(stack: Stack): NagReport {
       ruleId: violation.ruleName,
       severity: violation.severity ?? 'error',
       description: violation.description,
-      constructPaths: violation.violatingResources.map((resource) => resource.constructPath ?? resource.resourceLogicalId ?? ''),
+      constructPaths: violation.violatingResources.map(
+        (resource) => resource.constructPath ?? resource.resourceLogicalId ?? '',
+      ),
     })),
     acknowledgements: acknowledgementsUnder(stack),
   };

@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -11,7 +18,17 @@ import { Construct } from 'constructs';
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every Lambda entry point of functions/ (file name without .ts). */
-export type EntryName = 'members' | 'points' | 'cashback' | 'rewards' | 'insights' | 'admin' | 'public' | 'authorizer' | 'metrics-job' | 'expiry-job';
+export type EntryName =
+  | 'members'
+  | 'points'
+  | 'cashback'
+  | 'rewards'
+  | 'insights'
+  | 'admin'
+  | 'public'
+  | 'authorizer'
+  | 'metrics-job'
+  | 'expiry-job';
 
 /**
  * What a function may do on the table, derived from the store code it runs:
@@ -28,7 +45,14 @@ export interface TableAccess {
   batchGet?: boolean;
 }
 
-const READ_WRITE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
+const READ_WRITE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 export interface RewardsFunctionProps {
   entry: EntryName;
@@ -56,8 +80,17 @@ export class RewardsFunction extends Construct {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     // An own role instead of the AWSLambdaBasicExecutionRole managed policy: it may write only to this log group.
-    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: `Runs the ${props.entry} function` });
-    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.entry} function`,
+    });
+    this.role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(repositoryRoot, 'functions', `${props.entry}.ts`),
@@ -85,7 +118,8 @@ export class RewardsFunction extends Construct {
         format: OutputFormat.ESM,
         mainFields: ['module', 'main'],
         // CommonJS dependencies call require(); ESM output has none unless the bundle creates it.
-        banner: "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
         // esbuild resolves the @shared/@functions aliases from the paths of this tsconfig.
         tsconfig: join(repositoryRoot, 'tsconfig.json'),
         // The SDK is bundled (tree-shaken) rather than taken from the runtime, so the version is the one tested.
@@ -97,20 +131,32 @@ export class RewardsFunction extends Construct {
     // Tracing.ACTIVE adds xray:PutTraceSegments/PutTelemetryRecords on "*" to the role's default policy.
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; "*" is the only possible resource.',
+      reason:
+        'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; "*" is the only possible resource.',
     });
   }
 
   private grantTable(table: ITable, access: TableAccess): void {
     if (access.mode === 'none') return;
-    const actions = access.mode === 'key-lookup' ? ['dynamodb:GetItem'] : [...READ_WRITE_ACTIONS, ...(access.batchGet ? ['dynamodb:BatchGetItem'] : [])];
+    const actions =
+      access.mode === 'key-lookup'
+        ? ['dynamodb:GetItem']
+        : [...READ_WRITE_ACTIONS, ...(access.batchGet ? ['dynamodb:BatchGetItem'] : [])];
     this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [table.tableArn] }));
     const indexArns = (access.queryIndexes ?? []).map((indexName) => `${table.tableArn}/index/${indexName}`);
-    if (indexArns.length > 0) this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: indexArns }));
+    if (indexArns.length > 0)
+      this.role.addToPolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: indexArns }),
+      );
     const key = table.encryptionKey;
     if (key) {
-      const keyActions = access.mode === 'key-lookup' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
-      this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: keyActions, resources: [key.keyArn] }));
+      const keyActions =
+        access.mode === 'key-lookup'
+          ? ['kms:Decrypt', 'kms:DescribeKey']
+          : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
+      this.role.addToPolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: keyActions, resources: [key.keyArn] }),
+      );
     }
   }
 }

@@ -37,21 +37,103 @@ export interface GatewayProblem {
 const quoted = (text: string) => JSON.stringify(text);
 
 export const gatewayProblems: GatewayProblem[] = [
-  { type: ResponseType.UNAUTHORIZED, status: 401, slug: 'unauthorized', title: 'Unauthorized', detail: quoted('A valid API key is required: Authorization: Bearer <key>.') },
-  { type: ResponseType.ACCESS_DENIED, status: 403, slug: 'forbidden', title: 'Forbidden', detail: quoted('This key may not call this route.') },
-  { type: ResponseType.THROTTLED, status: 429, slug: 'throttled', title: 'Too many requests', detail: quoted('The request rate is over the limit; retry after the delay in Retry-After.'), headers: { 'Retry-After': '1' } },
-  { type: ResponseType.QUOTA_EXCEEDED, status: 429, slug: 'throttled', title: 'Too many requests', detail: quoted('The request quota is used up; retry after the delay in Retry-After.'), headers: { 'Retry-After': '60' } },
+  {
+    type: ResponseType.UNAUTHORIZED,
+    status: 401,
+    slug: 'unauthorized',
+    title: 'Unauthorized',
+    detail: quoted('A valid API key is required: Authorization: Bearer <key>.'),
+  },
+  {
+    type: ResponseType.ACCESS_DENIED,
+    status: 403,
+    slug: 'forbidden',
+    title: 'Forbidden',
+    detail: quoted('This key may not call this route.'),
+  },
+  {
+    type: ResponseType.THROTTLED,
+    status: 429,
+    slug: 'throttled',
+    title: 'Too many requests',
+    detail: quoted('The request rate is over the limit; retry after the delay in Retry-After.'),
+    headers: { 'Retry-After': '1' },
+  },
+  {
+    type: ResponseType.QUOTA_EXCEEDED,
+    status: 429,
+    slug: 'throttled',
+    title: 'Too many requests',
+    detail: quoted('The request quota is used up; retry after the delay in Retry-After.'),
+    headers: { 'Retry-After': '60' },
+  },
   // A path with no resource and no method: the same 404 as an unknown route (not the default 403 "Missing Authentication Token").
-  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, slug: 'not-found', title: 'Not found', detail: '"No route $context.httpMethod $util.escapeJavaScript($context.path)."' },
-  { type: ResponseType.RESOURCE_NOT_FOUND, status: 404, slug: 'not-found', title: 'Not found', detail: '"No route $context.httpMethod $util.escapeJavaScript($context.path)."' },
-  { type: ResponseType.REQUEST_TOO_LARGE, status: 413, slug: 'payload-too-large', title: 'Payload too large', detail: quoted('Request bodies are limited to 65536 bytes.') },
-  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type', detail: quoted('Send JSON with Content-Type: application/json.') },
-  { type: ResponseType.BAD_REQUEST_PARAMETERS, status: 400, slug: 'validation-error', title: 'Invalid request', detail: '$context.error.messageString' },
-  { type: ResponseType.BAD_REQUEST_BODY, status: 400, slug: 'validation-error', title: 'Invalid request', detail: '$context.error.messageString' },
-  { type: ResponseType.INTEGRATION_TIMEOUT, status: 504, slug: 'timeout', title: 'Timeout', detail: quoted('The request took too long; it may or may not have been applied. Retry with the same Idempotency-Key.') },
+  {
+    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    status: 404,
+    slug: 'not-found',
+    title: 'Not found',
+    detail: '"No route $context.httpMethod $util.escapeJavaScript($context.path)."',
+  },
+  {
+    type: ResponseType.RESOURCE_NOT_FOUND,
+    status: 404,
+    slug: 'not-found',
+    title: 'Not found',
+    detail: '"No route $context.httpMethod $util.escapeJavaScript($context.path)."',
+  },
+  {
+    type: ResponseType.REQUEST_TOO_LARGE,
+    status: 413,
+    slug: 'payload-too-large',
+    title: 'Payload too large',
+    detail: quoted('Request bodies are limited to 65536 bytes.'),
+  },
+  {
+    type: ResponseType.UNSUPPORTED_MEDIA_TYPE,
+    status: 415,
+    slug: 'unsupported-media-type',
+    title: 'Unsupported media type',
+    detail: quoted('Send JSON with Content-Type: application/json.'),
+  },
+  {
+    type: ResponseType.BAD_REQUEST_PARAMETERS,
+    status: 400,
+    slug: 'validation-error',
+    title: 'Invalid request',
+    detail: '$context.error.messageString',
+  },
+  {
+    type: ResponseType.BAD_REQUEST_BODY,
+    status: 400,
+    slug: 'validation-error',
+    title: 'Invalid request',
+    detail: '$context.error.messageString',
+  },
+  {
+    type: ResponseType.INTEGRATION_TIMEOUT,
+    status: 504,
+    slug: 'timeout',
+    title: 'Timeout',
+    detail: quoted(
+      'The request took too long; it may or may not have been applied. Retry with the same Idempotency-Key.',
+    ),
+  },
   // Anything else keeps a status that matches its body: 400 for the other client errors, 500 for the other server errors.
-  { type: ResponseType.DEFAULT_4XX, status: 400, slug: 'bad-request', title: 'Bad request', detail: '$context.error.messageString' },
-  { type: ResponseType.DEFAULT_5XX, status: 500, slug: 'internal', title: 'Internal error', detail: quoted('Something went wrong on our side. It has been logged; retry later.') },
+  {
+    type: ResponseType.DEFAULT_4XX,
+    status: 400,
+    slug: 'bad-request',
+    title: 'Bad request',
+    detail: '$context.error.messageString',
+  },
+  {
+    type: ResponseType.DEFAULT_5XX,
+    status: 500,
+    slug: 'internal',
+    title: 'Internal error',
+    detail: quoted('Something went wrong on our side. It has been logged; retry later.'),
+  },
 ];
 
 export function problemTemplate(problem: GatewayProblem): string {
@@ -119,7 +201,10 @@ export class RewardsRestApi extends Construct {
       this.api.addGatewayResponse(`Problem${problem.type.responseType}`, {
         type: problem.type,
         statusCode: String(problem.status),
-        responseHeaders: { 'Content-Type': "'application/problem+json'", ...Object.fromEntries(Object.entries(problem.headers ?? {}).map(([name, value]) => [name, `'${value}'`])) },
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'",
+          ...Object.fromEntries(Object.entries(problem.headers ?? {}).map(([name, value]) => [name, `'${value}'`])),
+        },
         templates: { 'application/json': template, 'application/problem+json': template },
       });
     }
@@ -135,17 +220,23 @@ export class RewardsRestApi extends Construct {
       let integration = integrations.get(fn);
       // One invoke permission per function for this API instead of two per method: the public
       // function serves ~20 methods and would outgrow Lambda's resource-policy size limit.
-      if (!integration) integrations.set(fn, (integration = new LambdaIntegration(fn, { scopePermissionToMethod: false })));
+      if (!integration)
+        integrations.set(fn, (integration = new LambdaIntegration(fn, { scopePermissionToMethod: false })));
       return integration;
     };
     const open = integrationOf(props.publicFunction);
-    const openMethod = (resource: IResource, method: string) => resource.addMethod(method, open, { authorizationType: AuthorizationType.NONE });
+    const openMethod = (resource: IResource, method: string) =>
+      resource.addMethod(method, open, { authorizationType: AuthorizationType.NONE });
 
     const routeResources = new Set<IResource>();
     for (const [routeId, route] of Object.entries(routes as Record<string, RouteDefinition>)) {
       const resource = this.api.root.resourceForPath(route.path);
       routeResources.add(resource);
-      resource.addMethod(route.method, integrationOf(props.routeFunctions[route.fn]), { authorizer, authorizationType: AuthorizationType.CUSTOM, operationName: routeId });
+      resource.addMethod(route.method, integrationOf(props.routeFunctions[route.fn]), {
+        authorizer,
+        authorizationType: AuthorizationType.CUSTOM,
+        operationName: routeId,
+      });
     }
     // Any other method on a route's path reaches the public function, which answers 405 with Allow.
     for (const resource of routeResources) openMethod(resource, 'ANY');
@@ -157,24 +248,29 @@ export class RewardsRestApi extends Construct {
     Validations.of(this.api).acknowledge(
       {
         id: 'AwsSolutions-APIG4',
-        reason: 'Only /health, /openapi.json and the 404/405 answers are open on purpose (public function, no data access); every /v1 route has the key authorizer.',
+        reason:
+          'Only /health, /openapi.json and the 404/405 answers are open on purpose (public function, no data access); every /v1 route has the key authorizer.',
       },
       {
         id: 'AwsSolutions-COG4',
-        reason: 'Partners and admins authenticate with API keys checked by a Lambda TOKEN authorizer (hash lookup in the table), not with Cognito user pools.',
+        reason:
+          'Partners and admins authenticate with API keys checked by a Lambda TOKEN authorizer (hash lookup in the table), not with Cognito user pools.',
       },
       {
         id: 'AwsSolutions-APIG2',
-        reason: 'Every handler validates path, query and body with the zod schemas of the route table and answers 400 problem+json with errors[]; a gateway validator would answer in another shape.',
+        reason:
+          'Every handler validates path, query and body with the zod schemas of the route table and answers 400 problem+json with errors[]; a gateway validator would answer in another shape.',
       },
       {
         id: 'AwsSolutions-APIG3',
-        reason: 'WAF is an account-level choice left to the operator; the stage is throttled per region and every /v1 route requires a key.',
+        reason:
+          'WAF is an account-level choice left to the operator; the stage is throttled per region and every /v1 route requires a key.',
       },
     );
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason: 'The account-wide API Gateway logging role needs exactly this AWS-managed policy; it is the documented way to enable execution logs.',
+      reason:
+        'The account-wide API Gateway logging role needs exactly this AWS-managed policy; it is the documented way to enable execution logs.',
     });
   }
 

@@ -22,7 +22,11 @@ export class RewardsTable extends Construct {
     super(scope, id);
     const encryptionKey =
       props.encryption === 'customer-managed'
-        ? new Key(this, 'Key', { description: 'Encrypts the rewards table', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN })
+        ? new Key(this, 'Key', {
+            description: 'Encrypts the rewards table',
+            enableKeyRotation: true,
+            removalPolicy: RemovalPolicy.RETAIN,
+          })
         : undefined;
     this.table = new Table(this, 'Table', {
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
@@ -32,14 +36,18 @@ export class RewardsTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
-      ...(encryptionKey ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey } : { encryption: TableEncryption.AWS_MANAGED }),
+      ...(encryptionKey
+        ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey }
+        : { encryption: TableEncryption.AWS_MANAGED }),
     });
     for (const index of tableDefinition.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        ...(index.projection.type === 'ALL' ? { projectionType: ProjectionType.ALL } : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.attributes] }),
+        ...(index.projection.type === 'ALL'
+          ? { projectionType: ProjectionType.ALL }
+          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.attributes] }),
       });
     }
   }

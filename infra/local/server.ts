@@ -55,7 +55,14 @@ async function readBody(request: IncomingMessage): Promise<string | null> {
   return chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
 }
 
-function toEvent(request: IncomingMessage, url: URL, body: string | null, resource: string, pathParameters: Record<string, string> | null, authorizer: Record<string, string> | null): APIGatewayProxyEvent {
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: string | null,
+  resource: string,
+  pathParameters: Record<string, string> | null,
+  authorizer: Record<string, string> | null,
+): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
   const query: Record<string, string> = {};
@@ -78,7 +85,9 @@ function toEvent(request: IncomingMessage, url: URL, body: string | null, resour
       authorizer,
       protocol: 'HTTP/1.1',
       httpMethod: request.method ?? 'GET',
-      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+      identity: {
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      } as APIGatewayProxyEvent['requestContext']['identity'],
       path: url.pathname,
       stage: 'local',
       requestId: crypto.randomUUID(),
@@ -110,9 +119,23 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
   const principal = await principalForAuthorization(request.headers.authorization);
   if (!principal) {
     // API Gateway answers here with the UNAUTHORIZED gateway response (the same problem document).
-    return problemResponse(toProblem(new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.')));
+    return problemResponse(
+      toProblem(
+        new HttpProblem(
+          'unauthorized',
+          401,
+          'Unauthorized',
+          'A valid API key is required: Authorization: Bearer <key>.',
+        ),
+      ),
+    );
   }
-  const authorizer = { partnerId: principal.partnerId, role: principal.role, scopes: principal.scopes.join(' '), principalId: principal.partnerId };
+  const authorizer = {
+    partnerId: principal.partnerId,
+    role: principal.role,
+    scopes: principal.scopes.join(' '),
+    principalId: principal.partnerId,
+  };
   const event = toEvent(request, url, body, route.path, candidate.pathParameters, authorizer);
   return (await handlerOf(route.fn))(event, lambdaContext(route.fn));
 }

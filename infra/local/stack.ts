@@ -41,7 +41,12 @@ const randomKey = (prefix: string) => `${prefix}_${randomBytes(18).toString('bas
 /** The whole API on one machine: DynamoDB Local, the table, the seeds, the HTTP server and the scheduled jobs. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   let dynamo: LocalDynamo | undefined;
-  const endpoint = options.dynamoDbEndpoint ?? (dynamo = await startDynamoDbLocal({ ...(options.dynamoDbPort ? { port: options.dynamoDbPort } : {}), ...(options.dataDir ? { dataDir: options.dataDir } : {}) })).endpoint;
+  const endpoint =
+    options.dynamoDbEndpoint ??
+    (dynamo = await startDynamoDbLocal({
+      ...(options.dynamoDbPort ? { port: options.dynamoDbPort } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    })).endpoint;
   const tableName = options.tableName ?? 'rewards-local';
   try {
     process.env.TABLE_NAME = tableName;
@@ -54,7 +59,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const partnerKey = options.partnerKey ?? randomKey('rk_partner');
     const adminKey = options.adminKey ?? randomKey('rk_admin');
-    await putKnownKey({ partnerId: 'local-partner', name: 'Local partner', scopes: [...PARTNER_SCOPES], apiKey: partnerKey, role: 'partner' });
+    await putKnownKey({
+      partnerId: 'local-partner',
+      name: 'Local partner',
+      scopes: [...PARTNER_SCOPES],
+      apiKey: partnerKey,
+      role: 'partner',
+    });
     await putKnownKey({ partnerId: 'local-admin', name: 'Local admin', scopes: [], apiKey: adminKey, role: 'admin' });
 
     const server = createLocalServer();

@@ -27,13 +27,19 @@ export async function createAdminKey(options: AdminKeyOptions): Promise<{ partne
 const usage = 'usage: npm run admin-key -- --region <aws region> --table <table name> [--name <who holds the key>]';
 
 async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { region: { type: 'string' }, table: { type: 'string' }, name: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { region: { type: 'string' }, table: { type: 'string' }, name: { type: 'string' } },
+    strict: true,
+  });
   if (!values.region || !values.table) throw new Error(usage);
   // The store reads its table and region from the environment, as it does in Lambda.
   process.env.AWS_REGION = values.region;
   process.env.TABLE_NAME = values.table;
   const { partnerId, apiKey } = await createAdminKey({ name: values.name ?? 'Administrator' });
-  process.stdout.write(`Admin key created in ${values.region} (partner ${partnerId}). It is shown only this once:\n\n  ${apiKey}\n\n`);
+  process.stdout.write(
+    `Admin key created in ${values.region} (partner ${partnerId}). It is shown only this once:\n\n  ${apiKey}\n\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

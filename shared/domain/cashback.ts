@@ -23,7 +23,12 @@ export function cashbackReleaseAt(occurredAt: string, holdDays: number): string 
 }
 
 /** The cashback rate (basis points) of the tier the purchase earns at (see `tierBeforePurchase`). */
-export function cashbackRateFor(program: Pick<ProgramRules, 'tiers'>, member: Pick<MemberState, 'purchases'>, recordedOrder: OrderState | undefined, now: Date): number {
+export function cashbackRateFor(
+  program: Pick<ProgramRules, 'tiers'>,
+  member: Pick<MemberState, 'purchases'>,
+  recordedOrder: OrderState | undefined,
+  now: Date,
+): number {
   return tierBeforePurchase(program, member, recordedOrder, now).cashbackRate;
 }
 
@@ -71,10 +76,17 @@ export function cashbackCredit(
  * Spending cashback takes only what is available, never below zero. After a refund took the
  * available cashback below zero, every spend is refused until it is positive again.
  */
-export function redeemCashbackMovement(member: Pick<MemberState, 'cashback'>, value: number, extra: Pick<Movement, 'orderId'> = {}): Movement {
+export function redeemCashbackMovement(
+  member: Pick<MemberState, 'cashback'>,
+  value: number,
+  extra: Pick<Movement, 'orderId'> = {},
+): Movement {
   const { available } = member.cashback;
   if (available < 0) {
-    throw new DomainError('negative-balance', `The available cashback is ${available} after a refund; spending resumes once it is positive.`);
+    throw new DomainError(
+      'negative-balance',
+      `The available cashback is ${available} after a refund; spending resumes once it is positive.`,
+    );
   }
   if (available < value) {
     throw new DomainError('insufficient-cashback', `The available cashback is ${available}; ${value} was asked.`);

@@ -93,7 +93,10 @@ export function pointsForPurchase(
 
   for (const promotion of program.promotions) {
     if (!promotionRunsAt(promotion, purchase.occurredAt)) continue;
-    add(`promotion:${promotion.id}`, multiplierExtra(base, promotion.pointsMultiplier ?? 1) + (promotion.bonusPoints ?? 0));
+    add(
+      `promotion:${promotion.id}`,
+      multiplierExtra(base, promotion.pointsMultiplier ?? 1) + (promotion.bonusPoints ?? 0),
+    );
   }
 
   const threshold = program.bonuses.spendThreshold;
@@ -103,7 +106,10 @@ export function pointsForPurchase(
   const birthday = member.profile.birthday;
   if (birthday && program.bonuses.birthday > 0) {
     const year = birthdayWeekYear(birthday, purchase.occurredAt);
-    const alreadyGiven = year !== undefined && member.purchases.birthdayBonusYear !== undefined && member.purchases.birthdayBonusYear >= year;
+    const alreadyGiven =
+      year !== undefined &&
+      member.purchases.birthdayBonusYear !== undefined &&
+      member.purchases.birthdayBonusYear >= year;
     if (year !== undefined && !alreadyGiven) {
       add('birthday', program.bonuses.birthday);
       birthdayBonusYear = year;

@@ -7,7 +7,17 @@ const DAY_MS = 86_400_000;
 /** Adds calendar months in UTC, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(time: string, months: number): Date {
   const start = new Date(time);
-  const target = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months, 1, start.getUTCHours(), start.getUTCMinutes(), start.getUTCSeconds(), start.getUTCMilliseconds()));
+  const target = new Date(
+    Date.UTC(
+      start.getUTCFullYear(),
+      start.getUTCMonth() + months,
+      1,
+      start.getUTCHours(),
+      start.getUTCMinutes(),
+      start.getUTCSeconds(),
+      start.getUTCMilliseconds(),
+    ),
+  );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(start.getUTCDate(), lastDay));
   return target;
@@ -29,7 +39,11 @@ export function pointsExpireAt(member: MemberState, program: Pick<ProgramRules, 
 }
 
 /** The `expiry` movement that takes a due balance to zero, or nothing when the member's points are not due. */
-export function expiryMovement(member: MemberState, program: Pick<ProgramRules, 'expiry'>, now: Date): Movement | undefined {
+export function expiryMovement(
+  member: MemberState,
+  program: Pick<ProgramRules, 'expiry'>,
+  now: Date,
+): Movement | undefined {
   const expiresAt = pointsExpireAt(member, program);
   if (!expiresAt || Date.parse(expiresAt) > now.getTime()) return undefined;
   const points = -member.points.balance;

@@ -1,7 +1,8 @@
 import type { MemberState } from './member';
 import { pendingCashbackTotal } from './member';
 
-export type LedgerEntryType = 'earn' | 'redeem' | 'bonus' | 'cashback' | 'cashback-redeem' | 'refund' | 'expiry' | 'adjustment';
+export type LedgerEntryType =
+  'earn' | 'redeem' | 'bonus' | 'cashback' | 'cashback-redeem' | 'refund' | 'expiry' | 'adjustment';
 
 export interface BreakdownLine {
   rule: string;
@@ -57,7 +58,11 @@ export interface PostingContext {
  * entry per movement, each carrying the balances after it. This is the only place
  * balances change, which is what keeps "sum of the ledger = balance" true.
  */
-export function postMovements(member: MemberState, movements: Movement[], context: PostingContext): { member: MemberState; entries: LedgerEntry[] } {
+export function postMovements(
+  member: MemberState,
+  movements: Movement[],
+  context: PostingContext,
+): { member: MemberState; entries: LedgerEntry[] } {
   const sequence = member.version + 1;
   let points = { ...member.points };
   let available = member.cashback.available;
@@ -70,14 +75,24 @@ export function postMovements(member: MemberState, movements: Movement[], contex
     };
     const cashback = movement.cashback;
     if (cashback?.status === 'available') available += cashback.value;
-    if (cashback?.status === 'pending') pending = applyPendingMovement(pending, movement.orderId, cashback.value, cashback.releaseAt);
+    if (cashback?.status === 'pending')
+      pending = applyPendingMovement(pending, movement.orderId, cashback.value, cashback.releaseAt);
     const cashbackPending = pending.reduce((sum, lot) => sum + lot.value, 0);
     return {
       transactionId: context.newTransactionId(),
       memberId: member.memberId,
       type: movement.type,
       points: movement.points,
-      ...(cashback ? { cashback: { value: cashback.value, currency: context.currency, status: cashback.status, ...(cashback.releaseAt ? { releaseAt: cashback.releaseAt } : {}) } } : {}),
+      ...(cashback
+        ? {
+            cashback: {
+              value: cashback.value,
+              currency: context.currency,
+              status: cashback.status,
+              ...(cashback.releaseAt ? { releaseAt: cashback.releaseAt } : {}),
+            },
+          }
+        : {}),
       balance: { points: points.balance, cashbackAvailable: available, cashbackPending },
       ...(movement.orderId ? { orderId: movement.orderId } : {}),
       ...(movement.rewardId ? { rewardId: movement.rewardId } : {}),
@@ -109,7 +124,8 @@ function applyPendingMovement(
   }
   // A reversal the order's lot cannot cover would leave the ledger out of step with the balance.
   const lot = lots.find((candidate) => candidate.orderId === orderId);
-  if (!lot || lot.value + value < 0) throw new RangeError(`order ${orderId} has no pending cashback to cover ${-value}`);
+  if (!lot || lot.value + value < 0)
+    throw new RangeError(`order ${orderId} has no pending cashback to cover ${-value}`);
   return lots
     .map((lot) => (lot.orderId === orderId ? { ...lot, value: lot.value + value } : lot))
     .filter((lot) => lot.value > 0);

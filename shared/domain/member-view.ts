@@ -21,7 +21,9 @@ export function memberView(stored: MemberState, program: Program, now: Date) {
       name: tier.name,
       discountRate: tier.discountRate,
       qualifyingSpend: { value: spend, currency },
-      ...(next ? { nextTier: { id: next.id, remainingSpend: { value: next.minQualifyingSpend.value - spend, currency } } } : {}),
+      ...(next
+        ? { nextTier: { id: next.id, remainingSpend: { value: next.minQualifyingSpend.value - spend, currency } } }
+        : {}),
     },
     points: {
       balance: member.points.balance,

@@ -79,12 +79,18 @@ export interface PurchaserContribution {
 
 export const noContribution: PurchaserContribution = { purchaser: 0, repeat: 0, lifespanSeconds: 0 };
 
-export function purchaserContribution(purchases: { count: number; firstAt?: string | undefined; lastAt?: string | undefined }): PurchaserContribution {
+export function purchaserContribution(purchases: {
+  count: number;
+  firstAt?: string | undefined;
+  lastAt?: string | undefined;
+}): PurchaserContribution {
   const repeat = purchases.count >= 2 && purchases.firstAt !== undefined && purchases.lastAt !== undefined;
   return {
     purchaser: purchases.count >= 1 ? 1 : 0,
     repeat: repeat ? 1 : 0,
-    lifespanSeconds: repeat ? Math.floor((Date.parse(purchases.lastAt ?? '') - Date.parse(purchases.firstAt ?? '')) / 1000) : 0,
+    lifespanSeconds: repeat
+      ? Math.floor((Date.parse(purchases.lastAt ?? '') - Date.parse(purchases.firstAt ?? '')) / 1000)
+      : 0,
   };
 }
 
@@ -170,20 +176,31 @@ export interface SnapshotInputs {
 export interface SnapshotMeasures {
   window: TimeWindow;
   members: { total: number; active: number };
-  clv: { value: Money | null; lifespanYears: number | null; purchasesPerYear: number | null; averageOrderValue: Money | null };
+  clv: {
+    value: Money | null;
+    lifespanYears: number | null;
+    purchasesPerYear: number | null;
+    averageOrderValue: Money | null;
+  };
   repeatCustomerRate: number | null;
   retentionRate: number | null;
   nps: number | null;
   npsResponses: number;
   redemptionRate: number | null;
   averageSpendPerMember: Money | null;
-  averageOrderValue: { members: Money | null; nonMembers: Money | null; newMembers: Money | null; returningMembers: Money | null };
+  averageOrderValue: {
+    members: Money | null;
+    nonMembers: Money | null;
+    newMembers: Money | null;
+    returningMembers: Money | null;
+  };
   pointsOutstanding: number;
   cashbackOutstanding: Money;
 }
 
 /** Spend counts net of refunds; a refunded order is still one purchase. */
-export const netSpend = (order: Pick<MemberOrderFact, 'amount' | 'refunded'>) => Math.max(0, order.amount - order.refunded);
+export const netSpend = (order: Pick<MemberOrderFact, 'amount' | 'refunded'>) =>
+  Math.max(0, order.amount - order.refunded);
 
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator > 0 ? numerator / denominator : null;
@@ -203,7 +220,12 @@ export function netPromoterScore(answers: NpsAnswerFact[]): { nps: number | null
   const latest = new Map<string, NpsAnswerFact>();
   for (const answer of answers) {
     const seen = latest.get(answer.memberId);
-    if (!seen || answer.answeredAt > seen.answeredAt || (answer.answeredAt === seen.answeredAt && answer.answerId > seen.answerId)) latest.set(answer.memberId, answer);
+    if (
+      !seen ||
+      answer.answeredAt > seen.answeredAt ||
+      (answer.answeredAt === seen.answeredAt && answer.answerId > seen.answerId)
+    )
+      latest.set(answer.memberId, answer);
   }
   let promoters = 0;
   let detractors = 0;
@@ -243,15 +265,29 @@ export function customerLifetimeValue(input: {
   // The lifespan as a ratio of integers: total seconds over members.
   const lifespan =
     input.expectedLifespanYears !== undefined
-      ? { seconds: BigInt(Math.round(input.expectedLifespanYears * YEAR_SECONDS)), members: 1n, years: input.expectedLifespanYears }
+      ? {
+          seconds: BigInt(Math.round(input.expectedLifespanYears * YEAR_SECONDS)),
+          members: 1n,
+          years: input.expectedLifespanYears,
+        }
       : totals.repeatPurchasers > 0
-        ? { seconds: BigInt(totals.repeatLifespanSeconds), members: BigInt(totals.repeatPurchasers), years: totals.repeatLifespanSeconds / totals.repeatPurchasers / YEAR_SECONDS }
+        ? {
+            seconds: BigInt(totals.repeatLifespanSeconds),
+            members: BigInt(totals.repeatPurchasers),
+            years: totals.repeatLifespanSeconds / totals.repeatPurchasers / YEAR_SECONDS,
+          }
         : undefined;
   const purchasesPerYear = activeMembers > 0 && windowMs > 0 ? (orders / activeMembers) * (YEAR_MS / windowMs) : null;
   const averageOrderValue = averageMoney(spend, orders, currency);
   const value =
     lifespan && purchasesPerYear !== null && orders > 0
-      ? { value: floorDivide(lifespan.seconds * 1000n * BigInt(spend), lifespan.members * BigInt(activeMembers) * BigInt(windowMs)), currency }
+      ? {
+          value: floorDivide(
+            lifespan.seconds * 1000n * BigInt(spend),
+            lifespan.members * BigInt(activeMembers) * BigInt(windowMs),
+          ),
+          currency,
+        }
       : null;
   return { value, lifespanYears: lifespan ? lifespan.years : null, purchasesPerYear, averageOrderValue };
 }
@@ -261,7 +297,9 @@ export function computeMeasures(inputs: SnapshotInputs): SnapshotMeasures {
   const previous = previousWindow(window);
   const windowOrders = inputs.memberOrders.filter((order) => within(order.occurredAt, window));
   const activeMembers = new Set(windowOrders.map((order) => order.memberId));
-  const previousMembers = new Set(inputs.memberOrders.filter((order) => within(order.occurredAt, previous)).map((order) => order.memberId));
+  const previousMembers = new Set(
+    inputs.memberOrders.filter((order) => within(order.occurredAt, previous)).map((order) => order.memberId),
+  );
   const retained = [...previousMembers].filter((memberId) => activeMembers.has(memberId)).length;
 
   const isNew = (memberId: string) => {
@@ -272,7 +310,10 @@ export function computeMeasures(inputs: SnapshotInputs): SnapshotMeasures {
   const newMembers = group(windowOrders.filter((order) => isNew(order.memberId)));
   const returningMembers = group(windowOrders.filter((order) => !isNew(order.memberId)));
   const nonMemberPurchases = inputs.nonMemberPurchases.filter((purchase) => within(purchase.occurredAt, window));
-  const nonMembers = { orders: nonMemberPurchases.length, spend: nonMemberPurchases.reduce((sum, purchase) => sum + purchase.amount, 0) };
+  const nonMembers = {
+    orders: nonMemberPurchases.length,
+    spend: nonMemberPurchases.reduce((sum, purchase) => sum + purchase.amount, 0),
+  };
   const { nps, responses } = netPromoterScore(inputs.npsAnswers.filter((answer) => within(answer.answeredAt, window)));
 
   return {
@@ -305,7 +346,9 @@ export function computeMeasures(inputs: SnapshotInputs): SnapshotMeasures {
 }
 
 /** Each measure as a CloudWatch metric (name, unit, value); measures without a value are left out. */
-export function measuresAsMetrics(measures: SnapshotMeasures): { name: string; unit: 'Count' | 'None'; value: number }[] {
+export function measuresAsMetrics(
+  measures: SnapshotMeasures,
+): { name: string; unit: 'Count' | 'None'; value: number }[] {
   const all: [string, 'Count' | 'None', number | null | undefined][] = [
     ['MembersTotal', 'Count', measures.members.total],
     ['MembersActive', 'Count', measures.members.active],
@@ -328,5 +371,7 @@ export function measuresAsMetrics(measures: SnapshotMeasures): { name: string; u
     // One per snapshot: its absence is what the staleness alarm watches.
     ['SnapshotsComputed', 'Count', 1],
   ];
-  return all.filter((metric): metric is [string, 'Count' | 'None', number] => typeof metric[2] === 'number').map(([name, unit, value]) => ({ name, unit, value }));
+  return all
+    .filter((metric): metric is [string, 'Count' | 'None', number] => typeof metric[2] === 'number')
+    .map(([name, unit, value]) => ({ name, unit, value }));
 }

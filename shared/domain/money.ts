@@ -35,9 +35,11 @@ export function minorUnitsPerMajor(currency: string): number {
 
 export function assertCurrency(amount: Money, programCurrency: string, path: string): void {
   if (amount.currency !== programCurrency) {
-    throw new DomainError('currency-mismatch', `The program runs in ${programCurrency}; ${amount.currency} is not accepted.`, [
-      { path: `${path}.currency`, message: `must be ${programCurrency}` },
-    ]);
+    throw new DomainError(
+      'currency-mismatch',
+      `The program runs in ${programCurrency}; ${amount.currency} is not accepted.`,
+      [{ path: `${path}.currency`, message: `must be ${programCurrency}` }],
+    );
   }
 }
 

@@ -29,16 +29,29 @@ export function resolveOccurredAt(occurredAt: string | undefined, now: Date): st
   if (occurredAt === undefined) return now.toISOString();
   const at = Date.parse(occurredAt);
   if (at > now.getTime() + MAX_CLOCK_SKEW_MS) {
-    throw new DomainError('occurred-at-out-of-range', 'occurredAt is in the future.', [{ path: 'body.occurredAt', message: 'must not be more than 5 minutes ahead of now' }]);
+    throw new DomainError('occurred-at-out-of-range', 'occurredAt is in the future.', [
+      { path: 'body.occurredAt', message: 'must not be more than 5 minutes ahead of now' },
+    ]);
   }
   if (at < now.getTime() - MAX_LATE_DAYS * 86_400_000) {
-    throw new DomainError('occurred-at-out-of-range', 'occurredAt is too far back.', [{ path: 'body.occurredAt', message: `must be within the last ${MAX_LATE_DAYS} days` }]);
+    throw new DomainError('occurred-at-out-of-range', 'occurredAt is too far back.', [
+      { path: 'body.occurredAt', message: `must be within the last ${MAX_LATE_DAYS} days` },
+    ]);
   }
   return new Date(at).toISOString();
 }
 
 export function newOrder(memberId: string, orderId: string, amount: Money, occurredAt: string, now: Date): OrderState {
-  return { memberId, orderId, amount: amount.value, currency: amount.currency, occurredAt, recordedAt: now.toISOString(), refunded: 0, version: 0 };
+  return {
+    memberId,
+    orderId,
+    amount: amount.value,
+    currency: amount.currency,
+    occurredAt,
+    recordedAt: now.toISOString(),
+    refunded: 0,
+    version: 0,
+  };
 }
 
 /**

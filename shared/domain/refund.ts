@@ -25,9 +25,11 @@ export interface RefundPlan {
 export function planRefund(member: MemberState, order: OrderState, amount: number, now: Date): RefundPlan {
   const remaining = order.amount - order.refunded;
   if (amount > remaining) {
-    throw new DomainError('refund-exceeds-order', `Order ${order.orderId} has ${remaining} left to refund; ${amount} was asked.`, [
-      { path: 'body.amount.value', message: `must be at most ${remaining}` },
-    ]);
+    throw new DomainError(
+      'refund-exceeds-order',
+      `Order ${order.orderId} has ${remaining} left to refund; ${amount} was asked.`,
+      [{ path: 'body.amount.value', message: `must be at most ${remaining}` }],
+    );
   }
   const refunded = order.refunded + amount;
   const common = { type: 'refund', orderId: order.orderId, amount } as const;
@@ -39,7 +41,12 @@ export function planRefund(member: MemberState, order: OrderState, amount: numbe
     const value = reversed - order.cashback.reversed;
     next = { ...next, cashback: { ...order.cashback, reversed } };
     const stillPending = member.cashback.pending.some((lot) => lot.orderId === order.orderId);
-    if (value > 0) movements.push({ ...common, points: 0, cashback: { value: -value, status: stillPending ? 'pending' : 'available' } });
+    if (value > 0)
+      movements.push({
+        ...common,
+        points: 0,
+        cashback: { value: -value, status: stillPending ? 'pending' : 'available' },
+      });
   }
   // Points last: the entry the caller gets back then carries the balances after the whole refund.
   if (order.points) {
@@ -52,7 +59,13 @@ export function planRefund(member: MemberState, order: OrderState, amount: numbe
   if (movements.length === 0) movements.push({ ...common, points: 0 });
 
   return {
-    member: { ...member, purchases: { ...member.purchases, spendByDay: recordSpend(member.purchases.spendByDay, order.occurredAt, -amount, now) } },
+    member: {
+      ...member,
+      purchases: {
+        ...member.purchases,
+        spendByDay: recordSpend(member.purchases.spendByDay, order.occurredAt, -amount, now),
+      },
+    },
     order: next,
     movements,
   };

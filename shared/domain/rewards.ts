@@ -23,7 +23,10 @@ export interface RewardState {
 }
 
 /** Active and inside its availability window (from inclusive, to exclusive). */
-export function rewardAvailableAt(reward: Pick<RewardState, 'active' | 'availableFrom' | 'availableTo'>, now: Date): boolean {
+export function rewardAvailableAt(
+  reward: Pick<RewardState, 'active' | 'availableFrom' | 'availableTo'>,
+  now: Date,
+): boolean {
   const at = now.getTime();
   if (!reward.active) return false;
   if (reward.availableFrom && at < Date.parse(reward.availableFrom)) return false;
@@ -36,23 +39,39 @@ export function rewardAvailableAt(reward: Pick<RewardState, 'active' | 'availabl
  * in stock, and the balance covering the cost. The stock is taken in the same transaction
  * as the ledger entry (see shared/store/rewards.ts), so this check is confirmed there.
  */
-export function rewardRedemption(member: MemberState, reward: RewardState, program: Pick<ProgramRules, 'tiers'>, now: Date, orderId?: string): Movement {
+export function rewardRedemption(
+  member: MemberState,
+  reward: RewardState,
+  program: Pick<ProgramRules, 'tiers'>,
+  now: Date,
+  orderId?: string,
+): Movement {
   if (!rewardAvailableAt(reward, now)) {
     throw new DomainError('reward-not-available', `Reward ${reward.rewardId} is not available now.`);
   }
   if (reward.minTier) {
     const required = tierRank(program, reward.minTier);
     // A tier the program no longer has: nobody qualifies until the admin fixes the reward.
-    if (required < 0) throw new DomainError('reward-not-available', `Reward ${reward.rewardId} asks for tier ${reward.minTier}, which the program no longer has.`);
+    if (required < 0)
+      throw new DomainError(
+        'reward-not-available',
+        `Reward ${reward.rewardId} asks for tier ${reward.minTier}, which the program no longer has.`,
+      );
     const held = tierFor(program, qualifyingSpend(member, now)).tier;
     if (tierRank(program, held.id) < required) {
-      throw new DomainError('tier-too-low', `Reward ${reward.rewardId} is for tier ${reward.minTier} and above; the member is ${held.id}.`);
+      throw new DomainError(
+        'tier-too-low',
+        `Reward ${reward.rewardId} is for tier ${reward.minTier} and above; the member is ${held.id}.`,
+      );
     }
   }
   if (reward.stock !== undefined && reward.stock <= 0) {
     throw new DomainError('reward-out-of-stock', `Reward ${reward.rewardId} is out of stock.`);
   }
-  return redeemPointsMovement(member, reward.pointsCost, { rewardId: reward.rewardId, ...(orderId ? { orderId } : {}) });
+  return redeemPointsMovement(member, reward.pointsCost, {
+    rewardId: reward.rewardId,
+    ...(orderId ? { orderId } : {}),
+  });
 }
 
 /** What the API shows of a reward. */

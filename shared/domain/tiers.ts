@@ -23,7 +23,12 @@ export function qualifyingSpend(member: Pick<MemberState, 'purchases'>, now: Dat
 }
 
 /** Adds (or, for refunds, removes) spend on a day and drops days that left the window. */
-export function recordSpend(spendByDay: Record<string, number>, occurredAt: string, delta: number, now: Date): Record<string, number> {
+export function recordSpend(
+  spendByDay: Record<string, number>,
+  occurredAt: string,
+  delta: number,
+  now: Date,
+): Record<string, number> {
   const from = windowStartDay(now);
   const next: Record<string, number> = {};
   for (const [day, value] of Object.entries(spendByDay)) if (day >= from) next[day] = value;
@@ -58,8 +63,20 @@ interface RecordedSpend {
  * (its cashback came first), its spend is taken out again, so points and cashback of one
  * order always see the same tier whatever their order of arrival.
  */
-export function tierBeforePurchase(program: Pick<ProgramRules, 'tiers'>, member: Pick<MemberState, 'purchases'>, recordedOrder: RecordedSpend | undefined, now: Date): Tier {
-  const spendByDay = recordedOrder ? recordSpend(member.purchases.spendByDay, recordedOrder.occurredAt, -(recordedOrder.amount - recordedOrder.refunded), now) : member.purchases.spendByDay;
+export function tierBeforePurchase(
+  program: Pick<ProgramRules, 'tiers'>,
+  member: Pick<MemberState, 'purchases'>,
+  recordedOrder: RecordedSpend | undefined,
+  now: Date,
+): Tier {
+  const spendByDay = recordedOrder
+    ? recordSpend(
+        member.purchases.spendByDay,
+        recordedOrder.occurredAt,
+        -(recordedOrder.amount - recordedOrder.refunded),
+        now,
+      )
+    : member.purchases.spendByDay;
   return tierFor(program, qualifyingSpend({ purchases: { ...member.purchases, spendByDay } }, now)).tier;
 }
 

@@ -36,7 +36,9 @@ export interface RouteResult {
 }
 
 export type RouteImplementation<R extends RouteDefinition> = (input: RouteInput<R>) => Promise<RouteResult>;
-export type Implementations<F extends FunctionName> = { [Id in RouteId as (typeof routes)[Id]['fn'] extends F ? Id : never]: RouteImplementation<(typeof routes)[Id]> };
+export type Implementations<F extends FunctionName> = {
+  [Id in RouteId as (typeof routes)[Id]['fn'] extends F ? Id : never]: RouteImplementation<(typeof routes)[Id]>;
+};
 
 interface ParsedRequest {
   routeId: RouteId;
@@ -50,7 +52,9 @@ const clock = () => new Date();
 
 /** Finds the route API Gateway matched (its resource template and method). */
 function routeFor(fn: FunctionName, event: APIGatewayProxyEvent): RouteId {
-  const routeId = routesOf(fn).find((id) => routes[id].path === event.resource && routes[id].method === event.httpMethod);
+  const routeId = routesOf(fn).find(
+    (id) => routes[id].path === event.resource && routes[id].method === event.httpMethod,
+  );
   if (!routeId) throw new HttpProblem('not-found', 404, 'Not found', `No route ${event.httpMethod} ${event.path}.`);
   return routeId;
 }
@@ -72,7 +76,18 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const idempotency = idempotencyKey
         ? { scope: principal.partnerId, key: idempotencyKey, requestHash: requestHash(route.method, event.path, body) }
         : undefined;
-      event.parsed = { routeId, input: { body, params, query, principal, idempotency, now: clock, caller: { partnerId: principal.partnerId, idempotency, now: clock } } as RouteInput<RouteDefinition> };
+      event.parsed = {
+        routeId,
+        input: {
+          body,
+          params,
+          query,
+          principal,
+          idempotency,
+          now: clock,
+          caller: { partnerId: principal.partnerId, idempotency, now: clock },
+        } as RouteInput<RouteDefinition>,
+      };
     },
   };
 }
@@ -108,7 +123,12 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
 
 function storedToResponse(status: number, body: unknown, replayed: boolean): APIGatewayProxyResult {
   const headers = replayed ? replayHeaders() : {};
-  if (status >= 400) return { statusCode: status, headers: { 'Content-Type': 'application/problem+json', ...headers }, body: JSON.stringify(body) };
+  if (status >= 400)
+    return {
+      statusCode: status,
+      headers: { 'Content-Type': 'application/problem+json', ...headers },
+      body: JSON.stringify(body),
+    };
   return jsonResponse(status, body, headers);
 }
 

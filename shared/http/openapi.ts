@@ -17,7 +17,8 @@ function hoistDefinitions(node: unknown): unknown {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$defs') {
-      for (const [id, definition] of Object.entries(value as Record<string, unknown>)) components[id] ??= hoistDefinitions(definition);
+      for (const [id, definition] of Object.entries(value as Record<string, unknown>))
+        components[id] ??= hoistDefinitions(definition);
     } else if (key === '$ref' && typeof value === 'string') {
       result.$ref = value.replace('#/$defs/', '#/components/schemas/');
     } else if (key !== '$schema') {
@@ -46,12 +47,21 @@ function parametersOf(route: RouteDefinition) {
     }
   }
   if (route.method === 'POST' || route.method === 'DELETE') {
-    parameters.push({ name: 'Idempotency-Key', in: 'header', required: true, description: 'Same key and request: the first response again, with Idempotent-Replayed: true. Kept 24 hours.', schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' } });
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      description: 'Same key and request: the first response again, with Idempotent-Replayed: true. Kept 24 hours.',
+      schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
+    });
   }
   return parameters;
 }
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: refUri('Problem') } } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: refUri('Problem') } } },
+});
 
 export function openApiDocument(): Record<string, unknown> {
   components = {};
@@ -60,15 +70,28 @@ export function openApiDocument(): Record<string, unknown> {
     const route = definition as RouteDefinition;
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) {
-      responses[status] = schema ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(schema as z.ZodType, 'output') } } } : { description: 'Success, no content' };
+      responses[status] = schema
+        ? {
+            description: 'Success',
+            content: { 'application/json': { schema: jsonSchema(schema as z.ZodType, 'output') } },
+          }
+        : { description: 'Success, no content' };
     }
     Object.assign(responses, {
       400: problem('Malformed JSON, schema violation or missing header'),
       401: problem('Missing or unknown API key'),
       403: problem('The key lacks the scope of this route'),
       ...(route.params ? { 404: problem('Unknown member, order, reward or partner') } : {}),
-      ...(route.method !== 'GET' ? { 409: problem('A business rule refused: insufficient balance, duplicate order, out of stock, erased member'), 413: problem('Body over 64 KiB'), 415: problem('Body is not JSON') } : {}),
-      ...(route.method === 'POST' || route.method === 'DELETE' ? { 422: problem('Idempotency-Key reused with a different request') } : {}),
+      ...(route.method !== 'GET'
+        ? {
+            409: problem('A business rule refused: insufficient balance, duplicate order, out of stock, erased member'),
+            413: problem('Body over 64 KiB'),
+            415: problem('Body is not JSON'),
+          }
+        : {}),
+      ...(route.method === 'POST' || route.method === 'DELETE'
+        ? { 422: problem('Idempotency-Key reused with a different request') }
+        : {}),
       429: problem('Throttled; see Retry-After'),
       503: problem('Storage busy; see Retry-After'),
     });
@@ -79,12 +102,38 @@ export function openApiDocument(): Record<string, unknown> {
       security: [{ apiKey: [] }],
       'x-required-scope': route.scope,
       parameters: parametersOf(route),
-      ...(route.body ? { requestBody: { required: route.method !== 'POST' || !route.body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: route.method !== 'POST' || !route.body.safeParse({}).success,
+              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+            },
+          }
+        : {}),
       responses,
     };
   }
-  paths['/health'] = { get: { operationId: 'health', summary: 'Liveness', security: [], responses: { 200: { description: 'OK', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } } } } } };
-  paths['/openapi.json'] = { get: { operationId: 'openapi', summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1 document' } } } };
+  paths['/health'] = {
+    get: {
+      operationId: 'health',
+      summary: 'Liveness',
+      security: [],
+      responses: {
+        200: {
+          description: 'OK',
+          content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } },
+        },
+      },
+    },
+  };
+  paths['/openapi.json'] = {
+    get: {
+      operationId: 'openapi',
+      summary: 'This document',
+      security: [],
+      responses: { 200: { description: 'OpenAPI 3.1 document' } },
+    },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -94,8 +143,22 @@ export function openApiDocument(): Record<string, unknown> {
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A partner key (scoped) or an admin key' } },
-      schemas: { ...components, Problem: jsonSchema(z.object({ type: z.string(), title: z.string(), status: z.int(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }), 'output') },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A partner key (scoped) or an admin key' },
+      },
+      schemas: {
+        ...components,
+        Problem: jsonSchema(
+          z.object({
+            type: z.string(),
+            title: z.string(),
+            status: z.int(),
+            detail: z.string(),
+            errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+          }),
+          'output',
+        ),
+      },
     },
     paths,
   };

@@ -67,27 +67,63 @@ function zodErrors(error: ZodError, prefix: string): FieldError[] {
 }
 
 export function validationProblem(error: ZodError, prefix: string): HttpProblem {
-  return new HttpProblem('validation-error', 400, 'Invalid request', 'The request does not match the schema; see errors.', zodErrors(error, prefix));
+  return new HttpProblem(
+    'validation-error',
+    400,
+    'Invalid request',
+    'The request does not match the schema; see errors.',
+    zodErrors(error, prefix),
+  );
 }
 
 export function toProblem(error: unknown): ProblemResponse {
-  const make = (slug: string, status: number, title: string, detail: string, errors?: FieldError[], headers?: Record<string, string>): ProblemResponse => ({
-    problem: { type: PROBLEM_TYPE_BASE + slug, title, status, detail, ...(errors && errors.length > 0 ? { errors } : {}) },
+  const make = (
+    slug: string,
+    status: number,
+    title: string,
+    detail: string,
+    errors?: FieldError[],
+    headers?: Record<string, string>,
+  ): ProblemResponse => ({
+    problem: {
+      type: PROBLEM_TYPE_BASE + slug,
+      title,
+      status,
+      detail,
+      ...(errors && errors.length > 0 ? { errors } : {}),
+    },
     ...(headers ? { headers } : {}),
   });
-  if (error instanceof HttpProblem) return make(error.slug, error.status, error.title, error.message, error.errors, error.headers);
+  if (error instanceof HttpProblem)
+    return make(error.slug, error.status, error.title, error.message, error.errors, error.headers);
   if (error instanceof DomainError) {
     const { status, title } = domainProblems[error.code];
     return make(error.code, status, title, error.message, error.errors);
   }
-  if (error instanceof ZodError) return make('validation-error', 400, 'Invalid request', 'The request does not match the schema; see errors.', zodErrors(error, 'query'));
-  if (error instanceof IdempotencyKeyReuseError) return make('idempotency-key-reuse', 422, 'Idempotency key reused', error.message);
+  if (error instanceof ZodError)
+    return make(
+      'validation-error',
+      400,
+      'Invalid request',
+      'The request does not match the schema; see errors.',
+      zodErrors(error, 'query'),
+    );
+  if (error instanceof IdempotencyKeyReuseError)
+    return make('idempotency-key-reuse', 422, 'Idempotency key reused', error.message);
   if (error instanceof StorageBusyError) {
-    return make('storage-busy', 503, 'Storage busy', error.message, undefined, { 'Retry-After': String(error.retryAfterSeconds) });
+    return make('storage-busy', 503, 'Storage busy', error.message, undefined, {
+      'Retry-After': String(error.retryAfterSeconds),
+    });
   }
   const name = (error as { name?: string })?.name;
-  if (name === 'ThrottlingException' || name === 'ProvisionedThroughputExceededException' || name === 'RequestLimitExceeded') {
-    return make('storage-busy', 503, 'Storage busy', 'The database is throttling requests; retry shortly.', undefined, { 'Retry-After': '1' });
+  if (
+    name === 'ThrottlingException' ||
+    name === 'ProvisionedThroughputExceededException' ||
+    name === 'RequestLimitExceeded'
+  ) {
+    return make('storage-busy', 503, 'Storage busy', 'The database is throttling requests; retry shortly.', undefined, {
+      'Retry-After': '1',
+    });
   }
   return make('internal', 500, 'Internal error', 'Something went wrong on our side. It has been logged; retry later.');
 }

@@ -10,25 +10,39 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value ?? undefined;
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === wanted) return value ?? undefined;
   return undefined;
 }
 
 /** The principal the authorizer resolved (API Gateway passes its context as strings). */
 export function principalOf(event: APIGatewayProxyEvent): Principal {
   const context = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
-  if (!context?.partnerId) throw new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.');
+  if (!context?.partnerId)
+    throw new HttpProblem(
+      'unauthorized',
+      401,
+      'Unauthorized',
+      'A valid API key is required: Authorization: Bearer <key>.',
+    );
   return {
     partnerId: String(context.partnerId),
     role: context.role === 'admin' ? 'admin' : 'partner',
-    scopes: String(context.scopes ?? '').split(' ').filter(Boolean) as Scope[],
+    scopes: String(context.scopes ?? '')
+      .split(' ')
+      .filter(Boolean) as Scope[],
   };
 }
 
 export function assertScope(principal: Principal, route: RouteDefinition): void {
   if (route.scope === 'public' || principal.role === 'admin') return;
   if (route.scope === 'admin' || !principal.scopes.includes(route.scope)) {
-    throw new HttpProblem('forbidden', 403, 'Forbidden', `This key lacks the ${route.scope === 'admin' ? 'admin role' : `"${route.scope}" scope`} this route needs.`);
+    throw new HttpProblem(
+      'forbidden',
+      403,
+      'Forbidden',
+      `This key lacks the ${route.scope === 'admin' ? 'admin role' : `"${route.scope}" scope`} this route needs.`,
+    );
   }
 }
 
@@ -41,22 +55,40 @@ function rawBody(event: APIGatewayProxyEvent): string {
 export function parseBody(event: APIGatewayProxyEvent, schema: z.ZodType | undefined): unknown {
   const text = rawBody(event);
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new HttpProblem('payload-too-large', 413, 'Payload too large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    throw new HttpProblem(
+      'payload-too-large',
+      413,
+      'Payload too large',
+      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+    );
   }
   if (!schema) {
-    if (text.trim() !== '') throw new HttpProblem('validation-error', 400, 'Invalid request', 'This route takes no request body.', [{ path: 'body', message: 'must be empty' }]);
+    if (text.trim() !== '')
+      throw new HttpProblem('validation-error', 400, 'Invalid request', 'This route takes no request body.', [
+        { path: 'body', message: 'must be empty' },
+      ]);
     return undefined;
   }
   let json: unknown = {};
   if (text.trim() !== '') {
     const contentType = header(event, 'content-type');
     if (!contentType || !/^application\/([a-z.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
-      throw new HttpProblem('unsupported-media-type', 415, 'Unsupported media type', 'Send JSON with Content-Type: application/json.');
+      throw new HttpProblem(
+        'unsupported-media-type',
+        415,
+        'Unsupported media type',
+        'Send JSON with Content-Type: application/json.',
+      );
     }
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new HttpProblem('malformed-json', 400, 'Malformed JSON', `The body is not valid JSON: ${(error as Error).message}`);
+      throw new HttpProblem(
+        'malformed-json',
+        400,
+        'Malformed JSON',
+        `The body is not valid JSON: ${(error as Error).message}`,
+      );
     }
   }
   const result = schema.safeParse(json);
@@ -75,13 +107,18 @@ export function parseWith(schema: z.ZodType | undefined, input: unknown, prefix:
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
 
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonical(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonical(body)}`)
+    .digest('hex');
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
@@ -89,14 +126,22 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 export function idempotencyKeyOf(event: APIGatewayProxyEvent): string {
   const key = header(event, 'idempotency-key');
   if (key === undefined) {
-    throw new HttpProblem('missing-idempotency-key', 400, 'Idempotency-Key required', 'Every POST and DELETE needs an Idempotency-Key header (1-255 visible ASCII characters).', [
-      { path: 'headers.Idempotency-Key', message: 'is required' },
-    ]);
+    throw new HttpProblem(
+      'missing-idempotency-key',
+      400,
+      'Idempotency-Key required',
+      'Every POST and DELETE needs an Idempotency-Key header (1-255 visible ASCII characters).',
+      [{ path: 'headers.Idempotency-Key', message: 'is required' }],
+    );
   }
   if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new HttpProblem('validation-error', 400, 'Invalid request', 'The Idempotency-Key header must be 1-255 visible ASCII characters.', [
-      { path: 'headers.Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
-    ]);
+    throw new HttpProblem(
+      'validation-error',
+      400,
+      'Invalid request',
+      'The Idempotency-Key header must be 1-255 visible ASCII characters.',
+      [{ path: 'headers.Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }],
+    );
   }
   return key;
 }

@@ -14,7 +14,17 @@ import {
   RefundRequest,
   Transaction,
 } from '@shared/schemas/members';
-import { CreatePartnerRequest, CreatedPartner, CreateSnapshotRequest, PartnerId, PutRewardRequest, Reward, Snapshot, SnapshotQuery, type Scope } from '@shared/schemas/admin';
+import {
+  CreatePartnerRequest,
+  CreatedPartner,
+  CreateSnapshotRequest,
+  PartnerId,
+  PutRewardRequest,
+  Reward,
+  Snapshot,
+  SnapshotQuery,
+  type Scope,
+} from '@shared/schemas/admin';
 import { Program, ProgramRules } from '@shared/schemas/program';
 import { RewardId } from '@shared/schemas/common';
 import { page } from '@shared/schemas/common';
@@ -43,32 +53,212 @@ const MemberParams = z.strictObject({ memberId: MemberId });
 const TransactionPage = page(Transaction, 'TransactionPage');
 
 export const routes = {
-  createMember: { method: 'POST', path: '/v1/members', fn: 'members', scope: 'members:write', summary: 'Enrol a member (sign-up and referral bonuses in the same write)', body: CreateMemberRequest, responses: { 201: Member } },
-  getMember: { method: 'GET', path: '/v1/members/{memberId}', fn: 'members', scope: 'members:read', summary: 'A member with balances and tier', params: MemberParams, responses: { 200: Member } },
-  listTransactions: { method: 'GET', path: '/v1/members/{memberId}/transactions', fn: 'members', scope: 'members:read', summary: "A member's ledger, newest first", params: MemberParams, query: PageQuery, responses: { 200: TransactionPage } },
-  exportMember: { method: 'GET', path: '/v1/members/{memberId}/export', fn: 'members', scope: 'members:read', summary: 'Everything stored about a member (right of access)', params: MemberParams, responses: { 200: MemberExport } },
-  eraseMember: { method: 'DELETE', path: '/v1/members/{memberId}', fn: 'members', scope: 'admin', summary: 'Erase personal data; ledger amounts stay, unlinked', params: MemberParams, responses: { 204: null } },
+  createMember: {
+    method: 'POST',
+    path: '/v1/members',
+    fn: 'members',
+    scope: 'members:write',
+    summary: 'Enrol a member (sign-up and referral bonuses in the same write)',
+    body: CreateMemberRequest,
+    responses: { 201: Member },
+  },
+  getMember: {
+    method: 'GET',
+    path: '/v1/members/{memberId}',
+    fn: 'members',
+    scope: 'members:read',
+    summary: 'A member with balances and tier',
+    params: MemberParams,
+    responses: { 200: Member },
+  },
+  listTransactions: {
+    method: 'GET',
+    path: '/v1/members/{memberId}/transactions',
+    fn: 'members',
+    scope: 'members:read',
+    summary: "A member's ledger, newest first",
+    params: MemberParams,
+    query: PageQuery,
+    responses: { 200: TransactionPage },
+  },
+  exportMember: {
+    method: 'GET',
+    path: '/v1/members/{memberId}/export',
+    fn: 'members',
+    scope: 'members:read',
+    summary: 'Everything stored about a member (right of access)',
+    params: MemberParams,
+    responses: { 200: MemberExport },
+  },
+  eraseMember: {
+    method: 'DELETE',
+    path: '/v1/members/{memberId}',
+    fn: 'members',
+    scope: 'admin',
+    summary: 'Erase personal data; ledger amounts stay, unlinked',
+    params: MemberParams,
+    responses: { 204: null },
+  },
 
-  earnPoints: { method: 'POST', path: '/v1/members/{memberId}/earn', fn: 'points', scope: 'points:earn', summary: 'Earn points for a purchase', params: MemberParams, body: EarnRequest, responses: { 201: Transaction } },
-  redeemPoints: { method: 'POST', path: '/v1/members/{memberId}/redeem', fn: 'points', scope: 'points:redeem', summary: 'Redeem points or a reward', params: MemberParams, body: RedeemRequest, responses: { 201: Transaction } },
+  earnPoints: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/earn',
+    fn: 'points',
+    scope: 'points:earn',
+    summary: 'Earn points for a purchase',
+    params: MemberParams,
+    body: EarnRequest,
+    responses: { 201: Transaction },
+  },
+  redeemPoints: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/redeem',
+    fn: 'points',
+    scope: 'points:redeem',
+    summary: 'Redeem points or a reward',
+    params: MemberParams,
+    body: RedeemRequest,
+    responses: { 201: Transaction },
+  },
 
-  creditCashback: { method: 'POST', path: '/v1/members/{memberId}/cashback', fn: 'cashback', scope: 'cashback:write', summary: 'Credit cashback for a purchase (pending during the hold period)', params: MemberParams, body: CashbackRequest, responses: { 201: Transaction } },
-  redeemCashback: { method: 'POST', path: '/v1/members/{memberId}/cashback/redeem', fn: 'cashback', scope: 'cashback:write', summary: 'Spend available cashback', params: MemberParams, body: CashbackRedeemRequest, responses: { 201: Transaction } },
-  refundPurchase: { method: 'POST', path: '/v1/members/{memberId}/refunds', fn: 'cashback', scope: 'points:earn', summary: 'Refund an order: reverse its points and cashback in proportion', params: MemberParams, body: RefundRequest, responses: { 201: Transaction } },
+  creditCashback: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/cashback',
+    fn: 'cashback',
+    scope: 'cashback:write',
+    summary: 'Credit cashback for a purchase (pending during the hold period)',
+    params: MemberParams,
+    body: CashbackRequest,
+    responses: { 201: Transaction },
+  },
+  redeemCashback: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/cashback/redeem',
+    fn: 'cashback',
+    scope: 'cashback:write',
+    summary: 'Spend available cashback',
+    params: MemberParams,
+    body: CashbackRedeemRequest,
+    responses: { 201: Transaction },
+  },
+  refundPurchase: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/refunds',
+    fn: 'cashback',
+    scope: 'points:earn',
+    summary: 'Refund an order: reverse its points and cashback in proportion',
+    params: MemberParams,
+    body: RefundRequest,
+    responses: { 201: Transaction },
+  },
 
-  listRewards: { method: 'GET', path: '/v1/rewards', fn: 'rewards', scope: 'members:read', summary: 'Active rewards of the catalog', query: PageQuery, responses: { 200: page(Reward, 'RewardPage') } },
-  putReward: { method: 'PUT', path: '/v1/admin/rewards/{rewardId}', fn: 'rewards', scope: 'admin', summary: 'Create or replace a reward', params: z.strictObject({ rewardId: RewardId }), body: PutRewardRequest, responses: { 200: Reward, 201: Reward } },
+  listRewards: {
+    method: 'GET',
+    path: '/v1/rewards',
+    fn: 'rewards',
+    scope: 'members:read',
+    summary: 'Active rewards of the catalog',
+    query: PageQuery,
+    responses: { 200: page(Reward, 'RewardPage') },
+  },
+  putReward: {
+    method: 'PUT',
+    path: '/v1/admin/rewards/{rewardId}',
+    fn: 'rewards',
+    scope: 'admin',
+    summary: 'Create or replace a reward',
+    params: z.strictObject({ rewardId: RewardId }),
+    body: PutRewardRequest,
+    responses: { 200: Reward, 201: Reward },
+  },
 
-  answerNps: { method: 'POST', path: '/v1/members/{memberId}/nps', fn: 'insights', scope: 'surveys:write', summary: 'Record an NPS answer', params: MemberParams, body: NpsRequest, responses: { 201: z.object({ memberId: z.string(), score: z.int(), answeredAt: z.string() }) } },
-  recordPurchase: { method: 'POST', path: '/v1/purchases', fn: 'insights', scope: 'purchases:write', summary: "A non-member's purchase, kept only for metrics", body: PurchaseRequest, responses: { 201: z.object({ orderId: z.string(), amount: z.object({ value: z.int(), currency: z.string() }), occurredAt: z.string() }) } },
-  createSnapshot: { method: 'POST', path: '/v1/admin/metrics/snapshots', fn: 'insights', scope: 'admin', summary: 'Compute a metrics snapshot now', body: CreateSnapshotRequest, responses: { 201: Snapshot } },
-  listSnapshots: { method: 'GET', path: '/v1/admin/metrics/snapshots', fn: 'insights', scope: 'admin', summary: 'Snapshots, newest first', query: SnapshotQuery, responses: { 200: page(Snapshot, 'SnapshotPage') } },
-  latestSnapshot: { method: 'GET', path: '/v1/admin/metrics/snapshots/latest', fn: 'insights', scope: 'admin', summary: 'The latest snapshot', responses: { 200: Snapshot } },
+  answerNps: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/nps',
+    fn: 'insights',
+    scope: 'surveys:write',
+    summary: 'Record an NPS answer',
+    params: MemberParams,
+    body: NpsRequest,
+    responses: { 201: z.object({ memberId: z.string(), score: z.int(), answeredAt: z.string() }) },
+  },
+  recordPurchase: {
+    method: 'POST',
+    path: '/v1/purchases',
+    fn: 'insights',
+    scope: 'purchases:write',
+    summary: "A non-member's purchase, kept only for metrics",
+    body: PurchaseRequest,
+    responses: {
+      201: z.object({
+        orderId: z.string(),
+        amount: z.object({ value: z.int(), currency: z.string() }),
+        occurredAt: z.string(),
+      }),
+    },
+  },
+  createSnapshot: {
+    method: 'POST',
+    path: '/v1/admin/metrics/snapshots',
+    fn: 'insights',
+    scope: 'admin',
+    summary: 'Compute a metrics snapshot now',
+    body: CreateSnapshotRequest,
+    responses: { 201: Snapshot },
+  },
+  listSnapshots: {
+    method: 'GET',
+    path: '/v1/admin/metrics/snapshots',
+    fn: 'insights',
+    scope: 'admin',
+    summary: 'Snapshots, newest first',
+    query: SnapshotQuery,
+    responses: { 200: page(Snapshot, 'SnapshotPage') },
+  },
+  latestSnapshot: {
+    method: 'GET',
+    path: '/v1/admin/metrics/snapshots/latest',
+    fn: 'insights',
+    scope: 'admin',
+    summary: 'The latest snapshot',
+    responses: { 200: Snapshot },
+  },
 
-  getProgram: { method: 'GET', path: '/v1/admin/program', fn: 'admin', scope: 'admin', summary: 'The program rules in force', responses: { 200: Program } },
-  putProgram: { method: 'PUT', path: '/v1/admin/program', fn: 'admin', scope: 'admin', summary: 'Replace the program rules (validated whole, versioned)', body: ProgramRules, responses: { 200: Program } },
-  createPartner: { method: 'POST', path: '/v1/admin/partners', fn: 'admin', scope: 'admin', summary: 'Create a partner and its API key', body: CreatePartnerRequest, responses: { 201: CreatedPartner } },
-  deletePartner: { method: 'DELETE', path: '/v1/admin/partners/{partnerId}', fn: 'admin', scope: 'admin', summary: "Delete a partner; its key stops working", params: z.strictObject({ partnerId: PartnerId }), responses: { 204: null } },
+  getProgram: {
+    method: 'GET',
+    path: '/v1/admin/program',
+    fn: 'admin',
+    scope: 'admin',
+    summary: 'The program rules in force',
+    responses: { 200: Program },
+  },
+  putProgram: {
+    method: 'PUT',
+    path: '/v1/admin/program',
+    fn: 'admin',
+    scope: 'admin',
+    summary: 'Replace the program rules (validated whole, versioned)',
+    body: ProgramRules,
+    responses: { 200: Program },
+  },
+  createPartner: {
+    method: 'POST',
+    path: '/v1/admin/partners',
+    fn: 'admin',
+    scope: 'admin',
+    summary: 'Create a partner and its API key',
+    body: CreatePartnerRequest,
+    responses: { 201: CreatedPartner },
+  },
+  deletePartner: {
+    method: 'DELETE',
+    path: '/v1/admin/partners/{partnerId}',
+    fn: 'admin',
+    scope: 'admin',
+    summary: 'Delete a partner; its key stops working',
+    params: z.strictObject({ partnerId: PartnerId }),
+    responses: { 204: null },
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;
@@ -80,7 +270,9 @@ export function routesOf(fn: FunctionName): RouteId[] {
 
 /** Paths without a route for a method answer 405 with the methods they do have. */
 export function methodsForPath(path: string): string[] {
-  return Object.values(routes as Record<string, RouteDefinition>).filter((r) => r.path === path).map((r) => r.method);
+  return Object.values(routes as Record<string, RouteDefinition>)
+    .filter((r) => r.path === path)
+    .map((r) => r.method);
 }
 
 export interface RouteMatch {
@@ -92,7 +284,10 @@ function templateToRegExp(template: string): RegExp {
   const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
   return new RegExp(`^${pattern}$`);
 }
-const compiled = (Object.keys(routes) as RouteId[]).map((routeId) => ({ routeId, regexp: templateToRegExp(routes[routeId].path) }));
+const compiled = (Object.keys(routes) as RouteId[]).map((routeId) => ({
+  routeId,
+  regexp: templateToRegExp(routes[routeId].path),
+}));
 
 /** Matches a concrete path; used by the local server (API Gateway does this on AWS). */
 export function matchPath(path: string): { template: string; candidates: RouteMatch[] } | undefined {

@@ -16,7 +16,10 @@ export type Scope = z.infer<typeof Scope>;
 export const CreatePartnerRequest = z
   .strictObject({
     name: z.string().min(1).max(128),
-    scopes: z.array(Scope).min(1).refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope'),
+    scopes: z
+      .array(Scope)
+      .min(1)
+      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope'),
   })
   .meta({ id: 'CreatePartnerRequest' });
 
@@ -25,7 +28,13 @@ export const CreatedPartner = z
     partnerId: z.string(),
     name: z.string(),
     scopes: z.array(Scope),
-    apiKey: z.string().optional().meta({ description: 'Shown once, only in the first response (absent on an idempotent replay); only its SHA-256 hash is stored' }),
+    apiKey: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          'Shown once, only in the first response (absent on an idempotent replay); only its SHA-256 hash is stored',
+      }),
     createdAt: Timestamp,
   })
   .meta({ id: 'CreatedPartner' });
@@ -77,9 +86,15 @@ export const CreateSnapshotRequest = z
     window: z
       .strictObject({ from: Timestamp, to: Timestamp })
       .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: 'must be after from', path: ['to'] })
-      .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= MAX_WINDOW_DAYS * 86_400_000, { message: `must be at most ${MAX_WINDOW_DAYS} days after from`, path: ['to'] })
+      .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= MAX_WINDOW_DAYS * 86_400_000, {
+        message: `must be at most ${MAX_WINDOW_DAYS} days after from`,
+        path: ['to'],
+      })
       .optional()
-      .meta({ description: 'Half-open [from, to); at most 366 days. The retention rate compares it with the window of the same length before it.' }),
+      .meta({
+        description:
+          'Half-open [from, to); at most 366 days. The retention rate compares it with the window of the same length before it.',
+      }),
   })
   .meta({ id: 'CreateSnapshotRequest', description: 'Optional window; default: the 30 days before now' });
 
@@ -90,14 +105,24 @@ export const Snapshot = z
     computedAt: Timestamp,
     window: z.object({ from: Timestamp, to: Timestamp }),
     members: z.object({ total: z.int(), active: z.int() }),
-    clv: z.object({ value: Money.nullable(), lifespanYears: z.number().nullable(), purchasesPerYear: z.number().nullable(), averageOrderValue: Money.nullable() }),
+    clv: z.object({
+      value: Money.nullable(),
+      lifespanYears: z.number().nullable(),
+      purchasesPerYear: z.number().nullable(),
+      averageOrderValue: Money.nullable(),
+    }),
     repeatCustomerRate: Rate,
     retentionRate: Rate,
     nps: z.number().min(-100).max(100).nullable(),
     npsResponses: z.int(),
     redemptionRate: Rate,
     averageSpendPerMember: Money.nullable(),
-    averageOrderValue: z.object({ members: Money.nullable(), nonMembers: Money.nullable(), newMembers: Money.nullable(), returningMembers: Money.nullable() }),
+    averageOrderValue: z.object({
+      members: Money.nullable(),
+      nonMembers: Money.nullable(),
+      newMembers: Money.nullable(),
+      returningMembers: Money.nullable(),
+    }),
     pointsOutstanding: z.int(),
     cashbackOutstanding: Money,
   })

@@ -11,24 +11,41 @@ export const CurrencyCode = z
 
 export const Money = z
   .strictObject({
-    value: z.int().min(0).max(MAX_MINOR_UNITS).meta({ description: 'Amount in the currency\'s minor unit (cents for EUR)' }),
+    value: z
+      .int()
+      .min(0)
+      .max(MAX_MINOR_UNITS)
+      .meta({ description: "Amount in the currency's minor unit (cents for EUR)" }),
     currency: CurrencyCode,
   })
-  .meta({ id: 'Money', description: 'An amount of money as integer minor units', examples: [{ value: 1999, currency: 'EUR' }] });
+  .meta({
+    id: 'Money',
+    description: 'An amount of money as integer minor units',
+    examples: [{ value: 1999, currency: 'EUR' }],
+  });
 
 /** A money amount that may be negative (balances after a refund, ledger movements). */
 export const SignedMoney = z.strictObject({ value: z.int(), currency: CurrencyCode }).meta({ id: 'SignedMoney' });
 
-export const PositiveMoney = Money.refine((m) => m.value > 0, { message: 'must be greater than zero', path: ['value'] });
+export const PositiveMoney = Money.refine((m) => m.value > 0, {
+  message: 'must be greater than zero',
+  path: ['value'],
+});
 
-export const CallerId = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+export const CallerId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
 
-export const OrderId = CallerId.meta({ description: 'Chosen by the caller: 1-128 characters of [A-Za-z0-9._:-]', examples: ['till-7:2026-11-22:0042'] });
-export const RewardId = CallerId.meta({ description: 'Chosen by the admin: 1-128 characters of [A-Za-z0-9._:-]', examples: ['espresso-cup'] });
+export const OrderId = CallerId.meta({
+  description: 'Chosen by the caller: 1-128 characters of [A-Za-z0-9._:-]',
+  examples: ['till-7:2026-11-22:0042'],
+});
+export const RewardId = CallerId.meta({
+  description: 'Chosen by the admin: 1-128 characters of [A-Za-z0-9._:-]',
+  examples: ['espresso-cup'],
+});
 
-export const Timestamp = z.iso.datetime({ offset: true }).meta({ description: 'RFC 3339 time', examples: ['2026-11-22T10:00:00.000Z'] });
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  .meta({ description: 'RFC 3339 time', examples: ['2026-11-22T10:00:00.000Z'] });
 export const IsoDate = z.iso.date().meta({ description: 'YYYY-MM-DD', examples: ['1990-04-17'] });
 
 export const Points = z.int().meta({ description: 'Points (signed for ledger movements)' });

@@ -10,12 +10,20 @@ export const Consent = z.strictObject({
 
 export const CreateMemberRequest = z
   .strictObject({
-    externalId: z.string().min(1).max(128).optional().meta({ description: 'Your own id for this customer; unique within the program' }),
+    externalId: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .meta({ description: 'Your own id for this customer; unique within the program' }),
     email: z.email().max(254).optional(),
     name: z.string().min(1).max(200).optional(),
     birthday: IsoDate.optional(),
     consent: Consent,
-    referralCode: z.string().regex(/^[A-Z0-9]{4,16}$/, 'is not a referral code').optional(),
+    referralCode: z
+      .string()
+      .regex(/^[A-Z0-9]{4,16}$/, 'is not a referral code')
+      .optional(),
   })
   .meta({ id: 'CreateMemberRequest' });
 
@@ -28,7 +36,7 @@ export const Member = z
     tier: z.object({
       id: z.string(),
       name: z.string(),
-      discountRate: z.int().meta({ description: 'Basis points off the member\'s price' }),
+      discountRate: z.int().meta({ description: "Basis points off the member's price" }),
       qualifyingSpend: Money,
       nextTier: z.object({ id: z.string(), remainingSpend: Money }).optional(),
     }),
@@ -47,7 +55,16 @@ export const Member = z
   })
   .meta({ id: 'Member' });
 
-export const TransactionType = z.enum(['earn', 'redeem', 'bonus', 'cashback', 'cashback-redeem', 'refund', 'expiry', 'adjustment']);
+export const TransactionType = z.enum([
+  'earn',
+  'redeem',
+  'bonus',
+  'cashback',
+  'cashback-redeem',
+  'refund',
+  'expiry',
+  'adjustment',
+]);
 
 export const Transaction = z
   .object({
@@ -56,7 +73,12 @@ export const Transaction = z
     type: TransactionType,
     points: z.int(),
     cashback: z
-      .object({ value: z.int(), currency: CurrencyCode, status: z.enum(['pending', 'available']).optional(), releaseAt: Timestamp.optional() })
+      .object({
+        value: z.int(),
+        currency: CurrencyCode,
+        status: z.enum(['pending', 'available']).optional(),
+        releaseAt: Timestamp.optional(),
+      })
       .optional(),
     balance: z.object({ points: z.int(), cashbackAvailable: z.int(), cashbackPending: z.int() }),
     orderId: z.string().optional(),
@@ -74,7 +96,9 @@ export const EarnRequest = z
   .strictObject({
     orderId: OrderId,
     amount: PositiveMoney,
-    occurredAt: Timestamp.optional().meta({ description: 'When the purchase happened (default now); up to 90 days back, at most 5 minutes ahead' }),
+    occurredAt: Timestamp.optional().meta({
+      description: 'When the purchase happened (default now); up to 90 days back, at most 5 minutes ahead',
+    }),
   })
   .meta({ id: 'EarnRequest' });
 
@@ -91,9 +115,7 @@ export const CashbackRedeemRequest = z
   .strictObject({ amount: PositiveMoney, orderId: OrderId.optional() })
   .meta({ id: 'CashbackRedeemRequest' });
 
-export const RefundRequest = z
-  .strictObject({ orderId: OrderId, amount: PositiveMoney })
-  .meta({ id: 'RefundRequest' });
+export const RefundRequest = z.strictObject({ orderId: OrderId, amount: PositiveMoney }).meta({ id: 'RefundRequest' });
 
 export const PurchaseRequest = z
   .strictObject({ orderId: OrderId, amount: PositiveMoney, occurredAt: Timestamp.optional() })
@@ -107,7 +129,9 @@ export const MemberExport = z
   .object({
     member: Member,
     transactions: z.array(Transaction),
-    orders: z.array(z.object({ orderId: z.string(), amount: Money, refunded: Money, occurredAt: Timestamp })).meta({ description: 'Purchases recorded for the member, with what was refunded of each' }),
+    orders: z
+      .array(z.object({ orderId: z.string(), amount: Money, refunded: Money, occurredAt: Timestamp }))
+      .meta({ description: 'Purchases recorded for the member, with what was refunded of each' }),
     npsAnswers: z.array(z.object({ score: z.int(), comment: z.string().optional(), answeredAt: Timestamp })),
   })
   .meta({ id: 'MemberExport' });

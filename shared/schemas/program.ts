@@ -12,9 +12,12 @@ const Multiplier = z
 export const Tier = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 characters of a-z 0-9 -'),
   name: z.string().min(1).max(64),
-  minQualifyingSpend: Money.meta({ description: 'Spend over a rolling 12 months, net of refunds, that reaches this tier' }),
+  minQualifyingSpend: Money.meta({
+    description: 'Spend over a rolling 12 months, net of refunds, that reaches this tier',
+  }),
   pointsMultiplier: Multiplier.meta({
-    description: 'Adds base × (multiplier − 1) points as the breakdown line `tier:<id>`. The tier is the one held before the purchase counts: the purchase that crosses a threshold earns at the old tier',
+    description:
+      'Adds base × (multiplier − 1) points as the breakdown line `tier:<id>`. The tier is the one held before the purchase counts: the purchase that crosses a threshold earns at the old tier',
   }),
   cashbackRate: BasisPoints,
   discountRate: BasisPoints,
@@ -24,10 +27,17 @@ export const Promotion = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
     name: z.string().min(1).max(128),
-    startsAt: Timestamp.meta({ description: 'First instant of the promotion (inclusive), judged against the purchase occurredAt' }),
+    startsAt: Timestamp.meta({
+      description: 'First instant of the promotion (inclusive), judged against the purchase occurredAt',
+    }),
     endsAt: Timestamp.meta({ description: 'End of the promotion (exclusive)' }),
     pointsMultiplier: Multiplier.optional(),
-    bonusPoints: z.int().min(0).max(1_000_000).optional().meta({ description: 'Points added to every purchase in the promotion' }),
+    bonusPoints: z
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .optional()
+      .meta({ description: 'Points added to every purchase in the promotion' }),
   })
   .meta({
     description:
@@ -38,7 +48,11 @@ export const ProgramRules = z
   .strictObject({
     currency: CurrencyCode,
     earn: z.strictObject({
-      pointsPerUnit: z.int().min(0).max(10_000).meta({ description: 'Points per 1 major unit of currency, rounded down' }),
+      pointsPerUnit: z
+        .int()
+        .min(0)
+        .max(10_000)
+        .meta({ description: 'Points per 1 major unit of currency, rounded down' }),
     }),
     tiers: z.array(Tier).min(1).max(20),
     promotions: z.array(Promotion).max(100).default([]),
@@ -52,7 +66,10 @@ export const ProgramRules = z
           .min(0)
           .max(1_000_000)
           .default(0)
-          .meta({ description: 'Once a year, on the first purchase in the birthday week: the 7 days starting on the birthday (UTC dates; 29 February is celebrated on 28 February in other years)' }),
+          .meta({
+            description:
+              'Once a year, on the first purchase in the birthday week: the 7 days starting on the birthday (UTC dates; 29 February is celebrated on 28 February in other years)',
+          }),
         spendThreshold: z
           .strictObject({ amount: Money, points: z.int().min(0).max(1_000_000) })
           .optional()
@@ -60,7 +77,13 @@ export const ProgramRules = z
       })
       .default({ signup: 0, referrer: 0, referee: 0, birthday: 0 }),
     cashback: z
-      .strictObject({ holdDays: z.int().min(0).max(365).meta({ description: 'Return window before pending cashback becomes available' }) })
+      .strictObject({
+        holdDays: z
+          .int()
+          .min(0)
+          .max(365)
+          .meta({ description: 'Return window before pending cashback becomes available' }),
+      })
       .default({ holdDays: 0 }),
     expiry: z
       .strictObject({ inactivityMonths: z.int().min(1).max(120) })
@@ -72,31 +95,55 @@ export const ProgramRules = z
       .positive()
       .max(100)
       .optional()
-      .meta({ description: 'When set, the CLV lifespan t; otherwise t is measured from members with two or more purchases' }),
+      .meta({
+        description: 'When set, the CLV lifespan t; otherwise t is measured from members with two or more purchases',
+      }),
   })
   .superRefine((program, ctx) => {
     const seen = new Set<string>();
     program.tiers.forEach((tier, index) => {
-      if (seen.has(tier.id)) ctx.addIssue({ code: 'custom', path: ['tiers', index, 'id'], message: `duplicate tier id "${tier.id}"` });
+      if (seen.has(tier.id))
+        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'id'], message: `duplicate tier id "${tier.id}"` });
       seen.add(tier.id);
       if (tier.minQualifyingSpend.currency !== program.currency) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'minQualifyingSpend', 'currency'], message: `must be ${program.currency}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', index, 'minQualifyingSpend', 'currency'],
+          message: `must be ${program.currency}`,
+        });
       }
       const previous = program.tiers[index - 1];
       if (index === 0 && tier.minQualifyingSpend.value !== 0) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'minQualifyingSpend', 'value'], message: 'the first tier must start at 0' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', 0, 'minQualifyingSpend', 'value'],
+          message: 'the first tier must start at 0',
+        });
       }
       if (previous && tier.minQualifyingSpend.value <= previous.minQualifyingSpend.value) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'minQualifyingSpend', 'value'], message: 'tiers must rise: each threshold above the previous one' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', index, 'minQualifyingSpend', 'value'],
+          message: 'tiers must rise: each threshold above the previous one',
+        });
       }
       // A higher tier never earns fewer points for the same purchase.
       if (previous && tier.pointsMultiplier < previous.pointsMultiplier) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'pointsMultiplier'], message: `must not be below the previous tier's (${previous.pointsMultiplier})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', index, 'pointsMultiplier'],
+          message: `must not be below the previous tier's (${previous.pointsMultiplier})`,
+        });
       }
     });
     const promotionIds = new Set<string>();
     program.promotions.forEach((promotion, index) => {
-      if (promotionIds.has(promotion.id)) ctx.addIssue({ code: 'custom', path: ['promotions', index, 'id'], message: `duplicate promotion id "${promotion.id}"` });
+      if (promotionIds.has(promotion.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['promotions', index, 'id'],
+          message: `duplicate promotion id "${promotion.id}"`,
+        });
       promotionIds.add(promotion.id);
       if (Date.parse(promotion.endsAt) <= Date.parse(promotion.startsAt)) {
         ctx.addIssue({ code: 'custom', path: ['promotions', index, 'endsAt'], message: 'must be after startsAt' });
@@ -107,7 +154,11 @@ export const ProgramRules = z
     });
     const threshold = program.bonuses.spendThreshold;
     if (threshold && threshold.amount.currency !== program.currency) {
-      ctx.addIssue({ code: 'custom', path: ['bonuses', 'spendThreshold', 'amount', 'currency'], message: `must be ${program.currency}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bonuses', 'spendThreshold', 'amount', 'currency'],
+        message: `must be ${program.currency}`,
+      });
     }
   });
 

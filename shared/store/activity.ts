@@ -17,11 +17,16 @@ const QUERY_CONCURRENCY = 16;
 export function daysOf(from: string, to: string): string[] {
   const days: string[] = [];
   const end = Date.parse(to);
-  for (let day = Math.floor(Date.parse(from) / DAY_MS) * DAY_MS; day < end; day += DAY_MS) days.push(new Date(day).toISOString().slice(0, 10));
+  for (let day = Math.floor(Date.parse(from) / DAY_MS) * DAY_MS; day < end; day += DAY_MS)
+    days.push(new Date(day).toISOString().slice(0, 10));
   return days;
 }
 
-export async function mapWithConcurrency<T, R>(inputs: T[], limit: number, work: (input: T) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  inputs: T[],
+  limit: number,
+  work: (input: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(inputs.length);
   let next = 0;
   const worker = async () => {
@@ -47,7 +52,9 @@ async function queryBucket(partition: string, from: string, to: string): Promise
 /** Every fact of a feed in [from, to), in time order (ties by id, so runs over the same range read the same). */
 export async function readActivity(feed: ActivityFeed, from: string, to: string): Promise<Item[]> {
   if (to <= from) return [];
-  const buckets = daysOf(from, to).flatMap((day) => Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => keys.activityPartition(feed, day, shard)));
+  const buckets = daysOf(from, to).flatMap((day) =>
+    Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => keys.activityPartition(feed, day, shard)),
+  );
   const pages = await mapWithConcurrency(buckets, QUERY_CONCURRENCY, (bucket) => queryBucket(bucket, from, to));
   const sortKey = (item: Item) => String(item.GSI1SK);
   return pages.flat().sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));

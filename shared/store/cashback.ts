@@ -10,7 +10,6 @@ import { postingContext, type Caller } from './points';
 import { currentProgram } from './program';
 import { toTransaction } from './views';
 
-
 /** The transaction a call answers with: its last entry, which carries the balances after the whole write. */
 function lastTransaction(entries: LedgerEntry[]) {
   const last = entries.at(-1);
@@ -23,30 +22,56 @@ function lastTransaction(entries: LedgerEntry[]) {
  * One credit per order per member; an order that already earned points is the same
  * purchase, so it is not counted again.
  */
-export async function creditCashback(memberId: string, purchase: { orderId: string; amount: Money; occurredAt?: string }, caller: Caller): Promise<CommandResult> {
+export async function creditCashback(
+  memberId: string,
+  purchase: { orderId: string; amount: Money; occurredAt?: string },
+  caller: Caller,
+): Promise<CommandResult> {
   const program = await currentProgram();
   assertCurrency(purchase.amount, program.currency, 'body.amount');
   return runMemberOrderCommand(memberId, purchase.orderId, caller.idempotency, caller.now, (member, existing, now) => {
     const { order, member: purchased } = orderForPurchase(member, existing, purchase, now);
-    if (existing?.cashback) throw new DomainError('duplicate-order', `Order ${purchase.orderId} already credited cashback to this member.`);
-    const credit = cashbackCredit(program, member, { order, recorded: existing !== undefined, amount: purchase.amount.value }, now);
+    if (existing?.cashback)
+      throw new DomainError('duplicate-order', `Order ${purchase.orderId} already credited cashback to this member.`);
+    const credit = cashbackCredit(
+      program,
+      member,
+      { order, recorded: existing !== undefined, amount: purchase.amount.value },
+      now,
+    );
     const { member: next, entries } = postMovements(purchased, [credit.movement], postingContext(caller, program, now));
     return {
       members: [{ expectedVersion: member.version, member: next, entries }],
-      writes: [orderWrite({ ...order, cashback: { credited: credit.credited, reversed: credit.reversed, releaseAt: credit.releaseAt } }, order.version)],
+      writes: [
+        orderWrite(
+          { ...order, cashback: { credited: credit.credited, reversed: credit.reversed, releaseAt: credit.releaseAt } },
+          order.version,
+        ),
+      ],
       response: { status: 201, body: lastTransaction(entries) },
     };
   });
 }
 
 /** Spends available cashback; the member's version condition keeps concurrent spends from overdrawing it. */
-export async function redeemCashback(memberId: string, request: { amount: Money; orderId?: string }, caller: Caller): Promise<CommandResult> {
+export async function redeemCashback(
+  memberId: string,
+  request: { amount: Money; orderId?: string },
+  caller: Caller,
+): Promise<CommandResult> {
   const program = await currentProgram();
   assertCurrency(request.amount, program.currency, 'body.amount');
   return runMemberCommand(memberId, caller.idempotency, caller.now, (member, now) => {
-    const movement = redeemCashbackMovement(member, request.amount.value, request.orderId ? { orderId: request.orderId } : {});
+    const movement = redeemCashbackMovement(
+      member,
+      request.amount.value,
+      request.orderId ? { orderId: request.orderId } : {},
+    );
     const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
-    return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201, body: lastTransaction(entries) } };
+    return {
+      members: [{ expectedVersion: member.version, member: next, entries }],
+      response: { status: 201, body: lastTransaction(entries) },
+    };
   });
 }
 
@@ -56,7 +81,11 @@ export async function redeemCashback(memberId: string, request: { amount: Money;
  * out of the member's qualifying spend. The order's version condition keeps two refunds
  * of one order from both passing the "not more than the order" check.
  */
-export async function refundOrder(memberId: string, refund: { orderId: string; amount: Money }, caller: Caller): Promise<CommandResult> {
+export async function refundOrder(
+  memberId: string,
+  refund: { orderId: string; amount: Money },
+  caller: Caller,
+): Promise<CommandResult> {
   const program = await currentProgram();
   assertCurrency(refund.amount, program.currency, 'body.amount');
   return runMemberOrderCommand(memberId, refund.orderId, caller.idempotency, caller.now, (member, order, now) => {

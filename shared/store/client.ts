@@ -14,7 +14,13 @@ function fromEnvironment(): StoreConfig {
   if (!tableName) throw new Error('TABLE_NAME is not set');
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   const base = new DynamoDBClient({
-    ...(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
     maxAttempts: 3,
   });
   const client = DynamoDBDocumentClient.from(endpoint ? base : tracer.captureAWSv3Client(base), {

@@ -46,7 +46,13 @@ function memberPut(write: MemberWrite): TransactItem {
 }
 
 function ledgerPut(entry: LedgerEntry): TransactItem {
-  return { Put: { TableName: store().tableName, Item: ledgerEntryToItem(entry), ConditionExpression: 'attribute_not_exists(PK)' } };
+  return {
+    Put: {
+      TableName: store().tableName,
+      Item: ledgerEntryToItem(entry),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
 }
 
 /**
@@ -64,12 +70,19 @@ export async function commit(unit: Commit, idempotency: IdempotencyContext | und
   for (const write of unit.writes ?? []) {
     items.push({ item: write.item, onFailed: write.onConditionFailed ?? (() => new StaleMemberError()) });
   }
-  if (idempotency) items.push({ item: idempotencyRecordPut(idempotency, unit.replayResponse ?? unit.response, now), onFailed: () => new IdempotencyRecordExistsError() });
+  if (idempotency)
+    items.push({
+      item: idempotencyRecordPut(idempotency, unit.replayResponse ?? unit.response, now),
+      onFailed: () => new IdempotencyRecordExistsError(),
+    });
   if (items.length > 100) throw new RangeError('a transaction holds at most 100 items');
   try {
     await client.send(new TransactWriteCommand({ TransactItems: items.map((i) => i.item) }));
   } catch (error) {
-    throw translateCancellation(error, items.map((i) => i.onFailed));
+    throw translateCancellation(
+      error,
+      items.map((i) => i.onFailed),
+    );
   }
 }
 
@@ -93,4 +106,3 @@ function translateCancellation(error: unknown, onFailed: (() => Error)[]): unkno
   }
   return error;
 }
-

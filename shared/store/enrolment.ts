@@ -20,7 +20,9 @@ export interface Enrolment extends MemberProfile {
 
 async function memberIdForReferralCode(code: string): Promise<string | undefined> {
   const { client, tableName } = store();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.referralCode(code), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.referralCode(code), ConsistentRead: true }),
+  );
   return Item ? String(Item.memberId) : undefined;
 }
 
@@ -37,7 +39,10 @@ export async function enrolMember(request: Enrolment, caller: Caller): Promise<C
     let referrer: MemberWrite | undefined;
     if (referralCode) {
       const referrerId = await memberIdForReferralCode(referralCode);
-      const unknown = () => new DomainError('unknown-referral-code', `No member has the referral code ${referralCode}.`, [{ path: 'body.referralCode', message: 'is not a known referral code' }]);
+      const unknown = () =>
+        new DomainError('unknown-referral-code', `No member has the referral code ${referralCode}.`, [
+          { path: 'body.referralCode', message: 'is not a known referral code' },
+        ]);
       if (!referrerId) throw unknown();
       const before = await loadActiveMember(referrerId, now).catch((error) => {
         throw error instanceof DomainError ? unknown() : error;
@@ -47,26 +52,58 @@ export async function enrolMember(request: Enrolment, caller: Caller): Promise<C
     }
     const memberId = newMemberId();
     const code = newReferralCode();
-    const created = newMember({ memberId, referralCode: code, createdAt: now.toISOString(), profile, consent, ...(referrer ? { referredBy: referrer.member.memberId } : {}) });
+    const created = newMember({
+      memberId,
+      referralCode: code,
+      createdAt: now.toISOString(),
+      profile,
+      consent,
+      ...(referrer ? { referredBy: referrer.member.memberId } : {}),
+    });
     const posted = postMovements(created, enrolmentMovements(program, referrer !== undefined), posting);
     const { tableName } = store();
     const writes: ConditionalWrite[] = [
       // A code collision (one in 10^12) just retries with a new code.
       // Written once per member, so it also carries the enrolment into the metrics job's activity index (GSI1).
       {
-        item: { Put: { TableName: tableName, Item: { ...keys.referralCode(code), entity: 'referral-code', memberId, createdAt: now.toISOString(), ...keys.activity('recorded', now.toISOString(), memberId) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        item: {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.referralCode(code),
+              entity: 'referral-code',
+              memberId,
+              createdAt: now.toISOString(),
+              ...keys.activity('recorded', now.toISOString(), memberId),
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
         onConditionFailed: () => new StaleMemberError(),
       },
     ];
     if (profile.externalId) {
       writes.push({
-        item: { Put: { TableName: tableName, Item: { ...keys.externalId(profile.externalId), entity: 'external-id', memberId }, ConditionExpression: 'attribute_not_exists(PK)' } },
-        onConditionFailed: () => new DomainError('duplicate-external-id', `A member with externalId ${profile.externalId} is already enrolled.`),
+        item: {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.externalId(profile.externalId), entity: 'external-id', memberId },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        onConditionFailed: () =>
+          new DomainError(
+            'duplicate-external-id',
+            `A member with externalId ${profile.externalId} is already enrolled.`,
+          ),
       });
     }
     const member = { ...posted.member, version: 1 };
     return {
-      members: [{ expectedVersion: null, member: posted.member, entries: posted.entries }, ...(referrer ? [referrer] : [])],
+      members: [
+        { expectedVersion: null, member: posted.member, entries: posted.entries },
+        ...(referrer ? [referrer] : []),
+      ],
       writes,
       response: { status: 201, body: memberView(member, program, now) },
     };

@@ -48,7 +48,10 @@ async function candidatesInShard(shard: number, before: string): Promise<string[
  * conditioned on the member version read. Running twice expires once: after the first
  * run the balance is 0 and the member has left the index.
  */
-export async function expireDuePoints(now: Date = new Date(), options: { timeLeft?: () => boolean } = {}): Promise<ExpiryRun> {
+export async function expireDuePoints(
+  now: Date = new Date(),
+  options: { timeLeft?: () => boolean } = {},
+): Promise<ExpiryRun> {
   const program = await currentProgram();
   const before = expiryCandidatesBefore(program, now);
   const run: ExpiryRun = { candidates: 0, expired: 0, pointsExpired: 0 };
@@ -60,7 +63,11 @@ export async function expireDuePoints(now: Date = new Date(), options: { timeLef
   const queue = [...memberIds];
   const worker = async () => {
     // Out of time (a Lambda has a timeout): stop cleanly; who is left stays in the index for the next run.
-    for (let memberId = queue.shift(); memberId !== undefined && (options.timeLeft?.() ?? true); memberId = queue.shift()) {
+    for (
+      let memberId = queue.shift();
+      memberId !== undefined && (options.timeLeft?.() ?? true);
+      memberId = queue.shift()
+    ) {
       const expired = await expireMember(memberId, now);
       if (expired > 0) {
         run.expired += 1;
@@ -77,13 +84,22 @@ async function expireMember(memberId: string, now: Date): Promise<number> {
   const program = await currentProgram();
   let expired = 0;
   try {
-    await runMemberCommand(memberId, undefined, () => now, (member, at) => {
-      const movement = expiryMovement(member, program, at);
-      if (!movement) throw new NothingDueError();
-      const { member: next, entries } = postMovements(member, [movement], postingContext({ partnerId: EXPIRY_JOB_PARTNER }, program, at));
-      expired = -movement.points;
-      return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201 } };
-    });
+    await runMemberCommand(
+      memberId,
+      undefined,
+      () => now,
+      (member, at) => {
+        const movement = expiryMovement(member, program, at);
+        if (!movement) throw new NothingDueError();
+        const { member: next, entries } = postMovements(
+          member,
+          [movement],
+          postingContext({ partnerId: EXPIRY_JOB_PARTNER }, program, at),
+        );
+        expired = -movement.points;
+        return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201 } };
+      },
+    );
   } catch (error) {
     // Not due after all (a purchase since the index was read), or erased meanwhile: nothing to do.
     if (error instanceof NothingDueError || error instanceof DomainError) return 0;

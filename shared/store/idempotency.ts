@@ -20,9 +20,7 @@ export interface StoredResponse {
 }
 
 export type IdempotencyLookup =
-  | { kind: 'absent' }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'mismatch' };
+  { kind: 'absent' } | { kind: 'replay'; response: StoredResponse } | { kind: 'mismatch' };
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -30,7 +28,9 @@ const epochSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
 export async function lookupIdempotency(context: IdempotencyContext, now: Date): Promise<IdempotencyLookup> {
   const { client, tableName } = store();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(context.scope, context.key), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.idempotency(context.scope, context.key), ConsistentRead: true }),
+  );
   // DynamoDB deletes TTL-expired items late (DynamoDB Local never): an expired record is treated as absent.
   if (!Item || (typeof Item.ttl === 'number' && Item.ttl <= epochSeconds(now))) return { kind: 'absent' };
   if (Item.requestHash !== context.requestHash) return { kind: 'mismatch' };
@@ -63,7 +63,11 @@ export function idempotencyRecordPut(context: IdempotencyContext, response: Stor
  * with the same key answers the same. Nothing else is written with it: there is no effect.
  * Returns false when another request with the key won the race.
  */
-export async function saveIdempotentResponse(context: IdempotencyContext, response: StoredResponse, now: Date): Promise<boolean> {
+export async function saveIdempotentResponse(
+  context: IdempotencyContext,
+  response: StoredResponse,
+  now: Date,
+): Promise<boolean> {
   const { client } = store();
   const put = idempotencyRecordPut(context, response, now).Put;
   if (!put) return false;

@@ -17,14 +17,21 @@ export function activityShard(id: string): number {
 }
 /** `occurred`: facts by when they happened (window measures); `recorded`: by when they were written (running totals). */
 export type ActivityFeed = 'occurred' | 'recorded';
-const activityBucket = (feed: ActivityFeed, day: string, shard: number) => `${feed === 'occurred' ? 'ACTIVITY' : 'RECORDED'}#${day}#${shard}`;
+const activityBucket = (feed: ActivityFeed, day: string, shard: number) =>
+  `${feed === 'occurred' ? 'ACTIVITY' : 'RECORDED'}#${day}#${shard}`;
 
 export const keys = {
   member: (memberId: string) => ({ PK: `MEMBER#${memberId}`, SK: 'PROFILE' }),
-  ledgerEntry: (memberId: string, sequence: number, index: number) => ({ PK: `MEMBER#${memberId}`, SK: `TX#${pad(sequence, 12)}#${pad(index, 3)}` }),
+  ledgerEntry: (memberId: string, sequence: number, index: number) => ({
+    PK: `MEMBER#${memberId}`,
+    SK: `TX#${pad(sequence, 12)}#${pad(index, 3)}`,
+  }),
   ledgerPrefix: 'TX#',
   order: (memberId: string, orderId: string) => ({ PK: `MEMBER#${memberId}`, SK: `ORDER#${orderId}` }),
-  nps: (memberId: string, answeredAt: string, answerId: string) => ({ PK: `MEMBER#${memberId}`, SK: `NPS#${answeredAt}#${answerId}` }),
+  nps: (memberId: string, answeredAt: string, answerId: string) => ({
+    PK: `MEMBER#${memberId}`,
+    SK: `NPS#${answeredAt}#${answerId}`,
+  }),
   /** What the metrics job last counted for this member (purchaser, repeat purchaser, lifespan). */
   memberMetrics: (memberId: string) => ({ PK: `MEMBER#${memberId}`, SK: 'METRICS' }),
   memberPartition: (memberId: string) => `MEMBER#${memberId}`,
@@ -43,7 +50,10 @@ export const keys = {
    * Points expiry (GSI2, sparse: only members with a positive balance): sharded by member so
    * no index partition takes every write, sorted by the time inactivity is counted from.
    */
-  pointsExpiry: (memberId: string, inactiveSince: string) => ({ GSI2PK: `EXPIRY#${expiryShard(memberId)}`, GSI2SK: `${inactiveSince}#${memberId}` }),
+  pointsExpiry: (memberId: string, inactiveSince: string) => ({
+    GSI2PK: `EXPIRY#${expiryShard(memberId)}`,
+    GSI2SK: `${inactiveSince}#${memberId}`,
+  }),
   pointsExpiryPartition: (shard: number) => `EXPIRY#${shard}`,
   snapshot: (computedAt: string, snapshotId: string) => ({ PK: 'METRICS', SK: `SNAPSHOT#${computedAt}#${snapshotId}` }),
   snapshotsPartition: 'METRICS',
@@ -54,7 +64,10 @@ export const keys = {
    * GSI1 (activity by day, sparse, sharded): `at` is an ISO UTC time; its day picks the
    * bucket and the sort key orders facts by time, so a time range is one Query per bucket.
    */
-  activity: (feed: ActivityFeed, at: string, id: string) => ({ GSI1PK: activityBucket(feed, at.slice(0, 10), activityShard(id)), GSI1SK: `${at}#${id}` }),
+  activity: (feed: ActivityFeed, at: string, id: string) => ({
+    GSI1PK: activityBucket(feed, at.slice(0, 10), activityShard(id)),
+    GSI1SK: `${at}#${id}`,
+  }),
   activityPartition: activityBucket,
   anonymousPurchase: (orderId: string) => ({ PK: `PURCHASE#${orderId}`, SK: 'PURCHASE' }),
 };

@@ -9,7 +9,10 @@ type Item = Record<string, unknown>;
 
 export function memberToItem(member: MemberState): Item {
   // GSI2 (points expiry) holds only members whose points could expire: active, positive balance.
-  const expiry = member.status === 'active' && member.points.balance > 0 ? keys.pointsExpiry(member.memberId, inactiveSince(member)) : {};
+  const expiry =
+    member.status === 'active' && member.points.balance > 0
+      ? keys.pointsExpiry(member.memberId, inactiveSince(member))
+      : {};
   // Not on GSI1: a member is written on every use case, and an indexed copy would double each write.
   // Enrolments reach the metrics job through the referral-code claim, written once (shared/store/enrolment.ts).
   return { ...keys.member(member.memberId), entity: 'member', ...member, ...expiry };
@@ -22,7 +25,12 @@ export function itemToMember(item: Item): MemberState {
 
 export function ledgerEntryToItem(entry: LedgerEntry): Item {
   // GSI1 (recorded activity): the metrics job reads only the entries written since its last run.
-  return { ...keys.ledgerEntry(entry.memberId, entry.sequence, entry.index), entity: 'ledger', ...entry, ...keys.activity('recorded', entry.createdAt, entry.transactionId) };
+  return {
+    ...keys.ledgerEntry(entry.memberId, entry.sequence, entry.index),
+    entity: 'ledger',
+    ...entry,
+    ...keys.activity('recorded', entry.createdAt, entry.transactionId),
+  };
 }
 
 export function itemToLedgerEntry(item: Item): LedgerEntry {

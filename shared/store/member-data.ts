@@ -19,11 +19,19 @@ const NPS_PREFIX = 'NPS#';
 const COMMENT_REMOVALS_IN_FLIGHT = 10;
 
 /** The items of the member's partition, page by page, optionally those whose sort key starts with `prefix`. */
-async function memberItems(memberId: string, options: { prefix?: string; withComment?: boolean } = {}): Promise<Item[]> {
+async function memberItems(
+  memberId: string,
+  options: { prefix?: string; withComment?: boolean } = {},
+): Promise<Item[]> {
   return queryAll({
     KeyConditionExpression: options.prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
-    ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId), ...(options.prefix ? { ':prefix': options.prefix } : {}) },
-    ...(options.withComment ? { FilterExpression: 'attribute_exists(#comment)', ExpressionAttributeNames: { '#comment': 'comment' } } : {}),
+    ExpressionAttributeValues: {
+      ':pk': keys.memberPartition(memberId),
+      ...(options.prefix ? { ':prefix': options.prefix } : {}),
+    },
+    ...(options.withComment
+      ? { FilterExpression: 'attribute_exists(#comment)', ExpressionAttributeNames: { '#comment': 'comment' } }
+      : {}),
     ConsistentRead: true,
   });
 }
@@ -32,15 +40,28 @@ async function memberItems(memberId: string, options: { prefix?: string; withCom
 export async function exportMember(memberId: string, now: Date) {
   const [member, program] = await Promise.all([loadActiveMember(memberId, now), currentProgram()]);
   const items = await memberItems(memberId);
-  const transactions = items.filter((item) => item.entity === 'ledger').map(itemToLedgerEntry).reverse().map((entry) => toTransaction(entry, now));
-  const orders = items.filter((item) => item.entity === 'order').map((item) => {
-    const currency = String(item.currency);
-    return { orderId: String(item.orderId), amount: { value: Number(item.amount), currency }, refunded: { value: Number(item.refunded ?? 0), currency }, occurredAt: String(item.occurredAt) };
-  });
-  const npsAnswers = items.filter((item) => item.entity === 'nps').map((item) => {
-    const { score, answeredAt, comment } = itemToNpsAnswer(item);
-    return { score, answeredAt, ...(comment !== undefined ? { comment } : {}) };
-  });
+  const transactions = items
+    .filter((item) => item.entity === 'ledger')
+    .map(itemToLedgerEntry)
+    .reverse()
+    .map((entry) => toTransaction(entry, now));
+  const orders = items
+    .filter((item) => item.entity === 'order')
+    .map((item) => {
+      const currency = String(item.currency);
+      return {
+        orderId: String(item.orderId),
+        amount: { value: Number(item.amount), currency },
+        refunded: { value: Number(item.refunded ?? 0), currency },
+        occurredAt: String(item.occurredAt),
+      };
+    });
+  const npsAnswers = items
+    .filter((item) => item.entity === 'nps')
+    .map((item) => {
+      const { score, answeredAt, comment } = itemToNpsAnswer(item);
+      return { score, answeredAt, ...(comment !== undefined ? { comment } : {}) };
+    });
   return { member: memberView(member, program, now), transactions, orders, npsAnswers };
 }
 
@@ -52,7 +73,14 @@ export async function exportMember(memberId: string, now: Date) {
 function erasedMember(member: MemberState, now: Date): MemberState {
   const { referredBy: _referredBy, ...kept } = member;
   const { birthdayBonusYear: _birthdayBonusYear, ...purchases } = member.purchases;
-  return { ...kept, status: 'erased', profile: {}, consent: { marketing: false, analytics: false }, purchases, erasedAt: now.toISOString() };
+  return {
+    ...kept,
+    status: 'erased',
+    profile: {},
+    consent: { marketing: false, analytics: false },
+    purchases,
+    erasedAt: now.toISOString(),
+  };
 }
 
 /** Removes every survey comment of the member (scores stay for the NPS); re-running it is harmless. */
@@ -60,7 +88,14 @@ async function removeSurveyComments(memberId: string): Promise<void> {
   const { client, tableName } = store();
   const answered = await memberItems(memberId, { prefix: NPS_PREFIX, withComment: true });
   await mapWithConcurrency(answered, COMMENT_REMOVALS_IN_FLIGHT, (item) =>
-    client.send(new UpdateCommand({ TableName: tableName, Key: { PK: item.PK, SK: item.SK }, UpdateExpression: 'REMOVE #comment', ExpressionAttributeNames: { '#comment': 'comment' } })),
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: item.PK, SK: item.SK },
+        UpdateExpression: 'REMOVE #comment',
+        ExpressionAttributeNames: { '#comment': 'comment' },
+      }),
+    ),
   );
 }
 
@@ -79,8 +114,11 @@ export async function eraseMember(memberId: string, caller: Caller): Promise<Com
   const { tableName } = store();
   return runMemberCommand(memberId, caller.idempotency, caller.now, async (member, now) => {
     await removeSurveyComments(memberId);
-    const writes: ConditionalWrite[] = [{ item: { Delete: { TableName: tableName, Key: keys.referralCode(member.referralCode) } } }];
-    if (member.profile.externalId) writes.push({ item: { Delete: { TableName: tableName, Key: keys.externalId(member.profile.externalId) } } });
+    const writes: ConditionalWrite[] = [
+      { item: { Delete: { TableName: tableName, Key: keys.referralCode(member.referralCode) } } },
+    ];
+    if (member.profile.externalId)
+      writes.push({ item: { Delete: { TableName: tableName, Key: keys.externalId(member.profile.externalId) } } });
     return {
       members: [{ expectedVersion: member.version, member: erasedMember(member, now), entries: [] }],
       writes,

@@ -19,7 +19,9 @@ export interface CommandResult extends StoredResponse {
 
 export async function findMember(memberId: string): Promise<MemberState | undefined> {
   const { client, tableName } = store();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.member(memberId), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.member(memberId), ConsistentRead: true }),
+  );
   return Item ? itemToMember(Item) : undefined;
 }
 
@@ -61,7 +63,11 @@ export async function replayFromRecord(idempotency: IdempotencyContext, now: Dat
  * live in shared/domain); the commit is one transaction. Lost races re-run `decide`;
  * a used idempotency key answers with the first response.
  */
-export async function runCommand(idempotency: IdempotencyContext | undefined, now: () => Date, decide: (now: Date) => Promise<Commit>): Promise<CommandResult> {
+export async function runCommand(
+  idempotency: IdempotencyContext | undefined,
+  now: () => Date,
+  decide: (now: Date) => Promise<Commit>,
+): Promise<CommandResult> {
   return withWriteRetries(async () => {
     const at = now();
     const unit = await decide(at);
@@ -85,7 +91,11 @@ export function runMemberCommand(
   return runCommand(idempotency, now, async (at) => decide(await loadActiveMember(memberId, at), at));
 }
 
-export async function listLedger(memberId: string, limit: number, cursor: string | undefined): Promise<{ items: LedgerEntry[]; nextCursor?: string }> {
+export async function listLedger(
+  memberId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ items: LedgerEntry[]; nextCursor?: string }> {
   const { client, tableName } = store();
   const partition = keys.memberPartition(memberId);
   const startSk = cursor ? decodeCursor(cursor, 'ledger') : undefined;

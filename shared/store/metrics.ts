@@ -78,9 +78,15 @@ function epoch(): string {
 
 async function readTotals(): Promise<StoredTotals> {
   const { client, tableName } = store();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.metricsTotals(), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.metricsTotals(), ConsistentRead: true }),
+  );
   if (!Item) return { watermark: epoch(), version: 0, totals: emptyTotals };
-  return { watermark: String(Item.watermark), version: Number(Item.version), totals: { ...emptyTotals, ...(Item.totals as Partial<RunningTotals>) } };
+  return {
+    watermark: String(Item.watermark),
+    version: Number(Item.version),
+    totals: { ...emptyTotals, ...(Item.totals as Partial<RunningTotals>) },
+  };
 }
 
 /** Conditioned on the version read: two runs at once cannot both advance from the same state. */
@@ -90,10 +96,20 @@ function totalsWrite(next: StoredTotals, expectedVersion: number): ConditionalWr
     item: {
       Put: {
         TableName: tableName,
-        Item: { ...keys.metricsTotals(), entity: 'metrics-totals', watermark: next.watermark, version: next.version, totals: next.totals },
+        Item: {
+          ...keys.metricsTotals(),
+          entity: 'metrics-totals',
+          watermark: next.watermark,
+          version: next.version,
+          totals: next.totals,
+        },
         ...(expectedVersion === 0
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          : {
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
       },
     },
     // Another run advanced the totals: start again from what it stored.
@@ -103,15 +119,35 @@ function totalsWrite(next: StoredTotals, expectedVersion: number): ConditionalWr
 
 function contributionWrite(memberId: string, contribution: PurchaserContribution): ConditionalWrite {
   const { tableName } = store();
-  return { item: { Put: { TableName: tableName, Item: { ...keys.memberMetrics(memberId), entity: 'member-metrics', memberId, ...contribution } } } };
+  return {
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.memberMetrics(memberId), entity: 'member-metrics', memberId, ...contribution },
+      },
+    },
+  };
 }
 
-async function batchGet(keyList: { PK: string; SK: string }[], projection?: { expression: string; names: Record<string, string> }): Promise<Item[]> {
+async function batchGet(
+  keyList: { PK: string; SK: string }[],
+  projection?: { expression: string; names: Record<string, string> },
+): Promise<Item[]> {
   const { client, tableName } = store();
   const found: Item[] = [];
   for (let start = 0; start < keyList.length; start += BATCH_GET_KEYS) {
-    let request: Record<string, { Keys: Item[]; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }> | undefined = {
-      [tableName]: { Keys: keyList.slice(start, start + BATCH_GET_KEYS), ...(projection ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names } : {}) },
+    let request:
+      | Record<
+          string,
+          { Keys: Item[]; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> }
+        >
+      | undefined = {
+      [tableName]: {
+        Keys: keyList.slice(start, start + BATCH_GET_KEYS),
+        ...(projection
+          ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names }
+          : {}),
+      },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
@@ -133,9 +169,23 @@ interface PurchaseFacts {
 async function readPurchaseFacts(memberIds: string[]): Promise<Map<string, PurchaseFacts>> {
   const items = await batchGet(
     memberIds.map((memberId) => keys.member(memberId)),
-    { expression: '#member, #purchases.#count, #purchases.#first, #purchases.#last', names: { '#member': 'memberId', '#purchases': 'purchases', '#count': 'count', '#first': 'firstAt', '#last': 'lastAt' } },
+    {
+      expression: '#member, #purchases.#count, #purchases.#first, #purchases.#last',
+      names: {
+        '#member': 'memberId',
+        '#purchases': 'purchases',
+        '#count': 'count',
+        '#first': 'firstAt',
+        '#last': 'lastAt',
+      },
+    },
   );
-  return new Map(items.map((item) => [String(item.memberId), { count: 0, ...(item.purchases as Partial<PurchaseFacts> | undefined) }]));
+  return new Map(
+    items.map((item) => [
+      String(item.memberId),
+      { count: 0, ...(item.purchases as Partial<PurchaseFacts> | undefined) },
+    ]),
+  );
 }
 
 interface ContributionChange {
@@ -147,8 +197,20 @@ interface ContributionChange {
 /** For each member whose purchases changed: what the totals counted for them, and what they should count now. */
 async function contributionChanges(memberIds: string[]): Promise<ContributionChange[]> {
   if (memberIds.length === 0) return [];
-  const [facts, counted] = await Promise.all([readPurchaseFacts(memberIds), batchGet(memberIds.map((memberId) => keys.memberMetrics(memberId)))]);
-  const before = new Map(counted.map((item) => [String(item.memberId), { purchaser: item.purchaser, repeat: item.repeat, lifespanSeconds: Number(item.lifespanSeconds) } as PurchaserContribution]));
+  const [facts, counted] = await Promise.all([
+    readPurchaseFacts(memberIds),
+    batchGet(memberIds.map((memberId) => keys.memberMetrics(memberId))),
+  ]);
+  const before = new Map(
+    counted.map((item) => [
+      String(item.memberId),
+      {
+        purchaser: item.purchaser,
+        repeat: item.repeat,
+        lifespanSeconds: Number(item.lifespanSeconds),
+      } as PurchaserContribution,
+    ]),
+  );
   return memberIds.flatMap((memberId) => {
     const after = purchaserContribution(facts.get(memberId) ?? { count: 0 });
     const was = before.get(memberId);
@@ -173,7 +235,11 @@ function recordedFacts(items: Item[]): RecordedFacts {
     if (item.entity !== 'ledger') continue;
     const type = item.type as LedgerEntryType;
     const cashback = item.cashback as { value?: number } | undefined;
-    entries.push({ type, points: Number(item.points ?? 0), ...(cashback?.value !== undefined ? { cashback: Number(cashback.value) } : {}) });
+    entries.push({
+      type,
+      points: Number(item.points ?? 0),
+      ...(cashback?.value !== undefined ? { cashback: Number(cashback.value) } : {}),
+    });
     if (PURCHASE_ENTRY_TYPES.has(type)) purchasers.add(String(item.memberId));
   }
   return { enrolments, entries, purchasers: [...purchasers].sort() };
@@ -184,7 +250,8 @@ async function commitStep(stored: StoredTotals, items: Item[], watermark: string
   const recorded = recordedFacts(items);
   const changes = await contributionChanges(recorded.purchasers);
   const chunks: ContributionChange[][] = [];
-  for (let start = 0; start < changes.length; start += CONTRIBUTIONS_PER_TRANSACTION) chunks.push(changes.slice(start, start + CONTRIBUTIONS_PER_TRANSACTION));
+  for (let start = 0; start < changes.length; start += CONTRIBUTIONS_PER_TRANSACTION)
+    chunks.push(changes.slice(start, start + CONTRIBUTIONS_PER_TRANSACTION));
   let current = stored;
   // Earlier chunks only replace contributions: re-applying one after a crash changes nothing.
   for (const [index, chunk] of chunks.entries()) {
@@ -192,14 +259,38 @@ async function commitStep(stored: StoredTotals, items: Item[], watermark: string
     const next: StoredTotals = {
       watermark: last ? watermark : current.watermark,
       version: current.version + 1,
-      totals: advanceTotals(current.totals, last ? { enrolments: recorded.enrolments, entries: recorded.entries, contributionChanges: chunk } : { contributionChanges: chunk }),
+      totals: advanceTotals(
+        current.totals,
+        last
+          ? { enrolments: recorded.enrolments, entries: recorded.entries, contributionChanges: chunk }
+          : { contributionChanges: chunk },
+      ),
     };
-    await commit({ members: [], writes: [totalsWrite(next, current.version), ...chunk.map((change) => contributionWrite(change.memberId, change.after))], response: { status: 200 } }, undefined, new Date());
+    await commit(
+      {
+        members: [],
+        writes: [
+          totalsWrite(next, current.version),
+          ...chunk.map((change) => contributionWrite(change.memberId, change.after)),
+        ],
+        response: { status: 200 },
+      },
+      undefined,
+      new Date(),
+    );
     current = next;
   }
   if (chunks.length > 0) return current;
-  const next: StoredTotals = { watermark, version: current.version + 1, totals: advanceTotals(current.totals, { enrolments: recorded.enrolments, entries: recorded.entries }) };
-  await commit({ members: [], writes: [totalsWrite(next, current.version)], response: { status: 200 } }, undefined, new Date());
+  const next: StoredTotals = {
+    watermark,
+    version: current.version + 1,
+    totals: advanceTotals(current.totals, { enrolments: recorded.enrolments, entries: recorded.entries }),
+  };
+  await commit(
+    { members: [], writes: [totalsWrite(next, current.version)], response: { status: 200 } },
+    undefined,
+    new Date(),
+  );
   return next;
 }
 
@@ -210,7 +301,9 @@ async function advanceStoredTotals(until: string): Promise<StoredTotals> {
     let cursor = stored.watermark;
     let pending: Item[] = [];
     while (cursor < until) {
-      const stepEnd = new Date(Math.min(Date.parse(until), Date.parse(cursor.slice(0, 10)) + STEP_DAYS * 86_400_000)).toISOString();
+      const stepEnd = new Date(
+        Math.min(Date.parse(until), Date.parse(cursor.slice(0, 10)) + STEP_DAYS * 86_400_000),
+      ).toISOString();
       pending.push(...(await readActivity('recorded', cursor, stepEnd)));
       cursor = stepEnd;
       if (pending.length >= ITEMS_PER_STEP || cursor >= until) {
@@ -228,7 +321,11 @@ async function totalsAt(now: Date): Promise<RunningTotals> {
   const stored = await advanceStoredTotals(settled);
   const recent = recordedFacts(await readActivity('recorded', stored.watermark, now.toISOString()));
   const changes = await contributionChanges(recent.purchasers);
-  return advanceTotals(stored.totals, { enrolments: recent.enrolments, entries: recent.entries, contributionChanges: changes });
+  return advanceTotals(stored.totals, {
+    enrolments: recent.enrolments,
+    entries: recent.entries,
+    contributionChanges: changes,
+  });
 }
 
 /** The facts of the window and the one before it, read by when they happened. */
@@ -236,32 +333,59 @@ async function windowFacts(window: TimeWindow) {
   const items = await readActivity('occurred', previousWindow(window).from, window.to);
   const memberOrders: MemberOrderFact[] = items
     .filter((item) => item.entity === 'order')
-    .map((item) => ({ memberId: String(item.memberId), orderId: String(item.orderId), occurredAt: String(item.occurredAt), amount: Number(item.amount), refunded: Number(item.refunded ?? 0) }));
+    .map((item) => ({
+      memberId: String(item.memberId),
+      orderId: String(item.orderId),
+      occurredAt: String(item.occurredAt),
+      amount: Number(item.amount),
+      refunded: Number(item.refunded ?? 0),
+    }));
   const nonMemberPurchases = items.filter((item) => item.entity === 'purchase').map(itemToPurchase);
   // Only what the score needs: a comment never leaves the answer item.
-  const npsAnswers = items.filter((item) => item.entity === 'nps').map((item) => {
-    const { comment: _comment, ...answer } = itemToNpsAnswer(item);
-    return answer;
-  });
-  const activeMembers = [...new Set(memberOrders.filter((order) => order.occurredAt >= window.from).map((order) => order.memberId))].sort();
+  const npsAnswers = items
+    .filter((item) => item.entity === 'nps')
+    .map((item) => {
+      const { comment: _comment, ...answer } = itemToNpsAnswer(item);
+      return answer;
+    });
+  const activeMembers = [
+    ...new Set(memberOrders.filter((order) => order.occurredAt >= window.from).map((order) => order.memberId)),
+  ].sort();
   const facts = await readPurchaseFacts(activeMembers);
   const firstPurchaseAt = new Map(activeMembers.map((memberId) => [memberId, facts.get(memberId)?.firstAt]));
   return { memberOrders, nonMemberPurchases, npsAnswers, firstPurchaseAt };
 }
 
 /** Computes a snapshot at `now` (aggregates only: no member id, no personal data). */
-export async function computeSnapshot(now: Date, window: TimeWindow, program: Pick<Program, 'currency' | 'expectedLifespanYears'>): Promise<Snapshot> {
+export async function computeSnapshot(
+  now: Date,
+  window: TimeWindow,
+  program: Pick<Program, 'currency' | 'expectedLifespanYears'>,
+): Promise<Snapshot> {
   const [totals, facts] = await Promise.all([totalsAt(now), windowFacts(window)]);
-  const measures = computeMeasures({ window, currency: program.currency, expectedLifespanYears: program.expectedLifespanYears, totals, ...facts });
+  const measures = computeMeasures({
+    window,
+    currency: program.currency,
+    expectedLifespanYears: program.expectedLifespanYears,
+    totals,
+    ...facts,
+  });
   return { snapshotId: newSnapshotId(), computedAt: now.toISOString(), ...measures };
 }
 
 function snapshotPut(snapshot: Snapshot): TransactItem {
-  return { Put: { TableName: store().tableName, Item: { ...keys.snapshot(snapshot.computedAt, snapshot.snapshotId), entity: 'snapshot', snapshot }, ConditionExpression: 'attribute_not_exists(PK)' } };
+  return {
+    Put: {
+      TableName: store().tableName,
+      Item: { ...keys.snapshot(snapshot.computedAt, snapshot.snapshotId), entity: 'snapshot', snapshot },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
 }
 
 function publishMetrics(snapshot: Snapshot): void {
-  for (const metric of measuresAsMetrics(snapshot)) metrics.addMetric(metric.name, metric.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, metric.value);
+  for (const metric of measuresAsMetrics(snapshot))
+    metrics.addMetric(metric.name, metric.unit === 'Count' ? MetricUnit.Count : MetricUnit.NoUnit, metric.value);
   metrics.publishStoredMetrics();
 }
 
@@ -270,10 +394,15 @@ function publishMetrics(snapshot: Snapshot): void {
  * then publishes each measure as a CloudWatch metric (EMF). The window defaults to the
  * 30 days before now.
  */
-export async function takeSnapshot(request: { window?: TimeWindow | undefined }, caller: { idempotency: IdempotencyContext | undefined; now: () => Date }): Promise<CommandResult> {
+export async function takeSnapshot(
+  request: { window?: TimeWindow | undefined },
+  caller: { idempotency: IdempotencyContext | undefined; now: () => Date },
+): Promise<CommandResult> {
   const program = await currentProgram();
   const result = await runCommand(caller.idempotency, caller.now, async (now) => {
-    const window = request.window ? { from: new Date(request.window.from).toISOString(), to: new Date(request.window.to).toISOString() } : defaultWindow(now);
+    const window = request.window
+      ? { from: new Date(request.window.from).toISOString(), to: new Date(request.window.to).toISOString() }
+      : defaultWindow(now);
     const snapshot = await computeSnapshot(now, window, program);
     return { members: [], writes: [{ item: snapshotPut(snapshot) }], response: { status: 201, body: snapshot } };
   });
@@ -281,10 +410,16 @@ export async function takeSnapshot(request: { window?: TimeWindow | undefined },
   return result;
 }
 
-const snapshotBound = (time: string | undefined, fallback: string) => keys.snapshotPrefix + (time ? new Date(time).toISOString() : fallback);
+const snapshotBound = (time: string | undefined, fallback: string) =>
+  keys.snapshotPrefix + (time ? new Date(time).toISOString() : fallback);
 
 /** Snapshots newest first, optionally those computed in [from, to]. */
-export async function listSnapshots(query: { limit: number; cursor?: string | undefined; from?: string | undefined; to?: string | undefined }): Promise<{ items: Snapshot[]; nextCursor?: string }> {
+export async function listSnapshots(query: {
+  limit: number;
+  cursor?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): Promise<{ items: Snapshot[]; nextCursor?: string }> {
   const { client, tableName } = store();
   const startSk = query.cursor ? decodeCursor(query.cursor, 'snapshots') : undefined;
   const { Items = [], LastEvaluatedKey } = await client.send(
@@ -292,7 +427,11 @@ export async function listSnapshots(query: { limit: number; cursor?: string | un
       TableName: tableName,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       // '~' sorts after every character of a time and after '#': `to` itself is included.
-      ExpressionAttributeValues: { ':pk': keys.snapshotsPartition, ':from': snapshotBound(query.from, ''), ':to': `${snapshotBound(query.to, '')}~` },
+      ExpressionAttributeValues: {
+        ':pk': keys.snapshotsPartition,
+        ':from': snapshotBound(query.from, ''),
+        ':to': `${snapshotBound(query.to, '')}~`,
+      },
       ScanIndexForward: false,
       Limit: query.limit,
       ...(startSk ? { ExclusiveStartKey: { PK: keys.snapshotsPartition, SK: startSk } } : {}),

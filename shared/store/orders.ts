@@ -7,7 +7,9 @@ import { keys } from './keys';
 
 export async function findOrder(memberId: string, orderId: string): Promise<OrderState | undefined> {
   const { client, tableName } = store();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.order(memberId, orderId), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.order(memberId, orderId), ConsistentRead: true }),
+  );
   if (!Item) return undefined;
   const { PK: _pk, SK: _sk, entity: _entity, GSI1PK: _g1, GSI1SK: _g1s, ...order } = Item;
   return order as OrderState;
@@ -17,7 +19,13 @@ export async function findOrder(memberId: string, orderId: string): Promise<Orde
 export function orderWrite(order: OrderState, expectedVersion: number): ConditionalWrite {
   const { tableName } = store();
   // GSI1 by occurredAt: window metrics count the purchase when it happened (a late till report included), net of refunds.
-  const item = { ...keys.order(order.memberId, order.orderId), entity: 'order', ...order, version: expectedVersion + 1, ...keys.activity('occurred', order.occurredAt, `${order.memberId}:${order.orderId}`) };
+  const item = {
+    ...keys.order(order.memberId, order.orderId),
+    entity: 'order',
+    ...order,
+    version: expectedVersion + 1,
+    ...keys.activity('occurred', order.occurredAt, `${order.memberId}:${order.orderId}`),
+  };
   return {
     item: {
       Put: {
@@ -25,7 +33,11 @@ export function orderWrite(order: OrderState, expectedVersion: number): Conditio
         Item: item,
         ...(expectedVersion === 0
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          : {
+              ConditionExpression: '#version = :expected',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            }),
       },
     },
     // Another request changed this order since we read it: read again; the retry decides (e.g. duplicate order).

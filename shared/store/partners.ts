@@ -25,32 +25,101 @@ export async function findPrincipal(apiKey: string): Promise<Principal | undefin
   const { client, tableName } = store();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.apiKey(hashApiKey(apiKey)) }));
   if (!Item) return undefined;
-  return { partnerId: String(Item.partnerId), role: Item.role === 'admin' ? 'admin' : 'partner', scopes: (Item.scopes as Scope[]) ?? [] };
+  return {
+    partnerId: String(Item.partnerId),
+    role: Item.role === 'admin' ? 'admin' : 'partner',
+    scopes: (Item.scopes as Scope[]) ?? [],
+  };
 }
 
 /** The writes that create a partner: its record and its key hash (one transaction with the idempotency record). */
-export function partnerWrites(input: { partnerId: string; name: string; scopes: Scope[]; apiKey: string; createdAt: string; role?: 'partner' | 'admin' }): ConditionalWrite[] {
+export function partnerWrites(input: {
+  partnerId: string;
+  name: string;
+  scopes: Scope[];
+  apiKey: string;
+  createdAt: string;
+  role?: 'partner' | 'admin';
+}): ConditionalWrite[] {
   const { tableName } = store();
   const keyHash = hashApiKey(input.apiKey);
   const role = input.role ?? 'partner';
   return [
-    { item: { Put: { TableName: tableName, Item: { ...keys.partner(input.partnerId), entity: 'partner', partnerId: input.partnerId, name: input.name, scopes: input.scopes, role, keyHash, createdAt: input.createdAt }, ConditionExpression: 'attribute_not_exists(PK)' } } },
-    { item: { Put: { TableName: tableName, Item: { ...keys.apiKey(keyHash), entity: 'apikey', partnerId: input.partnerId, scopes: input.scopes, role }, ConditionExpression: 'attribute_not_exists(PK)' } } },
+    {
+      item: {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.partner(input.partnerId),
+            entity: 'partner',
+            partnerId: input.partnerId,
+            name: input.name,
+            scopes: input.scopes,
+            role,
+            keyHash,
+            createdAt: input.createdAt,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    },
+    {
+      item: {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.apiKey(keyHash), entity: 'apikey', partnerId: input.partnerId, scopes: input.scopes, role },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    },
   ];
 }
 
 /** Seeds a key whose value is known (local keys, the first admin key of a region); replaces an earlier one of the same partner id. */
-export async function putKnownKey(input: { partnerId: string; name: string; scopes: Scope[]; apiKey: string; role: 'partner' | 'admin' }): Promise<void> {
+export async function putKnownKey(input: {
+  partnerId: string;
+  name: string;
+  scopes: Scope[];
+  apiKey: string;
+  role: 'partner' | 'admin';
+}): Promise<void> {
   const { client, tableName } = store();
   const keyHash = hashApiKey(input.apiKey);
   const createdAt = new Date().toISOString();
-  await client.send(new PutCommand({ TableName: tableName, Item: { ...keys.partner(input.partnerId), entity: 'partner', partnerId: input.partnerId, name: input.name, scopes: input.scopes, role: input.role, keyHash, createdAt } }));
-  await client.send(new PutCommand({ TableName: tableName, Item: { ...keys.apiKey(keyHash), entity: 'apikey', partnerId: input.partnerId, scopes: input.scopes, role: input.role } }));
+  await client.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...keys.partner(input.partnerId),
+        entity: 'partner',
+        partnerId: input.partnerId,
+        name: input.name,
+        scopes: input.scopes,
+        role: input.role,
+        keyHash,
+        createdAt,
+      },
+    }),
+  );
+  await client.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...keys.apiKey(keyHash),
+        entity: 'apikey',
+        partnerId: input.partnerId,
+        scopes: input.scopes,
+        role: input.role,
+      },
+    }),
+  );
 }
 
 export async function findPartnerKeyHash(partnerId: string): Promise<string> {
   const { client, tableName } = store();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.partner(partnerId), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.partner(partnerId), ConsistentRead: true }),
+  );
   if (!Item) throw new DomainError('partner-not-found', `No partner ${partnerId}.`);
   return String(Item.keyHash);
 }
@@ -59,10 +128,11 @@ export function deletePartnerWrites(partnerId: string, keyHash: string): Conditi
   const { tableName } = store();
   return [
     {
-      item: { Delete: { TableName: tableName, Key: keys.partner(partnerId), ConditionExpression: 'attribute_exists(PK)' } },
+      item: {
+        Delete: { TableName: tableName, Key: keys.partner(partnerId), ConditionExpression: 'attribute_exists(PK)' },
+      },
       onConditionFailed: () => new DomainError('partner-not-found', `No partner ${partnerId}.`),
     },
     { item: { Delete: { TableName: tableName, Key: keys.apiKey(keyHash) } } },
   ];
 }
-

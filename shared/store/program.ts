@@ -27,7 +27,9 @@ export interface ProgramRecord {
 
 export async function readProgram(): Promise<ProgramRecord> {
   const { client, tableName } = store();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.programCurrent(), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.programCurrent(), ConsistentRead: true }),
+  );
   return Item ? { program: Item.program as Program, stored: true } : { program: defaultProgram(), stored: false };
 }
 
@@ -46,11 +48,15 @@ export function forgetCachedProgram(): void {
  * A new version: the current pointer (conditioned on the version it replaces, so two
  * admins cannot both write version n+1) and an immutable copy of the version for history.
  */
-export function programVersionCommit(current: ProgramRecord, rules: ProgramRules, now: Date): { program: Program; commit: Commit } {
+export function programVersionCommit(
+  current: ProgramRecord,
+  rules: ProgramRules,
+  now: Date,
+): { program: Program; commit: Commit } {
   const { tableName } = store();
   const previous = current.program;
   const program: Program = { ...rules, version: previous.version + 1, updatedAt: now.toISOString() };
-    return {
+  return {
     program,
     commit: {
       members: [],
@@ -62,14 +68,38 @@ export function programVersionCommit(current: ProgramRecord, rules: ProgramRules
               TableName: tableName,
               Item: { ...keys.programCurrent(), entity: 'program', version: program.version, program },
               ConditionExpression: current.stored ? '#version = :previous' : 'attribute_not_exists(PK)',
-              ...(!current.stored ? {} : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':previous': previous.version } }),
+              ...(!current.stored
+                ? {}
+                : {
+                    ExpressionAttributeNames: { '#version': 'version' },
+                    ExpressionAttributeValues: { ':previous': previous.version },
+                  }),
             },
           },
-          onConditionFailed: () => new DomainError('program-conflict', 'The program changed while this update was made; read it again.'),
+          onConditionFailed: () =>
+            new DomainError('program-conflict', 'The program changed while this update was made; read it again.'),
         },
-        { item: { Put: { TableName: tableName, Item: { ...keys.programVersion(program.version), entity: 'program-version', program } } } },
+        {
+          item: {
+            Put: {
+              TableName: tableName,
+              Item: { ...keys.programVersion(program.version), entity: 'program-version', program },
+            },
+          },
+        },
         // The default that was in force until now becomes part of the history too.
-        ...(current.stored ? [] : [{ item: { Put: { TableName: tableName, Item: { ...keys.programVersion(previous.version), entity: 'program-version', program: previous } } } }]),
+        ...(current.stored
+          ? []
+          : [
+              {
+                item: {
+                  Put: {
+                    TableName: tableName,
+                    Item: { ...keys.programVersion(previous.version), entity: 'program-version', program: previous },
+                  },
+                },
+              },
+            ]),
       ],
     },
   };

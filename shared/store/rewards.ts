@@ -19,7 +19,9 @@ export type RewardTerms = Omit<RewardState, 'rewardId' | 'updatedAt' | 'revision
 
 export async function findReward(rewardId: string): Promise<RewardState | undefined> {
   const { client, tableName } = store();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.reward(rewardId), ConsistentRead: true }));
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.reward(rewardId), ConsistentRead: true }),
+  );
   return Item ? itemToReward(Item) : undefined;
 }
 
@@ -31,19 +33,30 @@ export async function findReward(rewardId: string): Promise<RewardState | undefi
 export async function putReward(rewardId: string, terms: RewardTerms, now: () => Date): Promise<CommandResult> {
   const program = await currentProgram();
   if (terms.minTier !== undefined && tierRank(program, terms.minTier) < 0) {
-    throw new DomainError('unknown-tier', `The program has no tier ${terms.minTier}.`, [{ path: 'body.minTier', message: `must be one of ${program.tiers.map((t) => t.id).join(', ')}` }]);
+    throw new DomainError('unknown-tier', `The program has no tier ${terms.minTier}.`, [
+      { path: 'body.minTier', message: `must be one of ${program.tiers.map((t) => t.id).join(', ')}` },
+    ]);
   }
   const { tableName } = store();
   return runCommand(undefined, now, async (at) => {
     const existing = await findReward(rewardId);
-    const reward: RewardState = { rewardId, ...terms, updatedAt: at.toISOString(), revision: (existing?.revision ?? 0) + 1 };
+    const reward: RewardState = {
+      rewardId,
+      ...terms,
+      updatedAt: at.toISOString(),
+      revision: (existing?.revision ?? 0) + 1,
+    };
     const write: ConditionalWrite = {
       item: {
         Put: {
           TableName: tableName,
           Item: rewardToItem(reward),
           ...(existing
-            ? { ConditionExpression: '#revision = :read', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':read': existing.revision } }
+            ? {
+                ConditionExpression: '#revision = :read',
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: { ':read': existing.revision },
+              }
             : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       },
@@ -57,7 +70,11 @@ export async function putReward(rewardId: string, terms: RewardTerms, now: () =>
  * The rewards a member can see now (active, inside their window), in rewardId order. The
  * catalog is one partition: pages are Queries on it, filtered here, filled up to `limit`.
  */
-export async function listRewards(limit: number, cursor: string | undefined, now: Date): Promise<{ items: ReturnType<typeof rewardView>[]; nextCursor?: string }> {
+export async function listRewards(
+  limit: number,
+  cursor: string | undefined,
+  now: Date,
+): Promise<{ items: ReturnType<typeof rewardView>[]; nextCursor?: string }> {
   const { client, tableName } = store();
   const items: ReturnType<typeof rewardView>[] = [];
   let start: string | undefined = cursor ? decodeCursor(cursor, 'rewards') : undefined;
@@ -119,7 +136,11 @@ function stockWrite(reward: RewardState): ConditionalWrite {
 }
 
 /** Redeem a reward of the catalog: its cost in points, one unit of its stock, in one transaction. */
-export async function redeemReward(memberId: string, request: { rewardId: string; orderId?: string }, caller: Caller): Promise<CommandResult> {
+export async function redeemReward(
+  memberId: string,
+  request: { rewardId: string; orderId?: string },
+  caller: Caller,
+): Promise<CommandResult> {
   const program = await currentProgram();
   return runMemberCommand(memberId, caller.idempotency, caller.now, async (member, now) => {
     const reward = await findReward(request.rewardId);

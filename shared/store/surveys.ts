@@ -36,7 +36,11 @@ export function itemToNpsAnswer(item: Record<string, unknown>): NpsAnswer {
  * erasure conditioned on the version it read can then never miss an answer (and its
  * comment) that arrived while it ran, and an erased member cannot answer.
  */
-export async function answerNps(memberId: string, answer: { score: number; comment?: string | undefined }, caller: Caller): Promise<CommandResult> {
+export async function answerNps(
+  memberId: string,
+  answer: { score: number; comment?: string | undefined },
+  caller: Caller,
+): Promise<CommandResult> {
   const { tableName } = store();
   return runMemberCommand(memberId, caller.idempotency, caller.now, (member, now) => {
     const stored: NpsAnswer = {
@@ -48,7 +52,18 @@ export async function answerNps(memberId: string, answer: { score: number; comme
     };
     return {
       members: [{ expectedVersion: member.version, member, entries: [] }],
-      writes: [{ item: { Put: { TableName: tableName, Item: npsAnswerToItem(stored), ConditionExpression: 'attribute_not_exists(PK)' } }, onConditionFailed: () => new StaleMemberError() }],
+      writes: [
+        {
+          item: {
+            Put: {
+              TableName: tableName,
+              Item: npsAnswerToItem(stored),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          onConditionFailed: () => new StaleMemberError(),
+        },
+      ],
       response: { status: 201, body: { memberId, score: stored.score, answeredAt: stored.answeredAt } },
     };
   });

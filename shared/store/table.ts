@@ -13,7 +13,12 @@ export const tableDefinition = {
      * Members whose points could expire, by inactivity: sparse, and it projects only the member id,
      * so a member write that does not move the index keys costs the index nothing.
      */
-    { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: { type: 'INCLUDE', attributes: ['memberId'] } },
+    {
+      indexName: 'GSI2',
+      partitionKey: 'GSI2PK',
+      sortKey: 'GSI2SK',
+      projection: { type: 'INCLUDE', attributes: ['memberId'] },
+    },
   ],
 } as const;
 

@@ -8,7 +8,12 @@ import type { LedgerEntry } from '@shared/domain/ledger';
 export function toTransaction(entry: LedgerEntry, asOf?: Date) {
   const { sequence: _sequence, index: _index, ...transaction } = entry;
   const cashback = transaction.cashback;
-  if (asOf && cashback?.status === 'pending' && cashback.releaseAt && Date.parse(cashback.releaseAt) <= asOf.getTime()) {
+  if (
+    asOf &&
+    cashback?.status === 'pending' &&
+    cashback.releaseAt &&
+    Date.parse(cashback.releaseAt) <= asOf.getTime()
+  ) {
     return { ...transaction, cashback: { ...cashback, status: 'available' as const } };
   }
   return transaction;

@@ -37,7 +37,11 @@ async function call(method: string, path: string, body?: unknown, key = stack.pa
   const headers: Record<string, string> = { Authorization: `Bearer ${key}` };
   if (method === 'POST') headers['Idempotency-Key'] = randomUUID();
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(stack.url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(stack.url + path, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   await response.arrayBuffer();
   return response.status;
 }
@@ -73,7 +77,15 @@ async function measure(name: string, request: (i: number) => Promise<number>, ex
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   const dynamoCalls = Object.values(calls).reduce((a, b) => a + b, 0);
-  return { name, requests: REQUESTS, perSecond: REQUESTS / seconds, p50: at(0.5), p99: at(0.99), dynamoCallsPerRequest: dynamoCalls / REQUESTS, errors };
+  return {
+    name,
+    requests: REQUESTS,
+    perSecond: REQUESTS / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    dynamoCallsPerRequest: dynamoCalls / REQUESTS,
+    errors,
+  };
 }
 
 try {
@@ -81,7 +93,11 @@ try {
   for (let i = 0; i < CONCURRENCY * 4; i += 1) {
     const response = await fetch(`${stack.url}/v1/members`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${stack.partnerKey}`, 'Idempotency-Key': randomUUID(), 'Content-Type': 'application/json' },
+      headers: {
+        Authorization: `Bearer ${stack.partnerKey}`,
+        'Idempotency-Key': randomUUID(),
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify({ consent: { marketing: false, analytics: false } }),
     });
     members.push(((await response.json()) as { memberId: string }).memberId);
@@ -94,8 +110,17 @@ try {
   const results = [
     await measure('GET /health (baseline)', () => call('GET', '/health'), 200),
     await measure('GET member', (i) => call('GET', `/v1/members/${member(i)}`), 200),
-    await measure('POST enrol', () => call('POST', '/v1/members', { consent: { marketing: false, analytics: false } }), 201),
-    await measure('POST earn', (i) => call('POST', `/v1/members/${member(i)}/earn`, { orderId: `o-${i}`, amount: { value: 1999, currency: 'EUR' } }), 201),
+    await measure(
+      'POST enrol',
+      () => call('POST', '/v1/members', { consent: { marketing: false, analytics: false } }),
+      201,
+    ),
+    await measure(
+      'POST earn',
+      (i) =>
+        call('POST', `/v1/members/${member(i)}/earn`, { orderId: `o-${i}`, amount: { value: 1999, currency: 'EUR' } }),
+      201,
+    ),
     await measure('POST redeem', (i) => call('POST', `/v1/members/${member(i)}/redeem`, { points: 1 }), 201),
     await measure('GET transactions (25)', (i) => call('GET', `/v1/members/${member(i)}/transactions`), 200),
   ];
@@ -106,13 +131,20 @@ try {
     p50VsHealth: baseline ? r.p50 / baseline.p50 : 1,
   }));
   console.log(`\n${REQUESTS} requests per use case, ${CONCURRENCY} concurrent, local server + DynamoDB Local\n`);
-  console.log('| use case | req/s | p50 ms | p99 ms | throughput vs /health | p50 vs /health | DynamoDB calls / request | errors |');
+  console.log(
+    '| use case | req/s | p50 ms | p99 ms | throughput vs /health | p50 vs /health | DynamoDB calls / request | errors |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.throughputVsHealth.toFixed(2)} | ${r.p50VsHealth.toFixed(1)}× | ${r.dynamoCallsPerRequest.toFixed(2)} | ${r.errors} |`);
+    console.log(
+      `| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.throughputVsHealth.toFixed(2)} | ${r.p50VsHealth.toFixed(1)}× | ${r.dynamoCallsPerRequest.toFixed(2)} | ${r.errors} |`,
+    );
   }
   mkdirSync('.bench', { recursive: true });
-  writeFileSync('.bench/results.json', JSON.stringify({ at: new Date().toISOString(), requests: REQUESTS, concurrency: CONCURRENCY, rows }, null, 2));
+  writeFileSync(
+    '.bench/results.json',
+    JSON.stringify({ at: new Date().toISOString(), requests: REQUESTS, concurrency: CONCURRENCY, rows }, null, 2),
+  );
 } finally {
   await stack.stop();
 }

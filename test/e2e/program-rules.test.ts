@@ -16,22 +16,31 @@ afterAll(async () => api?.stop());
 
 /** Puts a program made of the default one with some rules changed. */
 async function useProgram(overrides: Partial<ProgramRules>) {
-  const response = await api.call('PUT', '/v1/admin/program', { as: 'admin', body: { ...structuredClone(defaultProgram), ...overrides } });
+  const response = await api.call('PUT', '/v1/admin/program', {
+    as: 'admin',
+    body: { ...structuredClone(defaultProgram), ...overrides },
+  });
   expect(response.status).toBe(200);
   return response.body;
 }
 
 async function enrol(body: Record<string, unknown> = {}): Promise<{ memberId: string; referralCode: string }> {
-  const enrolled = await api.call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false }, ...body } });
+  const enrolled = await api.call('POST', '/v1/members', {
+    body: { consent: { marketing: false, analytics: false }, ...body },
+  });
   expect(enrolled.status).toBe(201);
   return enrolled.body;
 }
 
 async function earn(memberId: string, orderId: string, value: number, occurredAt?: string) {
-  const response = await api.call('POST', `/v1/members/${memberId}/earn`, { body: { orderId, amount: eur(value), ...(occurredAt ? { occurredAt } : {}) } });
+  const response = await api.call('POST', `/v1/members/${memberId}/earn`, {
+    body: { orderId, amount: eur(value), ...(occurredAt ? { occurredAt } : {}) },
+  });
   expect(response.status).toBe(201);
   // Whatever rules applied, the breakdown explains the total exactly.
-  expect(response.body.breakdown.reduce((sum: number, line: { points: number }) => sum + line.points, 0)).toBe(response.body.points);
+  expect(response.body.breakdown.reduce((sum: number, line: { points: number }) => sum + line.points, 0)).toBe(
+    response.body.points,
+  );
   return response.body;
 }
 
@@ -45,7 +54,9 @@ describe('bonuses at enrolment', () => {
   it('gives the sign-up bonus as a bonus entry', async () => {
     const { memberId } = await enrol();
     const ledger = (await api.call('GET', `/v1/members/${memberId}/transactions`)).body.items;
-    expect(ledger).toEqual([expect.objectContaining({ type: 'bonus', points: 100, breakdown: [{ rule: 'signup', points: 100 }] })]);
+    expect(ledger).toEqual([
+      expect.objectContaining({ type: 'bonus', points: 100, breakdown: [{ rule: 'signup', points: 100 }] }),
+    ]);
   });
 
   it('gives the referrer and the referee their bonuses in the same write', async () => {
@@ -57,17 +68,33 @@ describe('bonuses at enrolment', () => {
     const referrerEntry = (await api.call('GET', `/v1/members/${referrer.memberId}/transactions`)).body.items[0];
     const friendEntries = (await api.call('GET', `/v1/members/${friend.memberId}/transactions`)).body.items;
     expect(referrerEntry).toMatchObject({ type: 'bonus', points: 250, breakdown: [{ rule: 'referrer', points: 250 }] });
-    expect(friendEntries.map((e: { breakdown: unknown[] }) => e.breakdown).flat()).toEqual(expect.arrayContaining([{ rule: 'signup', points: 100 }, { rule: 'referee', points: 50 }]));
+    expect(friendEntries.map((e: { breakdown: unknown[] }) => e.breakdown).flat()).toEqual(
+      expect.arrayContaining([
+        { rule: 'signup', points: 100 },
+        { rule: 'referee', points: 50 },
+      ]),
+    );
     // One transaction: the same commit time on both sides.
     expect(friendEntries.every((e: { createdAt: string }) => e.createdAt === referrerEntry.createdAt)).toBe(true);
   });
 
   it('refuses an unknown referral code with 400, enrolling nobody', async () => {
-    const response = await api.call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false }, referralCode: 'NOSUCH99', externalId: 'shop-42' } });
+    const response = await api.call('POST', '/v1/members', {
+      body: { consent: { marketing: false, analytics: false }, referralCode: 'NOSUCH99', externalId: 'shop-42' },
+    });
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ type: `${problems}unknown-referral-code`, errors: [{ path: 'body.referralCode', message: 'is not a known referral code' }] });
+    expect(response.body).toMatchObject({
+      type: `${problems}unknown-referral-code`,
+      errors: [{ path: 'body.referralCode', message: 'is not a known referral code' }],
+    });
     // The external id was not claimed: the same customer can enrol without the code.
-    expect((await api.call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false }, externalId: 'shop-42' } })).status).toBe(201);
+    expect(
+      (
+        await api.call('POST', '/v1/members', {
+          body: { consent: { marketing: false, analytics: false }, externalId: 'shop-42' },
+        })
+      ).status,
+    ).toBe(201);
   });
 });
 
@@ -81,18 +108,33 @@ describe('tiers on real purchases', () => {
     const crossing = await earn(memberId, 'o-1', 60_000);
     expect(crossing.breakdown).toEqual([{ rule: 'base', points: 600 }]);
     const view = (await api.call('GET', `/v1/members/${memberId}`)).body;
-    expect(view.tier).toEqual({ id: 'silver', name: 'Silver', discountRate: 500, qualifyingSpend: eur(60_000), nextTier: { id: 'gold', remainingSpend: eur(140_000) } });
+    expect(view.tier).toEqual({
+      id: 'silver',
+      name: 'Silver',
+      discountRate: 500,
+      qualifyingSpend: eur(60_000),
+      nextTier: { id: 'gold', remainingSpend: eur(140_000) },
+    });
     const next = await earn(memberId, 'o-2', 10_000);
-    expect(next.breakdown).toEqual([{ rule: 'base', points: 100 }, { rule: 'tier:silver', points: 25 }]);
+    expect(next.breakdown).toEqual([
+      { rule: 'base', points: 100 },
+      { rule: 'tier:silver', points: 25 },
+    ]);
   });
 
   it('takes a refunded purchase out of the qualifying spend', async () => {
     const { memberId } = await enrol();
     await earn(memberId, 'o-1', 60_000);
-    const refund = await api.call('POST', `/v1/members/${memberId}/refunds`, { body: { orderId: 'o-1', amount: eur(20_000) } });
+    const refund = await api.call('POST', `/v1/members/${memberId}/refunds`, {
+      body: { orderId: 'o-1', amount: eur(20_000) },
+    });
     expect(refund.status).toBe(201);
     const view = (await api.call('GET', `/v1/members/${memberId}`)).body;
-    expect(view.tier).toMatchObject({ id: 'member', qualifyingSpend: eur(40_000), nextTier: { id: 'silver', remainingSpend: eur(10_000) } });
+    expect(view.tier).toMatchObject({
+      id: 'member',
+      qualifyingSpend: eur(40_000),
+      nextTier: { id: 'silver', remainingSpend: eur(10_000) },
+    });
   });
 });
 
@@ -102,13 +144,29 @@ describe('promotions', () => {
     await useProgram({
       bonuses: noBonuses,
       promotions: [
-        { id: 'last-week', name: 'Double points week', startsAt: new Date(now - 10 * DAY).toISOString(), endsAt: new Date(now - 3 * DAY).toISOString(), pointsMultiplier: 2 },
-        { id: 'weekend', name: 'Weekend bonus', startsAt: new Date(now - 8 * DAY).toISOString(), endsAt: new Date(now - 6 * DAY).toISOString(), bonusPoints: 30 },
+        {
+          id: 'last-week',
+          name: 'Double points week',
+          startsAt: new Date(now - 10 * DAY).toISOString(),
+          endsAt: new Date(now - 3 * DAY).toISOString(),
+          pointsMultiplier: 2,
+        },
+        {
+          id: 'weekend',
+          name: 'Weekend bonus',
+          startsAt: new Date(now - 8 * DAY).toISOString(),
+          endsAt: new Date(now - 6 * DAY).toISOString(),
+          bonusPoints: 30,
+        },
       ],
     });
     const { memberId } = await enrol();
     const late = await earn(memberId, 'till-9:1', 2_000, new Date(now - 7 * DAY).toISOString());
-    expect(late.breakdown).toEqual([{ rule: 'base', points: 20 }, { rule: 'promotion:last-week', points: 20 }, { rule: 'promotion:weekend', points: 30 }]);
+    expect(late.breakdown).toEqual([
+      { rule: 'base', points: 20 },
+      { rule: 'promotion:last-week', points: 20 },
+      { rule: 'promotion:weekend', points: 30 },
+    ]);
     expect(late.points).toBe(70);
     const today = await earn(memberId, 'till-9:2', 2_000);
     expect(today.breakdown).toEqual([{ rule: 'base', points: 20 }]);
@@ -117,9 +175,15 @@ describe('promotions', () => {
 
 describe('purchase bonuses', () => {
   it('adds the spend threshold bonus to a purchase of at least its amount', async () => {
-    await useProgram({ bonuses: { ...noBonuses, spendThreshold: { amount: eur(10_000), points: 50 } }, promotions: [] });
+    await useProgram({
+      bonuses: { ...noBonuses, spendThreshold: { amount: eur(10_000), points: 50 } },
+      promotions: [],
+    });
     const { memberId } = await enrol();
-    expect((await earn(memberId, 'o-1', 10_000)).breakdown).toEqual([{ rule: 'base', points: 100 }, { rule: 'spend-threshold', points: 50 }]);
+    expect((await earn(memberId, 'o-1', 10_000)).breakdown).toEqual([
+      { rule: 'base', points: 100 },
+      { rule: 'spend-threshold', points: 50 },
+    ]);
     expect((await earn(memberId, 'o-2', 9_999)).breakdown).toEqual([{ rule: 'base', points: 99 }]);
   });
 
@@ -128,7 +192,10 @@ describe('purchase bonuses', () => {
     // Born in a leap year on today's date, so that the test holds on any day (29 February included).
     const birthday = `2000-${new Date().toISOString().slice(5, 10)}`;
     const { memberId } = await enrol({ birthday });
-    expect((await earn(memberId, 'o-1', 1_000)).breakdown).toEqual([{ rule: 'base', points: 10 }, { rule: 'birthday', points: 200 }]);
+    expect((await earn(memberId, 'o-1', 1_000)).breakdown).toEqual([
+      { rule: 'base', points: 10 },
+      { rule: 'birthday', points: 200 },
+    ]);
     expect((await earn(memberId, 'o-2', 1_000)).breakdown).toEqual([{ rule: 'base', points: 10 }]);
     expect((await api.call('GET', `/v1/members/${memberId}`)).body.points.balance).toBe(220);
   });
@@ -153,7 +220,19 @@ describe('changing the program', () => {
     tiers[2] = { ...tiers[2], minQualifyingSpend: eur(40_000) } as (typeof tiers)[number];
     const response = await api.call('PUT', '/v1/admin/program', {
       as: 'admin',
-      body: { ...structuredClone(defaultProgram), tiers, promotions: [{ id: 'p', name: 'Backwards', startsAt: '2026-06-08T00:00:00.000Z', endsAt: '2026-06-01T00:00:00.000Z', bonusPoints: 5 }] },
+      body: {
+        ...structuredClone(defaultProgram),
+        tiers,
+        promotions: [
+          {
+            id: 'p',
+            name: 'Backwards',
+            startsAt: '2026-06-08T00:00:00.000Z',
+            endsAt: '2026-06-01T00:00:00.000Z',
+            bonusPoints: 5,
+          },
+        ],
+      },
     });
     expect(response.status).toBe(400);
     expect(response.body.type).toBe(`${problems}validation-error`);
@@ -170,7 +249,10 @@ describe('changing the program', () => {
   it('refuses negative rates with 400', async () => {
     const tiers = structuredClone(defaultProgram.tiers);
     tiers[0] = { ...tiers[0], cashbackRate: -100 } as (typeof tiers)[number];
-    const response = await api.call('PUT', '/v1/admin/program', { as: 'admin', body: { ...structuredClone(defaultProgram), tiers } });
+    const response = await api.call('PUT', '/v1/admin/program', {
+      as: 'admin',
+      body: { ...structuredClone(defaultProgram), tiers },
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors).toContainEqual(expect.objectContaining({ path: 'body.tiers.0.cashbackRate' }));
   });

@@ -24,15 +24,41 @@ function expectDocumented(routeId: RouteId, response: ApiResponse) {
 
 describe('every success answer matches its documented schema', () => {
   it('for members, points, cashback, rewards, insights and admin', async () => {
-    const enrolled = await api.call('POST', '/v1/members', { body: { email: 'ada@example.com', name: 'Ada', birthday: '1990-04-17', consent: { marketing: true, analytics: true } } });
+    const enrolled = await api.call('POST', '/v1/members', {
+      body: {
+        email: 'ada@example.com',
+        name: 'Ada',
+        birthday: '1990-04-17',
+        consent: { marketing: true, analytics: true },
+      },
+    });
     expectDocumented('createMember', enrolled);
     const id = enrolled.body.memberId as string;
     const member = `/v1/members/${id}`;
-    expectDocumented('earnPoints', await api.call('POST', `${member}/earn`, { body: { orderId: 'o1', amount: { value: 12_000, currency: 'EUR' } } }));
-    expectDocumented('creditCashback', await api.call('POST', `${member}/cashback`, { body: { orderId: 'o1', amount: { value: 12_000, currency: 'EUR' } } }));
-    expectDocumented('redeemCashback', await api.call('POST', `${member}/cashback/redeem`, { body: { amount: { value: 10, currency: 'EUR' } } }));
-    expectDocumented('refundPurchase', await api.call('POST', `${member}/refunds`, { body: { orderId: 'o1', amount: { value: 2_000, currency: 'EUR' } } }));
-    expectDocumented('putReward', await api.call('PUT', '/v1/admin/rewards/mug', { as: 'admin', body: { name: 'Mug', pointsCost: 10, stock: 5 } }));
+    expectDocumented(
+      'earnPoints',
+      await api.call('POST', `${member}/earn`, { body: { orderId: 'o1', amount: { value: 12_000, currency: 'EUR' } } }),
+    );
+    expectDocumented(
+      'creditCashback',
+      await api.call('POST', `${member}/cashback`, {
+        body: { orderId: 'o1', amount: { value: 12_000, currency: 'EUR' } },
+      }),
+    );
+    expectDocumented(
+      'redeemCashback',
+      await api.call('POST', `${member}/cashback/redeem`, { body: { amount: { value: 10, currency: 'EUR' } } }),
+    );
+    expectDocumented(
+      'refundPurchase',
+      await api.call('POST', `${member}/refunds`, {
+        body: { orderId: 'o1', amount: { value: 2_000, currency: 'EUR' } },
+      }),
+    );
+    expectDocumented(
+      'putReward',
+      await api.call('PUT', '/v1/admin/rewards/mug', { as: 'admin', body: { name: 'Mug', pointsCost: 10, stock: 5 } }),
+    );
     expectDocumented('redeemPoints', await api.call('POST', `${member}/redeem`, { body: { rewardId: 'mug' } }));
     expectDocumented('redeemPoints', await api.call('POST', `${member}/redeem`, { body: { points: 5 } }));
     expectDocumented('listRewards', await api.call('GET', '/v1/rewards'));
@@ -40,17 +66,31 @@ describe('every success answer matches its documented schema', () => {
     expectDocumented('listTransactions', await api.call('GET', `${member}/transactions?limit=3`));
     expectDocumented('answerNps', await api.call('POST', `${member}/nps`, { body: { score: 9, comment: 'Great' } }));
     expectDocumented('exportMember', await api.call('GET', `${member}/export`));
-    expectDocumented('recordPurchase', await api.call('POST', '/v1/purchases', { body: { orderId: 'anon-1', amount: { value: 5_000, currency: 'EUR' } } }));
-    expectDocumented('createSnapshot', await api.call('POST', '/v1/admin/metrics/snapshots', { as: 'admin', body: {} }));
+    expectDocumented(
+      'recordPurchase',
+      await api.call('POST', '/v1/purchases', {
+        body: { orderId: 'anon-1', amount: { value: 5_000, currency: 'EUR' } },
+      }),
+    );
+    expectDocumented(
+      'createSnapshot',
+      await api.call('POST', '/v1/admin/metrics/snapshots', { as: 'admin', body: {} }),
+    );
     expectDocumented('listSnapshots', await api.call('GET', '/v1/admin/metrics/snapshots', { as: 'admin' }));
     expectDocumented('latestSnapshot', await api.call('GET', '/v1/admin/metrics/snapshots/latest', { as: 'admin' }));
     const program = await api.call('GET', '/v1/admin/program', { as: 'admin' });
     expectDocumented('getProgram', program);
     const { version: _version, updatedAt: _updatedAt, ...rules } = program.body;
     expectDocumented('putProgram', await api.call('PUT', '/v1/admin/program', { as: 'admin', body: rules }));
-    const partner = await api.call('POST', '/v1/admin/partners', { as: 'admin', body: { name: 'Till', scopes: ['points:earn'] } });
+    const partner = await api.call('POST', '/v1/admin/partners', {
+      as: 'admin',
+      body: { name: 'Till', scopes: ['points:earn'] },
+    });
     expectDocumented('createPartner', partner);
-    expectDocumented('deletePartner', await api.call('DELETE', `/v1/admin/partners/${partner.body.partnerId}`, { as: 'admin' }));
+    expectDocumented(
+      'deletePartner',
+      await api.call('DELETE', `/v1/admin/partners/${partner.body.partnerId}`, { as: 'admin' }),
+    );
     expectDocumented('eraseMember', await api.call('DELETE', member, { as: 'admin' }));
   });
 });

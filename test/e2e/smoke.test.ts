@@ -14,10 +14,14 @@ describe('the local server', () => {
   });
 
   it('enrols, earns and redeems over HTTP', async () => {
-    const enrolled = await api.call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: true } } });
+    const enrolled = await api.call('POST', '/v1/members', {
+      body: { consent: { marketing: false, analytics: true } },
+    });
     expect(enrolled.status).toBe(201);
     const memberId = enrolled.body.memberId;
-    const earned = await api.call('POST', `/v1/members/${memberId}/earn`, { body: { orderId: 'o-1', amount: { value: 2599, currency: 'EUR' } } });
+    const earned = await api.call('POST', `/v1/members/${memberId}/earn`, {
+      body: { orderId: 'o-1', amount: { value: 2599, currency: 'EUR' } },
+    });
     expect(earned.status).toBe(201);
     expect(earned.body.points).toBe(25);
     const redeemed = await api.call('POST', `/v1/members/${memberId}/redeem`, { body: { points: 25 } });

@@ -19,8 +19,12 @@ describe('npm run admin-key', () => {
 
   it('stores only the hash of the key, never the key', async () => {
     const { apiKey, partnerId } = await createAdminKey({ name: 'Ops team' });
-    const { Item: keyItem } = await store.client.send(new GetCommand({ TableName: store.tableName, Key: keys.apiKey(hashApiKey(apiKey)) }));
-    const { Item: partnerItem } = await store.client.send(new GetCommand({ TableName: store.tableName, Key: keys.partner(partnerId) }));
+    const { Item: keyItem } = await store.client.send(
+      new GetCommand({ TableName: store.tableName, Key: keys.apiKey(hashApiKey(apiKey)) }),
+    );
+    const { Item: partnerItem } = await store.client.send(
+      new GetCommand({ TableName: store.tableName, Key: keys.partner(partnerId) }),
+    );
     expect(keyItem).toBeDefined();
     expect(partnerItem).toMatchObject({ name: 'Ops team', role: 'admin' });
     expect(JSON.stringify([keyItem, partnerItem])).not.toContain(apiKey);

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayTokenAuthorizerEvent, APIGatewayAuthorizerResult } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayTokenAuthorizerEvent,
+  APIGatewayAuthorizerResult,
+} from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@infra/app';
 import type { EntryName } from '@infra/constructs/rewards-function';
@@ -26,26 +31,49 @@ beforeAll(() => {
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 function bundleOf(entry: EntryName): string {
-  const code = template.toJSON().Resources[logicalIdOf(stack, stack.functions[entry])].Properties.Code as { S3Key: string };
+  const code = template.toJSON().Resources[logicalIdOf(stack, stack.functions[entry])].Properties.Code as {
+    S3Key: string;
+  };
   return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
 }
 
-const entries: EntryName[] = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin', 'public', 'authorizer', 'metrics-job', 'expiry-job'];
+const entries: EntryName[] = [
+  'members',
+  'points',
+  'cashback',
+  'rewards',
+  'insights',
+  'admin',
+  'public',
+  'authorizer',
+  'metrics-job',
+  'expiry-job',
+];
 
 describe('bundles', () => {
-  it.each(entries)('%s is a minified ESM bundle with a source map and a require() for CommonJS dependencies', (entry) => {
-    const directory = bundleOf(entry);
-    const code = readFileSync(join(directory, 'index.mjs'), 'utf8');
-    expect(code.startsWith("import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);")).toBe(true);
-    expect(code).toContain('//# sourceMappingURL=index.mjs.map');
-    expect(existsSync(join(directory, 'index.mjs.map'))).toBe(true);
-    // esbuild resolved the tsconfig path aliases: no import of @shared/… is left for the runtime.
-    expect(code).not.toContain('@shared/');
-  });
+  it.each(entries)(
+    '%s is a minified ESM bundle with a source map and a require() for CommonJS dependencies',
+    (entry) => {
+      const directory = bundleOf(entry);
+      const code = readFileSync(join(directory, 'index.mjs'), 'utf8');
+      expect(
+        code.startsWith(
+          "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
+        ),
+      ).toBe(true);
+      expect(code).toContain('//# sourceMappingURL=index.mjs.map');
+      expect(existsSync(join(directory, 'index.mjs.map'))).toBe(true);
+      // esbuild resolved the tsconfig path aliases: no import of @shared/… is left for the runtime.
+      expect(code).not.toContain('@shared/');
+    },
+  );
 
   it('runs the public bundle: health, the OpenAPI document and a 404 problem', async () => {
-    const { handler } = (await import(pathToFileURL(join(bundleOf('public'), 'index.mjs')).href)) as { handler: (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult> };
-    const call = (httpMethod: string, path: string) => handler({ httpMethod, path, resource: '/{proxy+}', headers: {}, body: null } as APIGatewayProxyEvent, {});
+    const { handler } = (await import(pathToFileURL(join(bundleOf('public'), 'index.mjs')).href)) as {
+      handler: (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
+    };
+    const call = (httpMethod: string, path: string) =>
+      handler({ httpMethod, path, resource: '/{proxy+}', headers: {}, body: null } as APIGatewayProxyEvent, {});
     expect(await call('GET', '/health')).toMatchObject({ statusCode: 200, body: JSON.stringify({ status: 'ok' }) });
     const openapi = await call('GET', '/openapi.json');
     expect(openapi.statusCode).toBe(200);
@@ -57,11 +85,27 @@ describe('bundles', () => {
 
   it('runs the authorizer bundle against DynamoDB Local: a known key is allowed with its role', async () => {
     await useFreshTable();
-    await putKnownKey({ partnerId: 'bundle-admin', name: 'Bundle admin', scopes: [], apiKey: 'rk_bundle_test_key', role: 'admin' });
-    const { handler } = (await import(pathToFileURL(join(bundleOf('authorizer'), 'index.mjs')).href)) as { handler: (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> };
+    await putKnownKey({
+      partnerId: 'bundle-admin',
+      name: 'Bundle admin',
+      scopes: [],
+      apiKey: 'rk_bundle_test_key',
+      role: 'admin',
+    });
+    const { handler } = (await import(pathToFileURL(join(bundleOf('authorizer'), 'index.mjs')).href)) as {
+      handler: (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+    };
     const methodArn = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef/prod/GET/v1/members/mem_1';
     const result = await handler({ type: 'TOKEN', authorizationToken: 'Bearer rk_bundle_test_key', methodArn });
-    expect(result).toMatchObject({ principalId: 'bundle-admin', context: { role: 'admin' }, policyDocument: { Statement: [{ Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abcdef/prod/*' }] } });
-    await expect(handler({ type: 'TOKEN', authorizationToken: 'Bearer rk_unknown', methodArn })).rejects.toThrow('Unauthorized');
+    expect(result).toMatchObject({
+      principalId: 'bundle-admin',
+      context: { role: 'admin' },
+      policyDocument: {
+        Statement: [{ Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abcdef/prod/*' }],
+      },
+    });
+    await expect(handler({ type: 'TOKEN', authorizationToken: 'Bearer rk_unknown', methodArn })).rejects.toThrow(
+      'Unauthorized',
+    );
   });
 });

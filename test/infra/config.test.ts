@@ -30,7 +30,9 @@ describe('region settings', () => {
   });
 
   it('refuses a default program in another currency than the region', () => {
-    expect(() => settingsForRegion('us-east-1', { program: defaultProgram })).toThrow(/program\.currency: must be the region's currency USD/);
+    expect(() => settingsForRegion('us-east-1', { program: defaultProgram })).toThrow(
+      /program\.currency: must be the region's currency USD/,
+    );
   });
 
   it('refuses a schedule that is not an EventBridge expression', () => {
@@ -43,14 +45,24 @@ describe('region settings', () => {
   });
 
   it('refuses a default program too large for the Lambda environment', () => {
-    const promotions = Array.from({ length: 40 }, (_, index) => ({ id: `promo-${index}`, name: `Promotion number ${index} of the year`, startsAt: '2026-01-01T00:00:00.000Z', endsAt: '2026-12-31T00:00:00.000Z', bonusPoints: 10 }));
-    expect(() => settingsForRegion('eu-west-1', { program: { ...defaultProgram, promotions } })).toThrow(/program: is over/);
+    const promotions = Array.from({ length: 40 }, (_, index) => ({
+      id: `promo-${index}`,
+      name: `Promotion number ${index} of the year`,
+      startsAt: '2026-01-01T00:00:00.000Z',
+      endsAt: '2026-12-31T00:00:00.000Z',
+      bonusPoints: 10,
+    }));
+    expect(() => settingsForRegion('eu-west-1', { program: { ...defaultProgram, promotions } })).toThrow(
+      /program: is over/,
+    );
   });
 
   it('moves every money field of a program to another currency', () => {
     const program = programInCurrency(defaultProgram, 'USD');
     expect(JSON.stringify(program)).not.toContain('EUR');
-    expect(program.tiers.map((tier) => tier.minQualifyingSpend.value)).toEqual(defaultProgram.tiers.map((tier) => tier.minQualifyingSpend.value));
+    expect(program.tiers.map((tier) => tier.minQualifyingSpend.value)).toEqual(
+      defaultProgram.tiers.map((tier) => tier.minQualifyingSpend.value),
+    );
   });
 });
 
@@ -82,8 +94,14 @@ describe('the app entry', () => {
 describe('alarm e-mail', () => {
   it('subscribes the region’s alarm address to the alarm topic', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new RewardsApiStack(app, 'RewardsApi-eu-west-1', { env: { region: 'eu-west-1' }, settings: settingsForRegion('eu-west-1', { alarmEmail: 'ops@example.com' }) });
-    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    const stack = new RewardsApiStack(app, 'RewardsApi-eu-west-1', {
+      env: { region: 'eu-west-1' },
+      settings: settingsForRegion('eu-west-1', { alarmEmail: 'ops@example.com' }),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 
   it('has no subscription when the region gives no address', () => {

@@ -28,12 +28,25 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
   });
 
   it('acknowledges only the rules the design needs: open health/404 routes, key authorizer, zod validation, WAF, X-Ray and the API Gateway logging role', () => {
-    expect([...new Set(report.acknowledgements.map((acknowledgement) => acknowledgement.ruleId.replace(/\[.*$/, '')))].sort()).toEqual(
-      ['AwsSolutions-APIG2', 'AwsSolutions-APIG3', 'AwsSolutions-APIG4', 'AwsSolutions-COG4', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5'].sort(),
+    expect(
+      [
+        ...new Set(report.acknowledgements.map((acknowledgement) => acknowledgement.ruleId.replace(/\[.*$/, ''))),
+      ].sort(),
+    ).toEqual(
+      [
+        'AwsSolutions-APIG2',
+        'AwsSolutions-APIG3',
+        'AwsSolutions-APIG4',
+        'AwsSolutions-COG4',
+        'AwsSolutions-IAM4',
+        'AwsSolutions-IAM5',
+      ].sort(),
     );
-    expect(report.acknowledgements.filter((acknowledgement) => acknowledgement.ruleId.startsWith('AwsSolutions-IAM5')).map((acknowledgement) => acknowledgement.ruleId)).toEqual(
-      expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']),
-    );
+    expect(
+      report.acknowledgements
+        .filter((acknowledgement) => acknowledgement.ruleId.startsWith('AwsSolutions-IAM5'))
+        .map((acknowledgement) => acknowledgement.ruleId),
+    ).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']));
   });
 
   it('would catch a resource that breaks a rule (the check is live)', () => {
@@ -45,7 +58,9 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
 
 describe('synthesis', () => {
   it('fails with the finding when an AwsSolutions error is not acknowledged', () => {
-    const { app, stack } = buildApp(new App({ context: { region: 'eu-west-1', 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:appMode': 'inmemory' } }));
+    const { app, stack } = buildApp(
+      new App({ context: { region: 'eu-west-1', 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:appMode': 'inmemory' } }),
+    );
     new Topic(stack, 'PlainTopic');
     expect(() => app.synth()).toThrow(/AwsSolutions-SNS3/);
   });

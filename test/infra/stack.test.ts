@@ -7,14 +7,35 @@ import type { EntryName } from '@infra/constructs/rewards-function';
 import { actionsOf, logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
 
 const regions = [
-  { region: 'eu-west-1', currency: 'EUR', rateLimit: 200, burstLimit: 400, retentionDays: 90, customerManagedKey: false },
-  { region: 'us-east-1', currency: 'USD', rateLimit: 100, burstLimit: 150, retentionDays: 30, customerManagedKey: true },
+  {
+    region: 'eu-west-1',
+    currency: 'EUR',
+    rateLimit: 200,
+    burstLimit: 400,
+    retentionDays: 90,
+    customerManagedKey: false,
+  },
+  {
+    region: 'us-east-1',
+    currency: 'USD',
+    rateLimit: 100,
+    burstLimit: 150,
+    retentionDays: 30,
+    customerManagedKey: true,
+  },
 ] as const;
 
 const routeList = Object.entries(routes as Record<string, RouteDefinition>);
 const routeFunctionNames = [...new Set(routeList.map(([, route]) => route.fn))] as FunctionName[];
 const allEntries: EntryName[] = [...routeFunctionNames, 'public', 'authorizer', 'metrics-job', 'expiry-job'];
-const READ_WRITE = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
+const READ_WRITE = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 describe.each(regions)('the stack of $region', (expected) => {
   let synthesized: SynthesizedStack;
@@ -24,7 +45,10 @@ describe.each(regions)('the stack of $region', (expected) => {
 
   const functionId = (entry: EntryName) => logicalIdOf(synthesized.stack, synthesized.stack.functions[entry]);
   const tableId = () => logicalIdOf(synthesized.stack, synthesized.stack.table.table);
-  const lambdaArn = (entry: EntryName) => Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [functionId(entry), 'Arn'] }])]) });
+  const lambdaArn = (entry: EntryName) =>
+    Match.objectLike({
+      'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [functionId(entry), 'Arn'] }])]),
+    });
 
   it('is named after its region and deployed to it', () => {
     expect(synthesized.stack.stackName).toBe(`RewardsApi-${expected.region}`);
@@ -40,8 +64,20 @@ describe.each(regions)('the stack of $region', (expected) => {
         ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         GlobalSecondaryIndexes: Match.arrayWith([
-          Match.objectLike({ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }] }),
-          Match.objectLike({ IndexName: 'GSI2', KeySchema: [{ AttributeName: 'GSI2PK', KeyType: 'HASH' }, { AttributeName: 'GSI2SK', KeyType: 'RANGE' }] }),
+          Match.objectLike({
+            IndexName: 'GSI1',
+            KeySchema: [
+              { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+              { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+            ],
+          }),
+          Match.objectLike({
+            IndexName: 'GSI2',
+            KeySchema: [
+              { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+              { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
+            ],
+          }),
         ]),
       });
     });
@@ -60,8 +96,13 @@ describe.each(regions)('the stack of $region', (expected) => {
 
     it(`is encrypted with ${expected.customerManagedKey ? 'a rotated customer-managed key' : 'the AWS-managed key'}`, () => {
       if (expected.customerManagedKey) {
-        synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() } });
-        synthesized.template.hasResourceProperties('AWS::KMS::Key', { Description: 'Encrypts the rewards table', EnableKeyRotation: true });
+        synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', {
+          SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+        });
+        synthesized.template.hasResourceProperties('AWS::KMS::Key', {
+          Description: 'Encrypts the rewards table',
+          EnableKeyRotation: true,
+        });
       } else {
         synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true } });
       }
@@ -84,7 +125,14 @@ describe.each(regions)('the stack of $region', (expected) => {
               POWERTOOLS_METRICS_NAMESPACE: 'RewardsApi',
               NODE_OPTIONS: '--enable-source-maps',
               METRICS_EPOCH: '2026-11-01T00:00:00.000Z',
-              DEFAULT_PROGRAM: Match.serializedJson(Match.objectLike({ currency: expected.currency, tiers: Match.arrayWith([Match.objectLike({ minQualifyingSpend: { value: 0, currency: expected.currency } })]) })),
+              DEFAULT_PROGRAM: Match.serializedJson(
+                Match.objectLike({
+                  currency: expected.currency,
+                  tiers: Match.arrayWith([
+                    Match.objectLike({ minQualifyingSpend: { value: 0, currency: expected.currency } }),
+                  ]),
+                }),
+              ),
             }),
           },
         }),
@@ -93,68 +141,125 @@ describe.each(regions)('the stack of $region', (expected) => {
       expect(fn?.Type).toBe('AWS::Lambda::Function');
     });
 
-    it.each([...routeFunctionNames, 'public', 'authorizer'] as EntryName[])('%s answers within API Gateway’s 29 s integration timeout', (entry) => {
-      const timeout = synthesized.template.toJSON().Resources[functionId(entry)].Properties.Timeout as number;
-      expect(timeout).toBeLessThan(29);
-    });
+    it.each([...routeFunctionNames, 'public', 'authorizer'] as EntryName[])(
+      '%s answers within API Gateway’s 29 s integration timeout',
+      (entry) => {
+        const timeout = synthesized.template.toJSON().Resources[functionId(entry)].Properties.Timeout as number;
+        expect(timeout).toBeLessThan(29);
+      },
+    );
 
     it.each(allEntries)('%s writes JSON logs to its own log group kept %s days', (entry) => {
-      const logGroupRef = synthesized.template.toJSON().Resources[functionId(entry)].Properties.LoggingConfig.LogGroup as { Ref: string };
-      expect(synthesized.template.toJSON().Resources[logGroupRef.Ref].Properties.RetentionInDays).toBe(expected.retentionDays);
+      const logGroupRef = synthesized.template.toJSON().Resources[functionId(entry)].Properties.LoggingConfig
+        .LogGroup as { Ref: string };
+      expect(synthesized.template.toJSON().Resources[logGroupRef.Ref].Properties.RetentionInDays).toBe(
+        expected.retentionDays,
+      );
     });
   });
 
   describe('least privilege', () => {
     it('lets no role use dynamodb:* or any other wildcard action', () => {
       for (const entry of allEntries) {
-        const actions = actionsOf(statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions[entry]));
+        const actions = actionsOf(
+          statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions[entry]),
+        );
         expect(actions.filter((action) => action.includes('*'))).toEqual([]);
       }
     });
 
     it('lets the authorizer only read key items (GetItem on the table)', () => {
-      const statements = statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.authorizer);
-      const dynamo = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('dynamodb:')));
-      expect(dynamo).toEqual([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] } }]);
+      const statements = statementsOfFunction(
+        synthesized.template,
+        synthesized.stack,
+        synthesized.stack.functions.authorizer,
+      );
+      const dynamo = statements.filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
+      );
+      expect(dynamo).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] } },
+      ]);
     });
 
     it('gives the public function no access to the table', () => {
-      const actions = actionsOf(statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.public));
+      const actions = actionsOf(
+        statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.public),
+      );
       expect(actions.filter((action) => action.startsWith('dynamodb:') || action.startsWith('kms:'))).toEqual([]);
     });
 
-    it.each(['members', 'points', 'cashback', 'rewards', 'admin'] as EntryName[])('lets %s read and write items of the table but query no index', (entry) => {
-      const statements = statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions[entry]);
-      const onTable = statements.filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId(), 'Arn'] }));
-      expect(actionsOf(onTable).sort()).toEqual([...READ_WRITE].sort());
-      expect(JSON.stringify(statements)).not.toContain('/index/');
-    });
+    it.each(['members', 'points', 'cashback', 'rewards', 'admin'] as EntryName[])(
+      'lets %s read and write items of the table but query no index',
+      (entry) => {
+        const statements = statementsOfFunction(
+          synthesized.template,
+          synthesized.stack,
+          synthesized.stack.functions[entry],
+        );
+        const onTable = statements.filter(
+          (statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId(), 'Arn'] }),
+        );
+        expect(actionsOf(onTable).sort()).toEqual([...READ_WRITE].sort());
+        expect(JSON.stringify(statements)).not.toContain('/index/');
+      },
+    );
 
     it.each([
       ['metrics-job', 'GSI1'],
       ['insights', 'GSI1'],
       ['expiry-job', 'GSI2'],
     ] as [EntryName, string][])('lets %s query only the %s index', (entry, indexName) => {
-      const statements = statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions[entry]);
+      const statements = statementsOfFunction(
+        synthesized.template,
+        synthesized.stack,
+        synthesized.stack.functions[entry],
+      );
       const onIndexes = statements.filter((statement) => JSON.stringify(statement.Resource).includes('/index/'));
-      expect(onIndexes).toEqual([{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, `/index/${indexName}`]] } }]);
+      expect(onIndexes).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, `/index/${indexName}`]] },
+        },
+      ]);
     });
 
     it(`${expected.customerManagedKey ? 'lets the functions use the table key and nothing more' : 'grants no KMS access while the table uses the AWS-managed key'}`, () => {
-      const kmsActions = actionsOf(statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.points)).filter((action) => action.startsWith('kms:'));
-      expect(kmsActions.sort()).toEqual(expected.customerManagedKey ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : []);
-      const authorizerKms = actionsOf(statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.authorizer)).filter((action) => action.startsWith('kms:'));
+      const kmsActions = actionsOf(
+        statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.points),
+      ).filter((action) => action.startsWith('kms:'));
+      expect(kmsActions.sort()).toEqual(
+        expected.customerManagedKey ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : [],
+      );
+      const authorizerKms = actionsOf(
+        statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.authorizer),
+      ).filter((action) => action.startsWith('kms:'));
       expect(authorizerKms.sort()).toEqual(expected.customerManagedKey ? ['kms:Decrypt', 'kms:DescribeKey'] : []);
     });
 
     it('writes logs only to the function’s own log group, without the managed basic-execution policy', () => {
       for (const entry of allEntries) {
-        const statements = statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions[entry]);
+        const statements = statementsOfFunction(
+          synthesized.template,
+          synthesized.stack,
+          synthesized.stack.functions[entry],
+        );
         const logs = statements.find((statement) => actionsOf([statement]).includes('logs:PutLogEvents'));
-        const logGroupRef = synthesized.template.toJSON().Resources[functionId(entry)].Properties.LoggingConfig.LogGroup.Ref as string;
+        const logGroupRef = synthesized.template.toJSON().Resources[functionId(entry)].Properties.LoggingConfig.LogGroup
+          .Ref as string;
         expect(logs?.Resource).toEqual({ 'Fn::GetAtt': [logGroupRef, 'Arn'] });
       }
-      synthesized.template.allResourcesProperties('AWS::IAM::Role', Match.not(Match.objectLike({ ManagedPolicyArns: Match.arrayWith([Match.serializedJson(Match.stringLikeRegexp('AWSLambdaBasicExecutionRole'))]) })));
+      synthesized.template.allResourcesProperties(
+        'AWS::IAM::Role',
+        Match.not(
+          Match.objectLike({
+            ManagedPolicyArns: Match.arrayWith([
+              Match.serializedJson(Match.stringLikeRegexp('AWSLambdaBasicExecutionRole')),
+            ]),
+          }),
+        ),
+      );
     });
   });
 
@@ -171,14 +276,19 @@ describe.each(regions)('the stack of $region', (expected) => {
         AuthorizerId: { Ref: Object.keys(authorizers)[0] },
         Integration: Match.objectLike({ Type: 'AWS_PROXY', Uri: lambdaArn(route.fn) }),
       });
-      expect(synthesized.template.toJSON().Resources[logicalIdOf(synthesized.stack, method as Method)].Properties.OperationName).toBe(routeId);
+      expect(
+        synthesized.template.toJSON().Resources[logicalIdOf(synthesized.stack, method as Method)].Properties
+          .OperationName,
+      ).toBe(routeId);
     });
 
     it('answers any other method on a route path from the public function (405), without a key', () => {
       for (const [, route] of routeList) {
-        const any = synthesized.stack.api.api.root.resourceForPath(route.path).node.tryFindChild('ANY') as Method | undefined;
+        const any = synthesized.stack.api.api.root.resourceForPath(route.path).node.tryFindChild('ANY') as
+          Method | undefined;
         expect(any, route.path).toBeDefined();
-        const properties = synthesized.template.toJSON().Resources[logicalIdOf(synthesized.stack, any as Method)].Properties;
+        const properties =
+          synthesized.template.toJSON().Resources[logicalIdOf(synthesized.stack, any as Method)].Properties;
         expect(properties).toMatchObject({ HttpMethod: 'ANY', AuthorizationType: 'NONE' });
         expect(JSON.stringify(properties.Integration.Uri)).toContain(functionId('public'));
       }
@@ -196,7 +306,8 @@ describe.each(regions)('the stack of $region', (expected) => {
         const resource = path === '/' ? root : root.resourceForPath(path);
         const method = resource.node.tryFindChild(httpMethod) as Method | undefined;
         expect(method, `${httpMethod} ${path}`).toBeDefined();
-        const properties = synthesized.template.toJSON().Resources[logicalIdOf(synthesized.stack, method as Method)].Properties;
+        const properties =
+          synthesized.template.toJSON().Resources[logicalIdOf(synthesized.stack, method as Method)].Properties;
         expect(properties).toMatchObject({ HttpMethod: httpMethod, AuthorizationType: 'NONE' });
         expect(JSON.stringify(properties.Integration.Uri)).toContain(functionId('public'));
       }
@@ -215,9 +326,19 @@ describe.each(regions)('the stack of $region', (expected) => {
       synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'prod',
         TracingEnabled: true,
-        AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('"partnerId":"\\$context.authorizer.partnerId"') },
+        AccessLogSetting: {
+          DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] },
+          Format: Match.stringLikeRegexp('"partnerId":"\\$context.authorizer.partnerId"'),
+        },
         MethodSettings: [
-          Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: expected.rateLimit, ThrottlingBurstLimit: expected.burstLimit, LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+          Match.objectLike({
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            ThrottlingRateLimit: expected.rateLimit,
+            ThrottlingBurstLimit: expected.burstLimit,
+            LoggingLevel: 'ERROR',
+            DataTraceEnabled: false,
+          }),
         ],
       });
     });
@@ -243,11 +364,15 @@ describe.each(regions)('the stack of $region', (expected) => {
         ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Content-Type': "'application/problem+json'" }),
         ResponseTemplates: { 'application/json': Match.anyValue(), 'application/problem+json': Match.anyValue() },
       });
-      const responses = synthesized.template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: responseType } });
+      const responses = synthesized.template.findResources('AWS::ApiGateway::GatewayResponse', {
+        Properties: { ResponseType: responseType },
+      });
       const body = String(Object.values(responses)[0]?.Properties.ResponseTemplates['application/json']);
       // Templates whose detail is a mapping expression are valid JSON once API Gateway fills it in.
       const filled = body.replace(/\$context\.error\.messageString/g, '"message"').replace(/\$[a-zA-Z.()]+/g, 'x');
-      expect(JSON.parse(filled)).toEqual(expect.objectContaining({ type: `${PROBLEM_TYPE_BASE}${slug}`, status: Number(statusCode) }));
+      expect(JSON.parse(filled)).toEqual(
+        expect.objectContaining({ type: `${PROBLEM_TYPE_BASE}${slug}`, status: Number(statusCode) }),
+      );
     });
 
     it('tells throttled callers when to retry', () => {
@@ -262,7 +387,11 @@ describe.each(regions)('the stack of $region', (expected) => {
         Action: 'lambda:InvokeFunction',
         Principal: 'apigateway.amazonaws.com',
         FunctionName: { 'Fn::GetAtt': [functionId('points'), 'Arn'] },
-        SourceArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: logicalIdOf(synthesized.stack, synthesized.stack.api.api) }])]) }),
+        SourceArn: Match.objectLike({
+          'Fn::Join': Match.arrayWith([
+            Match.arrayWith([{ Ref: logicalIdOf(synthesized.stack, synthesized.stack.api.api) }]),
+          ]),
+        }),
       });
     });
   });
@@ -290,11 +419,22 @@ describe.each(regions)('the stack of $region', (expected) => {
     it('sends alarms to an encrypted topic that refuses plain HTTP', () => {
       synthesized.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
       synthesized.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
       });
       synthesized.template.hasResourceProperties('AWS::KMS::Key', {
         EnableKeyRotation: true,
-        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] })]) },
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            }),
+          ]),
+        },
       });
     });
 
@@ -306,7 +446,13 @@ describe.each(regions)('the stack of $region', (expected) => {
         Threshold: 0.01,
         AlarmActions: [topicRef()],
       });
-      synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/ApiGateway', MetricName: 'Latency', ExtendedStatistic: 'p99', Threshold: 2000, AlarmActions: [topicRef()] });
+      synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Latency',
+        ExtendedStatistic: 'p99',
+        Threshold: 2000,
+        AlarmActions: [topicRef()],
+      });
     });
 
     it.each(allEntries)('alarms when the %s function fails', (entry) => {
@@ -320,11 +466,19 @@ describe.each(regions)('the stack of $region', (expected) => {
 
     it('alarms on table throttles and system errors', () => {
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ReadThrottleEvents' }) }) })]),
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ReadThrottleEvents' }) }),
+          }),
+        ]),
         AlarmActions: [topicRef()],
       });
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Metrics: Match.arrayWith([Match.objectLike({ MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'SystemErrors' }) }) })]),
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'SystemErrors' }) }),
+          }),
+        ]),
         AlarmActions: [topicRef()],
       });
     });
@@ -346,7 +500,22 @@ describe.each(regions)('the stack of $region', (expected) => {
     it('shows the API, the table and every loyalty measure on the dashboard', () => {
       const dashboards = synthesized.template.findResources('AWS::CloudWatch::Dashboard');
       const body = JSON.stringify(Object.values(dashboards)[0]?.Properties.DashboardBody);
-      for (const name of ['5XXError', 'Latency', 'ConsumedReadCapacityUnits', 'ClvMinorUnits', 'RepeatCustomerRate', 'RetentionRate', 'Nps', 'RedemptionRate', 'AverageSpendPerMemberMinorUnits', 'PointsOutstanding', 'CashbackOutstandingMinorUnits', 'MembersTotal', 'MembersActive', 'SnapshotsComputed']) {
+      for (const name of [
+        '5XXError',
+        'Latency',
+        'ConsumedReadCapacityUnits',
+        'ClvMinorUnits',
+        'RepeatCustomerRate',
+        'RetentionRate',
+        'Nps',
+        'RedemptionRate',
+        'AverageSpendPerMemberMinorUnits',
+        'PointsOutstanding',
+        'CashbackOutstandingMinorUnits',
+        'MembersTotal',
+        'MembersActive',
+        'SnapshotsComputed',
+      ]) {
         expect(body, name).toContain(`\\"${name}\\"`);
       }
     });

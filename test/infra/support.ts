@@ -27,9 +27,15 @@ export function statementsOfFunction(template: Template, stack: RewardsApiStack,
   if (!fn.role) throw new Error(`${fn.node.path} has no role`);
   const roleId = stack.getLogicalId(fn.role.node.defaultChild as CfnElement);
   const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
-  return Object.values(policies).flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } } }).Properties.PolicyDocument.Statement);
+  return Object.values(policies).flatMap(
+    (policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } } }).Properties.PolicyDocument
+        .Statement,
+  );
 }
 
-export const actionsOf = (statements: PolicyStatementJson[]) => statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+export const actionsOf = (statements: PolicyStatementJson[]) =>
+  statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
 
-export const logicalIdOf = (stack: RewardsApiStack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+export const logicalIdOf = (stack: RewardsApiStack, construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);

@@ -17,7 +17,11 @@ const noBonuses = { signup: 0, referrer: 0, referee: 0, birthday: 0 };
 const eur = (value: number) => ({ value, currency: 'EUR' });
 
 function caller(at: Date = new Date(), key: string = randomUUID(), body: unknown = {}): Caller {
-  return { partnerId: 'partner-1', now: () => at, idempotency: { scope: 'partner-1', key, requestHash: requestHash('POST', '/test', body) } };
+  return {
+    partnerId: 'partner-1',
+    now: () => at,
+    idempotency: { scope: 'partner-1', key, requestHash: requestHash('POST', '/test', body) },
+  };
 }
 
 async function enrol(): Promise<string> {
@@ -35,7 +39,9 @@ async function expectLedgerMatchesBalances(memberId: string) {
   if (!member) throw new Error(`no member ${memberId}`);
   const { items } = await listLedger(memberId, 100, undefined);
   expect(items.reduce((sum, e) => sum + e.points, 0)).toBe(member.points.balance);
-  expect(items.reduce((sum, e) => sum + (e.cashback?.value ?? 0), 0)).toBe(member.cashback.available + pendingCashbackTotal(member));
+  expect(items.reduce((sum, e) => sum + (e.cashback?.value ?? 0), 0)).toBe(
+    member.cashback.available + pendingCashbackTotal(member),
+  );
   return { member, entries: items };
 }
 
@@ -60,9 +66,20 @@ describe('cashback with a 14-day return window, on DynamoDB Local', () => {
     const credited = await creditCashback(memberId, { orderId: 'o-1', amount: eur(12_345) }, caller(t0));
     expect(credited).toMatchObject({
       status: 201,
-      body: { type: 'cashback', points: 0, orderId: 'o-1', amount: eur(12_345), cashback: { value: 123, currency: 'EUR', status: 'pending', releaseAt: releaseAt.toISOString() }, balance: { cashbackAvailable: 0, cashbackPending: 123 } },
+      body: {
+        type: 'cashback',
+        points: 0,
+        orderId: 'o-1',
+        amount: eur(12_345),
+        cashback: { value: 123, currency: 'EUR', status: 'pending', releaseAt: releaseAt.toISOString() },
+        balance: { cashbackAvailable: 0, cashbackPending: 123 },
+      },
     });
-    expect((await view(memberId, new Date(releaseAt.getTime() - 1))).cashback).toEqual({ currency: 'EUR', available: 0, pending: 123 });
+    expect((await view(memberId, new Date(releaseAt.getTime() - 1))).cashback).toEqual({
+      currency: 'EUR',
+      available: 0,
+      pending: 123,
+    });
     expect((await view(memberId, releaseAt)).cashback).toEqual({ currency: 'EUR', available: 123, pending: 0 });
     await expectLedgerMatchesBalances(memberId);
   });
@@ -73,7 +90,12 @@ describe('cashback with a 14-day return window, on DynamoDB Local', () => {
     await creditCashback(memberId, { orderId: 'o-1', amount: eur(10_000) }, caller(t0));
     const later = new Date(t0.getTime() + 15 * DAY);
     const spent = await redeemCashback(memberId, { amount: eur(40), orderId: 'till-9' }, caller(later));
-    expect(spent.body).toMatchObject({ type: 'cashback-redeem', cashback: { value: -40, status: 'available' }, orderId: 'till-9', balance: { cashbackAvailable: 60, cashbackPending: 0 } });
+    expect(spent.body).toMatchObject({
+      type: 'cashback-redeem',
+      cashback: { value: -40, status: 'available' },
+      orderId: 'till-9',
+      balance: { cashbackAvailable: 60, cashbackPending: 0 },
+    });
     const { member, entries } = await expectLedgerMatchesBalances(memberId);
     expect(member.cashback).toEqual({ available: 60, pending: [] });
     expect(entries.map((e) => e.type)).toEqual(['cashback-redeem', 'cashback']);
@@ -88,7 +110,9 @@ describe('cashback with a 14-day return window, on DynamoDB Local', () => {
   it('credits cashback once per order: a second credit is a duplicate', async () => {
     const memberId = await enrol();
     await creditCashback(memberId, { orderId: 'o-1', amount: eur(5_000) }, caller());
-    expect(await refusal(creditCashback(memberId, { orderId: 'o-1', amount: eur(5_000) }, caller()))).toBe('duplicate-order');
+    expect(await refusal(creditCashback(memberId, { orderId: 'o-1', amount: eur(5_000) }, caller()))).toBe(
+      'duplicate-order',
+    );
     const { member } = await expectLedgerMatchesBalances(memberId);
     expect(member.purchases.count).toBe(1);
   });
@@ -100,7 +124,12 @@ describe('cashback with a 14-day return window, on DynamoDB Local', () => {
     const { member } = await expectLedgerMatchesBalances(memberId);
     expect(member.purchases.count).toBe(1);
     expect(member.purchases.spendByDay).toEqual({ [new Date().toISOString().slice(0, 10)]: 8_000 });
-    expect(await findOrder(memberId, 'o-1')).toMatchObject({ amount: 8_000, refunded: 0, points: { earned: (earned.body as { points: number }).points, reversed: 0 }, cashback: { credited: 80, reversed: 0 } });
+    expect(await findOrder(memberId, 'o-1')).toMatchObject({
+      amount: 8_000,
+      refunded: 0,
+      points: { earned: (earned.body as { points: number }).points, reversed: 0 },
+      cashback: { credited: 80, reversed: 0 },
+    });
   });
 
   it('makes a late-reported purchase available at once when its return window is already over', async () => {
@@ -114,7 +143,9 @@ describe('cashback with a 14-day return window, on DynamoDB Local', () => {
   it('refuses a currency other than the program currency, changing nothing', async () => {
     const memberId = await enrol();
     const usd = { value: 1_000, currency: 'USD' };
-    expect(await refusal(creditCashback(memberId, { orderId: 'o-1', amount: usd }, caller()))).toBe('currency-mismatch');
+    expect(await refusal(creditCashback(memberId, { orderId: 'o-1', amount: usd }, caller()))).toBe(
+      'currency-mismatch',
+    );
     expect(await refusal(redeemCashback(memberId, { amount: usd }, caller()))).toBe('currency-mismatch');
     expect(await refusal(refundOrder(memberId, { orderId: 'o-1', amount: usd }, caller()))).toBe('currency-mismatch');
     expect((await findMember(memberId))?.version).toBe(1);
@@ -124,10 +155,16 @@ describe('cashback with a 14-day return window, on DynamoDB Local', () => {
     const memberId = await enrol();
     const now = new Date();
     // 1 % of 10.00 EUR, reported after its window: 10 cents available at once.
-    await creditCashback(memberId, { orderId: 'o-1', amount: eur(1_000), occurredAt: new Date(now.getTime() - 30 * DAY).toISOString() }, caller(now));
+    await creditCashback(
+      memberId,
+      { orderId: 'o-1', amount: eur(1_000), occurredAt: new Date(now.getTime() - 30 * DAY).toISOString() },
+      caller(now),
+    );
     const wallet = (await findMember(memberId))?.cashback.available ?? 0;
     expect(wallet).toBe(10);
-    const results = await Promise.allSettled(Array.from({ length: wallet + 15 }, () => redeemCashback(memberId, { amount: eur(1) }, caller(now))));
+    const results = await Promise.allSettled(
+      Array.from({ length: wallet + 15 }, () => redeemCashback(memberId, { amount: eur(1) }, caller(now))),
+    );
     const succeeded = results.filter((r) => r.status === 'fulfilled');
     const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     expect(succeeded).toHaveLength(wallet);
@@ -172,7 +209,11 @@ describe('refunds on DynamoDB Local', () => {
     expect(member.points.balance).toBe(0);
     expect(member.cashback).toEqual({ available: 0, pending: [] });
     expect(Object.values(member.purchases.spendByDay)).toEqual([0]);
-    expect(await findOrder(memberId, 'o-1')).toMatchObject({ refunded: 10_000, points: { earned: points, reversed: points }, cashback: { credited: 100, reversed: 100 } });
+    expect(await findOrder(memberId, 'o-1')).toMatchObject({
+      refunded: 10_000,
+      points: { earned: points, reversed: points },
+      cashback: { credited: 100, reversed: 100 },
+    });
   });
 
   it('posts the cashback and the points reversal as two entries and answers with the last, which carries the balances after both', async () => {
@@ -182,8 +223,19 @@ describe('refunds on DynamoDB Local', () => {
     const refunded = await refundOrder(memberId, { orderId: 'o-1', amount: eur(5_000) }, caller());
     const { member, entries } = await expectLedgerMatchesBalances(memberId);
     const [pointsEntry, cashbackEntry] = entries;
-    expect(cashbackEntry).toMatchObject({ type: 'refund', points: 0, cashback: { value: -50, status: 'pending' }, orderId: 'o-1', amount: eur(5_000) });
-    expect(pointsEntry).toMatchObject({ type: 'refund', orderId: 'o-1', amount: eur(5_000), balance: { points: member.points.balance, cashbackAvailable: 0, cashbackPending: 150 } });
+    expect(cashbackEntry).toMatchObject({
+      type: 'refund',
+      points: 0,
+      cashback: { value: -50, status: 'pending' },
+      orderId: 'o-1',
+      amount: eur(5_000),
+    });
+    expect(pointsEntry).toMatchObject({
+      type: 'refund',
+      orderId: 'o-1',
+      amount: eur(5_000),
+      balance: { points: member.points.balance, cashbackAvailable: 0, cashbackPending: 150 },
+    });
     expect(refunded.body).toMatchObject({ transactionId: pointsEntry?.transactionId });
   });
 
@@ -192,8 +244,16 @@ describe('refunds on DynamoDB Local', () => {
     const t0 = new Date();
     await creditCashback(memberId, { orderId: 'o-1', amount: eur(10_000) }, caller(t0));
     await refundOrder(memberId, { orderId: 'o-1', amount: eur(6_000) }, caller(new Date(t0.getTime() + 3 * DAY)));
-    expect((await view(memberId, new Date(t0.getTime() + 3 * DAY))).cashback).toEqual({ currency: 'EUR', available: 0, pending: 40 });
-    expect((await view(memberId, new Date(t0.getTime() + 14 * DAY))).cashback).toEqual({ currency: 'EUR', available: 40, pending: 0 });
+    expect((await view(memberId, new Date(t0.getTime() + 3 * DAY))).cashback).toEqual({
+      currency: 'EUR',
+      available: 0,
+      pending: 40,
+    });
+    expect((await view(memberId, new Date(t0.getTime() + 14 * DAY))).cashback).toEqual({
+      currency: 'EUR',
+      available: 40,
+      pending: 0,
+    });
     await expectLedgerMatchesBalances(memberId);
   });
 
@@ -204,10 +264,17 @@ describe('refunds on DynamoDB Local', () => {
     await creditCashback(memberId, { orderId: 'o-1', amount: eur(30_000) }, caller(t0));
     await redeemCashback(memberId, { amount: eur(300) }, caller(afterHold));
     const refunded = await refundOrder(memberId, { orderId: 'o-1', amount: eur(30_000) }, caller(afterHold));
-    expect(refunded.body).toMatchObject({ cashback: { value: -300, status: 'available' }, balance: { cashbackAvailable: -300, cashbackPending: 0 } });
+    expect(refunded.body).toMatchObject({
+      cashback: { value: -300, status: 'available' },
+      balance: { cashbackAvailable: -300, cashbackPending: 0 },
+    });
     expect(await refusal(redeemCashback(memberId, { amount: eur(1) }, caller(afterHold)))).toBe('negative-balance');
     // A purchase whose window is already over brings the wallet back above zero.
-    await creditCashback(memberId, { orderId: 'o-2', amount: eur(40_000), occurredAt: t0.toISOString() }, caller(afterHold));
+    await creditCashback(
+      memberId,
+      { orderId: 'o-2', amount: eur(40_000), occurredAt: t0.toISOString() },
+      caller(afterHold),
+    );
     expect((await findMember(memberId))?.cashback.available).toBe(100);
     await redeemCashback(memberId, { amount: eur(100) }, caller(afterHold));
     await expectLedgerMatchesBalances(memberId);
@@ -225,17 +292,24 @@ describe('refunds on DynamoDB Local', () => {
     await earnPoints(memberId, { orderId: 'o-2', amount: eur(30_000) }, caller());
     const balance = (await findMember(memberId))?.points.balance ?? 0;
     expect(balance).toBeGreaterThan(0);
-    await expect(redeemPoints(memberId, { points: balance }, caller())).resolves.toMatchObject({ status: 201, body: { balance: { points: 0 } } });
+    await expect(redeemPoints(memberId, { points: balance }, caller())).resolves.toMatchObject({
+      status: 201,
+      body: { balance: { points: 0 } },
+    });
     await expectLedgerMatchesBalances(memberId);
   });
 
   it('refuses a refund beyond what is left of the order, changing nothing', async () => {
     const memberId = await enrol();
     await earnPoints(memberId, { orderId: 'o-1', amount: eur(10_000) }, caller());
-    expect(await refusal(refundOrder(memberId, { orderId: 'o-1', amount: eur(10_001) }, caller()))).toBe('refund-exceeds-order');
+    expect(await refusal(refundOrder(memberId, { orderId: 'o-1', amount: eur(10_001) }, caller()))).toBe(
+      'refund-exceeds-order',
+    );
     await refundOrder(memberId, { orderId: 'o-1', amount: eur(9_000) }, caller());
     const before = await findMember(memberId);
-    expect(await refusal(refundOrder(memberId, { orderId: 'o-1', amount: eur(1_001) }, caller()))).toBe('refund-exceeds-order');
+    expect(await refusal(refundOrder(memberId, { orderId: 'o-1', amount: eur(1_001) }, caller()))).toBe(
+      'refund-exceeds-order',
+    );
     expect(await findMember(memberId)).toEqual(before);
     expect((await findOrder(memberId, 'o-1'))?.refunded).toBe(9_000);
   });
@@ -255,13 +329,17 @@ describe('refunds on DynamoDB Local', () => {
 
   it('refuses a refund of an order the member never made', async () => {
     const memberId = await enrol();
-    expect(await refusal(refundOrder(memberId, { orderId: 'nope', amount: eur(100) }, caller()))).toBe('order-not-found');
+    expect(await refusal(refundOrder(memberId, { orderId: 'nope', amount: eur(100) }, caller()))).toBe(
+      'order-not-found',
+    );
   });
 
   it('never lets concurrent refunds of one order add up to more than the order', async () => {
     const memberId = await enrol();
     await earnPoints(memberId, { orderId: 'o-1', amount: eur(10_000) }, caller());
-    const results = await Promise.allSettled(Array.from({ length: 6 }, () => refundOrder(memberId, { orderId: 'o-1', amount: eur(4_000) }, caller())));
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, () => refundOrder(memberId, { orderId: 'o-1', amount: eur(4_000) }, caller())),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     expect(refused.every((e) => e instanceof DomainError && e.code === 'refund-exceeds-order')).toBe(true);
@@ -278,7 +356,10 @@ describe('cashback with no return window, on DynamoDB Local', () => {
   it('makes the credit available at once', async () => {
     const memberId = await enrol();
     const credited = await creditCashback(memberId, { orderId: 'o-1', amount: eur(2_999) }, caller());
-    expect(credited.body).toMatchObject({ cashback: { value: 29, status: 'available' }, balance: { cashbackAvailable: 29, cashbackPending: 0 } });
+    expect(credited.body).toMatchObject({
+      cashback: { value: 29, status: 'available' },
+      balance: { cashbackAvailable: 29, cashbackPending: 0 },
+    });
     await expect(redeemCashback(memberId, { amount: eur(29) }, caller())).resolves.toMatchObject({ status: 201 });
     await expectLedgerMatchesBalances(memberId);
   });

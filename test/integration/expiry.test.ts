@@ -22,14 +22,20 @@ async function enrolledAt(time: string): Promise<string> {
 }
 
 async function memberItem(memberId: string) {
-  const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: keys.member(memberId), ConsistentRead: true }));
+  const { Item } = await table.client.send(
+    new GetCommand({ TableName: table.tableName, Key: keys.member(memberId), ConsistentRead: true }),
+  );
   return Item ?? {};
 }
 
 describe('points expiry', () => {
   it('expires the balance of a member inactive for the program months, once, however often the job runs', async () => {
     const memberId = await enrolledAt('2026-01-10T09:00:00.000Z');
-    await earnPoints(memberId, { orderId: 'o-1', amount: { value: 5_000, currency: 'EUR' } }, at('2026-01-15T09:00:00.000Z'));
+    await earnPoints(
+      memberId,
+      { orderId: 'o-1', amount: { value: 5_000, currency: 'EUR' } },
+      at('2026-01-15T09:00:00.000Z'),
+    );
     expect(await memberItem(memberId)).toMatchObject({ GSI2SK: `2026-01-15T09:00:00.000Z#${memberId}` });
 
     await expireDuePoints(new Date('2026-02-15T08:59:59.000Z'));
@@ -46,14 +52,23 @@ describe('points expiry', () => {
     expect(member?.points).toEqual({ balance: 0, lifetimeEarned: 150, lifetimeRedeemed: 0 });
     const expiries = (await listLedger(memberId, 25, undefined)).items.filter((entry) => entry.type === 'expiry');
     expect(expiries).toHaveLength(1);
-    expect(expiries[0]).toMatchObject({ points: -150, balance: { points: 0 }, partnerId: 'system:expiry', createdAt: now.toISOString() });
+    expect(expiries[0]).toMatchObject({
+      points: -150,
+      balance: { points: 0 },
+      partnerId: 'system:expiry',
+      createdAt: now.toISOString(),
+    });
     // With nothing left to expire the member leaves the sparse index.
     expect(await memberItem(memberId)).not.toHaveProperty('GSI2PK');
   });
 
   it('lets a purchase restart the clock', async () => {
     const memberId = await enrolledAt('2026-04-01T00:00:00.000Z');
-    await earnPoints(memberId, { orderId: 'o-1', amount: { value: 1_000, currency: 'EUR' } }, at('2026-04-25T00:00:00.000Z'));
+    await earnPoints(
+      memberId,
+      { orderId: 'o-1', amount: { value: 1_000, currency: 'EUR' } },
+      at('2026-04-25T00:00:00.000Z'),
+    );
     await expireDuePoints(new Date('2026-05-10T00:00:00.000Z'));
     expect((await findMember(memberId))?.points.balance).toBe(110);
   });

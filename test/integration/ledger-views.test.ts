@@ -15,9 +15,20 @@ const at = (iso: string) => () => new Date(iso);
 
 describe('reading the ledger back later', () => {
   it('shows a cashback credit as pending during its hold and as available after it, without rewriting the entry', async () => {
-    const enrolled = await enrolMember({ consent: { marketing: false, analytics: false } }, { partnerId: 'p', idempotency: undefined, now: at('2026-01-01T09:00:00.000Z') });
+    const enrolled = await enrolMember(
+      { consent: { marketing: false, analytics: false } },
+      { partnerId: 'p', idempotency: undefined, now: at('2026-01-01T09:00:00.000Z') },
+    );
     const memberId = (enrolled.body as { memberId: string }).memberId;
-    const credited = await creditCashback(memberId, { orderId: 'o-1', amount: { value: 10_000, currency: 'EUR' } }, { partnerId: 'p', idempotency: { scope: 'p', key: randomUUID(), requestHash: 'h' }, now: at('2026-01-01T10:00:00.000Z') });
+    const credited = await creditCashback(
+      memberId,
+      { orderId: 'o-1', amount: { value: 10_000, currency: 'EUR' } },
+      {
+        partnerId: 'p',
+        idempotency: { scope: 'p', key: randomUUID(), requestHash: 'h' },
+        now: at('2026-01-01T10:00:00.000Z'),
+      },
+    );
     expect(credited.body).toMatchObject({ cashback: { status: 'pending', releaseAt: '2026-01-15T10:00:00.000Z' } });
 
     const [entry] = (await listLedger(memberId, 1, undefined)).items;

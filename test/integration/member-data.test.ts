@@ -11,7 +11,11 @@ import { answerNps } from '@shared/store/surveys';
 import { useFreshTable } from '../support/table';
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
-const at = (time: string | number): Caller => ({ partnerId: 'partner-1', idempotency: undefined, now: () => new Date(time) });
+const at = (time: string | number): Caller => ({
+  partnerId: 'partner-1',
+  idempotency: undefined,
+  now: () => new Date(time),
+});
 const T0 = Date.parse('2026-06-01T09:00:00.000Z');
 const minutes = (n: number) => T0 + n * 60_000;
 
@@ -21,31 +25,61 @@ beforeAll(async () => {
 });
 
 async function enrolPerson(externalId: string): Promise<string> {
-  const enrolled = await enrolMember({ externalId, email: `${externalId}@example.com`, name: 'Ada Lovelace', birthday: '1990-12-10', consent: { marketing: true, analytics: true } }, at(T0));
+  const enrolled = await enrolMember(
+    {
+      externalId,
+      email: `${externalId}@example.com`,
+      name: 'Ada Lovelace',
+      birthday: '1990-12-10',
+      consent: { marketing: true, analytics: true },
+    },
+    at(T0),
+  );
   return (enrolled.body as { memberId: string }).memberId;
 }
 
 async function partition(memberId: string): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await store.client.send(new QueryCommand({ TableName: store.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${memberId}` } }));
+  const { Items = [] } = await store.client.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `MEMBER#${memberId}` },
+    }),
+  );
   return Items;
 }
 
 describe('the right of access', () => {
   it('exports the profile, consent, the whole ledger, the orders and the survey answers', async () => {
     const memberId = await enrolPerson('crm-export');
-    await earnPoints(memberId, { orderId: 'o-1', amount: eur(4_250), occurredAt: new Date(minutes(1)).toISOString() }, at(minutes(1)));
+    await earnPoints(
+      memberId,
+      { orderId: 'o-1', amount: eur(4_250), occurredAt: new Date(minutes(1)).toISOString() },
+      at(minutes(1)),
+    );
     await redeemPoints(memberId, { points: 30 }, at(minutes(2)));
     await answerNps(memberId, { score: 8, comment: 'friendly staff' }, at(minutes(3)));
     await answerNps(memberId, { score: 9 }, at(minutes(4)));
 
     const exported = await exportMember(memberId, new Date(minutes(5)));
-    expect(exported.member).toMatchObject({ memberId, status: 'active', externalId: 'crm-export', email: 'crm-export@example.com', name: 'Ada Lovelace', birthday: '1990-12-10', consent: { marketing: true, analytics: true }, points: { balance: 112 } });
+    expect(exported.member).toMatchObject({
+      memberId,
+      status: 'active',
+      externalId: 'crm-export',
+      email: 'crm-export@example.com',
+      name: 'Ada Lovelace',
+      birthday: '1990-12-10',
+      consent: { marketing: true, analytics: true },
+      points: { balance: 112 },
+    });
     expect(exported.transactions.map((t) => [t.type, t.points])).toEqual([
       ['redeem', -30],
       ['earn', 42],
       ['bonus', 100],
     ]);
-    expect(exported.orders).toEqual([{ orderId: 'o-1', amount: eur(4_250), refunded: eur(0), occurredAt: new Date(minutes(1)).toISOString() }]);
+    expect(exported.orders).toEqual([
+      { orderId: 'o-1', amount: eur(4_250), refunded: eur(0), occurredAt: new Date(minutes(1)).toISOString() },
+    ]);
     expect(exported.npsAnswers).toEqual([
       { score: 8, answeredAt: new Date(minutes(3)).toISOString(), comment: 'friendly staff' },
       { score: 9, answeredAt: new Date(minutes(4)).toISOString() },
@@ -60,10 +94,19 @@ describe('erasure', () => {
 
   beforeAll(async () => {
     memberId = await enrolPerson('crm-erase');
-    await earnPoints(memberId, { orderId: 'o-9', amount: eur(9_000), occurredAt: new Date(minutes(10)).toISOString() }, at(minutes(10)));
+    await earnPoints(
+      memberId,
+      { orderId: 'o-9', amount: eur(9_000), occurredAt: new Date(minutes(10)).toISOString() },
+      at(minutes(10)),
+    );
     // More answers with comments than one transaction can hold (100 items).
-    for (let i = 0; i < 150; i += 1) await answerNps(memberId, { score: i % 11, comment: `comment ${i} from Ada` }, at(minutes(20) + i * 1_000));
-    const { snapshotId: _id, computedAt: _at, ...measures } = (await takeSnapshot({ window }, at(minutes(60)))).body as Record<string, unknown>;
+    for (let i = 0; i < 150; i += 1)
+      await answerNps(memberId, { score: i % 11, comment: `comment ${i} from Ada` }, at(minutes(20) + i * 1_000));
+    const {
+      snapshotId: _id,
+      computedAt: _at,
+      ...measures
+    } = (await takeSnapshot({ window }, at(minutes(60)))).body as Record<string, unknown>;
     before = measures;
     const erased = await eraseMember(memberId, at(minutes(61)));
     expect(erased.status).toBe(204);
@@ -71,7 +114,13 @@ describe('erasure', () => {
 
   it('removes the personal data from the member item for good, keeping the balances', async () => {
     const member = await findMember(memberId);
-    expect(member).toMatchObject({ status: 'erased', profile: {}, consent: { marketing: false, analytics: false }, erasedAt: new Date(minutes(61)).toISOString(), points: { balance: 190 } });
+    expect(member).toMatchObject({
+      status: 'erased',
+      profile: {},
+      consent: { marketing: false, analytics: false },
+      erasedAt: new Date(minutes(61)).toISOString(),
+      points: { balance: 190 },
+    });
     expect(JSON.stringify(member)).not.toMatch(/Ada|crm-erase|example\.com|1990/);
   });
 
@@ -82,9 +131,12 @@ describe('erasure', () => {
     expect(answers.every((answer) => typeof answer.score === 'number')).toBe(true);
   });
 
-  it('leaves nothing in the member\'s partition that names the person, and frees the external id', async () => {
+  it("leaves nothing in the member's partition that names the person, and frees the external id", async () => {
     expect(JSON.stringify(await partition(memberId))).not.toMatch(/Ada|crm-erase|example\.com|1990-12-10/);
-    const again = await enrolMember({ externalId: 'crm-erase', consent: { marketing: false, analytics: false } }, at(minutes(70)));
+    const again = await enrolMember(
+      { externalId: 'crm-erase', consent: { marketing: false, analytics: false } },
+      at(minutes(70)),
+    );
     expect(again.status).toBe(201);
   });
 
@@ -98,7 +150,11 @@ describe('erasure', () => {
   });
 
   it('leaves the snapshot totals exactly as they were', async () => {
-    const { snapshotId: _id, computedAt: _at, ...after } = (await takeSnapshot({ window }, at(minutes(65)))).body as Record<string, unknown>;
+    const {
+      snapshotId: _id,
+      computedAt: _at,
+      ...after
+    } = (await takeSnapshot({ window }, at(minutes(65)))).body as Record<string, unknown>;
     expect(after).toEqual(before);
   });
 });

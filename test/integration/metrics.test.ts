@@ -19,7 +19,10 @@ const eur = (value: number) => ({ value, currency: 'EUR' });
 const at = (time: string): Caller => ({ partnerId: 'partner-1', idempotency: undefined, now: () => new Date(time) });
 
 async function enrolAt(time: string): Promise<string> {
-  const result = await enrolMember({ consent: { marketing: true, analytics: true }, email: 'someone@example.com' }, at(time));
+  const result = await enrolMember(
+    { consent: { marketing: true, analytics: true }, email: 'someone@example.com' },
+    at(time),
+  );
   return (result.body as { memberId: string }).memberId;
 }
 
@@ -40,15 +43,34 @@ describe('a snapshot over a known data set', () => {
     store = await useFreshTable(program);
     // ann: three purchases (Feb; May = previous window; June = window), redeems 50 points, answers 10.
     members.ann = await enrolAt('2026-01-10T09:00:00.000Z');
-    await earnPoints(members.ann, { orderId: 'a-1', amount: eur(2_000), occurredAt: '2026-02-01T10:00:00.000Z' }, at('2026-02-01T10:00:00.000Z'));
+    await earnPoints(
+      members.ann,
+      { orderId: 'a-1', amount: eur(2_000), occurredAt: '2026-02-01T10:00:00.000Z' },
+      at('2026-02-01T10:00:00.000Z'),
+    );
     // bob: one purchase in the previous window only, answers 0 then (outside the window).
     members.bob = await enrolAt('2026-04-01T09:00:00.000Z');
     // eve: a purchase in March, and later one a till reports 28 days late.
     members.eve = await enrolAt('2026-03-01T09:00:00.000Z');
-    await earnPoints(members.eve, { orderId: 'e-1', amount: eur(1_000), occurredAt: '2026-03-05T10:00:00.000Z' }, at('2026-03-05T10:00:00.000Z'));
-    await earnPoints(members.ann, { orderId: 'a-2', amount: eur(3_000), occurredAt: '2026-05-10T10:00:00.000Z' }, at('2026-05-10T10:00:00.000Z'));
-    await recordAnonymousPurchase({ orderId: 'n-0', amount: eur(9_999), occurredAt: '2026-05-05T10:00:00.000Z' }, at('2026-05-05T10:00:00.000Z'));
-    await earnPoints(members.bob, { orderId: 'b-1', amount: eur(5_000), occurredAt: '2026-05-15T10:00:00.000Z' }, at('2026-05-15T10:00:00.000Z'));
+    await earnPoints(
+      members.eve,
+      { orderId: 'e-1', amount: eur(1_000), occurredAt: '2026-03-05T10:00:00.000Z' },
+      at('2026-03-05T10:00:00.000Z'),
+    );
+    await earnPoints(
+      members.ann,
+      { orderId: 'a-2', amount: eur(3_000), occurredAt: '2026-05-10T10:00:00.000Z' },
+      at('2026-05-10T10:00:00.000Z'),
+    );
+    await recordAnonymousPurchase(
+      { orderId: 'n-0', amount: eur(9_999), occurredAt: '2026-05-05T10:00:00.000Z' },
+      at('2026-05-05T10:00:00.000Z'),
+    );
+    await earnPoints(
+      members.bob,
+      { orderId: 'b-1', amount: eur(5_000), occurredAt: '2026-05-15T10:00:00.000Z' },
+      at('2026-05-15T10:00:00.000Z'),
+    );
     await answerNps(members.bob, { score: 0 }, at('2026-05-20T10:00:00.000Z'));
     // A run in between: the totals advance in more than one run.
     await snapshotAt('2026-05-25T00:00:00.000Z');
@@ -58,11 +80,29 @@ describe('a snapshot over a known data set', () => {
     // dan: no purchase; answers twice (3, then 9: only the latest counts).
     members.dan = await enrolAt('2026-06-02T09:00:00.000Z');
     await answerNps(members.dan, { score: 3, comment: 'slow till' }, at('2026-06-03T10:00:00.000Z'));
-    await earnPoints(members.cat, { orderId: 'c-1', amount: eur(6_000), occurredAt: '2026-06-05T10:00:00.000Z' }, at('2026-06-05T10:00:00.000Z'));
-    await creditCashback(members.cat, { orderId: 'c-1', amount: eur(6_000), occurredAt: '2026-06-05T10:00:00.000Z' }, at('2026-06-05T10:01:00.000Z'));
-    await recordAnonymousPurchase({ orderId: 'n-1', amount: eur(2_500), occurredAt: '2026-06-07T10:00:00.000Z' }, at('2026-06-07T10:00:00.000Z'));
-    await recordAnonymousPurchase({ orderId: 'n-2', amount: eur(3_500), occurredAt: '2026-06-08T10:00:00.000Z' }, at('2026-06-08T10:00:00.000Z'));
-    await earnPoints(members.ann, { orderId: 'a-3', amount: eur(4_000), occurredAt: '2026-06-10T10:00:00.000Z' }, at('2026-06-10T10:00:00.000Z'));
+    await earnPoints(
+      members.cat,
+      { orderId: 'c-1', amount: eur(6_000), occurredAt: '2026-06-05T10:00:00.000Z' },
+      at('2026-06-05T10:00:00.000Z'),
+    );
+    await creditCashback(
+      members.cat,
+      { orderId: 'c-1', amount: eur(6_000), occurredAt: '2026-06-05T10:00:00.000Z' },
+      at('2026-06-05T10:01:00.000Z'),
+    );
+    await recordAnonymousPurchase(
+      { orderId: 'n-1', amount: eur(2_500), occurredAt: '2026-06-07T10:00:00.000Z' },
+      at('2026-06-07T10:00:00.000Z'),
+    );
+    await recordAnonymousPurchase(
+      { orderId: 'n-2', amount: eur(3_500), occurredAt: '2026-06-08T10:00:00.000Z' },
+      at('2026-06-08T10:00:00.000Z'),
+    );
+    await earnPoints(
+      members.ann,
+      { orderId: 'a-3', amount: eur(4_000), occurredAt: '2026-06-10T10:00:00.000Z' },
+      at('2026-06-10T10:00:00.000Z'),
+    );
     await answerNps(members.ann, { score: 10 }, at('2026-06-12T10:00:00.000Z'));
     await redeemPoints(members.ann, { points: 50 }, at('2026-06-15T10:00:00.000Z'));
     await refundOrder(members.cat, { orderId: 'c-1', amount: eur(2_000) }, at('2026-06-20T10:00:00.000Z'));
@@ -70,7 +110,11 @@ describe('a snapshot over a known data set', () => {
     await snapshotAt('2026-06-22T00:00:00.000Z');
     await answerNps(members.dan, { score: 9 }, at('2026-06-25T10:00:00.000Z'));
     // Reported on 06-29, it happened on 06-01: it counts in this window, and in the totals of the run after it was recorded.
-    await earnPoints(members.eve, { orderId: 'e-2', amount: eur(2_000), occurredAt: '2026-06-01T10:00:00.000Z' }, at('2026-06-29T10:00:00.000Z'));
+    await earnPoints(
+      members.eve,
+      { orderId: 'e-2', amount: eur(2_000), occurredAt: '2026-06-01T10:00:00.000Z' },
+      at('2026-06-29T10:00:00.000Z'),
+    );
   });
 
   it('holds every measure exactly as defined', async () => {
@@ -83,7 +127,12 @@ describe('a snapshot over a known data set', () => {
       computedAt: NOW,
       window: { from: '2026-05-31T12:00:00.000Z', to: NOW },
       members: { total: 5, active: 3 },
-      clv: { value: eur(12_055), lifespanYears: 108.5 / 365.25, purchasesPerYear: YEAR_MS / (30 * 86_400_000), averageOrderValue: eur(3_333) },
+      clv: {
+        value: eur(12_055),
+        lifespanYears: 108.5 / 365.25,
+        purchasesPerYear: YEAR_MS / (30 * 86_400_000),
+        averageOrderValue: eur(3_333),
+      },
       repeatCustomerRate: 2 / 4, // ann, eve of ann, bob, cat, eve
       retentionRate: 1 / 2, // previous window: ann, bob; ann came back
       nps: 100 / 3, // ann 10 and dan 9 promote, cat 5 detracts; bob's 0 was before the window
@@ -91,18 +140,25 @@ describe('a snapshot over a known data set', () => {
       // Issued: 5 sign-ups (500) + 20 + 30 + 40 (ann) + 50 (bob) + 60 (cat) + 10 + 20 (eve) = 730; redeemed 50.
       redemptionRate: 50 / 730,
       averageSpendPerMember: eur(3_333),
-      averageOrderValue: { members: eur(3_333), nonMembers: eur(3_000), newMembers: eur(4_000), returningMembers: eur(3_000) },
+      averageOrderValue: {
+        members: eur(3_333),
+        nonMembers: eur(3_000),
+        newMembers: eur(4_000),
+        returningMembers: eur(3_000),
+      },
       // 730 − 50 redeemed − 20 reversed by the refund; cashback 60 credited − 20 reversed.
       pointsOutstanding: 660,
       cashbackOutstanding: eur(40),
     });
   });
 
-  it('owes exactly what the members\' balances add up to', async () => {
+  it("owes exactly what the members' balances add up to", async () => {
     const snapshot = await snapshotAt(NOW);
     const all = await Promise.all(Object.values(members).map(async (memberId) => findMember(memberId)));
     expect(snapshot.pointsOutstanding).toBe(all.reduce((sum, member) => sum + (member?.points.balance ?? 0), 0));
-    expect(snapshot.cashbackOutstanding.value).toBe(all.reduce((sum, member) => sum + (member ? member.cashback.available + pendingCashbackTotal(member) : 0), 0));
+    expect(snapshot.cashbackOutstanding.value).toBe(
+      all.reduce((sum, member) => sum + (member ? member.cashback.available + pendingCashbackTotal(member) : 0), 0),
+    );
   });
 
   it('gives identical numbers when the job runs again over the same period, and later with nothing new', async () => {
@@ -110,13 +166,25 @@ describe('a snapshot over a known data set', () => {
     const again = await snapshotAt(NOW);
     expect(withoutId(again)).toEqual(withoutId(first));
     const later = await snapshotAt('2026-06-30T13:00:00.000Z');
-    expect(later).toMatchObject({ members: first.members, pointsOutstanding: 660, repeatCustomerRate: 0.5, redemptionRate: 50 / 730, cashbackOutstanding: eur(40) });
+    expect(later).toMatchObject({
+      members: first.members,
+      pointsOutstanding: 660,
+      repeatCustomerRate: 0.5,
+      redemptionRate: 50 / 730,
+      cashbackOutstanding: eur(40),
+    });
   });
 
   it('loses nothing and counts nothing twice when a run crashes before committing its totals', async () => {
     const before = withoutId(await snapshotAt(NOW));
-    await earnPoints(members.dan, { orderId: 'd-1', amount: eur(1_000), occurredAt: '2026-07-01T10:00:00.000Z' }, at('2026-07-01T10:00:00.000Z'));
-    const faulty = withFaults(store, [{ command: 'TransactWriteCommand', count: 1, error: () => new Error('the process died') }]);
+    await earnPoints(
+      members.dan,
+      { orderId: 'd-1', amount: eur(1_000), occurredAt: '2026-07-01T10:00:00.000Z' },
+      at('2026-07-01T10:00:00.000Z'),
+    );
+    const faulty = withFaults(store, [
+      { command: 'TransactWriteCommand', count: 1, error: () => new Error('the process died') },
+    ]);
     useStore(faulty);
     await expect(snapshotAt('2026-07-02T00:00:00.000Z')).rejects.toThrow('the process died');
     useStore(store);
@@ -128,7 +196,10 @@ describe('a snapshot over a known data set', () => {
   });
 
   it('computes a snapshot for a window given by the caller', async () => {
-    const snapshot = await snapshotAt('2026-07-02T00:00:00.000Z', { from: '2026-05-01T12:00:00.000Z', to: '2026-05-31T12:00:00.000Z' });
+    const snapshot = await snapshotAt('2026-07-02T00:00:00.000Z', {
+      from: '2026-05-01T12:00:00.000Z',
+      to: '2026-05-31T12:00:00.000Z',
+    });
     // ann 30.00 and bob 50.00 in May; a non-member 99.99; nothing in April (no retention to measure).
     expect(snapshot).toMatchObject({
       window: { from: '2026-05-01T12:00:00.000Z', to: '2026-05-31T12:00:00.000Z' },
@@ -136,7 +207,12 @@ describe('a snapshot over a known data set', () => {
       retentionRate: null,
       nps: -100,
       npsResponses: 1,
-      averageOrderValue: { members: eur(4_000), nonMembers: eur(9_999), newMembers: eur(5_000), returningMembers: eur(3_000) },
+      averageOrderValue: {
+        members: eur(4_000),
+        nonMembers: eur(9_999),
+        newMembers: eur(5_000),
+        returningMembers: eur(3_000),
+      },
     });
   });
 });
@@ -148,8 +224,15 @@ function countingReads(config: StoreConfig): StoreConfig & { itemsRead: () => nu
     get(target, property, receiver) {
       if (property !== 'send') return Reflect.get(target, property, receiver);
       return async (command: never) => {
-        const output = (await target.send(command)) as { Items?: unknown[]; Item?: unknown; Responses?: Record<string, unknown[]> };
-        items += (output.Items?.length ?? 0) + (output.Item ? 1 : 0) + Object.values(output.Responses ?? {}).reduce((sum, list) => sum + list.length, 0);
+        const output = (await target.send(command)) as {
+          Items?: unknown[];
+          Item?: unknown;
+          Responses?: Record<string, unknown[]>;
+        };
+        items +=
+          (output.Items?.length ?? 0) +
+          (output.Item ? 1 : 0) +
+          Object.values(output.Responses ?? {}).reduce((sum, list) => sum + list.length, 0);
         return output;
       };
     },
@@ -163,14 +246,26 @@ describe('the cost of a snapshot', () => {
     const store = await useFreshTable(program);
     for (let i = 0; i < historyMembers; i += 1) {
       const memberId = await enrolAt('2026-01-05T09:00:00.000Z');
-      await earnPoints(memberId, { orderId: `h-${i}-1`, amount: eur(1_000 + i), occurredAt: '2026-01-10T10:00:00.000Z' }, at('2026-01-10T10:00:00.000Z'));
-      await earnPoints(memberId, { orderId: `h-${i}-2`, amount: eur(2_000 + i), occurredAt: '2026-02-10T10:00:00.000Z' }, at('2026-02-10T10:00:00.000Z'));
+      await earnPoints(
+        memberId,
+        { orderId: `h-${i}-1`, amount: eur(1_000 + i), occurredAt: '2026-01-10T10:00:00.000Z' },
+        at('2026-01-10T10:00:00.000Z'),
+      );
+      await earnPoints(
+        memberId,
+        { orderId: `h-${i}-2`, amount: eur(2_000 + i), occurredAt: '2026-02-10T10:00:00.000Z' },
+        at('2026-02-10T10:00:00.000Z'),
+      );
       await answerNps(memberId, { score: i % 11, comment: 'history' }, at('2026-02-11T10:00:00.000Z'));
     }
     await snapshotAt('2026-06-01T00:00:00.000Z');
     for (let i = 0; i < 5; i += 1) {
       const memberId = await enrolAt('2026-06-20T09:00:00.000Z');
-      await earnPoints(memberId, { orderId: `new-${i}`, amount: eur(3_000), occurredAt: '2026-06-21T10:00:00.000Z' }, at('2026-06-21T10:00:00.000Z'));
+      await earnPoints(
+        memberId,
+        { orderId: `new-${i}`, amount: eur(3_000), occurredAt: '2026-06-21T10:00:00.000Z' },
+        at('2026-06-21T10:00:00.000Z'),
+      );
       await answerNps(memberId, { score: 9 }, at('2026-06-22T10:00:00.000Z'));
     }
     const counting = countingReads(store);

@@ -18,7 +18,11 @@ beforeAll(async () => {
 });
 
 function caller(key?: string, body: unknown = {}, now = () => new Date()): Caller {
-  return { partnerId: 'partner-1', now, idempotency: key ? { scope: 'partner-1', key, requestHash: requestHash('POST', '/test', body) } : undefined };
+  return {
+    partnerId: 'partner-1',
+    now,
+    idempotency: key ? { scope: 'partner-1', key, requestHash: requestHash('POST', '/test', body) } : undefined,
+  };
 }
 
 async function enrol(): Promise<string> {
@@ -48,12 +52,20 @@ describe('the points ledger on DynamoDB Local', () => {
 
   it('keeps the member item, written by every use case, off the activity index; the enrolment reaches it once', async () => {
     const memberId = await enrol();
-    const { Items = [] } = await table.client.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId) } }));
+    const { Items = [] } = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId) },
+      }),
+    );
     const profile = Items.find((item) => item.entity === 'member');
     expect(profile?.GSI1PK).toBeUndefined();
     expect(profile?.GSI2PK).toEqual(expect.stringMatching(/^EXPIRY#/));
     const code = (await findMember(memberId))?.referralCode ?? '';
-    const { Item: claim } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: keys.referralCode(code) }));
+    const { Item: claim } = await table.client.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.referralCode(code) }),
+    );
     expect(claim).toMatchObject({ memberId, GSI1PK: expect.stringMatching(/^RECORDED#/) });
   });
 
@@ -61,8 +73,14 @@ describe('the points ledger on DynamoDB Local', () => {
     const memberId = await enrol();
     const purchase = { orderId: 'order-1', amount: { value: 5050, currency: 'EUR' } };
     const first = await earnPoints(memberId, purchase, caller(randomUUID()));
-    expect(first).toMatchObject({ status: 201, replayed: false, body: { type: 'earn', points: 50, orderId: 'order-1', amount: { value: 5050, currency: 'EUR' } } });
-    await expect(earnPoints(memberId, purchase, caller(randomUUID()))).rejects.toMatchObject({ code: 'duplicate-order' });
+    expect(first).toMatchObject({
+      status: 201,
+      replayed: false,
+      body: { type: 'earn', points: 50, orderId: 'order-1', amount: { value: 5050, currency: 'EUR' } },
+    });
+    await expect(earnPoints(memberId, purchase, caller(randomUUID()))).rejects.toMatchObject({
+      code: 'duplicate-order',
+    });
     const member = await expectLedgerMatchesBalance(memberId);
     expect(member?.purchases.count).toBe(1);
   });
@@ -81,7 +99,9 @@ describe('the points ledger on DynamoDB Local', () => {
     const memberId = await enrol();
     const key = randomUUID();
     await redeemPoints(memberId, { points: 1 }, caller(key, { points: 1 }));
-    await expect(redeemPoints(memberId, { points: 2 }, caller(key, { points: 2 }))).rejects.toBeInstanceOf(IdempotencyKeyReuseError);
+    await expect(redeemPoints(memberId, { points: 2 }, caller(key, { points: 2 }))).rejects.toBeInstanceOf(
+      IdempotencyKeyReuseError,
+    );
     expect((await findMember(memberId))?.points.balance).toBe(99);
   });
 
@@ -92,7 +112,13 @@ describe('the points ledger on DynamoDB Local', () => {
     await table.client.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { ...keys.idempotency('partner-1', key), entity: 'idempotency', requestHash: context.idempotency?.requestHash, response: { status: 201, body: { stale: true } }, ttl: Math.floor(Date.now() / 1000) - 1 },
+        Item: {
+          ...keys.idempotency('partner-1', key),
+          entity: 'idempotency',
+          requestHash: context.idempotency?.requestHash,
+          response: { status: 201, body: { stale: true } },
+          ttl: Math.floor(Date.now() / 1000) - 1,
+        },
       }),
     );
     const result = await redeemPoints(memberId, { points: 5 }, context);
@@ -103,7 +129,9 @@ describe('the points ledger on DynamoDB Local', () => {
   it('lets exactly N of 2N concurrent 1-point redeems through on a balance of N', async () => {
     const memberId = await enrol(); // 100 points
     await redeemPoints(memberId, { points: 90 }, caller(randomUUID()));
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => redeemPoints(memberId, { points: 1 }, caller(randomUUID()))));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => redeemPoints(memberId, { points: 1 }, caller(randomUUID()))),
+    );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
     const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(refusals.map((r) => (r.reason as { code?: string }).code)).toEqual(Array(10).fill('insufficient-points'));
@@ -114,7 +142,9 @@ describe('the points ledger on DynamoDB Local', () => {
   it('applies one of 20 concurrent calls that share an idempotency key', async () => {
     const memberId = await enrol();
     const key = randomUUID();
-    const results = await Promise.all(Array.from({ length: 20 }, () => redeemPoints(memberId, { points: 3 }, caller(key, { points: 3 }))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => redeemPoints(memberId, { points: 3 }, caller(key, { points: 3 }))),
+    );
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     for (const result of results) expect(result.body).toEqual(results[0]?.body);
     expect((await ledgerOf(memberId)).filter((e) => e.type === 'redeem')).toHaveLength(1);
@@ -125,7 +155,9 @@ describe('the points ledger on DynamoDB Local', () => {
 describe('faults real DynamoDB raises and DynamoDB Local does not', () => {
   it('retries a TransactionConflict and commits once', async () => {
     const memberId = await enrol();
-    const faulty = withFaults(table, [{ command: 'TransactWriteCommand', count: 2, error: () => transactionConflict() }]);
+    const faulty = withFaults(table, [
+      { command: 'TransactWriteCommand', count: 2, error: () => transactionConflict() },
+    ]);
     useStore(faulty);
     try {
       const result = await redeemPoints(memberId, { points: 7 }, caller(randomUUID()));
@@ -140,7 +172,9 @@ describe('faults real DynamoDB raises and DynamoDB Local does not', () => {
 
   it('gives up after a bounded number of conflicts with a retryable storage-busy error, having written nothing', async () => {
     const memberId = await enrol();
-    const faulty = withFaults(table, [{ command: 'TransactWriteCommand', count: 100, error: () => transactionConflict() }]);
+    const faulty = withFaults(table, [
+      { command: 'TransactWriteCommand', count: 100, error: () => transactionConflict() },
+    ]);
     useStore(faulty);
     try {
       const error = await redeemPoints(memberId, { points: 7 }, caller(randomUUID())).catch((e: unknown) => e);
@@ -158,11 +192,19 @@ describe('faults real DynamoDB raises and DynamoDB Local does not', () => {
     const faulty = withFaults(table, [{ command: 'GetCommand', count: 1, error: throttled }]);
     useStore(faulty);
     try {
-      await expect(redeemPoints(memberId, { points: 1 }, caller(randomUUID()))).rejects.toMatchObject({ name: 'ThrottlingException' });
+      await expect(redeemPoints(memberId, { points: 1 }, caller(randomUUID()))).rejects.toMatchObject({
+        name: 'ThrottlingException',
+      });
     } finally {
       useStore(table);
     }
-    const items = await table.client.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId) } }));
+    const items = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId) },
+      }),
+    );
     expect(items.Items?.filter((i) => i.entity === 'ledger')).toHaveLength(1);
   });
 });

@@ -16,7 +16,12 @@ beforeAll(async () => {
 
 const clock = () => new Date();
 const caller = { partnerId: 'partner-1', idempotency: undefined, now: clock };
-const terms = (overrides: Partial<RewardTerms> = {}): RewardTerms => ({ name: 'Espresso cup', pointsCost: 40, active: true, ...overrides });
+const terms = (overrides: Partial<RewardTerms> = {}): RewardTerms => ({
+  name: 'Espresso cup',
+  pointsCost: 40,
+  active: true,
+  ...overrides,
+});
 let rewardCount = 0;
 const newRewardId = () => `reward-${++rewardCount}`;
 
@@ -29,7 +34,10 @@ describe('the rewards catalog', () => {
   it('creates a reward (201), then replaces it whole (200)', async () => {
     const rewardId = newRewardId();
     const created = await putReward(rewardId, terms({ stock: 5 }), clock);
-    expect(created).toMatchObject({ status: 201, body: { rewardId, name: 'Espresso cup', pointsCost: 40, stock: 5, active: true } });
+    expect(created).toMatchObject({
+      status: 201,
+      body: { rewardId, name: 'Espresso cup', pointsCost: 40, stock: 5, active: true },
+    });
     expect(created.body).not.toHaveProperty('revision');
     const replaced = await putReward(rewardId, terms({ name: 'Big cup', pointsCost: 60 }), clock);
     expect(replaced).toMatchObject({ status: 200, body: { rewardId, name: 'Big cup', pointsCost: 60 } });
@@ -39,7 +47,10 @@ describe('the rewards catalog', () => {
   });
 
   it('refuses a minTier the program does not have', async () => {
-    await expect(putReward(newRewardId(), terms({ minTier: 'platinum' }), clock)).rejects.toMatchObject({ code: 'unknown-tier', errors: [expect.objectContaining({ path: 'body.minTier' })] });
+    await expect(putReward(newRewardId(), terms({ minTier: 'platinum' }), clock)).rejects.toMatchObject({
+      code: 'unknown-tier',
+      errors: [expect.objectContaining({ path: 'body.minTier' })],
+    });
   });
 
   it('lists only rewards available now, page by page, with a cursor', async () => {
@@ -49,8 +60,22 @@ describe('the rewards catalog', () => {
     await putReward('a-open', terms(), clock);
     await putReward('b-hidden', terms({ active: false }), clock);
     await putReward('c-future', terms({ availableFrom: new Date(now.getTime() + hour).toISOString() }), clock);
-    await putReward('d-past', terms({ availableFrom: new Date(now.getTime() - 2 * hour).toISOString(), availableTo: new Date(now.getTime() - hour).toISOString() }), clock);
-    await putReward('e-window', terms({ availableFrom: new Date(now.getTime() - hour).toISOString(), availableTo: new Date(now.getTime() + hour).toISOString() }), clock);
+    await putReward(
+      'd-past',
+      terms({
+        availableFrom: new Date(now.getTime() - 2 * hour).toISOString(),
+        availableTo: new Date(now.getTime() - hour).toISOString(),
+      }),
+      clock,
+    );
+    await putReward(
+      'e-window',
+      terms({
+        availableFrom: new Date(now.getTime() - hour).toISOString(),
+        availableTo: new Date(now.getTime() + hour).toISOString(),
+      }),
+      clock,
+    );
     await putReward('f-sold-out', terms({ stock: 0 }), clock);
     const first = await listRewards(2, undefined, now);
     expect(first.items.map((r) => r.rewardId)).toEqual(['a-open', 'e-window']);
@@ -69,7 +94,10 @@ describe('redeeming a reward', () => {
     await putReward(rewardId, terms({ stock: 3 }), clock);
     const memberId = await enrolled();
     const redeemed = await redeemReward(memberId, { rewardId, orderId: 'till-1:7' }, caller);
-    expect(redeemed).toMatchObject({ status: 201, body: { type: 'redeem', points: -40, rewardId, orderId: 'till-1:7', balance: { points: 60 } } });
+    expect(redeemed).toMatchObject({
+      status: 201,
+      body: { type: 'redeem', points: -40, rewardId, orderId: 'till-1:7', balance: { points: 60 } },
+    });
     expect((await findReward(rewardId))?.stock).toBe(2);
     expect((await findMember(memberId))?.points).toEqual({ balance: 60, lifetimeEarned: 100, lifetimeRedeemed: 40 });
     expect((await listLedger(memberId, 10, undefined)).items[0]).toMatchObject({ type: 'redeem', rewardId });
@@ -86,22 +114,30 @@ describe('redeeming a reward', () => {
     expect(lost).toHaveLength(1);
     expect(lost[0]?.reason).toMatchObject({ code: 'reward-out-of-stock' });
     expect((await findReward(rewardId))?.stock).toBe(0);
-    const balances = await Promise.all(members.map(async (memberId) => (await findMember(memberId))?.points.balance ?? -1));
+    const balances = await Promise.all(
+      members.map(async (memberId) => (await findMember(memberId))?.points.balance ?? -1),
+    );
     expect(balances.sort((a, b) => a - b)).toEqual([60, 60, 100]);
   });
 
   it('refuses an unknown reward', async () => {
-    await expect(redeemReward(await enrolled(), { rewardId: 'no-such-reward' }, caller)).rejects.toMatchObject({ code: 'reward-not-found' });
+    await expect(redeemReward(await enrolled(), { rewardId: 'no-such-reward' }, caller)).rejects.toMatchObject({
+      code: 'reward-not-found',
+    });
   });
 
   it('refuses a reward outside its availability window or switched off', async () => {
     const memberId = await enrolled();
     const later = newRewardId();
     await putReward(later, terms({ availableFrom: new Date(Date.now() + 3_600_000).toISOString() }), clock);
-    await expect(redeemReward(memberId, { rewardId: later }, caller)).rejects.toMatchObject({ code: 'reward-not-available' });
+    await expect(redeemReward(memberId, { rewardId: later }, caller)).rejects.toMatchObject({
+      code: 'reward-not-available',
+    });
     const off = newRewardId();
     await putReward(off, terms({ active: false }), clock);
-    await expect(redeemReward(memberId, { rewardId: off }, caller)).rejects.toMatchObject({ code: 'reward-not-available' });
+    await expect(redeemReward(memberId, { rewardId: off }, caller)).rejects.toMatchObject({
+      code: 'reward-not-available',
+    });
     expect((await findMember(memberId))?.points.balance).toBe(100);
   });
 
@@ -118,7 +154,9 @@ describe('redeeming a reward', () => {
   it('refuses a reward the balance cannot pay, and takes no stock', async () => {
     const rewardId = newRewardId();
     await putReward(rewardId, terms({ pointsCost: 101, stock: 1 }), clock);
-    await expect(redeemReward(await enrolled(), { rewardId }, caller)).rejects.toMatchObject({ code: 'insufficient-points' });
+    await expect(redeemReward(await enrolled(), { rewardId }, caller)).rejects.toMatchObject({
+      code: 'insufficient-points',
+    });
     expect((await findReward(rewardId))?.stock).toBe(1);
   });
 
@@ -128,7 +166,9 @@ describe('redeeming a reward', () => {
     const memberId = await enrolled();
     await redeemReward(memberId, { rewardId }, caller);
     await redeemReward(memberId, { rewardId }, caller);
-    const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: keys.reward(rewardId) }));
+    const { Item } = await table.client.send(
+      new GetCommand({ TableName: table.tableName, Key: keys.reward(rewardId) }),
+    );
     expect(Item).not.toHaveProperty('stock');
     expect((await findMember(memberId))?.points.balance).toBe(20);
   });
@@ -137,7 +177,9 @@ describe('redeeming a reward', () => {
     const rewardId = newRewardId();
     await putReward(rewardId, terms({ stock: 5 }), clock);
     const memberId = await enrolled();
-    const faulty = withFaults(table, [{ command: 'TransactWriteCommand', count: 2, error: () => transactionConflict(3) }]);
+    const faulty = withFaults(table, [
+      { command: 'TransactWriteCommand', count: 2, error: () => transactionConflict(3) },
+    ]);
     useStore(faulty);
     try {
       await expect(redeemReward(memberId, { rewardId }, caller)).resolves.toMatchObject({ status: 201 });

@@ -18,15 +18,23 @@ export function transactionConflict(itemCount = 3): Error {
   return new TransactionCanceledException({
     message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
     $metadata: {},
-    CancellationReasons: Array.from({ length: itemCount }, (_, i) => ({ Code: i === 0 ? 'TransactionConflict' : 'None' })),
+    CancellationReasons: Array.from({ length: itemCount }, (_, i) => ({
+      Code: i === 0 ? 'TransactionConflict' : 'None',
+    })),
   });
 }
 
 export function throttled(): Error {
-  return Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException', $metadata: {} });
+  return Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+    name: 'ThrottlingException',
+    $metadata: {},
+  });
 }
 
-export function withFaults(store: StoreConfig, plans: FaultPlan[]): StoreConfig & { calls: Record<string, number>; injected: number } {
+export function withFaults(
+  store: StoreConfig,
+  plans: FaultPlan[],
+): StoreConfig & { calls: Record<string, number>; injected: number } {
   const calls: Record<string, number> = {};
   const state = { injected: 0 };
   const client = new Proxy(store.client, {

@@ -9,9 +9,22 @@ import { ProgramRules } from '@shared/schemas/program';
 
 const program = ProgramRules.parse(defaultProgram);
 const now = new Date('2026-06-01T12:00:00.000Z');
-const member = () => newMember({ memberId: 'm1', referralCode: 'ABCDEFGH', createdAt: '2026-01-01T00:00:00.000Z', profile: {}, consent: { marketing: false, analytics: false } });
+const member = () =>
+  newMember({
+    memberId: 'm1',
+    referralCode: 'ABCDEFGH',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    profile: {},
+    consent: { marketing: false, analytics: false },
+  });
 let ids = 0;
-const context = { partnerId: 'p', now: now.toISOString(), currency: 'EUR', programVersion: 1, newTransactionId: () => `t${++ids}` };
+const context = {
+  partnerId: 'p',
+  now: now.toISOString(),
+  currency: 'EUR',
+  programVersion: 1,
+  newTransactionId: () => `t${++ids}`,
+};
 
 function order(orderId: string, value: number, occurredAt = now.toISOString()) {
   return newOrder('m1', orderId, { value, currency: 'EUR' }, occurredAt, now);
@@ -21,7 +34,12 @@ function withRate(cashbackRate: number, holdDays = 14) {
   return { ...program, tiers: program.tiers.map((tier) => ({ ...tier, cashbackRate })), cashback: { holdDays } };
 }
 
-function creditFor(rules: Pick<ProgramRules, 'tiers' | 'cashback'>, value: number, occurredAt?: string, subject: MemberState = member()) {
+function creditFor(
+  rules: Pick<ProgramRules, 'tiers' | 'cashback'>,
+  value: number,
+  occurredAt?: string,
+  subject: MemberState = member(),
+) {
   return cashbackCredit(rules, subject, { order: order('o1', value, occurredAt), recorded: false, amount: value }, now);
 }
 
@@ -66,7 +84,11 @@ describe('cashback for a purchase', () => {
   it('credits an order refunded before its cashback arrived net of those refunds', () => {
     const purchase = { ...order('o1', 10_000), refunded: 2_500 };
     const credit = cashbackCredit(withRate(300, 0), member(), { order: purchase, recorded: true, amount: 10_000 }, now);
-    expect(credit).toMatchObject({ credited: 300, reversed: 75, movement: { cashback: { value: 225, status: 'available' } } });
+    expect(credit).toMatchObject({
+      credited: 300,
+      reversed: 75,
+      movement: { cashback: { value: 225, status: 'available' } },
+    });
   });
 
   it('keeps the credit pending until holdDays after the purchase', () => {
@@ -82,7 +104,10 @@ describe('cashback for a purchase', () => {
   });
 
   it('makes a late-reported purchase available at once when its return window is already over', () => {
-    expect(creditFor(withRate(100, 14), 10_000, '2026-05-01T12:00:00.000Z').movement.cashback).toEqual({ value: 100, status: 'available' });
+    expect(creditFor(withRate(100, 14), 10_000, '2026-05-01T12:00:00.000Z').movement.cashback).toEqual({
+      value: 100,
+      status: 'available',
+    });
     expect(creditFor(withRate(100, 14), 10_000, '2026-05-18T12:00:00.001Z').movement.cashback?.status).toBe('pending');
   });
 
@@ -101,31 +126,54 @@ describe('cashback for a purchase', () => {
 });
 
 describe('spending cashback', () => {
-  const funded = (available: number) => ({ cashback: { available, pending: [{ orderId: 'o9', value: 500, releaseAt: '2027-01-01T00:00:00.000Z' }] } });
+  const funded = (available: number) => ({
+    cashback: { available, pending: [{ orderId: 'o9', value: 500, releaseAt: '2027-01-01T00:00:00.000Z' }] },
+  });
 
   it('spends available cashback, up to all of it', () => {
-    expect(redeemCashbackMovement(funded(300), 300, { orderId: 'till-1' })).toEqual({ type: 'cashback-redeem', points: 0, cashback: { value: -300, status: 'available' }, orderId: 'till-1' });
+    expect(redeemCashbackMovement(funded(300), 300, { orderId: 'till-1' })).toEqual({
+      type: 'cashback-redeem',
+      points: 0,
+      cashback: { value: -300, status: 'available' },
+      orderId: 'till-1',
+    });
   });
 
   it('refuses a spend that would overdraw the available cashback; pending cashback does not count', () => {
-    expect(() => redeemCashbackMovement(funded(300), 301)).toThrowError(expect.objectContaining({ code: 'insufficient-cashback' }));
+    expect(() => redeemCashbackMovement(funded(300), 301)).toThrowError(
+      expect.objectContaining({ code: 'insufficient-cashback' }),
+    );
   });
 
   it('refuses every spend while a refund left the available cashback negative', () => {
-    expect(() => redeemCashbackMovement(funded(-1), 1)).toThrowError(expect.objectContaining({ code: 'negative-balance' }));
+    expect(() => redeemCashbackMovement(funded(-1), 1)).toThrowError(
+      expect.objectContaining({ code: 'negative-balance' }),
+    );
   });
 
   it('keeps the ledger cashback equal to available + pending through credits, settlements and spends', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ amount: fc.integer({ min: 1, max: 1_000_000 }), daysLater: fc.integer({ min: 0, max: 30 }), spend: fc.integer({ min: 1, max: 5_000 }) }), { maxLength: 20 }),
+        fc.array(
+          fc.record({
+            amount: fc.integer({ min: 1, max: 1_000_000 }),
+            daysLater: fc.integer({ min: 0, max: 30 }),
+            spend: fc.integer({ min: 1, max: 5_000 }),
+          }),
+          { maxLength: 20 },
+        ),
         (steps) => {
           let state = member();
           let ledgerSum = 0;
           steps.forEach((step, index) => {
             const at = new Date(now.getTime() + step.daysLater * 86_400_000);
             state = settleCashback(state, at);
-            const credit = cashbackCredit(withRate(300, 7), state, { order: order(`o${index}`, step.amount, at.toISOString()), recorded: false, amount: step.amount }, at);
+            const credit = cashbackCredit(
+              withRate(300, 7),
+              state,
+              { order: order(`o${index}`, step.amount, at.toISOString()), recorded: false, amount: step.amount },
+              at,
+            );
             const movements: Movement[] = [credit.movement];
             if (state.cashback.available >= step.spend) movements.push(redeemCashbackMovement(state, step.spend));
             const posted = postMovements(state, movements, context);

@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, expiryCandidatesBefore, expiryMovement, inactiveSince, pointsExpireAt } from '@shared/domain/expiry';
+import {
+  addMonths,
+  expiryCandidatesBefore,
+  expiryMovement,
+  inactiveSince,
+  pointsExpireAt,
+} from '@shared/domain/expiry';
 import { newMember, type MemberState } from '@shared/domain/member';
 
 const program = { expiry: { inactivityMonths: 12 } };
 
 function member(balance: number, lastAt?: string, createdAt = '2025-01-10T08:00:00.000Z'): MemberState {
-  const base = newMember({ memberId: 'm1', referralCode: 'ABCDEFGH', createdAt, profile: {}, consent: { marketing: false, analytics: false } });
-  return { ...base, points: { balance, lifetimeEarned: Math.max(balance, 0), lifetimeRedeemed: 0 }, purchases: { ...base.purchases, ...(lastAt ? { lastAt, count: 1 } : {}) } };
+  const base = newMember({
+    memberId: 'm1',
+    referralCode: 'ABCDEFGH',
+    createdAt,
+    profile: {},
+    consent: { marketing: false, analytics: false },
+  });
+  return {
+    ...base,
+    points: { balance, lifetimeEarned: Math.max(balance, 0), lifetimeRedeemed: 0 },
+    purchases: { ...base.purchases, ...(lastAt ? { lastAt, count: 1 } : {}) },
+  };
 }
 
 describe('points expiry', () => {
@@ -35,7 +51,11 @@ describe('points expiry', () => {
   it('expires the whole balance once it is due, as one expiry movement', () => {
     const due = member(340, '2025-06-01T12:00:00.000Z');
     expect(expiryMovement(due, program, new Date('2026-06-01T11:59:59.999Z'))).toBeUndefined();
-    expect(expiryMovement(due, program, new Date('2026-06-01T12:00:00.000Z'))).toEqual({ type: 'expiry', points: -340, breakdown: [{ rule: 'inactivity', points: -340 }] });
+    expect(expiryMovement(due, program, new Date('2026-06-01T12:00:00.000Z'))).toEqual({
+      type: 'expiry',
+      points: -340,
+      breakdown: [{ rule: 'inactivity', points: -340 }],
+    });
   });
 
   it('offers every due member to the job, whatever the month lengths', () => {

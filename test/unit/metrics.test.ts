@@ -17,24 +17,52 @@ import {
 /** A window exactly one (Julian) year long: purchases per year equal purchases in the window. */
 const oneYear = { from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T06:00:00.000Z' };
 
-const order = (memberId: string, occurredAt: string, amount: number, refunded = 0): MemberOrderFact => ({ memberId, orderId: `${memberId}-${occurredAt}`, occurredAt, amount, refunded });
+const order = (memberId: string, occurredAt: string, amount: number, refunded = 0): MemberOrderFact => ({
+  memberId,
+  orderId: `${memberId}-${occurredAt}`,
+  occurredAt,
+  amount,
+  refunded,
+});
 
 function inputs(overrides: Partial<SnapshotInputs>): SnapshotInputs {
-  return { window: oneYear, currency: 'EUR', totals: emptyTotals, memberOrders: [], nonMemberPurchases: [], npsAnswers: [], firstPurchaseAt: new Map(), ...overrides };
+  return {
+    window: oneYear,
+    currency: 'EUR',
+    totals: emptyTotals,
+    memberOrders: [],
+    nonMemberPurchases: [],
+    npsAnswers: [],
+    firstPurchaseAt: new Map(),
+    ...overrides,
+  };
 }
 
 describe('customer lifetime value (t × c × f)', () => {
   it('values a customer who buys 4 times a year for 4.5 years at 4.5 × 4 × their order value', () => {
     // First purchase 2021-07-01, last 4.5 Julian years later (1643.625 days): 2025-12-30T15:00Z.
-    const lifespan = purchaserContribution({ count: 19, firstAt: '2021-07-01T00:00:00.000Z', lastAt: '2025-12-30T15:00:00.000Z' });
+    const lifespan = purchaserContribution({
+      count: 19,
+      firstAt: '2021-07-01T00:00:00.000Z',
+      lastAt: '2025-12-30T15:00:00.000Z',
+    });
     expect(lifespan).toEqual({ purchaser: 1, repeat: 1, lifespanSeconds: 142_009_200 });
     const totals = advanceTotals(emptyTotals, { contributionChanges: [{ before: undefined, after: lifespan }] });
-    const orders = ['2025-02-10', '2025-05-10', '2025-08-10', '2025-11-10'].map((day) => order('anna', `${day}T10:00:00.000Z`, 5_000));
-    const measures = computeMeasures(inputs({ totals, memberOrders: orders, firstPurchaseAt: new Map([['anna', '2021-07-01T00:00:00.000Z']]) }));
-    expect(measures.clv).toEqual({ value: { value: 90_000, currency: 'EUR' }, lifespanYears: 4.5, purchasesPerYear: 4, averageOrderValue: { value: 5_000, currency: 'EUR' } });
+    const orders = ['2025-02-10', '2025-05-10', '2025-08-10', '2025-11-10'].map((day) =>
+      order('anna', `${day}T10:00:00.000Z`, 5_000),
+    );
+    const measures = computeMeasures(
+      inputs({ totals, memberOrders: orders, firstPurchaseAt: new Map([['anna', '2021-07-01T00:00:00.000Z']]) }),
+    );
+    expect(measures.clv).toEqual({
+      value: { value: 90_000, currency: 'EUR' },
+      lifespanYears: 4.5,
+      purchasesPerYear: 4,
+      averageOrderValue: { value: 5_000, currency: 'EUR' },
+    });
   });
 
-  it('uses the program\'s expected lifespan when it is set: 5 years × 3.5 purchases a year × 40.00 = 700.00', () => {
+  it("uses the program's expected lifespan when it is set: 5 years × 3.5 purchases a year × 40.00 = 700.00", () => {
     const measures = computeMeasures(
       inputs({
         expectedLifespanYears: 5,
@@ -45,12 +73,25 @@ describe('customer lifetime value (t × c × f)', () => {
         ],
       }),
     );
-    expect(measures.clv).toEqual({ value: { value: 70_000, currency: 'EUR' }, lifespanYears: 5, purchasesPerYear: 3.5, averageOrderValue: { value: 4_000, currency: 'EUR' } });
+    expect(measures.clv).toEqual({
+      value: { value: 70_000, currency: 'EUR' },
+      lifespanYears: 5,
+      purchasesPerYear: 3.5,
+      averageOrderValue: { value: 4_000, currency: 'EUR' },
+    });
   });
 
   it('rounds the value down once, from the exact average order value, not from the rounded one', () => {
     // c = 1001 / 3 = 333.67 (shown as 333), f = 3, t = 1 year: 1001, not 3 × 333 = 999.
-    const clv = customerLifetimeValue({ totals: { repeatPurchasers: 0, repeatLifespanSeconds: 0 }, expectedLifespanYears: 1, windowMs: Date.parse(oneYear.to) - Date.parse(oneYear.from), activeMembers: 1, orders: 3, spend: 1_001, currency: 'EUR' });
+    const clv = customerLifetimeValue({
+      totals: { repeatPurchasers: 0, repeatLifespanSeconds: 0 },
+      expectedLifespanYears: 1,
+      windowMs: Date.parse(oneYear.to) - Date.parse(oneYear.from),
+      activeMembers: 1,
+      orders: 3,
+      spend: 1_001,
+      currency: 'EUR',
+    });
     expect(clv.value).toEqual({ value: 1_001, currency: 'EUR' });
     expect(clv.averageOrderValue).toEqual({ value: 333, currency: 'EUR' });
   });
@@ -58,14 +99,27 @@ describe('customer lifetime value (t × c × f)', () => {
   it('scales purchases per year from a 30-day window', () => {
     // 2 purchases per active member in 30 days: 2 × 365.25 / 30 = 24.35 per year.
     const window = defaultWindow(new Date('2026-03-31T00:00:00.000Z'));
-    const measures = computeMeasures(inputs({ window, memberOrders: [order('dan', '2026-03-05T00:00:00.000Z', 1_000), order('dan', '2026-03-20T00:00:00.000Z', 3_000)] }));
+    const measures = computeMeasures(
+      inputs({
+        window,
+        memberOrders: [
+          order('dan', '2026-03-05T00:00:00.000Z', 1_000),
+          order('dan', '2026-03-20T00:00:00.000Z', 3_000),
+        ],
+      }),
+    );
     expect(measures.clv.purchasesPerYear).toBeCloseTo(24.35, 10);
     expect(measures.clv.lifespanYears).toBeNull();
     expect(measures.clv.value).toBeNull();
   });
 
   it('has no value without active members or without any lifespan to measure', () => {
-    expect(computeMeasures(inputs({ expectedLifespanYears: 3 })).clv).toEqual({ value: null, lifespanYears: 3, purchasesPerYear: null, averageOrderValue: null });
+    expect(computeMeasures(inputs({ expectedLifespanYears: 3 })).clv).toEqual({
+      value: null,
+      lifespanYears: 3,
+      purchasesPerYear: null,
+      averageOrderValue: null,
+    });
   });
 });
 
@@ -113,7 +167,15 @@ describe('snapshot measures', () => {
       { orderId: 'n2', occurredAt: '2026-03-11T00:00:00.000Z', amount: 2_000 },
       { orderId: 'n3', occurredAt: '2026-02-11T00:00:00.000Z', amount: 99_999 }, // previous window: ignored
     ];
-    const measures = computeMeasures({ window, currency: 'EUR', totals, memberOrders, nonMemberPurchases, npsAnswers, firstPurchaseAt });
+    const measures = computeMeasures({
+      window,
+      currency: 'EUR',
+      totals,
+      memberOrders,
+      nonMemberPurchases,
+      npsAnswers,
+      firstPurchaseAt,
+    });
 
     // Window spend by members: 3000 + (2000 − 1000) + 4000 + 6001 = 14001 over 4 orders and 3 active members.
     expect(measures).toEqual({
@@ -144,7 +206,15 @@ describe('snapshot measures', () => {
   });
 
   it('answers null wherever a denominator is zero', () => {
-    const measures = computeMeasures({ window, currency: 'EUR', totals: emptyTotals, memberOrders: [], nonMemberPurchases: [], npsAnswers: [], firstPurchaseAt: new Map() });
+    const measures = computeMeasures({
+      window,
+      currency: 'EUR',
+      totals: emptyTotals,
+      memberOrders: [],
+      nonMemberPurchases: [],
+      npsAnswers: [],
+      firstPurchaseAt: new Map(),
+    });
     expect(measures).toMatchObject({
       members: { total: 0, active: 0 },
       repeatCustomerRate: null,
@@ -160,7 +230,18 @@ describe('snapshot measures', () => {
   });
 
   it('counts a fully refunded order as a purchase that adds no spend', () => {
-    const measures = computeMeasures({ window, currency: 'EUR', totals, memberOrders: [order('ann', '2026-03-02T00:00:00.000Z', 5_000, 5_000), order('ann', '2026-03-03T00:00:00.000Z', 3_000)], nonMemberPurchases: [], npsAnswers: [], firstPurchaseAt: new Map() });
+    const measures = computeMeasures({
+      window,
+      currency: 'EUR',
+      totals,
+      memberOrders: [
+        order('ann', '2026-03-02T00:00:00.000Z', 5_000, 5_000),
+        order('ann', '2026-03-03T00:00:00.000Z', 3_000),
+      ],
+      nonMemberPurchases: [],
+      npsAnswers: [],
+      firstPurchaseAt: new Map(),
+    });
     expect(measures.averageOrderValue.members).toEqual({ value: 1_500, currency: 'EUR' });
     expect(measures.members.active).toBe(1);
   });
@@ -213,13 +294,24 @@ describe('running totals', () => {
 
   it('gives the same totals however the recorded history is cut into runs', () => {
     const once = advanceTotals(emptyTotals, { enrolments: 3, entries });
-    const inTwo = advanceTotals(advanceTotals(emptyTotals, { enrolments: 1, entries: entries.slice(0, 3) }), { enrolments: 2, entries: entries.slice(3) });
+    const inTwo = advanceTotals(advanceTotals(emptyTotals, { enrolments: 1, entries: entries.slice(0, 3) }), {
+      enrolments: 2,
+      entries: entries.slice(3),
+    });
     expect(inTwo).toEqual(once);
   });
 
   it('replaces what a member contributed before: a second purchase makes a repeat customer, not a second customer', () => {
-    const first = purchaserContribution({ count: 1, firstAt: '2026-01-01T00:00:00.000Z', lastAt: '2026-01-01T00:00:00.000Z' });
-    const second = purchaserContribution({ count: 2, firstAt: '2026-01-01T00:00:00.000Z', lastAt: '2026-01-11T00:00:00.000Z' });
+    const first = purchaserContribution({
+      count: 1,
+      firstAt: '2026-01-01T00:00:00.000Z',
+      lastAt: '2026-01-01T00:00:00.000Z',
+    });
+    const second = purchaserContribution({
+      count: 2,
+      firstAt: '2026-01-01T00:00:00.000Z',
+      lastAt: '2026-01-11T00:00:00.000Z',
+    });
     const afterFirst = advanceTotals(emptyTotals, { contributionChanges: [{ before: undefined, after: first }] });
     const afterSecond = advanceTotals(afterFirst, { contributionChanges: [{ before: first, after: second }] });
     expect(afterSecond).toMatchObject({ purchasers: 1, repeatPurchasers: 1, repeatLifespanSeconds: 10 * 86_400 });

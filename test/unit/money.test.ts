@@ -21,18 +21,22 @@ describe('money arithmetic', () => {
 
   it('makes cumulative proportional shares add up exactly to the total, whatever the steps', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 12 }), (total, steps) => {
-        const whole = steps.reduce((a, b) => a + b, 0);
-        let covered = 0;
-        let taken = 0;
-        for (const step of steps) {
-          covered += step;
-          const share = proportionalShare(total, covered, whole) - taken;
-          expect(share).toBeGreaterThanOrEqual(0);
-          taken += share;
-        }
-        expect(taken).toBe(total);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 12 }),
+        (total, steps) => {
+          const whole = steps.reduce((a, b) => a + b, 0);
+          let covered = 0;
+          let taken = 0;
+          for (const step of steps) {
+            covered += step;
+            const share = proportionalShare(total, covered, whole) - taken;
+            expect(share).toBeGreaterThanOrEqual(0);
+            taken += share;
+          }
+          expect(taken).toBe(total);
+        },
+      ),
     );
   });
 });

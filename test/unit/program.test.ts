@@ -11,7 +11,13 @@ function issues(program: unknown): { path: string; message: string }[] {
   return result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
-const promotion = { id: 'p1', name: 'Double days', startsAt: '2026-06-01T00:00:00.000Z', endsAt: '2026-06-08T00:00:00.000Z', pointsMultiplier: 2 };
+const promotion = {
+  id: 'p1',
+  name: 'Double days',
+  startsAt: '2026-06-01T00:00:00.000Z',
+  endsAt: '2026-06-08T00:00:00.000Z',
+  pointsMultiplier: 2,
+};
 
 describe('program validation', () => {
   it('accepts the default program', () => {
@@ -33,13 +39,19 @@ describe('program validation', () => {
   it('refuses a first tier that does not start at zero', () => {
     const program = draft();
     program.tiers[0] = { ...program.tiers[0], minQualifyingSpend: { value: 1, currency: 'EUR' } };
-    expect(issues(program)).toContainEqual({ path: 'tiers.0.minQualifyingSpend.value', message: 'the first tier must start at 0' });
+    expect(issues(program)).toContainEqual({
+      path: 'tiers.0.minQualifyingSpend.value',
+      message: 'the first tier must start at 0',
+    });
   });
 
   it('refuses a higher tier with a lower points multiplier', () => {
     const program = draft();
     program.tiers[2] = { ...program.tiers[2], pointsMultiplier: 1.1 };
-    expect(issues(program)).toContainEqual({ path: 'tiers.2.pointsMultiplier', message: "must not be below the previous tier's (1.25)" });
+    expect(issues(program)).toContainEqual({
+      path: 'tiers.2.pointsMultiplier',
+      message: "must not be below the previous tier's (1.25)",
+    });
   });
 
   it('refuses negative rates and multipliers below 1 or with more than two decimals', () => {
@@ -47,17 +59,41 @@ describe('program validation', () => {
     program.tiers[0] = { ...program.tiers[0], cashbackRate: -1, discountRate: -5, pointsMultiplier: 0.5 };
     program.tiers[1] = { ...program.tiers[1], pointsMultiplier: 1.255 };
     const paths = issues(program).map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['tiers.0.cashbackRate', 'tiers.0.discountRate', 'tiers.0.pointsMultiplier', 'tiers.1.pointsMultiplier']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'tiers.0.cashbackRate',
+        'tiers.0.discountRate',
+        'tiers.0.pointsMultiplier',
+        'tiers.1.pointsMultiplier',
+      ]),
+    );
   });
 
   it('refuses a negative earn rate and negative bonuses', () => {
-    const program = { ...draft(), earn: { pointsPerUnit: -1 }, bonuses: { signup: -1, referrer: 0, referee: 0, birthday: 0 } };
-    expect(issues(program).map((i) => i.path)).toEqual(expect.arrayContaining(['earn.pointsPerUnit', 'bonuses.signup']));
+    const program = {
+      ...draft(),
+      earn: { pointsPerUnit: -1 },
+      bonuses: { signup: -1, referrer: 0, referee: 0, birthday: 0 },
+    };
+    expect(issues(program).map((i) => i.path)).toEqual(
+      expect.arrayContaining(['earn.pointsPerUnit', 'bonuses.signup']),
+    );
   });
 
   it('refuses a promotion that ends before it starts, or that gives nothing', () => {
-    const program = { ...draft(), promotions: [{ ...promotion, endsAt: '2026-05-31T00:00:00.000Z' }, { id: 'p2', name: 'Empty', startsAt: promotion.startsAt, endsAt: promotion.endsAt }] };
-    expect(issues(program)).toEqual(expect.arrayContaining([{ path: 'promotions.0.endsAt', message: 'must be after startsAt' }, { path: 'promotions.1', message: 'needs pointsMultiplier or bonusPoints' }]));
+    const program = {
+      ...draft(),
+      promotions: [
+        { ...promotion, endsAt: '2026-05-31T00:00:00.000Z' },
+        { id: 'p2', name: 'Empty', startsAt: promotion.startsAt, endsAt: promotion.endsAt },
+      ],
+    };
+    expect(issues(program)).toEqual(
+      expect.arrayContaining([
+        { path: 'promotions.0.endsAt', message: 'must be after startsAt' },
+        { path: 'promotions.1', message: 'needs pointsMultiplier or bonusPoints' },
+      ]),
+    );
   });
 
   it('refuses a duplicate promotion id', () => {
@@ -68,12 +104,22 @@ describe('program validation', () => {
   it('refuses money in another currency than the program', () => {
     const program = draft();
     program.tiers[1] = { ...program.tiers[1], minQualifyingSpend: { value: 50_000, currency: 'USD' } };
-    program.bonuses = { signup: 0, referrer: 0, referee: 0, birthday: 0, spendThreshold: { amount: { value: 100, currency: 'USD' }, points: 5 } };
-    expect(issues(program).map((i) => i.path)).toEqual(expect.arrayContaining(['tiers.1.minQualifyingSpend.currency', 'bonuses.spendThreshold.amount.currency']));
+    program.bonuses = {
+      signup: 0,
+      referrer: 0,
+      referee: 0,
+      birthday: 0,
+      spendThreshold: { amount: { value: 100, currency: 'USD' }, points: 5 },
+    };
+    expect(issues(program).map((i) => i.path)).toEqual(
+      expect.arrayContaining(['tiers.1.minQualifyingSpend.currency', 'bonuses.spendThreshold.amount.currency']),
+    );
   });
 
   it('refuses an expiry of zero months and unknown fields', () => {
-    expect(issues({ ...draft(), expiry: { inactivityMonths: 0 } }).map((i) => i.path)).toContain('expiry.inactivityMonths');
+    expect(issues({ ...draft(), expiry: { inactivityMonths: 0 } }).map((i) => i.path)).toContain(
+      'expiry.inactivityMonths',
+    );
     expect(issues({ ...draft(), bonus: {} }).length).toBeGreaterThan(0);
   });
 });

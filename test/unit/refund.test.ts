@@ -11,10 +11,19 @@ import { qualifyingSpend } from '@shared/domain/tiers';
 const now = new Date('2026-06-01T12:00:00.000Z');
 const releaseAt = '2026-06-15T12:00:00.000Z';
 let ids = 0;
-const context = { partnerId: 'p', now: now.toISOString(), currency: 'EUR', programVersion: 1, newTransactionId: () => `t${++ids}` };
+const context = {
+  partnerId: 'p',
+  now: now.toISOString(),
+  currency: 'EUR',
+  programVersion: 1,
+  newTransactionId: () => `t${++ids}`,
+};
 
 /** A member who bought order o1 (amount, earning `points` and `cashback` pending until releaseAt), as earn and cashback leave them. */
-function purchased(amount: number, earned: { points?: number; cashback?: number }): { member: MemberState; order: OrderState } {
+function purchased(
+  amount: number,
+  earned: { points?: number; cashback?: number },
+): { member: MemberState; order: OrderState } {
   const base = newOrder('m1', 'o1', { value: amount, currency: 'EUR' }, now.toISOString(), now);
   const order: OrderState = {
     ...base,
@@ -22,12 +31,31 @@ function purchased(amount: number, earned: { points?: number; cashback?: number 
     ...(earned.cashback !== undefined ? { cashback: { credited: earned.cashback, reversed: 0, releaseAt } } : {}),
     version: 1,
   };
-  const start = recordPurchase(newMember({ memberId: 'm1', referralCode: 'ABCDEFGH', createdAt: '2026-01-01T00:00:00.000Z', profile: {}, consent: { marketing: false, analytics: false } }), base, now);
+  const start = recordPurchase(
+    newMember({
+      memberId: 'm1',
+      referralCode: 'ABCDEFGH',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      profile: {},
+      consent: { marketing: false, analytics: false },
+    }),
+    base,
+    now,
+  );
   const { member } = postMovements(
     start,
     [
       ...(earned.points !== undefined ? [{ type: 'earn' as const, points: earned.points, orderId: 'o1' }] : []),
-      ...(earned.cashback !== undefined ? [{ type: 'cashback' as const, points: 0, orderId: 'o1', cashback: { value: earned.cashback, status: 'pending' as const, releaseAt } }] : []),
+      ...(earned.cashback !== undefined
+        ? [
+            {
+              type: 'cashback' as const,
+              points: 0,
+              orderId: 'o1',
+              cashback: { value: earned.cashback, status: 'pending' as const, releaseAt },
+            },
+          ]
+        : []),
     ],
     context,
   );
@@ -61,7 +89,11 @@ describe('refunding an order', () => {
     expect(sumCashback(entries)).toBe(-299);
     expect(member.points.balance).toBe(0);
     expect(member.cashback).toEqual({ available: 0, pending: [] });
-    expect(order).toMatchObject({ refunded: 10_000, points: { earned: 100, reversed: 100 }, cashback: { credited: 299, reversed: 299 } });
+    expect(order).toMatchObject({
+      refunded: 10_000,
+      points: { earned: 100, reversed: 100 },
+      cashback: { credited: 299, reversed: 299 },
+    });
   });
 
   it('adds up exactly to what the order earned for any sequence of partial refunds', () => {
@@ -92,8 +124,20 @@ describe('refunding an order', () => {
   it('posts the points and the cashback reversal as their own refund entries, each with the order and the refund amount', () => {
     const { entries } = refundInSteps(purchased(10_000, { points: 100, cashback: 300 }), [5_000]);
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ type: 'refund', points: 0, cashback: { value: -150, status: 'pending' }, orderId: 'o1', amount: { value: 5_000, currency: 'EUR' } });
-    expect(entries[1]).toMatchObject({ type: 'refund', points: -50, orderId: 'o1', amount: { value: 5_000, currency: 'EUR' }, balance: { points: 50, cashbackAvailable: 0, cashbackPending: 150 } });
+    expect(entries[0]).toMatchObject({
+      type: 'refund',
+      points: 0,
+      cashback: { value: -150, status: 'pending' },
+      orderId: 'o1',
+      amount: { value: 5_000, currency: 'EUR' },
+    });
+    expect(entries[1]).toMatchObject({
+      type: 'refund',
+      points: -50,
+      orderId: 'o1',
+      amount: { value: 5_000, currency: 'EUR' },
+      balance: { points: 50, cashbackAvailable: 0, cashbackPending: 150 },
+    });
     expect(entries[1]?.cashback).toBeUndefined();
   });
 
@@ -139,9 +183,16 @@ describe('refunding an order', () => {
 
   it('refuses a refund beyond what is left of the order, naming what is left', () => {
     const start = purchased(10_000, { points: 100 });
-    expect(() => planRefund(start.member, start.order, 10_001, now)).toThrowError(expect.objectContaining({ code: 'refund-exceeds-order' }));
+    expect(() => planRefund(start.member, start.order, 10_001, now)).toThrowError(
+      expect.objectContaining({ code: 'refund-exceeds-order' }),
+    );
     const { member, order } = refundInSteps(start, [7_000]);
-    expect(() => planRefund(member, order, 3_001, now)).toThrowError(expect.objectContaining({ code: 'refund-exceeds-order', errors: [{ path: 'body.amount.value', message: 'must be at most 3000' }] }));
+    expect(() => planRefund(member, order, 3_001, now)).toThrowError(
+      expect.objectContaining({
+        code: 'refund-exceeds-order',
+        errors: [{ path: 'body.amount.value', message: 'must be at most 3000' }],
+      }),
+    );
     expect(planRefund(member, order, 3_000, now).order.refunded).toBe(10_000);
   });
 
@@ -155,14 +206,18 @@ describe('refunding an order', () => {
 
   it('still records a refund too small to reverse anything, with its amount', () => {
     const { entries, order } = refundInSteps(purchased(10_000, { points: 100, cashback: 300 }), [1]);
-    expect(entries).toEqual([expect.objectContaining({ type: 'refund', points: 0, orderId: 'o1', amount: { value: 1, currency: 'EUR' } })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ type: 'refund', points: 0, orderId: 'o1', amount: { value: 1, currency: 'EUR' } }),
+    ]);
     expect(entries[0]?.cashback).toBeUndefined();
     expect(order).toMatchObject({ refunded: 1, points: { reversed: 0 }, cashback: { reversed: 0 } });
   });
 
   it('reverses only cashback for an order that earned no points', () => {
     const { entries, order } = refundInSteps(purchased(10_000, { cashback: 300 }), [10_000]);
-    expect(entries).toEqual([expect.objectContaining({ points: 0, cashback: expect.objectContaining({ value: -300 }) })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ points: 0, cashback: expect.objectContaining({ value: -300 }) }),
+    ]);
     expect(order.points).toBeUndefined();
   });
 });

@@ -24,8 +24,12 @@ describe('tiers', () => {
 
   it('drops a tier as old purchases leave the window', () => {
     const member = purchases({ '2025-07-01': 60_000 });
-    expect(tierFor(defaultProgram, qualifyingSpend(member, new Date('2026-06-30T23:59:59.000Z'))).tier.id).toBe('silver');
-    expect(tierFor(defaultProgram, qualifyingSpend(member, new Date('2026-07-01T00:00:00.000Z'))).tier.id).toBe('member');
+    expect(tierFor(defaultProgram, qualifyingSpend(member, new Date('2026-06-30T23:59:59.000Z'))).tier.id).toBe(
+      'silver',
+    );
+    expect(tierFor(defaultProgram, qualifyingSpend(member, new Date('2026-07-01T00:00:00.000Z'))).tier.id).toBe(
+      'member',
+    );
   });
 
   it('records spend on the purchase day, removes it on refund, and forgets days outside the window', () => {
@@ -38,7 +42,14 @@ describe('tiers', () => {
   it('judges a purchase by the tier held before it, leaving out an order already recorded', () => {
     const member = purchases({ '2026-06-01': 45_000, '2026-06-15': 10_000 });
     expect(tierBeforePurchase(defaultProgram, member, undefined, now).id).toBe('silver');
-    expect(tierBeforePurchase(defaultProgram, member, { occurredAt: '2026-06-15T09:00:00.000Z', amount: 10_000, refunded: 0 }, now).id).toBe('member');
+    expect(
+      tierBeforePurchase(
+        defaultProgram,
+        member,
+        { occurredAt: '2026-06-15T09:00:00.000Z', amount: 10_000, refunded: 0 },
+        now,
+      ).id,
+    ).toBe('member');
   });
 
   it('ranks tiers by their place in the program', () => {
@@ -51,7 +62,9 @@ describe('tiers', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (a, b) => {
         const [low, high] = a <= b ? [a, b] : [b, a];
-        expect(tierRank(defaultProgram, tierFor(defaultProgram, high).tier.id)).toBeGreaterThanOrEqual(tierRank(defaultProgram, tierFor(defaultProgram, low).tier.id));
+        expect(tierRank(defaultProgram, tierFor(defaultProgram, high).tier.id)).toBeGreaterThanOrEqual(
+          tierRank(defaultProgram, tierFor(defaultProgram, low).tier.id),
+        );
       }),
     );
   });
