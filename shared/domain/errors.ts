@@ -22,7 +22,13 @@ export type DomainErrorCode =
   | 'occurred-at-out-of-range'
   | 'partner-not-found'
   | 'snapshot-not-found'
-  | 'program-conflict';
+  | 'program-conflict'
+  | 'raffle-not-found'
+  | 'raffle-not-open'
+  | 'raffle-rules-locked'
+  | 'raffle-not-closed'
+  | 'raffle-entry-limit'
+  | 'raffle-points-not-accepted';
 
 export interface FieldError {
   path: string;

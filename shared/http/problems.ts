@@ -57,6 +57,12 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'partner-not-found': { status: 404, title: 'Partner not found' },
   'snapshot-not-found': { status: 404, title: 'No snapshot yet' },
   'program-conflict': { status: 409, title: 'Program changed concurrently' },
+  'raffle-not-found': { status: 404, title: 'Raffle not found' },
+  'raffle-not-open': { status: 409, title: 'Raffle not open for entries' },
+  'raffle-rules-locked': { status: 409, title: 'Raffle rules locked once it opened' },
+  'raffle-not-closed': { status: 409, title: 'Raffle still open' },
+  'raffle-entry-limit': { status: 409, title: 'Over the raffle entries per member' },
+  'raffle-points-not-accepted': { status: 409, title: 'Raffle entries cannot be bought with points' },
 };
 
 function zodErrors(error: ZodError, prefix: string): FieldError[] {
