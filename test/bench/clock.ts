@@ -9,7 +9,7 @@ let offsetMs = 0;
 class ShiftedDate extends RealDate {
   constructor(...args: ConstructorParameters<DateConstructor> | []) {
     if (args.length === 0) super(RealDate.now() + offsetMs);
-    else super(...(args as ConstructorParameters<DateConstructor>));
+    else super(...args);
   }
 
   static override now(): number {

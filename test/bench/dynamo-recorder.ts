@@ -179,7 +179,7 @@ export class DynamoRecorder {
       for (const name of [shape.partitionKey, shape.sortKey]) if (name && item[name]) key[name] = item[name];
       return key;
     };
-    const table = String(input.TableName ?? '');
+    const table = text(input.TableName);
     switch (operation) {
       case 'PutItem':
         return [{ table, key: await keyOfItem(table, input.Item as Item), kind: 'put' }];
@@ -220,11 +220,7 @@ export class DynamoRecorder {
     const input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Json) : {};
     const accounting = this.accounting;
     const targets = accounting ? await this.writeTargets(headers, operation, input) : [];
-    const before = await Promise.all(
-      targets.map((t) =>
-        t.kind === 'put' && operation === 'BatchWriteItem' ? undefined : this.getItem(headers, t.table, t.key),
-      ),
-    );
+    const before = await Promise.all(targets.map((t) => this.getItem(headers, t.table, t.key)));
     const response = await this.forward(headers, body, method, path);
     const ok = response.status === 200;
     const output = response.body.length > 0 ? (JSON.parse(response.body.toString('utf8')) as Json) : {};
@@ -287,7 +283,7 @@ export class DynamoRecorder {
         for (const name of ['FilterExpression', 'ProjectionExpression', 'Select', 'AttributesToGet'])
           delete unfiltered[name];
         // Keep only the names and values the key condition uses: DynamoDB refuses unused ones.
-        const condition = String(input.KeyConditionExpression ?? '');
+        const condition = text(input.KeyConditionExpression);
         for (const field of ['ExpressionAttributeNames', 'ExpressionAttributeValues']) {
           const map = input[field] as Json | undefined;
           if (map)
@@ -326,9 +322,11 @@ export class DynamoRecorder {
 
 const keepAlive = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 256 });
 
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
 function stringOf(value: Record<string, unknown> | undefined): string {
   if (!value) return '';
-  return String(value.S ?? value.N ?? '');
+  return text(value.S ?? value.N);
 }
 
 /** Every partition key value a request names, for attributing calls (e.g. the key lookup of the authorizer). */

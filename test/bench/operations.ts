@@ -32,6 +32,8 @@ export interface OperationsResult {
 
 const SAMPLES = 3;
 
+const nothing = () => Promise.resolve(undefined);
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
@@ -140,7 +142,7 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
   const fresh: string[] = [];
   await measure(
     'enrol',
-    async () => undefined,
+    nothing,
     async () => {
       const answer = await api.call('POST', '/v1/members', {
         body: { consent: { marketing: false, analytics: false } },
@@ -151,18 +153,8 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
     201,
   );
   const newMemberItem = memberItem(writtenBy.enrol ?? [], fresh.at(-1) ?? '');
-  await measure(
-    'getMember',
-    async () => undefined,
-    () => api.call('GET', `/v1/members/${regular}`),
-    200,
-  );
-  await measure(
-    'transactions',
-    async () => undefined,
-    () => api.call('GET', `/v1/members/${regular}/transactions`),
-    200,
-  );
+  await measure('getMember', nothing, () => api.call('GET', `/v1/members/${regular}`), 200);
+  await measure('transactions', nothing, () => api.call('GET', `/v1/members/${regular}/transactions`), 200);
   await measure(
     'earn',
     async (i) => fresh[i] ?? (await api.enrol()),
@@ -176,7 +168,7 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
   const earnWrites = writtenBy.earn ?? [];
   await measure(
     'earnDailyBuyerYear',
-    async () => undefined,
+    nothing,
     () =>
       api.call('POST', `/v1/members/${dailyBuyer}/earn`, {
         body: { orderId: `year-${randomUUID()}`, amount: { value: 1999, currency: 'EUR' } },
@@ -186,19 +178,19 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
   const dailyBuyerItem = memberItem(writtenBy.earnDailyBuyerYear ?? [], dailyBuyer);
   await measure(
     'redeem',
-    async () => undefined,
+    nothing,
     () => api.call('POST', `/v1/members/${regular}/redeem`, { body: { points: 1 } }),
     201,
   );
   await measure(
     'redeemReward',
-    async () => undefined,
+    nothing,
     () => api.call('POST', `/v1/members/${regular}/redeem`, { body: { rewardId: 'bench-mug' } }),
     201,
   );
   await measure(
     'cashback',
-    async () => undefined,
+    nothing,
     () =>
       api.call('POST', `/v1/members/${regular}/cashback`, {
         body: { orderId: `cb-${randomUUID()}`, amount: { value: 5000, currency: 'EUR' } },
@@ -207,7 +199,7 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
   );
   await measure(
     'cashbackRedeem',
-    async () => undefined,
+    nothing,
     () =>
       api.call('POST', `/v1/members/${regular}/cashback/redeem`, { body: { amount: { value: 1, currency: 'EUR' } } }),
     201,
@@ -229,7 +221,7 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
   );
   await measure(
     'nps',
-    async () => undefined,
+    nothing,
     () => api.call('POST', `/v1/members/${regular}/nps`, { body: { score: 9, comment: 'quick checkout' } }),
     201,
   );
@@ -244,7 +236,7 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
     const key = adjustmentProbe.status === 403 ? api.adminKey : api.partnerKey;
     await measure(
       'adjustment',
-      async () => undefined,
+      nothing,
       () => api.call('POST', `/v1/members/${regular}/adjustments`, { key, body: { points: 5, reason: 'bench' } }),
       201,
     );
