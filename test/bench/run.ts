@@ -1,150 +1,303 @@
 /**
- * `npm run bench`: the local stack (real DynamoDB Local, the same handlers as on AWS)
- * under a bounded load from this process, on loopback only. Latency on a shared 2-core
- * machine is noisy, so each use case is also reported as a ratio to GET /health measured
- * in the same run, and by what it costs in DynamoDB round trips per request, which does
- * not depend on the machine.
+ * `npm run bench`: what each request costs on AWS, measured on the local stack (real DynamoDB
+ * Local, the same handlers as on AWS, driven over HTTP). DynamoDB calls, round trips and
+ * capacity units are counted from the requests the code really sends (a recording proxy in front
+ * of DynamoDB Local); throughput, cold start and the metrics job are measured in the same run.
+ * Prints the figures next to the targets of issue #15 and writes `.bench/results.json`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import './environment';
+import './clock';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '@infra/local/stack';
-import { store, useStore } from '@shared/store/client';
+import { startDynamoDbLocal } from '@infra/local/dynamodb';
+import { ApiClient } from './api-client';
+import { API_FUNCTIONS, measureColdStart } from './cold-start';
+import { costPerMillion, PRICES, type OpCost } from './cost';
+import { DynamoRecorder } from './dynamo-recorder';
+import { runScenario, type JobFigures, type Scenario } from './metrics-job';
+import { measureOperations } from './operations';
+import { measureThroughput } from './throughput';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+const log = (message: string) => console.error(`[bench ${elapsed()}] ${message}`);
 
-process.env.PROGRAM_CACHE_SECONDS = '60';
-const stack = await startLocalStack({ port: 0, tableName: `bench-${randomUUID()}` });
+const dynamo = await startDynamoDbLocal();
+const recorder = new DynamoRecorder(dynamo.endpoint);
+const recordingEndpoint = await recorder.start();
 
-// Count the DynamoDB calls each request makes (a counting wrapper on the real client).
-const calls: Record<string, number> = {};
-const real = store();
-useStore({
-  tableName: real.tableName,
-  client: new Proxy(real.client, {
-    get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
-      return (command: { constructor: { name: string } }) => {
-        calls[command.constructor.name] = (calls[command.constructor.name] ?? 0) + 1;
-        return target.send(command as never);
-      };
-    },
-  }),
-});
-
-async function call(method: string, path: string, body?: unknown, key = stack.partnerKey): Promise<number> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${key}` };
-  if (method === 'POST') headers['Idempotency-Key'] = randomUUID();
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(stack.url + path, {
-    method,
-    headers,
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-interface Result {
-  name: string;
-  requests: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  dynamoCallsPerRequest: number;
-  errors: number;
-}
-
-async function measure(name: string, request: (i: number) => Promise<number>, expected: number): Promise<Result> {
-  for (const key of Object.keys(calls)) delete calls[key];
-  const latencies: number[] = [];
-  let next = 0;
-  let errors = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
-        const i = next++;
-        const t0 = performance.now();
-        const status = await request(i);
-        latencies.push(performance.now() - t0);
-        if (status !== expected) errors += 1;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  const dynamoCalls = Object.values(calls).reduce((a, b) => a + b, 0);
-  return {
-    name,
-    requests: REQUESTS,
-    perSecond: REQUESTS / seconds,
-    p50: at(0.5),
-    p99: at(0.99),
-    dynamoCallsPerRequest: dynamoCalls / REQUESTS,
-    errors,
-  };
+async function withStack<T>(endpoint: string, work: (api: ApiClient, tableName: string) => Promise<T>): Promise<T> {
+  const tableName = `bench-${randomUUID()}`;
+  const stack = await startLocalStack({ port: 0, dynamoDbEndpoint: endpoint, tableName });
+  try {
+    return await work(new ApiClient(stack.url, stack.partnerKey, stack.adminKey), tableName);
+  } finally {
+    await stack.stop();
+  }
 }
 
 try {
-  const members: string[] = [];
-  for (let i = 0; i < CONCURRENCY * 4; i += 1) {
-    const response = await fetch(`${stack.url}/v1/members`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${stack.partnerKey}`,
-        'Idempotency-Key': randomUUID(),
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({ consent: { marketing: false, analytics: false } }),
-    });
-    members.push(((await response.json()) as { memberId: string }).memberId);
-  }
-  const member = (i: number) => members[i % members.length];
-  // Warm up every function once (module load, program cache).
-  await call('GET', '/health');
-  await call('GET', `/v1/members/${member(0)}`);
+  log('operations (counted through the recorder)');
+  const operations = await withStack(recordingEndpoint, (api) => measureOperations(api, recorder));
+  recorder.clear();
 
-  const results = [
-    await measure('GET /health (baseline)', () => call('GET', '/health'), 200),
-    await measure('GET member', (i) => call('GET', `/v1/members/${member(i)}`), 200),
-    await measure(
-      'POST enrol',
-      () => call('POST', '/v1/members', { consent: { marketing: false, analytics: false } }),
-      201,
-    ),
-    await measure(
-      'POST earn',
-      (i) =>
-        call('POST', `/v1/members/${member(i)}/earn`, { orderId: `o-${i}`, amount: { value: 1999, currency: 'EUR' } }),
-      201,
-    ),
-    await measure('POST redeem', (i) => call('POST', `/v1/members/${member(i)}/redeem`, { points: 1 }), 201),
-    await measure('GET transactions (25)', (i) => call('GET', `/v1/members/${member(i)}/transactions`), 200),
-  ];
-  const baseline = results[0];
-  const rows = results.map((r) => ({
-    ...r,
-    throughputVsHealth: baseline ? r.perSecond / baseline.perSecond : 1,
-    p50VsHealth: baseline ? r.p50 / baseline.p50 : 1,
-  }));
-  console.log(`\n${REQUESTS} requests per use case, ${CONCURRENCY} concurrent, local server + DynamoDB Local\n`);
-  console.log(
-    '| use case | req/s | p50 ms | p99 ms | throughput vs /health | p50 vs /health | DynamoDB calls / request | errors |',
+  log('throughput (straight to DynamoDB Local)');
+  const throughput = await withStack(dynamo.endpoint, (api, tableName) =>
+    measureThroughput(api, dynamo.endpoint, tableName, operations.earnWrites, {
+      concurrency: 32,
+      perWorker: Number(process.env.BENCH_EARNS_PER_WORKER ?? 30),
+    }),
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rows) {
-    console.log(
-      `| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.throughputVsHealth.toFixed(2)} | ${r.p50VsHealth.toFixed(1)}× | ${r.dynamoCallsPerRequest.toFixed(2)} | ${r.errors} |`,
+
+  const base: Scenario = { members: 40, historyPurchases: 300, windowPurchases: 150, newPurchases: 20 };
+  const scenarios: Record<string, Scenario> = {
+    base,
+    tenfoldHistory: { ...base, historyPurchases: base.historyPurchases * 10 },
+    fourfoldWindowActivity: { ...base, windowPurchases: base.windowPurchases * 4 },
+  };
+  const metricsJob: Record<string, JobFigures> = {};
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    log(`metrics job: ${name}`);
+    const result = await withStack(recordingEndpoint, (api) =>
+      runScenario(api, recorder, scenario, { idleAfter: name === 'base' }),
+    );
+    metricsJob[name] = result.run;
+    if (result.idle) metricsJob.idle = result.idle;
+    recorder.clear();
+  }
+
+  log('cold start (bundles)');
+  const coldStart = await measureColdStart(Number(process.env.BENCH_COLD_RUNS ?? 5));
+
+  const costs: Record<string, OpCost> = {};
+  for (const [name, op] of Object.entries(operations.ops)) if (op) costs[name] = costPerMillion(op);
+
+  // The mid-size program of the issue: 1M members, 5M earns, 1M redemptions, 10M reads a month.
+  const baseJob = metricsJob.base;
+  const fourfold = metricsJob.fourfoldWindowActivity;
+  const midProgram = (() => {
+    if (!baseJob || !fourfold) return undefined;
+    const midWindowPurchases = 2 * 5_000_000; // the current and the previous 30 days
+    const extra = 3 * base.windowPurchases;
+    const perPurchase = (key: 'itemsRead' | 'rru' | 'peakHeapMB' | 'durationMs') =>
+      Math.max(0, (fourfold[key] - baseJob[key]) / extra);
+    const scale = (key: 'itemsRead' | 'rru' | 'peakHeapMB' | 'durationMs') =>
+      baseJob[key] + perPurchase(key) * (midWindowPurchases - base.windowPurchases);
+    const runsPerMonth = 720;
+    // Read units from the bytes the reads return: every query costs at least half a unit, and the items
+    // beyond that cost what they weigh (eventually consistent: half a unit per 4 KB).
+    const itemsReadPerRun = scale('itemsRead');
+    const bytesPerItem = fourfold.bytesRead / Math.max(1, fourfold.itemsRead);
+    const job = {
+      itemsReadPerRun: Math.round(itemsReadPerRun),
+      rruPerRun: Math.round(baseJob.queries * 0.5 + (itemsReadPerRun * bytesPerItem) / 4096 / 2),
+      peakHeapMBPerRun: Math.round(scale('peakHeapMB')),
+      durationSecondsPerRun: Math.round(scale('durationMs') / 1000),
+    };
+    const jobReadsMonthly = (job.rruPerRun * runsPerMonth * PRICES.dynamoRruPerMillion) / 1_000_000;
+    const jobLambdaMonthly = job.durationSecondsPerRun * runsPerMonth * PRICES.lambdaGbSecond;
+    const usd = (perMillion: number | undefined, millions: number) => Number(((perMillion ?? 0) * millions).toFixed(2));
+    const earn = costs.earnDailyBuyerYear ?? costs.earn;
+    const lines = {
+      earns: { millions: 5, dynamo: usd(earn?.dynamo, 5), lambda: usd(earn?.lambda, 5), apiGateway: usd(3.5, 5) },
+      redemptions: {
+        millions: 1,
+        dynamo: usd(costs.redeem?.dynamo, 1),
+        lambda: usd(costs.redeem?.lambda, 1),
+        apiGateway: usd(3.5, 1),
+      },
+      reads: {
+        millions: 10,
+        dynamo: usd(costs.getMember?.dynamo, 10),
+        lambda: usd(costs.getMember?.lambda, 10),
+        apiGateway: usd(3.5, 10),
+      },
+      metricsJob: {
+        runs: runsPerMonth,
+        dynamo: Number(jobReadsMonthly.toFixed(2)),
+        lambda: Number(jobLambdaMonthly.toFixed(2)),
+      },
+      memberStorage: {
+        gb: Number(((1_000_000 * operations.memberItemBytes.dailyBuyerYear) / 1e9).toFixed(2)),
+        dynamo: Number(
+          ((1_000_000 * operations.memberItemBytes.dailyBuyerYear * PRICES.dynamoStorageGbMonth) / 1e9).toFixed(2),
+        ),
+      },
+    };
+    const total = Object.values(lines).reduce(
+      (sum, line) =>
+        sum +
+        ('dynamo' in line ? line.dynamo : 0) +
+        ('lambda' in line ? line.lambda : 0) +
+        ('apiGateway' in line ? line.apiGateway : 0),
+      0,
+    );
+    return { job, lines, totalUsd: Number(total.toFixed(2)) };
+  })();
+
+  const results = {
+    at: new Date().toISOString(),
+    ops: Object.fromEntries(
+      Object.entries(operations.ops).map(([name, op]) => [
+        name,
+        op && {
+          calls: op.calls,
+          roundTrips: op.roundTrips,
+          wru: op.wru,
+          rru: op.rru,
+          indexWru: op.indexWru,
+          authorizerCalls: op.authorizerCalls,
+          ownMs: op.ownMs,
+        },
+      ]),
+    ),
+    memberItemBytes: operations.memberItemBytes,
+    handlerOverheadMs: operations.handlerOverheadMs,
+    throughput,
+    coldStart,
+    metricsJob,
+    costPerMillion: Object.fromEntries(Object.entries(costs).map(([name, cost]) => [name, cost.total])),
+    costBreakdownPerMillion: costs,
+    midProgramMonthlyUsd: midProgram,
+    prices: PRICES,
+    notes: operations.notes,
+    durationSeconds: Math.round((performance.now() - started) / 1000),
+  };
+  mkdirSync('.bench', { recursive: true });
+  writeFileSync('.bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+
+  // The targets of issue #15, each next to the figure it judges.
+  const targets: [string, string, string, boolean][] = [];
+  const target = (name: string, measured: string, goal: string, pass: boolean) =>
+    targets.push([name, measured, goal, pass]);
+  const mutations = [
+    'enrol',
+    'earn',
+    'earnDailyBuyerYear',
+    'redeem',
+    'redeemReward',
+    'cashback',
+    'cashbackRedeem',
+    'refund',
+    'nps',
+    'adjustment',
+  ];
+  for (const name of mutations) {
+    const op = operations.ops[name];
+    if (op) target(`${name}: round trips`, String(op.roundTrips), '≤ 2', op.roundTrips <= 2);
+  }
+  for (const name of ['getMember', 'transactions']) {
+    const op = operations.ops[name];
+    if (op) target(`${name}: round trips`, String(op.roundTrips), '1', op.roundTrips <= 1);
+  }
+  const replay = operations.ops.replay;
+  if (replay) target('replay: calls', String(replay.calls), '≤ 2', replay.calls <= 2);
+  for (const name of ['earn', 'earnDailyBuyerYear']) {
+    const op = operations.ops[name];
+    if (op) target(`${name}: write units (table + index)`, String(op.wru), '≤ 12 (aim 10)', op.wru <= 12);
+  }
+  const dailyBytes = operations.memberItemBytes.dailyBuyerYear;
+  target('member item, daily buyer after a year', `${dailyBytes} B`, '≤ 2048 B', dailyBytes <= 2048);
+  target('earn throughput / raw TransactWriteItems', throughput.ratio.toFixed(2), '≥ 0.70', throughput.ratio >= 0.7);
+  for (const name of API_FUNCTIONS) {
+    const fn = coldStart.functions[name];
+    if (!fn) continue;
+    target(`${name}: bundle`, `${(fn.bundleBytes / 1024).toFixed(0)} KB`, '≤ 600 KB', fn.bundleBytes <= 600 * 1024);
+    const over = fn.initMs - coldStart.baselineInitMs;
+    target(`${name}: init over empty import`, `${over.toFixed(0)} ms`, '≤ 60 ms', over <= 60);
+  }
+  if (baseJob && metricsJob.tenfoldHistory) {
+    const ratio = metricsJob.tenfoldHistory.itemsRead / Math.max(1, baseJob.itemsRead);
+    target('metrics job: items read at 10× history', `${ratio.toFixed(2)}×`, '≤ 1.2×', ratio <= 1.2);
+  }
+  if (baseJob && fourfold) {
+    const ratio = fourfold.peakHeapMB / Math.max(0.01, baseJob.peakHeapMB);
+    target('metrics job: peak heap at 4× window activity', `${ratio.toFixed(2)}×`, '≤ 1.5×', ratio <= 1.5);
+  }
+  if (metricsJob.idle)
+    target('metrics job: idle run queries', String(metricsJob.idle.queries), '≤ 50', metricsJob.idle.queries <= 50);
+  if (midProgram) {
+    const reads = midProgram.lines.metricsJob.dynamo;
+    target('metrics job at 1M members / 5M purchases: reads', `$${reads}/month`, '≤ $10/month', reads <= 10);
+    target(
+      'metrics job at that size: heap',
+      `${midProgram.job.peakHeapMBPerRun} MB`,
+      '≤ 1024 MB',
+      midProgram.job.peakHeapMBPerRun <= 1024,
+    );
+    target(
+      'metrics job at that size: duration',
+      `${midProgram.job.durationSecondsPerRun} s`,
+      '≤ 300 s',
+      midProgram.job.durationSecondsPerRun <= 300,
     );
   }
-  mkdirSync('.bench', { recursive: true });
-  writeFileSync(
-    '.bench/results.json',
-    JSON.stringify({ at: new Date().toISOString(), requests: REQUESTS, concurrency: CONCURRENCY, rows }, null, 2),
+
+  const table = (header: string[], rows: (string | number)[][]) => {
+    console.log(`| ${header.join(' | ')} |`);
+    console.log(`| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`);
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+    console.log('');
+  };
+  console.log(`\nDynamoDB per request (counted from the requests sent to DynamoDB Local; authorizer lookup apart)\n`);
+  table(
+    ['op', 'calls', 'round trips', 'write units (of which index)', 'read units', 'own ms', '$ per million'],
+    Object.entries(operations.ops).map(([name, op]) =>
+      op
+        ? [
+            name,
+            op.calls,
+            op.roundTrips,
+            `${op.wru} (${op.indexWru})`,
+            op.rru,
+            op.ownMs.toFixed(1),
+            costs[name]?.total.toFixed(2) ?? '',
+          ]
+        : [name, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'route missing'],
+    ),
+  );
+  console.log(
+    `member item: ${operations.memberItemBytes.new} B new, ${operations.memberItemBytes.newAfterFirstEarn} B after its first earn, ` +
+      `${dailyBytes} B after a year of daily purchases`,
+  );
+  console.log(
+    `earn, our code (DynamoDB time excluded): p50 ${operations.handlerOverheadMs.earn.p50} ms, p99 ${operations.handlerOverheadMs.earn.p99} ms`,
+  );
+  console.log(
+    `throughput at concurrency ${throughput.concurrency}: earn ${throughput.earnPerSecond}/s over HTTP, ` +
+      `raw TransactWriteItems ${throughput.rawTransactPerSecond}/s (${throughput.ratio})\n`,
+  );
+  table(
+    ['function', 'bundle KB', 'init ms', 'over empty import ms'],
+    Object.entries(coldStart.functions).map(([name, fn]) => [
+      name,
+      (fn.bundleBytes / 1024).toFixed(0),
+      fn.initMs.toFixed(0),
+      (fn.initMs - coldStart.baselineInitMs).toFixed(0),
+    ]),
+  );
+  table(
+    ['metrics job run', 'items read', 'queries', 'read units', 'peak heap MB', 'ms'],
+    Object.entries(metricsJob).map(([name, job]) => [
+      name,
+      job.itemsRead,
+      job.queries,
+      job.rru,
+      job.peakHeapMB,
+      job.durationMs,
+    ]),
+  );
+  table(
+    ['target', 'measured', 'goal', 'result'],
+    targets.map(([name, measured, goal, pass]) => [name, measured, goal, pass ? 'pass' : 'FAIL']),
+  );
+  for (const note of operations.notes) console.log(`note: ${note}`);
+  console.log(
+    `\n${targets.filter((t) => t[3]).length}/${targets.length} targets met; ${elapsed()}; .bench/results.json written`,
   );
 } finally {
-  await stack.stop();
+  await recorder.stop();
+  await dynamo.stop();
 }
