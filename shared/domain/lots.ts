@@ -193,7 +193,7 @@ export function effectiveLots(book: LotBook, now: Date): { lots: EffectiveLot[];
  */
 export function pointsTotals(book: LotBook, now: Date): { balance: number; pending: number } {
   const { lots, unattributed } = effectiveLots(book, now);
-  let balance = -unattributed;
+  let balance = 0 - unattributed; // not -unattributed: that is -0 when nothing is owed
   let pending = 0;
   for (const lot of lots) {
     if (lot.status === 'available') balance += lot.effective;
