@@ -31,7 +31,8 @@
  *
  * Expiry writes no lot at all: the run sets `expiredThrough = now`, and every lot whose
  * `expiresAt ≤ expiredThrough` is dead (its key is before the Query's start). Inactivity expiry
- * sets `clearedThrough = now`: every lot available by then is dead; pending lots survive. Dead
+ * sets `clearedThrough = now` and counts one more `clearings`: every lot credited before and
+ * available by then is dead; pending lots survive. Dead
  * items can be deleted at leisure (no balance depends on them).
  *
  * A refund's shortfall (the member already spent the order's points) also goes to `owed`. When
@@ -70,6 +71,8 @@ export interface PointsLot {
   expiresAt?: string;
   /** Set once a `points.expiring` reminder announced this lot. */
   reminded?: boolean;
+  /** The member's `clearings` when the lot was credited (absent: 0), set by `creditLot`. */
+  clearings?: number;
 }
 
 /** The member's lots as one use case sees them, with the member-level facts that govern them. */
@@ -80,8 +83,13 @@ export interface LotBook {
   owed: number;
   /** Every lot with `expiresAt ≤ expiredThrough` has expired (set by the expiry run). */
   expiredThrough?: string;
-  /** Every lot with `availableAt ≤ clearedThrough` has expired by inactivity. */
+  /**
+   * Every lot credited before the last inactivity expiry (`clearings` higher than the lot's)
+   * and available by `clearedThrough` has expired. The count, not only the instant, decides:
+   * a lot credited in the same millisecond after the run must survive it.
+   */
   clearedThrough?: string;
+  clearings?: number;
 }
 
 export interface LotAllocation {
@@ -163,10 +171,17 @@ export function lotSortKey(lot: Pick<PointsLot, 'expiresAt' | 'availableAt' | 'l
   return `LOT#${lot.expiresAt ?? '~'}#${lot.availableAt}#${lot.lotId}`;
 }
 
-export function isDead(lot: PointsLot, book: Pick<LotBook, 'expiredThrough' | 'clearedThrough'>): boolean {
+export function isDead(
+  lot: PointsLot,
+  book: Pick<LotBook, 'expiredThrough' | 'clearedThrough' | 'clearings'>,
+): boolean {
   if (lot.expiresAt !== undefined && book.expiredThrough !== undefined && lot.expiresAt <= book.expiredThrough)
     return true;
-  return book.clearedThrough !== undefined && lot.availableAt <= book.clearedThrough;
+  return (
+    book.clearedThrough !== undefined &&
+    (lot.clearings ?? 0) < (book.clearings ?? 0) &&
+    lot.availableAt <= book.clearedThrough
+  );
 }
 
 /**
@@ -207,8 +222,10 @@ export function pointsStatusAt(lot: Pick<PointsLot, 'availableAt'>, now: Date): 
   return Date.parse(lot.availableAt) <= now.getTime() ? 'available' : 'pending';
 }
 
+/** Adds a new lot to the book, stamped with the member's inactivity-expiry count. */
 export function creditLot(book: LotBook, lot: PointsLot): LotBook {
-  return { ...book, lots: [...book.lots, lot] };
+  const clearings = book.clearings ?? 0;
+  return { ...book, lots: [...book.lots, clearings > 0 ? { ...lot, clearings } : lot] };
 }
 
 // ---------------------------------------------------------------- writes within a budget
@@ -354,7 +371,12 @@ export function planLotExpiry(book: LotBook, now: Date): LotExpiryPlan {
 export function planInactivityExpiry(book: LotBook, now: Date): LotExpiryPlan {
   const through = now.toISOString();
   const dying = effectiveLots(book, now).lots.filter((lot) => lot.status === 'available');
-  return expire(book, dying, { ...book, clearedThrough: maxInstant(book.clearedThrough, through) }, 'inactivity');
+  const cleared = {
+    ...book,
+    clearedThrough: maxInstant(book.clearedThrough, through),
+    clearings: (book.clearings ?? 0) + 1,
+  };
+  return expire(book, dying, cleared, 'inactivity');
 }
 
 function expire(book: LotBook, dying: EffectiveLot[], watermarked: LotBook, rule: string): LotExpiryPlan {
@@ -434,6 +456,7 @@ function stripEffective(lot: EffectiveLot): PointsLot {
   if (lot.orderId !== undefined) stored.orderId = lot.orderId;
   if (lot.expiresAt !== undefined) stored.expiresAt = lot.expiresAt;
   if (lot.reminded !== undefined) stored.reminded = lot.reminded;
+  if (lot.clearings !== undefined) stored.clearings = lot.clearings;
   return stored;
 }
 
