@@ -34,8 +34,10 @@ export function inactiveSince(member: Pick<MemberState, 'createdAt' | 'purchases
 
 /** When the balance expires: `inactivityMonths` after the last purchase (or enrolment), if the program expires points and there is a positive balance. */
 export function pointsExpireAt(member: MemberState, program: Pick<ProgramRules, 'expiry'>): string | undefined {
-  if (!program.expiry || member.points.balance <= 0 || member.status !== 'active') return undefined;
-  return addMonths(inactiveSince(member), program.expiry.inactivityMonths).toISOString();
+  // Lot expiry (afterMonths) dates each credit instead: see lots.ts.
+  const months = program.expiry?.inactivityMonths;
+  if (months === undefined || member.points.balance <= 0 || member.status !== 'active') return undefined;
+  return addMonths(inactiveSince(member), months).toISOString();
 }
 
 /** The `expiry` movement that takes a due balance to zero, or nothing when the member's points are not due. */
@@ -56,6 +58,7 @@ export function expiryMovement(
  * generous and each candidate is checked exactly with `expiryMovement`.
  */
 export function expiryCandidatesBefore(program: Pick<ProgramRules, 'expiry'>, now: Date): string | undefined {
-  if (!program.expiry) return undefined;
-  return new Date(addMonths(now.toISOString(), -program.expiry.inactivityMonths).getTime() + 3 * DAY_MS).toISOString();
+  const months = program.expiry?.inactivityMonths;
+  if (months === undefined) return undefined;
+  return new Date(addMonths(now.toISOString(), -months).getTime() + 3 * DAY_MS).toISOString();
 }

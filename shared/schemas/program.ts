@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { programLotRuleIssues } from '@shared/domain/lot-rules';
 import { CurrencyCode, Money, Timestamp } from './common';
 
 const BasisPoints = z.int().min(0).max(10_000).meta({ description: 'Basis points: 100 = 1 %' });
@@ -53,6 +54,10 @@ export const ProgramRules = z
         .min(0)
         .max(10_000)
         .meta({ description: 'Points per 1 major unit of currency, rounded down' }),
+      holdDays: z.int().min(0).max(365).optional().meta({
+        description:
+          "Return window (default 0): an earn's points are pending, not redeemable, until occurredAt + holdDays",
+      }),
     }),
     tiers: z.array(Tier).min(1).max(20),
     promotions: z.array(Promotion).max(100).default([]),
@@ -61,15 +66,10 @@ export const ProgramRules = z
         signup: z.int().min(0).max(1_000_000).default(0),
         referrer: z.int().min(0).max(1_000_000).default(0),
         referee: z.int().min(0).max(1_000_000).default(0),
-        birthday: z
-          .int()
-          .min(0)
-          .max(1_000_000)
-          .default(0)
-          .meta({
-            description:
-              'Once a year, on the first purchase in the birthday week: the 7 days starting on the birthday (UTC dates; 29 February is celebrated on 28 February in other years)',
-          }),
+        birthday: z.int().min(0).max(1_000_000).default(0).meta({
+          description:
+            'Once a year, on the first purchase in the birthday week: the 7 days starting on the birthday (UTC dates; 29 February is celebrated on 28 February in other years)',
+        }),
         spendThreshold: z
           .strictObject({ amount: Money, points: z.int().min(0).max(1_000_000) })
           .optional()
@@ -86,18 +86,33 @@ export const ProgramRules = z
       })
       .default({ holdDays: 0 }),
     expiry: z
-      .strictObject({ inactivityMonths: z.int().min(1).max(120) })
+      .strictObject({
+        inactivityMonths: z
+          .int()
+          .min(1)
+          .max(120)
+          .optional()
+          .meta({ description: 'Every open point expires after this many months without a purchase' }),
+        afterMonths: z.int().min(1).max(120).optional().meta({
+          description:
+            'Lot expiry: the points of each credit expire this many calendar months after they became available',
+        }),
+        roundTo: z.enum(['day', 'month']).optional().meta({
+          description: 'With afterMonths: expire at the end (UTC) of that day (default) or of that month',
+        }),
+        remindDays: z.int().min(1).max(365).optional().meta({
+          description: 'A points.expiring event this many days before points expire (default 30)',
+        }),
+      })
       .nullable()
       .default(null)
-      .meta({ description: 'Points expire after this many months without a purchase; null: never' }),
-    expectedLifespanYears: z
-      .number()
-      .positive()
-      .max(100)
-      .optional()
       .meta({
-        description: 'When set, the CLV lifespan t; otherwise t is measured from members with two or more purchases',
+        description:
+          'Exactly one of inactivityMonths (every point expires after months without a purchase) or afterMonths (each credit expires on its own date); null: never',
       }),
+    expectedLifespanYears: z.number().positive().max(100).optional().meta({
+      description: 'When set, the CLV lifespan t; otherwise t is measured from members with two or more purchases',
+    }),
   })
   .superRefine((program, ctx) => {
     const seen = new Set<string>();
@@ -152,6 +167,7 @@ export const ProgramRules = z
         ctx.addIssue({ code: 'custom', path: ['promotions', index], message: 'needs pointsMultiplier or bonusPoints' });
       }
     });
+    for (const issue of programLotRuleIssues(program)) ctx.addIssue({ code: 'custom', ...issue });
     const threshold = program.bonuses.spendThreshold;
     if (threshold && threshold.amount.currency !== program.currency) {
       ctx.addIssue({

@@ -122,4 +122,41 @@ describe('program validation', () => {
     );
     expect(issues({ ...draft(), bonus: {} }).length).toBeGreaterThan(0);
   });
+
+  it("accepts the lifecycle settings and keeps today's behaviour when they are absent", () => {
+    expect(issues({ ...draft(), earn: { pointsPerUnit: 1, holdDays: 30 } })).toEqual([]);
+    expect(issues({ ...draft(), expiry: { afterMonths: 24, roundTo: 'month', remindDays: 30 } })).toEqual([]);
+    expect(issues({ ...draft(), expiry: { inactivityMonths: 24, remindDays: 14 } })).toEqual([]);
+    const parsed = ProgramRules.parse(draft());
+    expect(parsed.earn.holdDays).toBeUndefined();
+    expect(parsed.expiry).toEqual({ inactivityMonths: 24 });
+  });
+
+  it('refuses lifecycle settings out of range, each at its field', () => {
+    const paths = (program: unknown) => issues(program).map((i) => i.path);
+    expect(paths({ ...draft(), earn: { pointsPerUnit: 1, holdDays: -1 } })).toContain('earn.holdDays');
+    expect(paths({ ...draft(), earn: { pointsPerUnit: 1, holdDays: 366 } })).toContain('earn.holdDays');
+    expect(paths({ ...draft(), expiry: { afterMonths: 0 } })).toContain('expiry.afterMonths');
+    expect(paths({ ...draft(), expiry: { afterMonths: 12, roundTo: 'week' } })).toContain('expiry.roundTo');
+    expect(paths({ ...draft(), expiry: { afterMonths: 12, remindDays: 0 } })).toContain('expiry.remindDays');
+  });
+
+  it('refuses expiry settings that do not fit together', () => {
+    expect(issues({ ...draft(), expiry: { inactivityMonths: 12, afterMonths: 12 } })).toContainEqual({
+      path: 'expiry.afterMonths',
+      message: 'cannot be combined with inactivityMonths: choose one',
+    });
+    expect(issues({ ...draft(), expiry: { remindDays: 10 } })).toContainEqual({
+      path: 'expiry',
+      message: 'needs inactivityMonths or afterMonths (or null for no expiry)',
+    });
+    expect(issues({ ...draft(), expiry: { inactivityMonths: 12, roundTo: 'month' } })).toContainEqual({
+      path: 'expiry.roundTo',
+      message: 'applies only with afterMonths',
+    });
+    expect(issues({ ...draft(), expiry: { afterMonths: 1, remindDays: 60 } })).toContainEqual({
+      path: 'expiry.remindDays',
+      message: 'must be at most 28 (afterMonths × 28 days)',
+    });
+  });
 });
