@@ -4,15 +4,18 @@ import { openApiDocument } from '@shared/http/openapi';
 import { HttpProblem, toProblem } from '@shared/http/problems';
 import { jsonResponse, problemResponse } from '@shared/http/responses';
 import { matchPath, methodsForPath } from '@shared/http/routes';
+import { consoleResponse } from '@shared/console/serve';
 
 let openapi: Record<string, unknown> | undefined;
 
-/** What needs no key: liveness, the OpenAPI document, and the answer for unknown routes (404) and methods (405). */
+/** What needs no key: liveness, the OpenAPI document, the console's static files, and the answer for unknown routes (404) and methods (405). */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .handler(async (event) => {
     if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
     if (event.httpMethod === 'GET' && event.path === '/openapi.json')
       return jsonResponse(200, (openapi ??= openApiDocument()));
+    const consoleFile = consoleResponse(event.httpMethod, event.path);
+    if (consoleFile) return consoleFile;
     const match = matchPath(event.path);
     if (match) {
       const allowed = methodsForPath(match.template);

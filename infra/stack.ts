@@ -25,6 +25,7 @@ interface FunctionSpec {
   access: TableAccess;
   timeout?: Duration;
   memorySize?: number;
+  afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -97,15 +98,18 @@ export class RewardsApiStack extends Stack {
         logRetention,
         ...(spec.timeout ? { timeout: spec.timeout } : {}),
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+        ...(spec.afterBundling ? { afterBundling: spec.afterBundling } : {}),
       }).function;
 
     const routeFunctions = {} as Record<FunctionName, IFunction>;
     for (const name of Object.keys(httpFunctions) as FunctionName[])
       routeFunctions[name] = make(name, httpFunctions[name]);
     const publicFunction = make('public', {
-      description: 'Health, OpenAPI document, 404 and 405 answers',
+      description: 'Health, OpenAPI document, the console, 404 and 405 answers',
       access: { mode: 'none' },
       memorySize: 512,
+      // The console's static files ship beside index.mjs (shared/console/assets.ts reads them there).
+      afterBundling: (outputDir) => [`node_modules/.bin/tsx shared/console/build.ts "${outputDir}/console"`],
     });
     const authorizerFunction = make('authorizer', {
       description: 'API key authorizer (TOKEN)',

@@ -64,6 +64,8 @@ export interface RewardsFunctionProps {
   /** API functions stay well under API Gateway's 29 s integration timeout. */
   timeout?: Duration;
   memorySize?: number;
+  /** Shell commands run after esbuild, in the repository root, to add files beside the bundle. */
+  afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -124,6 +126,15 @@ export class RewardsFunction extends Construct {
         tsconfig: join(repositoryRoot, 'tsconfig.json'),
         // The SDK is bundled (tree-shaken) rather than taken from the runtime, so the version is the one tested.
         externalModules: [],
+        ...(props.afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) => props.afterBundling?.(outputDir) ?? [],
+              },
+            }
+          : {}),
       },
     });
 

@@ -153,7 +153,7 @@ export interface RewardsRestApiProps {
 /**
  * The REST API, generated from the route table (the one the local server dispatches with):
  * one method per route behind the key authorizer, ANY on every route resource for the 405
- * answer, a greedy root proxy for the 404 answer, and /health and /openapi.json open.
+ * answer, a greedy root proxy for the 404 answer, and /health, /openapi.json and the console open.
  */
 export class RewardsRestApi extends Construct {
   readonly api: RestApi;
@@ -242,6 +242,9 @@ export class RewardsRestApi extends Construct {
     for (const resource of routeResources) openMethod(resource, 'ANY');
     openMethod(this.api.root.resourceForPath('/health'), 'GET');
     openMethod(this.api.root.resourceForPath('/openapi.json'), 'GET');
+    const consoleResource = this.api.root.resourceForPath('/console');
+    openMethod(consoleResource, 'GET');
+    openMethod(consoleResource.addResource('{file}'), 'GET');
     openMethod(this.api.root, 'ANY');
     openMethod(this.api.root.addResource('{proxy+}'), 'ANY');
 
@@ -249,7 +252,7 @@ export class RewardsRestApi extends Construct {
       {
         id: 'AwsSolutions-APIG4',
         reason:
-          'Only /health, /openapi.json and the 404/405 answers are open on purpose (public function, no data access); every /v1 route has the key authorizer.',
+          "Only /health, /openapi.json, the console's static files and the 404/405 answers are open on purpose (public function, no data access); every /v1 route has the key authorizer.",
       },
       {
         id: 'AwsSolutions-COG4',

@@ -10,6 +10,8 @@ import { createLocalServer } from './server';
 import { registerLocalJob, startLocalJobs } from './jobs';
 import { handler as expiryJob } from '@functions/expiry-job';
 import { handler as metricsJob } from '@functions/metrics-job';
+import { useConsoleAssets } from '@shared/console/assets';
+import { buildConsole } from '@shared/console/build';
 
 export interface LocalStackOptions {
   port?: number;
@@ -68,6 +70,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await putKnownKey({ partnerId: 'local-admin', name: 'Local admin', scopes: [], apiKey: adminKey, role: 'admin' });
 
+    // The console is built from source at every start, so `npm start` always serves the current one.
+    useConsoleAssets(await buildConsole());
     const server = createLocalServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -83,6 +83,26 @@ describe('bundles', () => {
     expect(missing.headers?.['Content-Type']).toBe('application/problem+json');
   });
 
+  it('runs the public bundle: the console page under a strict CSP, and its script from the files shipped beside it', async () => {
+    const { handler } = (await import(pathToFileURL(join(bundleOf('public'), 'index.mjs')).href)) as {
+      handler: (event: APIGatewayProxyEvent, context: unknown) => Promise<APIGatewayProxyResult>;
+    };
+    const get = (path: string) =>
+      handler({ httpMethod: 'GET', path, resource: '/console', headers: {}, body: null } as APIGatewayProxyEvent, {});
+    const page = await get('/console');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(page.headers?.['Content-Security-Policy']).toContain("default-src 'none'; script-src 'self'");
+    const script = /src="console\/([^"]+\.js)"/.exec(page.body)?.[1];
+    expect(script).toBeDefined();
+    expect(existsSync(join(bundleOf('public'), 'console', script ?? ''))).toBe(true);
+    const file = await get(`/console/${script}`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers?.['Content-Type']).toBe('text/javascript; charset=utf-8');
+    expect(file.body.length).toBeLessThan(300 * 1024);
+    expect((await get('/console/nothing.js')).statusCode).toBe(404);
+  });
+
   it('runs the authorizer bundle against DynamoDB Local: a known key is allowed with its role', async () => {
     await useFreshTable();
     await putKnownKey({

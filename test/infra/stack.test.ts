@@ -294,11 +294,13 @@ describe.each(regions)('the stack of $region', (expected) => {
       }
     });
 
-    it('serves /health, /openapi.json and every unknown path (greedy proxy) from the public function without a key', () => {
+    it('serves /health, /openapi.json, the console and every unknown path (greedy proxy) from the public function without a key', () => {
       const root = synthesized.stack.api.api.root;
       const open: [string, string][] = [
         ['/health', 'GET'],
         ['/openapi.json', 'GET'],
+        ['/console', 'GET'],
+        ['/console/{file}', 'GET'],
         ['/{proxy+}', 'ANY'],
         ['/', 'ANY'],
       ];

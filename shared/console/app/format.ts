@@ -1,0 +1,46 @@
+import type { Money } from './types';
+
+/** Minor units per major unit of a currency (2 for EUR, 0 for JPY), from the browser's ISO 4217 data. */
+export function fractionDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+export function formatMoney(money: Money | null | undefined): string {
+  if (!money) return '—';
+  return formatMinor(money.value, money.currency);
+}
+
+export function formatMinor(value: number, currency: string): string {
+  const digits = fractionDigits(currency);
+  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(value / 10 ** digits);
+}
+
+/**
+ * "12.34" → 1234 minor units, exactly: the text is split at the decimal point rather than
+ * multiplied as a float. Undefined when it is not an amount with at most the currency's digits.
+ */
+export function parseMinor(text: string, currency: string): number | undefined {
+  const digits = fractionDigits(currency);
+  const match = /^\s*(-)?(\d+)(?:[.,](\d*))?\s*$/.exec(text);
+  if (!match) return undefined;
+  const [, sign, whole = '0', fraction = ''] = match;
+  if (fraction.length > digits) return undefined;
+  const minor = Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  return sign ? -minor : minor;
+}
+
+export const formatInt = (value: number | null | undefined) =>
+  value === null || value === undefined ? '—' : new Intl.NumberFormat().format(value);
+
+export const formatRate = (value: number | null | undefined) =>
+  value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`;
+
+export const formatTime = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+export const formatDate = (iso: string | undefined) => (iso ? new Date(iso).toLocaleDateString() : '—');
+
+/** yyyy-mm-dd of a date in UTC (the value of an <input type="date">). */
+export const isoDay = (date: Date) => date.toISOString().slice(0, 10);

@@ -1,0 +1,335 @@
+import { useState } from 'preact/hooks';
+import { ApiProblem, call, type Page } from '../api';
+import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
+import { formatInt, formatMinor, formatMoney, formatTime, parseMinor } from '../format';
+import type { Member, Transaction } from '../types';
+import { navigate } from '../router';
+
+type LookupBy = 'memberId' | 'externalId' | 'email';
+
+/** Member lookup: by id straight to the member; by externalId or email through `GET /v1/members?…`. */
+export function Members({ memberId }: { memberId: string | undefined }) {
+  const [by, setBy] = useState<LookupBy>('memberId');
+  const [value, setValue] = useState('');
+  const [matches, setMatches] = useState<Member[] | undefined>();
+  const [error, setError] = useState<unknown>();
+
+  const lookUp = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    setMatches(undefined);
+    const text = value.trim();
+    if (!text) return;
+    if (by === 'memberId') return navigate(`/members/${encodeURIComponent(text)}`);
+    try {
+      const { body } = await call<Page<Member>>('GET', '/v1/members', { query: { [by]: text } });
+      if (body.items.length === 1 && body.items[0]) navigate(`/members/${encodeURIComponent(body.items[0].memberId)}`);
+      else setMatches(body.items);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section aria-labelledby="members-title">
+      <h1 id="members-title">Members</h1>
+      <form class="inline-form" onSubmit={(e) => void lookUp(e)} aria-label="Look up a member">
+        <Field id="lookup-by" label="Look up by">
+          {(a) => (
+            <select {...a} value={by} onChange={(e) => setBy(e.currentTarget.value as LookupBy)}>
+              <option value="memberId">Member id</option>
+              <option value="externalId">External id</option>
+              <option value="email">E-mail</option>
+            </select>
+          )}
+        </Field>
+        <Field id="lookup-value" label="Value">
+          {(a) =>
+            by === 'email' ? (
+              <input {...a} type="email" required value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+            ) : (
+              <input {...a} type="text" required value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+            )
+          }
+        </Field>
+        <button type="submit">Look up</button>
+      </form>
+      <ProblemAlert error={error} />
+      {matches && matches.length === 0 && <p role="status">No member found.</p>}
+      {matches && matches.length > 1 && (
+        <ul aria-label="Matching members">
+          {matches.map((m) => (
+            <li key={m.memberId}>
+              <a href={`#/members/${encodeURIComponent(m.memberId)}`}>
+                {m.memberId} {m.name ?? ''} {m.email ?? ''}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {memberId && <MemberDetail key={memberId} memberId={memberId} />}
+    </section>
+  );
+}
+
+function MemberDetail({ memberId }: { memberId: string }) {
+  const [version, setVersion] = useState(0);
+  const member = useLoad(
+    () => call<Member>('GET', `/v1/members/${encodeURIComponent(memberId)}`).then((r) => r.body),
+    [memberId, version],
+  );
+  if (member.loading && !member.data) return <p aria-live="polite">Loading member…</p>;
+  if (member.error) return <ProblemAlert error={member.error} />;
+  const m = member.data;
+  if (!m) return null;
+  const currency = m.cashback.currency;
+  const next = m.tier.nextTier;
+  const progressMax = next ? m.tier.qualifyingSpend.value + next.remainingSpend.value : 1;
+  return (
+    <div class="member" data-member-id={m.memberId}>
+      <h2>
+        {m.name ?? 'Member'} <code>{m.memberId}</code> {m.status === 'erased' && <span class="badge">erased</span>}
+      </h2>
+      <div class="cards">
+        <section class="card" aria-labelledby="profile-title">
+          <h3 id="profile-title">Profile</h3>
+          <dl>
+            <dt>External id</dt>
+            <dd>{m.externalId ?? '—'}</dd>
+            <dt>E-mail</dt>
+            <dd>{m.email ?? '—'}</dd>
+            <dt>Birthday</dt>
+            <dd>{m.birthday ?? '—'}</dd>
+            <dt>Enrolled</dt>
+            <dd>{formatTime(m.createdAt)}</dd>
+            <dt>Referral code</dt>
+            <dd>
+              <code>{m.referralCode}</code>
+            </dd>
+            <dt>Consent</dt>
+            <dd>
+              marketing {m.consent.marketing ? 'yes' : 'no'}, analytics {m.consent.analytics ? 'yes' : 'no'}
+            </dd>
+          </dl>
+        </section>
+        <section class="card" aria-labelledby="tier-title">
+          <h3 id="tier-title">Tier: {m.tier.name}</h3>
+          <p>
+            Qualifying spend {formatMoney(m.tier.qualifyingSpend)}; discount {(m.tier.discountRate / 100).toFixed(2)} %
+          </p>
+          {next ? (
+            <>
+              <label for="tier-progress">
+                {formatMoney(next.remainingSpend)} to {next.id}
+              </label>
+              <progress id="tier-progress" max={progressMax} value={m.tier.qualifyingSpend.value} />
+            </>
+          ) : (
+            <p>Highest tier.</p>
+          )}
+        </section>
+        <section class="card" aria-labelledby="balances-title">
+          <h3 id="balances-title">Balances</h3>
+          <dl>
+            <dt>Points available</dt>
+            <dd data-testid="points-balance">{formatInt(m.points.balance)}</dd>
+            <dt>Points pending</dt>
+            <dd>{formatInt(m.points.pending ?? 0)}</dd>
+            <dt>Lifetime earned / redeemed</dt>
+            <dd>
+              {formatInt(m.points.lifetimeEarned)} / {formatInt(m.points.lifetimeRedeemed)}
+            </dd>
+            <dt>Expiring</dt>
+            <dd>
+              {m.points.expiring && m.points.expiring.length > 0
+                ? m.points.expiring.map((e) => `${formatInt(e.points)} on ${formatTime(e.expiresAt)}`).join('; ')
+                : m.points.expiresAt
+                  ? `all on ${formatTime(m.points.expiresAt)}`
+                  : 'nothing'}
+            </dd>
+            <dt>Cashback available</dt>
+            <dd>{formatMinor(m.cashback.available, currency)}</dd>
+            <dt>Cashback pending</dt>
+            <dd>{formatMinor(m.cashback.pending, currency)}</dd>
+          </dl>
+        </section>
+      </div>
+      <Adjustment memberId={m.memberId} currency={currency} onDone={() => setVersion((v) => v + 1)} />
+      <Ledger memberId={m.memberId} version={version} />
+    </div>
+  );
+}
+
+function Ledger({ memberId, version }: { memberId: string; version: number }) {
+  const pager = usePager();
+  const page = useLoad(
+    () =>
+      call<Page<Transaction>>('GET', `/v1/members/${encodeURIComponent(memberId)}/transactions`, {
+        query: { limit: 20, cursor: pager.cursor },
+      }).then((r) => r.body),
+    [memberId, pager.cursor, version],
+  );
+  return (
+    <section aria-labelledby="ledger-title">
+      <h3 id="ledger-title">Ledger</h3>
+      <ProblemAlert error={page.error} />
+      <div class="table-scroll">
+        <table class="ledger">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Type</th>
+              <th scope="col" class="num">
+                Points
+              </th>
+              <th scope="col" class="num">
+                Cashback
+              </th>
+              <th scope="col" class="num">
+                Points after
+              </th>
+              <th scope="col">Order / reward</th>
+              <th scope="col">By</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data?.items.map((t) => (
+              <tr key={t.transactionId}>
+                <td>{formatTime(t.createdAt)}</td>
+                <td>
+                  {t.type}
+                  {t.pointsStatus === 'pending' ? ' (pending)' : ''}
+                </td>
+                <td class="num">{formatInt(t.points)}</td>
+                <td class="num">
+                  {t.cashback ? `${formatMinor(t.cashback.value, t.cashback.currency)} ${t.cashback.status ?? ''}` : ''}
+                </td>
+                <td class="num">{formatInt(t.balance.points)}</td>
+                <td>{t.orderId ?? t.rewardId ?? ''}</td>
+                <td>{t.partnerId}</td>
+                <td>
+                  {t.breakdown && t.breakdown.length > 0 ? (
+                    <details>
+                      <summary>{t.breakdown.length} rules</summary>
+                      <ul>
+                        {t.breakdown.map((b) => (
+                          <li key={b.rule}>
+                            <code>{b.rule}</code>: {formatInt(b.points)}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  ) : (
+                    [t.reason, t.reference].filter(Boolean).join(' — ')
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {page.data && page.data.items.length === 0 && <p>No entries.</p>}
+      <Pager
+        page={pager.page}
+        nextCursor={page.data?.nextCursor}
+        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
+        onPrevious={pager.previous}
+      />
+    </section>
+  );
+}
+
+/** `POST /v1/members/{id}/adjustments`: points and/or cashback (signed), with a reason. */
+function Adjustment(props: { memberId: string; currency: string; onDone: () => void }) {
+  const [points, setPoints] = useState('');
+  const [cashback, setCashback] = useState('');
+  const [reason, setReason] = useState('');
+  const [reference, setReference] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [local, setLocal] = useState<Map<string, string>>(new Map());
+  const [done, setDone] = useState<string>();
+  const fields = error instanceof ApiProblem ? error.fieldErrors() : new Map<string, string>();
+  const errorOf = (path: string) => local.get(path) ?? fields.get(path);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    setDone(undefined);
+    const problems = new Map<string, string>();
+    const body: Record<string, unknown> = { reason };
+    if (points.trim()) {
+      const n = Number(points);
+      if (!Number.isInteger(n) || n === 0) problems.set('points', 'a whole number other than 0');
+      else body.points = n;
+    }
+    if (cashback.trim()) {
+      const minor = parseMinor(cashback, props.currency);
+      if (minor === undefined || minor === 0) problems.set('cashback.value', `an amount in ${props.currency}, not 0`);
+      else body.cashback = { value: minor, currency: props.currency };
+    }
+    if (!points.trim() && !cashback.trim()) problems.set('points', 'points, cashback or both');
+    if (reference.trim()) body.reference = reference.trim();
+    setLocal(problems);
+    if (problems.size > 0) return;
+    try {
+      const { body: entry } = await call<Transaction>(
+        'POST',
+        `/v1/members/${encodeURIComponent(props.memberId)}/adjustments`,
+        { body },
+      );
+      setDone(`Adjusted: ${formatInt(entry.points)} points. Balance now ${formatInt(entry.balance.points)}.`);
+      setPoints('');
+      setCashback('');
+      setReason('');
+      setReference('');
+      props.onDone();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="adjust-title">
+      <h3 id="adjust-title">Adjust balance</h3>
+      <form onSubmit={(e) => void submit(e)} class="grid-form">
+        <Field id="adjust-points" label="Points (negative to debit)" error={errorOf('points')}>
+          {(a) => (
+            <input {...a} type="number" step="1" value={points} onInput={(e) => setPoints(e.currentTarget.value)} />
+          )}
+        </Field>
+        <Field
+          id="adjust-cashback"
+          label={`Cashback in ${props.currency} (negative to debit)`}
+          error={errorOf('cashback.value') ?? errorOf('cashback')}
+        >
+          {(a) => (
+            <input {...a} inputMode="decimal" value={cashback} onInput={(e) => setCashback(e.currentTarget.value)} />
+          )}
+        </Field>
+        <Field id="adjust-reason" label="Reason" error={errorOf('reason')}>
+          {(a) => (
+            <textarea
+              {...a}
+              required
+              maxLength={500}
+              rows={2}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <Field id="adjust-reference" label="Reference (optional)" error={errorOf('reference')}>
+          {(a) => (
+            <input {...a} maxLength={128} value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
+          )}
+        </Field>
+        <div class="form-actions">
+          <button type="submit">Post adjustment</button>
+        </div>
+      </form>
+      {error !== undefined && fields.size === 0 && <ProblemAlert error={error} />}
+      {done && <p role="status">{done}</p>}
+    </section>
+  );
+}

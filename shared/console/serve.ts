@@ -1,0 +1,62 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { consoleAssets } from './assets';
+
+export const CONSOLE_PATH = '/console';
+
+/**
+ * Only this origin's script, stylesheet and API: no inline code, no eval, no frames, no other
+ * host. uPlot and Preact set element styles through the CSSOM, which style-src does not govern.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const commonHeaders = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/**
+ * The console's page (`GET /console`) and its files (`GET /console/<name>`), or undefined for any
+ * other path. The page is never cached, so a deploy shows at once; the files have content hashes in
+ * their names, so they are cached for good.
+ */
+export function consoleResponse(method: string, path: string): APIGatewayProxyResult | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  if (path !== CONSOLE_PATH && !path.startsWith(`${CONSOLE_PATH}/`)) return undefined;
+  const assets = consoleAssets();
+  if (!assets) return undefined;
+  // Relative URLs in the page resolve against /console, not /console/: send the browser there.
+  if (path === `${CONSOLE_PATH}/`) return { statusCode: 308, headers: { Location: '../console' }, body: '' };
+  if (path === CONSOLE_PATH) {
+    return {
+      statusCode: 200,
+      headers: {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': CONSOLE_CSP,
+        'Cache-Control': 'no-store',
+        'X-Frame-Options': 'DENY',
+        ...commonHeaders,
+      },
+      body: assets.page,
+    };
+  }
+  const file = assets.files[path.slice(CONSOLE_PATH.length + 1)];
+  if (!file) return undefined;
+  return {
+    statusCode: 200,
+    headers: {
+      'Content-Type': file.contentType,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      ...commonHeaders,
+    },
+    body: file.body,
+  };
+}
