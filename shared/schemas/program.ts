@@ -61,15 +61,10 @@ export const ProgramRules = z
         signup: z.int().min(0).max(1_000_000).default(0),
         referrer: z.int().min(0).max(1_000_000).default(0),
         referee: z.int().min(0).max(1_000_000).default(0),
-        birthday: z
-          .int()
-          .min(0)
-          .max(1_000_000)
-          .default(0)
-          .meta({
-            description:
-              'Once a year, on the first purchase in the birthday week: the 7 days starting on the birthday (UTC dates; 29 February is celebrated on 28 February in other years)',
-          }),
+        birthday: z.int().min(0).max(1_000_000).default(0).meta({
+          description:
+            'Once a year, on the first purchase in the birthday week: the 7 days starting on the birthday (UTC dates; 29 February is celebrated on 28 February in other years)',
+        }),
         spendThreshold: z
           .strictObject({ amount: Money, points: z.int().min(0).max(1_000_000) })
           .optional()
@@ -90,14 +85,9 @@ export const ProgramRules = z
       .nullable()
       .default(null)
       .meta({ description: 'Points expire after this many months without a purchase; null: never' }),
-    expectedLifespanYears: z
-      .number()
-      .positive()
-      .max(100)
-      .optional()
-      .meta({
-        description: 'When set, the CLV lifespan t; otherwise t is measured from members with two or more purchases',
-      }),
+    expectedLifespanYears: z.number().positive().max(100).optional().meta({
+      description: 'When set, the CLV lifespan t; otherwise t is measured from members with two or more purchases',
+    }),
   })
   .superRefine((program, ctx) => {
     const seen = new Set<string>();

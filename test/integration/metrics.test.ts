@@ -1,14 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  answerNps,
+  type Caller,
+  creditCashback,
+  earnPoints,
+  enrolMember,
+  recordAnonymousPurchase,
+  redeemPoints,
+  refundOrder,
+  takeSnapshot,
+} from '../support/use-cases';
+import { findMember } from '@shared/store/items/member';
+import { computeSnapshot } from '@shared/app/take-snapshot';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { YEAR_MS } from '@shared/domain/metrics';
-import { creditCashback, refundOrder } from '@shared/store/cashback';
 import { useStore, type StoreConfig } from '@shared/store/client';
-import { enrolMember } from '@shared/store/enrolment';
-import { findMember } from '@shared/store/members';
-import { computeSnapshot, takeSnapshot } from '@shared/store/metrics';
-import { earnPoints, redeemPoints, type Caller } from '@shared/store/points';
-import { recordAnonymousPurchase } from '@shared/store/purchases';
-import { answerNps } from '@shared/store/surveys';
 import { pendingCashbackTotal } from '@shared/domain/member';
 import { withFaults } from '../support/faults';
 import { useFreshTable } from '../support/table';
