@@ -11,7 +11,7 @@ export function answerNps(
   memberId: string,
   answer: { score: number; comment?: string | undefined },
 ): UseCase<{ memberId: string; score: number; answeredAt: string }> {
-  return async () => async (now) => {
+  return () => async (now) => {
     const member = await loadActiveMember(memberId, now);
     const stored: NpsAnswer = {
       memberId,

@@ -17,7 +17,7 @@ import { loadActiveMember, outcome, type UseCase } from './use-case';
  * A crash in between leaves no record of the request, so its retry runs it again.
  */
 export function eraseMember(memberId: string): UseCase<undefined> {
-  return async () => async (now) => {
+  return () => async (now) => {
     const member = await loadActiveMember(memberId, now);
     await removeNpsComments(memberId);
     const writes: ConditionalWrite[] = [{ item: referralCodeRelease(member.referralCode) }];

@@ -16,7 +16,7 @@ export interface CreatedPartner {
 
 /** Creates a partner and its key. The key is shown once and stored only as a hash: a replay answers without it. */
 export function createPartner(request: { name: string; scopes: Scope[] }): UseCase<CreatedPartner> {
-  return async () => (at) => {
+  return () => (at) => {
     const apiKey = newApiKey();
     const partner = { partnerId: newPartnerId(), name: request.name, scopes: request.scopes, apiKey };
     const created = { ...partner, createdAt: at.toISOString() };
@@ -33,7 +33,7 @@ export function createPartner(request: { name: string; scopes: Scope[] }): UseCa
 /** Deletes a partner; its key stops working (the authorizer's cache aside). */
 export function deletePartner(partnerId: string): UseCase<undefined> {
   const notFound = () => new DomainError('partner-not-found', `No partner ${partnerId}.`);
-  return async () => async () => {
+  return () => async () => {
     const keyHash = await findPartnerKeyHash(partnerId);
     if (keyHash === undefined) throw notFound();
     return outcome(undefined, {

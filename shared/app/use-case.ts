@@ -52,7 +52,7 @@ export type Decide<R> = (now: Date) => Promise<Outcome<R>> | Outcome<R>;
  * A use case: checks what does not depend on stored state (once), then returns `decide`.
  * `execute` runs it; the HTTP layer and the jobs are its callers.
  */
-export type UseCase<R> = (caller: Caller) => Promise<Decide<R>>;
+export type UseCase<R> = (caller: Caller) => Promise<Decide<R>> | Decide<R>;
 
 /** How the caller's protocol records a result for idempotent replays (shared/http knows; the app does not). */
 export type RecordResult<R> = (result: R) => StoredResponse;

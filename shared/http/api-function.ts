@@ -115,7 +115,7 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
       if (found.kind === 'mismatch') request.error = new IdempotencyKeyReuseError();
       if (found.kind === 'replay') {
         request.response = storedToResponse(found.response.status, found.response.body, true);
-        request.error = null as unknown as Error;
+        request.error = null;
       }
     },
   };

@@ -26,7 +26,7 @@ export async function batchGet(
       const page = await client.send(new BatchGetCommand({ RequestItems: pending }));
       found.push(...(page.Responses?.[tableName] ?? []));
       const unprocessed = page.UnprocessedKeys;
-      return unprocessed && Object.keys(unprocessed).length > 0 ? (unprocessed as Request) : undefined;
+      return unprocessed && Object.keys(unprocessed).length > 0 ? unprocessed : undefined;
     });
   }
   return found;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
 import {
   type Caller,
   creditCashback,
@@ -22,7 +23,6 @@ import { useFreshTable } from '../support/table';
 
 const DAY = 86_400_000;
 const noBonuses = { signup: 0, referrer: 0, referee: 0, birthday: 0 };
-const eur = (value: number) => ({ value, currency: 'EUR' });
 
 function caller(at: Date = new Date(), key: string = randomUUID(), body: unknown = {}): Caller {
   return {

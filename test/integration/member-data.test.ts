@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
 import {
   answerNps,
   type Caller,
@@ -15,7 +16,6 @@ import { DomainError } from '@shared/domain/errors';
 import type { StoreConfig } from '@shared/store/client';
 import { useFreshTable } from '../support/table';
 
-const eur = (value: number) => ({ value, currency: 'EUR' });
 const at = (time: string | number): Caller => ({
   partnerId: 'partner-1',
   idempotency: undefined,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
 import {
   answerNps,
   type Caller,
@@ -12,7 +13,6 @@ import {
 } from '../support/use-cases';
 import { findMember } from '@shared/store/items/member';
 import { computeSnapshot } from '@shared/app/take-snapshot';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { YEAR_MS } from '@shared/domain/metrics';
 import { useStore, type StoreConfig } from '@shared/store/client';
 import { pendingCashbackTotal } from '@shared/domain/member';
@@ -21,7 +21,6 @@ import { useFreshTable } from '../support/table';
 
 /** Sign-up 100 points, 1 point per euro, no other bonus: every number below is computed by hand. */
 const program = { bonuses: { signup: 100, referrer: 0, referee: 0, birthday: 0 } };
-const eur = (value: number) => ({ value, currency: 'EUR' });
 const at = (time: string): Caller => ({ partnerId: 'partner-1', idempotency: undefined, now: () => new Date(time) });
 
 async function enrolAt(time: string): Promise<string> {
@@ -242,7 +241,7 @@ function countingReads(config: StoreConfig): StoreConfig & { itemsRead: () => nu
         return output;
       };
     },
-  }) as DynamoDBDocumentClient;
+  });
   return { client, tableName: config.tableName, itemsRead: () => items, reset: () => (items = 0) };
 }
 
