@@ -1,10 +1,16 @@
+import { creditCashback } from '@shared/app/credit-cashback';
+import { redeemCashback } from '@shared/app/redeem-cashback';
+import { refundOrder } from '@shared/app/refund-order';
 import { apiFunction } from '@shared/http/api-function';
-import { creditCashback, redeemCashback, refundOrder } from '@shared/store/cashback';
+import { respond } from '@shared/http/answers';
 
 export const handler = apiFunction('cashback', {
-  creditCashback: async ({ params, body, caller }) => creditCashback(params.memberId, body, caller),
+  creditCashback: async ({ params, body, caller }) =>
+    respond('creditCashback', creditCashback(params.memberId, body), caller),
 
-  redeemCashback: async ({ params, body, caller }) => redeemCashback(params.memberId, body, caller),
+  redeemCashback: async ({ params, body, caller }) =>
+    respond('redeemCashback', redeemCashback(params.memberId, body), caller),
 
-  refundPurchase: async ({ params, body, caller }) => refundOrder(params.memberId, body, caller),
+  refundPurchase: async ({ params, body, caller }) =>
+    respond('refundPurchase', refundOrder(params.memberId, body), caller),
 });

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { logger } from '@shared/observability';
-import { expireDuePoints } from '@shared/store/expiry';
+import { expireDuePoints } from '@shared/app/expire-points';
 
 /** Leave this much of the Lambda's time to finish the member in hand and log. */
 const SAFETY_MARGIN_MS = 20_000;

@@ -1,14 +1,16 @@
+import { answerNps } from '@shared/app/answer-nps';
+import { latestSnapshot, listSnapshots } from '@shared/app/catalog-reads';
+import { recordAnonymousPurchase } from '@shared/app/record-purchase';
+import { takeSnapshot } from '@shared/app/take-snapshot';
 import { apiFunction } from '@shared/http/api-function';
-import { latestSnapshot, listSnapshots, takeSnapshot } from '@shared/store/metrics';
-import { recordAnonymousPurchase } from '@shared/store/purchases';
-import { answerNps } from '@shared/store/surveys';
+import { respond } from '@shared/http/answers';
 
 export const handler = apiFunction('insights', {
-  answerNps: async ({ params, body, caller }) => answerNps(params.memberId, body, caller),
+  answerNps: async ({ params, body, caller }) => respond('answerNps', answerNps(params.memberId, body), caller),
 
-  recordPurchase: async ({ body, caller }) => recordAnonymousPurchase(body, caller),
+  recordPurchase: async ({ body, caller }) => respond('recordPurchase', recordAnonymousPurchase(body), caller),
 
-  createSnapshot: async ({ body, idempotency, now }) => takeSnapshot({ window: body.window }, { idempotency, now }),
+  createSnapshot: async ({ body, caller }) => respond('createSnapshot', takeSnapshot({ window: body.window }), caller),
 
   listSnapshots: async ({ query }) => ({ status: 200, body: await listSnapshots(query) }),
 

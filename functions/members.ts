@@ -1,26 +1,20 @@
-import { memberView } from '@shared/domain/member-view';
+import { enrolMember } from '@shared/app/enrol-member';
+import { eraseMember } from '@shared/app/erase-member';
+import { exportMember, getMember, listTransactions } from '@shared/app/member-reads';
 import { apiFunction } from '@shared/http/api-function';
-import { enrolMember } from '@shared/store/enrolment';
-import { eraseMember, exportMember } from '@shared/store/member-data';
-import { listLedger, loadActiveMember } from '@shared/store/members';
-import { currentProgram } from '@shared/store/program';
-import { toTransaction } from '@shared/store/views';
+import { respond } from '@shared/http/answers';
 
 export const handler = apiFunction('members', {
-  createMember: async ({ body, caller }) => enrolMember(body, caller),
+  createMember: async ({ body, caller }) => respond('createMember', enrolMember(body), caller),
 
-  getMember: async ({ params, now }) => {
-    const [member, program] = await Promise.all([loadActiveMember(params.memberId, now()), currentProgram()]);
-    return { status: 200, body: memberView(member, program, now()) };
-  },
+  getMember: async ({ params, now }) => ({ status: 200, body: await getMember(params.memberId, now()) }),
 
-  listTransactions: async ({ params, query, now }) => {
-    await loadActiveMember(params.memberId, now());
-    const page = await listLedger(params.memberId, query.limit, query.cursor);
-    return { status: 200, body: { ...page, items: page.items.map((entry) => toTransaction(entry, now())) } };
-  },
+  listTransactions: async ({ params, query, now }) => ({
+    status: 200,
+    body: await listTransactions(params.memberId, query, now()),
+  }),
 
   exportMember: async ({ params, now }) => ({ status: 200, body: await exportMember(params.memberId, now()) }),
 
-  eraseMember: async ({ params, caller }) => eraseMember(params.memberId, caller),
+  eraseMember: async ({ params, caller }) => respond('eraseMember', eraseMember(params.memberId), caller),
 });

@@ -1,5 +1,9 @@
+import { takeSnapshot } from '@shared/app/take-snapshot';
+import { executeOnce } from '@shared/app/use-case';
 import { logger } from '@shared/observability';
-import { takeSnapshot } from '@shared/store/metrics';
+
+/** The schedule's snapshots are written by the job, not by a partner. */
+const METRICS_JOB_PARTNER = 'system:metrics';
 
 /**
  * Scheduled (EventBridge, hourly by default): advances the running totals by what was
@@ -7,7 +11,6 @@ import { takeSnapshot } from '@shared/store/metrics';
  * function the local runtime runs on a timer.
  */
 export async function handler(): Promise<void> {
-  const result = await takeSnapshot({}, { idempotency: undefined, now: () => new Date() });
-  const snapshot = result.body as { snapshotId: string; computedAt: string };
+  const snapshot = await executeOnce(takeSnapshot({}), { partnerId: METRICS_JOB_PARTNER, now: () => new Date() });
   logger.info('metrics snapshot stored', { snapshotId: snapshot.snapshotId, computedAt: snapshot.computedAt });
 }

@@ -1,10 +1,16 @@
+import { earnPoints } from '@shared/app/earn-points';
+import { redeemPoints } from '@shared/app/redeem-points';
+import { redeemReward } from '@shared/app/redeem-reward';
 import { apiFunction } from '@shared/http/api-function';
-import { earnPoints, redeemPoints } from '@shared/store/points';
-import { redeemReward } from '@shared/store/rewards';
+import { respond } from '@shared/http/answers';
 
 export const handler = apiFunction('points', {
-  earnPoints: async ({ params, body, caller }) => earnPoints(params.memberId, body, caller),
+  earnPoints: async ({ params, body, caller }) => respond('earnPoints', earnPoints(params.memberId, body), caller),
 
   redeemPoints: async ({ params, body, caller }) =>
-    'rewardId' in body ? redeemReward(params.memberId, body, caller) : redeemPoints(params.memberId, body, caller),
+    respond(
+      'redeemPoints',
+      'rewardId' in body ? redeemReward(params.memberId, body) : redeemPoints(params.memberId, body),
+      caller,
+    ),
 });

@@ -10,7 +10,7 @@ let openapi: Record<string, unknown> | undefined;
 
 /** What needs no key: liveness, the OpenAPI document, the console's static files, and the answer for unknown routes (404) and methods (405). */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .handler(async (event) => {
+  .handler((event) => {
     if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
     if (event.httpMethod === 'GET' && event.path === '/openapi.json')
       return jsonResponse(200, (openapi ??= openApiDocument()));

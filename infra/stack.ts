@@ -53,7 +53,7 @@ const jobFunctions: Record<'metrics-job' | 'expiry-job', FunctionSpec> = {
     timeout: Duration.minutes(5),
   },
   'expiry-job': {
-    description: 'Scheduled points expiry and cashback release',
+    description: 'Scheduled points expiry',
     access: { mode: 'read-write', queryIndexes: [indexNames.dueByDay] },
     timeout: Duration.minutes(5),
   },
@@ -142,7 +142,8 @@ export class RewardsApiStack extends Stack {
       targets: [new LambdaFunction(metricsJob, { retryAttempts: 2 })],
     });
     new Rule(this, 'ExpirySchedule', {
-      description: 'Expires points and releases pending cashback that fell due',
+      // Pending cashback needs no job: it is settled on every read and write (shared/domain/cashback.ts).
+      description: 'Expires the points of members inactive for the program months',
       schedule: Schedule.expression(settings.expirySchedule),
       targets: [new LambdaFunction(expiryJob, { retryAttempts: 2 })],
     });

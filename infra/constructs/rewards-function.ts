@@ -17,18 +17,10 @@ import { Construct } from 'constructs';
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Every Lambda entry point of functions/ (file name without .ts). */
-export type EntryName =
-  | 'members'
-  | 'points'
-  | 'cashback'
-  | 'rewards'
-  | 'insights'
-  | 'admin'
-  | 'public'
-  | 'authorizer'
-  | 'metrics-job'
-  | 'expiry-job';
+/** Every Lambda entry point of functions/ (the list is written once, in the route table). */
+import type { EntryName } from '@shared/http/routes';
+
+export type { EntryName };
 
 /**
  * What a function may do on the table, derived from the store code it runs:

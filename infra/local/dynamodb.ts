@@ -38,7 +38,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     port,
     ...(options.dataDir ? { path: options.dataDir } : {}),
     stdio: 'pipe',
-  }) as ChildProcess;
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   // Never leave a java process behind, even when this process dies without stopping it.
   const killOnExit = () => child.kill('SIGKILL');

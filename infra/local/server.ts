@@ -13,18 +13,10 @@ import { MAX_BODY_BYTES } from '@shared/http/request';
  */
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-const functionModules: Record<FunctionName | 'public', () => Promise<{ handler: unknown }>> = {
-  members: () => import('@functions/members'),
-  points: () => import('@functions/points'),
-  cashback: () => import('@functions/cashback'),
-  rewards: () => import('@functions/rewards'),
-  insights: () => import('@functions/insights'),
-  admin: () => import('@functions/admin'),
-  public: () => import('@functions/public'),
-};
-
+/** The entry point's module, as the route table names it (functions/<name>.ts). */
 async function handlerOf(name: FunctionName | 'public'): Promise<Handler> {
-  return (await functionModules[name]()).handler as Handler;
+  const module = (await import(`../../functions/${name}.ts`)) as { handler: Handler };
+  return module.handler;
 }
 
 function lambdaContext(name: string): Context {

@@ -5,6 +5,7 @@ import type { MemberState } from './member';
 import { basisPointsOf, proportionalShare } from './money';
 import type { OrderState } from './order';
 import { tierBeforePurchase } from './tiers';
+import { DAY_MS } from './time';
 
 /*
  * No scheduled job releases pending cashback. Whether a lot is available is a pure function
@@ -15,7 +16,6 @@ import { tierBeforePurchase } from './tiers';
  * job would only spend writes on member items, and race with requests, for nothing a reader
  * can observe. Readers of stored member items that need the split call settleCashback too.
  */
-const DAY_MS = 86_400_000;
 
 /** The return window runs from the purchase itself, so a till that reports late does not extend it. */
 export function cashbackReleaseAt(occurredAt: string, holdDays: number): string {

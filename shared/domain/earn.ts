@@ -3,6 +3,7 @@ import type { BreakdownLine } from './ledger';
 import type { MemberState } from './member';
 import { floorRatio, minorUnitsPerMajor, type Money } from './money';
 import { dayOf, tierBeforePurchase } from './tiers';
+import { DAY_MS } from './time';
 
 export interface Purchase {
   orderId: string;
@@ -17,7 +18,6 @@ export interface EarnResult {
   birthdayBonusYear?: number;
 }
 
-const DAY_MS = 86_400_000;
 /** The birthday week: the 7 days starting on the birthday, by the UTC date of the purchase. */
 export const BIRTHDAY_WEEK_DAYS = 7;
 
@@ -118,4 +118,9 @@ export function pointsForPurchase(
 
   const points = breakdown.reduce((sum, line) => sum + line.points, 0);
   return birthdayBonusYear === undefined ? { points, breakdown } : { points, breakdown, birthdayBonusYear };
+}
+
+/** The birthday bonus is once a year: the member remembers which year's it was. */
+export function withBirthdayBonusYear(member: MemberState, year: number | undefined): MemberState {
+  return year === undefined ? member : { ...member, purchases: { ...member.purchases, birthdayBonusYear: year } };
 }

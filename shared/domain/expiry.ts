@@ -1,8 +1,7 @@
 import type { ProgramRules } from '@shared/schemas/program';
 import type { Movement } from './ledger';
 import type { MemberState } from './member';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from './time';
 
 /** Adds calendar months in UTC, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(time: string, months: number): Date {

@@ -1,3 +1,5 @@
+import { DomainError } from './errors';
+
 /**
  * The member as the engine keeps it: profile, balances and the per-member facts that
  * rules (tiers, birthday bonus, expiry) and metrics (first/last purchase, counts) need,
@@ -44,16 +46,46 @@ export function pendingCashbackTotal(member: Pick<MemberState, 'cashback'>): num
   return member.cashback.pending.reduce((sum, lot) => sum + lot.value, 0);
 }
 
+/** The one cashback-release rule: a pending amount is available once its hold has ended. */
+export function isReleased(lot: { releaseAt: string }, now: Date): boolean {
+  return Date.parse(lot.releaseAt) <= now.getTime();
+}
+
 /** Moves every pending lot whose hold has ended to available. Pure: returns a new state. */
 export function settleCashback(member: MemberState, now: Date): MemberState {
-  const released = member.cashback.pending.filter((lot) => Date.parse(lot.releaseAt) <= now.getTime());
+  const released = member.cashback.pending.filter((lot) => isReleased(lot, now));
   if (released.length === 0) return member;
   return {
     ...member,
     cashback: {
       available: member.cashback.available + released.reduce((sum, lot) => sum + lot.value, 0),
-      pending: member.cashback.pending.filter((lot) => Date.parse(lot.releaseAt) > now.getTime()),
+      pending: member.cashback.pending.filter((lot) => !isReleased(lot, now)),
     },
+  };
+}
+
+/** Only a member that exists and is not erased takes part in a use case. */
+export function assertActiveMember(member: MemberState | undefined, memberId: string): MemberState {
+  if (!member) throw new DomainError('member-not-found', `No member ${memberId}.`);
+  if (member.status === 'erased') throw new DomainError('member-erased', `Member ${memberId} was erased.`);
+  return member;
+}
+
+/**
+ * What erasure keeps of a member: balances, purchase facts and the ledger sequence, so
+ * totals and metrics still add up; nothing that identifies or describes the person
+ * (profile, consent choices, who referred them, the year of their birthday bonus).
+ */
+export function erasedMember(member: MemberState, now: Date): MemberState {
+  const { referredBy: _referredBy, ...kept } = member;
+  const { birthdayBonusYear: _birthdayBonusYear, ...purchases } = member.purchases;
+  return {
+    ...kept,
+    status: 'erased',
+    profile: {},
+    consent: { marketing: false, analytics: false },
+    purchases,
+    erasedAt: now.toISOString(),
   };
 }
 

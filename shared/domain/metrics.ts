@@ -1,5 +1,6 @@
 import type { LedgerEntryType } from './ledger';
 import type { Money } from './money';
+import { DAY_MS } from './time';
 
 /**
  * The loyalty measures of a snapshot, as pure functions of facts the store has read.
@@ -11,7 +12,7 @@ import type { Money } from './money';
  * denominator is zero.
  */
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 /** A year is the Julian year (365.25 days): lifespans span leap years. */
 export const YEAR_MS = 365.25 * DAY_MS;
 export const YEAR_SECONDS = YEAR_MS / 1000;
@@ -374,4 +375,10 @@ export function measuresAsMetrics(
   return all
     .filter((metric): metric is [string, 'Count' | 'None', number] => typeof metric[2] === 'number')
     .map(([name, unit, value]) => ({ name, unit, value }));
+}
+
+/** The ledger entries that change a member's purchase facts (count, first and last purchase). */
+const PURCHASE_ENTRY_TYPES: ReadonlySet<LedgerEntryType> = new Set(['earn', 'cashback', 'refund']);
+export function changesPurchaseFacts(type: LedgerEntryType): boolean {
+  return PURCHASE_ENTRY_TYPES.has(type);
 }

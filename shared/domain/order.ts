@@ -2,6 +2,7 @@ import { DomainError } from './errors';
 import type { MemberState } from './member';
 import type { Money } from './money';
 import { recordSpend } from './tiers';
+import { DAY_MS } from './time';
 
 /**
  * What one order of a member earned and what has been refunded of it. Earn and cashback
@@ -33,7 +34,7 @@ export function resolveOccurredAt(occurredAt: string | undefined, now: Date): st
       { path: 'body.occurredAt', message: 'must not be more than 5 minutes ahead of now' },
     ]);
   }
-  if (at < now.getTime() - MAX_LATE_DAYS * 86_400_000) {
+  if (at < now.getTime() - MAX_LATE_DAYS * DAY_MS) {
     throw new DomainError('occurred-at-out-of-range', 'occurredAt is too far back.', [
       { path: 'body.occurredAt', message: `must be within the last ${MAX_LATE_DAYS} days` },
     ]);
@@ -86,4 +87,22 @@ export function recordPurchase(member: MemberState, order: OrderState, now: Date
       spendByDay: recordSpend(member.purchases.spendByDay, order.occurredAt, order.amount, now),
     },
   };
+}
+
+/** One earn per order per member: the order remembers what it earned. */
+export function assertNotEarned(recorded: OrderState | undefined, orderId: string): void {
+  if (recorded?.points)
+    throw new DomainError('duplicate-order', `Order ${orderId} already earned points for this member.`);
+}
+
+/** One cashback credit per order per member. */
+export function assertNotCredited(recorded: OrderState | undefined, orderId: string): void {
+  if (recorded?.cashback)
+    throw new DomainError('duplicate-order', `Order ${orderId} already credited cashback to this member.`);
+}
+
+/** A refund is about an order the member has. */
+export function refundableOrder(recorded: OrderState | undefined, memberId: string, orderId: string): OrderState {
+  if (!recorded) throw new DomainError('order-not-found', `Member ${memberId} has no order ${orderId}.`);
+  return recorded;
 }

@@ -79,3 +79,11 @@ export function rewardView(reward: RewardState) {
   const { revision: _revision, ...view } = reward;
   return view;
 }
+
+/** A reward may only require a tier the program has. */
+export function assertKnownTier(program: Pick<ProgramRules, 'tiers'>, minTier: string | undefined): void {
+  if (minTier === undefined || tierRank(program, minTier) >= 0) return;
+  throw new DomainError('unknown-tier', `The program has no tier ${minTier}.`, [
+    { path: 'body.minTier', message: `must be one of ${program.tiers.map((t) => t.id).join(', ')}` },
+  ]);
+}

@@ -1,5 +1,6 @@
 import type { ProgramRules, Tier } from '@shared/schemas/program';
 import type { MemberState } from './member';
+import { DAY_MS } from './time';
 
 /** Qualifying spend counts purchases of the last 365 days (by their occurredAt), net of refunds. */
 export const TIER_WINDOW_DAYS = 365;
@@ -9,7 +10,7 @@ export function dayOf(time: string | Date): string {
 }
 
 function windowStartDay(now: Date): string {
-  return dayOf(new Date(now.getTime() - (TIER_WINDOW_DAYS - 1) * 86_400_000));
+  return dayOf(new Date(now.getTime() - (TIER_WINDOW_DAYS - 1) * DAY_MS));
 }
 
 export function qualifyingSpend(member: Pick<MemberState, 'purchases'>, now: Date): number {

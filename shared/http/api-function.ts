@@ -7,8 +7,8 @@ import { DomainError } from '@shared/domain/errors';
 import { logger, tracer } from '@shared/observability';
 import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
+import type { Caller } from '@shared/app/use-case';
 import type { Principal } from '@shared/store/partners';
-import type { Caller } from '@shared/store/points';
 import { HttpProblem, toProblem } from './problems';
 import { assertScope, idempotencyKeyOf, parseBody, parseWith, principalOf, requestHash } from './request';
 import { jsonResponse, problemResponse } from './responses';
@@ -115,7 +115,7 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
       if (found.kind === 'mismatch') request.error = new IdempotencyKeyReuseError();
       if (found.kind === 'replay') {
         request.response = storedToResponse(found.response.status, found.response.body, true);
-        request.error = null as unknown as Error;
+        request.error = null;
       }
     },
   };

@@ -73,7 +73,7 @@ export function openApiDocument(): Record<string, unknown> {
       responses[status] = schema
         ? {
             description: 'Success',
-            content: { 'application/json': { schema: jsonSchema(schema as z.ZodType, 'output') } },
+            content: { 'application/json': { schema: jsonSchema(schema, 'output') } },
           }
         : { description: 'Success, no content' };
     }

@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldError } from '@shared/domain/errors';
-import { IdempotencyKeyReuseError, StorageBusyError } from '@shared/store/errors';
+import { asStorageError, IdempotencyKeyReuseError, InvalidCursorError, StorageBusyError } from '@shared/store/errors';
 
 /**
  * The one place that maps errors to RFC 9457 problem details. `type` is a stable URI per
@@ -82,7 +82,8 @@ export function validationProblem(error: ZodError, prefix: string): HttpProblem 
   );
 }
 
-export function toProblem(error: unknown): ProblemResponse {
+export function toProblem(thrown: unknown): ProblemResponse {
+  const error = asStorageError(thrown);
   const make = (
     slug: string,
     status: number,
@@ -106,29 +107,15 @@ export function toProblem(error: unknown): ProblemResponse {
     const { status, title } = domainProblems[error.code];
     return make(error.code, status, title, error.message, error.errors);
   }
-  if (error instanceof ZodError)
-    return make(
-      'validation-error',
-      400,
-      'Invalid request',
-      'The request does not match the schema; see errors.',
-      zodErrors(error, 'query'),
-    );
+  if (error instanceof InvalidCursorError)
+    return make('validation-error', 400, 'Invalid request', 'The request does not match the schema; see errors.', [
+      { path: 'query.cursor', message: error.message },
+    ]);
   if (error instanceof IdempotencyKeyReuseError)
     return make('idempotency-key-reuse', 422, 'Idempotency key reused', error.message);
   if (error instanceof StorageBusyError) {
     return make('storage-busy', 503, 'Storage busy', error.message, undefined, {
       'Retry-After': String(error.retryAfterSeconds),
-    });
-  }
-  const name = (error as { name?: string })?.name;
-  if (
-    name === 'ThrottlingException' ||
-    name === 'ProvisionedThroughputExceededException' ||
-    name === 'RequestLimitExceeded'
-  ) {
-    return make('storage-busy', 503, 'Storage busy', 'The database is throttling requests; retry shortly.', undefined, {
-      'Retry-After': '1',
     });
   }
   return make('internal', 500, 'Internal error', 'Something went wrong on our side. It has been logged; retry later.');

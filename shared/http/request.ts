@@ -17,7 +17,7 @@ export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
 
 /** The principal the authorizer resolved (API Gateway passes its context as strings). */
 export function principalOf(event: APIGatewayProxyEvent): Principal {
-  const context = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  const context = event.requestContext?.authorizer;
   if (!context?.partnerId)
     throw new HttpProblem(
       'unauthorized',

@@ -34,7 +34,15 @@ import { page } from '@shared/schemas/common';
  * Gateway method per route; the local server dispatches with the same table; the
  * OpenAPI document is generated from it. Nothing else declares a route.
  */
-export type FunctionName = 'members' | 'points' | 'cashback' | 'rewards' | 'insights' | 'admin';
+export const functionNames = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin'] as const;
+export type FunctionName = (typeof functionNames)[number];
+/**
+ * Every Lambda entry point of functions/ (file name without .ts): the route functions, the
+ * public one (health, OpenAPI, 404/405), the authorizer and the scheduled jobs. The stack,
+ * the local server and the bundling test all take the list from here.
+ */
+export const entryPoints = [...functionNames, 'public', 'authorizer', 'metrics-job', 'expiry-job'] as const;
+export type EntryName = (typeof entryPoints)[number];
 export type RouteScope = Scope | 'admin' | 'public';
 
 export interface RouteDefinition {

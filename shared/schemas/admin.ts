@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DAY_MS } from '@shared/domain/time';
 import { Money, RewardId, Timestamp } from './common';
 
 export const PARTNER_SCOPES = [
@@ -28,13 +29,10 @@ export const CreatedPartner = z
     partnerId: z.string(),
     name: z.string(),
     scopes: z.array(Scope),
-    apiKey: z
-      .string()
-      .optional()
-      .meta({
-        description:
-          'Shown once, only in the first response (absent on an idempotent replay); only its SHA-256 hash is stored',
-      }),
+    apiKey: z.string().optional().meta({
+      description:
+        'Shown once, only in the first response (absent on an idempotent replay); only its SHA-256 hash is stored',
+    }),
     createdAt: Timestamp,
   })
   .meta({ id: 'CreatedPartner' });
@@ -86,7 +84,7 @@ export const CreateSnapshotRequest = z
     window: z
       .strictObject({ from: Timestamp, to: Timestamp })
       .refine((w) => Date.parse(w.to) > Date.parse(w.from), { message: 'must be after from', path: ['to'] })
-      .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= MAX_WINDOW_DAYS * 86_400_000, {
+      .refine((w) => Date.parse(w.to) - Date.parse(w.from) <= MAX_WINDOW_DAYS * DAY_MS, {
         message: `must be at most ${MAX_WINDOW_DAYS} days after from`,
         path: ['to'],
       })

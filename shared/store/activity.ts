@@ -1,5 +1,6 @@
 import { queryAll } from './query';
-import { ACTIVITY_SHARDS, keys, type ActivityFeed } from './keys';
+import { DAY_MS } from '@shared/domain/time';
+import { ACTIVITY_SHARDS, indexKeys, type ActivityFeed } from './keys';
 import { indexNames } from './table';
 
 /**
@@ -9,7 +10,6 @@ import { indexNames } from './table';
  */
 type Item = Record<string, unknown>;
 
-const DAY_MS = 86_400_000;
 /** Queries in flight at once: enough to read a 60-day window quickly, few enough not to burst. */
 const QUERY_CONCURRENCY = 16;
 
@@ -53,7 +53,7 @@ async function queryBucket(partition: string, from: string, to: string): Promise
 export async function readActivity(feed: ActivityFeed, from: string, to: string): Promise<Item[]> {
   if (to <= from) return [];
   const buckets = daysOf(from, to).flatMap((day) =>
-    Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => keys.activityPartition(feed, day, shard)),
+    Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => indexKeys.activityPartition(feed, day, shard)),
   );
   const pages = await mapWithConcurrency(buckets, QUERY_CONCURRENCY, (bucket) => queryBucket(bucket, from, to));
   const sortKey = (item: Item) => String(item.GSI1SK);

@@ -1,12 +1,21 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
 import { store } from './client';
-import { IdempotencyRecordExistsError, StaleMemberError, StorageBusyError, TransactionConflictError } from './errors';
+import {
+  asStorageError,
+  IdempotencyRecordExistsError,
+  isThrottling,
+  StorageBusyError,
+  TransactionConflictError,
+  VersionConflictError,
+} from './errors';
 import { idempotencyRecordPut, type IdempotencyContext, type StoredResponse } from './idempotency';
-import { ledgerEntryToItem, memberToItem } from './mappers';
+import type { TransactItem } from './item';
+import { ledgerEntryPut } from './items/ledger-entry';
+import { memberPut } from './items/member';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type { TransactItem };
 
 export interface MemberWrite {
   /** The version read, or null for a member that does not exist yet. */
@@ -18,64 +27,43 @@ export interface MemberWrite {
 /** Any other item of the use case's transaction, with the error its failed condition means. */
 export interface ConditionalWrite {
   item: TransactItem;
+  /** Default: the item changed since it was read (VersionConflictError: read again, decide again). */
   onConditionFailed?: () => Error;
 }
 
 export interface Commit {
   members: MemberWrite[];
-  writes?: ConditionalWrite[];
+  writes: ConditionalWrite[];
+}
+
+/** The idempotency record committed with the effect: the key, and the answer a replay gets. */
+export interface IdempotencyRecord {
+  context: IdempotencyContext;
   response: StoredResponse;
-  /** What a replay answers, when it must differ from the first response (a secret shown once). */
-  replayResponse?: StoredResponse;
 }
 
-function memberPut(write: MemberWrite): TransactItem {
-  const { tableName } = store();
-  const next = { ...write.member, version: (write.expectedVersion ?? 0) + 1 };
-  return write.expectedVersion === null
-    ? { Put: { TableName: tableName, Item: memberToItem(next), ConditionExpression: 'attribute_not_exists(PK)' } }
-    : {
-        Put: {
-          TableName: tableName,
-          Item: memberToItem(next),
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': write.expectedVersion },
-        },
-      };
-}
-
-function ledgerPut(entry: LedgerEntry): TransactItem {
-  return {
-    Put: {
-      TableName: store().tableName,
-      Item: ledgerEntryToItem(entry),
-      ConditionExpression: 'attribute_not_exists(PK)',
-    },
-  };
-}
+const MAX_TRANSACTION_ITEMS = 100;
 
 /**
  * Commits a use case as ONE TransactWriteItems: member(s) with their version condition,
  * their ledger entries, the other conditional items, and the idempotency record.
  * Either all of it is written or none; a cancellation is translated to what it means.
  */
-export async function commit(unit: Commit, idempotency: IdempotencyContext | undefined, now: Date): Promise<void> {
+export async function commit(unit: Commit, idempotency: IdempotencyRecord | undefined, now: Date): Promise<void> {
   const { client } = store();
+  const conflict = () => new VersionConflictError();
   const items: { item: TransactItem; onFailed: () => Error }[] = [];
   for (const write of unit.members) {
-    items.push({ item: memberPut(write), onFailed: () => new StaleMemberError() });
-    for (const entry of write.entries) items.push({ item: ledgerPut(entry), onFailed: () => new StaleMemberError() });
+    items.push({ item: memberPut(write.member, write.expectedVersion), onFailed: conflict });
+    for (const entry of write.entries) items.push({ item: ledgerEntryPut(entry), onFailed: conflict });
   }
-  for (const write of unit.writes ?? []) {
-    items.push({ item: write.item, onFailed: write.onConditionFailed ?? (() => new StaleMemberError()) });
-  }
+  for (const write of unit.writes) items.push({ item: write.item, onFailed: write.onConditionFailed ?? conflict });
   if (idempotency)
     items.push({
-      item: idempotencyRecordPut(idempotency, unit.replayResponse ?? unit.response, now),
+      item: idempotencyRecordPut(idempotency.context, idempotency.response, now),
       onFailed: () => new IdempotencyRecordExistsError(),
     });
-  if (items.length > 100) throw new RangeError('a transaction holds at most 100 items');
+  if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError('a transaction holds at most 100 items');
   try {
     await client.send(new TransactWriteCommand({ TransactItems: items.map((i) => i.item) }));
   } catch (error) {
@@ -89,7 +77,7 @@ export async function commit(unit: Commit, idempotency: IdempotencyContext | und
 function translateCancellation(error: unknown, onFailed: (() => Error)[]): unknown {
   const name = (error as { name?: string }).name;
   if (name === 'TransactionConflictException') return new TransactionConflictError({ cause: error });
-  if (name !== 'TransactionCanceledException') return error;
+  if (name !== 'TransactionCanceledException') return asStorageError(error);
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   // The idempotency record decides first: if the key was used, nothing else matters.
   const last = reasons.length - 1;
@@ -101,7 +89,7 @@ function translateCancellation(error: unknown, onFailed: (() => Error)[]): unkno
     if (reason.Code === 'ConditionalCheckFailed') return onFailed[index]?.() ?? error;
   }
   if (reasons.some((r) => r.Code === 'TransactionConflict')) return new TransactionConflictError({ cause: error });
-  if (reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) {
+  if (reasons.some((r) => isThrottling(r.Code))) {
     return new StorageBusyError('The database is throttling requests; retry shortly.', 1, { cause: error });
   }
   return error;

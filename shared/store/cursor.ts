@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZodError } from 'zod';
+import { InvalidCursorError } from './errors';
 
 /**
  * Page cursors are opaque to callers: base64url of the list they belong to and the sort
@@ -15,9 +15,9 @@ export function encodeCursor(list: string, sortKey: string): string {
 export function decodeCursor(cursor: string, list: string): string {
   try {
     const parsed = CursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (parsed.l !== list) throw new Error('cursor of another list');
-    return parsed.k;
+    if (parsed.l === list) return parsed.k;
   } catch {
-    throw new ZodError([{ code: 'custom', path: ['cursor'], message: 'is not a cursor of this list', input: cursor }]);
+    // Not base64url JSON of a cursor: the same answer as a cursor of another list.
   }
+  throw new InvalidCursorError(cursor);
 }

@@ -20,11 +20,14 @@ export class IdempotencyKeyReuseError extends Error {
   }
 }
 
-/** Another request changed the member between our read and our write: read again and retry. */
-export class StaleMemberError extends Error {
+/**
+ * Optimistic-concurrency conflict: another request changed an item (a member, an order, a
+ * reward, the totals...) between our read and our write. Read again and decide again.
+ */
+export class VersionConflictError extends Error {
   constructor() {
-    super('member changed since it was read');
-    this.name = 'StaleMemberError';
+    super('an item changed since it was read');
+    this.name = 'VersionConflictError';
   }
 }
 
@@ -42,4 +45,32 @@ export class TransactionConflictError extends Error {
     super('transaction conflict', options);
     this.name = 'TransactionConflictError';
   }
+}
+
+/** A page cursor that this list did not hand out (or that was tampered with). */
+export class InvalidCursorError extends Error {
+  constructor(readonly cursor: string) {
+    super('is not a cursor of this list');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  // The same refusals as reasons of a cancelled transaction.
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+]);
+
+/** The one place that knows DynamoDB's names for "too busy": each becomes a StorageBusyError. */
+export function isThrottling(nameOrCode: string | undefined): boolean {
+  return nameOrCode !== undefined && THROTTLING.has(nameOrCode);
+}
+
+export function asStorageError(error: unknown): unknown {
+  if (error instanceof Error && isThrottling(error.name))
+    return new StorageBusyError('The database is throttling requests; retry shortly.', 1, { cause: error });
+  return error;
 }

@@ -1,7 +1,13 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { store } from './client';
-import { keys } from './keys';
+import { getItem } from './get';
+import type { TransactItem } from './item';
+
+/** The idempotency record item: per caller and key, with the answer the first request got. */
+export const idempotencyKey = (scope: string, key: string) => ({
+  PK: `IDEMPOTENCY#${scope}#${key}`,
+  SK: 'IDEMPOTENCY',
+});
 
 /** Records are kept 24 hours (the contract's minimum); an expired one counts as absent. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -14,6 +20,7 @@ export interface IdempotencyContext {
   requestHash: string;
 }
 
+/** The answer recorded for a key: written by the caller's protocol (shared/http), opaque to the store. */
 export interface StoredResponse {
   status: number;
   body?: unknown;
@@ -22,15 +29,10 @@ export interface StoredResponse {
 export type IdempotencyLookup =
   { kind: 'absent' } | { kind: 'replay'; response: StoredResponse } | { kind: 'mismatch' };
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
 const epochSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
 export async function lookupIdempotency(context: IdempotencyContext, now: Date): Promise<IdempotencyLookup> {
-  const { client, tableName } = store();
-  const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: keys.idempotency(context.scope, context.key), ConsistentRead: true }),
-  );
+  const Item = await getItem(idempotencyKey(context.scope, context.key));
   // DynamoDB deletes TTL-expired items late (DynamoDB Local never): an expired record is treated as absent.
   if (!Item || (typeof Item.ttl === 'number' && Item.ttl <= epochSeconds(now))) return { kind: 'absent' };
   if (Item.requestHash !== context.requestHash) return { kind: 'mismatch' };
@@ -44,7 +46,7 @@ export function idempotencyRecordPut(context: IdempotencyContext, response: Stor
     Put: {
       TableName: tableName,
       Item: {
-        ...keys.idempotency(context.scope, context.key),
+        ...idempotencyKey(context.scope, context.key),
         entity: 'idempotency',
         requestHash: context.requestHash,
         response,

@@ -1,9 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '@shared/domain/errors';
 import { ProgramRules, type Program } from '@shared/schemas/program';
-import { store } from './client';
-import { keys } from './keys';
-import type { Commit } from './commit';
+import { findCurrentProgram } from './items/program';
 
 /**
  * The program is read at most once a minute per function instance (PROGRAM_CACHE_SECONDS),
@@ -26,11 +22,8 @@ export interface ProgramRecord {
 }
 
 export async function readProgram(): Promise<ProgramRecord> {
-  const { client, tableName } = store();
-  const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: keys.programCurrent(), ConsistentRead: true }),
-  );
-  return Item ? { program: Item.program as Program, stored: true } : { program: defaultProgram(), stored: false };
+  const program = await findCurrentProgram();
+  return program ? { program, stored: true } : { program: defaultProgram(), stored: false };
 }
 
 export async function currentProgram(now = Date.now()): Promise<Program> {
@@ -42,65 +35,4 @@ export async function currentProgram(now = Date.now()): Promise<Program> {
 
 export function forgetCachedProgram(): void {
   cached = undefined;
-}
-
-/**
- * A new version: the current pointer (conditioned on the version it replaces, so two
- * admins cannot both write version n+1) and an immutable copy of the version for history.
- */
-export function programVersionCommit(
-  current: ProgramRecord,
-  rules: ProgramRules,
-  now: Date,
-): { program: Program; commit: Commit } {
-  const { tableName } = store();
-  const previous = current.program;
-  const program: Program = { ...rules, version: previous.version + 1, updatedAt: now.toISOString() };
-  return {
-    program,
-    commit: {
-      members: [],
-      response: { status: 200, body: program },
-      writes: [
-        {
-          item: {
-            Put: {
-              TableName: tableName,
-              Item: { ...keys.programCurrent(), entity: 'program', version: program.version, program },
-              ConditionExpression: current.stored ? '#version = :previous' : 'attribute_not_exists(PK)',
-              ...(!current.stored
-                ? {}
-                : {
-                    ExpressionAttributeNames: { '#version': 'version' },
-                    ExpressionAttributeValues: { ':previous': previous.version },
-                  }),
-            },
-          },
-          onConditionFailed: () =>
-            new DomainError('program-conflict', 'The program changed while this update was made; read it again.'),
-        },
-        {
-          item: {
-            Put: {
-              TableName: tableName,
-              Item: { ...keys.programVersion(program.version), entity: 'program-version', program },
-            },
-          },
-        },
-        // The default that was in force until now becomes part of the history too.
-        ...(current.stored
-          ? []
-          : [
-              {
-                item: {
-                  Put: {
-                    TableName: tableName,
-                    Item: { ...keys.programVersion(previous.version), entity: 'program-version', program: previous },
-                  },
-                },
-              },
-            ]),
-      ],
-    },
-  };
 }

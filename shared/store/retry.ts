@@ -1,10 +1,11 @@
-import { StaleMemberError, StorageBusyError, TransactionConflictError } from './errors';
+import { StorageBusyError, TransactionConflictError, VersionConflictError } from './errors';
 
 /**
- * Optimistic writes lose races by design: a member changed since it was read is simply
- * read again (cheap, bounded). A TransactionConflict from DynamoDB (two transactions on
- * one item at the same moment; the SDK does not retry it) gets a few jittered retries,
- * then the caller is told to come back: 503 with Retry-After.
+ * The store's one retry policy. Optimistic writes lose races by design: an item changed
+ * since it was read is simply read again (cheap, bounded). A TransactionConflict from
+ * DynamoDB (two transactions on one item at the same moment; the SDK does not retry it), or
+ * keys a batch read left unprocessed, get a few jittered retries; then the caller is told
+ * to come back (StorageBusyError).
  */
 export const retryPolicy = {
   maxStaleRetries: 50,
@@ -20,6 +21,9 @@ function jitteredDelay(attempt: number): number {
   return Math.random() * cap;
 }
 
+const busy = (cause: unknown) =>
+  new StorageBusyError('Too many concurrent updates to this member; retry shortly.', 1, { cause });
+
 export async function withWriteRetries<T>(attempt: () => Promise<T>): Promise<T> {
   let stale = 0;
   let conflicts = 0;
@@ -27,7 +31,7 @@ export async function withWriteRetries<T>(attempt: () => Promise<T>): Promise<T>
     try {
       return await attempt();
     } catch (error) {
-      if (error instanceof StaleMemberError && stale < retryPolicy.maxStaleRetries) {
+      if (error instanceof VersionConflictError && stale < retryPolicy.maxStaleRetries) {
         stale += 1;
         await sleep(jitteredDelay(Math.min(stale, 4)));
         continue;
@@ -38,12 +42,24 @@ export async function withWriteRetries<T>(attempt: () => Promise<T>): Promise<T>
           await sleep(jitteredDelay(conflicts));
           continue;
         }
-        throw new StorageBusyError('Too many concurrent updates to this member; retry shortly.', 1, { cause: error });
+        throw busy(error);
       }
-      if (error instanceof StaleMemberError) {
-        throw new StorageBusyError('Too many concurrent updates to this member; retry shortly.', 1, { cause: error });
-      }
+      if (error instanceof VersionConflictError) throw busy(error);
       throw error;
     }
+  }
+}
+
+/**
+ * Repeats `attempt` with what it left undone (a batch read's unprocessed keys) until nothing
+ * is left, with the same jittered backoff as conflicts.
+ */
+export async function untilDone<W>(work: W, attempt: (work: W) => Promise<W | undefined>): Promise<void> {
+  let left: W | undefined = work;
+  for (let retries = 0; left !== undefined; retries += 1) {
+    if (retries > retryPolicy.maxConflictRetries)
+      throw new StorageBusyError('The database left part of a batch read undone; retry shortly.');
+    if (retries > 0) await sleep(jitteredDelay(retries));
+    left = await attempt(left);
   }
 }

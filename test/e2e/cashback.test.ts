@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
 import { startTestApi, type TestApi } from '../support/api';
 
 const DAY = 86_400_000;
-const eur = (value: number) => ({ value, currency: 'EUR' });
 const problems = 'https://rewards-api.dev/problems/';
 
 let api: TestApi;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
 import { startTestApi, type TestApi } from '../support/api';
 
-const eur = (value: number) => ({ value, currency: 'EUR' });
 const PROBLEM = 'https://rewards-api.dev/problems/';
 
 let api: TestApi;

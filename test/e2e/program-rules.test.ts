@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
 import { defaultProgram } from '@infra/config/default-program';
 import { addMonths } from '@shared/domain/expiry';
 import type { ProgramRules } from '@shared/schemas/program';
 import { startTestApi, type TestApi } from '../support/api';
 
 const DAY = 86_400_000;
-const eur = (value: number) => ({ value, currency: 'EUR' });
 const problems = 'https://rewards-api.dev/problems/';
 
 let api: TestApi;

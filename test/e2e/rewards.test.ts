@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
 import { startTestApi, type TestApi } from '../support/api';
 
 const problems = 'https://rewards-api.dev/problems/';
-const eur = (value: number) => ({ value, currency: 'EUR' });
 
 let api: TestApi;
 beforeAll(async () => {

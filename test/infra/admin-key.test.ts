@@ -2,7 +2,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAdminKey } from '@infra/scripts/create-admin-key';
 import { findPrincipal, hashApiKey } from '@shared/store/partners';
-import { keys } from '@shared/store/keys';
+import { apiKeyKey } from '@shared/store/items/api-key';
+import { partnerKey } from '@shared/store/items/partner';
 import type { StoreConfig } from '@shared/store/client';
 import { useFreshTable } from '../support/table';
 
@@ -20,10 +21,10 @@ describe('npm run admin-key', () => {
   it('stores only the hash of the key, never the key', async () => {
     const { apiKey, partnerId } = await createAdminKey({ name: 'Ops team' });
     const { Item: keyItem } = await store.client.send(
-      new GetCommand({ TableName: store.tableName, Key: keys.apiKey(hashApiKey(apiKey)) }),
+      new GetCommand({ TableName: store.tableName, Key: apiKeyKey(hashApiKey(apiKey)) }),
     );
     const { Item: partnerItem } = await store.client.send(
-      new GetCommand({ TableName: store.tableName, Key: keys.partner(partnerId) }),
+      new GetCommand({ TableName: store.tableName, Key: partnerKey(partnerId) }),
     );
     expect(keyItem).toBeDefined();
     expect(partnerItem).toMatchObject({ name: 'Ops team', role: 'admin' });

@@ -1,20 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
+import {
+  type Caller,
+  creditCashback,
+  earnPoints,
+  enrolMember,
+  redeemCashback,
+  redeemPoints,
+  refundOrder,
+} from '../support/use-cases';
+import { findMember } from '@shared/store/items/member';
+import { listLedger } from '@shared/store/queries';
+import { loadActiveMember } from '@shared/app/use-case';
+import { findOrder } from '@shared/store/items/order';
 import { DomainError } from '@shared/domain/errors';
 import { pendingCashbackTotal } from '@shared/domain/member';
 import { memberView } from '@shared/domain/member-view';
 import { requestHash } from '@shared/http/request';
-import { creditCashback, redeemCashback, refundOrder } from '@shared/store/cashback';
-import { enrolMember } from '@shared/store/enrolment';
-import { findMember, listLedger, loadActiveMember } from '@shared/store/members';
-import { findOrder } from '@shared/store/orders';
-import { earnPoints, redeemPoints, type Caller } from '@shared/store/points';
 import { currentProgram } from '@shared/store/program';
 import { useFreshTable } from '../support/table';
 
 const DAY = 86_400_000;
 const noBonuses = { signup: 0, referrer: 0, referee: 0, birthday: 0 };
-const eur = (value: number) => ({ value, currency: 'EUR' });
 
 function caller(at: Date = new Date(), key: string = randomUUID(), body: unknown = {}): Caller {
   return {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { earnPoints, enrolMember, redeemPoints } from '../support/use-cases';
+import { expireDuePoints } from '@shared/app/expire-points';
+import { findMember } from '@shared/store/items/member';
+import { listLedger } from '@shared/store/queries';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { enrolMember } from '@shared/store/enrolment';
-import { expireDuePoints } from '@shared/store/expiry';
-import { findMember, listLedger } from '@shared/store/members';
-import { earnPoints, redeemPoints } from '@shared/store/points';
-import { keys } from '@shared/store/keys';
+import { memberKey } from '@shared/store/items/member';
 import type { StoreConfig } from '@shared/store/client';
 import { useFreshTable } from '../support/table';
 
@@ -23,7 +23,7 @@ async function enrolledAt(time: string): Promise<string> {
 
 async function memberItem(memberId: string) {
   const { Item } = await table.client.send(
-    new GetCommand({ TableName: table.tableName, Key: keys.member(memberId), ConsistentRead: true }),
+    new GetCommand({ TableName: table.tableName, Key: memberKey(memberId), ConsistentRead: true }),
   );
   return Item ?? {};
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { creditCashback } from '@shared/store/cashback';
-import { enrolMember } from '@shared/store/enrolment';
-import { listLedger } from '@shared/store/members';
-import { exportMember } from '@shared/store/member-data';
-import { toTransaction } from '@shared/store/views';
+import { creditCashback, enrolMember } from '../support/use-cases';
+import { listLedger } from '@shared/store/queries';
+import { exportMember } from '@shared/app/member-reads';
+import { toTransaction } from '@shared/domain/transaction-view';
 import { useFreshTable } from '../support/table';
 
 beforeAll(async () => {

@@ -1,16 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
+import {
+  answerNps,
+  type Caller,
+  earnPoints,
+  enrolMember,
+  eraseMember,
+  redeemPoints,
+  takeSnapshot,
+} from '../support/use-cases';
+import { exportMember } from '@shared/app/member-reads';
+import { findMember } from '@shared/store/items/member';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '@shared/domain/errors';
-import { enrolMember } from '@shared/store/enrolment';
-import { eraseMember, exportMember } from '@shared/store/member-data';
-import { findMember } from '@shared/store/members';
-import { takeSnapshot } from '@shared/store/metrics';
-import { earnPoints, redeemPoints, type Caller } from '@shared/store/points';
 import type { StoreConfig } from '@shared/store/client';
-import { answerNps } from '@shared/store/surveys';
 import { useFreshTable } from '../support/table';
 
-const eur = (value: number) => ({ value, currency: 'EUR' });
 const at = (time: string | number): Caller => ({
   partnerId: 'partner-1',
   idempotency: undefined,

@@ -1,21 +1,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eur } from '../support/money';
+import {
+  answerNps,
+  type Caller,
+  creditCashback,
+  earnPoints,
+  enrolMember,
+  recordAnonymousPurchase,
+  redeemPoints,
+  refundOrder,
+  takeSnapshot,
+} from '../support/use-cases';
+import { findMember } from '@shared/store/items/member';
+import { computeSnapshot } from '@shared/app/take-snapshot';
 import { YEAR_MS } from '@shared/domain/metrics';
-import { creditCashback, refundOrder } from '@shared/store/cashback';
 import { useStore, type StoreConfig } from '@shared/store/client';
-import { enrolMember } from '@shared/store/enrolment';
-import { findMember } from '@shared/store/members';
-import { computeSnapshot, takeSnapshot } from '@shared/store/metrics';
-import { earnPoints, redeemPoints, type Caller } from '@shared/store/points';
-import { recordAnonymousPurchase } from '@shared/store/purchases';
-import { answerNps } from '@shared/store/surveys';
 import { pendingCashbackTotal } from '@shared/domain/member';
 import { withFaults } from '../support/faults';
 import { useFreshTable } from '../support/table';
 
 /** Sign-up 100 points, 1 point per euro, no other bonus: every number below is computed by hand. */
 const program = { bonuses: { signup: 100, referrer: 0, referee: 0, birthday: 0 } };
-const eur = (value: number) => ({ value, currency: 'EUR' });
 const at = (time: string): Caller => ({ partnerId: 'partner-1', idempotency: undefined, now: () => new Date(time) });
 
 async function enrolAt(time: string): Promise<string> {
@@ -236,7 +241,7 @@ function countingReads(config: StoreConfig): StoreConfig & { itemsRead: () => nu
         return output;
       };
     },
-  }) as DynamoDBDocumentClient;
+  });
   return { client, tableName: config.tableName, itemsRead: () => items, reset: () => (items = 0) };
 }
 

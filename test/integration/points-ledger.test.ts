@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type Caller, earnPoints, enrolMember, redeemPoints } from '../support/use-cases';
+import { findMember } from '@shared/store/items/member';
+import { listLedger } from '@shared/store/queries';
 import { requestHash } from '@shared/http/request';
 import { useStore, type StoreConfig } from '@shared/store/client';
-import { enrolMember } from '@shared/store/enrolment';
 import { IdempotencyKeyReuseError, StorageBusyError } from '@shared/store/errors';
-import { keys } from '@shared/store/keys';
-import { findMember, listLedger } from '@shared/store/members';
-import { earnPoints, redeemPoints, type Caller } from '@shared/store/points';
+import { idempotencyKey } from '@shared/store/idempotency';
+import { referralCodeKey } from '@shared/store/items/referral-code';
+import { memberPartition } from '@shared/store/keys';
 import { retryPolicy } from '@shared/store/retry';
 import { throttled, transactionConflict, withFaults } from '../support/faults';
 import { useFreshTable } from '../support/table';
@@ -56,7 +58,7 @@ describe('the points ledger on DynamoDB Local', () => {
       new QueryCommand({
         TableName: table.tableName,
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId) },
+        ExpressionAttributeValues: { ':pk': memberPartition(memberId) },
       }),
     );
     const profile = Items.find((item) => item.entity === 'member');
@@ -64,7 +66,7 @@ describe('the points ledger on DynamoDB Local', () => {
     expect(profile?.GSI2PK).toEqual(expect.stringMatching(/^EXPIRY#/));
     const code = (await findMember(memberId))?.referralCode ?? '';
     const { Item: claim } = await table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: keys.referralCode(code) }),
+      new GetCommand({ TableName: table.tableName, Key: referralCodeKey(code) }),
     );
     expect(claim).toMatchObject({ memberId, GSI1PK: expect.stringMatching(/^RECORDED#/) });
   });
@@ -113,7 +115,7 @@ describe('the points ledger on DynamoDB Local', () => {
       new PutCommand({
         TableName: table.tableName,
         Item: {
-          ...keys.idempotency('partner-1', key),
+          ...idempotencyKey('partner-1', key),
           entity: 'idempotency',
           requestHash: context.idempotency?.requestHash,
           response: { status: 201, body: { stale: true } },
@@ -202,7 +204,7 @@ describe('faults real DynamoDB raises and DynamoDB Local does not', () => {
       new QueryCommand({
         TableName: table.tableName,
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.memberPartition(memberId) },
+        ExpressionAttributeValues: { ':pk': memberPartition(memberId) },
       }),
     );
     expect(items.Items?.filter((i) => i.entity === 'ledger')).toHaveLength(1);

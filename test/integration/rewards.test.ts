@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { earnPoints, enrolMember, putReward, redeemReward, type RewardTerms } from '../support/use-cases';
+import { findMember } from '@shared/store/items/member';
+import { listLedger } from '@shared/store/queries';
+import { findReward } from '@shared/store/items/reward';
+import { listRewards } from '@shared/app/catalog-reads';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { enrolMember } from '@shared/store/enrolment';
-import { earnPoints } from '@shared/store/points';
-import { findMember, listLedger } from '@shared/store/members';
-import { findReward, listRewards, putReward, redeemReward, type RewardTerms } from '@shared/store/rewards';
-import { keys } from '@shared/store/keys';
+import { rewardKey } from '@shared/store/items/reward';
 import { useStore, type StoreConfig } from '@shared/store/client';
 import { transactionConflict, withFaults } from '../support/faults';
 import { useFreshTable } from '../support/table';
@@ -166,9 +167,7 @@ describe('redeeming a reward', () => {
     const memberId = await enrolled();
     await redeemReward(memberId, { rewardId }, caller);
     await redeemReward(memberId, { rewardId }, caller);
-    const { Item } = await table.client.send(
-      new GetCommand({ TableName: table.tableName, Key: keys.reward(rewardId) }),
-    );
+    const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: rewardKey(rewardId) }));
     expect(Item).not.toHaveProperty('stock');
     expect((await findMember(memberId))?.points.balance).toBe(20);
   });

@@ -1,5 +1,4 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoreConfig } from '@shared/store/client';
 
 /**
@@ -40,7 +39,7 @@ export function withFaults(
   const client = new Proxy(store.client, {
     get(target, property, receiver) {
       if (property !== 'send') return Reflect.get(target, property, receiver);
-      return async (command: { constructor: { name: string } }) => {
+      return async (command: { constructor: { name: string } }): Promise<unknown> => {
         const name = command.constructor.name;
         calls[name] = (calls[name] ?? 0) + 1;
         const plan = plans.find((p) => p.command === name && p.count > 0);
@@ -52,7 +51,7 @@ export function withFaults(
         return target.send(command as never);
       };
     },
-  }) as DynamoDBDocumentClient;
+  });
   return {
     client,
     tableName: store.tableName,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { eur } from '../support/money';
 import fc from 'fast-check';
 import { birthdayIn, birthdayWeekYear, pointsForPurchase } from '@shared/domain/earn';
 import { newMember, type MemberState } from '@shared/domain/member';
 import { ProgramRules, type Promotion } from '@shared/schemas/program';
 
-const eur = (value: number) => ({ value, currency: 'EUR' });
 const now = new Date('2026-06-15T12:00:00.000Z');
 
 function program(overrides: Partial<ProgramRules> = {}): ProgramRules {

@@ -3,7 +3,7 @@ import { defaultProgram } from '@infra/config/default-program';
 import { ProgramRules } from '@shared/schemas/program';
 
 type Draft = Record<string, unknown> & { tiers: Record<string, unknown>[] };
-const draft = (): Draft => structuredClone(defaultProgram) as unknown as Draft;
+const draft = (): Draft => structuredClone(defaultProgram);
 
 function issues(program: unknown): { path: string; message: string }[] {
   const result = ProgramRules.safeParse(program);

@@ -1,18 +1,16 @@
-import { queryAll } from './query';
 import { DomainError } from '@shared/domain/errors';
 import { expiryCandidatesBefore, expiryMovement } from '@shared/domain/expiry';
 import { postMovements } from '@shared/domain/ledger';
-import { EXPIRY_SHARDS, keys } from './keys';
-import { runMemberCommand } from './members';
-import { postingContext } from './points';
-import { currentProgram } from './program';
-import { indexNames } from './table';
+import { expiryCandidates } from '@shared/store/queries';
+import { currentProgram } from '@shared/store/program';
+import { postingContext } from './posting';
+import { executeOnce, loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
 
 /** The ledger entries of expiry are written by the schedule, not by a partner. */
 export const EXPIRY_JOB_PARTNER = 'system:expiry';
 const EXPIRY_CONCURRENCY = 8;
 
-/** Thrown inside a member command when, read fresh, the member's points are not due: nothing is written. */
+/** Thrown inside a member's use case when, read fresh, its points are not due: nothing is written. */
 class NothingDueError extends Error {
   constructor() {
     super('nothing due');
@@ -26,17 +24,6 @@ export interface ExpiryRun {
   /** Members whose points expired in this run. */
   expired: number;
   pointsExpired: number;
-}
-
-/** Member ids, in one shard of the expiry index, inactive since before the cut-off. */
-async function candidatesInShard(shard: number, before: string): Promise<string[]> {
-  const items = await queryAll({
-    IndexName: indexNames.dueByDay,
-    KeyConditionExpression: 'GSI2PK = :shard AND GSI2SK < :before',
-    ExpressionAttributeValues: { ':shard': keys.pointsExpiryPartition(shard), ':before': before },
-    ProjectionExpression: 'memberId',
-  });
-  return items.map((item) => String(item.memberId));
 }
 
 /**
@@ -56,8 +43,7 @@ export async function expireDuePoints(
   const before = expiryCandidatesBefore(program, now);
   const run: ExpiryRun = { candidates: 0, expired: 0, pointsExpired: 0 };
   if (!before) return run;
-  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => shard);
-  const memberIds = (await Promise.all(shards.map((shard) => candidatesInShard(shard, before)))).flat();
+  const memberIds = await expiryCandidates(before);
   run.candidates = memberIds.length;
   // A few members at a time: each is its own small transaction on its own partition.
   const queue = [...memberIds];
@@ -79,31 +65,26 @@ export async function expireDuePoints(
   return run;
 }
 
-/** Expires one member's balance if it is due; returns the points expired (0 when nothing was due). */
+/** One member's expiry: the points expired (the result), or NothingDueError. */
+function expireMemberPoints(memberId: string): UseCase<number> {
+  return async (caller) => {
+    const program = await currentProgram();
+    return async (at) => {
+      const member = await loadActiveMember(memberId, at);
+      const movement = expiryMovement(member, program, at);
+      if (!movement) throw new NothingDueError();
+      const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, at));
+      return outcome(-movement.points, { members: [memberChange(member, next, entries)] });
+    };
+  };
+}
+
 async function expireMember(memberId: string, now: Date): Promise<number> {
-  const program = await currentProgram();
-  let expired = 0;
   try {
-    await runMemberCommand(
-      memberId,
-      undefined,
-      () => now,
-      (member, at) => {
-        const movement = expiryMovement(member, program, at);
-        if (!movement) throw new NothingDueError();
-        const { member: next, entries } = postMovements(
-          member,
-          [movement],
-          postingContext({ partnerId: EXPIRY_JOB_PARTNER }, program, at),
-        );
-        expired = -movement.points;
-        return { members: [{ expectedVersion: member.version, member: next, entries }], response: { status: 201 } };
-      },
-    );
+    return await executeOnce(expireMemberPoints(memberId), { partnerId: EXPIRY_JOB_PARTNER, now: () => now });
   } catch (error) {
     // Not due after all (a purchase since the index was read), or erased meanwhile: nothing to do.
     if (error instanceof NothingDueError || error instanceof DomainError) return 0;
     throw error;
   }
-  return expired;
 }

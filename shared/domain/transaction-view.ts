@@ -1,9 +1,10 @@
-import type { LedgerEntry } from '@shared/domain/ledger';
+import type { LedgerEntry } from './ledger';
+import { isReleased } from './member';
 
 /**
  * A ledger entry as the API shows it (internal ordering fields stay inside). Read back
  * later (`asOf`), a pending cashback credit whose hold has ended shows as available:
- * the status is derived from its releaseAt, the same way the member's wallet settles.
+ * the status follows the same release rule the member's wallet settles by.
  */
 export function toTransaction(entry: LedgerEntry, asOf?: Date) {
   const { sequence: _sequence, index: _index, ...transaction } = entry;
@@ -12,7 +13,7 @@ export function toTransaction(entry: LedgerEntry, asOf?: Date) {
     asOf &&
     cashback?.status === 'pending' &&
     cashback.releaseAt &&
-    Date.parse(cashback.releaseAt) <= asOf.getTime()
+    isReleased({ releaseAt: cashback.releaseAt }, asOf)
   ) {
     return { ...transaction, cashback: { ...cashback, status: 'available' as const } };
   }

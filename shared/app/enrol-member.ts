@@ -1,0 +1,77 @@
+import { enrolmentMovements, referrerMovements } from '@shared/domain/enrolment';
+import { DomainError } from '@shared/domain/errors';
+import { postMovements } from '@shared/domain/ledger';
+import { newMember, type MemberProfile } from '@shared/domain/member';
+import { memberView } from '@shared/domain/member-view';
+import { newMemberId, newReferralCode } from '@shared/ids';
+import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
+import { externalIdClaim } from '@shared/store/items/external-id';
+import { memberIdForReferralCode, referralCodeClaim } from '@shared/store/items/referral-code';
+import { currentProgram } from '@shared/store/program';
+import { postingContext } from './posting';
+import { loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
+
+export interface Enrolment extends MemberProfile {
+  consent: { marketing: boolean; analytics: boolean };
+  referralCode?: string;
+}
+
+export type MemberView = ReturnType<typeof memberView>;
+
+/**
+ * Enrolment is one transaction: the member with the sign-up (and referee) bonus, the
+ * referrer's bonus on the referrer's own member item, the referral code and external id
+ * claims. Nothing is half-enrolled.
+ */
+export function enrolMember(request: Enrolment): UseCase<MemberView> {
+  return async (caller) => {
+    const program = await currentProgram();
+    const { referralCode, consent, ...profile } = request;
+    return async (now) => {
+      const posting = postingContext(caller, program, now);
+      let referrer: MemberWrite | undefined;
+      if (referralCode) {
+        const referrerId = await memberIdForReferralCode(referralCode);
+        const unknown = () =>
+          new DomainError('unknown-referral-code', `No member has the referral code ${referralCode}.`, [
+            { path: 'body.referralCode', message: 'is not a known referral code' },
+          ]);
+        if (!referrerId) throw unknown();
+        const before = await loadActiveMember(referrerId, now).catch((error: unknown) => {
+          throw error instanceof DomainError ? unknown() : error;
+        });
+        const posted = postMovements(before, referrerMovements(program), posting);
+        referrer = memberChange(before, posted.member, posted.entries);
+      }
+      const memberId = newMemberId();
+      const code = newReferralCode();
+      const created = newMember({
+        memberId,
+        referralCode: code,
+        createdAt: now.toISOString(),
+        profile,
+        consent,
+        ...(referrer ? { referredBy: referrer.member.memberId } : {}),
+      });
+      const posted = postMovements(created, enrolmentMovements(program, referrer !== undefined), posting);
+      // A code collision (one in 10^12) fails as a conflict and just retries with a new code.
+      const writes: ConditionalWrite[] = [{ item: referralCodeClaim(code, memberId, now.toISOString()) }];
+      if (profile.externalId) {
+        const externalId = profile.externalId;
+        writes.push({
+          item: externalIdClaim(externalId, memberId),
+          onConditionFailed: () =>
+            new DomainError('duplicate-external-id', `A member with externalId ${externalId} is already enrolled.`),
+        });
+      }
+      const member = { ...posted.member, version: 1 };
+      return outcome(memberView(member, program, now), {
+        members: [
+          { expectedVersion: null, member: posted.member, entries: posted.entries },
+          ...(referrer ? [referrer] : []),
+        ],
+        writes,
+      });
+    };
+  };
+}

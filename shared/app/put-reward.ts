@@ -1,0 +1,37 @@
+import { assertKnownTier, rewardView, type RewardState } from '@shared/domain/rewards';
+import { findReward, rewardPut } from '@shared/store/items/reward';
+import { currentProgram } from '@shared/store/program';
+import { outcome, type UseCase } from './use-case';
+
+/** What an admin states about a reward (the rest is kept by the engine). */
+export type RewardTerms = Omit<RewardState, 'rewardId' | 'updatedAt' | 'revision'>;
+
+export interface RewardPut {
+  reward: ReturnType<typeof rewardView>;
+  /** True when the reward did not exist before. */
+  created: boolean;
+}
+
+/**
+ * Creates or replaces a reward. A replace states the whole reward, stock included: the
+ * admin's number is the stock from now on. The write is conditioned on the revision read,
+ * so two admins cannot silently overwrite each other's replace.
+ */
+export function putReward(rewardId: string, terms: RewardTerms): UseCase<RewardPut> {
+  return async () => {
+    assertKnownTier(await currentProgram(), terms.minTier);
+    return async (at) => {
+      const existing = await findReward(rewardId);
+      const reward: RewardState = {
+        rewardId,
+        ...terms,
+        updatedAt: at.toISOString(),
+        revision: (existing?.revision ?? 0) + 1,
+      };
+      return outcome(
+        { reward: rewardView(reward), created: !existing },
+        { writes: [{ item: rewardPut(reward, existing?.revision) }] },
+      );
+    };
+  };
+}

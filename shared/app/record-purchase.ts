@@ -1,0 +1,41 @@
+import { DomainError } from '@shared/domain/errors';
+import { assertCurrency, type Money } from '@shared/domain/money';
+import { resolveOccurredAt } from '@shared/domain/order';
+import { purchasePut } from '@shared/store/items/purchase';
+import { currentProgram } from '@shared/store/program';
+import { outcome, type UseCase } from './use-case';
+
+/** Records a purchase by a customer who is not a member; an orderId is recorded once (a duplicate after). */
+export function recordAnonymousPurchase(purchase: {
+  orderId: string;
+  amount: Money;
+  occurredAt?: string | undefined;
+}): UseCase<{ orderId: string; amount: Money; occurredAt: string }> {
+  return async (caller) => {
+    const program = await currentProgram();
+    assertCurrency(purchase.amount, program.currency, 'body.amount');
+    return (now) => {
+      const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
+      const item = purchasePut({
+        orderId: purchase.orderId,
+        occurredAt,
+        amount: purchase.amount.value,
+        currency: purchase.amount.currency,
+        recordedAt: now.toISOString(),
+        partnerId: caller.partnerId,
+      });
+      return outcome(
+        { orderId: purchase.orderId, amount: purchase.amount, occurredAt },
+        {
+          writes: [
+            {
+              item,
+              onConditionFailed: () =>
+                new DomainError('duplicate-order', `Order ${purchase.orderId} was already recorded.`),
+            },
+          ],
+        },
+      );
+    };
+  };
+}

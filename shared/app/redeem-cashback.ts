@@ -1,0 +1,24 @@
+import { redeemCashbackMovement } from '@shared/domain/cashback';
+import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
+import { assertCurrency, type Money } from '@shared/domain/money';
+import { currentProgram } from '@shared/store/program';
+import { postingContext } from './posting';
+import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+
+/** Spends available cashback; the member's version condition keeps concurrent spends from overdrawing it. */
+export function redeemCashback(memberId: string, request: { amount: Money; orderId?: string }): UseCase<LedgerEntry> {
+  return async (caller) => {
+    const program = await currentProgram();
+    assertCurrency(request.amount, program.currency, 'body.amount');
+    return async (now) => {
+      const member = await loadActiveMember(memberId, now);
+      const movement = redeemCashbackMovement(
+        member,
+        request.amount.value,
+        request.orderId ? { orderId: request.orderId } : {},
+      );
+      const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
+      return outcome(postedEntry(entries, 'last'), { members: [memberChange(member, next, entries)] });
+    };
+  };
+}

@@ -1,0 +1,22 @@
+import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
+import { redeemPointsMovement } from '@shared/domain/redeem';
+import { currentProgram } from '@shared/store/program';
+import { postingContext } from './posting';
+import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+
+/** Redeem a number of points (rewards of the catalog go through `redeemReward`). */
+export function redeemPoints(memberId: string, request: { points: number; orderId?: string }): UseCase<LedgerEntry> {
+  return async (caller) => {
+    const program = await currentProgram();
+    return async (now) => {
+      const member = await loadActiveMember(memberId, now);
+      const movement = redeemPointsMovement(
+        member,
+        request.points,
+        request.orderId ? { orderId: request.orderId } : {},
+      );
+      const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
+      return outcome(postedEntry(entries, 'first'), { members: [memberChange(member, next, entries)] });
+    };
+  };
+}

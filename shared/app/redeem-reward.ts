@@ -1,0 +1,27 @@
+import { DomainError } from '@shared/domain/errors';
+import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
+import { rewardRedemption } from '@shared/domain/rewards';
+import { findReward, rewardStockTake } from '@shared/store/items/reward';
+import { currentProgram } from '@shared/store/program';
+import { postingContext } from './posting';
+import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+
+/** Redeem a reward of the catalog: its cost in points, one unit of its stock, in one transaction. */
+export function redeemReward(memberId: string, request: { rewardId: string; orderId?: string }): UseCase<LedgerEntry> {
+  return async (caller) => {
+    const program = await currentProgram();
+    return async (now) => {
+      const member = await loadActiveMember(memberId, now);
+      const reward = await findReward(request.rewardId);
+      if (!reward) throw new DomainError('reward-not-found', `No reward ${request.rewardId}.`);
+      const movement = rewardRedemption(member, reward, program, now, request.orderId);
+      const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
+      return outcome(postedEntry(entries, 'first'), {
+        members: [memberChange(member, next, entries)],
+        // Someone took the last unit or the admin changed the reward since we read it: the
+        // conflict reads both again; the retry answers out-of-stock (or redeems on the new terms).
+        writes: [{ item: rewardStockTake(reward) }],
+      });
+    };
+  };
+}

@@ -1,0 +1,35 @@
+import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
+import { assertCurrency, type Money } from '@shared/domain/money';
+import { refundableOrder } from '@shared/domain/order';
+import { planRefund } from '@shared/domain/refund';
+import { findOrder, orderPut } from '@shared/store/items/order';
+import { currentProgram } from '@shared/store/program';
+import { postingContext } from './posting';
+import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+
+/**
+ * A full or partial refund: reverses the order's points and cashback in proportion, from
+ * the facts stored on the order item (never a search of the ledger), and takes the amount
+ * out of the member's qualifying spend. The order's version condition keeps two refunds
+ * of one order from both passing the "not more than the order" check.
+ */
+export function refundOrder(memberId: string, refund: { orderId: string; amount: Money }): UseCase<LedgerEntry> {
+  return async (caller) => {
+    const program = await currentProgram();
+    assertCurrency(refund.amount, program.currency, 'body.amount');
+    return async (now) => {
+      const [member, recorded] = await Promise.all([
+        loadActiveMember(memberId, now),
+        findOrder(memberId, refund.orderId),
+      ]);
+      const order = refundableOrder(recorded, memberId, refund.orderId);
+      const plan = planRefund(member, order, refund.amount.value, now);
+      const posting = postingContext(caller, program, now);
+      const { member: next, entries } = postMovements(plan.member, plan.movements, posting);
+      return outcome(postedEntry(entries, 'last'), {
+        members: [memberChange(member, next, entries)],
+        writes: [{ item: orderPut(plan.order, order.version) }],
+      });
+    };
+  };
+}

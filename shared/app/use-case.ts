@@ -1,0 +1,121 @@
+import type { LedgerEntry } from '@shared/domain/ledger';
+import { assertActiveMember, settleCashback, type MemberState } from '@shared/domain/member';
+import { commit, type Commit, type ConditionalWrite, type MemberWrite } from '@shared/store/commit';
+import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
+import { lookupIdempotency, type IdempotencyContext, type StoredResponse } from '@shared/store/idempotency';
+import { findMember } from '@shared/store/items/member';
+import { withWriteRetries } from '@shared/store/retry';
+
+/** Who asks for a use case: the partner, the request's idempotency context (if any) and the clock. */
+export interface Caller {
+  partnerId: string;
+  idempotency: IdempotencyContext | undefined;
+  now: () => Date;
+}
+
+/**
+ * Something that happened, for others to learn about (webhooks, audit). No use case emits one
+ * yet: every outcome carries the list, so emitting one is a change to one use case module.
+ */
+export interface DomainEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * What a use case decided, before anything is written: the member changes (each with its
+ * ledger entries), the other conditional writes, the result value the caller gets, and the
+ * events. `execute` commits the writes as ONE transaction, or none of them.
+ */
+export interface Outcome<R> extends Commit {
+  result: R;
+  /** What a replay of the same request answers, when it must differ from `result` (a secret shown once). */
+  replayResult?: R;
+  events: DomainEvent[];
+  /** Runs once the transaction is committed (never on a replay): e.g. publish the snapshot's metrics. */
+  afterCommit?: () => void;
+}
+
+/** Builds an outcome; `events` starts empty. */
+export function outcome<R>(
+  result: R,
+  changes: { members?: MemberWrite[]; writes?: ConditionalWrite[] } = {},
+  extra: Pick<Outcome<R>, 'replayResult' | 'afterCommit'> = {},
+): Outcome<R> {
+  return { members: changes.members ?? [], writes: changes.writes ?? [], result, events: [], ...extra };
+}
+
+/** Decides on fresh state; run again after a lost race (an item changed since it was read). */
+export type Decide<R> = (now: Date) => Promise<Outcome<R>> | Outcome<R>;
+
+/**
+ * A use case: checks what does not depend on stored state (once), then returns `decide`.
+ * `execute` runs it; the HTTP layer and the jobs are its callers.
+ */
+export type UseCase<R> = (caller: Caller) => Promise<Decide<R>> | Decide<R>;
+
+/** How the caller's protocol records a result for idempotent replays (shared/http knows; the app does not). */
+export type RecordResult<R> = (result: R) => StoredResponse;
+
+export type Executed<R> =
+  { replayed: false; result: R; events: DomainEvent[] } | { replayed: true; response: StoredResponse };
+
+/**
+ * Runs a use case: `decide` gets fresh state and returns the outcome (pure rules live in
+ * shared/domain); the outcome is committed as one transaction with the idempotency record.
+ * Lost races re-run `decide`; a used idempotency key answers with the first response.
+ */
+export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: RecordResult<R>): Promise<Executed<R>> {
+  const decide = await useCase(caller);
+  const { idempotency } = caller;
+  if (idempotency && !record) throw new Error('an idempotent call needs a way to record its result');
+  return withWriteRetries(async (): Promise<Executed<R>> => {
+    const at = caller.now();
+    const decided = await decide(at);
+    const recorded =
+      idempotency && record
+        ? { context: idempotency, response: record(decided.replayResult ?? decided.result) }
+        : undefined;
+    try {
+      await commit(decided, recorded, at);
+    } catch (error) {
+      if (error instanceof IdempotencyRecordExistsError && idempotency)
+        return { replayed: true, response: await replayFromRecord(idempotency, caller.now()) };
+      throw error;
+    }
+    decided.afterCommit?.();
+    return { replayed: false, result: decided.result, events: decided.events };
+  });
+}
+
+/** When the record exists, the first response is the answer (or a refusal for a different request). */
+async function replayFromRecord(idempotency: IdempotencyContext, now: Date): Promise<StoredResponse> {
+  const found = await lookupIdempotency(idempotency, now);
+  if (found.kind === 'mismatch') throw new IdempotencyKeyReuseError();
+  if (found.kind === 'replay') return found.response;
+  throw new Error('idempotency record vanished between the failed write and the read');
+}
+
+/** Executes a use case that has no idempotency key (jobs, PUT routes) and returns its result. */
+export async function executeOnce<R>(useCase: UseCase<R>, caller: Omit<Caller, 'idempotency'>): Promise<R> {
+  const executed = await execute(useCase, { ...caller, idempotency: undefined });
+  if (executed.replayed) throw new Error('a call without an idempotency key cannot be a replay');
+  return executed.result;
+}
+
+/** A member that exists and is not erased, with released cashback settled. */
+export async function loadActiveMember(memberId: string, now: Date): Promise<MemberState> {
+  return settleCashback(assertActiveMember(await findMember(memberId), memberId), now);
+}
+
+/** The member's write: its next state and entries, conditioned on the version it was read at. */
+export function memberChange(read: MemberState, next: MemberState, entries: LedgerEntry[]): MemberWrite {
+  return { expectedVersion: read.version, member: next, entries };
+}
+
+/** The entry a call answers with. The last carries the balances after the whole write. */
+export function postedEntry(entries: LedgerEntry[], which: 'first' | 'last'): LedgerEntry {
+  const entry = which === 'first' ? entries[0] : entries.at(-1);
+  if (!entry) throw new Error('a write posts at least one ledger entry');
+  return entry;
+}

@@ -1,0 +1,55 @@
+import type { LedgerEntry } from '@shared/domain/ledger';
+import { toTransaction } from '@shared/domain/transaction-view';
+import type { CreatedPartner } from '@shared/app/partners';
+import type { MemberView } from '@shared/app/enrol-member';
+import type { RewardPut } from '@shared/app/put-reward';
+import type { Snapshot } from '@shared/app/take-snapshot';
+import { execute, type Caller, type UseCase } from '@shared/app/use-case';
+import type { Program } from '@shared/schemas/program';
+import type { Money } from '@shared/domain/money';
+import type { StoredResponse } from '@shared/store/idempotency';
+import type { RouteId } from './routes';
+
+/**
+ * How each mutating route answers its use case's result: the status and the body. The same
+ * answer is recorded with the idempotency key, so a replay answers exactly the same.
+ */
+const created = (body: unknown): StoredResponse => ({ status: 201, body });
+const transaction = (entry: LedgerEntry) => created(toTransaction(entry));
+const noContent = (): StoredResponse => ({ status: 204 });
+
+export const answers = {
+  createMember: (member: MemberView) => created(member),
+  eraseMember: noContent,
+  earnPoints: transaction,
+  redeemPoints: transaction,
+  creditCashback: transaction,
+  redeemCashback: transaction,
+  refundPurchase: transaction,
+  putReward: ({ reward, created: isNew }: RewardPut): StoredResponse => ({ status: isNew ? 201 : 200, body: reward }),
+  answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => created(answer),
+  recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => created(purchase),
+  createSnapshot: (snapshot: Snapshot) => created(snapshot),
+  putProgram: (program: Program): StoredResponse => ({ status: 200, body: program }),
+  createPartner: (partner: CreatedPartner) => created(partner),
+  deletePartner: noContent,
+} satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
+
+export type AnsweredRoute = keyof typeof answers;
+type ResultOf<Id extends AnsweredRoute> = Parameters<(typeof answers)[Id]>[0];
+
+export interface Answered extends StoredResponse {
+  replayed: boolean;
+}
+
+/** Runs a route's use case and answers it: fresh, or the recorded answer of the first request with this key. */
+export async function respond<Id extends AnsweredRoute>(
+  routeId: Id,
+  useCase: UseCase<ResultOf<Id>>,
+  caller: Caller,
+): Promise<Answered> {
+  const answer = answers[routeId] as (result: ResultOf<Id>) => StoredResponse;
+  const executed = await execute(useCase, caller, answer);
+  if (executed.replayed) return { ...executed.response, replayed: true };
+  return { ...answer(executed.result), replayed: false };
+}

@@ -1,0 +1,9 @@
+import { createPut, deleteItem, type TransactItem } from '../item';
+
+/** The claim on a partner's external id: one member per external id. */
+export const externalIdKey = (externalId: string) => ({ PK: `EXTERNAL#${externalId}`, SK: 'EXTERNAL' });
+
+export const externalIdClaim = (externalId: string, memberId: string): TransactItem =>
+  createPut({ ...externalIdKey(externalId), entity: 'external-id', memberId });
+
+export const externalIdRelease = (externalId: string): TransactItem => deleteItem(externalIdKey(externalId));

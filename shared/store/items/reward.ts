@@ -1,0 +1,56 @@
+import type { RewardState } from '@shared/domain/rewards';
+import { store } from '../client';
+import { getItem } from '../get';
+import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
+
+/** The catalog is one partition, so listing it is a Query, never a Scan. */
+export const CATALOG_PARTITION = 'CATALOG';
+export const REWARD_PREFIX = 'REWARD#';
+export const rewardKey = (rewardId: string) => ({ PK: CATALOG_PARTITION, SK: `${REWARD_PREFIX}${rewardId}` });
+
+export function rewardToItem(reward: RewardState): Item {
+  return { ...rewardKey(reward.rewardId), entity: 'reward', ...reward };
+}
+
+export function itemToReward(item: Item): RewardState {
+  return withoutStorageAttributes(item) as unknown as RewardState;
+}
+
+export async function findReward(rewardId: string): Promise<RewardState | undefined> {
+  const item = await getItem(rewardKey(rewardId));
+  return item ? itemToReward(item) : undefined;
+}
+
+/** Creates the reward, or replaces the revision that was read: two admins cannot silently overwrite each other. */
+export function rewardPut(reward: RewardState, revisionRead: number | undefined): TransactItem {
+  return versionedPut(rewardToItem(reward), revisionRead, 'revision');
+}
+
+/**
+ * Takes one unit of a limited reward, or (unlimited) checks that the terms read are still in
+ * force. Conditioned on the revision read, so the redemption sees the terms it decided on.
+ */
+export function rewardStockTake(reward: RewardState): TransactItem {
+  const { tableName } = store();
+  const key = rewardKey(reward.rewardId);
+  if (reward.stock === undefined)
+    return {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: key,
+        ConditionExpression: '#revision = :revision',
+        ExpressionAttributeNames: { '#revision': 'revision' },
+        ExpressionAttributeValues: { ':revision': reward.revision },
+      },
+    };
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: 'SET #stock = #stock - :one',
+      ConditionExpression: '#revision = :revision AND #stock > :zero',
+      ExpressionAttributeNames: { '#stock': 'stock', '#revision': 'revision' },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':revision': reward.revision },
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { LedgerEntry } from '@shared/domain/ledger';
+import { store } from './client';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { Item } from './item';
+import { itemToLedgerEntry, LEDGER_PREFIX } from './items/ledger-entry';
+import { itemToReward, REWARD_PREFIX, CATALOG_PARTITION } from './items/reward';
+import { itemToSnapshot, SNAPSHOT_PREFIX, SNAPSHOTS_PARTITION, type StoredSnapshot } from './items/snapshot';
+import { EXPIRY_SHARDS, indexKeys, memberPartition } from './keys';
+import { queryAll } from './query';
+import { indexNames } from './table';
+import type { RewardState } from '@shared/domain/rewards';
+
+/** The read paths that span several items: one Query each, never a Scan. */
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** A member's ledger, newest first. */
+export async function listLedger(
+  memberId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<LedgerEntry>> {
+  const { client, tableName } = store();
+  const partition = memberPartition(memberId);
+  const startSk = cursor ? decodeCursor(cursor, 'ledger') : undefined;
+  const { Items = [], LastEvaluatedKey } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': partition, ':prefix': LEDGER_PREFIX },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(startSk ? { ExclusiveStartKey: { PK: partition, SK: startSk } } : {}),
+    }),
+  );
+  const items = Items.map(itemToLedgerEntry);
+  return LastEvaluatedKey ? { items, nextCursor: encodeCursor('ledger', String(LastEvaluatedKey.SK)) } : { items };
+}
+
+/** The items of the member's partition, page by page, optionally those whose sort key starts with `prefix`. */
+export async function memberItems(
+  memberId: string,
+  options: { prefix?: string; withComment?: boolean } = {},
+): Promise<Item[]> {
+  return queryAll({
+    KeyConditionExpression: options.prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+    ExpressionAttributeValues: {
+      ':pk': memberPartition(memberId),
+      ...(options.prefix ? { ':prefix': options.prefix } : {}),
+    },
+    ...(options.withComment
+      ? { FilterExpression: 'attribute_exists(#comment)', ExpressionAttributeNames: { '#comment': 'comment' } }
+      : {}),
+    ConsistentRead: true,
+  });
+}
+
+/**
+ * Rewards of the catalog in rewardId order that pass `keep`, filled up to `limit`. The
+ * catalog is one partition: pages are Queries on it, filtered here.
+ */
+export async function listCatalog(
+  limit: number,
+  cursor: string | undefined,
+  keep: (reward: RewardState) => boolean,
+): Promise<Page<RewardState>> {
+  const { client, tableName } = store();
+  const items: RewardState[] = [];
+  let start: string | undefined = cursor ? decodeCursor(cursor, 'rewards') : undefined;
+  for (;;) {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': CATALOG_PARTITION, ':prefix': REWARD_PREFIX },
+        Limit: 100,
+        ...(start ? { ExclusiveStartKey: { PK: CATALOG_PARTITION, SK: start } } : {}),
+      }),
+    );
+    const found = page.Items ?? [];
+    for (const [index, item] of found.entries()) {
+      const reward = itemToReward(item);
+      if (!keep(reward)) continue;
+      items.push(reward);
+      if (items.length === limit) {
+        const more = index < found.length - 1 || page.LastEvaluatedKey !== undefined;
+        return more ? { items, nextCursor: encodeCursor('rewards', String(item.SK)) } : { items };
+      }
+    }
+    if (!page.LastEvaluatedKey) return { items };
+    start = String(page.LastEvaluatedKey.SK);
+  }
+}
+
+const snapshotBound = (time: string | undefined) => SNAPSHOT_PREFIX + (time ? new Date(time).toISOString() : '');
+
+/** Snapshots newest first, optionally those computed in [from, to]. */
+export async function listSnapshots(query: {
+  limit: number;
+  cursor?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): Promise<Page<StoredSnapshot>> {
+  const { client, tableName } = store();
+  const startSk = query.cursor ? decodeCursor(query.cursor, 'snapshots') : undefined;
+  const { Items = [], LastEvaluatedKey } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      // '~' sorts after every character of a time and after '#': `to` itself is included.
+      ExpressionAttributeValues: {
+        ':pk': SNAPSHOTS_PARTITION,
+        ':from': snapshotBound(query.from),
+        ':to': `${snapshotBound(query.to)}~`,
+      },
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ...(startSk ? { ExclusiveStartKey: { PK: SNAPSHOTS_PARTITION, SK: startSk } } : {}),
+    }),
+  );
+  const items = Items.map(itemToSnapshot);
+  return LastEvaluatedKey ? { items, nextCursor: encodeCursor('snapshots', String(LastEvaluatedKey.SK)) } : { items };
+}
+
+export async function findLatestSnapshot(): Promise<StoredSnapshot | undefined> {
+  const { client, tableName } = store();
+  const { Items = [] } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': SNAPSHOTS_PARTITION, ':prefix': SNAPSHOT_PREFIX },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const latest = Items[0];
+  return latest ? itemToSnapshot(latest) : undefined;
+}
+
+/** Member ids, in one shard of the expiry index (GSI2), inactive since before the cut-off. */
+async function expiryCandidatesInShard(shard: number, before: string): Promise<string[]> {
+  const items = await queryAll({
+    IndexName: indexNames.dueByDay,
+    KeyConditionExpression: 'GSI2PK = :shard AND GSI2SK < :before',
+    ExpressionAttributeValues: { ':shard': indexKeys.pointsExpiryPartition(shard), ':before': before },
+    ProjectionExpression: 'memberId',
+  });
+  return items.map((item) => String(item.memberId));
+}
+
+/** Every member the expiry index offers as inactive since before the cut-off: one Query per shard. */
+export async function expiryCandidates(before: string): Promise<string[]> {
+  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => shard);
+  return (await Promise.all(shards.map((shard) => expiryCandidatesInShard(shard, before)))).flat();
+}
