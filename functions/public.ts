@@ -4,13 +4,23 @@ import { openApiDocument } from '@shared/http/openapi';
 import { HttpProblem, toProblem } from '@shared/http/problems';
 import { jsonResponse, problemResponse } from '@shared/http/responses';
 import { matchPath, methodsForPath } from '@shared/http/routes';
+import { StorageBusyError } from '@shared/store/errors';
+import { tableAnswers } from '@shared/store/health';
 
 let openapi: Record<string, unknown> | undefined;
 
-/** What needs no key: liveness, the OpenAPI document, and the answer for unknown routes (404) and methods (405). */
+/**
+ * What needs no key: liveness (`/health`, no I/O, for the gateway), readiness (`/health/ready`,
+ * one short read of the table), the OpenAPI document, and the answer for unknown routes (404)
+ * and methods (405).
+ */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .handler(async (event) => {
     if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
+    if (event.httpMethod === 'GET' && event.path === '/health/ready') {
+      if (await tableAnswers()) return jsonResponse(200, { status: 'ok' });
+      throw new StorageBusyError('The table did not answer the readiness check in time.', 1);
+    }
     if (event.httpMethod === 'GET' && event.path === '/openapi.json')
       return jsonResponse(200, (openapi ??= openApiDocument()));
     const match = matchPath(event.path);

@@ -103,8 +103,9 @@ export class RewardsApiStack extends Stack {
     for (const name of Object.keys(httpFunctions) as FunctionName[])
       routeFunctions[name] = make(name, httpFunctions[name]);
     const publicFunction = make('public', {
-      description: 'Health, OpenAPI document, 404 and 405 answers',
-      access: { mode: 'none' },
+      description: 'Health, readiness, OpenAPI document, 404 and 405 answers',
+      // GetItem only: readiness reads one probe key that is never written.
+      access: { mode: 'key-lookup' },
       memorySize: 512,
     });
     const authorizerFunction = make('authorizer', {

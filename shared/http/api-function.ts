@@ -9,6 +9,7 @@ import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Principal } from '@shared/store/partners';
 import type { Caller } from '@shared/store/points';
+import { withRequestDeadline } from './deadline';
 import { HttpProblem, toProblem } from './problems';
 import { assertScope, idempotencyKeyOf, parseBody, parseWith, principalOf, requestHash } from './request';
 import { jsonResponse, problemResponse } from './responses';
@@ -147,11 +148,12 @@ function problemErrors(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
 
 /**
  * The standard stack of every HTTP function: Powertools logger and tracer → problem errors →
- * request parsing (auth context, scope, validation) → idempotency → the route's use case.
+ * request parsing (auth context, scope, validation) → idempotency → the route's use case,
+ * all of it under the request's deadline (shared/http/deadline.ts).
  */
 export function apiFunction<F extends FunctionName>(fn: F, implementations: Implementations<F>) {
   const table = implementations as unknown as Record<RouteId, RouteImplementation<RouteDefinition>>;
-  return middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+  const stack = middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(problemErrors())
@@ -166,4 +168,5 @@ export function apiFunction<F extends FunctionName>(fn: F, implementations: Impl
       if (result.status >= 400) return problemResponse({ problem: result.body as never, headers });
       return jsonResponse(result.status, result.body, headers);
     });
+  return withRequestDeadline(stack);
 }

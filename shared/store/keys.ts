@@ -70,4 +70,6 @@ export const keys = {
   }),
   activityPartition: activityBucket,
   anonymousPurchase: (orderId: string) => ({ PK: `PURCHASE#${orderId}`, SK: 'PURCHASE' }),
+  /** Never written: the readiness check reads it to prove the table answers. */
+  readinessProbe: () => ({ PK: 'HEALTH', SK: 'READY' }),
 };
