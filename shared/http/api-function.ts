@@ -11,7 +11,15 @@ import type { Principal } from '@shared/store/partners';
 import type { Caller } from '@shared/store/points';
 import { withRequestDeadline } from './deadline';
 import { HttpProblem, toProblem } from './problems';
-import { assertScope, idempotencyKeyOf, parseBody, parseWith, principalOf, requestHash } from './request';
+import {
+  assertQueryShape,
+  assertScope,
+  idempotencyKeyOf,
+  parseBody,
+  parseWith,
+  principalOf,
+  requestHash,
+} from './request';
 import { jsonResponse, problemResponse } from './responses';
 import { routes, routesOf, type FunctionName, type RouteDefinition, type RouteId } from './routes';
 
@@ -72,6 +80,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const mutating = route.method === 'POST' || route.method === 'DELETE';
       const idempotencyKey = mutating ? idempotencyKeyOf(event) : undefined;
       const params = parseWith(route.params, event.pathParameters, 'path');
+      assertQueryShape(event, route.query);
       const query = parseWith(route.query, event.queryStringParameters, 'query');
       const body = parseBody(event, route.body);
       const idempotency = idempotencyKey
