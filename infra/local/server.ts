@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { principalForAuthorization } from '@functions/authorizer';
+import { runWithDeadline } from '@shared/deadline';
+import { requestBudgetMs } from '@shared/http/deadline';
 import { toProblem, HttpProblem } from '@shared/http/problems';
 import { problemResponse } from '@shared/http/responses';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
@@ -188,7 +190,8 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
 
 export function createLocalServer(): Server {
   const server = createServer((request, response) => {
-    dispatch(request)
+    // One deadline for the key lookup and the function together: the whole request answers within the budget.
+    runWithDeadline(requestBudgetMs(undefined), () => dispatch(request))
       .then((result) => send(response, result))
       .catch((error: unknown) => send(response, problemResponse(toProblem(error))));
   });
