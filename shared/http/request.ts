@@ -144,7 +144,7 @@ export function assertQueryShape(event: APIGatewayProxyEvent, schema: z.ZodType 
   for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {}))
     if ((values?.length ?? 0) > 1) errors.push({ path: `query.${name}`, message: 'must be given at most once' });
   if (schema instanceof z.ZodObject) {
-    for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    for (const [name, field] of Object.entries<z.ZodType>(schema.shape)) {
       const value = event.queryStringParameters?.[name];
       if (value !== undefined && numberField(field) && !CANONICAL_INTEGER.test(value))
         errors.push({ path: `query.${name}`, message: 'must be a decimal integer' });

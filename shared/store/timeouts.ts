@@ -1,4 +1,3 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { currentDeadline } from '@shared/deadline';
 import { StorageBusyError } from './errors';
 import type { StoreConfig } from './client';
@@ -34,7 +33,7 @@ export function withTimeouts(config: StoreConfig): StoreConfig {
   if (timed.has(config.client)) return config;
   const client = new Proxy(config.client, {
     get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
       return async (command: { constructor: { name: string } }, options: SendOptions = {}) => {
         const name = command.constructor.name;
         const deadline = currentDeadline();
@@ -63,7 +62,7 @@ export function withTimeouts(config: StoreConfig): StoreConfig {
         }
       };
     },
-  }) as DynamoDBDocumentClient;
+  });
   timed.add(client);
   return { ...config, client };
 }
