@@ -5,13 +5,23 @@ import { HttpProblem, toProblem } from '@shared/http/problems';
 import { jsonResponse, problemResponse } from '@shared/http/responses';
 import { matchPath, methodsForPath } from '@shared/http/routes';
 import { consoleResponse } from '@shared/console/serve';
+import { StorageBusyError } from '@shared/store/errors';
+import { tableAnswers } from '@shared/store/health';
 
 let openapi: Record<string, unknown> | undefined;
 
-/** What needs no key: liveness, the OpenAPI document, the console's static files, and the answer for unknown routes (404) and methods (405). */
+/**
+ * What needs no key: liveness (`/health`, no I/O, for the gateway), readiness (`/health/ready`,
+ * one short read of the table), the OpenAPI document, the console's static files, and the answer
+ * for unknown routes (404) and methods (405).
+ */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .handler((event) => {
+  .handler(async (event) => {
     if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
+    if (event.httpMethod === 'GET' && event.path === '/health/ready') {
+      if (await tableAnswers()) return jsonResponse(200, { status: 'ok' });
+      throw new StorageBusyError('The table did not answer the readiness check in time.', 1);
+    }
     if (event.httpMethod === 'GET' && event.path === '/openapi.json')
       return jsonResponse(200, (openapi ??= openApiDocument()));
     const consoleFile = consoleResponse(event.httpMethod, event.path);

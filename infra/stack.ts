@@ -105,8 +105,9 @@ export class RewardsApiStack extends Stack {
     for (const name of Object.keys(httpFunctions) as FunctionName[])
       routeFunctions[name] = make(name, httpFunctions[name]);
     const publicFunction = make('public', {
-      description: 'Health, OpenAPI document, the console, 404 and 405 answers',
-      access: { mode: 'none' },
+      description: 'Health, readiness, OpenAPI document, the console, 404 and 405 answers',
+      // GetItem only: readiness reads one probe key that is never written.
+      access: { mode: 'key-lookup' },
       memorySize: 512,
       // The console's static files ship beside index.mjs (shared/console/assets.ts reads them there).
       afterBundling: (outputDir) => [`node_modules/.bin/tsx shared/console/build.ts "${outputDir}/console"`],

@@ -241,6 +241,7 @@ export class RewardsRestApi extends Construct {
     // Any other method on a route's path reaches the public function, which answers 405 with Allow.
     for (const resource of routeResources) openMethod(resource, 'ANY');
     openMethod(this.api.root.resourceForPath('/health'), 'GET');
+    openMethod(this.api.root.resourceForPath('/health/ready'), 'GET');
     openMethod(this.api.root.resourceForPath('/openapi.json'), 'GET');
     const consoleResource = this.api.root.resourceForPath('/console');
     openMethod(consoleResource, 'GET');
@@ -252,7 +253,7 @@ export class RewardsRestApi extends Construct {
       {
         id: 'AwsSolutions-APIG4',
         reason:
-          "Only /health, /openapi.json, the console's static files and the 404/405 answers are open on purpose (public function, no data access); every /v1 route has the key authorizer.",
+          "Only /health, /health/ready, /openapi.json, the console's static files and the 404/405 answers are open on purpose (public function, one GetItem of a probe key); every /v1 route has the key authorizer.",
       },
       {
         id: 'AwsSolutions-COG4',

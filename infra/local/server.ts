@@ -1,6 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { principalForAuthorization } from '@functions/authorizer';
+import { runWithDeadline } from '@shared/deadline';
+import { requestBudgetMs } from '@shared/http/deadline';
 import { toProblem, HttpProblem } from '@shared/http/problems';
 import { problemResponse } from '@shared/http/responses';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
@@ -36,7 +40,13 @@ function lambdaContext(name: string): Context {
   };
 }
 
-async function readBody(request: IncomingMessage): Promise<string | null> {
+interface RawBody {
+  body: string | null;
+  isBase64Encoded: boolean;
+}
+
+/** Text as API Gateway passes it; bytes that are not UTF-8 go base64-encoded so the function sees them and refuses them. */
+async function readBody(request: IncomingMessage): Promise<RawBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -44,13 +54,17 @@ async function readBody(request: IncomingMessage): Promise<string | null> {
     if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
   }
-  return chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
+  if (chunks.length === 0) return { body: null, isBase64Encoded: false };
+  const bytes = Buffer.concat(chunks);
+  return isUtf8(bytes)
+    ? { body: bytes.toString('utf8'), isBase64Encoded: false }
+    : { body: bytes.toString('base64'), isBase64Encoded: true };
 }
 
 function toEvent(
   request: IncomingMessage,
   url: URL,
-  body: string | null,
+  { body, isBase64Encoded }: RawBody,
   resource: string,
   pathParameters: Record<string, string> | null,
   authorizer: Record<string, string> | null,
@@ -58,7 +72,12 @@ function toEvent(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
   const query: Record<string, string> = {};
-  url.searchParams.forEach((value, name) => (query[name] = value));
+  const multiValueQuery: Record<string, string[]> = {};
+  url.searchParams.forEach((value, name) => {
+    // As API Gateway does: the last value of a repeated parameter, and all of them in the multi-value map.
+    query[name] = value;
+    (multiValueQuery[name] ??= []).push(value);
+  });
   return {
     resource,
     path: url.pathname,
@@ -66,11 +85,11 @@ function toEvent(
     headers,
     multiValueHeaders: {},
     queryStringParameters: Object.keys(query).length > 0 ? query : null,
-    multiValueQueryStringParameters: null,
+    multiValueQueryStringParameters: Object.keys(multiValueQuery).length > 0 ? multiValueQuery : null,
     pathParameters,
     stageVariables: null,
     body,
-    isBase64Encoded: false,
+    isBase64Encoded,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -132,10 +151,42 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
   return (await handlerOf(route.fn))(event, lambdaContext(route.fn));
 }
 
+/**
+ * Requests Node's own HTTP parser refuses (a header with a newline or NUL, headers or a URL
+ * over its 16 KiB limit) never reach dispatch: answer them with a problem document, as API
+ * Gateway's gateway responses do, instead of Node's bare plain-text 400/431.
+ */
+function answerUnparsable(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const problem = tooLarge
+    ? new HttpProblem(
+        'request-header-fields-too-large',
+        431,
+        'Request header fields too large',
+        'The request line and headers are limited to 16 KiB.',
+      )
+    : new HttpProblem('bad-request', 400, 'Bad request', 'The request is not valid HTTP/1.1.');
+  const { statusCode, headers, body } = problemResponse(toProblem(problem));
+  const lines = [
+    `HTTP/1.1 ${statusCode} ${problem.title}`,
+    ...Object.entries(headers ?? {}).map(([name, value]) => `${name}: ${String(value)}`),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+}
+
 export function createLocalServer(): Server {
-  return createServer((request, response) => {
-    dispatch(request)
+  const server = createServer((request, response) => {
+    // One deadline for the key lookup and the function together: the whole request answers within the budget.
+    runWithDeadline(requestBudgetMs(undefined), () => dispatch(request))
       .then((result) => send(response, result))
       .catch((error: unknown) => send(response, problemResponse(toProblem(error))));
   });
+  server.on('clientError', answerUnparsable);
+  return server;
 }

@@ -9,8 +9,17 @@ import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Caller } from '@shared/app/use-case';
 import type { Principal } from '@shared/store/partners';
+import { withRequestDeadline } from './deadline';
 import { HttpProblem, toProblem } from './problems';
-import { assertScope, idempotencyKeyOf, parseBody, parseWith, principalOf, requestHash } from './request';
+import {
+  assertQueryShape,
+  assertScope,
+  idempotencyKeyOf,
+  parseBody,
+  parseWith,
+  principalOf,
+  requestHash,
+} from './request';
 import { jsonResponse, problemResponse } from './responses';
 import { routes, routesOf, type FunctionName, type RouteDefinition, type RouteId } from './routes';
 
@@ -71,6 +80,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const mutating = route.method === 'POST' || route.method === 'DELETE';
       const idempotencyKey = mutating ? idempotencyKeyOf(event) : undefined;
       const params = parseWith(route.params, event.pathParameters, 'path');
+      assertQueryShape(event, route.query);
       const query = parseWith(route.query, event.queryStringParameters, 'query');
       const body = parseBody(event, route.body);
       const idempotency = idempotencyKey
@@ -147,11 +157,12 @@ function problemErrors(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
 
 /**
  * The standard stack of every HTTP function: Powertools logger and tracer → problem errors →
- * request parsing (auth context, scope, validation) → idempotency → the route's use case.
+ * request parsing (auth context, scope, validation) → idempotency → the route's use case,
+ * all of it under the request's deadline (shared/http/deadline.ts).
  */
 export function apiFunction<F extends FunctionName>(fn: F, implementations: Implementations<F>) {
   const table = implementations as unknown as Record<RouteId, RouteImplementation<RouteDefinition>>;
-  return middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
+  const stack = middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(problemErrors())
@@ -166,4 +177,5 @@ export function apiFunction<F extends FunctionName>(fn: F, implementations: Impl
       if (result.status >= 400) return problemResponse({ problem: result.body as never, headers });
       return jsonResponse(result.status, result.body, headers);
     });
+  return withRequestDeadline(stack);
 }

@@ -126,6 +126,20 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
   };
+  paths['/health/ready'] = {
+    get: {
+      operationId: 'healthReady',
+      summary: 'Readiness: the table answers a read within a short timeout',
+      security: [],
+      responses: {
+        200: {
+          description: 'OK',
+          content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } },
+        },
+        503: problem('The table did not answer in time; see Retry-After'),
+      },
+    },
+  };
   paths['/openapi.json'] = {
     get: {
       operationId: 'openapi',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal } from '@shared/store/partners';
 import type { Scope } from '@shared/schemas/admin';
 import { HttpProblem, validationProblem } from './problems';
@@ -46,9 +46,33 @@ export function assertScope(principal: Principal, route: RouteDefinition): void 
   }
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Bytes that are not UTF-8 are refused, never decoded with replacement characters (that loses data). */
 function rawBody(event: APIGatewayProxyEvent): string {
   if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (!event.isBase64Encoded) return event.body;
+  try {
+    return strictUtf8.decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    throw new HttpProblem('malformed-json', 400, 'Malformed JSON', 'The body is not valid UTF-8.');
+  }
+}
+
+// With the u flag a surrogate pair reads as one code point, so only a lone surrogate matches.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** The first string (or key) holding a lone surrogate: JSON allows the escape, but no UTF-8 text can store it. */
+function loneSurrogateAt(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${path}.${key}`;
+    if (LONE_SURROGATE.test(key)) return at;
+    const found = loneSurrogateAt(item, at);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Checks size, media type and JSON syntax, then validates with the route's schema. */
@@ -90,10 +114,50 @@ export function parseBody(event: APIGatewayProxyEvent, schema: z.ZodType | undef
         `The body is not valid JSON: ${(error as Error).message}`,
       );
     }
+    const badText = loneSurrogateAt(json, 'body');
+    if (badText)
+      throw new HttpProblem('validation-error', 400, 'Invalid request', 'Text must be valid Unicode.', [
+        { path: badText, message: 'contains a lone surrogate (not valid Unicode)' },
+      ]);
   }
   const result = schema.safeParse(json);
   if (!result.success) throw validationProblem(result.error, 'body');
   return result.data;
+}
+
+/** Query values are text; a number in one must be written the one canonical way (no sign, spaces, hex or exponent). */
+const CANONICAL_INTEGER = /^(0|[1-9][0-9]{0,15})$/;
+
+function numberField(schema: z.ZodType): boolean {
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodOptional)
+    return numberField(schema.unwrap() as z.ZodType);
+  return schema instanceof z.ZodNumber;
+}
+
+/**
+ * API Gateway keeps every value of a repeated parameter in multiValueQueryStringParameters and
+ * the last one in queryStringParameters: a repeated parameter is refused rather than guessed.
+ * Numeric parameters take only canonical decimal integers (zod's coercion would take 0x10, 1e2, " 5").
+ */
+export function assertQueryShape(event: APIGatewayProxyEvent, schema: z.ZodType | undefined): void {
+  const errors: { path: string; message: string }[] = [];
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {}))
+    if ((values?.length ?? 0) > 1) errors.push({ path: `query.${name}`, message: 'must be given at most once' });
+  if (schema instanceof z.ZodObject) {
+    for (const [name, field] of Object.entries<z.ZodType>(schema.shape)) {
+      const value = event.queryStringParameters?.[name];
+      if (value !== undefined && numberField(field) && !CANONICAL_INTEGER.test(value))
+        errors.push({ path: `query.${name}`, message: 'must be a decimal integer' });
+    }
+  }
+  if (errors.length > 0)
+    throw new HttpProblem(
+      'validation-error',
+      400,
+      'Invalid request',
+      'The query string is not valid; see errors.',
+      errors,
+    );
 }
 
 export function parseWith(schema: z.ZodType | undefined, input: unknown, prefix: string): unknown {

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tracer } from '@shared/observability';
+import { withTimeouts } from './timeouts';
 
 export interface StoreConfig {
   client: DynamoDBDocumentClient;
@@ -26,7 +27,7 @@ function fromEnvironment(): StoreConfig {
   const client = DynamoDBDocumentClient.from(endpoint ? base : tracer.captureAWSv3Client(base), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { client, tableName };
+  return withTimeouts({ client, tableName });
 }
 
 /** The one document client of the process (traced on AWS). */
@@ -35,7 +36,10 @@ export function store(): StoreConfig {
   return current;
 }
 
-/** Tests point the store at their own table, or at a client wrapper that injects faults. */
+/**
+ * Tests point the store at their own table, or at a client wrapper that injects faults.
+ * Whatever client is given, its calls get the timeouts and the request deadline.
+ */
 export function useStore(config: StoreConfig | undefined): void {
-  current = config;
+  current = config && withTimeouts(config);
 }

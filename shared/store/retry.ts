@@ -1,17 +1,22 @@
+import { remainingMs } from '@shared/deadline';
 import { StorageBusyError, TransactionConflictError, VersionConflictError } from './errors';
 
 /**
- * The store's one retry policy. Optimistic writes lose races by design: an item changed
- * since it was read is simply read again (cheap, bounded). A TransactionConflict from
- * DynamoDB (two transactions on one item at the same moment; the SDK does not retry it), or
- * keys a batch read left unprocessed, get a few jittered retries; then the caller is told
- * to come back (StorageBusyError).
+ * The store's one retry policy. Optimistic writes lose races by design: an item changed since it was read is simply
+ * read again (cheap, bounded). A TransactionConflict from DynamoDB (two transactions on
+ * one item at the same moment; the SDK does not retry it), or keys a batch read left
+ * unprocessed, get a few jittered retries,
+ * then the caller is told to come back: 503 with Retry-After. Both loops also stop when the
+ * request's deadline would pass before another attempt could finish: a count alone let 48
+ * writers on one member hold requests for 18 s.
  */
 export const retryPolicy = {
   maxStaleRetries: 50,
   maxConflictRetries: 4,
   baseDelayMs: 10,
   maxDelayMs: 200,
+  /** Time an attempt (read, decide, transact) needs at the least; less left than this is not worth a try. */
+  minAttemptMs: 100,
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,6 +29,12 @@ function jitteredDelay(attempt: number): number {
 const busy = (cause: unknown) =>
   new StorageBusyError('Too many concurrent updates to this member; retry shortly.', 1, { cause });
 
+/** Sleeps before the next attempt, or gives up now when that attempt would end past the deadline. */
+async function backOff(delayMs: number, cause: unknown): Promise<void> {
+  if (remainingMs() < delayMs + retryPolicy.minAttemptMs) throw busy(cause);
+  await sleep(delayMs);
+}
+
 export async function withWriteRetries<T>(attempt: () => Promise<T>): Promise<T> {
   let stale = 0;
   let conflicts = 0;
@@ -33,13 +44,13 @@ export async function withWriteRetries<T>(attempt: () => Promise<T>): Promise<T>
     } catch (error) {
       if (error instanceof VersionConflictError && stale < retryPolicy.maxStaleRetries) {
         stale += 1;
-        await sleep(jitteredDelay(Math.min(stale, 4)));
+        await backOff(jitteredDelay(Math.min(stale, 4)), error);
         continue;
       }
       if (error instanceof TransactionConflictError) {
         if (conflicts < retryPolicy.maxConflictRetries) {
           conflicts += 1;
-          await sleep(jitteredDelay(conflicts));
+          await backOff(jitteredDelay(conflicts), error);
           continue;
         }
         throw busy(error);

@@ -182,11 +182,18 @@ describe.each(regions)('the stack of $region', (expected) => {
       ]);
     });
 
-    it('gives the public function no access to the table', () => {
-      const actions = actionsOf(
-        statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.public),
+    it('lets the public function only read one item at a time (the readiness probe: GetItem on the table)', () => {
+      const statements = statementsOfFunction(
+        synthesized.template,
+        synthesized.stack,
+        synthesized.stack.functions.public,
       );
-      expect(actions.filter((action) => action.startsWith('dynamodb:') || action.startsWith('kms:'))).toEqual([]);
+      const dynamo = statements.filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
+      );
+      expect(dynamo).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] } },
+      ]);
     });
 
     it.each(['members', 'points', 'cashback', 'rewards', 'admin'] as EntryName[])(
@@ -294,10 +301,11 @@ describe.each(regions)('the stack of $region', (expected) => {
       }
     });
 
-    it('serves /health, /openapi.json, the console and every unknown path (greedy proxy) from the public function without a key', () => {
+    it('serves /health, /health/ready, /openapi.json, the console and every unknown path (greedy proxy) from the public function without a key', () => {
       const root = synthesized.stack.api.api.root;
       const open: [string, string][] = [
         ['/health', 'GET'],
+        ['/health/ready', 'GET'],
         ['/openapi.json', 'GET'],
         ['/console', 'GET'],
         ['/console/{file}', 'GET'],

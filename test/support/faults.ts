@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StoreConfig } from '@shared/store/client';
 
 /**
@@ -59,5 +60,46 @@ export function withFaults(
     get injected() {
       return state.injected;
     },
+  };
+}
+
+/**
+ * A document client over the real engine whose calls of the given kinds (all, by default)
+ * hang while `stalled` is on, like a database that stopped answering or a proxy that stopped
+ * forwarding. When released, the held calls go on to DynamoDB Local: a write the API already
+ * gave up on may still commit, as it can on AWS.
+ */
+export function withStall(
+  store: StoreConfig,
+  commands?: string[],
+): StoreConfig & { stall: () => void; release: () => void; held: () => number } {
+  let gate: { promise: Promise<void>; open: () => void } | undefined;
+  let held = 0;
+  const client = new Proxy(store.client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: { constructor: { name: string } }) => {
+        if (gate && (!commands || commands.includes(command.constructor.name))) {
+          held += 1;
+          await gate.promise;
+        }
+        return target.send(command as never);
+      };
+    },
+  }) as DynamoDBDocumentClient;
+  return {
+    client,
+    tableName: store.tableName,
+    stall: () => {
+      if (gate) return;
+      let open = () => undefined as void;
+      const promise = new Promise<void>((resolve) => (open = resolve));
+      gate = { promise, open };
+    },
+    release: () => {
+      gate?.open();
+      gate = undefined;
+    },
+    held: () => held,
   };
 }

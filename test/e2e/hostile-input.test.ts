@@ -1,0 +1,119 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api';
+
+const problems = 'https://rewards-api.dev/problems/';
+
+let api: TestApi;
+let memberId: string;
+beforeAll(async () => {
+  api = await startTestApi();
+  const enrolled = await api.call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false } } });
+  memberId = enrolled.body.memberId;
+});
+afterAll(async () => api?.stop());
+
+/** Sends bytes fetch would refuse to send, and returns the raw answer. */
+function rawRequest(bytes: string | Buffer): Promise<string> {
+  const { hostname, port } = new URL(api.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += String(chunk)));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+function parseRaw(answer: string): { status: number; headers: string; body: Record<string, unknown> } {
+  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: JSON.parse(body) };
+}
+
+describe("requests Node's HTTP parser refuses", () => {
+  it.each([
+    ['a header value with a NUL', 'X-Note: a\u0000b\r\n'],
+    ['a header value with a bare carriage return', 'X-Note: a\rb\r\n'],
+    ['a header name with a space', 'Bad Name: x\r\n'],
+  ])('answers %s with a 400 problem', async (_, header) => {
+    const answer = parseRaw(await rawRequest(`GET /health HTTP/1.1\r\nHost: localhost\r\n${header}\r\n`));
+    expect(answer.status).toBe(400);
+    expect(answer.headers).toContain('content-type: application/problem+json');
+    expect(answer.body).toMatchObject({ type: `${problems}bad-request`, status: 400 });
+  });
+
+  it('answers a 100 KB URL with a 431 problem', async () => {
+    const answer = parseRaw(await rawRequest(`GET /v1/rewards?q=${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+    expect(answer.status).toBe(431);
+    expect(answer.headers).toContain('content-type: application/problem+json');
+    expect(answer.body).toMatchObject({ type: `${problems}request-header-fields-too-large`, status: 431 });
+  });
+});
+
+describe('text that is not valid Unicode', () => {
+  it('refuses a body that is not UTF-8 with 400 and stores nothing', async () => {
+    const externalId = 'bad-bytes';
+    const json = Buffer.from(
+      `{"externalId":"${externalId}","name":"Jos\xe9","consent":{"marketing":false,"analytics":false}}`,
+      'latin1',
+    );
+    const response = await fetch(`${api.url}/v1/members`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${api.partnerKey}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': 'latin1-body',
+      },
+      body: json,
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    // The same member, sent correctly, is new: the refused request stored nothing.
+    const valid = await api.call('POST', '/v1/members', {
+      body: { externalId, name: 'José', consent: { marketing: false, analytics: false } },
+    });
+    expect(valid.status).toBe(201);
+    expect(valid.body.name).toBe('José');
+  });
+
+  it('refuses a lone surrogate in a text field with 400 naming the field', async () => {
+    const rawBody = '{"name":"abc\\ud800","consent":{"marketing":false,"analytics":false}}';
+    const response = await api.call('POST', '/v1/members', {
+      rawBody,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ type: `${problems}validation-error`, errors: [{ path: 'body.name' }] });
+    const paired = '{"name":"smile \\ud83d\\ude00","consent":{"marketing":false,"analytics":false}}';
+    const ok = await api.call('POST', '/v1/members', {
+      rawBody: paired,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body.name).toBe('smile 😀');
+  });
+});
+
+describe('query parameters', () => {
+  it.each(['0x10', '1e1', '%205', '5%20', '+5', '05', '5.0', '-1', ''])(
+    'refuses limit=%s (not a canonical decimal integer) with 400',
+    async (limit) => {
+      const response = await api.call('GET', `/v1/members/${memberId}/transactions?limit=${limit}`);
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ type: `${problems}validation-error`, errors: [{ path: 'query.limit' }] });
+    },
+  );
+
+  it('takes a canonical limit', async () => {
+    expect((await api.call('GET', `/v1/members/${memberId}/transactions?limit=10`)).status).toBe(200);
+    expect((await api.call('GET', '/v1/admin/metrics/snapshots?limit=100', { as: 'admin' })).status).toBe(200);
+  });
+
+  it('refuses a repeated parameter with 400 instead of taking the last', async () => {
+    const response = await api.call('GET', `/v1/members/${memberId}/transactions?limit=5&limit=6`);
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ path: 'query.limit', message: 'must be given at most once' }]);
+    const snapshots = await api.call('GET', '/v1/admin/metrics/snapshots?limit=1&limit=1', { as: 'admin' });
+    expect(snapshots.status).toBe(400);
+  });
+});
