@@ -1,29 +1,21 @@
 import { cashbackCredit } from '@shared/domain/cashback';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
-import { assertCurrency, type Money } from '@shared/domain/money';
 import { assertNotCredited, orderForPurchase } from '@shared/domain/order';
-import { findOrder, orderPut } from '@shared/store/items/order';
-import { currentProgram } from '@shared/store/program';
+import { orderPut } from '@shared/store/items/order';
 import { postingContext } from './posting';
-import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { programForAmount, type PurchaseReport } from './program';
+import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
 /**
  * Cashback for a purchase: the member's tier rate, pending during the return window.
  * One credit per order per member; an order that already earned points is the same
  * purchase, so it is not counted again.
  */
-export function creditCashback(
-  memberId: string,
-  purchase: { orderId: string; amount: Money; occurredAt?: string },
-): UseCase<LedgerEntry> {
+export function creditCashback(memberId: string, purchase: PurchaseReport): UseCase<LedgerEntry> {
   return async (caller) => {
-    const program = await currentProgram();
-    assertCurrency(purchase.amount, program.currency, 'body.amount');
+    const program = await programForAmount(purchase.amount);
     return async (now) => {
-      const [member, existing] = await Promise.all([
-        loadActiveMember(memberId, now),
-        findOrder(memberId, purchase.orderId),
-      ]);
+      const { member, order: existing } = await loadMemberAndOrder(memberId, purchase.orderId, now);
       const { order, member: purchased } = orderForPurchase(member, existing, purchase, now);
       assertNotCredited(existing, purchase.orderId);
       const credit = cashbackCredit(

@@ -1,25 +1,17 @@
 import { pointsForPurchase, withBirthdayBonusYear } from '@shared/domain/earn';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
-import { assertCurrency, type Money } from '@shared/domain/money';
 import { assertNotEarned, orderForPurchase } from '@shared/domain/order';
-import { findOrder, orderPut } from '@shared/store/items/order';
-import { currentProgram } from '@shared/store/program';
+import { orderPut } from '@shared/store/items/order';
 import { postingContext } from './posting';
-import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { programForAmount, type PurchaseReport } from './program';
+import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
 /** Earn: points for a purchase by the program's rules; one earn per order per member. */
-export function earnPoints(
-  memberId: string,
-  purchase: { orderId: string; amount: Money; occurredAt?: string },
-): UseCase<LedgerEntry> {
+export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<LedgerEntry> {
   return async (caller) => {
-    const program = await currentProgram();
-    assertCurrency(purchase.amount, program.currency, 'body.amount');
+    const program = await programForAmount(purchase.amount);
     return async (now) => {
-      const [member, existing] = await Promise.all([
-        loadActiveMember(memberId, now),
-        findOrder(memberId, purchase.orderId),
-      ]);
+      const { member, order: existing } = await loadMemberAndOrder(memberId, purchase.orderId, now);
       const { order, member: purchased } = orderForPurchase(member, existing, purchase, now);
       assertNotEarned(existing, purchase.orderId);
       const earned = pointsForPurchase(

@@ -1,8 +1,8 @@
 import { DomainError } from '@shared/domain/errors';
-import { assertCurrency, type Money } from '@shared/domain/money';
+import type { Money } from '@shared/domain/money';
 import { resolveOccurredAt } from '@shared/domain/order';
 import { purchasePut } from '@shared/store/items/purchase';
-import { currentProgram } from '@shared/store/program';
+import { programForAmount } from './program';
 import { outcome, type UseCase } from './use-case';
 
 /** Records a purchase by a customer who is not a member; an orderId is recorded once (a duplicate after). */
@@ -12,8 +12,7 @@ export function recordAnonymousPurchase(purchase: {
   occurredAt?: string | undefined;
 }): UseCase<{ orderId: string; amount: Money; occurredAt: string }> {
   return async (caller) => {
-    const program = await currentProgram();
-    assertCurrency(purchase.amount, program.currency, 'body.amount');
+    await programForAmount(purchase.amount);
     return (now) => {
       const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
       const item = purchasePut({

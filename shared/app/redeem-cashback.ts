@@ -1,15 +1,14 @@
 import { redeemCashbackMovement } from '@shared/domain/cashback';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
-import { assertCurrency, type Money } from '@shared/domain/money';
-import { currentProgram } from '@shared/store/program';
+import type { Money } from '@shared/domain/money';
 import { postingContext } from './posting';
+import { programForAmount } from './program';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
 /** Spends available cashback; the member's version condition keeps concurrent spends from overdrawing it. */
 export function redeemCashback(memberId: string, request: { amount: Money; orderId?: string }): UseCase<LedgerEntry> {
   return async (caller) => {
-    const program = await currentProgram();
-    assertCurrency(request.amount, program.currency, 'body.amount');
+    const program = await programForAmount(request.amount);
     return async (now) => {
       const member = await loadActiveMember(memberId, now);
       const movement = redeemCashbackMovement(

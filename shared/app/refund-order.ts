@@ -1,11 +1,11 @@
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
-import { assertCurrency, type Money } from '@shared/domain/money';
+import type { Money } from '@shared/domain/money';
 import { refundableOrder } from '@shared/domain/order';
 import { planRefund } from '@shared/domain/refund';
-import { findOrder, orderPut } from '@shared/store/items/order';
-import { currentProgram } from '@shared/store/program';
+import { orderPut } from '@shared/store/items/order';
 import { postingContext } from './posting';
-import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { programForAmount } from './program';
+import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
 /**
  * A full or partial refund: reverses the order's points and cashback in proportion, from
@@ -15,13 +15,9 @@ import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } fr
  */
 export function refundOrder(memberId: string, refund: { orderId: string; amount: Money }): UseCase<LedgerEntry> {
   return async (caller) => {
-    const program = await currentProgram();
-    assertCurrency(refund.amount, program.currency, 'body.amount');
+    const program = await programForAmount(refund.amount);
     return async (now) => {
-      const [member, recorded] = await Promise.all([
-        loadActiveMember(memberId, now),
-        findOrder(memberId, refund.orderId),
-      ]);
+      const { member, order: recorded } = await loadMemberAndOrder(memberId, refund.orderId, now);
       const order = refundableOrder(recorded, memberId, refund.orderId);
       const plan = planRefund(member, order, refund.amount.value, now);
       const posting = postingContext(caller, program, now);

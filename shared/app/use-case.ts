@@ -3,7 +3,9 @@ import { assertActiveMember, settleCashback, type MemberState } from '@shared/do
 import { commit, type Commit, type ConditionalWrite, type MemberWrite } from '@shared/store/commit';
 import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
 import { lookupIdempotency, type IdempotencyContext, type StoredResponse } from '@shared/store/idempotency';
+import type { OrderState } from '@shared/domain/order';
 import { findMember } from '@shared/store/items/member';
+import { findOrder } from '@shared/store/items/order';
 import { withWriteRetries } from '@shared/store/retry';
 
 /** Who asks for a use case: the partner, the request's idempotency context (if any) and the clock. */
@@ -106,6 +108,16 @@ export async function executeOnce<R>(useCase: UseCase<R>, caller: Omit<Caller, '
 /** A member that exists and is not erased, with released cashback settled. */
 export async function loadActiveMember(memberId: string, now: Date): Promise<MemberState> {
   return settleCashback(assertActiveMember(await findMember(memberId), memberId), now);
+}
+
+/** For use cases about one order of the member (earn, cashback, refund): both read at once, not one after the other. */
+export async function loadMemberAndOrder(
+  memberId: string,
+  orderId: string,
+  now: Date,
+): Promise<{ member: MemberState; order: OrderState | undefined }> {
+  const [member, order] = await Promise.all([loadActiveMember(memberId, now), findOrder(memberId, orderId)]);
+  return { member, order };
 }
 
 /** The member's write: its next state and entries, conditioned on the version it was read at. */

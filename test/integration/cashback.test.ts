@@ -174,7 +174,7 @@ describe('cashback with a 14-day return window, on DynamoDB Local', () => {
       Array.from({ length: wallet + 15 }, () => redeemCashback(memberId, { amount: eur(1) }, caller(now))),
     );
     const succeeded = results.filter((r) => r.status === 'fulfilled');
-    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     expect(succeeded).toHaveLength(wallet);
     expect(refused).toHaveLength(15);
     expect(refused.every((e) => e instanceof DomainError && e.code === 'insufficient-cashback')).toBe(true);
@@ -349,7 +349,7 @@ describe('refunds on DynamoDB Local', () => {
       Array.from({ length: 6 }, () => refundOrder(memberId, { orderId: 'o-1', amount: eur(4_000) }, caller())),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
-    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     expect(refused.every((e) => e instanceof DomainError && e.code === 'refund-exceeds-order')).toBe(true);
     expect((await findOrder(memberId, 'o-1'))?.refunded).toBe(8_000);
     await expectLedgerMatchesBalances(memberId);

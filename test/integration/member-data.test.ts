@@ -146,7 +146,7 @@ describe('erasure', () => {
   });
 
   it('answers member-erased to the export and to every later call', async () => {
-    const erased = expect.objectContaining({ code: 'member-erased' });
+    const erased: unknown = expect.objectContaining({ code: 'member-erased' });
     await expect(exportMember(memberId, new Date(minutes(62)))).rejects.toThrow(DomainError);
     await expect(exportMember(memberId, new Date(minutes(62)))).rejects.toEqual(erased);
     await expect(answerNps(memberId, { score: 10, comment: 'back again' }, at(minutes(63)))).rejects.toEqual(erased);

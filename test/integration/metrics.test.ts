@@ -128,7 +128,7 @@ describe('a snapshot over a known data set', () => {
     // Repeat customers: ann (Feb 1 → Jun 10, 129 days) and eve (Mar 5 → Jun 1, 88 days): t = 108.5 days.
     // CLV = t × c × f = lifespan × spend / (active × window) = 217 days × 10000 / (2 × 3 × 30 days) = 12055.55…
     expect(snapshot).toEqual({
-      snapshotId: expect.stringMatching(/^snp_/),
+      snapshotId: expect.stringMatching(/^snp_/) as unknown,
       computedAt: NOW,
       window: { from: '2026-05-31T12:00:00.000Z', to: NOW },
       members: { total: 5, active: 3 },
@@ -227,7 +227,7 @@ function countingReads(config: StoreConfig): StoreConfig & { itemsRead: () => nu
   let items = 0;
   const client = new Proxy(config.client, {
     get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
       return async (command: never) => {
         const output = (await target.send(command)) as {
           Items?: unknown[];

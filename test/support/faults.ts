@@ -39,7 +39,7 @@ export function withFaults(
   const state = { injected: 0 };
   const client = new Proxy(store.client, {
     get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
       return async (command: { constructor: { name: string } }): Promise<unknown> => {
         const name = command.constructor.name;
         calls[name] = (calls[name] ?? 0) + 1;

@@ -16,6 +16,7 @@ describe('money arithmetic', () => {
   });
 
   it('stays exact beyond 2^53 intermediate products', () => {
+    // eslint-disable-next-line no-loss-of-precision -- the literal is the exact quotient; the point is what a double makes of it
     expect(floorRatio(100_000_000_000, 1_000_000, 3)).toBe(33_333_333_333_333_333);
   });
 
