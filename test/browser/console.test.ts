@@ -161,7 +161,8 @@ describe('the console in a browser', () => {
       .poll(() => page.getByTestId('points-balance').textContent())
       .toBe(new Intl.NumberFormat('en-US').format(member.body.points.balance));
     const ledger = await api.call<{ items: unknown[] }>('GET', `/v1/members/${memberId}/transactions?limit=20`);
-    expect(await page.locator('table.ledger tbody tr').count()).toBe(ledger.body.items.length);
+    // The ledger arrives in its own request, after the balances: wait for it.
+    await expect.poll(() => page.locator('table.ledger tbody tr').count()).toBe(ledger.body.items.length);
     expect(page.url()).toContain(`#/members/${memberId}`);
     await shoot('members');
   });
