@@ -218,6 +218,7 @@ export class RewardsRestApi extends Construct {
   readonly api: RestApi;
   readonly accessLogs: LogGroup;
   readonly domain?: DomainName;
+  private readonly customDomainName?: string;
 
   constructor(scope: Construct, id: string, props: RewardsRestApiProps) {
     super(scope, id);
@@ -357,6 +358,7 @@ export class RewardsRestApi extends Construct {
       });
 
     if (props.customDomain) {
+      this.customDomainName = props.customDomain.domainName;
       this.domain = new DomainName(this, 'Domain', {
         domainName: props.customDomain.domainName,
         certificate: Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
@@ -374,6 +376,6 @@ export class RewardsRestApi extends Construct {
 
   /** The URL partners call: the custom domain when there is one, else the stage's execute-api URL. */
   get url(): string {
-    return this.domain ? `https://${this.domain.domainName}/` : this.api.url;
+    return this.customDomainName ? `https://${this.customDomainName}/` : this.api.url;
   }
 }
