@@ -11,6 +11,7 @@ import {
   UnknownRegionError,
   type RegionSettings,
 } from './config/regions';
+import { acknowledgeGuardFindings } from './checks/cfn-guard';
 import { nagReport } from './constructs/nag-report';
 import { RewardsApiStack, stackNameFor } from './stack';
 
@@ -62,6 +63,8 @@ export function buildApp(app: App = new App()): { app: App; stack: RewardsApiSta
     env: { region: region, ...(account ? { account } : {}) },
     settings,
   });
+  // The cfn-guard findings this stack accepts, each with its reason (infra/checks/cfn-guard.ts).
+  acknowledgeGuardFindings(stack);
   Tags.of(stack).add('service', 'rewards-api');
   Tags.of(stack).add('region-of-record', region);
   // cdk-nag's AwsSolutions pack runs at synth; any unacknowledged error fails it, and the
