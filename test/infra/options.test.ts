@@ -36,8 +36,11 @@ describe('any region without editing code', () => {
   it('deploys a region nobody listed with -c region and -c currency: the default program in that currency', () => {
     const { stack } = buildApp(new App({ context: { ...noBundling, region: 'ap-southeast-2', currency: 'AUD' } }));
     expect(stack.stackName).toBe('RewardsApi-ap-southeast-2');
-    const variables = Template.fromStack(stack).toJSON().Resources[logicalIdOf(stack, stack.functions.points)]
-      .Properties.Environment.Variables as Record<string, string>;
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<
+      string,
+      { Properties: { Environment: { Variables: Record<string, string> } } }
+    >;
+    const variables = resources[logicalIdOf(stack, stack.functions.points)]?.Properties.Environment.Variables ?? {};
     const program = JSON.parse(variables.DEFAULT_PROGRAM ?? '{}') as { currency: string };
     expect(program.currency).toBe('AUD');
     expect(variables.DEFAULT_PROGRAM).not.toContain('EUR');
