@@ -1,16 +1,19 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Alias, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '@shared/http/routes';
-import { indexNames } from '@shared/store/table';
 import type { RegionSettings } from './config/regions';
-import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME } from './constructs/monitoring';
-import { RewardsFunction, type EntryName, type TableAccess } from './constructs/rewards-function';
+import { tableAccess, type EntryName } from './config/table-access';
+import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME, type ScheduledJob } from './constructs/monitoring';
+import { RewardsFunction } from './constructs/rewards-function';
 import { RewardsRestApi, STAGE_NAME } from './constructs/rewards-rest-api';
 import { RewardsTable } from './constructs/rewards-table';
+import { RegionalWaf } from './constructs/regional-waf';
 
 export interface RewardsApiStackProps extends StackProps {
   /** The validated settings of this stack's region (infra/config/regions.ts). */
@@ -22,42 +25,29 @@ export const stackNameFor = (region: string) => `RewardsApi-${region}`;
 
 interface FunctionSpec {
   description: string;
-  access: TableAccess;
   timeout?: Duration;
   memorySize?: number;
   afterBundling?: (outputDir: string) => string[];
 }
 
-/**
- * What each entry point may do on the table, from the store code it runs. The HTTP functions
- * read and write items (their use cases commit with TransactWriteItems); only the jobs and the
- * snapshot route query an index (each only the one it reads) or batch-read members.
- */
-const readWrite: TableAccess = { mode: 'read-write' };
 const httpFunctions: Record<FunctionName, FunctionSpec> = {
-  members: { description: 'Enrolment, member reads, ledger, export and erasure', access: readWrite },
-  points: { description: 'Earn and redeem points', access: readWrite },
-  cashback: { description: 'Cashback credit and spend, refunds', access: readWrite },
-  rewards: { description: 'Rewards catalog', access: readWrite },
-  insights: {
-    description: 'NPS answers, non-member purchases, metrics snapshots',
-    access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true },
-  },
-  admin: { description: 'Program rules and partner keys', access: readWrite },
+  members: { description: 'Enrolment, member reads, ledger, export and erasure' },
+  points: { description: 'Earn and redeem points' },
+  cashback: { description: 'Cashback credit and spend, refunds' },
+  rewards: { description: 'Rewards catalog' },
+  insights: { description: 'NPS answers, non-member purchases, metrics snapshots' },
+  admin: { description: 'Program rules and partner keys' },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
+export const JOB_TIMEOUT = Duration.minutes(5);
+/** The expiry job stops this long before its timeout (functions/expiry-job.ts SAFETY_MARGIN_MS). */
+export const EXPIRY_STOP_MARGIN = Duration.seconds(20);
 const jobFunctions: Record<'metrics-job' | 'expiry-job', FunctionSpec> = {
-  'metrics-job': {
-    description: 'Scheduled metrics snapshot',
-    access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true },
-    timeout: Duration.minutes(5),
-  },
-  'expiry-job': {
-    description: 'Scheduled points expiry',
-    access: { mode: 'read-write', queryIndexes: [indexNames.dueByDay] },
-    timeout: Duration.minutes(5),
-  },
+  'metrics-job': { description: 'Scheduled metrics snapshot', timeout: JOB_TIMEOUT },
+  'expiry-job': { description: 'Scheduled points expiry', timeout: JOB_TIMEOUT },
 };
+/** A failed scheduled run is retried by Lambda this often before its event goes to the job's dead-letter queue. */
+export const JOB_RETRY_ATTEMPTS = 2;
 
 /**
  * One region of the rewards API: the table, one function per route group, the REST API with
@@ -68,14 +58,20 @@ export class RewardsApiStack extends Stack {
   readonly table: RewardsTable;
   readonly api: RewardsRestApi;
   readonly functions: Record<EntryName, IFunction>;
+  /** The `live` alias of each function: what API Gateway and the schedules invoke. */
+  readonly aliases: Record<EntryName, Alias>;
+  /** Where the event of a scheduled run that failed every attempt ends up. */
+  readonly jobDeadLetters: Record<'metrics-job' | 'expiry-job', Queue>;
   readonly monitoring: Monitoring;
+  readonly waf?: RegionalWaf;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
+    const { settings } = props;
     super(scope, id, {
       description: 'Rewards API: serverless loyalty engine (one independent stack per region)',
+      terminationProtection: settings.terminationProtection,
       ...props,
     });
-    const { settings } = props;
     const logRetention = settings.logRetentionDays as RetentionDays;
     this.table = new RewardsTable(this, 'Storage', { encryption: settings.tableEncryption });
     const table = this.table.table;
@@ -88,45 +84,45 @@ export class RewardsApiStack extends Stack {
       METRICS_EPOCH: `${settings.launchDate}T00:00:00.000Z`,
       LOG_LEVEL: 'INFO',
     };
-    const make = (entry: EntryName, spec: FunctionSpec) =>
-      new RewardsFunction(this, `${pascal(entry)}Function`, {
+    const functions = {} as Record<EntryName, IFunction>;
+    const aliases = {} as Record<EntryName, Alias>;
+    const make = (entry: EntryName, spec: FunctionSpec) => {
+      const concurrency = settings.functions[entry] ?? {};
+      const made = new RewardsFunction(this, `${pascal(entry)}Function`, {
         entry,
         description: spec.description,
         table,
-        tableAccess: spec.access,
+        tableAccess: tableAccess[entry],
         environment,
         logRetention,
         ...(spec.timeout ? { timeout: spec.timeout } : {}),
         ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
         ...(spec.afterBundling ? { afterBundling: spec.afterBundling } : {}),
-      }).function;
+        ...concurrency,
+      });
+      functions[entry] = made.function;
+      aliases[entry] = made.alias;
+      return made.alias;
+    };
 
     const routeFunctions = {} as Record<FunctionName, IFunction>;
     for (const name of Object.keys(httpFunctions) as FunctionName[])
       routeFunctions[name] = make(name, httpFunctions[name]);
     const publicFunction = make('public', {
       description: 'Health, readiness, OpenAPI document, the console, 404 and 405 answers',
-      // GetItem only: readiness reads one probe key that is never written.
-      access: { mode: 'key-lookup' },
       memorySize: 512,
       // The console's static files ship beside index.mjs (shared/console/assets.ts reads them there).
       afterBundling: (outputDir) => [`node_modules/.bin/tsx shared/console/build.ts "${outputDir}/console"`],
     });
     const authorizerFunction = make('authorizer', {
       description: 'API key authorizer (TOKEN)',
-      access: { mode: 'key-lookup' },
       timeout: Duration.seconds(5),
       memorySize: 512,
     });
     const metricsJob = make('metrics-job', jobFunctions['metrics-job']);
     const expiryJob = make('expiry-job', jobFunctions['expiry-job']);
-    this.functions = {
-      ...routeFunctions,
-      public: publicFunction,
-      authorizer: authorizerFunction,
-      'metrics-job': metricsJob,
-      'expiry-job': expiryJob,
-    };
+    this.functions = functions;
+    this.aliases = aliases;
 
     this.api = new RewardsRestApi(this, 'Http', {
       routeFunctions,
@@ -135,31 +131,94 @@ export class RewardsApiStack extends Stack {
       authorizerCacheSeconds: settings.authorizerCacheSeconds,
       throttling: settings.throttling,
       logRetention,
+      loggingRole: settings.apiGatewayLoggingRole,
+      waf: settings.waf,
+      ...(settings.customDomain ? { customDomain: settings.customDomain } : {}),
     });
+    if (settings.waf)
+      this.waf = new RegionalWaf(this, 'Waf', {
+        stageArn: this.api.api.deploymentStage.stageArn,
+        ratePer5Minutes: settings.wafRateLimitPer5Minutes,
+      });
 
+    // EventBridge invokes the jobs asynchronously: Lambda retries a failed run, then hands the event to
+    // the job's queue; EventBridge's own queue catches the events it could not deliver at all.
+    const deadLetters = (name: 'metrics-job' | 'expiry-job') => {
+      const queue = new Queue(this, `${pascal(name)}DeadLetters`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue IS a dead-letter queue (Lambda on-failure destination and EventBridge target DLQ); cdk-nag only recognises SQS redrive policies.',
+      });
+      aliases[name].configureAsyncInvoke({
+        retryAttempts: JOB_RETRY_ATTEMPTS,
+        maxEventAge: Duration.hours(1),
+        onFailure: new SqsDestination(queue),
+      });
+      return queue;
+    };
+    this.jobDeadLetters = { 'metrics-job': deadLetters('metrics-job'), 'expiry-job': deadLetters('expiry-job') };
     new Rule(this, 'MetricsSchedule', {
       description: 'Computes a metrics snapshot',
       schedule: Schedule.expression(settings.metricsSchedule),
-      targets: [new LambdaFunction(metricsJob, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(metricsJob, {
+          retryAttempts: JOB_RETRY_ATTEMPTS,
+          deadLetterQueue: this.jobDeadLetters['metrics-job'],
+        }),
+      ],
     });
     new Rule(this, 'ExpirySchedule', {
       // Pending cashback needs no job: it is settled on every read and write (shared/domain/cashback.ts).
       description: 'Expires the points of members inactive for the program months',
       schedule: Schedule.expression(settings.expirySchedule),
-      targets: [new LambdaFunction(expiryJob, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(expiryJob, {
+          retryAttempts: JOB_RETRY_ATTEMPTS,
+          deadLetterQueue: this.jobDeadLetters['expiry-job'],
+        }),
+      ],
     });
 
+    const jobs: ScheduledJob[] = [
+      {
+        name: 'metrics-job',
+        fn: functions['metrics-job'],
+        timeout: JOB_TIMEOUT,
+        deadLetters: this.jobDeadLetters['metrics-job'],
+      },
+      {
+        name: 'expiry-job',
+        fn: functions['expiry-job'],
+        timeout: JOB_TIMEOUT,
+        deadLetters: this.jobDeadLetters['expiry-job'],
+        // The run stops with members left in the index once less than this margin remains.
+        stopsEarlyAfter: JOB_TIMEOUT.minus(EXPIRY_STOP_MARGIN),
+      },
+    ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
       api: this.api.api,
       stageName: STAGE_NAME,
+      accessLogs: this.api.accessLogs,
       table,
-      functions: this.functions,
-      metricsJob,
+      functions,
+      authorizer: functions.authorizer,
+      metricsJob: functions['metrics-job'],
+      jobs,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       thresholds: settings.alarms,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (routes start with /v1)' });
+    if (this.api.domain)
+      new CfnOutput(this, 'DomainTarget', {
+        value: this.api.domain.domainNameAliasDomainName,
+        description: 'Point the custom domain here (CNAME, or a Route 53 alias record)',
+      });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The table (for npm run admin-key)' });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.topic.topicArn,

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { CurrencyCode } from '@shared/schemas/common';
 import { ProgramRules } from '@shared/schemas/program';
 import { defaultProgram } from './default-program';
+import type { EntryName } from './table-access';
 
 /**
  * Per-region deployment settings. Every region is an independent stack with its own table:
  * a member lives in the region that enrolled them, so nothing here is shared between regions.
- * To add a region, add an entry to `regionSettings` below and deploy with `-c region=<name>`.
+ * A region listed in `regionSettings` below deploys with `-c region=<name>`; any other region with
+ * `-c region=<name> -c currency=<ISO code>` (defaults, the default program in that currency) or
+ * `-c settings=<file.json>` (the same schema as JSON). All three are validated by `RegionSettings`.
  */
 
 /** The retention periods CloudWatch Logs accepts (days). */
@@ -24,6 +27,34 @@ const ScheduleExpression = z
     'must be an EventBridge rate(…) or cron(…) expression',
   );
 
+const entryNames = [
+  'members',
+  'points',
+  'cashback',
+  'rewards',
+  'insights',
+  'admin',
+  'public',
+  'authorizer',
+  'metrics-job',
+  'expiry-job',
+] as const satisfies readonly EntryName[];
+
+const FunctionSettings = z
+  .strictObject({
+    /** Kept for this function and its cap: protects the rest of the account, and the function from it. */
+    reservedConcurrency: z.int().min(1).max(3000).optional(),
+    /** Pre-initialised instances of the function's `live` alias (billed while deployed). */
+    provisionedConcurrency: z.int().min(1).max(3000).optional(),
+  })
+  .refine(
+    (settings) =>
+      settings.provisionedConcurrency === undefined ||
+      settings.reservedConcurrency === undefined ||
+      settings.provisionedConcurrency <= settings.reservedConcurrency,
+    { message: 'provisionedConcurrency must not exceed reservedConcurrency', path: ['provisionedConcurrency'] },
+  );
+
 export const RegionSettings = z
   .strictObject({
     currency: CurrencyCode,
@@ -37,7 +68,10 @@ export const RegionSettings = z
     expirySchedule: ScheduleExpression.default('cron(15 3 * * ? *)'),
     /** Alarms are always sent to the region's SNS topic; with an address, also by e-mail. */
     alarmEmail: z.email().optional(),
-    /** Stage-wide API Gateway throttling: steady requests per second and burst. */
+    /**
+     * The stage's whole request budget: steady requests per second and burst. API Gateway throttles
+     * per method, so the stack gives each method its share and the shares add up to this.
+     */
     throttling: z
       .strictObject({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().positive().max(5_000) })
       .default({ rateLimit: 100, burstLimit: 200 }),
@@ -55,11 +89,45 @@ export const RegionSettings = z
       .strictObject({
         /** Share of API requests answered 5xx (0..1). */
         api5xxRate: z.number().positive().max(1).default(0.01),
+        /** Below this many requests in five minutes the 5xx share is not judged (one error in 3 calls is no outage). */
+        api5xxMinRequests: z.int().min(1).max(1_000_000).default(50),
         apiP99LatencyMs: z.int().positive().max(29_000).default(2_000),
         /** Hours without a snapshot before the staleness alarm; more than the metrics schedule's interval. */
         metricsStaleAfterHours: z.int().min(1).max(168).default(3),
+        /** A job run longer than this share of its timeout raises the duration alarm (0..1). */
+        jobDurationShareOfTimeout: z.number().positive().max(1).default(0.8),
       })
-      .default({ api5xxRate: 0.01, apiP99LatencyMs: 2_000, metricsStaleAfterHours: 3 }),
+      .default({
+        api5xxRate: 0.01,
+        api5xxMinRequests: 50,
+        apiP99LatencyMs: 2_000,
+        metricsStaleAfterHours: 3,
+        jobDurationShareOfTimeout: 0.8,
+      }),
+    /** Reserved and provisioned concurrency per function; a function not named shares the account's pool. */
+    functions: z.partialRecord(z.enum(entryNames), FunctionSettings).default({}),
+    /** A regional web ACL in front of the stage: AWS managed rule groups and a per-IP rate rule. */
+    waf: z.boolean().default(false),
+    /** Requests per five minutes from one IP before the WAF blocks it (only with waf: true). */
+    wafRateLimitPer5Minutes: z.int().min(10).max(2_000_000_000).default(2_000),
+    /** Serve the API on this name; the certificate must be an ACM certificate in the same region. */
+    customDomain: z
+      .strictObject({
+        domainName: z.string().regex(/^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/, 'must be a lower-case DNS name'),
+        certificateArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN'),
+      })
+      .optional(),
+    /**
+     * API Gateway writes execution logs with ONE role per account and region. `stack`: this stack
+     * creates it and sets it on the account (the last stack to deploy wins); `account`: the role the
+     * account already has is used and this stack leaves the setting alone (execution logs fail to
+     * write if there is none); `none`: no execution logs, access logs only.
+     */
+    apiGatewayLoggingRole: z.enum(['stack', 'account', 'none']),
+    /** Protects the stack from `cdk destroy` / DeleteStack; turning it off is a deliberate step. */
+    terminationProtection: z.boolean().default(true),
   })
   .superRefine((settings, ctx) => {
     if (settings.program.currency !== settings.currency) {
@@ -104,10 +172,13 @@ export const regionSettings: Record<string, RegionSettingsInput> = {
     currency: 'EUR',
     program: defaultProgram,
     throttling: { rateLimit: 200, burstLimit: 400 },
+    // The first region of the account: it owns the account's API Gateway logging role.
+    apiGatewayLoggingRole: 'stack',
   },
   'eu-central-1': {
     currency: 'EUR',
     program: defaultProgram,
+    apiGatewayLoggingRole: 'stack',
   },
   'us-east-1': {
     currency: 'USD',
@@ -115,6 +186,7 @@ export const regionSettings: Record<string, RegionSettingsInput> = {
     throttling: { rateLimit: 100, burstLimit: 150 },
     logRetentionDays: 30,
     tableEncryption: 'customer-managed',
+    apiGatewayLoggingRole: 'stack',
   },
 };
 
@@ -123,11 +195,35 @@ export class UnknownRegionError extends Error {
     const known = Object.keys(regionSettings).join(', ');
     super(
       region
-        ? `No settings for region "${region}" in infra/config/regions.ts (known: ${known}).`
-        : `Pass the region to deploy: -c region=<one of ${known}>.`,
+        ? `No settings for region "${region}" in infra/config/regions.ts (known: ${known}). ` +
+            `Deploy it with -c currency=<ISO code> (defaults) or -c settings=<file.json>.`
+        : `Pass the region to deploy: -c region=<one of ${known}, or any region with -c currency=… or -c settings=…>.`,
     );
     this.name = 'UnknownRegionError';
   }
+}
+
+export class InvalidSettingsError extends Error {
+  constructor(source: string, problems: string[]) {
+    super(`Invalid settings for ${source}: ${problems.join('; ')}`);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+/** Validates settings from any source; a problem names the field's path (e.g. `alarms.api5xxRate`). */
+export function parseRegionSettings(region: string, input: unknown, source = `region ${region}`): RegionSettings {
+  const result = RegionSettings.safeParse(input);
+  if (!result.success)
+    throw new InvalidSettingsError(
+      source,
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  const certificateRegion = result.data.customDomain?.certificateArn.split(':')[3];
+  if (certificateRegion !== undefined && certificateRegion !== region)
+    throw new InvalidSettingsError(source, [
+      `customDomain.certificateArn: must be a certificate in ${region} (a regional API takes its certificate from its own region)`,
+    ]);
+  return result.data;
 }
 
 /** The validated settings of one region; a typo in the config fails the synth with the field's path. */
@@ -137,12 +233,40 @@ export function settingsForRegion(
 ): RegionSettings {
   const input = region ? regionSettings[region] : undefined;
   if (!region || !input) throw new UnknownRegionError(region);
-  const result = RegionSettings.safeParse({ ...input, ...overrides });
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-      .join('; ');
-    throw new Error(`Invalid settings for region ${region}: ${problems}`);
+  return parseRegionSettings(region, { ...input, ...overrides });
+}
+
+/**
+ * Settings for a region nobody listed: the defaults with the default program moved to `currency`.
+ * The account's API Gateway logging role stays an explicit choice (`stack` unless told otherwise).
+ */
+export function defaultSettingsFor(
+  region: string,
+  currency: string,
+  overrides: Partial<RegionSettingsInput> = {},
+): RegionSettings {
+  return parseRegionSettings(
+    region,
+    { currency, program: programInCurrency(defaultProgram, currency), apiGatewayLoggingRole: 'stack', ...overrides },
+    `region ${region} (-c currency=${currency})`,
+  );
+}
+
+/**
+ * Settings from a JSON document (`-c settings=<file.json>`): the same schema; a program left out is
+ * the default program in the document's currency.
+ */
+export function settingsFromJson(region: string, json: string, source: string): RegionSettings {
+  let input: unknown;
+  try {
+    input = JSON.parse(json);
+  } catch (error) {
+    throw new InvalidSettingsError(source, [`(root): not JSON (${(error as Error).message})`]);
   }
-  return result.data;
+  if (input && typeof input === 'object' && !Array.isArray(input) && !('program' in input)) {
+    const currency = (input as { currency?: unknown }).currency;
+    if (typeof currency === 'string' && CurrencyCode.safeParse(currency).success)
+      input = { ...input, program: programInCurrency(defaultProgram, currency) };
+  }
+  return parseRegionSettings(region, input, source);
 }

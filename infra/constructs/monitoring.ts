@@ -18,6 +18,8 @@ import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -43,21 +45,43 @@ export const loyaltyMeasures = [
 /** Counted once per snapshot the job computes; its absence means the measures are stale. */
 export const SNAPSHOTS_COMPUTED = 'SnapshotsComputed';
 
+/** Counted from the access logs: requests API Gateway answered 500 because the authorizer failed. */
+export const AUTHORIZER_FAILURES = 'AuthorizerFailures';
+
 export interface AlarmThresholds {
   /** Share of API requests answered 5xx (0..1) over 5 minutes. */
   api5xxRate: number;
+  /** The 5xx share is judged only from this many requests in five minutes. */
+  api5xxMinRequests: number;
   apiP99LatencyMs: number;
   /** No snapshot for this many hours raises the staleness alarm. */
   metricsStaleAfterHours: number;
+  /** A job run longer than this share of its timeout raises its duration alarm. */
+  jobDurationShareOfTimeout: number;
+}
+
+export interface ScheduledJob {
+  name: string;
+  fn: IFunction;
+  timeout: Duration;
+  /** Where events of runs that failed every retry land. */
+  deadLetters: IQueue;
+  /** A run this long stopped before it was done (only jobs that stop early to beat their timeout). */
+  stopsEarlyAfter?: Duration;
 }
 
 export interface MonitoringProps {
   api: RestApi;
   stageName: string;
+  /** The stage's access logs (JSON with errorType): the authorizer's real failures are counted there. */
+  accessLogs: ILogGroup;
   table: ITable;
   /** Every function of the stack, by a readable name (alarm and widget labels). */
   functions: Record<string, IFunction>;
+  /** Its Errors metric counts every refused key, so it is alarmed on from the access logs instead. */
+  authorizer: IFunction;
   metricsJob: IFunction;
+  jobs: ScheduledJob[];
   alarmEmail?: string;
   thresholds: AlarmThresholds;
 }
@@ -109,12 +133,20 @@ export class Monitoring extends Construct {
         period: FIVE_MINUTES,
       });
 
+    // The share of 5xx answers, judged only once enough requests came in: at low traffic one failed
+    // call out of three is no outage (that one shows up in the function's own error alarm).
+    const minRequests = props.thresholds.api5xxMinRequests;
     this.alarm('Api5xxRate', {
-      metric: apiMetric('5XXError', 'Average'),
+      metric: new MathExpression({
+        expression: `IF(requests >= ${minRequests}, errors / requests, 0)`,
+        usingMetrics: { errors: apiMetric('5XXError', 'Sum'), requests: apiMetric('Count', 'Sum') },
+        label: '5xx share (of at least the minimum request count)',
+        period: FIVE_MINUTES,
+      }),
       threshold: props.thresholds.api5xxRate,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
-      description: `More than ${props.thresholds.api5xxRate * 100} % of API requests answered 5xx in 2 of the last 3 five-minute periods.`,
+      description: `More than ${props.thresholds.api5xxRate * 100} % of API requests answered 5xx in 2 of the last 3 five-minute periods (periods with fewer than ${minRequests} requests are not judged).`,
     });
     this.alarm('ApiLatencyP99', {
       metric: apiMetric('Latency', 'p99'),
@@ -124,12 +156,65 @@ export class Monitoring extends Construct {
       description: `API p99 latency above ${props.thresholds.apiP99LatencyMs} ms for 15 minutes.`,
     });
     for (const [name, fn] of Object.entries(props.functions)) {
-      this.alarm(`${pascal(name)}Errors`, {
-        metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      if (fn !== props.authorizer)
+        this.alarm(`${pascal(name)}Errors`, {
+          metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          description: `The ${name} function failed (an invocation error, not a 4xx answer).`,
+        });
+      this.alarm(`${pascal(name)}Throttles`, {
+        metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
         threshold: 1,
         evaluationPeriods: 1,
-        description: `The ${name} function failed (an invocation error, not a 4xx answer).`,
+        description: `Lambda refused invocations of the ${name} function: its reserved concurrency or the account's limit is used up.`,
       });
+    }
+
+    // A refused key makes the authorizer throw "Unauthorized", which Lambda counts as an error; what
+    // matters is API Gateway answering 500 because the authorizer crashed, timed out or answered nonsense.
+    const authorizerFailures = new MetricFilter(this, 'AuthorizerFailureFilter', {
+      logGroup: props.accessLogs,
+      filterPattern: FilterPattern.any(
+        FilterPattern.stringValue('$.errorType', '=', 'AUTHORIZER_FAILURE'),
+        FilterPattern.stringValue('$.errorType', '=', 'AUTHORIZER_CONFIGURATION_ERROR'),
+      ),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: AUTHORIZER_FAILURES,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.alarm('AuthorizerFailures', {
+      metric: authorizerFailures.metric({ statistic: 'Sum', period: FIVE_MINUTES }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      description: 'API Gateway answered 500 because the key authorizer failed (not because a key was refused).',
+    });
+
+    for (const job of props.jobs) {
+      const durationLimit = job.timeout.toMilliseconds() * props.thresholds.jobDurationShareOfTimeout;
+      this.alarm(`${pascal(job.name)}Duration`, {
+        metric: job.fn.metricDuration({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        threshold: Math.round(durationLimit),
+        evaluationPeriods: 1,
+        description: `A ${job.name} run took over ${Math.round(props.thresholds.jobDurationShareOfTimeout * 100)} % of its ${job.timeout.toSeconds()} s timeout.`,
+      });
+      this.alarm(`${pascal(job.name)}DeadLetters`, {
+        metric: job.deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        description: `A scheduled ${job.name} run failed after every retry; its event waits in the dead-letter queue.`,
+      });
+      if (job.stopsEarlyAfter)
+        this.alarm(`${pascal(job.name)}FellBehind`, {
+          metric: job.fn.metricDuration({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+          threshold: job.stopsEarlyAfter.toMilliseconds(),
+          evaluationPeriods: 1,
+          description: `A ${job.name} run stopped before its timeout with work left: the due items wait for the next run.`,
+        });
     }
 
     const throttles = new MathExpression({

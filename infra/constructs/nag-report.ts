@@ -33,7 +33,9 @@ function acknowledgementsUnder(scope: IConstruct): NagAcknowledgement[] {
         ruleId: ruleId.replace(/^annotation::/i, ''),
         constructPath: construct.node.path,
         reason: String(reason),
-      })),
+      }))
+      // Acknowledgements of other checks (cfn-guard) are theirs to report.
+      .filter((acknowledgement) => acknowledgement.ruleId.startsWith('AwsSolutions-')),
   );
 }
 

@@ -2,10 +2,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
+  Alias,
   ApplicationLogLevel,
   Architecture,
+  type CfnFunction,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
@@ -14,37 +16,15 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { WRITE_ACTIONS, type EntryName, type TableAccess } from '../config/table-access';
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+export type { TableAccess } from '../config/table-access';
 /** Every Lambda entry point of functions/ (the list is written once, in the route table). */
-import type { EntryName } from '@shared/http/routes';
+export type { EntryName } from '@shared/http/routes';
 
-export type { EntryName };
-
-/**
- * What a function may do on the table, derived from the store code it runs:
- * - `none`: never touches DynamoDB (health, OpenAPI, 404/405).
- * - `key-lookup`: GetItem only (the authorizer resolves a key hash).
- * - `read-write`: GetItem and Query on the table, PutItem (idempotency record of a refusal) and
- *   the item actions a TransactWriteItems is authorized by (Put/Update/Delete/ConditionCheck).
- * `queryIndexes` adds Query on the named indexes only; `batchGet` adds BatchGetItem (the
- * snapshot computation reads many members' items at once).
- */
-export interface TableAccess {
-  mode: 'none' | 'key-lookup' | 'read-write';
-  queryIndexes?: readonly string[];
-  batchGet?: boolean;
-}
-
-const READ_WRITE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-];
+const dynamo = (action: string) => `dynamodb:${action}`;
 
 export interface RewardsFunctionProps {
   entry: EntryName;
@@ -58,6 +38,10 @@ export interface RewardsFunctionProps {
   memorySize?: number;
   /** Shell commands run after esbuild, in the repository root, to add files beside the bundle. */
   afterBundling?: (outputDir: string) => string[];
+  /** Concurrency kept for (and capped at) this function; none: it shares the account's pool. */
+  reservedConcurrency?: number;
+  /** Pre-initialised instances of the `live` alias; none: on-demand only. */
+  provisionedConcurrency?: number;
 }
 
 /**
@@ -67,6 +51,8 @@ export interface RewardsFunctionProps {
  */
 export class RewardsFunction extends Construct {
   readonly function: NodejsFunction;
+  /** `live`: what API Gateway and the schedules invoke; provisioned concurrency is set on it. */
+  readonly alias: Alias;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -99,7 +85,9 @@ export class RewardsFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
-      tracing: Tracing.ACTIVE,
+      // Tracing.ACTIVE would add the X-Ray statement to the role's default policy; it gets its own policy below.
+      tracing: Tracing.DISABLED,
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       projectRoot: repositoryRoot,
       depsLockFilePath: join(repositoryRoot, 'package-lock.json'),
@@ -130,33 +118,60 @@ export class RewardsFunction extends Construct {
       },
     });
 
+    (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: Tracing.ACTIVE };
+    this.alias = new Alias(this, 'Live', {
+      aliasName: 'live',
+      version: this.function.currentVersion,
+      ...(props.provisionedConcurrency ? { provisionedConcurrentExecutions: props.provisionedConcurrency } : {}),
+    });
+
     this.grantTable(props.table, props.tableAccess);
-    // Tracing.ACTIVE adds xray:PutTraceSegments/PutTelemetryRecords on "*" to the role's default policy.
-    Validations.of(this.role).acknowledge({
+    // X-Ray's two write actions support no resource-level permissions, so they sit in a policy of their
+    // own and the acknowledgement covers that policy only: a "*" anywhere else still fails the synth.
+    const xray = new Policy(this, 'XRayWrite', {
+      roles: [this.role],
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    Validations.of(xray).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; "*" is the only possible resource.',
     });
   }
 
+  /**
+   * One statement per grant of the function's declaration, each limited to the partitions it names
+   * (dynamodb:LeadingKeys is checked on every key of a request, batches and transactions included).
+   */
   private grantTable(table: ITable, access: TableAccess): void {
-    if (access.mode === 'none') return;
-    const actions =
-      access.mode === 'key-lookup'
-        ? ['dynamodb:GetItem']
-        : [...READ_WRITE_ACTIONS, ...(access.batchGet ? ['dynamodb:BatchGetItem'] : [])];
-    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [table.tableArn] }));
+    for (const grant of access.items ?? [])
+      this.role.addToPolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: grant.actions.map(dynamo),
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] } },
+        }),
+      );
     const indexArns = (access.queryIndexes ?? []).map((indexName) => `${table.tableArn}/index/${indexName}`);
     if (indexArns.length > 0)
       this.role.addToPolicy(
         new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: indexArns }),
       );
     const key = table.encryptionKey;
-    if (key) {
-      const keyActions =
-        access.mode === 'key-lookup'
-          ? ['kms:Decrypt', 'kms:DescribeKey']
-          : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
+    if (key && (access.items?.length || indexArns.length > 0)) {
+      const writes = (access.items ?? []).some((grant) =>
+        grant.actions.some((action) => WRITE_ACTIONS.includes(action)),
+      );
+      const keyActions = writes
+        ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']
+        : ['kms:Decrypt', 'kms:DescribeKey'];
       this.role.addToPolicy(
         new PolicyStatement({ effect: Effect.ALLOW, actions: keyActions, resources: [key.keyArn] }),
       );

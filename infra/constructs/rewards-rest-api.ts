@@ -2,6 +2,10 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
+  BasePathMapping,
+  DomainName,
+  SecurityPolicy,
+  type MethodDeploymentOptions,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -11,6 +15,7 @@ import {
   TokenAuthorizer,
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -140,14 +145,68 @@ export function problemTemplate(problem: GatewayProblem): string {
   return `{"type":${quoted(PROBLEM_TYPE_BASE + problem.slug)},"title":${quoted(problem.title)},"status":${problem.status},"detail":${problem.detail}}`;
 }
 
+/**
+ * Malformed Authorization headers are refused with 401 by API Gateway itself and never invoke (or
+ * bill) the authorizer: keys are `rk_` and base64url (shared/store/partners.ts newApiKey).
+ */
+export const AUTHORIZATION_HEADER_PATTERN = '^[Bb]earer rk_[A-Za-z0-9_-]{16,509}$';
+
+/** The share of the stage's budget kept for the open methods (health, OpenAPI, 404 and 405 answers). */
+export const OPEN_METHODS_SHARE = 0.05;
+
+export interface Throttling {
+  rateLimit: number;
+  burstLimit: number;
+}
+
+/** Every method of the API as `/{resource path}/{HTTP method}`, keyed routes first, then the open ones. */
+export function apiMethods(): { keyed: string[]; open: string[] } {
+  const routeList = Object.values(routes as Record<string, RouteDefinition>);
+  const keyed = routeList.map((route) => `${route.path}/${route.method}`);
+  const open = [
+    ...[...new Set(routeList.map((route) => route.path))].map((path) => `${path}/ANY`),
+    '/health/GET',
+    '/openapi.json/GET',
+    '//ANY',
+    '/{proxy+}/ANY',
+  ];
+  return { keyed, open };
+}
+
+/**
+ * API Gateway throttles each method on its own: the same limit on every method would let the stage
+ * take (methods x limit). Each method gets its share instead, so all of them together stay within the
+ * region's budget: the keyed routes share it evenly but for a small part kept for the open methods.
+ */
+export function methodThrottling(budget: Throttling): Record<string, Throttling> {
+  const { keyed, open } = apiMethods();
+  const share = (total: number, count: number, rate: boolean) =>
+    rate ? Math.floor((total / count) * 1000) / 1000 : Math.max(1, Math.floor(total / count));
+  const limits = (methods: string[], fraction: number): [string, Throttling][] =>
+    methods.map((method) => [
+      method,
+      {
+        rateLimit: share(budget.rateLimit * fraction, methods.length, true),
+        burstLimit: share(budget.burstLimit * fraction, methods.length, false),
+      },
+    ]);
+  return Object.fromEntries([...limits(keyed, 1 - OPEN_METHODS_SHARE), ...limits(open, OPEN_METHODS_SHARE)]);
+}
+
 export interface RewardsRestApiProps {
   routeFunctions: Record<FunctionName, IFunction>;
   /** Health, OpenAPI, and the 404/405 answers: no key needed. */
   publicFunction: IFunction;
   authorizerFunction: IFunction;
   authorizerCacheSeconds: number;
-  throttling: { rateLimit: number; burstLimit: number };
+  /** The whole stage's budget; see methodThrottling. */
+  throttling: Throttling;
   logRetention: RetentionDays;
+  /** Who provides the account's API Gateway logging role (settings apiGatewayLoggingRole). */
+  loggingRole: 'stack' | 'account' | 'none';
+  /** A web ACL is associated with the stage (infra/constructs/regional-waf.ts). */
+  waf: boolean;
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
 /**
@@ -158,22 +217,38 @@ export interface RewardsRestApiProps {
 export class RewardsRestApi extends Construct {
   readonly api: RestApi;
   readonly accessLogs: LogGroup;
+  readonly domain?: DomainName;
+  private readonly customDomainName?: string;
 
   constructor(scope: Construct, id: string, props: RewardsRestApiProps) {
     super(scope, id);
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    const perMethod = methodThrottling(props.throttling);
+    const methodOptions: Record<string, MethodDeploymentOptions> = Object.fromEntries(
+      Object.entries(perMethod).map(([method, limit]) => [
+        method,
+        { throttlingRateLimit: limit.rateLimit, throttlingBurstLimit: limit.burstLimit },
+      ]),
+    );
+    const openLimit = perMethod['/health/GET'] ?? { rateLimit: 1, burstLimit: 1 };
     this.api = new RestApi(this, 'Api', {
       description: 'Rewards API: points, tiers, rewards, cashback and loyalty metrics',
       endpointTypes: [EndpointType.REGIONAL],
-      // Execution logging (ERROR level) needs the account's API Gateway CloudWatch role.
-      cloudWatchRole: true,
+      // Execution logging (ERROR level) needs the account's API Gateway CloudWatch role: created by this
+      // stack only when the settings say so, since it is one setting for the whole account and region.
+      cloudWatchRole: props.loggingRole === 'stack',
+      // With a custom domain the execute-api address is closed: one way in, behind the WAF if there is one.
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
       deployOptions: {
         stageName: STAGE_NAME,
-        throttlingRateLimit: props.throttling.rateLimit,
-        throttlingBurstLimit: props.throttling.burstLimit,
+        // Any method not listed in methodOptions (none today) gets the share of an open method.
+        throttlingRateLimit: openLimit.rateLimit,
+        throttlingBurstLimit: openLimit.burstLimit,
+        methodOptions,
         tracingEnabled: true,
-        metricsEnabled: true,
-        loggingLevel: MethodLoggingLevel.ERROR,
+        // Per-method metrics are billed as custom metrics; the dashboard and alarms read the stage's only.
+        metricsEnabled: false,
+        loggingLevel: props.loggingRole === 'none' ? MethodLoggingLevel.OFF : MethodLoggingLevel.ERROR,
         // Never log request or response bodies: they carry personal data (e-mail, name, birthday).
         dataTraceEnabled: false,
         accessLogDestination: new LogGroupLogDestination(this.accessLogs),
@@ -212,6 +287,7 @@ export class RewardsRestApi extends Construct {
     const authorizer = new TokenAuthorizer(this, 'KeyAuthorizer', {
       handler: props.authorizerFunction,
       identitySource: 'method.request.header.Authorization',
+      validationRegex: AUTHORIZATION_HEADER_PATTERN,
       resultsCacheTtl: Duration.seconds(props.authorizerCacheSeconds),
     });
 
@@ -265,20 +341,45 @@ export class RewardsRestApi extends Construct {
         reason:
           'Every handler validates path, query and body with the zod schemas of the route table and answers 400 problem+json with errors[]; a gateway validator would answer in another shape.',
       },
-      {
+    );
+    if (!props.waf)
+      Validations.of(this.api).acknowledge({
         id: 'AwsSolutions-APIG3',
         reason:
-          'WAF is an account-level choice left to the operator; the stage is throttled per region and every /v1 route requires a key.',
-      },
-    );
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason:
-        'The account-wide API Gateway logging role needs exactly this AWS-managed policy; it is the documented way to enable execution logs.',
-    });
+          'This region runs without a web ACL (settings waf: false): every method is throttled within the region budget and every /v1 route requires a key.',
+      });
+    if (props.loggingRole === 'stack')
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-wide API Gateway logging role needs exactly this AWS-managed policy; it is the documented way to enable execution logs.',
+      });
+    if (props.loggingRole === 'none')
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'Execution logs are off by the region settings (apiGatewayLoggingRole: none); access logs of every request are kept.',
+      });
+
+    if (props.customDomain) {
+      this.customDomainName = props.customDomain.domainName;
+      this.domain = new DomainName(this, 'Domain', {
+        domainName: props.customDomain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+        endpointType: EndpointType.REGIONAL,
+        securityPolicy: SecurityPolicy.TLS_1_2,
+      });
+      // The routes already start with /v1, so the stage is mapped at the root of the domain.
+      new BasePathMapping(this, 'BasePath', {
+        domainName: this.domain,
+        restApi: this.api,
+        stage: this.api.deploymentStage,
+      });
+    }
   }
 
+  /** The URL partners call: the custom domain when there is one, else the stage's execute-api URL. */
   get url(): string {
-    return this.api.url;
+    return this.customDomainName ? `https://${this.customDomainName}/` : this.api.url;
   }
 }

@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@infra/app';
@@ -40,6 +41,7 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
         'AwsSolutions-COG4',
         'AwsSolutions-IAM4',
         'AwsSolutions-IAM5',
+        'AwsSolutions-SQS3',
       ].sort(),
     );
     expect(
@@ -47,6 +49,17 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
         .filter((acknowledgement) => acknowledgement.ruleId.startsWith('AwsSolutions-IAM5'))
         .map((acknowledgement) => acknowledgement.ruleId),
     ).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]']));
+  });
+
+  it('acknowledges a "*" resource only on the X-Ray policy of each function, never on a role', () => {
+    const wildcard = report.acknowledgements.filter((acknowledgement) =>
+      acknowledgement.ruleId.startsWith('AwsSolutions-IAM5'),
+    );
+    expect(wildcard.length).toBe(10);
+    for (const acknowledgement of wildcard) {
+      expect(acknowledgement.ruleId).toBe('AwsSolutions-IAM5[Resource::*]');
+      expect(acknowledgement.constructPath).toMatch(/Function\/XRayWrite$/);
+    }
   });
 
   it('would catch a resource that breaks a rule (the check is live)', () => {
@@ -57,6 +70,27 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
 });
 
 describe('synthesis', () => {
+  const inMemory = () =>
+    buildApp(
+      new App({ context: { region: 'eu-west-1', 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:appMode': 'inmemory' } }),
+    );
+
+  it('fails when a function is granted DynamoDB on any resource', () => {
+    const { app, stack } = inMemory();
+    stack.functions.points.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem'], resources: ['*'] }),
+    );
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
+  });
+
+  it('fails when a function is granted dynamodb:* on its table', () => {
+    const { app, stack } = inMemory();
+    stack.functions.points.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:*'], resources: [stack.table.table.tableArn] }),
+    );
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
+  });
+
   it('fails with the finding when an AwsSolutions error is not acknowledged', () => {
     const { app, stack } = buildApp(
       new App({ context: { region: 'eu-west-1', 'aws:cdk:bundling-stacks': [], '@aws-cdk/core:appMode': 'inmemory' } }),

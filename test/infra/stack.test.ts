@@ -4,6 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPE_BASE } from '@shared/http/problems';
 import { routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
 import type { EntryName } from '@infra/constructs/rewards-function';
+import { tableAccess } from '@infra/config/table-access';
+import { apiMethods, methodThrottling } from '@infra/constructs/rewards-rest-api';
+import { isAllowed, tableResources } from '../support/iam';
 import { actionsOf, logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
 
 const regions = [
@@ -28,14 +31,6 @@ const regions = [
 const routeList = Object.entries(routes as Record<string, RouteDefinition>);
 const routeFunctionNames = [...new Set(routeList.map(([, route]) => route.fn))] as FunctionName[];
 const allEntries: EntryName[] = [...routeFunctionNames, 'public', 'authorizer', 'metrics-job', 'expiry-job'];
-const READ_WRITE = [
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-];
 
 describe.each(regions)('the stack of $region', (expected) => {
   let synthesized: SynthesizedStack;
@@ -45,9 +40,11 @@ describe.each(regions)('the stack of $region', (expected) => {
 
   const functionId = (entry: EntryName) => logicalIdOf(synthesized.stack, synthesized.stack.functions[entry]);
   const tableId = () => logicalIdOf(synthesized.stack, synthesized.stack.table.table);
+  /** API Gateway and the schedules invoke each function's `live` alias (provisioned concurrency sits there). */
+  const aliasId = (entry: EntryName) => logicalIdOf(synthesized.stack, synthesized.stack.aliases[entry]);
   const lambdaArn = (entry: EntryName) =>
     Match.objectLike({
-      'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [functionId(entry), 'Arn'] }])]),
+      'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: aliasId(entry) }])]),
     });
 
   it('is named after its region and deployed to it', () => {
@@ -168,7 +165,7 @@ describe.each(regions)('the stack of $region', (expected) => {
       }
     });
 
-    it('lets the authorizer only read key items (GetItem on the table)', () => {
+    it('lets the authorizer only read key items (GetItem on APIKEY# partitions of the table)', () => {
       const statements = statementsOfFunction(
         synthesized.template,
         synthesized.stack,
@@ -178,7 +175,12 @@ describe.each(regions)('the stack of $region', (expected) => {
         actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
       );
       expect(dynamo).toEqual([
-        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:GetItem',
+          Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] },
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+        },
       ]);
     });
 
@@ -196,8 +198,8 @@ describe.each(regions)('the stack of $region', (expected) => {
       ]);
     });
 
-    it.each(['members', 'points', 'cashback', 'rewards', 'admin'] as EntryName[])(
-      'lets %s read and write items of the table but query no index',
+    it.each(allEntries)(
+      '%s holds exactly the item actions of its declaration, each limited to its partitions (LeadingKeys)',
       (entry) => {
         const statements = statementsOfFunction(
           synthesized.template,
@@ -207,10 +209,45 @@ describe.each(regions)('the stack of $region', (expected) => {
         const onTable = statements.filter(
           (statement) => JSON.stringify(statement.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId(), 'Arn'] }),
         );
-        expect(actionsOf(onTable).sort()).toEqual([...READ_WRITE].sort());
-        expect(JSON.stringify(statements)).not.toContain('/index/');
+        expect(
+          onTable.map((statement) => ({
+            actions: actionsOf([statement]).sort(),
+            condition: (statement as { Condition?: unknown }).Condition,
+          })),
+        ).toEqual(
+          (tableAccess[entry].items ?? []).map((grant) => ({
+            actions: grant.actions.map((action) => `dynamodb:${action}`).sort(),
+            condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] } },
+          })),
+        );
+        if (!tableAccess[entry].queryIndexes) expect(JSON.stringify(statements)).not.toContain('/index/');
       },
     );
+
+    it.each(allEntries)('%s can neither write an API key item nor scan the table, unless it is admin', (entry) => {
+      const statements = statementsOfFunction(
+        synthesized.template,
+        synthesized.stack,
+        synthesized.stack.functions[entry],
+      );
+      const resourceOf = tableResources(tableId());
+      for (const action of ['PutItem', 'UpdateItem', 'DeleteItem'])
+        expect(
+          isAllowed(statements, resourceOf, {
+            action: `dynamodb:${action}`,
+            resource: 'table',
+            partitions: ['APIKEY#x'],
+          }),
+          `${entry} ${action}`,
+        ).toBe(entry === 'admin' && action !== 'UpdateItem');
+      expect(isAllowed(statements, resourceOf, { action: 'dynamodb:Scan', resource: 'table', partitions: [] })).toBe(
+        false,
+      );
+      // Only the member functions and the jobs write member items.
+      expect(
+        isAllowed(statements, resourceOf, { action: 'dynamodb:PutItem', resource: 'table', partitions: ['MEMBER#m'] }),
+      ).toBe(['members', 'points', 'cashback', 'insights', 'metrics-job', 'expiry-job'].includes(entry));
+    });
 
     it.each([
       ['metrics-job', 'GSI1'],
@@ -297,7 +334,7 @@ describe.each(regions)('the stack of $region', (expected) => {
         const properties =
           synthesized.template.toJSON().Resources[logicalIdOf(synthesized.stack, any as Method)].Properties;
         expect(properties).toMatchObject({ HttpMethod: 'ANY', AuthorizationType: 'NONE' });
-        expect(JSON.stringify(properties.Integration.Uri)).toContain(functionId('public'));
+        expect(JSON.stringify(properties.Integration.Uri)).toContain(aliasId('public'));
       }
     });
 
@@ -319,7 +356,7 @@ describe.each(regions)('the stack of $region', (expected) => {
         const properties =
           synthesized.template.toJSON().Resources[logicalIdOf(synthesized.stack, method as Method)].Properties;
         expect(properties).toMatchObject({ HttpMethod: httpMethod, AuthorizationType: 'NONE' });
-        expect(JSON.stringify(properties.Integration.Uri)).toContain(functionId('public'));
+        expect(JSON.stringify(properties.Integration.Uri)).toContain(aliasId('public'));
       }
     });
 
@@ -332,7 +369,7 @@ describe.each(regions)('the stack of $region', (expected) => {
       });
     });
 
-    it(`throttles the stage at ${expected.rateLimit} requests per second (burst ${expected.burstLimit}) with tracing, execution and access logs but no bodies`, () => {
+    it(`throttles the stage at ${expected.rateLimit} requests per second (burst ${expected.burstLimit}) in all, with tracing, execution and access logs but no bodies`, () => {
       synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'prod',
         TracingEnabled: true,
@@ -340,17 +377,51 @@ describe.each(regions)('the stack of $region', (expected) => {
           DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AccessLogs'), 'Arn'] },
           Format: Match.stringLikeRegexp('"partnerId":"\\$context.authorizer.partnerId"'),
         },
-        MethodSettings: [
+        MethodSettings: Match.arrayWith([
           Match.objectLike({
             HttpMethod: '*',
             ResourcePath: '/*',
-            ThrottlingRateLimit: expected.rateLimit,
-            ThrottlingBurstLimit: expected.burstLimit,
             LoggingLevel: 'ERROR',
             DataTraceEnabled: false,
+            // Per-method metrics are billed and nothing reads them.
+            MetricsEnabled: false,
           }),
-        ],
+        ]),
       });
+      const stage = Object.values(synthesized.template.findResources('AWS::ApiGateway::Stage'))[0];
+      const settings = stage?.Properties.MethodSettings as {
+        HttpMethod: string;
+        ResourcePath: string;
+        ThrottlingRateLimit: number;
+        ThrottlingBurstLimit: number;
+      }[];
+      const perMethod = settings.filter((setting) => setting.ResourcePath !== '/*');
+      const { keyed, open } = apiMethods();
+      // Every method of the API has its own share, and the shares add up to no more than the stage's budget.
+      expect(perMethod).toHaveLength(keyed.length + open.length);
+      const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+      expect(sum(perMethod.map((setting) => setting.ThrottlingRateLimit))).toBeLessThanOrEqual(expected.rateLimit);
+      expect(sum(perMethod.map((setting) => setting.ThrottlingRateLimit))).toBeGreaterThan(expected.rateLimit * 0.98);
+      expect(sum(perMethod.map((setting) => setting.ThrottlingBurstLimit))).toBeLessThanOrEqual(expected.burstLimit);
+      const earn = perMethod.find(
+        (setting) => setting.ResourcePath === '/~1v1~1members~1{memberId}~1earn' && setting.HttpMethod === 'POST',
+      );
+      expect(earn?.ThrottlingRateLimit).toBe(
+        methodThrottling({ rateLimit: expected.rateLimit, burstLimit: expected.burstLimit })[
+          '/v1/members/{memberId}/earn/POST'
+        ]?.rateLimit,
+      );
+      // Metrics per method are off everywhere.
+      expect(settings.every((setting) => (setting as { MetricsEnabled?: boolean }).MetricsEnabled !== true)).toBe(true);
+    });
+
+    it('refuses a malformed Authorization header at the gateway, before the authorizer runs', () => {
+      synthesized.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        IdentityValidationExpression: '^[Bb]earer rk_[A-Za-z0-9_-]{16,509}$',
+      });
+      const pattern = new RegExp('^[Bb]earer rk_[A-Za-z0-9_-]{16,509}$');
+      expect(pattern.test('Bearer x')).toBe(false);
+      expect(pattern.test('Bearer rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe(true);
     });
 
     it('keeps no source IP or user agent in access logs', () => {
@@ -396,7 +467,7 @@ describe.each(regions)('the stack of $region', (expected) => {
       synthesized.template.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',
         Principal: 'apigateway.amazonaws.com',
-        FunctionName: { 'Fn::GetAtt': [functionId('points'), 'Arn'] },
+        FunctionName: { Ref: aliasId('points') },
         SourceArn: Match.objectLike({
           'Fn::Join': Match.arrayWith([
             Match.arrayWith([{ Ref: logicalIdOf(synthesized.stack, synthesized.stack.api.api) }]),
@@ -411,15 +482,69 @@ describe.each(regions)('the stack of $region', (expected) => {
       synthesized.template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'rate(1 hour)',
         State: 'ENABLED',
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('metrics-job'), 'Arn'] } })],
+        Targets: [Match.objectLike({ Arn: { Ref: aliasId('metrics-job') } })],
       });
     });
 
     it('runs points expiry once a day', () => {
       synthesized.template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'cron(15 3 * * ? *)',
-        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('expiry-job'), 'Arn'] } })],
+        Targets: [Match.objectLike({ Arn: { Ref: aliasId('expiry-job') } })],
       });
+    });
+  });
+
+  describe('job failures', () => {
+    it.each(['metrics-job', 'expiry-job'] as const)(
+      'retries a failed %s run twice, then keeps its event in an encrypted dead-letter queue for 14 days',
+      (entry) => {
+        const queue = logicalIdOf(synthesized.stack, synthesized.stack.jobDeadLetters[entry]);
+        synthesized.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: functionId(entry) },
+          Qualifier: Match.anyValue(),
+          MaximumRetryAttempts: 2,
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+        });
+        synthesized.template.hasResourceProperties('AWS::Events::Rule', {
+          Targets: [
+            Match.objectLike({
+              Arn: { Ref: aliasId(entry) },
+              RetryPolicy: { MaximumRetryAttempts: 2 },
+              DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+            }),
+          ],
+        });
+        expect(synthesized.template.toJSON().Resources[queue].Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 1_209_600,
+        });
+      },
+    );
+  });
+
+  describe('deployment safety', () => {
+    it('is protected from termination', () => {
+      expect(synthesized.stack.terminationProtection).toBe(true);
+    });
+
+    it.each(allEntries)('%s is invoked through its live alias on the current version', (entry) => {
+      synthesized.template.hasResourceProperties('AWS::Lambda::Alias', {
+        Name: 'live',
+        FunctionName: { Ref: functionId(entry) },
+        FunctionVersion: { 'Fn::GetAtt': [Match.stringLikeRegexp('CurrentVersion'), 'Version'] },
+      });
+    });
+
+    it('reserves no concurrency unless the settings say so', () => {
+      for (const entry of allEntries)
+        expect(
+          synthesized.template.toJSON().Resources[functionId(entry)].Properties.ReservedConcurrentExecutions,
+        ).toBeUndefined();
+      synthesized.template.resourcePropertiesCountIs(
+        'AWS::Lambda::Alias',
+        { ProvisionedConcurrencyConfig: Match.anyValue() },
+        0,
+      );
     });
   });
 
@@ -448,13 +573,31 @@ describe.each(regions)('the stack of $region', (expected) => {
       });
     });
 
-    it('alarms on the share of 5xx answers and on p99 latency of the API', () => {
+    it('alarms on the share of 5xx answers (once 50 requests came in) and on p99 latency of the API', () => {
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/ApiGateway',
-        MetricName: '5XXError',
-        Statistic: 'Average',
         Threshold: 0.01,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
         AlarmActions: [topicRef()],
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: 'IF(requests >= 50, errors / requests, 0)', ReturnData: true }),
+          Match.objectLike({
+            Id: 'errors',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ Namespace: 'AWS/ApiGateway', MetricName: '5XXError' }),
+              Stat: 'Sum',
+            }),
+            ReturnData: false,
+          }),
+          Match.objectLike({
+            Id: 'requests',
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ Namespace: 'AWS/ApiGateway', MetricName: 'Count' }),
+              Stat: 'Sum',
+            }),
+            ReturnData: false,
+          }),
+        ]),
       });
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/ApiGateway',
@@ -465,7 +608,7 @@ describe.each(regions)('the stack of $region', (expected) => {
       });
     });
 
-    it.each(allEntries)('alarms when the %s function fails', (entry) => {
+    it.each(allEntries.filter((entry) => entry !== 'authorizer'))('alarms when the %s function fails', (entry) => {
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -503,6 +646,77 @@ describe.each(regions)('the stack of $region', (expected) => {
         Period: 3600,
         EvaluationPeriods: 3,
         TreatMissingData: 'breaching',
+        AlarmActions: [topicRef()],
+      });
+    });
+
+    it('does not page on refused keys: no Errors alarm on the authorizer, an alarm on its real failures instead', () => {
+      const alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('authorizer') } }],
+        },
+      });
+      expect(alarms).toEqual({});
+      synthesized.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: Match.stringLikeRegexp('AccessLogs') },
+        FilterPattern: '{ ($.errorType = "AUTHORIZER_FAILURE") || ($.errorType = "AUTHORIZER_CONFIGURATION_ERROR") }',
+        MetricTransformations: [
+          Match.objectLike({ MetricNamespace: 'RewardsApi', MetricName: 'AuthorizerFailures', MetricValue: '1' }),
+        ],
+      });
+      synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'RewardsApi',
+        MetricName: 'AuthorizerFailures',
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [topicRef()],
+      });
+    });
+
+    it.each(allEntries)('alarms when Lambda throttles the %s function', (entry) => {
+      synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Statistic: 'Sum',
+        Threshold: 1,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(entry) } }],
+        AlarmActions: [topicRef()],
+      });
+    });
+
+    it.each(['metrics-job', 'expiry-job'] as EntryName[])(
+      'alarms when a %s run takes 80 % of its 300 s timeout, and when its events reach the dead-letter queue',
+      (entry) => {
+        synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Duration',
+          Statistic: 'Maximum',
+          Threshold: 240_000,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(entry) } }],
+          AlarmActions: [topicRef()],
+        });
+        const queue = logicalIdOf(
+          synthesized.stack,
+          synthesized.stack.jobDeadLetters[entry as 'metrics-job' | 'expiry-job'],
+        );
+        synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Threshold: 1,
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+          AlarmActions: [topicRef()],
+        });
+      },
+    );
+
+    it('alarms when the expiry job stopped early with members left (it stops 20 s before its timeout)', () => {
+      synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Duration',
+        Statistic: 'Maximum',
+        Threshold: 280_000,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('expiry-job') } }],
         AlarmActions: [topicRef()],
       });
     });

@@ -1,0 +1,139 @@
+import type { EntryName } from '@shared/http/routes';
+import { indexNames } from '@shared/store/table';
+
+/**
+ * What each Lambda function may do on the table: the ONE declaration its IAM role is built from
+ * (infra/constructs/rewards-function.ts). `test/integration/table-access.test.ts` runs every use
+ * case through the real handlers on DynamoDB Local, records each request sent to the table, and
+ * checks it against the synthesized policies; it also fails when a declared action or partition is
+ * never used, so a grant cannot outlive the code that needed it.
+ *
+ * Partitions are IAM `StringLike` patterns on the partition key (`dynamodb:LeadingKeys`):
+ * `*` matches any characters. Keys are built in shared/store/keys.ts.
+ */
+
+/** Lambda entry points of functions/: the list is written once, in the route table. */
+export type { EntryName };
+
+export type ItemAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  // TransactWriteItems is authorized item by item as Put/Update/Delete/ConditionCheckItem; it has no IAM action.
+  | 'ConditionCheckItem';
+export type IndexName = (typeof indexNames)[keyof typeof indexNames];
+
+export const WRITE_ACTIONS: readonly ItemAction[] = ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+
+/** Some actions on some partitions: one IAM statement with a dynamodb:LeadingKeys condition. */
+export interface ItemGrant {
+  actions: readonly ItemAction[];
+  /** Partition-key patterns the actions may name (every key of a batch or transaction must match). */
+  partitions: readonly string[];
+}
+
+export interface TableAccess {
+  items?: readonly ItemGrant[];
+  /**
+   * Query on these indexes, scoped by the index ARN only: the condition key would be evaluated
+   * against the index's own partition key, and index queries are read-only.
+   */
+  queryIndexes?: readonly IndexName[];
+}
+
+const member = 'MEMBER#*';
+const idempotency = 'IDEMPOTENCY#*';
+const program = 'PROGRAM';
+const catalog = 'CATALOG';
+const metrics = 'METRICS';
+const referral = 'REFERRAL#*';
+const externalId = 'EXTERNAL#*';
+const apiKey = 'APIKEY#*';
+const partner = 'PARTNER#*';
+const purchase = 'PURCHASE#*';
+
+/*
+ * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
+ * Put (version check) in one TransactWriteItems with its idempotency record; erasure updates survey
+ * answers and deletes the referral and external-id claims; a limited reward loses a unit with an
+ * Update, an unlimited one is held to its terms with a ConditionCheck; admin writes program versions,
+ * partners and key hashes. Refusals store their idempotency record with a single PutItem.
+ */
+export const tableAccess: Record<EntryName, TableAccess> = {
+  // Health, OpenAPI document, console, 404 and 405 touch nothing; readiness reads one probe key never written.
+  public: { items: [{ actions: ['GetItem'], partitions: ['HEALTH'] }] },
+  // Resolves a key hash; may read nothing else, let alone write.
+  authorizer: { items: [{ actions: ['GetItem'], partitions: [apiKey] }] },
+  members: {
+    items: [
+      { actions: ['GetItem'], partitions: [member, idempotency, program, referral] },
+      { actions: ['Query'], partitions: [member] },
+      { actions: ['PutItem'], partitions: [member, idempotency, referral, externalId] },
+      { actions: ['UpdateItem'], partitions: [member] },
+      { actions: ['DeleteItem'], partitions: [referral, externalId] },
+    ],
+  },
+  points: {
+    items: [
+      { actions: ['GetItem'], partitions: [member, idempotency, program, catalog] },
+      { actions: ['PutItem'], partitions: [member, idempotency] },
+      { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
+    ],
+  },
+  cashback: {
+    items: [
+      { actions: ['GetItem'], partitions: [member, idempotency, program] },
+      { actions: ['PutItem'], partitions: [member, idempotency] },
+    ],
+  },
+  rewards: {
+    items: [
+      { actions: ['GetItem'], partitions: [catalog, program] },
+      { actions: ['Query'], partitions: [catalog] },
+      { actions: ['PutItem'], partitions: [catalog] },
+    ],
+  },
+  insights: {
+    items: [
+      { actions: ['GetItem'], partitions: [member, idempotency, program, metrics] },
+      { actions: ['BatchGetItem'], partitions: [member] },
+      { actions: ['Query'], partitions: [metrics] },
+      { actions: ['PutItem'], partitions: [member, idempotency, metrics, purchase] },
+    ],
+    queryIndexes: [indexNames.activityByDay],
+  },
+  admin: {
+    items: [
+      { actions: ['GetItem'], partitions: [idempotency, program, partner] },
+      { actions: ['PutItem'], partitions: [idempotency, program, partner, apiKey] },
+      { actions: ['DeleteItem'], partitions: [partner, apiKey] },
+    ],
+  },
+  'metrics-job': {
+    items: [
+      { actions: ['GetItem'], partitions: [program, metrics] },
+      { actions: ['BatchGetItem'], partitions: [member] },
+      { actions: ['PutItem'], partitions: [member, metrics] },
+    ],
+    queryIndexes: [indexNames.activityByDay],
+  },
+  'expiry-job': {
+    items: [
+      { actions: ['GetItem'], partitions: [member, program] },
+      { actions: ['PutItem'], partitions: [member] },
+    ],
+    queryIndexes: [indexNames.dueByDay],
+  },
+};
+
+/** IAM `StringLike`: `*` is any run of characters, `?` one character, everything else literal. */
+export function stringLike(pattern: string, value: string): boolean {
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, 's').test(value);
+}

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stringLike, tableAccess, type EntryName } from '@infra/config/table-access';
+import { PARTNER_SCOPES } from '@shared/schemas/admin';
+import { matchPath, routes, type FunctionName } from '@shared/http/routes';
+import { useStore } from '@shared/store/client';
+import { putKnownKey } from '@shared/store/partners';
+import { isAllowed, tableResources } from '../support/iam';
+import { recordingStore, type RecordedRequest, type RecordingStore } from '../support/recording-store';
+import { useFreshTable } from '../support/table';
+import { logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from '../infra/support';
+
+/**
+ * Every use case, run through the real Lambda handlers on DynamoDB Local with a client that records
+ * each request as IAM authorizes it; then each request is evaluated against the synthesized policy of
+ * the function that sent it (its actions, the table or index, and dynamodb:LeadingKeys).
+ */
+type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+const apiHandlers: Record<FunctionName | 'public', () => Promise<{ handler: unknown }>> = {
+  members: () => import('@functions/members'),
+  points: () => import('@functions/points'),
+  cashback: () => import('@functions/cashback'),
+  rewards: () => import('@functions/rewards'),
+  insights: () => import('@functions/insights'),
+  admin: () => import('@functions/admin'),
+  public: () => import('@functions/public'),
+};
+
+const context = (name: string): Context =>
+  ({
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 290_000,
+  }) as Context;
+
+let recorder: RecordingStore;
+let synthesized: SynthesizedStack;
+const keys = { partner: `rk_${randomUUID().replaceAll('-', '')}`, admin: `rk_${randomUUID().replaceAll('-', '')}` };
+
+/** A JSON answer body, read field by field (`field` turns a missing or non-string field into an error). */
+type Body = Record<string, unknown>;
+interface Answer {
+  status: number;
+  body: Body;
+}
+
+function field(body: Body, name: string): string {
+  const value = body[name];
+  if (typeof value !== 'string') throw new Error(`no ${name} in ${JSON.stringify(body)}`);
+  return value;
+}
+
+/** What API Gateway does for one request: the authorizer, then the route's function, each recorded under its name. */
+async function call(
+  method: string,
+  url: string,
+  options: { body?: unknown; as?: 'partner' | 'admin'; idempotencyKey?: string } = {},
+): Promise<Answer> {
+  const path = url.split('?')[0] ?? url;
+  const query = new URLSearchParams(url.split('?')[1] ?? '');
+  const match = matchPath(path);
+  const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
+  if (!candidate) throw new Error(`no route ${method} ${path}`);
+  const route = routes[candidate.routeId];
+  const { handler: authorize } = await import('@functions/authorizer');
+  const authorized = await recorder.as('authorizer', () =>
+    authorize({
+      type: 'TOKEN',
+      authorizationToken: `Bearer ${keys[options.as ?? 'partner']}`,
+      methodArn: `arn:aws:execute-api:eu-west-1:123456789012:api/prod/${method}${path}`,
+    }),
+  );
+  const handler = (await apiHandlers[route.fn]()).handler as ApiHandler;
+  const body = options.body === undefined ? null : JSON.stringify(options.body);
+  const event = {
+    resource: route.path,
+    path,
+    httpMethod: method,
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(method === 'POST' || method === 'DELETE'
+        ? { 'idempotency-key': options.idempotencyKey ?? randomUUID() }
+        : {}),
+    },
+    multiValueHeaders: {},
+    queryStringParameters: query.size > 0 ? Object.fromEntries(query) : null,
+    multiValueQueryStringParameters: null,
+    pathParameters: candidate.pathParameters,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: { authorizer: authorized.context, requestId: randomUUID(), resourcePath: route.path },
+  } as unknown as APIGatewayProxyEvent;
+  const result = await recorder.as(route.fn, () => handler(event, context(route.fn)));
+  return { status: result.statusCode, body: result.body ? (JSON.parse(result.body) as Body) : {} };
+}
+
+const eur = (value: number) => ({ value, currency: 'EUR' });
+
+/** The request, then its retry with the same Idempotency-Key (answered from the stored record). */
+async function twice(method: string, url: string, options: { body?: unknown; as?: 'partner' | 'admin' } = {}) {
+  const idempotencyKey = randomUUID();
+  const first = await call(method, url, { ...options, idempotencyKey });
+  const again = await call(method, url, { ...options, idempotencyKey });
+  if (again.status !== first.status)
+    throw new Error(`${method} ${url}: replay answered ${again.status}, not ${first.status}`);
+  return first;
+}
+
+beforeAll(async () => {
+  synthesized = synthesizeRegion('eu-west-1');
+  // Every Lambda function has its own program cache; in one test process they would share one.
+  vi.stubEnv('PROGRAM_CACHE_SECONDS', '0');
+  const table = await useFreshTable({ expiry: { inactivityMonths: 1 } });
+  await putKnownKey({
+    partnerId: 'p-1',
+    name: 'Partner',
+    scopes: [...PARTNER_SCOPES],
+    apiKey: keys.partner,
+    role: 'partner',
+  });
+  await putKnownKey({ partnerId: 'a-1', name: 'Admin', scopes: [], apiKey: keys.admin, role: 'admin' });
+  recorder = recordingStore(table);
+  useStore(recorder);
+
+  // Every route, its refusals that keep an idempotency record, and both jobs.
+  const expect201 = (answer: Answer, what: string) => {
+    if (answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer;
+  };
+  const referrer = expect201(
+    await twice('POST', '/v1/members', { body: { consent: { marketing: true, analytics: true } } }),
+    'enrol',
+  ).body;
+  const enrolled = expect201(
+    await call('POST', '/v1/members', {
+      body: {
+        email: 'ada@example.com',
+        name: 'Ada',
+        birthday: '1990-04-17',
+        externalId: 'crm-1',
+        referralCode: field(referrer, 'referralCode'),
+        consent: { marketing: true, analytics: true },
+      },
+    }),
+    'enrol with referral',
+  ).body;
+  const member = `/v1/members/${field(enrolled, 'memberId')}`;
+  expect201(await twice('POST', `${member}/earn`, { body: { orderId: 'o1', amount: eur(12_000) } }), 'earn');
+  expect201(await twice('POST', `${member}/cashback`, { body: { orderId: 'o2', amount: eur(12_000) } }), 'cashback');
+  await call('POST', `${member}/cashback/redeem`, { body: { amount: eur(10) } });
+  expect201(await call('POST', `${member}/refunds`, { body: { orderId: 'o1', amount: eur(2_000) } }), 'refund');
+  expect201(
+    await call('PUT', '/v1/admin/rewards/mug', { as: 'admin', body: { name: 'Mug', pointsCost: 10, stock: 5 } }),
+    'reward',
+  );
+  expect201(await call('POST', `${member}/redeem`, { body: { rewardId: 'mug' } }), 'redeem reward');
+  expect201(
+    await call('PUT', '/v1/admin/rewards/sticker', { as: 'admin', body: { name: 'Sticker', pointsCost: 5 } }),
+    'reward',
+  );
+  expect201(await call('POST', `${member}/redeem`, { body: { rewardId: 'sticker' } }), 'redeem unlimited reward');
+  expect201(await call('POST', `${member}/redeem`, { body: { points: 5 } }), 'redeem points');
+  await call('POST', `${member}/redeem`, { body: { points: 1_000_000 } });
+  await call('GET', '/v1/rewards');
+  await call('GET', member);
+  await call('GET', `${member}/transactions?limit=3`);
+  expect201(await twice('POST', `${member}/nps`, { body: { score: 9, comment: 'Great' } }), 'nps');
+  await call('GET', `${member}/export`);
+  expect201(await twice('POST', '/v1/purchases', { body: { orderId: 'anon-1', amount: eur(5_000) } }), 'purchase');
+  expect201(await call('POST', '/v1/admin/metrics/snapshots', { as: 'admin', body: {} }), 'snapshot');
+  await call('GET', '/v1/admin/metrics/snapshots', { as: 'admin' });
+  await call('GET', '/v1/admin/metrics/snapshots/latest', { as: 'admin' });
+  const program = await call('GET', '/v1/admin/program', { as: 'admin' });
+  const rules = Object.fromEntries(
+    Object.entries(program.body).filter(([name]) => name !== 'version' && name !== 'updatedAt'),
+  );
+  expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: rules }), 'program');
+  const partner = expect201(
+    await twice('POST', '/v1/admin/partners', { as: 'admin', body: { name: 'Till', scopes: ['points:earn'] } }),
+    'partner',
+  ).body;
+  await call('DELETE', `/v1/admin/partners/${field(partner, 'partnerId')}`, { as: 'admin' });
+  // Weeks later: the metrics job counts the settled purchases, the pending cashback is due and the
+  // inactive members' points expire.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + 70 * 86_400_000);
+  try {
+    const { handler: metricsJob } = await import('@functions/metrics-job');
+    await recorder.as('metrics-job', () => metricsJob());
+    const { handler: expiryJob } = await import('@functions/expiry-job');
+    await recorder.as('expiry-job', () => expiryJob({}, context('expiry-job')));
+  } finally {
+    vi.useRealTimers();
+  }
+  await call('DELETE', member, { as: 'admin' });
+  useStore(table);
+}, 180_000);
+afterAll(() => {
+  vi.unstubAllEnvs();
+  useStore(undefined);
+});
+
+const entries = Object.keys(tableAccess) as EntryName[];
+const requestsOf = (entry: EntryName) => recorder.requests.filter((request) => request.label === entry);
+const describeRequest = (request: RecordedRequest) =>
+  `${request.label} ${request.command} → ${request.action} on ${request.resource} [${request.partitions.join(', ')}]`;
+
+describe('each function’s policy against the requests its use cases send', () => {
+  it('records only requests made inside a function', () => {
+    expect(recorder.requests.filter((request) => !(request.label in tableAccess)).map(describeRequest)).toEqual([]);
+    expect(recorder.requests.filter((request) => request.action.startsWith('unknown:')).map(describeRequest)).toEqual(
+      [],
+    );
+  });
+
+  it.each(entries)('%s: every request it sent is allowed by its role, down to the partition keys', (entry) => {
+    const fn = synthesized.stack.functions[entry];
+    const statements = statementsOfFunction(synthesized.template, synthesized.stack, fn);
+    const resourceOf = tableResources(logicalIdOf(synthesized.stack, synthesized.stack.table.table));
+    const refused = requestsOf(entry).filter((request) => !isAllowed(statements, resourceOf, request));
+    expect(refused.map(describeRequest)).toEqual([]);
+  });
+
+  it.each(entries.filter((entry) => entry !== 'public'))('%s was exercised by the scenario', (entry) => {
+    expect(requestsOf(entry).length).toBeGreaterThan(0);
+  });
+
+  it('public never touches the table', () => {
+    expect(requestsOf('public')).toEqual([]);
+  });
+
+  it.each(entries)('%s: every action and partition it is granted is used (no grant outlives its code)', (entry) => {
+    const access = tableAccess[entry];
+    const sent = requestsOf(entry);
+    const unused: string[] = [];
+    for (const grant of access.items ?? []) {
+      const covered = sent.filter(
+        (request) =>
+          request.resource === 'table' &&
+          grant.actions.some((action) => `dynamodb:${action}` === request.action) &&
+          request.partitions.every((partition) => grant.partitions.some((pattern) => stringLike(pattern, partition))),
+      );
+      for (const action of grant.actions)
+        if (!covered.some((request) => request.action === `dynamodb:${action}`))
+          unused.push(`${action} on ${grant.partitions.join(', ')}`);
+      for (const pattern of grant.partitions)
+        if (!covered.some((request) => request.partitions.some((partition) => stringLike(pattern, partition))))
+          unused.push(`${grant.actions.join('/')} on ${pattern}`);
+    }
+    for (const index of access.queryIndexes ?? [])
+      if (!sent.some((request) => request.resource === `index/${index}`)) unused.push(`index ${index}`);
+    expect(unused).toEqual([]);
+  });
+
+  it('would refuse a key item written by any function but admin (the check is live)', () => {
+    const resourceOf = tableResources(logicalIdOf(synthesized.stack, synthesized.stack.table.table));
+    for (const entry of entries) {
+      const statements = statementsOfFunction(
+        synthesized.template,
+        synthesized.stack,
+        synthesized.stack.functions[entry],
+      );
+      const mint = { action: 'dynamodb:PutItem', resource: 'table', partitions: ['APIKEY#forged'] };
+      expect(isAllowed(statements, resourceOf, mint), entry).toBe(entry === 'admin');
+    }
+  });
+});
