@@ -5,6 +5,7 @@ import { assertNotEarned, orderForPurchase } from '@shared/domain/order';
 import { findOrder, orderPut } from '@shared/store/items/order';
 import { currentProgram } from '@shared/store/program';
 import { postingContext } from './posting';
+import { enterPurchaseInRaffles } from './raffle-purchase-entries';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
 /** Earn: points for a purchase by the program's rules; one earn per order per member. */
@@ -43,9 +44,11 @@ export function earnPoints(
         ],
         postingContext(caller, program, now),
       );
+      const earnedOrder = { ...order, points: { earned: earned.points, reversed: 0 } };
+      const raffles = await enterPurchaseInRaffles(program, member, existing, earnedOrder, now);
       return outcome(postedEntry(entries, 'first'), {
         members: [memberChange(member, next, entries)],
-        writes: [{ item: orderPut({ ...order, points: { earned: earned.points, reversed: 0 } }, order.version) }],
+        writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
       });
     };
   };

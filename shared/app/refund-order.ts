@@ -5,6 +5,7 @@ import { planRefund } from '@shared/domain/refund';
 import { findOrder, orderPut } from '@shared/store/items/order';
 import { currentProgram } from '@shared/store/program';
 import { postingContext } from './posting';
+import { takeBackRaffleEntries } from './raffle-purchase-entries';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
 /**
@@ -26,9 +27,10 @@ export function refundOrder(memberId: string, refund: { orderId: string; amount:
       const plan = planRefund(member, order, refund.amount.value, now);
       const posting = postingContext(caller, program, now);
       const { member: next, entries } = postMovements(plan.member, plan.movements, posting);
+      const raffles = await takeBackRaffleEntries(plan.order);
       return outcome(postedEntry(entries, 'last'), {
         members: [memberChange(member, next, entries)],
-        writes: [{ item: orderPut(plan.order, order.version) }],
+        writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
       });
     };
   };
