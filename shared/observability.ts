@@ -6,10 +6,11 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'rewards-api';
 
 /**
- * Logs carry no personal data: whatever a log call passes, the values of these keys are
- * masked at any depth (Powertools has no masking of its own). Errors are left to Powertools.
+ * Logs carry no personal data and no secret: whatever a log call passes, the values of these
+ * keys are masked at any depth (Powertools has no masking of its own). Errors are left to
+ * Powertools. `seed` is a raffle's secret until its draw.
  */
-const MASKED_KEYS = new Set(['email', 'name', 'birthday', 'comment', 'externalid', 'apikey', 'authorization']);
+const MASKED_KEYS = new Set(['email', 'name', 'birthday', 'comment', 'externalid', 'apikey', 'authorization', 'seed']);
 
 export function maskPersonalData(value: unknown, depth = 0): unknown {
   if (value instanceof Error || depth > 10) return value;

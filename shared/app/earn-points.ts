@@ -3,6 +3,7 @@ import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertNotEarned, orderForPurchase } from '@shared/domain/order';
 import { orderPut } from '@shared/store/items/order';
 import { postingContext } from './posting';
+import { enterPurchaseInRaffles } from './raffle-purchase-entries';
 import { programForAmount, type PurchaseReport } from './program';
 import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
@@ -35,9 +36,11 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
         ],
         postingContext(caller, program, now),
       );
+      const earnedOrder = { ...order, points: { earned: earned.points, reversed: 0 } };
+      const raffles = await enterPurchaseInRaffles(program, member, existing, earnedOrder, now);
       return outcome(postedEntry(entries, 'first'), {
         members: [memberChange(member, next, entries)],
-        writes: [{ item: orderPut({ ...order, points: { earned: earned.points, reversed: 0 } }, order.version) }],
+        writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
       });
     };
   };

@@ -1,5 +1,9 @@
 /** The use cases, one module each; callers (routes, jobs, tests) import them from here or from their module. */
 export { answerNps } from './answer-nps';
+export { buyRaffleEntries, type BoughtEntries } from './buy-raffle-entries';
+export { drawRaffle } from './draw-raffle';
+export { putRaffle, type RafflePut } from './put-raffle';
+export { getRaffle, listMemberRaffles, listOpenAndDrawnRaffles, listRaffleEntries } from './raffle-reads';
 export { latestSnapshot, listRewards, listSnapshots } from './catalog-reads';
 export { creditCashback } from './credit-cashback';
 export { earnPoints } from './earn-points';

@@ -4,6 +4,7 @@ import { refundableOrder } from '@shared/domain/order';
 import { planRefund } from '@shared/domain/refund';
 import { orderPut } from '@shared/store/items/order';
 import { postingContext } from './posting';
+import { takeBackRaffleEntries } from './raffle-purchase-entries';
 import { programForAmount } from './program';
 import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
@@ -22,9 +23,10 @@ export function refundOrder(memberId: string, refund: { orderId: string; amount:
       const plan = planRefund(member, order, refund.amount.value, now);
       const posting = postingContext(caller, program, now);
       const { member: next, entries } = postMovements(plan.member, plan.movements, posting);
+      const raffles = await takeBackRaffleEntries(plan.order);
       return outcome(postedEntry(entries, 'last'), {
         members: [memberChange(member, next, entries)],
-        writes: [{ item: orderPut(plan.order, order.version) }],
+        writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
       });
     };
   };

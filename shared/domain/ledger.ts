@@ -17,6 +17,8 @@ export interface Movement {
   cashback?: { value: number; status: 'pending' | 'available'; releaseAt?: string };
   orderId?: string;
   rewardId?: string;
+  /** Entries of this raffle bought with the points (a `redeem`). */
+  raffleId?: string;
   occurredAt?: string;
   /** The purchase (earn, cashback) or refund amount the movement is about, in minor units of the program currency. */
   amount?: number;
@@ -34,6 +36,7 @@ export interface LedgerEntry {
   balance: { points: number; cashbackAvailable: number; cashbackPending: number };
   orderId?: string;
   rewardId?: string;
+  raffleId?: string;
   partnerId: string;
   createdAt: string;
   occurredAt?: string;
@@ -96,6 +99,7 @@ export function postMovements(
       balance: { points: points.balance, cashbackAvailable: available, cashbackPending },
       ...(movement.orderId ? { orderId: movement.orderId } : {}),
       ...(movement.rewardId ? { rewardId: movement.rewardId } : {}),
+      ...(movement.raffleId ? { raffleId: movement.raffleId } : {}),
       partnerId: context.partnerId,
       createdAt: context.now,
       ...(movement.occurredAt ? { occurredAt: movement.occurredAt } : {}),

@@ -18,6 +18,8 @@ export interface OrderState {
   points?: { earned: number; reversed: number };
   cashback?: { credited: number; reversed: number; releaseAt: string };
   refunded: number;
+  /** Raffle entries the order's earn gave and still holds, per raffleId (a refund takes them back). */
+  raffleEntries?: Record<string, number>;
   /** Optimistic-concurrency token; 0 for an order not yet stored. */
   version: number;
 }

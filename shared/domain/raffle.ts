@@ -42,7 +42,30 @@ export interface RaffleState extends RaffleRules {
   seedHash: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Set by the draw's first step, from `closesAt` on: no entry is added or taken back after it,
+   * so the entries the draw reads are the entries it publishes (see `closeRaffleEntries` in shared/store).
+   */
+  entriesClosedAt?: string;
   draw?: { drawnAt: string; winners: RaffleWinner[] };
+}
+
+/**
+ * Prize units of one raffle, all prizes together: the winners are kept on the raffle's one
+ * item and answered in one response, so their number is bounded (2,000 × ≤ 80 bytes stored).
+ */
+export const MAX_PRIZE_UNITS = 2_000;
+
+/**
+ * Raffles taking purchase entries whose windows overlap: an earn writes two items per raffle
+ * its purchase falls in (the entries and a check on the raffle) to its one transaction, whose
+ * room is 100 items, so an admin may not have more than this many overlap.
+ */
+export const MAX_OVERLAPPING_PURCHASE_RAFFLES = 10;
+
+/** Entries neither come nor go: the draw has started (or is done). */
+export function entriesClosed(raffle: Pick<RaffleState, 'entriesClosedAt' | 'draw'>): boolean {
+  return raffle.draw !== undefined || raffle.entriesClosedAt !== undefined;
 }
 
 export type RaffleStatus = 'scheduled' | 'open' | 'closed' | 'drawn';
@@ -82,6 +105,10 @@ export function raffleRulesProblems(rules: RaffleRules): FieldError[] {
       problems.push({ path: `prizes.${i}.quantity`, message: 'must be an integer of at least 1' });
     }
   });
+  const units = rules.prizes.reduce((sum, prize) => sum + prize.quantity, 0);
+  if (units > MAX_PRIZE_UNITS) {
+    problems.push({ path: 'prizes', message: `must hold at most ${MAX_PRIZE_UNITS} units in all (${units} given)` });
+  }
   return problems;
 }
 
@@ -99,6 +126,36 @@ export function assertRaffleFitsProgram(rules: RaffleRules, program: Pick<Progra
     throw new DomainError('unknown-tier', `The program has no tier ${rules.minTier}.`, [
       { path: 'body.minTier', message: `must be one of ${program.tiers.map((t) => t.id).join(', ')}` },
     ]);
+  }
+}
+
+/**
+ * A raffle taking purchase entries must leave every earn room in its transaction: refused when
+ * `MAX_OVERLAPPING_PURCHASE_RAFFLES` others that take purchase entries (not drawn yet) overlap
+ * its window. Counting every overlapping raffle is stricter than needed (they need not all
+ * overlap at one instant) but simple to state.
+ */
+export function assertRoomForPurchaseEntries(
+  raffleId: string,
+  rules: Pick<RaffleRules, 'opensAt' | 'closesAt' | 'entries'>,
+  others: readonly Pick<RaffleState, 'raffleId' | 'opensAt' | 'closesAt' | 'entries' | 'entriesClosedAt' | 'draw'>[],
+): void {
+  if (!rules.entries.perAmount) return;
+  const overlapping = others.filter(
+    (other) =>
+      other.raffleId !== raffleId &&
+      other.entries.perAmount !== undefined &&
+      !entriesClosed(other) &&
+      Date.parse(other.opensAt) < Date.parse(rules.closesAt) &&
+      Date.parse(rules.opensAt) < Date.parse(other.closesAt),
+  );
+  if (overlapping.length >= MAX_OVERLAPPING_PURCHASE_RAFFLES) {
+    throw new DomainError(
+      'raffle-limit',
+      `${overlapping.length} raffles taking purchase entries overlap this window; at most ` +
+        `${MAX_OVERLAPPING_PURCHASE_RAFFLES} may.`,
+      [{ path: 'body.opensAt', message: 'overlaps too many raffles that take purchase entries' }],
+    );
   }
 }
 
@@ -170,12 +227,12 @@ function roomLeft(raffle: Pick<RaffleRules, 'entries'>, held: number): number {
  * earns at), none when the raffle takes no purchases or the currency differs.
  */
 export function entriesFromPurchase(
-  raffle: Pick<RaffleState, 'opensAt' | 'closesAt' | 'entries' | 'minTier' | 'draw'>,
+  raffle: Pick<RaffleState, 'opensAt' | 'closesAt' | 'entries' | 'minTier' | 'entriesClosedAt' | 'draw'>,
   purchase: { amount: Money; occurredAt: string },
   context: { held: number; tierId: string; program: Pick<ProgramRules, 'tiers'> },
 ): number {
   const perAmount = raffle.entries.perAmount;
-  if (!perAmount || perAmount.value <= 0 || raffle.draw) return 0;
+  if (!perAmount || perAmount.value <= 0 || entriesClosed(raffle)) return 0;
   if (purchase.amount.currency !== perAmount.currency || !inWindow(raffle, purchase.occurredAt)) return 0;
   if (!tierAllows(raffle, context.program, context.tierId)) return 0;
   return Math.min(Math.floor(purchase.amount.value / perAmount.value), roomLeft(raffle, context.held));
@@ -187,11 +244,11 @@ export function entriesFromPurchase(
  * stay as long as the remaining amount covers them). After the draw nothing is taken back.
  */
 export function entriesTakenBackByRefund(
-  raffle: Pick<RaffleState, 'entries' | 'draw'>,
+  raffle: Pick<RaffleState, 'entries' | 'entriesClosedAt' | 'draw'>,
   order: { amount: number; refunded: number; entries: number },
 ): number {
   const perAmount = raffle.entries.perAmount;
-  if (raffle.draw || !perAmount || perAmount.value <= 0 || order.entries <= 0) return 0;
+  if (entriesClosed(raffle) || !perAmount || perAmount.value <= 0 || order.entries <= 0) return 0;
   const remaining = Math.max(0, order.amount - order.refunded);
   const kept = Math.min(order.entries, Math.floor(remaining / perAmount.value));
   return order.entries - kept;
@@ -201,7 +258,7 @@ export interface EntriesPurchase {
   raffleId: string;
   entries: number;
   points: number;
-  /** The `redeem` ledger entry; the storage layer records `raffleId` on it. */
+  /** The `redeem` ledger entry, carrying `raffleId`. */
   movement: Movement;
 }
 
@@ -218,7 +275,8 @@ export function buyEntriesWithPoints(
 ): EntriesPurchase {
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError('count must be a positive integer');
   const status = raffleStatus(raffle, context.now);
-  if (status !== 'open') {
+  // Entries closed by a draw whose clock ran a little ahead of ours: closed all the same.
+  if (status !== 'open' || raffle.entriesClosedAt !== undefined) {
     const why = status === 'scheduled' ? `opens at ${raffle.opensAt}` : `closed at ${raffle.closesAt}`;
     throw new DomainError('raffle-not-open', `Raffle ${raffle.raffleId} ${why}.`);
   }
@@ -242,7 +300,8 @@ export function buyEntriesWithPoints(
     );
   }
   const points = count * pointsPerEntry;
-  return { raffleId: raffle.raffleId, entries: count, points, movement: redeemPointsMovement(member, points) };
+  const movement = redeemPointsMovement(member, points, { raffleId: raffle.raffleId });
+  return { raffleId: raffle.raffleId, entries: count, points, movement };
 }
 
 /**
@@ -264,7 +323,7 @@ export function drawRaffle(
 
 /** What the API shows of a raffle: the seed only once the draw revealed it. */
 export function raffleView(raffle: RaffleState, now: Date) {
-  const { seed, draw, ...rules } = raffle;
+  const { seed, draw, entriesClosedAt: _entriesClosedAt, ...rules } = raffle;
   return {
     ...rules,
     status: raffleStatus(raffle, now),

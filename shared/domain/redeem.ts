@@ -9,7 +9,7 @@ import type { MemberState } from './member';
 export function redeemPointsMovement(
   member: MemberState,
   points: number,
-  extra: Pick<Movement, 'orderId' | 'rewardId'> = {},
+  extra: Pick<Movement, 'orderId' | 'rewardId' | 'raffleId'> = {},
 ): Movement {
   if (member.points.balance < 0) {
     throw new DomainError(

@@ -4,6 +4,9 @@ import type { CreatedPartner } from '@shared/app/partners';
 import type { MemberView } from '@shared/app/enrol-member';
 import type { RewardPut } from '@shared/app/put-reward';
 import type { Snapshot } from '@shared/app/take-snapshot';
+import type { BoughtEntries } from '@shared/app/buy-raffle-entries';
+import type { RafflePut } from '@shared/app/put-raffle';
+import type { raffleView } from '@shared/domain/raffle';
 import { execute, type Caller, type UseCase } from '@shared/app/use-case';
 import type { Program } from '@shared/schemas/program';
 import type { Money } from '@shared/domain/money';
@@ -27,6 +30,9 @@ export const answers = {
   redeemCashback: transaction,
   refundPurchase: transaction,
   putReward: ({ reward, created: isNew }: RewardPut): StoredResponse => ({ status: isNew ? 201 : 200, body: reward }),
+  putRaffle: ({ raffle, created: isNew }: RafflePut): StoredResponse => ({ status: isNew ? 201 : 200, body: raffle }),
+  buyRaffleEntries: ({ entries, entry }: BoughtEntries) => created({ entries, transaction: toTransaction(entry) }),
+  drawRaffle: (raffle: ReturnType<typeof raffleView>) => created(raffle),
   answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => created(answer),
   recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => created(purchase),
   createSnapshot: (snapshot: Snapshot) => created(snapshot),

@@ -26,6 +26,15 @@ import {
   type Scope,
 } from '@shared/schemas/admin';
 import { Program, ProgramRules } from '@shared/schemas/program';
+import {
+  BoughtEntries,
+  BuyEntriesRequest,
+  MemberRaffle,
+  PutRaffleRequest,
+  Raffle,
+  RaffleEntries,
+  RaffleId,
+} from '@shared/schemas/raffles';
 import { RewardId } from '@shared/schemas/common';
 import { page } from '@shared/schemas/common';
 
@@ -59,6 +68,7 @@ export interface RouteDefinition {
 
 const MemberParams = z.strictObject({ memberId: MemberId });
 const TransactionPage = page(Transaction, 'TransactionPage');
+const RaffleParams = z.strictObject({ raffleId: RaffleId });
 
 export const routes = {
   createMember: {
@@ -178,6 +188,74 @@ export const routes = {
     params: z.strictObject({ rewardId: RewardId }),
     body: PutRewardRequest,
     responses: { 200: Reward, 201: Reward },
+  },
+
+  putRaffle: {
+    method: 'PUT',
+    path: '/v1/admin/raffles/{raffleId}',
+    fn: 'rewards',
+    scope: 'admin',
+    summary: 'Create or replace a raffle (only its name may change once it opened)',
+    params: RaffleParams,
+    body: PutRaffleRequest,
+    responses: { 200: Raffle, 201: Raffle },
+  },
+  listRaffles: {
+    method: 'GET',
+    path: '/v1/raffles',
+    fn: 'rewards',
+    scope: 'members:read',
+    summary: 'Raffles open now and raffles drawn',
+    query: PageQuery,
+    responses: { 200: page(Raffle, 'RafflePage') },
+  },
+  getRaffle: {
+    method: 'GET',
+    path: '/v1/raffles/{raffleId}',
+    fn: 'rewards',
+    scope: 'members:read',
+    summary: 'A raffle with seedHash; after the draw its seed and winners',
+    params: RaffleParams,
+    responses: { 200: Raffle },
+  },
+  buyRaffleEntries: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/raffles/{raffleId}/entries',
+    fn: 'rewards',
+    scope: 'points:redeem',
+    summary: 'Buy raffle entries with points (a redeem entry with raffleId)',
+    params: z.strictObject({ memberId: MemberId, raffleId: RaffleId }),
+    body: BuyEntriesRequest,
+    responses: { 201: BoughtEntries },
+  },
+  listMemberRaffles: {
+    method: 'GET',
+    path: '/v1/members/{memberId}/raffles',
+    fn: 'rewards',
+    scope: 'members:read',
+    summary: "A member's raffles: entries held and prizes won",
+    params: MemberParams,
+    query: PageQuery,
+    responses: { 200: page(MemberRaffle, 'MemberRafflePage') },
+  },
+  drawRaffle: {
+    method: 'POST',
+    path: '/v1/admin/raffles/{raffleId}/draw',
+    fn: 'rewards',
+    scope: 'admin',
+    summary: 'Draw the winners once, from closesAt on (again: the first draw)',
+    params: RaffleParams,
+    responses: { 201: Raffle },
+  },
+  listRaffleEntries: {
+    method: 'GET',
+    path: '/v1/admin/raffles/{raffleId}/entries',
+    fn: 'rewards',
+    scope: 'admin',
+    summary: "Every member's entries in memberId order: what a verifier needs",
+    params: RaffleParams,
+    query: PageQuery,
+    responses: { 200: page(RaffleEntries, 'RaffleEntriesPage') },
   },
 
   answerNps: {

@@ -83,6 +83,7 @@ export const Transaction = z
     balance: z.object({ points: z.int(), cashbackAvailable: z.int(), cashbackPending: z.int() }),
     orderId: z.string().optional(),
     rewardId: z.string().optional(),
+    raffleId: z.string().optional().meta({ description: 'The raffle whose entries a redeem bought' }),
     partnerId: z.string(),
     createdAt: Timestamp,
     occurredAt: Timestamp.optional(),

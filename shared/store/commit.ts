@@ -64,6 +64,9 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
       onFailed: () => new IdempotencyRecordExistsError(),
     });
   if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError('a transaction holds at most 100 items');
+  // A decision that changes nothing (a PUT of the same raffle, a draw answered from the first
+  // one) without an idempotency record to keep: there is nothing to write.
+  if (items.length === 0) return;
   try {
     await client.send(new TransactWriteCommand({ TransactItems: items.map((i) => i.item) }));
   } catch (error) {

@@ -5,6 +5,7 @@ import { createTable, localDocumentClient } from '@infra/local/dynamodb';
 import { ProgramRules } from '@shared/schemas/program';
 import { useStore, type StoreConfig } from '@shared/store/client';
 import { forgetCachedProgram } from '@shared/store/program';
+import { forgetCachedRaffles } from '@shared/store/raffles';
 
 /**
  * A new, empty table on the shared DynamoDB Local, made the store of this test file.
@@ -18,6 +19,7 @@ export async function useFreshTable(program: Partial<ProgramRules> = {}): Promis
   process.env.DYNAMODB_ENDPOINT = endpoint;
   process.env.DEFAULT_PROGRAM = JSON.stringify(ProgramRules.parse({ ...defaultProgram, ...program }));
   forgetCachedProgram();
+  forgetCachedRaffles();
   const config = { client: localDocumentClient(endpoint), tableName };
   useStore(config);
   return { ...config, endpoint };

@@ -3,6 +3,7 @@ import type { Caller } from '@shared/app/use-case';
 import type { RewardTerms } from '@shared/app/put-reward';
 import type { TimeWindow } from '@shared/domain/metrics';
 import type { Money } from '@shared/domain/money';
+import type { RaffleRules } from '@shared/domain/raffle';
 import { respond } from '@shared/http/answers';
 
 /**
@@ -42,3 +43,9 @@ export const takeSnapshot = (
   request: { window?: TimeWindow | undefined },
   caller: Pick<Caller, 'idempotency' | 'now'>,
 ) => respond('createSnapshot', app.takeSnapshot(request), { ...admin(caller.now), idempotency: caller.idempotency });
+export const putRaffle = (raffleId: string, rules: RaffleRules, now: () => Date) =>
+  respond('putRaffle', app.putRaffle(raffleId, rules), admin(now));
+export const buyRaffleEntries = (memberId: string, raffleId: string, count: number, caller: Caller) =>
+  respond('buyRaffleEntries', app.buyRaffleEntries(memberId, raffleId, count), caller);
+export const drawRaffle = (raffleId: string, now: () => Date) =>
+  respond('drawRaffle', app.drawRaffle(raffleId), admin(now));

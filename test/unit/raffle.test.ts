@@ -5,6 +5,7 @@ import { DomainError } from '@shared/domain/errors';
 import { newMember, type MemberState } from '@shared/domain/member';
 import {
   assertRaffleFitsProgram,
+  assertRoomForPurchaseEntries,
   buyEntriesWithPoints,
   drawRaffle,
   entriesFromPurchase,
@@ -343,5 +344,51 @@ describe('entries schemas', () => {
       expect(BuyEntriesRequest.safeParse(body).success).toBe(false);
     }
     expect(RaffleEntries.safeParse({ memberId: 'm1', entries: 4 }).success).toBe(true);
+  });
+});
+
+describe('bounds kept for storage', () => {
+  it('refuses more than 2,000 prize units in all, so the winners fit the raffle item', () => {
+    const prizes = [
+      { prizeId: 'a', name: 'A', quantity: 1_500 },
+      { prizeId: 'b', name: 'B', quantity: 500 },
+    ];
+    expect(raffleRulesProblems({ ...rules, prizes })).toEqual([]);
+    expect(raffleRulesProblems({ ...rules, prizes: [...prizes, { prizeId: 'c', name: 'C', quantity: 1 }] })).toEqual([
+      { path: 'prizes', message: 'must hold at most 2000 units in all (2001 given)' },
+    ]);
+  });
+
+  it('refuses an 11th overlapping raffle taking purchase entries; closed, drawn, disjoint and points-only ones do not count', () => {
+    const others = Array.from({ length: 9 }, (_, i) => raffle({ raffleId: `r${i}` }));
+    const ignored = [
+      raffle({ raffleId: 'closed', entriesClosedAt: after.toISOString() }),
+      raffle({ raffleId: 'drawn', draw: { drawnAt: after.toISOString(), winners: [] } }),
+      raffle({ raffleId: 'later', opensAt: closesAt, closesAt: '2026-09-01T00:00:00.000Z' }),
+      raffle({ raffleId: 'points', entries: { pointsPerEntry: 5 } }),
+    ];
+    expect(() => assertRoomForPurchaseEntries('new', rules, [...others, ...ignored])).not.toThrow();
+    // Replacing one of the ten itself is not an eleventh.
+    const ten = [...others, raffle({ raffleId: 'r9' })];
+    expect(() => assertRoomForPurchaseEntries('r9', rules, ten)).not.toThrow();
+    expect(refusal(() => assertRoomForPurchaseEntries('new', rules, ten))).toBe('raffle-limit');
+    expect(() => assertRoomForPurchaseEntries('new', { ...rules, entries: { pointsPerEntry: 1 } }, ten)).not.toThrow();
+  });
+
+  it('neither adds nor takes back entries once the draw closed them, and sells none', () => {
+    const closed = raffle({ entriesClosedAt: during.toISOString() });
+    const purchase = { amount: { value: 10_000, currency: 'EUR' }, occurredAt: during.toISOString() };
+    expect(entriesFromPurchase(closed, purchase, { held: 0, tierId: 'member', program: defaultProgram })).toBe(0);
+    expect(entriesTakenBackByRefund(closed, { amount: 10_000, refunded: 10_000, entries: 5 })).toBe(0);
+    expect(refusal(() => buyEntriesWithPoints(closed, member(1_000), 1, context()))).toBe('raffle-not-open');
+    expect(raffleView(closed, during)).not.toHaveProperty('entriesClosedAt');
+  });
+
+  it('puts raffleId on the redeem movement of bought entries', () => {
+    expect(buyEntriesWithPoints(raffle(), member(1_000), 2, context()).movement).toMatchObject({
+      type: 'redeem',
+      points: -200,
+      raffleId: 'summer',
+    });
   });
 });
