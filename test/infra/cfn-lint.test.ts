@@ -40,7 +40,7 @@ function lint(region: string, context: Record<string, string> = {}): LintFinding
   app.synth();
   const run = spawnSync(
     'cfn-lint',
-    ['--format', 'json', '--regions', region, join(outdir, `${stack.stackName}.template.json`)],
+    ['--format', 'json', '--template', join(outdir, `${stack.stackName}.template.json`), '--regions', region],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (run.error) throw run.error;
@@ -56,13 +56,17 @@ const errorsOf = (findings: LintFinding[]) =>
     .map((finding) => `${finding.Rule.Id} ${finding.Location.Path.join('/')}: ${finding.Message}`);
 
 describe('cfn-lint', () => {
-  it.for(['eu-west-1', 'us-east-1'])('finds no error in the template of %s', (region, context) => {
-    if (!available) {
-      console.warn(SKIPPED);
-      context.skip(SKIPPED);
-    }
-    expect(errorsOf(lint(region))).toEqual([]);
-  });
+  it.for(['eu-west-1', 'us-east-1'])(
+    'finds no error in the template of %s',
+    { timeout: 300_000 },
+    (region, context) => {
+      if (!available) {
+        console.warn(SKIPPED);
+        context.skip(SKIPPED);
+      }
+      expect(errorsOf(lint(region))).toEqual([]);
+    },
+  );
 
   it('finds no error with every option on (WAF, custom domain, concurrency, account logging role)', (context) => {
     if (!available) {
@@ -72,5 +76,5 @@ describe('cfn-lint', () => {
     const file = join(directory, 'all-options.json');
     writeFileSync(file, JSON.stringify(settings));
     expect(errorsOf(lint('eu-north-1', { settings: file }))).toEqual([]);
-  });
+  }, 300_000);
 });

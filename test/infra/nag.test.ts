@@ -81,7 +81,7 @@ describe('synthesis', () => {
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:GetItem'], resources: ['*'] }),
     );
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
-  });
+  }, 300_000);
 
   it('fails when a function is granted dynamodb:* on its table', () => {
     const { app, stack } = inMemory();
@@ -89,7 +89,7 @@ describe('synthesis', () => {
       new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:*'], resources: [stack.table.table.tableArn] }),
     );
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5/);
-  });
+  }, 300_000);
 
   it('fails with the finding when an AwsSolutions error is not acknowledged', () => {
     const { app, stack } = buildApp(
