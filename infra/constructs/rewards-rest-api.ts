@@ -166,10 +166,7 @@ export function apiMethods(): { keyed: string[]; open: string[] } {
   const open = [
     ...[...new Set(routeList.map((route) => route.path))].map((path) => `${path}/ANY`),
     '/health/GET',
-    '/health/ready/GET',
     '/openapi.json/GET',
-    '/console/GET',
-    '/console/{file}/GET',
     '//ANY',
     '/{proxy+}/ANY',
   ];
