@@ -54,6 +54,9 @@ const externalId = 'EXTERNAL#*';
 const apiKey = 'APIKEY#*';
 const partner = 'PARTNER#*';
 const purchase = 'PURCHASE#*';
+/** The raffles' rules (one partition) and each raffle's entries (a partition per raffle). */
+const raffles = 'RAFFLES';
+const raffle = 'RAFFLE#*';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -76,24 +79,34 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       { actions: ['DeleteItem'], partitions: [referral, externalId] },
     ],
   },
+  // An earn enters the purchase in the open raffles: it reads the raffles (cached) and the member's
+  // entries, writes the entries and checks the raffle is still open for them.
   points: {
     items: [
-      { actions: ['GetItem'], partitions: [member, idempotency, program, catalog] },
-      { actions: ['PutItem'], partitions: [member, idempotency] },
+      { actions: ['GetItem'], partitions: [member, idempotency, program, catalog, raffle] },
+      { actions: ['Query'], partitions: [raffles] },
+      { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
+      { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
   },
+  // A refund takes back the raffle entries its order gave.
   cashback: {
     items: [
-      { actions: ['GetItem'], partitions: [member, idempotency, program] },
-      { actions: ['PutItem'], partitions: [member, idempotency] },
+      { actions: ['GetItem'], partitions: [member, idempotency, program, raffles, raffle] },
+      { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
+      { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
   },
+  // Catalog, and raffles: rules, entries bought with a member's points, the draw (the raffle's
+  // revision is bumped with an Update), the verifier's entry list.
   rewards: {
     items: [
-      { actions: ['GetItem'], partitions: [catalog, program] },
-      { actions: ['Query'], partitions: [catalog] },
-      { actions: ['PutItem'], partitions: [catalog] },
+      { actions: ['GetItem'], partitions: [catalog, program, raffles, raffle, member, idempotency] },
+      { actions: ['BatchGetItem'], partitions: [raffle] },
+      { actions: ['Query'], partitions: [catalog, raffles, raffle] },
+      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency] },
+      { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [raffles] },
     ],
   },
   insights: {

@@ -166,7 +166,10 @@ export function apiMethods(): { keyed: string[]; open: string[] } {
   const open = [
     ...[...new Set(routeList.map((route) => route.path))].map((path) => `${path}/ANY`),
     '/health/GET',
+    '/health/ready/GET',
     '/openapi.json/GET',
+    '/console/GET',
+    '/console/{file}/GET',
     '//ANY',
     '/{proxy+}/ANY',
   ];
@@ -180,17 +183,18 @@ export function apiMethods(): { keyed: string[]; open: string[] } {
  */
 export function methodThrottling(budget: Throttling): Record<string, Throttling> {
   const { keyed, open } = apiMethods();
-  const share = (total: number, count: number, rate: boolean) =>
-    rate ? Math.floor((total / count) * 1000) / 1000 : Math.max(1, Math.floor(total / count));
-  const limits = (methods: string[], fraction: number): [string, Throttling][] =>
-    methods.map((method) => [
-      method,
-      {
-        rateLimit: share(budget.rateLimit * fraction, methods.length, true),
-        burstLimit: share(budget.burstLimit * fraction, methods.length, false),
-      },
-    ]);
-  return Object.fromEntries([...limits(keyed, 1 - OPEN_METHODS_SHARE), ...limits(open, OPEN_METHODS_SHARE)]);
+  const rate = (total: number, count: number) => Math.floor((total / count) * 1000) / 1000;
+  // A burst is a whole number of requests, at least 1 per method: the open methods (one 405 catcher
+  // per path) can need more than their share of it, so they are served first and the keyed routes
+  // split what is left.
+  const openBurst = Math.max(1, Math.floor((budget.burstLimit * OPEN_METHODS_SHARE) / open.length));
+  const keyedBurst = Math.max(1, Math.floor((budget.burstLimit - openBurst * open.length) / keyed.length));
+  const limits = (methods: string[], fraction: number, burstLimit: number): [string, Throttling][] =>
+    methods.map((method) => [method, { rateLimit: rate(budget.rateLimit * fraction, methods.length), burstLimit }]);
+  return Object.fromEntries([
+    ...limits(keyed, 1 - OPEN_METHODS_SHARE, keyedBurst),
+    ...limits(open, OPEN_METHODS_SHARE, openBurst),
+  ]);
 }
 
 export interface RewardsRestApiProps {

@@ -244,10 +244,10 @@ describe.each(regions)('the stack of $region', (expected) => {
       expect(isAllowed(statements, resourceOf, { action: 'dynamodb:Scan', resource: 'table', partitions: [] })).toBe(
         false,
       );
-      // Only the member functions and the jobs write member items.
+      // Only the member functions, raffle entries bought with points (rewards) and the jobs write member items.
       expect(
         isAllowed(statements, resourceOf, { action: 'dynamodb:PutItem', resource: 'table', partitions: ['MEMBER#m'] }),
-      ).toBe(['members', 'points', 'cashback', 'insights', 'metrics-job', 'expiry-job'].includes(entry));
+      ).toBe(['members', 'points', 'cashback', 'rewards', 'insights', 'metrics-job', 'expiry-job'].includes(entry));
     });
 
     it.each([
