@@ -22,7 +22,11 @@ export type DomainErrorCode =
   | 'occurred-at-out-of-range'
   | 'partner-not-found'
   | 'snapshot-not-found'
-  | 'program-conflict';
+  | 'program-conflict'
+  | 'webhook-not-found'
+  | 'delivery-not-found'
+  | 'too-many-webhooks'
+  | 'forbidden-webhook-url';
 
 export interface FieldError {
   path: string;

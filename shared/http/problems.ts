@@ -57,6 +57,10 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'partner-not-found': { status: 404, title: 'Partner not found' },
   'snapshot-not-found': { status: 404, title: 'No snapshot yet' },
   'program-conflict': { status: 409, title: 'Program changed concurrently' },
+  'webhook-not-found': { status: 404, title: 'Webhook not found' },
+  'delivery-not-found': { status: 404, title: 'Delivery not found' },
+  'too-many-webhooks': { status: 400, title: 'Too many webhooks' },
+  'forbidden-webhook-url': { status: 400, title: 'Webhook URL not allowed' },
 };
 
 function zodErrors(error: ZodError, prefix: string): FieldError[] {

@@ -20,6 +20,9 @@ export type ActivityFeed = 'occurred' | 'recorded';
 const activityBucket = (feed: ActivityFeed, day: string, shard: number) =>
   `${feed === 'occurred' ? 'ACTIVITY' : 'RECORDED'}#${day}#${shard}`;
 
+/** Feed partitions: events spread over them so no index partition takes every event of the region. */
+export const EVENT_FEED_SHARDS = 4;
+
 export const keys = {
   member: (memberId: string) => ({ PK: `MEMBER#${memberId}`, SK: 'PROFILE' }),
   ledgerEntry: (memberId: string, sequence: number, index: number) => ({
@@ -70,4 +73,24 @@ export const keys = {
   }),
   activityPartition: activityBucket,
   anonymousPurchase: (orderId: string) => ({ PK: `PURCHASE#${orderId}`, SK: 'PURCHASE' }),
+  /** A member's events live with the member, ordered by their sequence (the `?memberId=` feed is one Query). */
+  memberEvent: (memberId: string, sequence: number) => ({ PK: `MEMBER#${memberId}`, SK: `EVENT#${pad(sequence, 15)}` }),
+  memberEventPrefix: 'EVENT#',
+  /** Events about no member (reward.out-of-stock, webhook.test). */
+  globalEvent: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' }),
+  /** GSI3 (the event feed): every event, sharded by id, sorted by time; fixed-width keys sort as they compare. */
+  eventFeed: (createdAt: string, eventId: string) => ({
+    GSI3PK: `EVENTS#${activityShard(eventId) % EVENT_FEED_SHARDS}`,
+    GSI3SK: `${createdAt}#${eventId}`,
+  }),
+  eventFeedPartition: (shard: number) => `EVENTS#${shard}`,
+  /** Webhook endpoints: one small partition (at most 20 per region) with their count, listed by one Query. */
+  webhook: (webhookId: string) => ({ PK: 'WEBHOOKS', SK: `WEBHOOK#${webhookId}` }),
+  webhookCount: () => ({ PK: 'WEBHOOKS', SK: 'COUNT' }),
+  webhooksPartition: 'WEBHOOKS',
+  webhookPrefix: 'WEBHOOK#',
+  /** One delivery record per endpoint and event, under the endpoint (its deliveries list is one Query). */
+  delivery: (webhookId: string, eventId: string) => ({ PK: `WEBHOOK#${webhookId}`, SK: `DELIVERY#${eventId}` }),
+  deliveryPartition: (webhookId: string) => `WEBHOOK#${webhookId}`,
+  deliveryPrefix: 'DELIVERY#',
 };
