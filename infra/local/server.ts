@@ -20,6 +20,7 @@ const functionModules: Record<FunctionName | 'public', () => Promise<{ handler: 
   rewards: () => import('@functions/rewards'),
   insights: () => import('@functions/insights'),
   admin: () => import('@functions/admin'),
+  events: () => import('@functions/events'),
   public: () => import('@functions/public'),
 };
 
