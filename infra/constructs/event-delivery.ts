@@ -29,15 +29,14 @@ const DELIVERY_TIMEOUT = Duration.seconds(30);
 /**
  * Events out of the table: its stream (new event items only) → the fan-out function → one SQS
  * message per endpoint and event → the delivery function, which retries through the message's
- * visibility and sends a delivery that failed for the last time to a dead-letter queue. The
- * fan-out also puts every event on the region's own EventBridge bus. Alarms on both dead-letter
- * queues and on the age of the oldest delivery message go to the stack's alarm topic (`notify`).
+ * visibility and sends a delivery that failed for the last time to the dead-letter queue (which
+ * also takes the stream batches the fan-out could not handle). The fan-out puts every event on
+ * the region's own EventBridge bus too. Alarms on the dead-letter queue's depth and on the age of the oldest delivery message go to the stack's alarm topic (`notify`).
  */
 export class EventDelivery extends Construct {
   readonly bus: EventBus;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  readonly fanOutFailures: Queue;
   readonly fanOut: NodejsFunction;
   readonly delivery: NodejsFunction;
   readonly alarms: Alarm[] = [];
@@ -47,7 +46,6 @@ export class EventDelivery extends Construct {
     this.bus = new EventBus(this, 'Bus', { description: 'Every event of the rewards API (source "rewards-api")' });
     const queueDefaults = { enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED };
     this.deadLetterQueue = new Queue(this, 'DeadLetters', { ...queueDefaults, retentionPeriod: Duration.days(14) });
-    this.fanOutFailures = new Queue(this, 'FanOutFailures', { ...queueDefaults, retentionPeriod: Duration.days(14) });
     this.queue = new Queue(this, 'Deliveries', {
       ...queueDefaults,
       // Longer than the whole retry schedule (> 24 h).
@@ -77,7 +75,9 @@ export class EventDelivery extends Construct {
         maxBatchingWindow: Duration.seconds(1),
         bisectBatchOnError: true,
         retryAttempts: 10,
-        onFailure: new SqsDlq(this.fanOutFailures),
+        // A batch the fan-out could not handle after its retries: its stream positions land here (the
+        // events themselves stay in the table and the feed for 35 days, ready to be fanned out again).
+        onFailure: new SqsDlq(this.deadLetterQueue),
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),
@@ -109,17 +109,8 @@ export class EventDelivery extends Construct {
 
     this.alarm(
       'DeadLettersAlarm',
-      'A webhook delivery failed for good',
+      'A webhook delivery failed for good, or a stream batch could not be fanned out',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      1,
-    );
-    this.alarm(
-      'FanOutFailuresAlarm',
-      'Events could not be fanned out (replay them from the feed)',
-      this.fanOutFailures.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
       }),

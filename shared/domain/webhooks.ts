@@ -31,7 +31,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: refused whole rather than trusting every path to unwrap it
   ['64:ff9b::', 96], // NAT64 can reach any IPv4 address, private ones included
   ['100::', 64],
   ['2001:db8::', 32],
@@ -56,6 +55,9 @@ export function addressRefusal(address: string, policy: AddressPolicy): string |
   if (family === 0) return 'is not an IP address';
   const type = family === 4 ? 'ipv4' : 'ipv6';
   if (policy.allowLoopback && loopback.check(address, type)) return undefined;
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d) is refused whole rather than trusting every path to unwrap it.
+  // (Not a BlockList rule: BlockList applies a ::ffff:0:0/96 rule to every IPv4 address too.)
+  if (type === 'ipv6' && /^::ffff:/i.test(address)) return 'is an IPv4-mapped address';
   if (forbidden.check(address, type)) return 'resolves to a private, loopback, link-local or reserved address';
   return undefined;
 }

@@ -173,6 +173,9 @@ function feedExpression(
   };
 }
 
+/** A feed cursor that resumes after everything up to `time` (the local fan-out starts at its start). */
+export const feedCursorAt = (time: Date) => encodeCursor(FEED_LIST, `${time.toISOString()}#~`);
+
 /** Events oldest first, after a cursor, optionally of some types or of one member. */
 export async function readEventFeed(query: FeedQuery): Promise<FeedPage> {
   return query.memberId ? readMemberFeed({ ...query, memberId: query.memberId }) : readRegionFeed(query);
