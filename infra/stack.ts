@@ -74,6 +74,7 @@ export class RewardsApiStack extends Stack {
   readonly api: RewardsRestApi;
   readonly functions: Record<EntryName, IFunction>;
   readonly monitoring: Monitoring;
+  readonly events: EventDelivery;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
     super(scope, id, {
@@ -127,6 +128,7 @@ export class RewardsApiStack extends Stack {
       logRetention,
       webhookApi: routeFunctions.events,
     });
+    this.events = events;
     this.functions = {
       'event-fanout': events.fanOut,
       'webhook-delivery': events.delivery,
