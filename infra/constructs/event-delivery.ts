@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -55,7 +55,7 @@ export class EventDelivery extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 25 },
     });
 
-    this.fanOut = new RewardsFunction(this, 'FanOutFunction', {
+    const fanOut = new RewardsFunction(this, 'FanOutFunction', {
       entry: 'event-fanout',
       description: 'New events → one delivery per endpoint, and the event bus',
       table: props.table,
@@ -67,7 +67,8 @@ export class EventDelivery extends Construct {
       },
       logRetention: props.logRetention,
       timeout: Duration.seconds(60),
-    }).function;
+    });
+    this.fanOut = fanOut.function;
     this.fanOut.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -86,6 +87,12 @@ export class EventDelivery extends Construct {
         ],
       }),
     );
+    // The stream event source grants dynamodb:ListStreams, which has no resource-level permissions.
+    Validations.of(fanOut.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams (for the table stream event source) and the X-Ray actions do not support resource-level permissions; "*" is the only possible resource.',
+    });
     this.queue.grantSendMessages(this.fanOut);
     this.bus.grantPutEventsTo(this.fanOut);
 
