@@ -22,6 +22,11 @@ import {
   listDeliveries,
   type WebhookEndpoint,
 } from '@shared/store/webhooks';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { handler as fanOutHandler } from '@functions/event-fanout';
+import { useDeliveryQueue } from '@shared/events/queue';
+import { eventToItem } from '@shared/store/events';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { useFreshTable } from '../support/table';
 
@@ -293,5 +298,27 @@ describe('fan-out and delivery on a real receiver', () => {
     });
     expect((await findDelivery(slow.webhookId, event.id))?.lastError).toMatch(/^url /);
     expect(receiver.received.length).toBe(count);
+  });
+});
+
+describe('the fan-out Lambda handler', () => {
+  it('reads new event items from stream records and queues their deliveries; other records are ignored', async () => {
+    await useFreshTable();
+    const hook = endpoint('https://hooks.example.com/stream');
+    await register(hook);
+    const event = earned(memberId(40), 1, new Date().toISOString());
+    await putEvents([event]);
+    const queued: DeliveryMessage[] = [];
+    useDeliveryQueue({ send: async (messages) => void queued.push(...messages) });
+    const record = (eventName: 'INSERT' | 'MODIFY', image: Record<string, unknown>) => ({
+      eventName,
+      dynamodb: { NewImage: marshall(image, { removeUndefinedValues: true }) },
+    });
+    await fanOutHandler({
+      Records: [record('INSERT', eventToItem(event)), record('MODIFY', eventToItem(event))],
+    } as unknown as DynamoDBStreamEvent);
+    useDeliveryQueue(undefined);
+    expect(queued).toEqual([{ webhookId: hook.webhookId, eventId: event.id, memberId: memberId(40), sequence: 100 }]);
+    expect(await findDelivery(hook.webhookId, event.id)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 });
