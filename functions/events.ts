@@ -48,7 +48,7 @@ export const handler = apiFunction('events', {
 
   createWebhook: async ({ body, idempotency, now }) => {
     await assertUrlAllowed(body.url);
-    return runCommand(idempotency, now, async (at) => {
+    return runCommand(idempotency, now, (at) => {
       const secret = newWebhookSecret();
       const endpoint: WebhookEndpoint = {
         webhookId: newWebhookId(),
@@ -62,12 +62,12 @@ export const handler = apiFunction('events', {
       };
       const view = webhookView(endpoint);
       // The secret is shown once: a replay answers without it.
-      return {
+      return Promise.resolve({
         members: [],
         writes: createWebhookWrites(endpoint),
         response: { status: 201, body: { ...view, secret } },
         replayResponse: { status: 201, body: view },
-      };
+      });
     });
   },
 
@@ -101,11 +101,9 @@ export const handler = apiFunction('events', {
   },
 
   deleteWebhook: async ({ params, idempotency, now }) =>
-    runCommand(idempotency, now, async () => ({
-      members: [],
-      writes: deleteWebhookWrites(params.webhookId),
-      response: { status: 204 },
-    })),
+    runCommand(idempotency, now, () =>
+      Promise.resolve({ members: [], writes: deleteWebhookWrites(params.webhookId), response: { status: 204 } }),
+    ),
 
   rotateWebhookSecret: async ({ params, idempotency, now }) =>
     runCommand(idempotency, now, async (at) => {

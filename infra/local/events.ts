@@ -1,4 +1,3 @@
-import type { DomainEvent } from '@shared/domain/events';
 import { eventsConfig } from '@shared/events/config';
 import { deliver, type DeliveryDeps } from '@shared/events/delivery';
 import { fanOut } from '@shared/events/fanout';
@@ -17,8 +16,9 @@ export class LocalDeliveryQueue implements DeliveryQueue {
 
   constructor(private readonly deps: DeliveryDeps) {}
 
-  async send(messages: readonly DeliveryMessage[]): Promise<void> {
+  send(messages: readonly DeliveryMessage[]): Promise<void> {
     for (const message of messages) this.schedule(message, 0);
+    return Promise.resolve();
   }
 
   private schedule(message: DeliveryMessage, delaySeconds: number): void {
@@ -83,7 +83,7 @@ export function startLocalEventPipeline(options: { pollMs?: number } = {}): Loca
         settleMs: config.feedSettleMs,
         includeTests: true,
       });
-      await fanOut(page.items as DomainEvent[], { queue, now: () => new Date() });
+      await fanOut(page.items, { queue, now: () => new Date() });
       cursor = page.nextCursor;
       full = page.items.length === 100;
     }

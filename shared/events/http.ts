@@ -1,4 +1,4 @@
-import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { lookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -35,7 +35,7 @@ export async function webhookUrlRefusal(text: string, policy: AddressPolicy): Pr
  */
 function guardedLookup(policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
-    lookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses) => {
+    lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 4);
       const refused = addresses.map((a) => addressRefusal(a.address, policy)).find(Boolean);
       if (refused || addresses.length === 0)
@@ -44,8 +44,7 @@ function guardedLookup(policy: AddressPolicy): LookupFunction {
           '',
           4,
         );
-      if ((options as LookupOptions).all)
-        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       const first = addresses[0] as LookupAddress;
       callback(null, first.address, first.family);
     });

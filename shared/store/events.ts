@@ -61,10 +61,10 @@ export function itemToEvent(item: Item): DomainEvent {
     id: String(item.id),
     type: item.type as EventType,
     createdAt: String(item.createdAt),
-    ...(item.memberId !== undefined ? { memberId: String(item.memberId) } : {}),
+    ...(item.memberId !== undefined ? { memberId: item.memberId as string } : {}),
     ...(item.sequence !== undefined ? { sequence: Number(item.sequence) } : {}),
     data: (item.data ?? {}) as Record<string, unknown>,
-    ...(item.target !== undefined ? { target: String(item.target) } : {}),
+    ...(item.target !== undefined ? { target: item.target as string } : {}),
   };
 }
 
