@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '@shared/http/routes';
@@ -11,6 +12,7 @@ import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME } from './constructs/monito
 import { RewardsFunction, type EntryName, type TableAccess } from './constructs/rewards-function';
 import { RewardsRestApi, STAGE_NAME } from './constructs/rewards-rest-api';
 import { RewardsTable } from './constructs/rewards-table';
+import { EventDelivery } from './constructs/event-delivery';
 
 export interface RewardsApiStackProps extends StackProps {
   /** The validated settings of this stack's region (infra/config/regions.ts). */
@@ -44,6 +46,10 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
     access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true },
   },
   admin: { description: 'Program rules and partner keys', access: readWrite },
+  events: {
+    description: 'Event feed and webhook endpoints',
+    access: { mode: 'read-write', queryIndexes: [indexNames.eventFeed] },
+  },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 const jobFunctions: Record<'metrics-job' | 'expiry-job', FunctionSpec> = {
@@ -69,6 +75,7 @@ export class RewardsApiStack extends Stack {
   readonly api: RewardsRestApi;
   readonly functions: Record<EntryName, IFunction>;
   readonly monitoring: Monitoring;
+  readonly events: EventDelivery;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
     super(scope, id, {
@@ -101,7 +108,7 @@ export class RewardsApiStack extends Stack {
         ...(spec.afterBundling ? { afterBundling: spec.afterBundling } : {}),
       }).function;
 
-    const routeFunctions = {} as Record<FunctionName, IFunction>;
+    const routeFunctions = {} as Record<FunctionName, NodejsFunction>;
     for (const name of Object.keys(httpFunctions) as FunctionName[])
       routeFunctions[name] = make(name, httpFunctions[name]);
     const publicFunction = make('public', {
@@ -120,7 +127,16 @@ export class RewardsApiStack extends Stack {
     });
     const metricsJob = make('metrics-job', jobFunctions['metrics-job']);
     const expiryJob = make('expiry-job', jobFunctions['expiry-job']);
+    const events = new EventDelivery(this, 'Events', {
+      table,
+      environment,
+      logRetention,
+      webhookApi: routeFunctions.events,
+    });
+    this.events = events;
     this.functions = {
+      'event-fanout': events.fanOut,
+      'webhook-delivery': events.delivery,
       ...routeFunctions,
       public: publicFunction,
       authorizer: authorizerFunction,
@@ -158,6 +174,7 @@ export class RewardsApiStack extends Stack {
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       thresholds: settings.alarms,
     });
+    events.notify(this.monitoring.topic);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (routes start with /v1)' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'The table (for npm run admin-key)' });

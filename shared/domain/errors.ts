@@ -28,7 +28,12 @@ export type DomainErrorCode =
   | 'raffle-rules-locked'
   | 'raffle-not-closed'
   | 'raffle-entry-limit'
-  | 'raffle-points-not-accepted';
+  | 'raffle-points-not-accepted'
+
+  | 'webhook-not-found'
+  | 'delivery-not-found'
+  | 'too-many-webhooks'
+  | 'forbidden-webhook-url';
 
 export interface FieldError {
   path: string;
