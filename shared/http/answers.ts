@@ -4,6 +4,8 @@ import type { CreatedPartner } from '@shared/app/partners';
 import type { MemberView } from '@shared/app/enrol-member';
 import type { RewardPut } from '@shared/app/put-reward';
 import type { Snapshot } from '@shared/app/take-snapshot';
+import type { CreatedWebhook } from '@shared/app/webhooks';
+import type { WebhookView } from '@shared/store/webhooks';
 import { execute, type Caller, type UseCase } from '@shared/app/use-case';
 import type { Program } from '@shared/schemas/program';
 import type { Money } from '@shared/domain/money';
@@ -17,6 +19,8 @@ import type { RouteId } from './routes';
 const created = (body: unknown): StoredResponse => ({ status: 201, body });
 const transaction = (entry: LedgerEntry) => created(toTransaction(entry));
 const noContent = (): StoredResponse => ({ status: 204 });
+const ok = (body: unknown): StoredResponse => ({ status: 200, body });
+const accepted = (body: unknown): StoredResponse => ({ status: 202, body });
 
 export const answers = {
   createMember: (member: MemberView) => created(member),
@@ -30,9 +34,15 @@ export const answers = {
   answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => created(answer),
   recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => created(purchase),
   createSnapshot: (snapshot: Snapshot) => created(snapshot),
-  putProgram: (program: Program): StoredResponse => ({ status: 200, body: program }),
+  putProgram: (program: Program) => ok(program),
   createPartner: (partner: CreatedPartner) => created(partner),
   deletePartner: noContent,
+  createWebhook: (webhook: CreatedWebhook) => created(webhook),
+  patchWebhook: (webhook: WebhookView) => ok(webhook),
+  deleteWebhook: noContent,
+  rotateWebhookSecret: (rotated: { secret?: string }) => ok(rotated),
+  testWebhook: (sent: { eventId: string }) => accepted(sent),
+  retryDelivery: (queued: { eventId: string }) => accepted(queued),
 } satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
 
 export type AnsweredRoute = keyof typeof answers;
