@@ -4,6 +4,7 @@ import { assertCurrency, type Money } from '@shared/domain/money';
 import { assertNotCredited, orderForPurchase } from '@shared/domain/order';
 import { findOrder, orderPut } from '@shared/store/items/order';
 import { currentProgram } from '@shared/store/program';
+import { tierChangedEvents, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
@@ -35,9 +36,11 @@ export function creditCashback(
       const posting = postingContext(caller, program, now);
       const { member: next, entries } = postMovements(purchased, [credit.movement], posting);
       const cashback = { credited: credit.credited, reversed: credit.reversed, releaseAt: credit.releaseAt };
-      return outcome(postedEntry(entries, 'last'), {
+      const entry = postedEntry(entries, 'last');
+      return outcome(entry, {
         members: [memberChange(member, next, entries)],
         writes: [{ item: orderPut({ ...order, cashback }, order.version) }],
+        events: [transactionEvent('cashback.credited', entry), ...tierChangedEvents(program, member, next, now)],
       });
     };
   };

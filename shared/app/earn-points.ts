@@ -4,6 +4,7 @@ import { assertCurrency, type Money } from '@shared/domain/money';
 import { assertNotEarned, orderForPurchase } from '@shared/domain/order';
 import { findOrder, orderPut } from '@shared/store/items/order';
 import { currentProgram } from '@shared/store/program';
+import { tierChangedEvents, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
@@ -43,9 +44,11 @@ export function earnPoints(
         ],
         postingContext(caller, program, now),
       );
-      return outcome(postedEntry(entries, 'first'), {
+      const entry = postedEntry(entries, 'first');
+      return outcome(entry, {
         members: [memberChange(member, next, entries)],
         writes: [{ item: orderPut({ ...order, points: { earned: earned.points, reversed: 0 } }, order.version) }],
+        events: [transactionEvent('points.earned', entry), ...tierChangedEvents(program, member, next, now)],
       });
     };
   };

@@ -4,6 +4,7 @@ import { refundableOrder } from '@shared/domain/order';
 import { planRefund } from '@shared/domain/refund';
 import { findOrder, orderPut } from '@shared/store/items/order';
 import { currentProgram } from '@shared/store/program';
+import { tierChangedEvents, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
@@ -29,6 +30,11 @@ export function refundOrder(memberId: string, refund: { orderId: string; amount:
       return outcome(postedEntry(entries, 'last'), {
         members: [memberChange(member, next, entries)],
         writes: [{ item: orderPut(plan.order, order.version) }],
+        // One event per refund entry (points, then each cashback reversal): each is a transaction.
+        events: [
+          ...entries.map((entry) => transactionEvent('points.refunded', entry)),
+          ...tierChangedEvents(program, member, next, now),
+        ],
       });
     };
   };

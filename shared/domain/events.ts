@@ -116,6 +116,24 @@ export function withoutPersonalData(value: unknown): unknown {
   return value;
 }
 
+/**
+ * An event item must stay within 1 KB (shared/store/events.ts); keys, id, type, times and
+ * sequence take about 300 bytes, so `data` gets the rest. Measured as JSON, which is larger
+ * than DynamoDB's own encoding: a margin, not a guess. Data over budget loses, in this order,
+ * the earn's rule-by-rule breakdown (the ledger keeps it) and then the personal fields (the
+ * member view keeps them): what is left is small by construction (ids, amounts, tier ids).
+ */
+export const EVENT_DATA_BUDGET_BYTES = 640;
+
+const jsonBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
+export function fitEventData(data: Record<string, unknown>): Record<string, unknown> {
+  if (jsonBytes(data) <= EVENT_DATA_BUDGET_BYTES) return data;
+  const { breakdown: _breakdown, ...withoutBreakdown } = data;
+  if (jsonBytes(withoutBreakdown) <= EVENT_DATA_BUDGET_BYTES) return withoutBreakdown;
+  return withoutPersonalData(withoutBreakdown) as Record<string, unknown>;
+}
+
 /** Events are kept at least 30 days (the feed's promise); the TTL adds margin for late pollers. */
 export const EVENT_RETENTION_DAYS = 35;
 

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   endpointWants,
+  EVENT_DATA_BUDGET_BYTES,
   EVENT_TYPES,
+  fitEventData,
   memberEvents,
   memberEventSequence,
   publicEvent,
@@ -110,5 +112,39 @@ describe('event items', () => {
     expect(bytes).toBeLessThanOrEqual(MAX_EVENT_ITEM_BYTES);
     // The estimate is conservative: never below the JSON text without its punctuation.
     expect(bytes).toBeGreaterThan(JSON.stringify(transaction).length * 0.6);
+  });
+});
+
+describe('fitEventData', () => {
+  const member = { memberId: 'mem_1', tier: { id: 'member' }, points: { balance: 100 } };
+
+  it('keeps data within the budget as it is', () => {
+    expect(fitEventData({ ...member, email: 'a@example.com' })).toEqual({ ...member, email: 'a@example.com' });
+  });
+
+  it('drops the breakdown, then personal fields, so that any event item stays within 1 KB (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.string({ maxLength: 254 }),
+        fc.string({ maxLength: 128 }),
+        fc.array(fc.record({ rule: fc.string({ maxLength: 40 }), points: fc.integer() }), { maxLength: 20 }),
+        (name, email, externalId, breakdown) => {
+          const data = fitEventData({ ...member, name, email, externalId, breakdown });
+          expect(new TextEncoder().encode(JSON.stringify(data)).length).toBeLessThanOrEqual(
+            Math.max(EVENT_DATA_BUDGET_BYTES, new TextEncoder().encode(JSON.stringify(member)).length),
+          );
+          const [event] = memberEvents(
+            { memberId: 'mem_1', version: 123_456 },
+            [{ type: 'member.enrolled', data }],
+            new Date().toISOString(),
+            newEventId,
+          );
+          expect(itemSizeBytes(eventToItem(event!))).toBeLessThanOrEqual(MAX_EVENT_ITEM_BYTES);
+          expect(data.points).toEqual(member.points);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
