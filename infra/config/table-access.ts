@@ -54,6 +54,11 @@ const externalId = 'EXTERNAL#*';
 const apiKey = 'APIKEY#*';
 const partner = 'PARTNER#*';
 const purchase = 'PURCHASE#*';
+const raffles = 'RAFFLES';
+const raffle = 'RAFFLE#*';
+const webhooks = 'WEBHOOKS';
+const webhook = 'WEBHOOK#*';
+const globalEvent = 'EVENT#*';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -110,6 +115,33 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       { actions: ['GetItem'], partitions: [idempotency, program, partner] },
       { actions: ['PutItem'], partitions: [idempotency, program, partner, apiKey] },
       { actions: ['DeleteItem'], partitions: [partner, apiKey] },
+    ],
+  },
+  // The event feed and the webhook endpoints (a member's events live in the member's partition).
+  events: {
+    items: [
+      { actions: ['GetItem'], partitions: [idempotency, webhooks, webhook] },
+      { actions: ['Query'], partitions: [member, webhooks, webhook] },
+      {
+        actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+        partitions: [idempotency, webhooks, webhook, globalEvent],
+      },
+    ],
+    queryIndexes: [indexNames.eventFeed],
+  },
+  // From a stream record to one delivery record per matching endpoint.
+  'event-fanout': {
+    items: [
+      { actions: ['Query'], partitions: [webhooks] },
+      { actions: ['GetItem'], partitions: [webhooks] },
+      { actions: ['PutItem'], partitions: [webhook] },
+    ],
+  },
+  // One attempt: reads the endpoint and the event, records the attempt.
+  'webhook-delivery': {
+    items: [
+      { actions: ['GetItem'], partitions: [webhooks, member, globalEvent] },
+      { actions: ['GetItem', 'PutItem', 'UpdateItem'], partitions: [webhook] },
     ],
   },
   'metrics-job': {

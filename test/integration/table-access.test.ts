@@ -24,6 +24,7 @@ const apiHandlers: Record<FunctionName | 'public', () => Promise<{ handler: unkn
   rewards: () => import('@functions/rewards'),
   insights: () => import('@functions/insights'),
   admin: () => import('@functions/admin'),
+  events: () => import('@functions/events'),
   public: () => import('@functions/public'),
 };
 
