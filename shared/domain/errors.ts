@@ -30,7 +30,6 @@ export type DomainErrorCode =
   | 'raffle-entry-limit'
   | 'raffle-points-not-accepted'
   | 'raffle-limit'
-
   | 'webhook-not-found'
   | 'delivery-not-found'
   | 'too-many-webhooks'

@@ -64,7 +64,15 @@ export type FunctionName = (typeof functionNames)[number];
  * public one (health, OpenAPI, 404/405), the authorizer and the scheduled jobs. The stack,
  * the local server and the bundling test all take the list from here.
  */
-export const entryPoints = [...functionNames, 'public', 'authorizer', 'metrics-job', 'expiry-job', 'event-fanout', 'webhook-delivery'] as const;
+export const entryPoints = [
+  ...functionNames,
+  'public',
+  'authorizer',
+  'metrics-job',
+  'expiry-job',
+  'event-fanout',
+  'webhook-delivery',
+] as const;
 export type EntryName = (typeof entryPoints)[number];
 export type RouteScope = Scope | 'admin' | 'public';
 

@@ -14,7 +14,10 @@ import { EVENT_FEED_SHARDS, indexKeys, memberPartition, pad } from './keys';
 
 /** A member's events live with the member, ordered by their sequence (the `?memberId=` feed is one Query). */
 const keys = {
-  memberEvent: (memberId: string, sequence: number) => ({ PK: memberPartition(memberId), SK: `EVENT#${pad(sequence, 15)}` }),
+  memberEvent: (memberId: string, sequence: number) => ({
+    PK: memberPartition(memberId),
+    SK: `EVENT#${pad(sequence, 15)}`,
+  }),
   memberEventPrefix: 'EVENT#',
   /** Events about no member (reward.out-of-stock, webhook.test). */
   globalEvent: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' }),
