@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cd
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Alias, IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -14,6 +15,7 @@ import { RewardsFunction } from './constructs/rewards-function';
 import { RewardsRestApi, STAGE_NAME } from './constructs/rewards-rest-api';
 import { RewardsTable } from './constructs/rewards-table';
 import { RegionalWaf } from './constructs/regional-waf';
+import { EventDelivery } from './constructs/event-delivery';
 
 export interface RewardsApiStackProps extends StackProps {
   /** The validated settings of this stack's region (infra/config/regions.ts). */
@@ -37,6 +39,7 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
   rewards: { description: 'Rewards catalog' },
   insights: { description: 'NPS answers, non-member purchases, metrics snapshots' },
   admin: { description: 'Program rules and partner keys' },
+  events: { description: 'Event feed and webhook endpoints' },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 export const JOB_TIMEOUT = Duration.minutes(5);
@@ -64,6 +67,7 @@ export class RewardsApiStack extends Stack {
   readonly jobDeadLetters: Record<'metrics-job' | 'expiry-job', Queue>;
   readonly monitoring: Monitoring;
   readonly waf?: RegionalWaf;
+  readonly events: EventDelivery;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
     const { settings } = props;
@@ -121,6 +125,15 @@ export class RewardsApiStack extends Stack {
     });
     const metricsJob = make('metrics-job', jobFunctions['metrics-job']);
     const expiryJob = make('expiry-job', jobFunctions['expiry-job']);
+    const events = new EventDelivery(this, 'Events', {
+      table,
+      environment,
+      logRetention,
+      webhookApi: functions.events as NodejsFunction,
+    });
+    this.events = events;
+    functions['event-fanout'] = events.fanOut;
+    functions['webhook-delivery'] = events.delivery;
     this.functions = functions;
     this.aliases = aliases;
 
@@ -212,6 +225,7 @@ export class RewardsApiStack extends Stack {
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
       thresholds: settings.alarms,
     });
+    events.notify(this.monitoring.topic);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (routes start with /v1)' });
     if (this.api.domain)

@@ -16,3 +16,5 @@ export function newReferralCode(): string {
   for (let i = 0; i < 8; i += 1) code += REFERRAL_ALPHABET[randomInt(REFERRAL_ALPHABET.length)];
   return code;
 }
+export const newEventId = () => `evt_${ulid()}`;
+export const newWebhookId = () => `whk_${ulid()}`;

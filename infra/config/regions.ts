@@ -38,6 +38,9 @@ const entryNames = [
   'authorizer',
   'metrics-job',
   'expiry-job',
+  'events',
+  'event-fanout',
+  'webhook-delivery',
 ] as const satisfies readonly EntryName[];
 
 const FunctionSettings = z

@@ -57,6 +57,9 @@ const purchase = 'PURCHASE#*';
 /** The raffles' rules (one partition) and each raffle's entries (a partition per raffle). */
 const raffles = 'RAFFLES';
 const raffle = 'RAFFLE#*';
+const webhooks = 'WEBHOOKS';
+const webhook = 'WEBHOOK#*';
+const globalEvent = 'EVENT#*';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -105,7 +108,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       { actions: ['GetItem'], partitions: [catalog, program, raffles, raffle, member, idempotency] },
       { actions: ['BatchGetItem'], partitions: [raffle] },
       { actions: ['Query'], partitions: [catalog, raffles, raffle] },
-      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency] },
+      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency, globalEvent] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [raffles] },
     ],
   },
@@ -123,6 +126,31 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       { actions: ['GetItem'], partitions: [idempotency, program, partner] },
       { actions: ['PutItem'], partitions: [idempotency, program, partner, apiKey] },
       { actions: ['DeleteItem'], partitions: [partner, apiKey] },
+    ],
+  },
+  // The event feed (a member's events live in the member's partition, the region's own under EVENT#)
+  // and the webhook endpoints (WEBHOOKS: endpoints and their count) with their deliveries (WEBHOOK#id).
+  events: {
+    items: [
+      { actions: ['GetItem'], partitions: [idempotency, webhooks, webhook] },
+      { actions: ['Query'], partitions: [member, webhooks, webhook] },
+      { actions: ['PutItem'], partitions: [idempotency, webhooks, globalEvent] },
+      { actions: ['UpdateItem', 'DeleteItem'], partitions: [webhooks] },
+    ],
+    queryIndexes: [indexNames.eventFeed],
+  },
+  // From a stream record to one delivery record per matching endpoint.
+  'event-fanout': {
+    items: [
+      { actions: ['Query'], partitions: [webhooks] },
+      { actions: ['PutItem'], partitions: [webhook] },
+    ],
+  },
+  // One attempt: reads the endpoint and the event, records the attempt.
+  'webhook-delivery': {
+    items: [
+      { actions: ['GetItem'], partitions: [webhooks, member, globalEvent, webhook] },
+      { actions: ['UpdateItem'], partitions: [webhook] },
     ],
   },
   'metrics-job': {

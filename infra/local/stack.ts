@@ -8,6 +8,7 @@ import { defaultProgram } from '@infra/config/default-program';
 import { createTable, localDocumentClient, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
 import { createLocalServer } from './server';
 import { registerLocalJob, startLocalJobs } from './jobs';
+import { startLocalEventPipeline } from './events';
 import { handler as expiryJob } from '@functions/expiry-job';
 import { handler as metricsJob } from '@functions/metrics-job';
 import { useConsoleAssets } from '@shared/console/assets';
@@ -56,6 +57,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // An in-memory table has no history: the metrics job's first run need not read back further than now.
     if (!options.dataDir) process.env.METRICS_EPOCH ??= new Date(Date.now() - 3_600_000).toISOString();
     process.env.DEFAULT_PROGRAM ??= JSON.stringify(ProgramRules.parse(defaultProgram));
+    // Webhooks to this machine over http, retries in seconds rather than hours, a short feed settle time.
+    process.env.WEBHOOK_ALLOW_LOOPBACK = 'true';
+    process.env.WEBHOOK_RETRY_SCHEDULE ??= '1,2,5';
+    process.env.EVENT_FEED_SETTLE_SECONDS ??= '0.5';
     useStore({ client: localDocumentClient(endpoint), tableName });
     await createTable(endpoint, tableName);
 
@@ -79,8 +84,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const { port } = server.address() as AddressInfo;
     const jobs = startLocalJobs(options.jobIntervalMs ?? 0);
+    const events = startLocalEventPipeline();
     const stop = async () => {
       jobs.stop();
+      await events.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -25,6 +25,8 @@ export function answerNps(
       {
         members: [{ expectedVersion: member.version, member, entries: [] }],
         writes: [{ item: npsAnswerPut(stored) }],
+        // Never the comment: it is free text a person wrote.
+        events: [{ type: 'nps.answered', memberId, data: { score: stored.score, answeredAt: stored.answeredAt } }],
       },
     );
   };

@@ -3,7 +3,7 @@ import { drawRaffle as drawWinnersOnce, raffleView, type RaffleState } from '@sh
 import type { RaffleWinner } from '@shared/domain/raffle-draw';
 import { closeRaffleEntries, findRaffle, rafflePut, type StoredRaffle } from '@shared/store/items/raffle';
 import { allRaffleEntries } from '@shared/store/raffles';
-import { outcome, type DomainEvent, type UseCase } from './use-case';
+import { outcome, type EmittedEvent, type UseCase } from './use-case';
 
 async function raffleOrNotFound(raffleId: string): Promise<StoredRaffle> {
   const stored = await findRaffle(raffleId);
@@ -18,7 +18,7 @@ async function raffleOrNotFound(raffleId: string): Promise<StoredRaffle> {
  * the first ones in the draw's transaction and the rest in follow-up writes with ids derived
  * from (raffleId, memberId), which a repeated draw call (it answers the first draw) completes.
  */
-function wonEvents(raffle: RaffleState, winners: RaffleWinner[]): DomainEvent[] {
+function wonEvents(raffle: RaffleState, winners: RaffleWinner[]): EmittedEvent[] {
   const byMember = new Map<string, { prizeId: string; entry: number }[]>();
   for (const { memberId, prizeId, entry } of winners) {
     byMember.set(memberId, [...(byMember.get(memberId) ?? []), { prizeId, entry }]);

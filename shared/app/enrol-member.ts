@@ -8,6 +8,7 @@ import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
 import { externalIdClaim } from '@shared/store/items/external-id';
 import { memberIdForReferralCode, referralCodeClaim } from '@shared/store/items/referral-code';
 import { currentProgram } from '@shared/store/program';
+import { transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
 
@@ -65,12 +66,18 @@ export function enrolMember(request: Enrolment): UseCase<MemberView> {
         });
       }
       const member = { ...posted.member, version: 1 };
-      return outcome(memberView(member, program, now), {
+      const view = memberView(member, program, now);
+      return outcome(view, {
         members: [
           { expectedVersion: null, member: posted.member, entries: posted.entries },
           ...(referrer ? [referrer] : []),
         ],
         writes,
+        // The new member's bonuses show in its balance; the referrer learns of its bonus as points earned.
+        events: [
+          { type: 'member.enrolled', memberId, data: view },
+          ...(referrer?.entries.map((entry) => transactionEvent('points.earned', entry)) ?? []),
+        ],
       });
     };
   };

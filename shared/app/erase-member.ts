@@ -1,6 +1,7 @@
 import { erasedMember } from '@shared/domain/member';
 import type { ConditionalWrite } from '@shared/store/commit';
 import { externalIdRelease } from '@shared/store/items/external-id';
+import { erasePersonalDataFromEvents } from '@shared/store/events';
 import { removeNpsComments } from '@shared/store/items/nps-answer';
 import { referralCodeRelease } from '@shared/store/items/referral-code';
 import { loadActiveMember, outcome, type UseCase } from './use-case';
@@ -20,11 +21,14 @@ export function eraseMember(memberId: string): UseCase<undefined> {
   return () => async (now) => {
     const member = await loadActiveMember(memberId, now);
     await removeNpsComments(memberId);
+    // Same reasoning as the comments: every new event of the member moves its version too.
+    await erasePersonalDataFromEvents(memberId);
     const writes: ConditionalWrite[] = [{ item: referralCodeRelease(member.referralCode) }];
     if (member.profile.externalId) writes.push({ item: externalIdRelease(member.profile.externalId) });
     return outcome(undefined, {
       members: [{ expectedVersion: member.version, member: erasedMember(member, now), entries: [] }],
       writes,
+      events: [{ type: 'member.erased', memberId, data: { memberId } }],
     });
   };
 }

@@ -3,6 +3,7 @@ import { expiryCandidatesBefore, expiryMovement } from '@shared/domain/expiry';
 import { postMovements } from '@shared/domain/ledger';
 import { expiryCandidates } from '@shared/store/queries';
 import { currentProgram } from '@shared/store/program';
+import { transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { executeOnce, loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
 
@@ -74,7 +75,10 @@ function expireMemberPoints(memberId: string): UseCase<number> {
       const movement = expiryMovement(member, program, at);
       if (!movement) throw new NothingDueError();
       const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, at));
-      return outcome(-movement.points, { members: [memberChange(member, next, entries)] });
+      return outcome(-movement.points, {
+        members: [memberChange(member, next, entries)],
+        events: entries.map((entry) => transactionEvent('points.expired', entry)),
+      });
     };
   };
 }

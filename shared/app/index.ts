@@ -20,4 +20,4 @@ export { redeemPoints } from './redeem-points';
 export { redeemReward } from './redeem-reward';
 export { refundOrder } from './refund-order';
 export { computeSnapshot, takeSnapshot, type Snapshot } from './take-snapshot';
-export { execute, executeOnce, loadActiveMember, type Caller, type DomainEvent, type Outcome } from './use-case';
+export { execute, executeOnce, loadActiveMember, type Caller, type EmittedEvent, type Outcome } from './use-case';

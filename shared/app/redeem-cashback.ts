@@ -1,6 +1,7 @@
 import { redeemCashbackMovement } from '@shared/domain/cashback';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import type { Money } from '@shared/domain/money';
+import { transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { programForAmount } from './program';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
@@ -17,7 +18,11 @@ export function redeemCashback(memberId: string, request: { amount: Money; order
         request.orderId ? { orderId: request.orderId } : {},
       );
       const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
-      return outcome(postedEntry(entries, 'last'), { members: [memberChange(member, next, entries)] });
+      const entry = postedEntry(entries, 'last');
+      return outcome(entry, {
+        members: [memberChange(member, next, entries)],
+        events: [transactionEvent('cashback.redeemed', entry)],
+      });
     };
   };
 }

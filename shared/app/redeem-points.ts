@@ -1,6 +1,7 @@
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { redeemPointsMovement } from '@shared/domain/redeem';
 import { currentProgram } from '@shared/store/program';
+import { transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
@@ -16,7 +17,11 @@ export function redeemPoints(memberId: string, request: { points: number; orderI
         request.orderId ? { orderId: request.orderId } : {},
       );
       const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
-      return outcome(postedEntry(entries, 'first'), { members: [memberChange(member, next, entries)] });
+      const entry = postedEntry(entries, 'first');
+      return outcome(entry, {
+        members: [memberChange(member, next, entries)],
+        events: [transactionEvent('points.redeemed', entry)],
+      });
     };
   };
 }

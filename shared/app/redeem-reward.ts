@@ -3,6 +3,7 @@ import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { rewardRedemption } from '@shared/domain/rewards';
 import { findReward, rewardStockTake } from '@shared/store/items/reward';
 import { currentProgram } from '@shared/store/program';
+import { transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
@@ -16,8 +17,15 @@ export function redeemReward(memberId: string, request: { rewardId: string; orde
       if (!reward) throw new DomainError('reward-not-found', `No reward ${request.rewardId}.`);
       const movement = rewardRedemption(member, reward, program, now, request.orderId);
       const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));
-      return outcome(postedEntry(entries, 'first'), {
+      const entry = postedEntry(entries, 'first');
+      // The stock condition makes this write the one that took the last unit, if it is 1 now.
+      const lastUnit = reward.stock === 1;
+      return outcome(entry, {
         members: [memberChange(member, next, entries)],
+        events: [
+          transactionEvent('reward.redeemed', entry),
+          ...(lastUnit ? [{ type: 'reward.out-of-stock' as const, data: { rewardId: reward.rewardId } }] : []),
+        ],
         // Someone took the last unit or the admin changed the reward since we read it: the
         // conflict reads both again; the retry answers out-of-stock (or redeems on the new terms).
         writes: [{ item: rewardStockTake(reward) }],

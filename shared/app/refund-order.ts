@@ -3,6 +3,7 @@ import type { Money } from '@shared/domain/money';
 import { refundableOrder } from '@shared/domain/order';
 import { planRefund } from '@shared/domain/refund';
 import { orderPut } from '@shared/store/items/order';
+import { tierChangedEvents, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { takeBackRaffleEntries } from './raffle-purchase-entries';
 import { programForAmount } from './program';
@@ -27,6 +28,11 @@ export function refundOrder(memberId: string, refund: { orderId: string; amount:
       return outcome(postedEntry(entries, 'last'), {
         members: [memberChange(member, next, entries)],
         writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
+        // One event per refund entry (points, then each cashback reversal): each is a transaction.
+        events: [
+          ...entries.map((entry) => transactionEvent('points.refunded', entry)),
+          ...tierChangedEvents(program, member, next, now),
+        ],
       });
     };
   };

@@ -1,12 +1,15 @@
+import { fitEventData, globalEvent, memberEvents, type DomainEvent, type EventDraft } from '@shared/domain/events';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import { assertActiveMember, settleCashback, type MemberState } from '@shared/domain/member';
 import { commit, type Commit, type ConditionalWrite, type MemberWrite } from '@shared/store/commit';
 import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
+import { eventWrites } from '@shared/store/events';
 import { lookupIdempotency, type IdempotencyContext, type StoredResponse } from '@shared/store/idempotency';
 import type { OrderState } from '@shared/domain/order';
 import { findMember } from '@shared/store/items/member';
 import { findOrder } from '@shared/store/items/order';
 import { withWriteRetries } from '@shared/store/retry';
+import { newEventId } from '@shared/ids';
 
 /** Who asks for a use case: the partner, the request's idempotency context (if any) and the clock. */
 export interface Caller {
@@ -16,12 +19,14 @@ export interface Caller {
 }
 
 /**
- * Something that happened, for others to learn about (webhooks, audit). No use case emits one
- * yet: every outcome carries the list, so emitting one is a change to one use case module.
+ * Something that happened, for others to learn about (the feed, webhooks, the bus). With a
+ * `memberId` it is that member's event: the member must be written by the same outcome, and
+ * the event's sequence comes from the version that write takes. Without, it is about no member
+ * (reward.out-of-stock). `execute` stores them in the outcome's own transaction (the outbox):
+ * a refused or replayed request never commits, so it emits nothing.
  */
-export interface DomainEvent {
-  type: string;
-  data: Record<string, unknown>;
+export interface EmittedEvent extends EventDraft {
+  memberId?: string;
 }
 
 /**
@@ -33,18 +38,46 @@ export interface Outcome<R> extends Commit {
   result: R;
   /** What a replay of the same request answers, when it must differ from `result` (a secret shown once). */
   replayResult?: R;
-  events: DomainEvent[];
+  events: EmittedEvent[];
   /** Runs once the transaction is committed (never on a replay): e.g. publish the snapshot's metrics. */
   afterCommit?: () => void;
 }
 
-/** Builds an outcome; `events` starts empty. */
+/** Builds an outcome. */
 export function outcome<R>(
   result: R,
-  changes: { members?: MemberWrite[]; writes?: ConditionalWrite[] } = {},
+  changes: { members?: MemberWrite[]; writes?: ConditionalWrite[]; events?: EmittedEvent[] } = {},
   extra: Pick<Outcome<R>, 'replayResult' | 'afterCommit'> = {},
 ): Outcome<R> {
-  return { members: changes.members ?? [], writes: changes.writes ?? [], result, events: [], ...extra };
+  return {
+    members: changes.members ?? [],
+    writes: changes.writes ?? [],
+    result,
+    events: changes.events ?? [],
+    ...extra,
+  };
+}
+
+/**
+ * The outcome's events as stored: a member's events take their sequence from the version its
+ * write in this outcome commits (the version read + 1), in the order the use case listed them.
+ */
+export function eventsOf(decided: Pick<Outcome<unknown>, 'members' | 'events'>, at: Date): DomainEvent[] {
+  const createdAt = at.toISOString();
+  const stored: DomainEvent[] = [];
+  const drafts = new Map<string, EventDraft[]>();
+  for (const { memberId, type, data } of decided.events) {
+    const draft = { type, data: fitEventData(data) };
+    if (memberId === undefined) stored.push(globalEvent(draft, createdAt, newEventId()));
+    else drafts.set(memberId, [...(drafts.get(memberId) ?? []), draft]);
+  }
+  for (const [memberId, ofMember] of drafts) {
+    const write = decided.members.find((change) => change.member.memberId === memberId);
+    if (!write) throw new Error(`an event of member ${memberId} needs that member's write in the same outcome`);
+    const version = (write.expectedVersion ?? 0) + 1;
+    stored.unshift(...memberEvents({ memberId, version }, ofMember, createdAt, newEventId));
+  }
+  return stored;
 }
 
 /** Decides on fresh state; run again after a lost race (an item changed since it was read). */
@@ -78,15 +111,16 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
       idempotency && record
         ? { context: idempotency, response: record(decided.replayResult ?? decided.result) }
         : undefined;
+    const events = eventsOf(decided, at);
     try {
-      await commit(decided, recorded, at);
+      await commit({ members: decided.members, writes: [...decided.writes, ...eventWrites(events)] }, recorded, at);
     } catch (error) {
       if (error instanceof IdempotencyRecordExistsError && idempotency)
         return { replayed: true, response: await replayFromRecord(idempotency, caller.now()) };
       throw error;
     }
     decided.afterCommit?.();
-    return { replayed: false, result: decided.result, events: decided.events };
+    return { replayed: false, result: decided.result, events };
   });
 }
 

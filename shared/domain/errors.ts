@@ -29,7 +29,11 @@ export type DomainErrorCode =
   | 'raffle-not-closed'
   | 'raffle-entry-limit'
   | 'raffle-points-not-accepted'
-  | 'raffle-limit';
+  | 'raffle-limit'
+  | 'webhook-not-found'
+  | 'delivery-not-found'
+  | 'too-many-webhooks'
+  | 'forbidden-webhook-url';
 
 export interface FieldError {
   path: string;

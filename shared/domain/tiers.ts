@@ -85,3 +85,25 @@ export function tierBeforePurchase(
 export function tierRank(program: Pick<ProgramRules, 'tiers'>, tierId: string): number {
   return program.tiers.findIndex((tier) => tier.id === tierId);
 }
+
+export interface TierChange {
+  from: string;
+  to: string;
+  direction: 'up' | 'down';
+}
+
+/**
+ * The `tier.changed` of a change: the tier the member holds now before it and after it (both
+ * read at the same instant, so the change is what this write did). Undefined when it stays.
+ */
+export function tierChange(
+  program: Pick<ProgramRules, 'tiers'>,
+  before: Pick<MemberState, 'purchases'>,
+  after: Pick<MemberState, 'purchases'>,
+  now: Date,
+): TierChange | undefined {
+  const from = tierFor(program, qualifyingSpend(before, now)).tier.id;
+  const to = tierFor(program, qualifyingSpend(after, now)).tier.id;
+  if (from === to) return undefined;
+  return { from, to, direction: tierRank(program, to) > tierRank(program, from) ? 'up' : 'down' };
+}

@@ -7,6 +7,8 @@ import type { Snapshot } from '@shared/app/take-snapshot';
 import type { BoughtEntries } from '@shared/app/buy-raffle-entries';
 import type { RafflePut } from '@shared/app/put-raffle';
 import type { raffleView } from '@shared/domain/raffle';
+import type { CreatedWebhook } from '@shared/app/webhooks';
+import type { WebhookView } from '@shared/store/webhooks';
 import { execute, type Caller, type UseCase } from '@shared/app/use-case';
 import type { Program } from '@shared/schemas/program';
 import type { Money } from '@shared/domain/money';
@@ -20,6 +22,8 @@ import type { RouteId } from './routes';
 const created = (body: unknown): StoredResponse => ({ status: 201, body });
 const transaction = (entry: LedgerEntry) => created(toTransaction(entry));
 const noContent = (): StoredResponse => ({ status: 204 });
+const ok = (body: unknown): StoredResponse => ({ status: 200, body });
+const accepted = (body: unknown): StoredResponse => ({ status: 202, body });
 
 export const answers = {
   createMember: (member: MemberView) => created(member),
@@ -36,9 +40,15 @@ export const answers = {
   answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => created(answer),
   recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => created(purchase),
   createSnapshot: (snapshot: Snapshot) => created(snapshot),
-  putProgram: (program: Program): StoredResponse => ({ status: 200, body: program }),
+  putProgram: (program: Program) => ok(program),
   createPartner: (partner: CreatedPartner) => created(partner),
   deletePartner: noContent,
+  createWebhook: (webhook: CreatedWebhook) => created(webhook),
+  patchWebhook: (webhook: WebhookView) => ok(webhook),
+  deleteWebhook: noContent,
+  rotateWebhookSecret: (rotated: { secret?: string }) => ok(rotated),
+  testWebhook: (sent: { eventId: string }) => accepted(sent),
+  retryDelivery: (queued: { eventId: string }) => accepted(queued),
 } satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
 
 export type AnsweredRoute = keyof typeof answers;

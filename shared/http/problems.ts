@@ -64,6 +64,10 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'raffle-entry-limit': { status: 409, title: 'Over the raffle entries per member' },
   'raffle-points-not-accepted': { status: 409, title: 'Raffle entries cannot be bought with points' },
   'raffle-limit': { status: 409, title: 'Too many raffles take purchase entries at once' },
+  'webhook-not-found': { status: 404, title: 'Webhook not found' },
+  'delivery-not-found': { status: 404, title: 'Delivery not found' },
+  'too-many-webhooks': { status: 400, title: 'Too many webhooks' },
+  'forbidden-webhook-url': { status: 400, title: 'Webhook URL not allowed' },
 };
 
 function zodErrors(error: ZodError, prefix: string): FieldError[] {

@@ -37,25 +37,47 @@ import {
 } from '@shared/schemas/raffles';
 import { RewardId } from '@shared/schemas/common';
 import { page } from '@shared/schemas/common';
+import {
+  Accepted,
+  CreatedWebhook,
+  CreateWebhookRequest,
+  DeliveriesQuery,
+  Delivery,
+  DeliveryParams,
+  EventPage,
+  EventsQuery,
+  PatchWebhookRequest,
+  RotatedSecret,
+  Webhook,
+  WebhookParams,
+} from '@shared/schemas/events';
 
 /**
  * The one route table. The CDK stack makes one Lambda function per `fn` and one API
  * Gateway method per route; the local server dispatches with the same table; the
  * OpenAPI document is generated from it. Nothing else declares a route.
  */
-export const functionNames = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin'] as const;
+export const functionNames = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin', 'events'] as const;
 export type FunctionName = (typeof functionNames)[number];
 /**
  * Every Lambda entry point of functions/ (file name without .ts): the route functions, the
  * public one (health, OpenAPI, 404/405), the authorizer and the scheduled jobs. The stack,
  * the local server and the bundling test all take the list from here.
  */
-export const entryPoints = [...functionNames, 'public', 'authorizer', 'metrics-job', 'expiry-job'] as const;
+export const entryPoints = [
+  ...functionNames,
+  'public',
+  'authorizer',
+  'metrics-job',
+  'expiry-job',
+  'event-fanout',
+  'webhook-delivery',
+] as const;
 export type EntryName = (typeof entryPoints)[number];
 export type RouteScope = Scope | 'admin' | 'public';
 
 export interface RouteDefinition {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   fn: FunctionName;
   scope: RouteScope;
@@ -63,7 +85,7 @@ export interface RouteDefinition {
   params?: z.ZodObject;
   query?: z.ZodType;
   body?: z.ZodType;
-  responses: Partial<Record<200 | 201 | 204, z.ZodType | null>>;
+  responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType | null>>;
 }
 
 const MemberParams = z.strictObject({ memberId: MemberId });
@@ -344,6 +366,98 @@ export const routes = {
     summary: 'Delete a partner; its key stops working',
     params: z.strictObject({ partnerId: PartnerId }),
     responses: { 204: null },
+  },
+
+  listEvents: {
+    method: 'GET',
+    path: '/v1/events',
+    fn: 'events',
+    scope: 'events:read',
+    summary: 'Events, oldest first; resume from nextCursor',
+    query: EventsQuery,
+    responses: { 200: EventPage },
+  },
+  createWebhook: {
+    method: 'POST',
+    path: '/v1/admin/webhooks',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'Register a webhook endpoint (its secret is shown once)',
+    body: CreateWebhookRequest,
+    responses: { 201: CreatedWebhook },
+  },
+  listWebhooks: {
+    method: 'GET',
+    path: '/v1/admin/webhooks',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'Webhook endpoints of the region',
+    responses: { 200: page(Webhook, 'WebhookPage') },
+  },
+  getWebhook: {
+    method: 'GET',
+    path: '/v1/admin/webhooks/{webhookId}',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'A webhook endpoint',
+    params: WebhookParams,
+    responses: { 200: Webhook },
+  },
+  patchWebhook: {
+    method: 'PATCH',
+    path: '/v1/admin/webhooks/{webhookId}',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'Change the URL, types, description or status of an endpoint',
+    params: WebhookParams,
+    body: PatchWebhookRequest,
+    responses: { 200: Webhook },
+  },
+  deleteWebhook: {
+    method: 'DELETE',
+    path: '/v1/admin/webhooks/{webhookId}',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'Delete an endpoint; nothing more is delivered to it',
+    params: WebhookParams,
+    responses: { 204: null },
+  },
+  rotateWebhookSecret: {
+    method: 'POST',
+    path: '/v1/admin/webhooks/{webhookId}/rotate-secret',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'A new secret (shown once); the old one also signs for 24 hours',
+    params: WebhookParams,
+    responses: { 200: RotatedSecret },
+  },
+  testWebhook: {
+    method: 'POST',
+    path: '/v1/admin/webhooks/{webhookId}/test',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'Send a webhook.test event to this endpoint',
+    params: WebhookParams,
+    responses: { 202: Accepted },
+  },
+  listDeliveries: {
+    method: 'GET',
+    path: '/v1/admin/webhooks/{webhookId}/deliveries',
+    fn: 'events',
+    scope: 'admin',
+    summary: "An endpoint's deliveries, newest first",
+    params: WebhookParams,
+    query: DeliveriesQuery,
+    responses: { 200: page(Delivery, 'DeliveryPage') },
+  },
+  retryDelivery: {
+    method: 'POST',
+    path: '/v1/admin/webhooks/{webhookId}/deliveries/{eventId}/retry',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'Deliver an event to the endpoint again, now',
+    params: DeliveryParams,
+    responses: { 202: Accepted },
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -10,6 +10,7 @@ export const PARTNER_SCOPES = [
   'cashback:write',
   'surveys:write',
   'purchases:write',
+  'events:read',
 ] as const;
 export const Scope = z.enum(PARTNER_SCOPES);
 export type Scope = z.infer<typeof Scope>;

@@ -63,6 +63,8 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
       item: idempotencyRecordPut(idempotency.context, idempotency.response, now),
       onFailed: () => new IdempotencyRecordExistsError(),
     });
+  // Nothing to store (a manual delivery retry without an idempotency key): DynamoDB refuses an empty transaction.
+  if (items.length === 0) return;
   if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError('a transaction holds at most 100 items');
   // A decision that changes nothing (a PUT of the same raffle, a draw answered from the first
   // one) without an idempotency record to keep: there is nothing to write.

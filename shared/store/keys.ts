@@ -26,6 +26,9 @@ export type ActivityFeed = 'occurred' | 'recorded';
 const activityBucket = (feed: ActivityFeed, day: string, shard: number) =>
   `${feed === 'occurred' ? 'ACTIVITY' : 'RECORDED'}#${day}#${shard}`;
 
+/** Feed partitions: events spread over them so no index partition takes every event of the region. */
+export const EVENT_FEED_SHARDS = 4;
+
 export const indexKeys = {
   /**
    * Points expiry (GSI2, sparse: only members with a positive balance): sharded by member so
@@ -45,4 +48,10 @@ export const indexKeys = {
     GSI1SK: `${at}#${id}`,
   }),
   activityPartition: activityBucket,
+  /** GSI3 (the event feed): every event, sharded by id, sorted by time; fixed-width keys sort as they compare. */
+  eventFeed: (createdAt: string, eventId: string) => ({
+    GSI3PK: `EVENTS#${activityShard(eventId) % EVENT_FEED_SHARDS}`,
+    GSI3SK: `${createdAt}#${eventId}`,
+  }),
+  eventFeedPartition: (shard: number) => `EVENTS#${shard}`,
 };

@@ -19,10 +19,15 @@ export const tableDefinition = {
       sortKey: 'GSI2SK',
       projection: { type: 'INCLUDE', attributes: ['memberId'] },
     },
+    /** The event feed (GET /v1/events, the local fan-out): every event by time, in a few shards. */
+    { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: { type: 'ALL' } },
   ],
+  /** Event items reach the fan-out through the table's stream (on AWS). */
+  stream: 'NEW_IMAGE',
 } as const;
 
 export const indexNames = {
   activityByDay: 'GSI1',
   dueByDay: 'GSI2',
+  eventFeed: 'GSI3',
 } as const;

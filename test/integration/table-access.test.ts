@@ -6,7 +6,12 @@ import { PARTNER_SCOPES } from '@shared/schemas/admin';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
 import { useStore } from '@shared/store/client';
 import { putKnownKey } from '@shared/store/partners';
+import type { DomainEvent } from '@shared/domain/events';
+import { deliver } from '@shared/events/delivery';
+import { fanOut } from '@shared/events/fanout';
+import { deliveryQueue, useDeliveryQueue, type DeliveryMessage } from '@shared/events/queue';
 import { isAllowed, tableResources } from '../support/iam';
+import { startReceiver, type Receiver } from '../support/receiver';
 import { recordingStore, type RecordedRequest, type RecordingStore } from '../support/recording-store';
 import { useFreshTable } from '../support/table';
 import { logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from '../infra/support';
@@ -24,6 +29,7 @@ const apiHandlers: Record<FunctionName | 'public', () => Promise<{ handler: unkn
   rewards: () => import('@functions/rewards'),
   insights: () => import('@functions/insights'),
   admin: () => import('@functions/admin'),
+  events: () => import('@functions/events'),
   public: () => import('@functions/public'),
 };
 
@@ -41,6 +47,9 @@ const context = (name: string): Context =>
   }) as Context;
 
 let recorder: RecordingStore;
+let receiver: Receiver;
+/** What the functions put on the delivery queue (SQS on AWS). */
+const messages: DeliveryMessage[] = [];
 let synthesized: SynthesizedStack;
 const keys = { partner: `rk_${randomUUID().replaceAll('-', '')}`, admin: `rk_${randomUUID().replaceAll('-', '')}` };
 
@@ -118,6 +127,10 @@ beforeAll(async () => {
   synthesized = synthesizeRegion('eu-west-1');
   // Every Lambda function has its own program cache; in one test process they would share one.
   vi.stubEnv('PROGRAM_CACHE_SECONDS', '0');
+  vi.stubEnv('WEBHOOK_ALLOW_LOOPBACK', 'true');
+  vi.stubEnv('EVENT_FEED_SETTLE_SECONDS', '0');
+  receiver = await startReceiver();
+  useDeliveryQueue({ send: async (sent) => void messages.push(...sent) });
   const table = await useFreshTable({ expiry: { inactivityMonths: 1 } });
   await putKnownKey({
     partnerId: 'p-1',
@@ -221,6 +234,44 @@ beforeAll(async () => {
   } finally {
     vi.useRealTimers();
   }
+  // Webhooks, a day after the draw (so the feed holds every event, the draw's raffle.won too): an
+  // endpoint on a real receiver, every webhook route, then the stream's fan-out and the deliveries
+  // (their Lambda handlers wrap SQS; the table work is in fanOut and deliver).
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + 71 * 86_400_000);
+  try {
+    const hook = expect201(
+      await twice('POST', '/v1/admin/webhooks', { as: 'admin', body: { url: receiver.url, types: ['*'] } }),
+      'webhook',
+    ).body;
+    const webhook = `/v1/admin/webhooks/${field(hook, 'webhookId')}`;
+    await call('GET', '/v1/admin/webhooks', { as: 'admin' });
+    await call('GET', webhook, { as: 'admin' });
+    expect201(await call('PATCH', webhook, { as: 'admin', body: { description: 'Till' } }), 'patch webhook');
+    expect201(await call('POST', `${webhook}/rotate-secret`, { as: 'admin' }), 'rotate');
+    expect201(await call('POST', `${webhook}/test`, { as: 'admin' }), 'test event');
+    const feed = expect201(await call('GET', '/v1/events?limit=100'), 'feed').body;
+    const events = feed.items as DomainEvent[];
+    await recorder.as('event-fanout', () => fanOut(events, { queue: deliveryQueue(), now: () => new Date() }));
+    // Member events and the region's own (the test event) alike.
+    for (const message of messages) {
+      const delivered = await recorder.as('webhook-delivery', () =>
+        deliver(message, {
+          now: () => new Date(),
+          random: () => 0.5,
+          retrySchedule: [1],
+          policy: { allowLoopback: true },
+        }),
+      );
+      if (delivered.kind !== 'delivered') throw new Error(`delivery: ${JSON.stringify(delivered)}`);
+    }
+    await call('GET', `/v1/events?memberId=${field(enrolled, 'memberId')}`);
+    await call('GET', `${webhook}/deliveries`, { as: 'admin' });
+    expect201(await call('POST', `${webhook}/deliveries/${messages[0]!.eventId}/retry`, { as: 'admin' }), 'retry');
+    expect201(await call('DELETE', webhook, { as: 'admin' }), 'delete webhook');
+  } finally {
+    vi.useRealTimers();
+  }
   await call('DELETE', member, { as: 'admin' });
   // Readiness is the public function's only table call: one read of the probe key.
   const publicHandler = (await apiHandlers.public()).handler as ApiHandler;
@@ -233,7 +284,9 @@ beforeAll(async () => {
   if (ready.statusCode !== 200) throw new Error(`readiness: ${ready.statusCode} ${ready.body}`);
   useStore(table);
 }, 180_000);
-afterAll(() => {
+afterAll(async () => {
+  await receiver?.close();
+  useDeliveryQueue(undefined);
   vi.unstubAllEnvs();
   useStore(undefined);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { qualifyingSpend, recordSpend, tierBeforePurchase, tierFor, tierRank } from '@shared/domain/tiers';
+import { qualifyingSpend, recordSpend, tierBeforePurchase, tierChange, tierFor, tierRank } from '@shared/domain/tiers';
 import { defaultProgram } from '@infra/config/default-program';
 
 const now = new Date('2026-06-15T12:00:00.000Z');
@@ -65,6 +65,36 @@ describe('tiers', () => {
         expect(tierRank(defaultProgram, tierFor(defaultProgram, high).tier.id)).toBeGreaterThanOrEqual(
           tierRank(defaultProgram, tierFor(defaultProgram, low).tier.id),
         );
+      }),
+    );
+  });
+});
+
+describe('tierChange', () => {
+  it('is undefined when the tier stays, and says from, to and the direction when it moves', () => {
+    const before = purchases({ '2026-06-01': 40_000 });
+    expect(tierChange(defaultProgram, before, purchases({ '2026-06-01': 49_999 }), now)).toBeUndefined();
+    expect(tierChange(defaultProgram, before, purchases({ '2026-06-01': 250_000 }), now)).toEqual({
+      from: 'member',
+      to: 'gold',
+      direction: 'up',
+    });
+    expect(tierChange(defaultProgram, purchases({ '2026-06-01': 60_000 }), before, now)).toEqual({
+      from: 'silver',
+      to: 'member',
+      direction: 'down',
+    });
+  });
+
+  it('agrees with tierFor on both sides, for any spend (property)', () => {
+    fc.assert(
+      fc.property(fc.nat(400_000), fc.nat(400_000), (a, b) => {
+        const change = tierChange(defaultProgram, purchases({ '2026-06-01': a }), purchases({ '2026-06-01': b }), now);
+        const from = tierFor(defaultProgram, a).tier.id;
+        const to = tierFor(defaultProgram, b).tier.id;
+        if (from === to) return change === undefined;
+        const up = tierRank(defaultProgram, to) > tierRank(defaultProgram, from);
+        return change?.from === from && change.to === to && change.direction === (up ? 'up' : 'down');
       }),
     );
   });

@@ -1,0 +1,191 @@
+import { DomainError } from '@shared/domain/errors';
+import { globalEvent, type EventType } from '@shared/domain/events';
+import { rotateSecrets, type DeliveryStatus } from '@shared/domain/webhooks';
+import { eventsConfig } from '@shared/events/config';
+import { webhookUrlRefusal } from '@shared/events/http';
+import { deliveryQueue } from '@shared/events/queue';
+import { newWebhookSecret } from '@shared/events/signing';
+import { newEventId, newWebhookId } from '@shared/ids';
+import { eventWrites, readEventFeed, toPublicEvents } from '@shared/store/events';
+import { lookupIdempotency } from '@shared/store/idempotency';
+import {
+  createWebhookWrites,
+  deleteWebhookWrites,
+  findDelivery,
+  listDeliveries,
+  listWebhooks as listEndpoints,
+  loadWebhook,
+  replaceWebhookWrite,
+  webhookView,
+  type WebhookEndpoint,
+  type WebhookView,
+} from '@shared/store/webhooks';
+import { outcome, type UseCase } from './use-case';
+
+/** Webhook endpoints (admin) and the event feed: the use cases behind functions/events.ts. */
+
+const config = eventsConfig();
+
+export type CreatedWebhook = WebhookView & { secret?: string };
+
+/** SSRF rule at registration (delivery checks again at connect time): a 400 with the field's path. */
+async function assertUrlAllowed(url: string): Promise<void> {
+  const refusal = await webhookUrlRefusal(url, config.policy);
+  if (refusal)
+    throw new DomainError('forbidden-webhook-url', `The webhook URL ${refusal}.`, [
+      { path: 'body.url', message: refusal },
+    ]);
+}
+
+export async function listEvents(
+  query: { limit: number; after?: string | undefined; types?: EventType[] | undefined; memberId?: string | undefined },
+  now: Date,
+) {
+  const page = await readEventFeed({
+    limit: query.limit,
+    ...(query.after ? { after: query.after } : {}),
+    ...(query.types ? { types: query.types } : {}),
+    ...(query.memberId ? { memberId: query.memberId } : {}),
+    now,
+    settleMs: config.feedSettleMs,
+  });
+  return toPublicEvents(page);
+}
+
+export async function listWebhooks(): Promise<{ items: WebhookView[] }> {
+  return { items: (await listEndpoints()).map(webhookView) };
+}
+
+export async function getWebhook(webhookId: string): Promise<WebhookView> {
+  return webhookView(await loadWebhook(webhookId));
+}
+
+export async function listWebhookDeliveries(
+  webhookId: string,
+  query: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined },
+) {
+  await loadWebhook(webhookId);
+  return listDeliveries(webhookId, {
+    limit: query.limit,
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+    ...(query.status ? { status: query.status } : {}),
+  });
+}
+
+/** Registers an endpoint. Its secret is shown once: a replay answers without it. */
+export function createWebhook(request: {
+  url: string;
+  types: string[];
+  description?: string | undefined;
+}): UseCase<CreatedWebhook> {
+  return async () => {
+    await assertUrlAllowed(request.url);
+    return (at) => {
+      const secret = newWebhookSecret();
+      const endpoint: WebhookEndpoint = {
+        webhookId: newWebhookId(),
+        url: request.url,
+        types: request.types,
+        ...(request.description ? { description: request.description } : {}),
+        status: 'enabled',
+        createdAt: at.toISOString(),
+        secrets: [{ secret }],
+        revision: 1,
+      };
+      const view = webhookView(endpoint);
+      return outcome<CreatedWebhook>(
+        { ...view, secret },
+        { writes: createWebhookWrites(endpoint) },
+        { replayResult: view },
+      );
+    };
+  };
+}
+
+/** Changes url, types, description (null removes it) or status; conditioned on the revision read. */
+export function patchWebhook(
+  webhookId: string,
+  request: {
+    url?: string | undefined;
+    types?: string[] | undefined;
+    description?: string | null | undefined;
+    status?: 'enabled' | 'disabled' | undefined;
+  },
+): UseCase<WebhookView> {
+  return async () => {
+    if (request.url !== undefined) await assertUrlAllowed(request.url);
+    return async (at) => {
+      const endpoint = await loadWebhook(webhookId);
+      const { description: _description, ...rest } = endpoint;
+      const description = request.description === undefined ? endpoint.description : (request.description ?? undefined);
+      const next: WebhookEndpoint = {
+        ...rest,
+        ...(description ? { description } : {}),
+        ...(request.url !== undefined ? { url: request.url } : {}),
+        ...(request.types !== undefined ? { types: request.types } : {}),
+        ...(request.status !== undefined ? { status: request.status } : {}),
+        updatedAt: at.toISOString(),
+      };
+      return outcome(webhookView(next), { writes: [replaceWebhookWrite(next, endpoint.revision)] });
+    };
+  };
+}
+
+export function deleteWebhook(webhookId: string): UseCase<undefined> {
+  return () => () => outcome(undefined, { writes: deleteWebhookWrites(webhookId) });
+}
+
+/** A new secret, shown once; the old one keeps signing for the overlap (both signatures are sent). */
+export function rotateWebhookSecret(webhookId: string): UseCase<{ secret?: string }> {
+  return () => async (at) => {
+    const endpoint = await loadWebhook(webhookId);
+    const secret = newWebhookSecret();
+    const next = { ...endpoint, secrets: rotateSecrets(endpoint.secrets, secret, at), updatedAt: at.toISOString() };
+    return outcome<{ secret?: string }>(
+      { secret },
+      { writes: [replaceWebhookWrite(next, endpoint.revision)] },
+      { replayResult: {} },
+    );
+  };
+}
+
+/** The test event goes through the whole pipeline (table → stream → fan-out → queue → delivery), to this endpoint only. */
+export function testWebhook(webhookId: string): UseCase<{ eventId: string }> {
+  return () => async (at) => {
+    const endpoint = await loadWebhook(webhookId);
+    const event = globalEvent(
+      { type: 'webhook.test', data: { webhookId: endpoint.webhookId } },
+      at.toISOString(),
+      newEventId(),
+      endpoint.webhookId,
+    );
+    return outcome({ eventId: event.id }, { writes: eventWrites([event]) });
+  };
+}
+
+/**
+ * One attempt now. The attempt is queued before the idempotency record is written: a crash in
+ * between means one attempt too many (deliveries are at least once), never an acknowledged
+ * retry that never runs. A used key queues nothing and answers from its record.
+ */
+export function retryDelivery(webhookId: string, eventId: string): UseCase<{ eventId: string }> {
+  return async (caller) => {
+    const alreadyAnswered =
+      caller.idempotency !== undefined && (await lookupIdempotency(caller.idempotency, caller.now())).kind !== 'absent';
+    return async () => {
+      const record = await findDelivery(webhookId, eventId);
+      if (!record) throw new DomainError('delivery-not-found', `No delivery of ${eventId} to ${webhookId}.`);
+      if (!alreadyAnswered)
+        await deliveryQueue().send([
+          {
+            webhookId: record.webhookId,
+            eventId: record.eventId,
+            ...(record.memberId !== undefined ? { memberId: record.memberId } : {}),
+            ...(record.sequence !== undefined ? { sequence: record.sequence } : {}),
+            manual: true,
+          },
+        ]);
+      return outcome({ eventId: record.eventId });
+    };
+  };
+}

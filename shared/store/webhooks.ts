@@ -1,0 +1,279 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '@shared/domain/errors';
+import { expiresAtEpochSeconds, type DomainEvent, type EventType } from '@shared/domain/events';
+import {
+  MAX_WEBHOOKS_PER_REGION,
+  type DeliveryState,
+  type DeliveryStatus,
+  type StoredSecret,
+} from '@shared/domain/webhooks';
+import { store } from './client';
+import type { ConditionalWrite } from './commit';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { EventRef } from './events';
+
+/** Webhook endpoints: one small partition (at most 20 per region) with their count, listed by one Query. */
+const keys = {
+  webhook: (webhookId: string) => ({ PK: 'WEBHOOKS', SK: `WEBHOOK#${webhookId}` }),
+  webhookCount: () => ({ PK: 'WEBHOOKS', SK: 'COUNT' }),
+  webhooksPartition: 'WEBHOOKS',
+  webhookPrefix: 'WEBHOOK#',
+  /** One delivery record per endpoint and event, under the endpoint (its deliveries list is one Query). */
+  delivery: (webhookId: string, eventId: string) => ({ PK: `WEBHOOK#${webhookId}`, SK: `DELIVERY#${eventId}` }),
+  deliveryPartition: (webhookId: string) => `WEBHOOK#${webhookId}`,
+  deliveryPrefix: 'DELIVERY#',
+};
+import { queryAll } from './query';
+
+type Item = Record<string, unknown>;
+
+/** A webhook endpoint as stored: with its secrets, which the API never shows after creation. */
+export interface WebhookEndpoint {
+  webhookId: string;
+  url: string;
+  types: string[];
+  description?: string;
+  status: 'enabled' | 'disabled';
+  createdAt: string;
+  updatedAt?: string;
+  secrets: StoredSecret[];
+  /** Bumped by every change: a change conditioned on it never overwrites another one. */
+  revision: number;
+}
+
+export type WebhookView = Omit<WebhookEndpoint, 'secrets' | 'revision'>;
+
+export function webhookView(endpoint: WebhookEndpoint): WebhookView {
+  const { secrets: _secrets, revision: _revision, ...view } = endpoint;
+  return view;
+}
+
+const notFound = (webhookId: string) => new DomainError('webhook-not-found', `No webhook ${webhookId}.`);
+
+function endpointToItem(endpoint: WebhookEndpoint): Item {
+  return { ...keys.webhook(endpoint.webhookId), entity: 'webhook', ...endpoint };
+}
+
+function itemToEndpoint(item: Item): WebhookEndpoint {
+  const { PK: _pk, SK: _sk, entity: _entity, ...endpoint } = item;
+  return endpoint as unknown as WebhookEndpoint;
+}
+
+/**
+ * Creating an endpoint also counts it: the count item's condition keeps a region at 20 even
+ * when admins create endpoints at the same moment (both in the create's one transaction).
+ */
+export function createWebhookWrites(endpoint: WebhookEndpoint): ConditionalWrite[] {
+  const { tableName } = store();
+  return [
+    {
+      item: {
+        Update: {
+          TableName: tableName,
+          Key: keys.webhookCount(),
+          UpdateExpression: 'ADD #count :one',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':max': MAX_WEBHOOKS_PER_REGION },
+        },
+      },
+      onConditionFailed: () =>
+        new DomainError('too-many-webhooks', `A region has at most ${MAX_WEBHOOKS_PER_REGION} webhook endpoints.`, [
+          { path: 'body', message: `at most ${MAX_WEBHOOKS_PER_REGION} webhook endpoints per region` },
+        ]),
+    },
+    {
+      item: {
+        Put: { TableName: tableName, Item: endpointToItem(endpoint), ConditionExpression: 'attribute_not_exists(PK)' },
+      },
+    },
+  ];
+}
+
+export function deleteWebhookWrites(webhookId: string): ConditionalWrite[] {
+  const { tableName } = store();
+  return [
+    {
+      item: {
+        Delete: { TableName: tableName, Key: keys.webhook(webhookId), ConditionExpression: 'attribute_exists(PK)' },
+      },
+      onConditionFailed: () => notFound(webhookId),
+    },
+    {
+      item: {
+        Update: {
+          TableName: tableName,
+          Key: keys.webhookCount(),
+          UpdateExpression: 'ADD #count :minusOne',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':minusOne': -1 },
+        },
+      },
+    },
+  ];
+}
+
+/** Replaces an endpoint read at `expected.revision`; a concurrent change makes it a StaleMemberError (read again). */
+export function replaceWebhookWrite(endpoint: WebhookEndpoint, expectedRevision: number): ConditionalWrite {
+  return {
+    item: {
+      Put: {
+        TableName: store().tableName,
+        Item: endpointToItem({ ...endpoint, revision: expectedRevision + 1 }),
+        ConditionExpression: '#revision = :expected',
+        ExpressionAttributeNames: { '#revision': 'revision' },
+        ExpressionAttributeValues: { ':expected': expectedRevision },
+      },
+    },
+  };
+}
+
+export async function findWebhook(webhookId: string): Promise<WebhookEndpoint | undefined> {
+  const { client, tableName } = store();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.webhook(webhookId), ConsistentRead: true }),
+  );
+  return Item ? itemToEndpoint(Item) : undefined;
+}
+
+export async function loadWebhook(webhookId: string): Promise<WebhookEndpoint> {
+  const endpoint = await findWebhook(webhookId);
+  if (!endpoint) throw notFound(webhookId);
+  return endpoint;
+}
+
+/** Every endpoint of the region (at most 20: one Query of one small partition). */
+export async function listWebhooks(): Promise<WebhookEndpoint[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.webhooksPartition, ':prefix': keys.webhookPrefix },
+    ConsistentRead: true,
+  });
+  return items.map(itemToEndpoint);
+}
+
+// ---------------------------------------------------------------- deliveries
+
+export interface DeliveryRecord extends DeliveryState, EventRef {
+  webhookId: string;
+  type: EventType;
+  createdAt: string;
+}
+
+export type DeliveryView = Pick<
+  DeliveryRecord,
+  'eventId' | 'type' | 'status' | 'attempts' | 'lastAttemptAt' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt'
+>;
+
+export function deliveryView(record: DeliveryRecord): DeliveryView {
+  const { webhookId: _w, memberId: _m, sequence: _s, createdAt: _c, ...view } = record;
+  return view;
+}
+
+function itemToDelivery(item: Item): DeliveryRecord {
+  const { PK: _pk, SK: _sk, entity: _entity, ttl: _ttl, ...record } = item;
+  return record as unknown as DeliveryRecord;
+}
+
+/**
+ * The fan-out's record of one delivery, written once: a stream batch handled twice finds it
+ * and leaves it as it is. Answers whether it was new.
+ */
+export async function createDelivery(webhookId: string, event: DomainEvent, now: Date): Promise<boolean> {
+  const { client, tableName } = store();
+  const record: DeliveryRecord = {
+    webhookId,
+    eventId: event.id,
+    ...(event.memberId !== undefined ? { memberId: event.memberId } : {}),
+    ...(event.sequence !== undefined ? { sequence: event.sequence } : {}),
+    type: event.type,
+    createdAt: event.createdAt,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: now.toISOString(),
+  };
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...keys.delivery(webhookId, event.id),
+          entity: 'delivery',
+          ...record,
+          ttl: expiresAtEpochSeconds(event.createdAt),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+export async function findDelivery(webhookId: string, eventId: string): Promise<DeliveryRecord | undefined> {
+  const { client, tableName } = store();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.delivery(webhookId, eventId), ConsistentRead: true }),
+  );
+  return Item ? itemToDelivery(Item) : undefined;
+}
+
+/** Records an attempt's result; the absent optional fields are removed. */
+export async function saveDeliveryState(webhookId: string, eventId: string, state: DeliveryState): Promise<void> {
+  const { client, tableName } = store();
+  const fields = ['status', 'attempts', 'lastAttemptAt', 'lastStatusCode', 'lastError', 'nextAttemptAt'] as const;
+  const set = fields.filter((field) => state[field] !== undefined);
+  const remove = fields.filter((field) => state[field] === undefined);
+  await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: keys.delivery(webhookId, eventId),
+      UpdateExpression: [
+        `SET ${set.map((field) => `#${field} = :${field}`).join(', ')}`,
+        remove.length > 0 ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '',
+      ].join(' '),
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: Object.fromEntries(fields.map((field) => [`#${field}`, field])),
+      ExpressionAttributeValues: Object.fromEntries(set.map((field) => [`:${field}`, state[field]])),
+    }),
+  );
+}
+
+/** An endpoint's deliveries, newest event first, optionally of one status. */
+export async function listDeliveries(
+  webhookId: string,
+  options: { status?: DeliveryStatus; limit: number; cursor?: string },
+): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
+  const { client, tableName } = store();
+  const partition = keys.deliveryPartition(webhookId);
+  const list = `deliveries:${options.status ?? 'all'}`;
+  const startSk = options.cursor ? decodeCursor(options.cursor, list) : undefined;
+  const items: DeliveryView[] = [];
+  let start = startSk ? { PK: partition, SK: startSk } : undefined;
+  // A status filter reads past the items it drops: keep reading until the page is full or the list ends.
+  for (;;) {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ':prefix': keys.deliveryPrefix,
+          ...(options.status ? { ':status': options.status } : {}),
+        },
+        ...(options.status
+          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
+        ScanIndexForward: false,
+        Limit: options.limit - items.length,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []).map((item) => deliveryView(itemToDelivery(item))));
+    if (!page.LastEvaluatedKey) return { items };
+    start = { PK: partition, SK: String(page.LastEvaluatedKey.SK) };
+    if (items.length >= options.limit) return { items, nextCursor: encodeCursor(list, start.SK) };
+  }
+}
