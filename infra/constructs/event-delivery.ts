@@ -13,6 +13,9 @@ import { Construct } from 'constructs';
 import { tableAccess } from '../config/table-access';
 import { RewardsFunction } from './rewards-function';
 
+/** FilterRule.isEqual is typed `any` in aws-cdk-lib: one typed wrapper keeps the construct free of it. */
+const equalTo = (value: string): unknown => FilterRule.isEqual(value) as unknown;
+
 export interface EventDeliveryProps {
   table: ITable;
   /** The environment every function of the stack gets (table name, service name, …). */
@@ -82,8 +85,8 @@ export class EventDelivery extends Construct {
         onFailure: new SqsDlq(this.deadLetterQueue),
         filters: [
           FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('event') } } },
+            eventName: equalTo('INSERT'),
+            dynamodb: { NewImage: { entity: { S: equalTo('event') } } },
           }),
         ],
       }),
