@@ -4,13 +4,20 @@ import { openApiDocument } from '@shared/http/openapi';
 import { HttpProblem, toProblem } from '@shared/http/problems';
 import { jsonResponse, problemResponse } from '@shared/http/responses';
 import { matchPath, methodsForPath } from '@shared/http/routes';
+import { preflightResponse, protocolHeaders, requestIdOf } from '@shared/http/protocol';
 import { consoleResponse } from '@shared/console/serve';
 
 let openapi: Record<string, unknown> | undefined;
 
+const OPEN_PATHS = new Set(['/health', '/openapi.json', '/console']);
+const hasResource = (path: string) => OPEN_PATHS.has(path) || matchPath(path) !== undefined;
+
 /** What needs no key: liveness, the OpenAPI document, the console's static files, and the answer for unknown routes (404) and methods (405). */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(protocolHeaders())
   .handler((event) => {
+    // A CORS preflight on any route (API Gateway answers it itself where the region allows origins).
+    if (event.httpMethod === 'OPTIONS' && hasResource(event.path)) return preflightResponse(event);
     if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
     if (event.httpMethod === 'GET' && event.path === '/openapi.json')
       return jsonResponse(200, (openapi ??= openApiDocument()));
@@ -31,5 +38,5 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     throw new HttpProblem('not-found', 404, 'Not found', `No route ${event.httpMethod} ${event.path}.`);
   })
   .onError((request) => {
-    request.response = problemResponse(toProblem(request.error));
+    request.response = problemResponse(toProblem(request.error, requestIdOf(request.event)));
   });

@@ -5,6 +5,7 @@ import { toProblem, HttpProblem } from '@shared/http/problems';
 import { problemResponse } from '@shared/http/responses';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
 import { MAX_BODY_BYTES } from '@shared/http/request';
+import { finishResponse, requestIdOf } from '@shared/http/protocol';
 
 /**
  * Serves the API locally the way API Gateway does on AWS: the route table decides which
@@ -47,16 +48,33 @@ async function readBody(request: IncomingMessage): Promise<string | null> {
   return chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
 }
 
+/** What identifies a request before any function runs: its headers and the id API Gateway would give it. */
+interface Arrival {
+  headers: Record<string, string>;
+  requestContext: { requestId: string };
+}
+
+function arrivalOf(request: IncomingMessage): Arrival {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+  return { headers, requestContext: { requestId: crypto.randomUUID() } };
+}
+
+/** The server's own answers (401, a crash) carry the request id and CORS headers like the functions' answers. */
+function ownProblem(arrival: Arrival, error: unknown): APIGatewayProxyResult {
+  return finishResponse(arrival, problemResponse(toProblem(error, requestIdOf(arrival))));
+}
+
 function toEvent(
   request: IncomingMessage,
+  arrival: Arrival,
   url: URL,
   body: string | null,
   resource: string,
   pathParameters: Record<string, string> | null,
   authorizer: Record<string, string> | null,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+  const { headers } = arrival;
   const query: Record<string, string> = {};
   url.searchParams.forEach((value, name) => (query[name] = value));
   return {
@@ -82,7 +100,7 @@ function toEvent(
       } as APIGatewayProxyEvent['requestContext']['identity'],
       path: url.pathname,
       stage: 'local',
-      requestId: crypto.randomUUID(),
+      requestId: arrival.requestContext.requestId,
       requestTimeEpoch: Date.now(),
       resourceId: 'local',
       resourcePath: resource,
@@ -97,7 +115,7 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
   response.end(result.body ?? '');
 }
 
-export async function dispatch(request: IncomingMessage): Promise<APIGatewayProxyResult> {
+export async function dispatch(request: IncomingMessage, arrival = arrivalOf(request)): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const body = await readBody(request);
   const method = request.method ?? 'GET';
@@ -105,21 +123,18 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
   const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
   if (!candidate) {
     // Health, OpenAPI, unknown routes (404) and wrong methods (405): the public function, no key needed.
-    return (await handlerOf('public'))(toEvent(request, url, body, '/{proxy+}', null, null), lambdaContext('public'));
+    return (await handlerOf('public'))(
+      toEvent(request, arrival, url, body, '/{proxy+}', null, null),
+      lambdaContext('public'),
+    );
   }
   const route = routes[candidate.routeId];
   const principal = await principalForAuthorization(request.headers.authorization);
   if (!principal) {
     // API Gateway answers here with the UNAUTHORIZED gateway response (the same problem document).
-    return problemResponse(
-      toProblem(
-        new HttpProblem(
-          'unauthorized',
-          401,
-          'Unauthorized',
-          'A valid API key is required: Authorization: Bearer <key>.',
-        ),
-      ),
+    return ownProblem(
+      arrival,
+      new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
     );
   }
   const authorizer = {
@@ -128,14 +143,15 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
     scopes: principal.scopes.join(' '),
     principalId: principal.partnerId,
   };
-  const event = toEvent(request, url, body, route.path, candidate.pathParameters, authorizer);
+  const event = toEvent(request, arrival, url, body, route.path, candidate.pathParameters, authorizer);
   return (await handlerOf(route.fn))(event, lambdaContext(route.fn));
 }
 
 export function createLocalServer(): Server {
   return createServer((request, response) => {
-    dispatch(request)
+    const arrival = arrivalOf(request);
+    dispatch(request, arrival)
       .then((result) => send(response, result))
-      .catch((error: unknown) => send(response, problemResponse(toProblem(error))));
+      .catch((error: unknown) => send(response, ownProblem(arrival, error)));
   });
 }
