@@ -3,8 +3,25 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { settingsForRegion } from '@infra/config/regions';
 import { RewardsApiStack } from '@infra/stack';
-import { routes, type RouteDefinition } from '@shared/http/routes';
-import { synthesizeRegion } from './support';
+import { functionNames, routes, type RouteDefinition } from '@shared/http/routes';
+import { logicalIdOf, synthesizeRegion } from './support';
+
+interface Resource {
+  Properties: {
+    AuthorizationType?: string;
+    Integration?: { Type: string; IntegrationResponses: IntegrationResponse[] };
+    ResponseParameters?: Record<string, string>;
+    ResponseTemplates?: Record<string, string>;
+    Environment?: { Variables?: Record<string, unknown> };
+  };
+}
+interface IntegrationResponse {
+  StatusCode: string;
+  ResponseParameters: Record<string, string>;
+  ResponseTemplates: Record<string, string>;
+}
+const resources = (template: Template, type: string, props?: object) =>
+  Object.entries(template.findResources(type, props ? { Properties: props } : undefined)) as [string, Resource][];
 
 /** The protocol rules on AWS: request ids in API Gateway's own answers, CORS per region, the cursor key. */
 function stackWith(corsOrigins: string[]): Template {
@@ -29,14 +46,14 @@ describe('CORS on AWS', () => {
 
   it('answers preflights itself (mock integration, 204) on every route for the configured origins', () => {
     const template = stackWith(['https://console.example.com', 'https://shop.example.com']);
-    const preflights = template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } });
+    const preflights = resources(template, 'AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' });
     // One per route path, plus /health and /openapi.json.
-    expect(Object.keys(preflights)).toHaveLength(routePaths.length + 2);
-    for (const method of Object.values(preflights)) {
-      const properties = (method as { Properties: Record<string, any> }).Properties;
+    expect(preflights).toHaveLength(routePaths.length + 2);
+    for (const [, { Properties: properties }] of preflights) {
       expect(properties.AuthorizationType).toBe('NONE');
-      expect(properties.Integration.Type).toBe('MOCK');
-      const response = properties.Integration.IntegrationResponses[0];
+      expect(properties.Integration?.Type).toBe('MOCK');
+      const response = properties.Integration?.IntegrationResponses[0];
+      if (!response) throw new Error('a preflight has an integration response');
       expect(response.StatusCode).toBe('204');
       expect(response.ResponseParameters['method.response.header.Access-Control-Allow-Headers']).toContain(
         'Idempotency-Key',
@@ -60,12 +77,13 @@ describe('CORS on AWS', () => {
 describe('request ids in API Gateway’s own answers', () => {
   it('carry X-Request-Id and instance urn:request:<API Gateway request id>', () => {
     const { template } = synthesizeRegion('eu-west-1');
-    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse'));
+    const responses = resources(template, 'AWS::ApiGateway::GatewayResponse');
     expect(responses.length).toBeGreaterThan(5);
-    for (const response of responses) {
-      const properties = (response as { Properties: Record<string, any> }).Properties;
-      expect(properties.ResponseParameters['gatewayresponse.header.X-Request-Id']).toBe('context.requestId');
-      expect(properties.ResponseTemplates['application/json']).toContain('"instance":"urn:request:$context.requestId"');
+    for (const [, { Properties: properties }] of responses) {
+      expect(properties.ResponseParameters?.['gatewayresponse.header.X-Request-Id']).toBe('context.requestId');
+      expect(properties.ResponseTemplates?.['application/json']).toContain(
+        '"instance":"urn:request:$context.requestId"',
+      );
     }
   });
 });
@@ -76,16 +94,16 @@ describe('the cursor key', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ PasswordLength: 48 }),
     });
-    const functions = template.findResources('AWS::Lambda::Function');
-    const withSecret = Object.entries(functions)
-      .filter(([, fn]) => (fn as any).Properties.Environment?.Variables?.CURSOR_SECRET !== undefined)
-      .map(([id]) => id);
-    const routeFunctionIds = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin'].map((name) =>
-      stack.getLogicalId((stack.functions as any)[name].node.defaultChild),
+    const withSecret = resources(template, 'AWS::Lambda::Function').filter(
+      ([, fn]) => fn.Properties.Environment?.Variables?.CURSOR_SECRET !== undefined,
     );
-    expect(withSecret.sort()).toEqual(routeFunctionIds.sort());
-    // A dynamic reference resolved by CloudFormation at deploy time: never the value itself.
-    const value = JSON.stringify((functions[withSecret[0]!] as any).Properties.Environment.Variables.CURSOR_SECRET);
-    expect(value).toContain('{{resolve:secretsmanager:');
+    const routeFunctionIds = functionNames.map((name) => logicalIdOf(stack, stack.functions[name]));
+    expect(withSecret.map(([id]) => id).sort()).toEqual(routeFunctionIds.sort());
+    for (const [, fn] of withSecret) {
+      // A dynamic reference resolved by CloudFormation at deploy time: never the value itself.
+      expect(JSON.stringify(fn.Properties.Environment?.Variables?.CURSOR_SECRET)).toContain(
+        '{{resolve:secretsmanager:',
+      );
+    }
   });
 });
