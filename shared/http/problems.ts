@@ -68,6 +68,9 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'raffle-points-not-accepted': { status: 409, title: 'Raffle entries cannot be bought with points' },
 };
 
+/** The status a business-rule refusal answers with (the document lists it per operation). */
+export const domainErrorStatus = (code: DomainErrorCode): number => domainProblems[code].status;
+
 function zodErrors(error: ZodError, prefix: string): FieldError[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix,

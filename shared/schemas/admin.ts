@@ -20,7 +20,8 @@ export const CreatePartnerRequest = z
     scopes: z
       .array(Scope)
       .min(1)
-      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope'),
+      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope')
+      .meta({ uniqueItems: true }),
   })
   .meta({ id: 'CreatePartnerRequest' });
 
