@@ -20,6 +20,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PROBLEM_TYPE_BASE } from '@shared/http/problems';
+import {
+  CORS_ALLOWED_HEADERS,
+  CORS_ALLOWED_METHODS,
+  CORS_MAX_AGE_SECONDS,
+  EXPOSED_HEADERS,
+} from '@shared/http/protocol';
 import { routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
 
 export const STAGE_NAME = 'prod';
@@ -141,8 +147,9 @@ export const gatewayProblems: GatewayProblem[] = [
   },
 ];
 
+/** The body of a gateway answer: the same problem document, `instance` naming API Gateway's request id. */
 export function problemTemplate(problem: GatewayProblem): string {
-  return `{"type":${quoted(PROBLEM_TYPE_BASE + problem.slug)},"title":${quoted(problem.title)},"status":${problem.status},"detail":${problem.detail}}`;
+  return `{"type":${quoted(PROBLEM_TYPE_BASE + problem.slug)},"title":${quoted(problem.title)},"status":${problem.status},"detail":${problem.detail},"instance":"urn:request:$context.requestId"}`;
 }
 
 /**
@@ -211,6 +218,8 @@ export interface RewardsRestApiProps {
   /** A web ACL is associated with the stage (infra/constructs/regional-waf.ts). */
   waf: boolean;
   customDomain?: { domainName: string; certificateArn: string };
+  /** Browser origins allowed to call (the region's settings); none: no preflight method is made. */
+  corsOrigins: readonly string[];
 }
 
 /**
@@ -282,6 +291,8 @@ export class RewardsRestApi extends Construct {
         statusCode: String(problem.status),
         responseHeaders: {
           'Content-Type': "'application/problem+json'",
+          // API Gateway's own answers carry its request id (a caller's X-Request-Id is echoed by the functions).
+          'X-Request-Id': 'context.requestId',
           ...Object.fromEntries(Object.entries(problem.headers ?? {}).map(([name, value]) => [name, `'${value}'`])),
         },
         templates: { 'application/json': template, 'application/problem+json': template },
@@ -328,6 +339,27 @@ export class RewardsRestApi extends Construct {
     openMethod(consoleResource.addResource('{file}'), 'GET');
     openMethod(this.api.root, 'ANY');
     openMethod(this.api.root.addResource('{proxy+}'), 'ANY');
+
+    // CORS preflights are answered by API Gateway itself (a mock integration: no Lambda call)
+    // on every route, for the region's origins. With none allowed, an OPTIONS reaches the
+    // public function through ANY, which answers 204 without Access-Control-Allow-Origin.
+    if (props.corsOrigins.length > 0) {
+      const preflightResources = [
+        ...routeResources,
+        this.api.root.resourceForPath('/health'),
+        this.api.root.resourceForPath('/openapi.json'),
+      ];
+      for (const resource of preflightResources) {
+        resource.addCorsPreflight({
+          allowOrigins: [...props.corsOrigins],
+          allowMethods: CORS_ALLOWED_METHODS,
+          allowHeaders: CORS_ALLOWED_HEADERS,
+          exposeHeaders: EXPOSED_HEADERS,
+          maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+          statusCode: 204,
+        });
+      }
+    }
 
     Validations.of(this.api).acknowledge(
       {

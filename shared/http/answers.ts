@@ -54,8 +54,24 @@ export const answers = {
 export type AnsweredRoute = keyof typeof answers;
 type ResultOf<Id extends AnsweredRoute> = Parameters<(typeof answers)[Id]>[0];
 
-export interface Answered extends StoredResponse {
+export interface Answered {
+  status: number;
+  /** The exact body text, answered as is: the same text is recorded for a replay (empty for 204). */
+  text: string;
+  /** The body as data (what `text` says), for callers that inspect it. */
+  body?: unknown;
   replayed: boolean;
+}
+
+/** The recorded form of an answer: its status and exact body text. */
+export function recorded({ status, body }: StoredResponse): StoredResponse {
+  return body === undefined ? { status } : { status, text: JSON.stringify(body) };
+}
+
+/** The body text of a recorded answer (older records kept the body itself). */
+export function storedText(response: StoredResponse): string {
+  if (response.text !== undefined) return response.text;
+  return response.body === undefined ? '' : JSON.stringify(response.body);
 }
 
 /** Runs a route's use case and answers it: fresh, or the recorded answer of the first request with this key. */
@@ -65,7 +81,8 @@ export async function respond<Id extends AnsweredRoute>(
   caller: Caller,
 ): Promise<Answered> {
   const answer = answers[routeId] as (result: ResultOf<Id>) => StoredResponse;
-  const executed = await execute(useCase, caller, answer);
-  if (executed.replayed) return { ...executed.response, replayed: true };
-  return { ...answer(executed.result), replayed: false };
+  const executed = await execute(useCase, caller, (result) => recorded(answer(result)));
+  const response = executed.replayed ? executed.response : recorded(answer(executed.result));
+  const text = storedText(response);
+  return { status: response.status, text, ...(text ? { body: JSON.parse(text) } : {}), replayed: executed.replayed };
 }

@@ -9,8 +9,10 @@ import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Caller } from '@shared/app/use-case';
 import type { Principal } from '@shared/store/partners';
+import { storedText } from './answers';
 import { withRequestDeadline } from './deadline';
 import { HttpProblem, toProblem } from './problems';
+import { protocolHeaders, requestIdOf } from './protocol';
 import {
   assertQueryShape,
   assertScope,
@@ -40,6 +42,8 @@ export interface RouteInput<R extends RouteDefinition> {
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** The exact body text to answer (a recorded answer): when present, `body` is not serialised again. */
+  text?: string;
   headers?: Record<string, string>;
   replayed?: boolean;
 }
@@ -118,28 +122,36 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
     onError: async (request) => {
       const context = request.event.parsed?.input.idempotency;
       if (!context || !(request.error instanceof DomainError)) return;
-      const { problem } = toProblem(request.error);
-      const saved = await saveIdempotentResponse(context, { status: problem.status, body: problem }, clock());
-      if (saved) return;
+      const { problem } = toProblem(request.error, requestIdOf(request.event));
+      const text = JSON.stringify(problem);
+      const saved = await saveIdempotentResponse(context, { status: problem.status, text }, clock());
+      if (saved) {
+        // Answer the very text that was recorded: a replay is then the same bytes.
+        request.response = storedToResponse(problem.status, text, false);
+        request.error = null;
+        return;
+      }
       const found = await lookupIdempotency(context, clock());
       if (found.kind === 'mismatch') request.error = new IdempotencyKeyReuseError();
       if (found.kind === 'replay') {
-        request.response = storedToResponse(found.response.status, found.response.body, true);
+        request.response = storedToResponse(found.response.status, storedText(found.response), true);
         request.error = null;
       }
     },
   };
 }
 
-function storedToResponse(status: number, body: unknown, replayed: boolean): APIGatewayProxyResult {
-  const headers = replayed ? replayHeaders() : {};
-  if (status >= 400)
-    return {
-      statusCode: status,
-      headers: { 'Content-Type': 'application/problem+json', ...headers },
-      body: JSON.stringify(body),
-    };
-  return jsonResponse(status, body, headers);
+/** An answer from its exact body text (recorded or about to be): problem+json for 4xx/5xx. */
+function storedToResponse(
+  status: number,
+  text: string,
+  replayed: boolean,
+  extraHeaders: Record<string, string> = {},
+): APIGatewayProxyResult {
+  const headers = { ...extraHeaders, ...(replayed ? replayHeaders() : {}) };
+  if (status === 204 || text === '') return { statusCode: status, headers, body: '' };
+  const contentType = status >= 400 ? 'application/problem+json' : 'application/json';
+  return { statusCode: status, headers: { 'Content-Type': contentType, ...headers }, body: text };
 }
 
 /** Registered first so that it sees every error; anything unexpected becomes a bare 500. */
@@ -147,7 +159,7 @@ function problemErrors(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
     onError: (request: Request) => {
       if (request.response && !request.error) return;
-      const problem = toProblem(request.error);
+      const problem = toProblem(request.error, requestIdOf(request.event));
       if (problem.problem.status >= 500) logger.error('request failed', { error: request.error as Error });
       else logger.info('request refused', { status: problem.problem.status, type: problem.problem.type });
       request.response = problemResponse(problem);
@@ -156,15 +168,16 @@ function problemErrors(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
 }
 
 /**
- * The standard stack of every HTTP function: Powertools logger and tracer → problem errors →
- * request parsing (auth context, scope, validation) → idempotency → the route's use case,
- * all of it under the request's deadline (shared/http/deadline.ts).
+ * The standard stack of every HTTP function: Powertools logger and tracer → protocol headers
+ * (request id, CORS) → problem errors → request parsing (auth context, scope, validation) →
+ * idempotency → the route's use case, all of it under the request's deadline (shared/http/deadline.ts).
  */
 export function apiFunction<F extends FunctionName>(fn: F, implementations: Implementations<F>) {
   const table = implementations as unknown as Record<RouteId, RouteImplementation<RouteDefinition>>;
   const stack = middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
+    .use(protocolHeaders())
     .use(problemErrors())
     .use(parseRequest(fn))
     .use(idempotency())
@@ -173,6 +186,8 @@ export function apiFunction<F extends FunctionName>(fn: F, implementations: Impl
       if (!parsed) throw new Error('request was not parsed');
       const implementation = table[parsed.routeId];
       const result = await implementation(parsed.input);
+      if (result.text !== undefined)
+        return storedToResponse(result.status, result.text, !!result.replayed, result.headers);
       const headers = { ...result.headers, ...(result.replayed ? replayHeaders() : {}) };
       if (result.status >= 400) return problemResponse({ problem: result.body as never, headers });
       return jsonResponse(result.status, result.body, headers);

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldError } from '@shared/domain/errors';
+import { instanceOf } from './protocol';
 import { asStorageError, IdempotencyKeyReuseError, InvalidCursorError, StorageBusyError } from '@shared/store/errors';
 
 /**
@@ -13,6 +14,8 @@ export interface ProblemDetails {
   title: string;
   status: number;
   detail: string;
+  /** This occurrence: `urn:request:<request id>` (the X-Request-Id of the answer that first carried it). */
+  instance?: string;
   errors?: FieldError[];
 }
 
@@ -70,6 +73,9 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'forbidden-webhook-url': { status: 400, title: 'Webhook URL not allowed' },
 };
 
+/** The status a business-rule refusal answers with (the document lists it per operation). */
+export const domainErrorStatus = (code: DomainErrorCode): number => domainProblems[code].status;
+
 function zodErrors(error: ZodError, prefix: string): FieldError[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix,
@@ -87,7 +93,8 @@ export function validationProblem(error: ZodError, prefix: string): HttpProblem 
   );
 }
 
-export function toProblem(thrown: unknown): ProblemResponse {
+/** The problem an error is, for the request `requestId` (its `instance`) when known. */
+export function toProblem(thrown: unknown, requestId?: string): ProblemResponse {
   const error = asStorageError(thrown);
   const make = (
     slug: string,
@@ -102,6 +109,7 @@ export function toProblem(thrown: unknown): ProblemResponse {
       title,
       status,
       detail,
+      ...(requestId ? { instance: instanceOf(requestId) } : {}),
       ...(errors && errors.length > 0 ? { errors } : {}),
     },
     ...(headers ? { headers } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DomainErrorCode } from '@shared/domain/errors';
 import { PageQuery } from '@shared/schemas/common';
 import {
   CashbackRedeemRequest,
@@ -86,6 +87,17 @@ export interface RouteDefinition {
   query?: z.ZodType;
   body?: z.ZodType;
   responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType | null>>;
+  /** What the operation does and when it refuses, for the document (the summary is its title). */
+  description?: string;
+  /**
+   * The business-rule refusals (DomainError codes) its use case can raise. The document lists
+   * their statuses and problem types beside the ones every route of its kind can answer.
+   */
+  errors?: readonly DomainErrorCode[];
+  /** A request body the server accepts, shown in the document (checked against the schema by a test). */
+  example?: unknown;
+  /** Response headers of the success answer besides the protocol's (X-Request-Id, Idempotent-Replayed). */
+  headers?: readonly 'ETag'[];
 }
 
 const MemberParams = z.strictObject({ memberId: MemberId });
@@ -99,6 +111,15 @@ export const routes = {
     fn: 'members',
     scope: 'members:write',
     summary: 'Enrol a member (sign-up and referral bonuses in the same write)',
+    description:
+      'Enrols a member with consent and optional profile; the sign-up bonus, and with a referral code the referral bonuses of both members, are posted in the same write. An externalId can be enrolled once.',
+    errors: ['unknown-referral-code', 'duplicate-external-id'],
+    example: {
+      externalId: 'crm-1042',
+      email: 'ada@example.com',
+      name: 'Ada',
+      consent: { marketing: true, analytics: false },
+    },
     body: CreateMemberRequest,
     responses: { 201: Member },
   },
@@ -108,6 +129,9 @@ export const routes = {
     fn: 'members',
     scope: 'members:read',
     summary: 'A member with balances and tier',
+    description:
+      "The member's profile, consent, tier with progress to the next one, points and cashback balances. An erased member answers 409.",
+    errors: ['member-not-found', 'member-erased'],
     params: MemberParams,
     responses: { 200: Member },
   },
@@ -117,6 +141,9 @@ export const routes = {
     fn: 'members',
     scope: 'members:read',
     summary: "A member's ledger, newest first",
+    description:
+      "The member's ledger entries, newest first, a page at a time; pass nextCursor back as cursor. A cursor only pages the member and list it was made for.",
+    errors: ['member-not-found', 'member-erased'],
     params: MemberParams,
     query: PageQuery,
     responses: { 200: TransactionPage },
@@ -127,6 +154,9 @@ export const routes = {
     fn: 'members',
     scope: 'members:read',
     summary: 'Everything stored about a member (right of access)',
+    description:
+      'Everything stored about the member: profile, consent, the whole ledger, orders with refunds and NPS answers (right of access).',
+    errors: ['member-not-found', 'member-erased'],
     params: MemberParams,
     responses: { 200: MemberExport },
   },
@@ -136,6 +166,9 @@ export const routes = {
     fn: 'members',
     scope: 'admin',
     summary: 'Erase personal data; ledger amounts stay, unlinked',
+    description:
+      "Removes the member's personal data; ledger amounts stay for the accounts, unlinked from the person. Later calls about the member answer 409 member-erased.",
+    errors: ['member-not-found', 'member-erased'],
     params: MemberParams,
     responses: { 204: null },
   },
@@ -146,6 +179,10 @@ export const routes = {
     fn: 'points',
     scope: 'points:earn',
     summary: 'Earn points for a purchase',
+    description:
+      'Credits the points a purchase earns under the program in force (base, tier, promotions, bonuses; rounded down), once per orderId. occurredAt may be up to 90 days back and 5 minutes ahead.',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'occurred-at-out-of-range', 'duplicate-order'],
+    example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 4250, currency: 'EUR' } },
     params: MemberParams,
     body: EarnRequest,
     responses: { 201: Transaction },
@@ -156,6 +193,19 @@ export const routes = {
     fn: 'points',
     scope: 'points:redeem',
     summary: 'Redeem points or a reward',
+    description:
+      'Spends points: a number of points, or a reward of the catalog at its cost (stock, availability window and minimum tier apply). Never takes the balance below zero.',
+    errors: [
+      'member-not-found',
+      'member-erased',
+      'insufficient-points',
+      'negative-balance',
+      'reward-not-found',
+      'reward-out-of-stock',
+      'reward-not-available',
+      'tier-too-low',
+    ],
+    example: { points: 500, orderId: 'till-7:2026-11-22:0043' },
     params: MemberParams,
     body: RedeemRequest,
     responses: { 201: Transaction },
@@ -167,6 +217,10 @@ export const routes = {
     fn: 'cashback',
     scope: 'cashback:write',
     summary: 'Credit cashback for a purchase (pending during the hold period)',
+    description:
+      "Credits the member's tier cashback rate of a purchase; it stays pending for the program's hold period, then becomes available. Once per orderId.",
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'occurred-at-out-of-range', 'duplicate-order'],
+    example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 4250, currency: 'EUR' } },
     params: MemberParams,
     body: CashbackRequest,
     responses: { 201: Transaction },
@@ -177,6 +231,9 @@ export const routes = {
     fn: 'cashback',
     scope: 'cashback:write',
     summary: 'Spend available cashback',
+    description: 'Spends available cashback (never pending cashback, never below zero).',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'insufficient-cashback', 'negative-balance'],
+    example: { amount: { value: 300, currency: 'EUR' } },
     params: MemberParams,
     body: CashbackRedeemRequest,
     responses: { 201: Transaction },
@@ -187,6 +244,10 @@ export const routes = {
     fn: 'cashback',
     scope: 'points:earn',
     summary: 'Refund an order: reverse its points and cashback in proportion',
+    description:
+      'Refunds part or all of an order: takes back its points and cashback in proportion to the amount, up to what the order earned.',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'order-not-found', 'refund-exceeds-order'],
+    example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 1000, currency: 'EUR' } },
     params: MemberParams,
     body: RefundRequest,
     responses: { 201: Transaction },
@@ -198,6 +259,8 @@ export const routes = {
     fn: 'rewards',
     scope: 'members:read',
     summary: 'Active rewards of the catalog',
+    description: "The catalog's active rewards in rewardId order, a page at a time.",
+    errors: [],
     query: PageQuery,
     responses: { 200: page(Reward, 'RewardPage') },
   },
@@ -207,6 +270,9 @@ export const routes = {
     fn: 'rewards',
     scope: 'admin',
     summary: 'Create or replace a reward',
+    description: 'Creates (201) or replaces (200) a reward: cost, stock, availability window, minimum tier.',
+    errors: ['unknown-tier'],
+    example: { name: 'Espresso cup', pointsCost: 1200, stock: 50 },
     params: z.strictObject({ rewardId: RewardId }),
     body: PutRewardRequest,
     responses: { 200: Reward, 201: Reward },
@@ -286,6 +352,9 @@ export const routes = {
     fn: 'insights',
     scope: 'surveys:write',
     summary: 'Record an NPS answer',
+    description: "Records the member's answer to the Net Promoter Score question (0-10) with an optional comment.",
+    errors: ['member-not-found', 'member-erased'],
+    example: { score: 9, comment: 'Quick checkout' },
     params: MemberParams,
     body: NpsRequest,
     responses: { 201: z.object({ memberId: z.string(), score: z.int(), answeredAt: z.string() }) },
@@ -296,6 +365,10 @@ export const routes = {
     fn: 'insights',
     scope: 'purchases:write',
     summary: "A non-member's purchase, kept only for metrics",
+    description:
+      'Records the purchase of a customer who is not a member, once per orderId, so that the metrics compare members with non-members. Earns nothing.',
+    errors: ['currency-mismatch', 'occurred-at-out-of-range', 'duplicate-order'],
+    example: { orderId: 'web-88121', amount: { value: 3900, currency: 'EUR' } },
     body: PurchaseRequest,
     responses: {
       201: z.object({
@@ -311,6 +384,9 @@ export const routes = {
     fn: 'insights',
     scope: 'admin',
     summary: 'Compute a metrics snapshot now',
+    description: 'Computes the loyalty metrics now over a window (default: the last 30 days) and keeps the snapshot.',
+    errors: [],
+    example: { window: { from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' } },
     body: CreateSnapshotRequest,
     responses: { 201: Snapshot },
   },
@@ -320,6 +396,9 @@ export const routes = {
     fn: 'insights',
     scope: 'admin',
     summary: 'Snapshots, newest first',
+    description:
+      'Kept snapshots, newest first, optionally those computed in [from, to]; a `to` before `from` is a 400.',
+    errors: [],
     query: SnapshotQuery,
     responses: { 200: page(Snapshot, 'SnapshotPage') },
   },
@@ -329,6 +408,8 @@ export const routes = {
     fn: 'insights',
     scope: 'admin',
     summary: 'The latest snapshot',
+    description: 'The most recent snapshot; 404 until the first one is computed.',
+    errors: ['snapshot-not-found'],
     responses: { 200: Snapshot },
   },
 
@@ -338,6 +419,8 @@ export const routes = {
     fn: 'admin',
     scope: 'admin',
     summary: 'The program rules in force',
+    description: 'The program rules in force, with their version.',
+    errors: [],
     responses: { 200: Program },
   },
   putProgram: {
@@ -346,6 +429,34 @@ export const routes = {
     fn: 'admin',
     scope: 'admin',
     summary: 'Replace the program rules (validated whole, versioned)',
+    description:
+      'Replaces the program rules, validated as a whole; each change is a new version, and ledger entries name the version they were computed with.',
+    errors: ['program-conflict'],
+    example: {
+      currency: 'EUR',
+      earn: { pointsPerUnit: 10 },
+      tiers: [
+        {
+          id: 'member',
+          name: 'Member',
+          minQualifyingSpend: { value: 0, currency: 'EUR' },
+          pointsMultiplier: 1,
+          cashbackRate: 100,
+          discountRate: 0,
+        },
+        {
+          id: 'gold',
+          name: 'Gold',
+          minQualifyingSpend: { value: 100000, currency: 'EUR' },
+          pointsMultiplier: 1.5,
+          cashbackRate: 300,
+          discountRate: 500,
+        },
+      ],
+      bonuses: { signup: 100, referrer: 200, referee: 100, birthday: 50 },
+      cashback: { holdDays: 14 },
+      expiry: { inactivityMonths: 24 },
+    },
     body: ProgramRules,
     responses: { 200: Program },
   },
@@ -355,6 +466,10 @@ export const routes = {
     fn: 'admin',
     scope: 'admin',
     summary: 'Create a partner and its API key',
+    description:
+      'Creates a partner with scopes and returns its API key once (only its hash is stored; an idempotent replay leaves it out).',
+    errors: [],
+    example: { name: 'Web shop', scopes: ['members:read', 'members:write', 'points:earn'] },
     body: CreatePartnerRequest,
     responses: { 201: CreatedPartner },
   },
@@ -364,6 +479,8 @@ export const routes = {
     fn: 'admin',
     scope: 'admin',
     summary: 'Delete a partner; its key stops working',
+    description: 'Deletes a partner; its key stops working within the authorizer cache time.',
+    errors: ['partner-not-found'],
     params: z.strictObject({ partnerId: PartnerId }),
     responses: { 204: null },
   },

@@ -21,7 +21,8 @@ export const CreatePartnerRequest = z
     scopes: z
       .array(Scope)
       .min(1)
-      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope'),
+      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope')
+      .meta({ uniqueItems: true }),
   })
   .meta({ id: 'CreatePartnerRequest' });
 
@@ -70,12 +71,18 @@ export const Reward = z
   })
   .meta({ id: 'Reward' });
 
-export const SnapshotQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(1024).optional(),
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
-});
+export const SnapshotQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(1024).optional(),
+    from: Timestamp.optional(),
+    to: Timestamp.optional(),
+  })
+  // A range that ends before it starts is a caller's mistake (400 on `to`), not a query to send.
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) >= Date.parse(q.from), {
+    message: 'must not be before from',
+    path: ['to'],
+  });
 
 /** A window longer than this would make one snapshot read more than a year of activity. */
 export const MAX_WINDOW_DAYS = 366;

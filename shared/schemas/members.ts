@@ -103,8 +103,9 @@ export const EarnRequest = z
   })
   .meta({ id: 'EarnRequest' });
 
+// Exactly one of the two shapes (oneOf in the document): `{ points, rewardId }` together is refused.
 export const RedeemRequest = z
-  .union([
+  .xor([
     z.strictObject({ points: z.int().min(1).max(1_000_000_000), orderId: OrderId.optional() }),
     z.strictObject({ rewardId: RewardId, orderId: OrderId.optional() }),
   ])
