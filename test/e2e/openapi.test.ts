@@ -10,6 +10,7 @@ import { PROBLEM_TYPE_BASE } from '@shared/http/problems';
 import { routes, type RouteDefinition, type RouteId, type Routes } from '@shared/http/routes';
 import { startTestApi, type TestApi } from '../support/api';
 import { OpenApiValidator } from '../support/openapi-validator';
+import { startReceiver, type Receiver } from '../support/receiver';
 
 /**
  * The document as integrators use it: two third-party linters on the generated file, then
@@ -88,6 +89,7 @@ describe('every answer of every route is described by the document', () => {
   let partner: Client;
   let admin: Client;
   let anonymous: Client;
+  let receiver: Receiver;
   const validator = new OpenApiValidator(document);
   const findings: string[] = [];
   const seen = new Map<RouteId, Set<string>>();
@@ -97,8 +99,12 @@ describe('every answer of every route is described by the document', () => {
     partner = createClient({ baseUrl: api.url, apiKey: api.partnerKey });
     admin = createClient({ baseUrl: api.url, apiKey: api.adminKey });
     anonymous = createClient({ baseUrl: api.url });
+    receiver = await startReceiver();
   });
-  afterAll(async () => api?.stop());
+  afterAll(async () => {
+    await receiver?.close();
+    await api?.stop();
+  });
 
   /** Calls a route, checks the answer against the document, and records what it answered. */
   async function call<Id extends RouteId>(
@@ -324,6 +330,76 @@ describe('every answer of every route is described by the document', () => {
     await call(admin, 'deletePartner', { params: partnerParams }, { status: 204 });
     await call(admin, 'deletePartner', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
 
+    // Raffles: one open now (entries bought with points), one already closed (drawn at once).
+    const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+    const raffle = (opensAt: string, closesAt: string) => ({
+      name: 'Raffle',
+      opensAt,
+      closesAt,
+      entries: { pointsPerEntry: 1, maxPerMember: 5 },
+      prizes: [{ prizeId: 'mug', name: 'Mug', quantity: 1 }],
+    });
+    const openRaffle = raffle(at(-60_000), at(3_600_000));
+    const open = { raffleId: 'open' };
+    const past = { raffleId: 'past' };
+    await call(admin, 'putRaffle', { params: open, body: openRaffle }, { status: 201 });
+    await call(admin, 'putRaffle', { params: open, body: { ...openRaffle, name: 'Open raffle' } }, { status: 200 });
+    await call(
+      admin,
+      'putRaffle',
+      { params: open, body: { ...openRaffle, entries: { pointsPerEntry: 2 } } },
+      { status: 409, type: 'raffle-rules-locked' },
+    );
+    await call(admin, 'putRaffle', { params: past, body: raffle(at(-7_200_000), at(-3_600_000)) }, { status: 201 });
+    await call(partner, 'listRaffles', { query: { limit: 10 } }, { status: 200 });
+    await call(partner, 'getRaffle', { params: open }, { status: 200 });
+    await call(partner, 'getRaffle', { params: { raffleId: 'nothing' } }, { status: 404, type: 'raffle-not-found' });
+    await call(partner, 'buyRaffleEntries', { params: { ...params, ...open }, body: { count: 2 } }, { status: 201 });
+    await call(
+      partner,
+      'buyRaffleEntries',
+      { params: { ...params, ...open }, body: { count: 4 } },
+      { status: 409, type: 'raffle-entry-limit' },
+    );
+    await call(
+      partner,
+      'buyRaffleEntries',
+      { params: { ...params, ...past }, body: { count: 1 } },
+      { status: 409, type: 'raffle-not-open' },
+    );
+    await call(partner, 'listMemberRaffles', { params }, { status: 200 });
+    await call(admin, 'drawRaffle', { params: open }, { status: 409, type: 'raffle-not-closed' });
+    await call(admin, 'drawRaffle', { params: past }, { status: 201 });
+    await call(admin, 'listRaffleEntries', { params: open }, { status: 200 });
+
+    // Events and webhooks, delivered to a real receiver.
+    await call(partner, 'listEvents', { query: { limit: 5 } }, { status: 200 });
+    const hook = await call(admin, 'createWebhook', { body: { url: receiver.url, types: ['*'] } }, { status: 201 });
+    if (!hook.ok) throw new Error('no webhook');
+    const hookParams = { webhookId: hook.body.webhookId };
+    await call(
+      admin,
+      'createWebhook',
+      { body: { url: 'http://10.0.0.1/hook', types: ['*'] } },
+      { status: 400, type: 'forbidden-webhook-url' },
+    );
+    await call(admin, 'listWebhooks', {}, { status: 200 });
+    await call(admin, 'getWebhook', { params: hookParams }, { status: 200 });
+    await call(admin, 'patchWebhook', { params: hookParams, body: { description: 'Shop' } }, { status: 200 });
+    await call(admin, 'rotateWebhookSecret', { params: hookParams }, { status: 200 });
+    const test = await call(admin, 'testWebhook', { params: hookParams }, { status: 202 });
+    if (!test.ok) throw new Error('no test event');
+    await receiver.waitFor((all) => all.some((request) => request.headers['webhook-id'] === test.body.eventId));
+    for (let tries = 0; ; tries++) {
+      const deliveries = await call(admin, 'listDeliveries', { params: hookParams }, { status: 200 });
+      if (deliveries.ok && deliveries.body.items.length > 0) break;
+      if (tries > 50) throw new Error('no delivery recorded');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await call(admin, 'retryDelivery', { params: { ...hookParams, eventId: test.body.eventId } }, { status: 202 });
+    await call(admin, 'deleteWebhook', { params: hookParams }, { status: 204 });
+    await call(admin, 'getWebhook', { params: hookParams }, { status: 404, type: 'webhook-not-found' });
+
     await call(admin, 'eraseMember', { params }, { status: 204 });
     await call(partner, 'getMember', { params }, { status: 409, type: 'member-erased' });
     await call(partner, 'listTransactions', { params }, { status: 409, type: 'member-erased' });
@@ -340,13 +416,14 @@ describe('every answer of every route is described by the document', () => {
     }
   });
 
-  it('documents the answers outside the operations: health, the document, 404 and 405', async () => {
+  it('documents the answers outside the operations: health, readiness, the document, 404 and 405', async () => {
     const observe = async (method: string, path: string) => {
       const response = await fetch(api.url + path, { method });
       return { status: response.status, headers: response.headers, text: await response.text() };
     };
     const found = [
       ...validator.check('GET', '/health', await observe('GET', '/health')),
+      ...validator.check('GET', '/health/ready', await observe('GET', '/health/ready')),
       ...validator.check('GET', '/openapi.json', await observe('GET', '/openapi.json')),
       ...validator.checkShared('NotFound', await observe('GET', '/v1/nothing-here')),
       ...validator.checkShared('MethodNotAllowed', await observe('PUT', '/v1/members')),
