@@ -166,8 +166,20 @@ export interface Throttling {
   burstLimit: number;
 }
 
-/** Every method of the API as `/{resource path}/{HTTP method}`, keyed routes first, then the open ones. */
-export function apiMethods(): { keyed: string[]; open: string[] } {
+/** The open paths that answer CORS preflights besides the route paths, when a region allows origins. */
+export const PREFLIGHT_OPEN_PATHS = ['/health', '/health/ready', '/openapi.json'];
+
+/** The paths API Gateway answers preflights on itself (mock OPTIONS methods), when a region allows origins. */
+export function preflightPaths(): string[] {
+  const routeList = Object.values(routes as Record<string, RouteDefinition>);
+  return [...new Set(routeList.map((route) => route.path)), ...PREFLIGHT_OPEN_PATHS];
+}
+
+/**
+ * Every method of the API as `/{resource path}/{HTTP method}`, keyed routes first, then the open
+ * ones (with CORS origins, the preflight OPTIONS methods too).
+ */
+export function apiMethods(corsPreflights = false): { keyed: string[]; open: string[] } {
   const routeList = Object.values(routes as Record<string, RouteDefinition>);
   const keyed = routeList.map((route) => `${route.path}/${route.method}`);
   const open = [
@@ -179,6 +191,7 @@ export function apiMethods(): { keyed: string[]; open: string[] } {
     '/console/{file}/GET',
     '//ANY',
     '/{proxy+}/ANY',
+    ...(corsPreflights ? preflightPaths().map((path) => `${path}/OPTIONS`) : []),
   ];
   return { keyed, open };
 }
@@ -188,8 +201,8 @@ export function apiMethods(): { keyed: string[]; open: string[] } {
  * take (methods x limit). Each method gets its share instead, so all of them together stay within the
  * region's budget: the keyed routes share it evenly but for a small part kept for the open methods.
  */
-export function methodThrottling(budget: Throttling): Record<string, Throttling> {
-  const { keyed, open } = apiMethods();
+export function methodThrottling(budget: Throttling, corsPreflights = false): Record<string, Throttling> {
+  const { keyed, open } = apiMethods(corsPreflights);
   const rate = (total: number, count: number) => Math.floor((total / count) * 1000) / 1000;
   // A burst is a whole number of requests, at least 1 per method: the open methods (one 405 catcher
   // per path) can need more than their share of it, so they are served first and the keyed routes
@@ -236,7 +249,7 @@ export class RewardsRestApi extends Construct {
   constructor(scope: Construct, id: string, props: RewardsRestApiProps) {
     super(scope, id);
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
-    const perMethod = methodThrottling(props.throttling);
+    const perMethod = methodThrottling(props.throttling, props.corsOrigins.length > 0);
     const methodOptions: Record<string, MethodDeploymentOptions> = Object.fromEntries(
       Object.entries(perMethod).map(([method, limit]) => [
         method,
@@ -344,12 +357,7 @@ export class RewardsRestApi extends Construct {
     // on every route, for the region's origins. With none allowed, an OPTIONS reaches the
     // public function through ANY, which answers 204 without Access-Control-Allow-Origin.
     if (props.corsOrigins.length > 0) {
-      const preflightResources = [
-        ...routeResources,
-        this.api.root.resourceForPath('/health'),
-        this.api.root.resourceForPath('/openapi.json'),
-      ];
-      for (const resource of preflightResources) {
+      for (const resource of preflightPaths().map((path) => this.api.root.resourceForPath(path))) {
         resource.addCorsPreflight({
           allowOrigins: [...props.corsOrigins],
           allowMethods: CORS_ALLOWED_METHODS,

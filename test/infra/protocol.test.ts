@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { settingsForRegion } from '@infra/config/regions';
+import { apiMethods } from '@infra/constructs/rewards-rest-api';
 import { RewardsApiStack } from '@infra/stack';
 import { functionNames, routes, type RouteDefinition } from '@shared/http/routes';
 import { logicalIdOf, synthesizeRegion } from './support';
@@ -47,8 +48,8 @@ describe('CORS on AWS', () => {
   it('answers preflights itself (mock integration, 204) on every route for the configured origins', () => {
     const template = stackWith(['https://console.example.com', 'https://shop.example.com']);
     const preflights = resources(template, 'AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' });
-    // One per route path, plus /health and /openapi.json.
-    expect(preflights).toHaveLength(routePaths.length + 2);
+    // One per route path, plus /health, /health/ready and /openapi.json.
+    expect(preflights).toHaveLength(routePaths.length + 3);
     for (const [, { Properties: properties }] of preflights) {
       expect(properties.AuthorizationType).toBe('NONE');
       expect(properties.Integration?.Type).toBe('MOCK');
@@ -67,6 +68,20 @@ describe('CORS on AWS', () => {
         Variables: Match.objectLike({ CORS_ALLOWED_ORIGINS: 'https://console.example.com https://shop.example.com' }),
       },
     });
+  });
+
+  it('gives the preflight methods their share of the stage budget: all methods together stay within it', () => {
+    const settings = settingsForRegion('eu-west-1', { corsOrigins: ['https://console.example.com'] });
+    const template = stackWith(['https://console.example.com']);
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as {
+      Properties: { MethodSettings: { ResourcePath: string; HttpMethod: string; ThrottlingBurstLimit: number }[] };
+    };
+    const perMethod = stage.Properties.MethodSettings.filter((setting) => setting.ResourcePath !== '/*');
+    const { keyed, open } = apiMethods(true);
+    expect(perMethod).toHaveLength(keyed.length + open.length);
+    expect(perMethod.filter((setting) => setting.HttpMethod === 'OPTIONS')).toHaveLength(routePaths.length + 3);
+    const burst = perMethod.reduce((total, setting) => total + setting.ThrottlingBurstLimit, 0);
+    expect(burst).toBeLessThanOrEqual(settings.throttling.burstLimit);
   });
 
   it('refuses an origin that is not scheme://host[:port] in the settings', () => {
