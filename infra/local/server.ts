@@ -5,6 +5,7 @@ import { toProblem, HttpProblem } from '@shared/http/problems';
 import { problemResponse } from '@shared/http/responses';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
 import { MAX_BODY_BYTES } from '@shared/http/request';
+import type { RateLimit } from '@shared/store/items/partner';
 
 /**
  * Serves the API locally the way API Gateway does on AWS: the route table decides which
@@ -122,6 +123,22 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
       ),
     );
   }
+  const throttled = partnerBuckets.take(principal.partnerId, principal.rateLimit, Date.now());
+  if (throttled !== undefined) {
+    // What API Gateway answers past a partner's usage plan (the THROTTLED gateway response).
+    return problemResponse(
+      toProblem(
+        new HttpProblem(
+          'throttled',
+          429,
+          'Too many requests',
+          'The request rate is over the limit; retry after the delay in Retry-After.',
+          undefined,
+          { 'Retry-After': String(throttled) },
+        ),
+      ),
+    );
+  }
   const authorizer = {
     partnerId: principal.partnerId,
     role: principal.role,
@@ -131,6 +148,30 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
   const event = toEvent(request, url, body, route.path, candidate.pathParameters, authorizer);
   return (await handlerOf(route.fn))(event, lambdaContext(route.fn));
 }
+
+/**
+ * Per-partner throttling, as each partner's usage plan does on AWS: a token bucket per partner
+ * holding `burst` tokens, refilled at `perSecond`. Keys without a limit (the seeded local keys)
+ * are not throttled, so tests and the bench can run flat out.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  /** Takes a token; undefined when allowed, else the whole seconds to wait (Retry-After). */
+  take(id: string, limit: RateLimit | undefined, nowMs: number): number | undefined {
+    if (!limit) return undefined;
+    const bucket = this.buckets.get(id) ?? { tokens: limit.burst, at: nowMs };
+    const tokens = Math.min(limit.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * limit.perSecond);
+    if (tokens >= 1) {
+      this.buckets.set(id, { tokens: tokens - 1, at: nowMs });
+      return undefined;
+    }
+    this.buckets.set(id, { tokens, at: nowMs });
+    return Math.max(1, Math.ceil((1 - tokens) / limit.perSecond));
+  }
+}
+
+const partnerBuckets = new TokenBuckets();
 
 export function createLocalServer(): Server {
   return createServer((request, response) => {

@@ -5,7 +5,7 @@ import type { MemberView } from '@shared/app/enrol-member';
 import type { RewardPut } from '@shared/app/put-reward';
 import type { Snapshot } from '@shared/app/take-snapshot';
 import { execute, type Caller, type UseCase } from '@shared/app/use-case';
-import type { Program } from '@shared/schemas/program';
+import type { ProgramPut } from '@shared/app/put-program';
 import type { Money } from '@shared/domain/money';
 import type { StoredResponse } from '@shared/store/idempotency';
 import type { RouteId } from './routes';
@@ -20,6 +20,8 @@ const noContent = (): StoredResponse => ({ status: 204 });
 
 export const answers = {
   createMember: (member: MemberView) => created(member),
+  updateMember: (member: MemberView): StoredResponse => ({ status: 200, body: member }),
+  adjustBalance: transaction,
   eraseMember: noContent,
   earnPoints: transaction,
   redeemPoints: transaction,
@@ -30,9 +32,10 @@ export const answers = {
   answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => created(answer),
   recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => created(purchase),
   createSnapshot: (snapshot: Snapshot) => created(snapshot),
-  putProgram: (program: Program): StoredResponse => ({ status: 200, body: program }),
+  putProgram: ({ program }: ProgramPut): StoredResponse => ({ status: 200, body: program }),
   createPartner: (partner: CreatedPartner) => created(partner),
   deletePartner: noContent,
+  rotatePartnerKey: (rotated: { apiKey?: string }): StoredResponse => ({ status: 200, body: rotated }),
 } satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
 
 export type AnsweredRoute = keyof typeof answers;

@@ -10,7 +10,7 @@ import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } fr
 import type { Caller } from '@shared/app/use-case';
 import type { Principal } from '@shared/store/partners';
 import { HttpProblem, toProblem } from './problems';
-import { assertScope, idempotencyKeyOf, parseBody, parseWith, principalOf, requestHash } from './request';
+import { assertScope, header, idempotencyKeyOf, parseBody, parseWith, principalOf, requestHash } from './request';
 import { jsonResponse, problemResponse } from './responses';
 import { routes, routesOf, type FunctionName, type RouteDefinition, type RouteId } from './routes';
 
@@ -24,6 +24,8 @@ export interface RouteInput<R extends RouteDefinition> {
   /** Present on POST and DELETE: commit it with the effect (shared/store does). */
   idempotency: IdempotencyContext | undefined;
   now: () => Date;
+  /** A request header by name (any case). */
+  header: (name: string) => string | undefined;
   /** Who calls, with the idempotency context and the clock: what a store use case takes. */
   caller: Caller;
 }
@@ -59,6 +61,14 @@ function routeFor(fn: FunctionName, event: APIGatewayProxyEvent): RouteId {
   return routeId;
 }
 
+/** Required on POST and DELETE unless the route says `optional` (PATCH) or `none` (a preview writes nothing). */
+function idempotencyKeyFor(route: RouteDefinition, event: APIGatewayProxyEvent): string | undefined {
+  const mode = route.idempotencyKey ?? (route.method === 'POST' || route.method === 'DELETE' ? 'required' : 'none');
+  if (mode === 'none') return undefined;
+  if (mode === 'optional' && header(event, 'idempotency-key') === undefined) return undefined;
+  return idempotencyKeyOf(event);
+}
+
 /** Authentication context → scope → body, path and query validation. */
 function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
@@ -68,8 +78,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const route: RouteDefinition = routes[routeId];
       const principal = principalOf(event);
       assertScope(principal, route);
-      const mutating = route.method === 'POST' || route.method === 'DELETE';
-      const idempotencyKey = mutating ? idempotencyKeyOf(event) : undefined;
+      const idempotencyKey = idempotencyKeyFor(route, event);
       const params = parseWith(route.params, event.pathParameters, 'path');
       const query = parseWith(route.query, event.queryStringParameters, 'query');
       const body = parseBody(event, route.body);
@@ -85,6 +94,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
           principal,
           idempotency,
           now: clock,
+          header: (name: string) => header(event, name),
           caller: { partnerId: principal.partnerId, idempotency, now: clock },
         } as RouteInput<RouteDefinition>,
       };
