@@ -58,7 +58,7 @@ export function enrolMember(request: Enrolment): UseCase<MemberView> {
       // The external id and email claims: a taken external id is refused naming its member.
       const writes: ConditionalWrite[] = [
         { item: referralCodeClaim(code, memberId, now.toISOString()) },
-        ...claimMoves(memberId, {}, profile),
+        ...(await claimMoves(memberId, {}, profile)),
       ];
       const member = { ...posted.member, version: 1 };
       return outcome(memberView(member, program, now), {

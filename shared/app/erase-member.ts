@@ -23,7 +23,7 @@ export function eraseMember(memberId: string): UseCase<undefined> {
     // The claims go with the profile: no lookup by external id or email finds an erased member.
     const writes: ConditionalWrite[] = [
       { item: referralCodeRelease(member.referralCode) },
-      ...claimMoves(memberId, member.profile, {}),
+      ...(await claimMoves(memberId, member.profile, {})),
     ];
     return outcome(undefined, {
       members: [{ expectedVersion: member.version, member: erasedMember(member, now), entries: [] }],

@@ -1,7 +1,7 @@
 import { DomainError } from '@shared/domain/errors';
 import { normaliseEmail, type MemberProfile } from '@shared/domain/member';
 import type { ConditionalWrite } from '@shared/store/commit';
-import { emailClaim, emailRelease } from '@shared/store/items/email';
+import { emailClaim, emailRelease, memberIdsForEmail } from '@shared/store/items/email';
 import { claimHolder, externalIdClaim, externalIdRelease } from '@shared/store/items/external-id';
 
 /**
@@ -21,11 +21,11 @@ export function externalIdTaken(externalId: string, holder: string | undefined):
 }
 
 /** The claim moves that follow a profile change: external id (unique) and email (set of members). */
-export function claimMoves(
+export async function claimMoves(
   memberId: string,
   before: Pick<MemberProfile, 'externalId' | 'email'>,
   after: Pick<MemberProfile, 'externalId' | 'email'>,
-): ConditionalWrite[] {
+): Promise<ConditionalWrite[]> {
   const writes: ConditionalWrite[] = [];
   if (before.externalId !== after.externalId) {
     const claimed = after.externalId;
@@ -40,7 +40,8 @@ export function claimMoves(
   const afterEmail = after.email === undefined ? undefined : normaliseEmail(after.email);
   if (beforeEmail !== afterEmail) {
     if (afterEmail !== undefined) writes.push({ item: emailClaim(afterEmail, memberId) });
-    if (beforeEmail !== undefined) writes.push({ item: emailRelease(beforeEmail, memberId) });
+    if (beforeEmail !== undefined)
+      writes.push({ item: emailRelease(beforeEmail, memberId, await memberIdsForEmail(beforeEmail)) });
   }
   return writes;
 }

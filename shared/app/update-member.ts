@@ -20,7 +20,7 @@ export function updateMember(memberId: string, patch: MemberPatch): UseCase<Memb
       if (!patched.changed) return outcome(view);
       return outcome(view, {
         members: [{ expectedVersion: member.version, member: patched.member, entries: [] }],
-        writes: claimMoves(memberId, patched.before, patched.member.profile),
+        writes: await claimMoves(memberId, patched.before, patched.member.profile),
       });
     };
   };

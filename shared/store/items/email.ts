@@ -1,6 +1,6 @@
 import { getItem } from '../get';
 import { store } from '../client';
-import type { TransactItem } from '../item';
+import { deleteItem, type TransactItem } from '../item';
 
 /**
  * The email claim: which members gave an email address, under its normalised form (see
@@ -10,20 +10,38 @@ import type { TransactItem } from '../item';
  */
 export const emailKey = (normalisedEmail: string) => ({ PK: `EMAIL#${normalisedEmail}`, SK: 'EMAIL' });
 
-function setUpdate(normalisedEmail: string, action: 'ADD' | 'DELETE', memberId: string): TransactItem {
+export function emailClaim(normalisedEmail: string, memberId: string): TransactItem {
   return {
     Update: {
       TableName: store().tableName,
       Key: emailKey(normalisedEmail),
-      UpdateExpression: `${action} memberIds :member SET entity = :entity`,
+      UpdateExpression: 'ADD memberIds :member SET entity = :entity',
       ExpressionAttributeValues: { ':member': new Set([memberId]), ':entity': 'email' },
     },
   };
 }
 
-export const emailClaim = (normalisedEmail: string, memberId: string) => setUpdate(normalisedEmail, 'ADD', memberId);
-export const emailRelease = (normalisedEmail: string, memberId: string) =>
-  setUpdate(normalisedEmail, 'DELETE', memberId);
+/**
+ * Takes the member off the claim, given the holders read before: the last holder deletes the
+ * item. Both are conditioned on the count read, so a concurrent change makes the use case
+ * read again and decide again (never an empty item left, never another member dropped).
+ */
+export function emailRelease(normalisedEmail: string, memberId: string, holders: string[]): TransactItem {
+  const count = { ':count': holders.length };
+  if (holders.length <= 1)
+    return deleteItem(emailKey(normalisedEmail), {
+      condition: { expression: 'attribute_not_exists(PK) OR size(memberIds) = :count', values: count },
+    });
+  return {
+    Update: {
+      TableName: store().tableName,
+      Key: emailKey(normalisedEmail),
+      UpdateExpression: 'DELETE memberIds :member',
+      ConditionExpression: 'size(memberIds) = :count',
+      ExpressionAttributeValues: { ':member': new Set([memberId]), ...count },
+    },
+  };
+}
 
 /** The members that gave this (normalised) email, in id order. */
 export async function memberIdsForEmail(normalisedEmail: string): Promise<string[]> {
