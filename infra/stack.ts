@@ -1,4 +1,6 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -127,6 +129,7 @@ export class RewardsApiStack extends Stack {
       'expiry-job': expiryJob,
     };
 
+    const defaultUsageKey = `default-usage-${Names.uniqueId(this)}`;
     this.api = new RewardsRestApi(this, 'Http', {
       routeFunctions,
       publicFunction,
@@ -134,6 +137,11 @@ export class RewardsApiStack extends Stack {
       authorizerCacheSeconds: settings.authorizerCacheSeconds,
       throttling: settings.throttling,
       logRetention,
+      defaultUsageKey,
+    });
+    this.grantPartnerThrottles(routeFunctions.admin as NodejsFunction, authorizerFunction as NodejsFunction, {
+      defaultUsageKey,
+      partnerRateLimit: settings.partnerRateLimit,
     });
 
     new Rule(this, 'MetricsSchedule', {
@@ -164,6 +172,48 @@ export class RewardsApiStack extends Stack {
       value: this.monitoring.topic.topicArn,
       description: 'Subscribe here for alarms',
     });
+  }
+
+  /**
+   * Per-partner throttles on AWS: the admin function creates and deletes each partner's usage
+   * plan and API key on this API's stage (and nothing else); the authorizer returns the default
+   * plan's key for keys without a plan of their own.
+   */
+  private grantPartnerThrottles(
+    admin: NodejsFunction,
+    authorizer: NodejsFunction,
+    settings: { defaultUsageKey: string; partnerRateLimit: { perSecond: number; burst: number } },
+  ): void {
+    const api = this.api.api;
+    admin.addEnvironment('REST_API_ID', api.restApiId);
+    admin.addEnvironment('API_STAGE', STAGE_NAME);
+    admin.addEnvironment('PARTNER_RATE_LIMIT', JSON.stringify(settings.partnerRateLimit));
+    authorizer.addEnvironment('DEFAULT_USAGE_KEY', settings.defaultUsageKey);
+    const resource = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
+    const perPartner = ['/apikeys/*', '/usageplans/*', '/usageplans/*/keys', '/usageplans/*/keys/*'];
+    admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+        resources: [resource('/apikeys'), resource('/usageplans'), ...perPartner.map(resource)],
+      }),
+    );
+    const role = admin.role;
+    if (role)
+      Validations.of(role).acknowledge(
+        ...perPartner.map((path) => ({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${this.region}::${path}]`,
+          reason:
+            "A partner's API key and usage plan get their ids from API Gateway when the partner is created; " +
+            'IAM cannot name them in advance. Only the admin function (admin keys) may create or delete them.',
+        })),
+      );
+    // Attaching a plan to the stage is checked against the stage too.
+    admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['apigateway:GET', 'apigateway:PATCH'],
+        resources: [resource(`/restapis/${api.restApiId}/stages/${STAGE_NAME}`)],
+      }),
+    );
   }
 }
 
