@@ -139,7 +139,7 @@ export class RewardsApiStack extends Stack {
       logRetention,
       defaultUsageKey,
     });
-    this.grantPartnerThrottles(routeFunctions.admin as NodejsFunction, authorizerFunction as NodejsFunction, {
+    this.grantPartnerThrottles(routeFunctions.admin as NodejsFunction, authorizerFunction, {
       defaultUsageKey,
       partnerRateLimit: settings.partnerRateLimit,
     });

@@ -201,7 +201,7 @@ describe('adjustments', () => {
         ExpressionAttributeValues: { ':pk': `MEMBER#${memberId}`, ':tx': 'TX#' },
       }),
     );
-    expect(ledger.Items?.map((item) => item.type)).toEqual(['bonus']);
+    expect(ledger.Items?.map((item) => String(item.type))).toEqual(['bonus']);
   });
 });
 
