@@ -120,7 +120,7 @@ export function rotatePartnerKey(partnerId: string): UseCase<{ apiKey?: string }
   };
 }
 
-/** The partners (not the admin keys), oldest first; never a key or its hash. A page may come short of `limit`. */
+/** The partners (not the admin keys), newest first; never a key or its hash. A page may come short of `limit`. */
 export async function listPartners(page: { limit: number; cursor?: string | undefined }) {
   const found = await listPartnerRecords(page.limit, page.cursor);
   return {

@@ -46,11 +46,13 @@ function parametersOf(route: RouteDefinition) {
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
     }
   }
-  if (route.method === 'POST' || route.method === 'DELETE') {
+  const idempotencyKey =
+    route.idempotencyKey ?? (route.method === 'POST' || route.method === 'DELETE' ? 'required' : 'none');
+  if (idempotencyKey !== 'none') {
     parameters.push({
       name: 'Idempotency-Key',
       in: 'header',
-      required: true,
+      required: idempotencyKey === 'required',
       description: 'Same key and request: the first response again, with Idempotent-Replayed: true. Kept 24 hours.',
       schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
     });
@@ -89,24 +91,34 @@ export function openApiDocument(): Record<string, unknown> {
             415: problem('Body is not JSON'),
           }
         : {}),
-      ...(route.method === 'POST' || route.method === 'DELETE'
+      ...(route.method === 'POST' || route.method === 'DELETE' || route.method === 'PATCH'
         ? { 422: problem('Idempotency-Key reused with a different request') }
+        : {}),
+      ...(route.path === '/v1/admin/program' && route.method === 'PUT'
+        ? { 412: problem('If-Match names a version the program has moved on from') }
         : {}),
       429: problem('Throttled; see Retry-After'),
       503: problem('Storage busy; see Retry-After'),
     });
+    const body = route.body;
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId,
       summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
       security: [{ apiKey: [] }],
       'x-required-scope': route.scope,
       parameters: parametersOf(route),
-      ...(route.body
+      ...(body
         ? {
             requestBody: {
-              required: route.method !== 'POST' || !route.body.safeParse({}).success,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+              required: route.method !== 'POST' || !body.safeParse({}).success,
+              content: Object.fromEntries(
+                (route.method === 'PATCH'
+                  ? ['application/merge-patch+json', 'application/json']
+                  : ['application/json']
+                ).map((type) => [type, { schema: jsonSchema(body, 'input') }]),
+              ),
             },
           }
         : {}),
@@ -155,6 +167,7 @@ export function openApiDocument(): Record<string, unknown> {
             status: z.int(),
             detail: z.string(),
             errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+            memberId: z.string().optional().meta({ description: 'external-id-taken: the member holding the id' }),
           }),
           'output',
         ),

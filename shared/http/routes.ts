@@ -344,7 +344,7 @@ export const routes = {
     path: '/v1/admin/partners',
     fn: 'admin',
     scope: 'admin',
-    summary: 'The partners, oldest first (never a key)',
+    summary: 'The partners, newest first (never a key)',
     query: PageQuery,
     responses: { 200: page(PartnerSummary, 'PartnerPage') },
   },

@@ -112,7 +112,7 @@ describe('partners', () => {
     expect(page.items).toHaveLength(1);
     const rest = await listPartners({ limit: 10, cursor: page.nextCursor });
     const listed = [...page.items, ...rest.items];
-    expect(listed.map((p) => p.name)).toEqual(['Shop', 'App']);
+    expect(listed.map((p) => p.name)).toEqual(['App', 'Shop']);
     expect(JSON.stringify(listed)).not.toMatch(/rk_|keyHash|usage/);
 
     const principal = await findPrincipal((first.body as { apiKey: string }).apiKey);

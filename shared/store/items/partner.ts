@@ -60,7 +60,7 @@ export async function findPartnerKeyHash(partnerId: string): Promise<string | un
   return (await findPartner(partnerId))?.keyHash;
 }
 
-/** Partners in id order (ids are time-ordered: oldest first), a page at a time. */
+/** Partners in descending id order (ids are time-ordered: the newest first), a page at a time. */
 export async function listPartners(
   limit: number,
   cursor: string | undefined,
@@ -72,6 +72,7 @@ export async function listPartners(
       TableName: tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ExpressionAttributeValues: { ':pk': PARTNERS_PARTITION, ':prefix': 'PARTNER#' },
+      ScanIndexForward: false,
       Limit: limit,
       ...(startSk ? { ExclusiveStartKey: { PK: PARTNERS_PARTITION, SK: startSk } } : {}),
     }),
