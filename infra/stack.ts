@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -152,6 +153,7 @@ export class RewardsApiStack extends Stack {
     this.functions = functions;
     this.aliases = aliases;
 
+    const defaultUsageKey = `default-usage-${Names.uniqueId(this)}`;
     this.api = new RewardsRestApi(this, 'Http', {
       routeFunctions,
       publicFunction,
@@ -163,6 +165,11 @@ export class RewardsApiStack extends Stack {
       waf: settings.waf,
       ...(settings.customDomain ? { customDomain: settings.customDomain } : {}),
       corsOrigins: settings.corsOrigins,
+      defaultUsageKey,
+    });
+    this.grantPartnerThrottles(functions.admin as NodejsFunction, functions.authorizer as NodejsFunction, {
+      defaultUsageKey,
+      partnerRateLimit: settings.partnerRateLimit,
     });
     if (settings.waf)
       this.waf = new RegionalWaf(this, 'Waf', {
@@ -254,6 +261,48 @@ export class RewardsApiStack extends Stack {
       value: this.monitoring.topic.topicArn,
       description: 'Subscribe here for alarms',
     });
+  }
+
+  /**
+   * Per-partner throttles on AWS: the admin function creates and deletes each partner's usage
+   * plan and API key on this API's stage (and nothing else); the authorizer returns the default
+   * plan's key for keys without a plan of their own.
+   */
+  private grantPartnerThrottles(
+    admin: NodejsFunction,
+    authorizer: NodejsFunction,
+    settings: { defaultUsageKey: string; partnerRateLimit: { perSecond: number; burst: number } },
+  ): void {
+    const api = this.api.api;
+    admin.addEnvironment('REST_API_ID', api.restApiId);
+    admin.addEnvironment('API_STAGE', STAGE_NAME);
+    admin.addEnvironment('PARTNER_RATE_LIMIT', JSON.stringify(settings.partnerRateLimit));
+    authorizer.addEnvironment('DEFAULT_USAGE_KEY', settings.defaultUsageKey);
+    const resource = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
+    const perPartner = ['/apikeys/*', '/usageplans/*', '/usageplans/*/keys', '/usageplans/*/keys/*'];
+    admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
+        resources: [resource('/apikeys'), resource('/usageplans'), ...perPartner.map(resource)],
+      }),
+    );
+    const role = admin.role;
+    if (role)
+      Validations.of(role).acknowledge(
+        ...perPartner.map((path) => ({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${this.region}::${path}]`,
+          reason:
+            "A partner's API key and usage plan get their ids from API Gateway when the partner is created; " +
+            'IAM cannot name them in advance. Only the admin function (admin keys) may create or delete them.',
+        })),
+      );
+    // Attaching a plan to the stage is checked against the stage too.
+    admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['apigateway:GET', 'apigateway:PATCH'],
+        resources: [resource(`/restapis/${api.restApiId}/stages/${STAGE_NAME}`)],
+      }),
+    );
   }
 }
 

@@ -78,6 +78,10 @@ export const RegionSettings = z
     throttling: z
       .strictObject({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().positive().max(5_000) })
       .default({ rateLimit: 100, burstLimit: 200 }),
+    /** A partner's own limit when its creation names none (each partner has its own usage plan). */
+    partnerRateLimit: z
+      .strictObject({ perSecond: z.int().positive().max(10_000), burst: z.int().positive().max(5_000) })
+      .default({ perSecond: 50, burst: 100 }),
     logRetentionDays: z
       .number()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {

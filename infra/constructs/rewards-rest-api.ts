@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  ApiKeySourceType,
   AuthorizationType,
   BasePathMapping,
   DomainName,
@@ -233,6 +234,11 @@ export interface RewardsRestApiProps {
   customDomain?: { domainName: string; certificateArn: string };
   /** Browser origins allowed to call (the region's settings); none: no preflight method is made. */
   corsOrigins: readonly string[];
+  /**
+   * The usage key of the default usage plan: the authorizer returns it for keys without a plan
+   * of their own (admins, seeded keys). Not a secret: API Gateway takes usage keys only from the authorizer.
+   */
+  defaultUsageKey: string;
 }
 
 /**
@@ -260,6 +266,9 @@ export class RewardsRestApi extends Construct {
     this.api = new RestApi(this, 'Api', {
       description: 'Rewards API: points, tiers, rewards, cashback and loyalty metrics',
       endpointTypes: [EndpointType.REGIONAL],
+      // Each partner is throttled by its own usage plan, named by the key the authorizer returns
+      // (shared/adapters/api-gateway-throttles.ts makes one per partner): no partner starves the others.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
       // Execution logging (ERROR level) needs the account's API Gateway CloudWatch role: created by this
       // stack only when the settings say so, since it is one setting for the whole account and region.
       cloudWatchRole: props.loggingRole === 'stack',
@@ -340,8 +349,22 @@ export class RewardsRestApi extends Construct {
         authorizer,
         authorizationType: AuthorizationType.CUSTOM,
         operationName: routeId,
+        apiKeyRequired: true,
       });
     }
+    // Keys without a plan of their own share the default one, limited like the stage.
+    const defaultPlan = this.api.addUsagePlan('DefaultUsagePlan', {
+      description: 'Admins and seeded keys; every partner created through the API has its own plan',
+      throttle: { rateLimit: props.throttling.rateLimit, burstLimit: props.throttling.burstLimit },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    defaultPlan.addApiKey(
+      this.api.addApiKey('DefaultUsageKey', {
+        description: 'Usage key of the default plan (returned by the authorizer, never sent by callers)',
+        value: props.defaultUsageKey,
+      }),
+    );
+
     // Any other method on a route's path reaches the public function, which answers 405 with Allow.
     for (const resource of routeResources) openMethod(resource, 'ANY');
     openMethod(this.api.root.resourceForPath('/health'), 'GET');

@@ -10,6 +10,7 @@ import { problemResponse } from '@shared/http/responses';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
 import { MAX_BODY_BYTES } from '@shared/http/request';
 import { finishResponse, requestIdOf } from '@shared/http/protocol';
+import type { RateLimit } from '@shared/store/items/partner';
 
 /**
  * Serves the API locally the way API Gateway does on AWS: the route table decides which
@@ -156,6 +157,21 @@ export async function dispatch(request: IncomingMessage, arrival = arrivalOf(req
       new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
     );
   }
+  const throttled = partnerBuckets.take(principal.partnerId, principal.rateLimit, Date.now());
+  if (throttled !== undefined) {
+    // What API Gateway answers past a partner's usage plan (the THROTTLED gateway response).
+    return ownProblem(
+      arrival,
+      new HttpProblem(
+        'throttled',
+        429,
+        'Too many requests',
+        'The request rate is over the limit; retry after the delay in Retry-After.',
+        undefined,
+        { 'Retry-After': String(throttled) },
+      ),
+    );
+  }
   const authorizer = {
     partnerId: principal.partnerId,
     role: principal.role,
@@ -194,6 +210,30 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
   ];
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
+
+/**
+ * Per-partner throttling, as each partner's usage plan does on AWS: a token bucket per partner
+ * holding `burst` tokens, refilled at `perSecond`. Keys without a limit (the seeded local keys)
+ * are not throttled, so tests and the bench can run flat out.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  /** Takes a token; undefined when allowed, else the whole seconds to wait (Retry-After). */
+  take(id: string, limit: RateLimit | undefined, nowMs: number): number | undefined {
+    if (!limit) return undefined;
+    const bucket = this.buckets.get(id) ?? { tokens: limit.burst, at: nowMs };
+    const tokens = Math.min(limit.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * limit.perSecond);
+    if (tokens >= 1) {
+      this.buckets.set(id, { tokens: tokens - 1, at: nowMs });
+      return undefined;
+    }
+    this.buckets.set(id, { tokens, at: nowMs });
+    return Math.max(1, Math.ceil((1 - tokens) / limit.perSecond));
+  }
+}
+
+const partnerBuckets = new TokenBuckets();
 
 export function createLocalServer(): Server {
   const server = createServer((request, response) => {

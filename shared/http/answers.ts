@@ -10,7 +10,7 @@ import type { raffleView } from '@shared/domain/raffle';
 import type { CreatedWebhook } from '@shared/app/webhooks';
 import type { WebhookView } from '@shared/store/webhooks';
 import { execute, type Caller, type UseCase } from '@shared/app/use-case';
-import type { Program } from '@shared/schemas/program';
+import type { ProgramPut } from '@shared/app/put-program';
 import type { Money } from '@shared/domain/money';
 import type { StoredResponse } from '@shared/store/idempotency';
 import type { RouteId } from './routes';
@@ -27,6 +27,8 @@ const accepted = (body: unknown): StoredResponse => ({ status: 202, body });
 
 export const answers = {
   createMember: (member: MemberView) => created(member),
+  updateMember: (member: MemberView): StoredResponse => ({ status: 200, body: member }),
+  adjustBalance: transaction,
   eraseMember: noContent,
   earnPoints: transaction,
   redeemPoints: transaction,
@@ -40,9 +42,10 @@ export const answers = {
   answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => created(answer),
   recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => created(purchase),
   createSnapshot: (snapshot: Snapshot) => created(snapshot),
-  putProgram: (program: Program) => ok(program),
+  putProgram: ({ program }: ProgramPut): StoredResponse => ({ status: 200, body: program }),
   createPartner: (partner: CreatedPartner) => created(partner),
   deletePartner: noContent,
+  rotatePartnerKey: (rotated: { apiKey?: string }) => ok(rotated),
   createWebhook: (webhook: CreatedWebhook) => created(webhook),
   patchWebhook: (webhook: WebhookView) => ok(webhook),
   deleteWebhook: noContent,

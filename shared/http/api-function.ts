@@ -16,6 +16,7 @@ import { protocolHeaders, requestIdOf } from './protocol';
 import {
   assertQueryShape,
   assertScope,
+  header,
   idempotencyKeyOf,
   parseBody,
   parseWith,
@@ -35,6 +36,8 @@ export interface RouteInput<R extends RouteDefinition> {
   /** Present on POST and DELETE: commit it with the effect (shared/store does). */
   idempotency: IdempotencyContext | undefined;
   now: () => Date;
+  /** A request header by name (any case). */
+  header: (name: string) => string | undefined;
   /** Who calls, with the idempotency context and the clock: what a store use case takes. */
   caller: Caller;
 }
@@ -72,6 +75,14 @@ function routeFor(fn: FunctionName, event: APIGatewayProxyEvent): RouteId {
   return routeId;
 }
 
+/** Required on POST and DELETE unless the route says `optional` (PATCH) or `none` (a preview writes nothing). */
+function idempotencyKeyFor(route: RouteDefinition, event: APIGatewayProxyEvent): string | undefined {
+  const mode = route.idempotencyKey ?? (route.method === 'POST' || route.method === 'DELETE' ? 'required' : 'none');
+  if (mode === 'none') return undefined;
+  if (mode === 'optional' && header(event, 'idempotency-key') === undefined) return undefined;
+  return idempotencyKeyOf(event);
+}
+
 /** Authentication context → scope → body, path and query validation. */
 function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
@@ -81,8 +92,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const route: RouteDefinition = routes[routeId];
       const principal = principalOf(event);
       assertScope(principal, route);
-      const mutating = route.method === 'POST' || route.method === 'DELETE';
-      const idempotencyKey = mutating ? idempotencyKeyOf(event) : undefined;
+      const idempotencyKey = idempotencyKeyFor(route, event);
       const params = parseWith(route.params, event.pathParameters, 'path');
       assertQueryShape(event, route.query);
       const query = parseWith(route.query, event.queryStringParameters, 'query');
@@ -99,6 +109,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
           principal,
           idempotency,
           now: clock,
+          header: (name: string) => header(event, name),
           caller: { partnerId: principal.partnerId, idempotency, now: clock },
         } as RouteInput<RouteDefinition>,
       };

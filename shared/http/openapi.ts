@@ -39,9 +39,13 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return hoistDefinitions(generated) as Record<string, unknown>;
 }
 
+/** Whether a route takes an Idempotency-Key: required (POST and DELETE by default), optional, or not at all. */
+export const idempotencyKeyMode = (route: Pick<RouteDefinition, 'method' | 'idempotencyKey'>) =>
+  route.idempotencyKey ?? (route.method === 'POST' || route.method === 'DELETE' ? 'required' : 'none');
+
 /** Whether a route takes an Idempotency-Key (and so may answer a replay). */
-export const isIdempotent = (route: Pick<RouteDefinition, 'method'>) =>
-  route.method === 'POST' || route.method === 'DELETE';
+export const isIdempotent = (route: Pick<RouteDefinition, 'method' | 'idempotencyKey'>) =>
+  idempotencyKeyMode(route) !== 'none';
 
 function parametersOf(route: RouteDefinition) {
   const parameters: Record<string, unknown>[] = [];
@@ -54,7 +58,9 @@ function parametersOf(route: RouteDefinition) {
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
     }
   }
-  if (isIdempotent(route)) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  const idempotencyKey = idempotencyKeyMode(route);
+  if (idempotencyKey === 'required') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  if (idempotencyKey === 'optional') parameters.push({ $ref: '#/components/parameters/OptionalIdempotencyKey' });
   parameters.push({ $ref: '#/components/parameters/RequestId' });
   return parameters;
 }
@@ -77,7 +83,7 @@ export function problemStatusesOf(route: RouteDefinition): ProblemStatuses {
     add(415, 'unsupported-media-type');
   }
   if (isIdempotent(route)) {
-    add(400, 'missing-idempotency-key');
+    if (idempotencyKeyMode(route) === 'required') add(400, 'missing-idempotency-key');
     add(422, 'idempotency-key-reuse');
   }
   add(401, 'unauthorized');
@@ -278,6 +284,7 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [operationId, definition] of Object.entries(routes)) {
     const route = definition as RouteDefinition;
+    const body = route.body;
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId,
@@ -287,16 +294,22 @@ export function openApiDocument(): Record<string, unknown> {
       security: [{ apiKey: [] }],
       'x-required-scope': route.scope,
       parameters: parametersOf(route),
-      ...(route.body
+      ...(body
         ? {
             requestBody: {
-              required: route.method !== 'POST' || !route.body.safeParse({}).success,
-              content: {
-                'application/json': {
-                  schema: jsonSchema(route.body, 'input'),
-                  ...(route.example !== undefined ? { example: route.example } : {}),
-                },
-              },
+              required: route.method !== 'POST' || !body.safeParse({}).success,
+              content: Object.fromEntries(
+                (route.method === 'PATCH'
+                  ? ['application/merge-patch+json', 'application/json']
+                  : ['application/json']
+                ).map((type) => [
+                  type,
+                  {
+                    schema: jsonSchema(body, 'input'),
+                    ...(route.example !== undefined ? { example: route.example } : {}),
+                  },
+                ]),
+              ),
             },
           }
         : {}),
@@ -333,6 +346,14 @@ export function openApiDocument(): Record<string, unknown> {
           in: 'header',
           required: true,
           description: 'Same key and request: the first response again, with Idempotent-Replayed: true. Kept 24 hours.',
+          schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
+        },
+        OptionalIdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Optional here: with a key, the same key and request answer the first response again, with Idempotent-Replayed: true. Kept 24 hours.',
           schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
         },
         RequestId: {

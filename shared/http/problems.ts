@@ -17,6 +17,8 @@ export interface ProblemDetails {
   /** This occurrence: `urn:request:<request id>` (the X-Request-Id of the answer that first carried it). */
   instance?: string;
   errors?: FieldError[];
+  /** external-id-taken: the member that holds the external id. */
+  memberId?: string;
 }
 
 export interface ProblemResponse {
@@ -54,7 +56,10 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'tier-too-low': { status: 409, title: 'Tier too low for this reward' },
   'unknown-tier': { status: 400, title: 'Unknown tier' },
   'unknown-referral-code': { status: 400, title: 'Unknown referral code' },
-  'duplicate-external-id': { status: 409, title: 'External id already enrolled' },
+  'external-id-taken': { status: 409, title: 'External id taken by another member' },
+  'transaction-not-found': { status: 404, title: 'Transaction not found' },
+  'program-version-not-found': { status: 404, title: 'Program version not found' },
+  'program-precondition-failed': { status: 412, title: 'Program changed since it was read' },
   'currency-mismatch': { status: 400, title: 'Wrong currency' },
   'occurred-at-out-of-range': { status: 400, title: 'Purchase time out of range' },
   'partner-not-found': { status: 404, title: 'Partner not found' },
@@ -103,6 +108,7 @@ export function toProblem(thrown: unknown, requestId?: string): ProblemResponse 
     detail: string,
     errors?: FieldError[],
     headers?: Record<string, string>,
+    extensions?: Record<string, string>,
   ): ProblemResponse => ({
     problem: {
       type: PROBLEM_TYPE_BASE + slug,
@@ -111,6 +117,7 @@ export function toProblem(thrown: unknown, requestId?: string): ProblemResponse 
       detail,
       ...(requestId ? { instance: instanceOf(requestId) } : {}),
       ...(errors && errors.length > 0 ? { errors } : {}),
+      ...extensions,
     },
     ...(headers ? { headers } : {}),
   });
@@ -118,7 +125,7 @@ export function toProblem(thrown: unknown, requestId?: string): ProblemResponse 
     return make(error.slug, error.status, error.title, error.message, error.errors, error.headers);
   if (error instanceof DomainError) {
     const { status, title } = domainProblems[error.code];
-    return make(error.code, status, title, error.message, error.errors);
+    return make(error.code, status, title, error.message, error.errors, undefined, error.extensions);
   }
   if (error instanceof InvalidCursorError)
     return make('validation-error', 400, 'Invalid request', 'The request does not match the schema; see errors.', [

@@ -5,8 +5,12 @@ import {
   CashbackRedeemRequest,
   CashbackRequest,
   CreateMemberRequest,
+  AdjustmentRequest,
+  EarnPreview,
   EarnRequest,
   Member,
+  MemberLookupQuery,
+  MemberPatchRequest,
   MemberExport,
   MemberId,
   NpsRequest,
@@ -14,19 +18,22 @@ import {
   RedeemRequest,
   RefundRequest,
   Transaction,
+  TransactionParams,
 } from '@shared/schemas/members';
 import {
   CreatePartnerRequest,
   CreatedPartner,
   CreateSnapshotRequest,
   PartnerId,
+  PartnerSummary,
   PutRewardRequest,
+  RotatedKey,
   Reward,
   Snapshot,
   SnapshotQuery,
   type Scope,
 } from '@shared/schemas/admin';
-import { Program, ProgramRules } from '@shared/schemas/program';
+import { Program, ProgramUpdate } from '@shared/schemas/program';
 import {
   BoughtEntries,
   BuyEntriesRequest,
@@ -83,6 +90,11 @@ export interface RouteDefinition {
   fn: FunctionName;
   scope: RouteScope;
   summary: string;
+  /**
+   * The Idempotency-Key header: required on POST and DELETE, absent elsewhere, unless the
+   * route says otherwise (`optional`: PATCH; `none`: a POST that writes nothing, like a preview).
+   */
+  idempotencyKey?: 'optional' | 'none';
   params?: z.ZodObject;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -101,6 +113,7 @@ export interface RouteDefinition {
 }
 
 const MemberParams = z.strictObject({ memberId: MemberId });
+const PartnerParams = z.strictObject({ partnerId: PartnerId });
 const TransactionPage = page(Transaction, 'TransactionPage');
 const RaffleParams = z.strictObject({ raffleId: RaffleId });
 
@@ -113,7 +126,7 @@ export const routes = {
     summary: 'Enrol a member (sign-up and referral bonuses in the same write)',
     description:
       'Enrols a member with consent and optional profile; the sign-up bonus, and with a referral code the referral bonuses of both members, are posted in the same write. An externalId can be enrolled once.',
-    errors: ['unknown-referral-code', 'duplicate-external-id'],
+    errors: ['unknown-referral-code', 'external-id-taken'],
     example: {
       externalId: 'crm-1042',
       email: 'ada@example.com',
@@ -160,6 +173,42 @@ export const routes = {
     params: MemberParams,
     responses: { 200: MemberExport },
   },
+  findMembers: {
+    method: 'GET',
+    path: '/v1/members',
+    fn: 'members',
+    scope: 'members:read',
+    summary: 'Find members by externalId or email',
+    description:
+      'Exactly one filter: `externalId` matches 0 or 1 member, `email` is matched case-insensitively and may match ' +
+      'several. Each is one read of a claim item. No filter, or both, is a 400.',
+    query: MemberLookupQuery,
+    responses: { 200: page(Member, 'MemberPage') },
+  },
+  updateMember: {
+    method: 'PATCH',
+    path: '/v1/members/{memberId}',
+    fn: 'members',
+    scope: 'members:write',
+    summary: "Change a member's profile or consent (JSON merge patch)",
+    description:
+      'Content-Type application/merge-patch+json or application/json. An absent field stays, a value replaces it, ' +
+      '`null` removes it. A taken `externalId` is a 409 `external-id-taken` naming the member that holds it. ' +
+      'Consent changes are recorded with time and partner and shown in the export. Idempotency-Key is optional.',
+    params: MemberParams,
+    body: MemberPatchRequest,
+    idempotencyKey: 'optional',
+    responses: { 200: Member },
+  },
+  getTransaction: {
+    method: 'GET',
+    path: '/v1/members/{memberId}/transactions/{transactionId}',
+    fn: 'members',
+    scope: 'members:read',
+    summary: 'One ledger entry of a member',
+    params: TransactionParams,
+    responses: { 200: Transaction },
+  },
   eraseMember: {
     method: 'DELETE',
     path: '/v1/members/{memberId}',
@@ -185,6 +234,33 @@ export const routes = {
     example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 4250, currency: 'EUR' } },
     params: MemberParams,
     body: EarnRequest,
+    responses: { 201: Transaction },
+  },
+  previewEarn: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/earn/preview',
+    fn: 'points',
+    scope: 'points:earn',
+    summary: 'What an earn would credit now, with nothing written',
+    description:
+      'The earn body; runs the same rules as the earn (and refuses alike: a duplicate order is a 409). ' +
+      'Writes nothing, so no Idempotency-Key is needed.',
+    params: MemberParams,
+    body: EarnRequest,
+    idempotencyKey: 'none',
+    responses: { 200: EarnPreview },
+  },
+  adjustBalance: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/adjustments',
+    fn: 'points',
+    scope: 'points:adjust',
+    summary: 'Correct points or cashback by hand, with a reason',
+    description:
+      'One `adjustment` ledger entry with the reason, your reference and the calling partner. A debit never takes ' +
+      'a balance below zero (409 insufficient-points / insufficient-cashback).',
+    params: MemberParams,
+    body: AdjustmentRequest,
     responses: { 201: Transaction },
   },
   redeemPoints: {
@@ -467,8 +543,10 @@ export const routes = {
     scope: 'admin',
     summary: 'Replace the program rules (validated whole, versioned)',
     description:
-      'Replaces the program rules, validated as a whole; each change is a new version, and ledger entries name the version they were computed with.',
-    errors: ['program-conflict'],
+      'Takes the program as GET answered it (`version` and `updatedAt` may come along), validated as a whole; each change is a new version, and ledger entries name the version they were computed with. `If-Match: "<version>"` ' +
+      'answers 412 and a body `version` 409 when the program has moved on since; nothing is saved. Rules equal to ' +
+      'those in force save no new version and answer the program in force.',
+    errors: ['program-conflict', 'program-precondition-failed'],
     example: {
       currency: 'EUR',
       earn: { pointsPerUnit: 10 },
@@ -494,8 +572,26 @@ export const routes = {
       cashback: { holdDays: 14 },
       expiry: { inactivityMonths: 24 },
     },
-    body: ProgramRules,
+    body: ProgramUpdate,
     responses: { 200: Program },
+  },
+  getProgramVersion: {
+    method: 'GET',
+    path: '/v1/admin/program/versions/{version}',
+    fn: 'admin',
+    scope: 'admin',
+    summary: 'One version of the program, as it was saved',
+    params: z.strictObject({ version: z.coerce.number().int().min(1).max(99_999_999) }),
+    responses: { 200: Program },
+  },
+  listPartners: {
+    method: 'GET',
+    path: '/v1/admin/partners',
+    fn: 'admin',
+    scope: 'admin',
+    summary: 'The partners, newest first (never a key)',
+    query: PageQuery,
+    responses: { 200: page(PartnerSummary, 'PartnerPage') },
   },
   createPartner: {
     method: 'POST',
@@ -504,11 +600,26 @@ export const routes = {
     scope: 'admin',
     summary: 'Create a partner and its API key',
     description:
-      'Creates a partner with scopes and returns its API key once (only its hash is stored; an idempotent replay leaves it out).',
+      "Creates a partner with scopes and returns its API key once (only its hash is stored; an idempotent replay leaves it out). `rateLimit` (default: the region's) throttles this partner on its own: past it, 429 " +
+      'with Retry-After.',
     errors: [],
-    example: { name: 'Web shop', scopes: ['members:read', 'members:write', 'points:earn'] },
+    example: {
+      name: 'Web shop',
+      scopes: ['members:read', 'members:write', 'points:earn'],
+      rateLimit: { perSecond: 20, burst: 40 },
+    },
     body: CreatePartnerRequest,
     responses: { 201: CreatedPartner },
+  },
+  rotatePartnerKey: {
+    method: 'POST',
+    path: '/v1/admin/partners/{partnerId}/rotate-key',
+    fn: 'admin',
+    scope: 'admin',
+    summary: "Replace a partner's key; the old one works 24 hours more",
+    description: 'The new key is shown once (an idempotent replay answers without it).',
+    params: PartnerParams,
+    responses: { 200: RotatedKey },
   },
   deletePartner: {
     method: 'DELETE',
@@ -518,7 +629,7 @@ export const routes = {
     summary: 'Delete a partner; its key stops working',
     description: 'Deletes a partner; its key stops working within the authorizer cache time.',
     errors: ['partner-not-found'],
-    params: z.strictObject({ partnerId: PartnerId }),
+    params: PartnerParams,
     responses: { 204: null },
   },
 

@@ -42,6 +42,33 @@ export async function listLedger(
   return LastEvaluatedKey ? { items, nextCursor: encodeCursor(scope, String(LastEvaluatedKey.SK)) } : { items };
 }
 
+/**
+ * One ledger entry by its transaction id. The ledger is keyed by position, not by id, so this
+ * reads the member's ledger (newest first, page by page) until the entry turns up: a support
+ * desk's occasional read, and cheaper than a second item per entry on every write.
+ */
+export async function findLedgerEntry(memberId: string, transactionId: string): Promise<LedgerEntry | undefined> {
+  const { client, tableName } = store();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        FilterExpression: 'transactionId = :id',
+        ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':prefix': LEDGER_PREFIX, ':id': transactionId },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const found = page.Items?.[0];
+    if (found) return itemToLedgerEntry(found);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return undefined;
+}
+
 /** The items of the member's partition, page by page, optionally those whose sort key starts with `prefix`. */
 export async function memberItems(
   memberId: string,

@@ -151,7 +151,7 @@ describe('every answer of every route is described by the document', () => {
       { body: { ...enrolment, email: 'other@example.com' }, idempotencyKey: 'enrol-1' },
       { status: 422, type: 'idempotency-key-reuse' },
     );
-    await call(partner, 'createMember', { body: enrolment }, { status: 409, type: 'duplicate-external-id' });
+    await call(partner, 'createMember', { body: enrolment }, { status: 409, type: 'external-id-taken' });
     await call(
       partner,
       'createMember',
