@@ -2,6 +2,7 @@ import { adjustmentMovement, type Adjustment } from '@shared/domain/adjustment';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertCurrency, type Money } from '@shared/domain/money';
 import { currentProgram } from '@shared/store/program';
+import { transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
 
@@ -14,7 +15,8 @@ export interface AdjustmentRequest {
 
 /**
  * A correction by hand: one `adjustment` ledger entry with its reason, reference and the
- * calling partner (the posting context records who). A debit never takes a balance below zero.
+ * calling partner (the posting context records who), and its `points.adjusted` event (the
+ * transaction, points and/or cashback). A debit never takes a balance below zero.
  */
 export function adjustBalance(memberId: string, request: AdjustmentRequest): UseCase<LedgerEntry> {
   return async (caller) => {
@@ -33,7 +35,11 @@ export function adjustBalance(memberId: string, request: AdjustmentRequest): Use
         [adjustmentMovement(member, adjustment)],
         postingContext(caller, program, now),
       );
-      return outcome(postedEntry(entries, 'first'), { members: [memberChange(member, next, entries)] });
+      const entry = postedEntry(entries, 'first');
+      return outcome(entry, {
+        members: [memberChange(member, next, entries)],
+        events: [transactionEvent('points.adjusted', entry)],
+      });
     };
   };
 }

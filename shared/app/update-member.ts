@@ -8,7 +8,8 @@ import { loadActiveMember, outcome, type UseCase } from './use-case';
 /**
  * PATCH of a member's own data (JSON merge patch): ONE transaction of the member (version
  * condition) and the claims that move with it. An external id another member holds is
- * refused naming that member. A patch that changes nothing writes nothing.
+ * refused naming that member. A change emits `member.updated` (the member as the answer shows
+ * it) in the same transaction; a patch that changes nothing writes nothing and emits nothing.
  */
 export function updateMember(memberId: string, patch: MemberPatch): UseCase<MemberView> {
   return async (caller) => {
@@ -21,6 +22,7 @@ export function updateMember(memberId: string, patch: MemberPatch): UseCase<Memb
       return outcome(view, {
         members: [{ expectedVersion: member.version, member: patched.member, entries: [] }],
         writes: await claimMoves(memberId, patched.before, patched.member.profile),
+        events: [{ type: 'member.updated', memberId, data: view }],
       });
     };
   };

@@ -182,6 +182,7 @@ export const routes = {
     description:
       'Exactly one filter: `externalId` matches 0 or 1 member, `email` is matched case-insensitively and may match ' +
       'several. Each is one read of a claim item. No filter, or both, is a 400.',
+    errors: [],
     query: MemberLookupQuery,
     responses: { 200: page(Member, 'MemberPage') },
   },
@@ -195,6 +196,8 @@ export const routes = {
       'Content-Type application/merge-patch+json or application/json. An absent field stays, a value replaces it, ' +
       '`null` removes it. A taken `externalId` is a 409 `external-id-taken` naming the member that holds it. ' +
       'Consent changes are recorded with time and partner and shown in the export. Idempotency-Key is optional.',
+    errors: ['member-not-found', 'member-erased', 'external-id-taken'],
+    example: { name: 'Ada Lovelace', birthday: null, consent: { marketing: false } },
     params: MemberParams,
     body: MemberPatchRequest,
     idempotencyKey: 'optional',
@@ -206,6 +209,8 @@ export const routes = {
     fn: 'members',
     scope: 'members:read',
     summary: 'One ledger entry of a member',
+    description: "One entry of the member's ledger by its transactionId; 404 when the member has no such entry.",
+    errors: ['member-not-found', 'member-erased', 'transaction-not-found'],
     params: TransactionParams,
     responses: { 200: Transaction },
   },
@@ -245,6 +250,8 @@ export const routes = {
     description:
       'The earn body; runs the same rules as the earn (and refuses alike: a duplicate order is a 409). ' +
       'Writes nothing, so no Idempotency-Key is needed.',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'occurred-at-out-of-range', 'duplicate-order'],
+    example: { orderId: 'till-7:2026-11-22:0044', amount: { value: 4250, currency: 'EUR' } },
     params: MemberParams,
     body: EarnRequest,
     idempotencyKey: 'none',
@@ -259,6 +266,8 @@ export const routes = {
     description:
       'One `adjustment` ledger entry with the reason, your reference and the calling partner. A debit never takes ' +
       'a balance below zero (409 insufficient-points / insufficient-cashback).',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'insufficient-points', 'insufficient-cashback'],
+    example: { points: 250, reason: 'Goodwill: late delivery', reference: 'ticket-4711' },
     params: MemberParams,
     body: AdjustmentRequest,
     responses: { 201: Transaction },
@@ -534,6 +543,7 @@ export const routes = {
     summary: 'The program rules in force',
     description: 'The program rules in force, with their version.',
     errors: [],
+    headers: ['ETag'],
     responses: { 200: Program },
   },
   putProgram: {
@@ -573,6 +583,7 @@ export const routes = {
       expiry: { inactivityMonths: 24 },
     },
     body: ProgramUpdate,
+    headers: ['ETag'],
     responses: { 200: Program },
   },
   getProgramVersion: {
@@ -581,6 +592,9 @@ export const routes = {
     fn: 'admin',
     scope: 'admin',
     summary: 'One version of the program, as it was saved',
+    description: 'One saved version of the program rules, as it was saved; 404 for a version never saved.',
+    errors: ['program-version-not-found'],
+    headers: ['ETag'],
     params: z.strictObject({ version: z.coerce.number().int().min(1).max(99_999_999) }),
     responses: { 200: Program },
   },
@@ -590,6 +604,8 @@ export const routes = {
     fn: 'admin',
     scope: 'admin',
     summary: 'The partners, newest first (never a key)',
+    description: 'The partners of the region with their scopes and rate limits, newest first; never a key.',
+    errors: [],
     query: PageQuery,
     responses: { 200: page(PartnerSummary, 'PartnerPage') },
   },
@@ -618,6 +634,7 @@ export const routes = {
     scope: 'admin',
     summary: "Replace a partner's key; the old one works 24 hours more",
     description: 'The new key is shown once (an idempotent replay answers without it).',
+    errors: ['partner-not-found'],
     params: PartnerParams,
     responses: { 200: RotatedKey },
   },

@@ -90,5 +90,6 @@ export const Problem = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .meta({ description: 'Each field refused, by path (body.amount.value, query.cursor, headers.Idempotency-Key)' }),
+    memberId: z.string().optional().meta({ description: 'external-id-taken: the member that holds the external id' }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

@@ -219,6 +219,63 @@ describe('every answer of every route is described by the document', () => {
       { status: 400, type: 'validation-error' },
     );
 
+    // Lookup, PATCH, transaction by id, preview and adjustments (v1.1).
+    await call(partner, 'findMembers', { query: { externalId: 'crm-1' } }, { status: 200 });
+    await call(partner, 'findMembers', { query: { email: 'ADA@example.com' } }, { status: 200 });
+    await call(partner, 'findMembers', {}, { status: 400, type: 'validation-error' });
+    await call(
+      partner,
+      'updateMember',
+      { params, body: { name: 'Ada L.', consent: { analytics: false } } },
+      { status: 200 },
+    );
+    const other = await call(
+      partner,
+      'createMember',
+      { body: { externalId: 'crm-2', consent: enrolment.consent } },
+      { status: 201 },
+    );
+    if (!other.ok) throw new Error('no second member');
+    const taken = await call(
+      partner,
+      'updateMember',
+      { params: { memberId: other.body.memberId }, body: { externalId: 'crm-1' } },
+      { status: 409, type: 'external-id-taken' },
+    );
+    expect(taken.ok ? undefined : taken.body.memberId).toBe(memberId);
+    await call(partner, 'previewEarn', { params, body: { orderId: 'o-p', amount: eur(5_000) } }, { status: 200 });
+    await call(
+      partner,
+      'previewEarn',
+      { params, body: { orderId: 'o-1', amount: eur(5_000) } },
+      { status: 409, type: 'duplicate-order' },
+    );
+    const adjusted = await call(
+      partner,
+      'adjustBalance',
+      { params, body: { points: 10, reason: 'Goodwill', reference: 'ticket-1' } },
+      { status: 201 },
+    );
+    if (!adjusted.ok) throw new Error('no adjustment');
+    await call(
+      partner,
+      'adjustBalance',
+      { params, body: { points: -10_000_000, reason: 'Too much' } },
+      { status: 409, type: 'insufficient-points' },
+    );
+    await call(
+      partner,
+      'getTransaction',
+      { params: { ...params, transactionId: adjusted.body.transactionId } },
+      { status: 200 },
+    );
+    await call(
+      partner,
+      'getTransaction',
+      { params: { ...params, transactionId: 'nothing' } },
+      { status: 404, type: 'transaction-not-found' },
+    );
+
     const page = await call(partner, 'listTransactions', { params, query: { limit: 1 } }, { status: 200 });
     if (!page.ok || !page.body.nextCursor) throw new Error('expected a second page');
     await call(partner, 'listTransactions', { params, query: { cursor: page.body.nextCursor } }, { status: 200 });
@@ -316,8 +373,30 @@ describe('every answer of every route is described by the document', () => {
 
     const program = await call(admin, 'getProgram', {}, { status: 200 });
     if (!program.ok) throw new Error('no program');
-    const { version: _version, updatedAt: _updatedAt, ...rules } = program.body;
+    const { version, updatedAt: _updatedAt, ...rules } = program.body;
     await call(admin, 'putProgram', { body: rules }, { status: 200 });
+    const changed = { ...rules, bonuses: { ...rules.bonuses, birthday: 77 } };
+    await call(
+      admin,
+      'putProgram',
+      { body: changed, headers: { 'If-Match': `"${version + 1}"` } },
+      { status: 412, type: 'program-precondition-failed' },
+    );
+    await call(
+      admin,
+      'putProgram',
+      { body: { ...changed, version }, headers: { 'If-Match': `"${version}"` } },
+      { status: 200 },
+    );
+    await call(admin, 'putProgram', { body: { ...rules, version } }, { status: 409, type: 'program-conflict' });
+    await call(admin, 'getProgramVersion', { params: { version } }, { status: 200 });
+    await call(
+      admin,
+      'getProgramVersion',
+      { params: { version: 999 } },
+      { status: 404, type: 'program-version-not-found' },
+    );
+    await call(admin, 'listPartners', { query: { limit: 5 } }, { status: 200 });
 
     const newPartner = await call(
       admin,
@@ -327,8 +406,10 @@ describe('every answer of every route is described by the document', () => {
     );
     if (!newPartner.ok) throw new Error('no partner');
     const partnerParams = { partnerId: newPartner.body.partnerId };
+    await call(admin, 'rotatePartnerKey', { params: partnerParams }, { status: 200 });
     await call(admin, 'deletePartner', { params: partnerParams }, { status: 204 });
     await call(admin, 'deletePartner', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
+    await call(admin, 'rotatePartnerKey', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
 
     // Raffles: one open now (entries bought with points), one already closed (drawn at once).
     const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
