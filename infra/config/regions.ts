@@ -78,12 +78,23 @@ export const RegionSettings = z
     throttling: z
       .strictObject({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().positive().max(5_000) })
       .default({ rateLimit: 100, burstLimit: 200 }),
+    /** A partner's own limit when its creation names none (each partner has its own usage plan). */
+    partnerRateLimit: z
+      .strictObject({ perSecond: z.int().positive().max(10_000), burst: z.int().positive().max(5_000) })
+      .default({ perSecond: 50, burst: 100 }),
     logRetentionDays: z
       .number()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
       })
       .default(90),
+    /**
+     * Browser origins (scheme://host[:port]) allowed to call the API (CORS): the console's, a
+     * partner's web shop. None by default: a server-to-server integration needs no CORS.
+     */
+    corsOrigins: z
+      .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin: https://host[:port]'))
+      .default([]),
     /** How long API Gateway keeps an authorizer answer per key: a deleted key works at most this long. */
     authorizerCacheSeconds: z.int().min(0).max(3600).default(60),
     /** aws-managed: DynamoDB's own key; customer-managed: a KMS key of this stack, rotated yearly. */

@@ -56,6 +56,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.DYNAMODB_ENDPOINT = endpoint;
     // An in-memory table has no history: the metrics job's first run need not read back further than now.
     if (!options.dataDir) process.env.METRICS_EPOCH ??= new Date(Date.now() - 3_600_000).toISOString();
+    // Locally any browser origin may call (the console on another port, a partner's page under test).
+    process.env.CORS_ALLOWED_ORIGINS ??= '*';
+    // Page cursors are signed with a secret of this start (or the one given), as each region has its own.
+    process.env.CURSOR_SECRET ??= randomBytes(32).toString('base64url');
     process.env.DEFAULT_PROGRAM ??= JSON.stringify(ProgramRules.parse(defaultProgram));
     // Webhooks to this machine over http, retries in seconds rather than hours, a short feed settle time.
     process.env.WEBHOOK_ALLOW_LOOPBACK = 'true';

@@ -39,8 +39,11 @@ export interface Outcome<R> extends Commit {
   /** What a replay of the same request answers, when it must differ from `result` (a secret shown once). */
   replayResult?: R;
   events: EmittedEvent[];
-  /** Runs once the transaction is committed (never on a replay): e.g. publish the snapshot's metrics. */
-  afterCommit?: () => void;
+  /**
+   * Runs once the transaction is committed (never on a replay): e.g. publish the snapshot's
+   * metrics, remove a deleted partner's throttle. Awaited before the caller gets the result.
+   */
+  afterCommit?: () => void | Promise<void>;
 }
 
 /** Builds an outcome. */
@@ -119,7 +122,7 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
         return { replayed: true, response: await replayFromRecord(idempotency, caller.now()) };
       throw error;
     }
-    decided.afterCommit?.();
+    await decided.afterCommit?.();
     return { replayed: false, result: decided.result, events };
   });
 }

@@ -25,6 +25,9 @@ export interface Movement {
   breakdown?: BreakdownLine[];
   /** Counts toward lifetimeRedeemed (redemptions), as opposed to reversals and expiry. */
   redemption?: boolean;
+  /** Adjustments: why (support desks write it), and the caller's own reference (a ticket number). */
+  reason?: string;
+  reference?: string;
 }
 
 export interface LedgerEntry {
@@ -42,6 +45,8 @@ export interface LedgerEntry {
   occurredAt?: string;
   amount?: { value: number; currency: string };
   breakdown?: BreakdownLine[];
+  reason?: string;
+  reference?: string;
   programVersion: number;
   /** Position in the member's ledger: the member version that wrote it, then the entry's index. */
   sequence: number;
@@ -105,6 +110,8 @@ export function postMovements(
       ...(movement.occurredAt ? { occurredAt: movement.occurredAt } : {}),
       ...(movement.amount !== undefined ? { amount: { value: movement.amount, currency: context.currency } } : {}),
       ...(movement.breakdown ? { breakdown: movement.breakdown } : {}),
+      ...(movement.reason !== undefined ? { reason: movement.reason } : {}),
+      ...(movement.reference !== undefined ? { reference: movement.reference } : {}),
       programVersion: context.programVersion,
       sequence,
       index,

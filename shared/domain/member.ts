@@ -19,6 +19,27 @@ export interface MemberProfile {
   birthday?: string;
 }
 
+export interface Consent {
+  marketing: boolean;
+  analytics: boolean;
+}
+
+/** A change of consent: when, by which partner, from what to what. */
+export interface ConsentChange {
+  changedAt: string;
+  partnerId: string;
+  from: Consent;
+  to: Consent;
+}
+
+/**
+ * The form an email is matched by: trimmed and lower-cased. The local part is case-sensitive
+ * in theory, but no mail provider treats it so, and a till typing "Ada@" must find "ada@".
+ */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
 export interface MemberState {
   memberId: string;
   status: 'active' | 'erased';
@@ -27,6 +48,8 @@ export interface MemberState {
   referredBy?: string;
   profile: MemberProfile;
   consent: { marketing: boolean; analytics: boolean };
+  /** Every change of consent after enrolment, oldest first (the enrolment's choice is `consent` before the first). */
+  consentHistory?: ConsentChange[];
   /** Incremented by every write: the optimistic-concurrency token and the ledger sequence. */
   version: number;
   points: { balance: number; lifetimeEarned: number; lifetimeRedeemed: number };
@@ -77,7 +100,7 @@ export function assertActiveMember(member: MemberState | undefined, memberId: st
  * (profile, consent choices, who referred them, the year of their birthday bonus).
  */
 export function erasedMember(member: MemberState, now: Date): MemberState {
-  const { referredBy: _referredBy, ...kept } = member;
+  const { referredBy: _referredBy, consentHistory: _consentHistory, ...kept } = member;
   const { birthdayBonusYear: _birthdayBonusYear, ...purchases } = member.purchases;
   return {
     ...kept,

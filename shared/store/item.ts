@@ -46,12 +46,18 @@ export function plainPut(item: Item): TransactItem {
   return { Put: { TableName: store().tableName, Item: item } };
 }
 
-export function deleteItem(key: Key, options: { mustExist?: boolean } = {}): TransactItem {
+export function deleteItem(
+  key: Key,
+  options: { mustExist?: boolean; condition?: { expression: string; values: Record<string, unknown> } } = {},
+): TransactItem {
   return {
     Delete: {
       TableName: store().tableName,
       Key: key,
       ...(options.mustExist ? { ConditionExpression: 'attribute_exists(PK)' } : {}),
+      ...(options.condition
+        ? { ConditionExpression: options.condition.expression, ExpressionAttributeValues: options.condition.values }
+        : {}),
     },
   };
 }
