@@ -9,6 +9,8 @@ import { toProblem, HttpProblem } from '@shared/http/problems';
 import { problemResponse } from '@shared/http/responses';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
 import { MAX_BODY_BYTES } from '@shared/http/request';
+import { jsonResponse } from '@shared/http/responses';
+import { TestClockError, type TestClock } from './test-clock';
 
 /**
  * Serves the API locally the way API Gateway does on AWS: the route table decides which
@@ -116,10 +118,53 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
   response.end(result.body ?? '');
 }
 
-export async function dispatch(request: IncomingMessage): Promise<APIGatewayProxyResult> {
+/** The path of the local-only test clock route: not in the route table, so never in a stack or its OpenAPI. */
+export const TEST_CLOCK_PATH = '/v1/admin/test-clock';
+
+const unauthorized = () =>
+  problemResponse(
+    toProblem(
+      new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
+    ),
+  );
+
+/** `POST /v1/admin/test-clock { "now" }` (admin): moves the test clock forward; 400 for a time not after its now. */
+async function moveTestClock(request: IncomingMessage, body: RawBody, testClock: TestClock) {
+  const principal = await principalForAuthorization(request.headers.authorization);
+  if (!principal) return unauthorized();
+  if (principal.role !== 'admin')
+    return problemResponse(toProblem(new HttpProblem('forbidden', 403, 'Forbidden', 'The test clock is for admins.')));
+  let now: unknown;
+  try {
+    now = (JSON.parse(body.isBase64Encoded ? '' : (body.body ?? '')) as { now?: unknown }).now;
+  } catch {
+    now = undefined;
+  }
+  const invalid = (detail: string) =>
+    problemResponse(
+      toProblem(
+        new HttpProblem('validation-error', 400, 'Invalid request', detail, [{ path: 'now', message: detail }]),
+      ),
+    );
+  if (typeof now !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(now))
+    return invalid('`now` must be an ISO 8601 date-time with a time zone.');
+  try {
+    return jsonResponse(200, { now: testClock.moveTo(new Date(now)).toISOString() });
+  } catch (error) {
+    if (error instanceof TestClockError) return invalid(error.message);
+    throw error;
+  }
+}
+
+export async function dispatch(
+  request: IncomingMessage,
+  options: { testClock?: TestClock } = {},
+): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const body = await readBody(request);
   const method = request.method ?? 'GET';
+  if (options.testClock && url.pathname === TEST_CLOCK_PATH && method === 'POST')
+    return moveTestClock(request, body, options.testClock);
   const match = url.pathname.startsWith('/v1/') ? matchPath(url.pathname) : undefined;
   const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
   if (!candidate) {
@@ -128,19 +173,8 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
   }
   const route = routes[candidate.routeId];
   const principal = await principalForAuthorization(request.headers.authorization);
-  if (!principal) {
-    // API Gateway answers here with the UNAUTHORIZED gateway response (the same problem document).
-    return problemResponse(
-      toProblem(
-        new HttpProblem(
-          'unauthorized',
-          401,
-          'Unauthorized',
-          'A valid API key is required: Authorization: Bearer <key>.',
-        ),
-      ),
-    );
-  }
+  // API Gateway answers here with the UNAUTHORIZED gateway response (the same problem document).
+  if (!principal) return unauthorized();
   const authorizer = {
     partnerId: principal.partnerId,
     role: principal.role,
@@ -180,10 +214,10 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 
-export function createLocalServer(): Server {
+export function createLocalServer(options: { testClock?: TestClock } = {}): Server {
   const server = createServer((request, response) => {
     // One deadline for the key lookup and the function together: the whole request answers within the budget.
-    runWithDeadline(requestBudgetMs(undefined), () => dispatch(request))
+    runWithDeadline(requestBudgetMs(undefined), () => dispatch(request, options))
       .then((result) => send(response, result))
       .catch((error: unknown) => send(response, problemResponse(toProblem(error))));
   });

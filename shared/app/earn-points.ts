@@ -2,7 +2,7 @@ import { pointsForPurchase, withBirthdayBonusYear } from '@shared/domain/earn';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertNotEarned, orderForPurchase } from '@shared/domain/order';
 import { orderPut } from '@shared/store/items/order';
-import { tierChangedEvents, transactionEvent } from './emit';
+import { tierChanged, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { enterPurchaseInRaffles } from './raffle-purchase-entries';
 import { programForAmount, type PurchaseReport } from './program';
@@ -40,10 +40,11 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
       const earnedOrder = { ...order, points: { earned: earned.points, reversed: 0 } };
       const raffles = await enterPurchaseInRaffles(program, member, existing, earnedOrder, now);
       const entry = postedEntry(entries, 'first');
+      const tier = tierChanged(program, member, next, now);
       return outcome(entry, {
-        members: [memberChange(member, next, entries)],
+        members: [memberChange(member, tier.member, entries)],
         writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
-        events: [transactionEvent('points.earned', entry), ...tierChangedEvents(program, member, next, now)],
+        events: [transactionEvent('points.earned', entry), ...tier.events],
       });
     };
   };

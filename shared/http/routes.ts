@@ -18,6 +18,9 @@ import {
   CreatePartnerRequest,
   CreatedPartner,
   CreateSnapshotRequest,
+  JobName,
+  JobRun,
+  JobStarted,
   PartnerId,
   PutRewardRequest,
   Reward,
@@ -70,6 +73,7 @@ export const entryPoints = [
   'authorizer',
   'metrics-job',
   'expiry-job',
+  'time-changes-job',
   'event-fanout',
   'webhook-delivery',
 ] as const;
@@ -366,6 +370,16 @@ export const routes = {
     summary: 'Delete a partner; its key stops working',
     params: z.strictObject({ partnerId: PartnerId }),
     responses: { 204: null },
+  },
+  runJob: {
+    method: 'POST',
+    path: '/v1/admin/jobs/{job}/run',
+    fn: 'admin',
+    scope: 'admin',
+    summary:
+      'Run a scheduled job now: locally it runs in the request (200, what it did); on AWS the job function is started asynchronously (202)',
+    params: z.strictObject({ job: JobName }),
+    responses: { 200: JobRun, 202: JobStarted },
   },
 
   listEvents: {
