@@ -5,6 +5,7 @@ import { apiGatewayThrottles } from '@shared/adapters/api-gateway-throttles';
 import { apiFunction } from '@shared/http/api-function';
 import { respond } from '@shared/http/answers';
 import { entityTag, parseIfMatch } from '@shared/http/request';
+import { runJob } from '@shared/jobs';
 import { readProgram } from '@shared/store/program';
 
 // On AWS each partner gets its own API Gateway usage plan; locally (no REST_API_ID) the table is enough.
@@ -37,4 +38,7 @@ export const handler = apiFunction('admin', {
     respond('rotatePartnerKey', rotatePartnerKey(params.partnerId), caller),
 
   deletePartner: async ({ params, caller }) => respond('deletePartner', deletePartner(params.partnerId), caller),
+
+  // Jobs are idempotent: running one again is harmless, so the Idempotency-Key is not recorded.
+  runJob: async ({ params }) => runJob(params.job),
 });

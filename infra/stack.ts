@@ -10,6 +10,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '@shared/http/routes';
+import { JOB_FUNCTION_ENV } from '@shared/jobs';
+import type { JobName } from '@shared/schemas/admin';
 import type { RegionSettings } from './config/regions';
 import { tableAccess, type EntryName } from './config/table-access';
 import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME, type ScheduledJob } from './constructs/monitoring';
@@ -47,9 +49,17 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
 export const JOB_TIMEOUT = Duration.minutes(5);
 /** The expiry job stops this long before its timeout (functions/expiry-job.ts SAFETY_MARGIN_MS). */
 export const EXPIRY_STOP_MARGIN = Duration.seconds(20);
-const jobFunctions: Record<'metrics-job' | 'expiry-job', FunctionSpec> = {
+export type JobEntry = 'metrics-job' | 'expiry-job' | 'time-changes-job';
+const jobFunctions: Record<JobEntry, FunctionSpec> = {
   'metrics-job': { description: 'Scheduled metrics snapshot', timeout: JOB_TIMEOUT },
   'expiry-job': { description: 'Scheduled points expiry', timeout: JOB_TIMEOUT },
+  'time-changes-job': { description: 'Scheduled events of changes by time alone', timeout: JOB_TIMEOUT },
+};
+/** What `POST /v1/admin/jobs/{job}/run` names each job function (shared/jobs.ts). */
+const jobOfRoute: Record<JobName, JobEntry> = {
+  metrics: 'metrics-job',
+  expiry: 'expiry-job',
+  'time-changes': 'time-changes-job',
 };
 /** A failed scheduled run is retried by Lambda this often before its event goes to the job's dead-letter queue. */
 export const JOB_RETRY_ATTEMPTS = 2;
@@ -66,7 +76,7 @@ export class RewardsApiStack extends Stack {
   /** The `live` alias of each function: what API Gateway and the schedules invoke. */
   readonly aliases: Record<EntryName, Alias>;
   /** Where the event of a scheduled run that failed every attempt ends up. */
-  readonly jobDeadLetters: Record<'metrics-job' | 'expiry-job', Queue>;
+  readonly jobDeadLetters: Record<JobEntry, Queue>;
   readonly monitoring: Monitoring;
   readonly waf?: RegionalWaf;
   readonly events: EventDelivery;
@@ -141,6 +151,13 @@ export class RewardsApiStack extends Stack {
     });
     const metricsJob = make('metrics-job', jobFunctions['metrics-job']);
     const expiryJob = make('expiry-job', jobFunctions['expiry-job']);
+    const timeChangesJob = make('time-changes-job', jobFunctions['time-changes-job']);
+    // The jobs route starts a job asynchronously: the admin function may invoke the three job aliases, nothing else.
+    const adminFunction = functions.admin as NodejsFunction;
+    for (const [job, entry] of Object.entries(jobOfRoute) as [JobName, JobEntry][]) {
+      adminFunction.addEnvironment(JOB_FUNCTION_ENV[job], aliases[entry].functionArn);
+      aliases[entry].grantInvoke(adminFunction);
+    }
     const events = new EventDelivery(this, 'Events', {
       table,
       environment,
@@ -179,7 +196,7 @@ export class RewardsApiStack extends Stack {
 
     // EventBridge invokes the jobs asynchronously: Lambda retries a failed run, then hands the event to
     // the job's queue; EventBridge's own queue catches the events it could not deliver at all.
-    const deadLetters = (name: 'metrics-job' | 'expiry-job') => {
+    const deadLetters = (name: JobEntry) => {
       const queue = new Queue(this, `${pascal(name)}DeadLetters`, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -197,7 +214,11 @@ export class RewardsApiStack extends Stack {
       });
       return queue;
     };
-    this.jobDeadLetters = { 'metrics-job': deadLetters('metrics-job'), 'expiry-job': deadLetters('expiry-job') };
+    this.jobDeadLetters = {
+      'metrics-job': deadLetters('metrics-job'),
+      'expiry-job': deadLetters('expiry-job'),
+      'time-changes-job': deadLetters('time-changes-job'),
+    };
     new Rule(this, 'MetricsSchedule', {
       description: 'Computes a metrics snapshot',
       schedule: Schedule.expression(settings.metricsSchedule),
@@ -208,8 +229,18 @@ export class RewardsApiStack extends Stack {
         }),
       ],
     });
+    new Rule(this, 'TimeChangesSchedule', {
+      // Balances need no job (pending cashback is settled on every read and write); the events do.
+      description: 'Emits the events of changes by time alone (cashback.available, tier.changed down)',
+      schedule: Schedule.expression(settings.timeChangesSchedule),
+      targets: [
+        new LambdaFunction(timeChangesJob, {
+          retryAttempts: JOB_RETRY_ATTEMPTS,
+          deadLetterQueue: this.jobDeadLetters['time-changes-job'],
+        }),
+      ],
+    });
     new Rule(this, 'ExpirySchedule', {
-      // Pending cashback needs no job: it is settled on every read and write (shared/domain/cashback.ts).
       description: 'Expires the points of members inactive for the program months',
       schedule: Schedule.expression(settings.expirySchedule),
       targets: [
@@ -233,6 +264,14 @@ export class RewardsApiStack extends Stack {
         timeout: JOB_TIMEOUT,
         deadLetters: this.jobDeadLetters['expiry-job'],
         // The run stops with members left in the index once less than this margin remains.
+        stopsEarlyAfter: JOB_TIMEOUT.minus(EXPIRY_STOP_MARGIN),
+      },
+      {
+        name: 'time-changes-job',
+        fn: functions['time-changes-job'],
+        timeout: JOB_TIMEOUT,
+        deadLetters: this.jobDeadLetters['time-changes-job'],
+        // Stops with members left in the index like the expiry job (functions/time-changes-job.ts).
         stopsEarlyAfter: JOB_TIMEOUT.minus(EXPIRY_STOP_MARGIN),
       },
     ];

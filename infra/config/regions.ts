@@ -38,6 +38,7 @@ const entryNames = [
   'authorizer',
   'metrics-job',
   'expiry-job',
+  'time-changes-job',
   'events',
   'event-fanout',
   'webhook-delivery',
@@ -69,6 +70,11 @@ export const RegionSettings = z
     launchDate: z.iso.date().default('2026-11-01'),
     /** When points expire; once a day, at night UTC. */
     expirySchedule: ScheduleExpression.default('cron(15 3 * * ? *)'),
+    /**
+     * When the events of changes by time alone are looked for: each is emitted at most one period
+     * late (cashback.available after its hold, tier.changed down as old spend leaves the window).
+     */
+    timeChangesSchedule: ScheduleExpression.default('rate(1 hour)'),
     /** Alarms are always sent to the region's SNS topic; with an address, also by e-mail. */
     alarmEmail: z.email().optional(),
     /**

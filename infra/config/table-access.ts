@@ -175,6 +175,15 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     ],
     queryIndexes: [indexNames.dueByDay],
   },
+  // Finds the members with a change by time due (GSI4), reads each and the program, and commits the
+  // member with its events (a member's events live in its partition).
+  'time-changes-job': {
+    items: [
+      { actions: ['GetItem'], partitions: [member, program] },
+      { actions: ['PutItem'], partitions: [member] },
+    ],
+    queryIndexes: [indexNames.timeChangesDue],
+  },
 };
 
 /** IAM `StringLike`: `*` is any run of characters, `?` one character, everything else literal. */

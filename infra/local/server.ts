@@ -11,6 +11,8 @@ import { matchPath, routes, type FunctionName } from '@shared/http/routes';
 import { MAX_BODY_BYTES } from '@shared/http/request';
 import { finishResponse, requestIdOf } from '@shared/http/protocol';
 import type { RateLimit } from '@shared/store/items/partner';
+import { jsonResponse } from '@shared/http/responses';
+import { TestClockError, type TestClock } from './test-clock';
 
 /**
  * Serves the API locally the way API Gateway does on AWS: the route table decides which
@@ -135,10 +137,54 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
   response.end(result.body ?? '');
 }
 
-export async function dispatch(request: IncomingMessage, arrival = arrivalOf(request)): Promise<APIGatewayProxyResult> {
+/** The path of the local-only test clock route: not in the route table, so never in a stack or its OpenAPI. */
+export const TEST_CLOCK_PATH = '/v1/admin/test-clock';
+
+const unauthorized = () =>
+  new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.');
+
+/** `POST /v1/admin/test-clock { "now" }` (admin): moves the test clock forward; 400 for a time not after its now. */
+async function moveTestClock(
+  request: IncomingMessage,
+  arrival: Arrival,
+  body: RawBody,
+  testClock: TestClock,
+): Promise<APIGatewayProxyResult> {
+  const principal = await principalForAuthorization(request.headers.authorization);
+  if (!principal) return ownProblem(arrival, unauthorized());
+  if (principal.role !== 'admin')
+    return ownProblem(arrival, new HttpProblem('forbidden', 403, 'Forbidden', 'The test clock is for admins.'));
+  let now: unknown;
+  try {
+    now = (JSON.parse(body.isBase64Encoded ? '' : (body.body ?? '')) as { now?: unknown }).now;
+  } catch {
+    now = undefined;
+  }
+  const invalid = (detail: string) =>
+    ownProblem(
+      arrival,
+      new HttpProblem('validation-error', 400, 'Invalid request', detail, [{ path: 'now', message: detail }]),
+    );
+  if (typeof now !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(now))
+    return invalid('`now` must be an ISO 8601 date-time with a time zone.');
+  try {
+    return finishResponse(arrival, jsonResponse(200, { now: testClock.moveTo(new Date(now)).toISOString() }));
+  } catch (error) {
+    if (error instanceof TestClockError) return invalid(error.message);
+    throw error;
+  }
+}
+
+export async function dispatch(
+  request: IncomingMessage,
+  options: { testClock?: TestClock } = {},
+  arrival = arrivalOf(request),
+): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const body = await readBody(request);
   const method = request.method ?? 'GET';
+  if (options.testClock && url.pathname === TEST_CLOCK_PATH && method === 'POST')
+    return moveTestClock(request, arrival, body, options.testClock);
   const match = url.pathname.startsWith('/v1/') ? matchPath(url.pathname) : undefined;
   const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
   if (!candidate) {
@@ -152,10 +198,7 @@ export async function dispatch(request: IncomingMessage, arrival = arrivalOf(req
   const principal = await principalForAuthorization(request.headers.authorization);
   if (!principal) {
     // API Gateway answers here with the UNAUTHORIZED gateway response (the same problem document).
-    return ownProblem(
-      arrival,
-      new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'),
-    );
+    return ownProblem(arrival, unauthorized());
   }
   const throttled = partnerBuckets.take(principal.partnerId, principal.rateLimit, Date.now());
   if (throttled !== undefined) {
@@ -235,11 +278,11 @@ export class TokenBuckets {
 
 const partnerBuckets = new TokenBuckets();
 
-export function createLocalServer(): Server {
+export function createLocalServer(options: { testClock?: TestClock } = {}): Server {
   const server = createServer((request, response) => {
     const arrival = arrivalOf(request);
     // One deadline for the key lookup and the function together: the whole request answers within the budget.
-    runWithDeadline(requestBudgetMs(undefined), () => dispatch(request, arrival))
+    runWithDeadline(requestBudgetMs(undefined), () => dispatch(request, options, arrival))
       .then((result) => send(response, result))
       .catch((error: unknown) => send(response, ownProblem(arrival, error)));
   });

@@ -4,7 +4,7 @@ import type { MemberState } from '@shared/domain/member';
 import { assertNotEarned, orderForPurchase, type OrderState } from '@shared/domain/order';
 import type { Program } from '@shared/schemas/program';
 import { orderPut } from '@shared/store/items/order';
-import { tierChangedEvents, transactionEvent } from './emit';
+import { tierChanged, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { enterPurchaseInRaffles } from './raffle-purchase-entries';
 import { programForAmount, type PurchaseReport } from './program';
@@ -58,10 +58,11 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
       const earnedOrder = { ...order, points: { earned: earned.points, reversed: 0 } };
       const raffles = await enterPurchaseInRaffles(program, member, existing, earnedOrder, now);
       const entry = postedEntry(entries, 'first');
+      const tier = tierChanged(program, member, next, now);
       return outcome(entry, {
-        members: [memberChange(member, next, entries)],
+        members: [memberChange(member, tier.member, entries)],
         writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
-        events: [transactionEvent('points.earned', entry), ...tierChangedEvents(program, member, next, now)],
+        events: [transactionEvent('points.earned', entry), ...tier.events],
       });
     };
   };

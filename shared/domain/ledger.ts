@@ -117,7 +117,7 @@ export function postMovements(
       index,
     };
   });
-  const next: MemberState = { ...member, points, cashback: { available, pending } };
+  const next: MemberState = { ...member, points, cashback: { ...member.cashback, available, pending } };
   if (pendingCashbackTotal(next) < 0) throw new RangeError('pending cashback cannot go below zero');
   return { member: next, entries };
 }

@@ -12,6 +12,12 @@ export interface PendingCashback {
   releaseAt: string;
 }
 
+export interface TierMark {
+  tier: string;
+  /** The start of the day the qualifying spend would fall below the tier's threshold; none for the entry tier. */
+  reviewAt?: string;
+}
+
 export interface MemberProfile {
   externalId?: string;
   email?: string;
@@ -53,7 +59,16 @@ export interface MemberState {
   /** Incremented by every write: the optimistic-concurrency token and the ledger sequence. */
   version: number;
   points: { balance: number; lifetimeEarned: number; lifetimeRedeemed: number };
-  cashback: { available: number; pending: PendingCashback[] };
+  cashback: {
+    available: number;
+    pending: PendingCashback[];
+    /**
+     * Lots that became available (settled by a read-then-write or by the job) and whose
+     * `cashback.available` event the time-changes job has not emitted yet. Bounded: the job
+     * empties it within one schedule period (shared/domain/time-changes.ts).
+     */
+    released?: PendingCashback[];
+  };
   purchases: {
     count: number;
     firstAt?: string;
@@ -62,6 +77,11 @@ export interface MemberState {
     spendByDay: Record<string, number>;
     birthdayBonusYear?: number;
   };
+  /**
+   * The tier receivers were last told about (by a write's `tier.changed` or by the time-changes
+   * job), and when it could next drop by time alone if nothing else happens (the job's index key).
+   */
+  tierMark?: TierMark;
   erasedAt?: string;
 }
 
@@ -83,6 +103,8 @@ export function settleCashback(member: MemberState, now: Date): MemberState {
     cashback: {
       available: member.cashback.available + released.reduce((sum, lot) => sum + lot.value, 0),
       pending: member.cashback.pending.filter((lot) => !isReleased(lot, now)),
+      // Kept until the time-changes job announces them: a write that settles a lot does not lose its event.
+      released: [...(member.cashback.released ?? []), ...released],
     },
   };
 }

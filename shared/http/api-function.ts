@@ -8,6 +8,7 @@ import { logger, tracer } from '@shared/observability';
 import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Caller } from '@shared/app/use-case';
+import { clock } from '@shared/clock';
 import type { Principal } from '@shared/store/partners';
 import { storedText } from './answers';
 import { withRequestDeadline } from './deadline';
@@ -63,8 +64,6 @@ interface ParsedRequest {
 
 type ApiEvent = APIGatewayProxyEvent & { parsed?: ParsedRequest };
 type Request = middy.Request<ApiEvent, APIGatewayProxyResult, Error, Context>;
-
-const clock = () => new Date();
 
 /** Finds the route API Gateway matched (its resource template and method). */
 function routeFor(fn: FunctionName, event: APIGatewayProxyEvent): RouteId {

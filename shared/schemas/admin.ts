@@ -166,3 +166,23 @@ export const Snapshot = z
     cashbackOutstanding: Money,
   })
   .meta({ id: 'Snapshot' });
+
+/** The scheduled jobs an admin may run at once (`POST /v1/admin/jobs/{job}/run`). */
+export const JOB_NAMES = ['metrics', 'expiry', 'time-changes'] as const;
+export const JobName = z.enum(JOB_NAMES).meta({
+  description:
+    'metrics: the metrics snapshot; expiry: inactivity points expiry; time-changes: the events of changes by time alone (cashback.available, tier.changed down)',
+});
+export type JobName = z.infer<typeof JobName>;
+
+export const JobRun = z
+  .object({
+    job: JobName,
+    status: z.literal('done'),
+    result: z.record(z.string(), z.unknown()).meta({ description: 'What the run did (counts)' }),
+  })
+  .meta({ id: 'JobRun', description: 'Locally: the job ran in the request' });
+
+export const JobStarted = z
+  .object({ job: JobName, status: z.literal('started') })
+  .meta({ id: 'JobStarted', description: 'On AWS: the job function was invoked asynchronously' });

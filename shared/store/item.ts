@@ -7,7 +7,7 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export type Key = { PK: string; SK: string };
 
 /** Key and index attributes: storage's business, never part of the domain value an item holds. */
-const STORAGE_ATTRIBUTES = ['PK', 'SK', 'entity', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'];
+const STORAGE_ATTRIBUTES = ['PK', 'SK', 'entity', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI4PK', 'GSI4SK'];
 
 export function withoutStorageAttributes(item: Item): Item {
   const value = { ...item };

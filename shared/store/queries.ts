@@ -187,3 +187,20 @@ export async function expiryCandidates(before: string): Promise<string[]> {
   const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => shard);
   return (await Promise.all(shards.map((shard) => expiryCandidatesInShard(shard, before)))).flat();
 }
+
+/** Member ids, in one shard of the time-changes index (GSI4), with a change due at or before `now`. */
+async function timeChangeCandidatesInShard(shard: number, now: Date): Promise<string[]> {
+  const items = await queryAll({
+    IndexName: indexNames.timeChangesDue,
+    KeyConditionExpression: 'GSI4PK = :shard AND GSI4SK <= :due',
+    ExpressionAttributeValues: { ':shard': indexKeys.timeChangePartition(shard), ':due': `${now.toISOString()}#~` },
+    ProjectionExpression: 'memberId',
+  });
+  return items.map((item) => String(item.memberId));
+}
+
+/** Every member the time-changes index offers as due at `now`: one Query per shard, never a Scan. */
+export async function timeChangeCandidates(now: Date): Promise<string[]> {
+  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => shard);
+  return (await Promise.all(shards.map((shard) => timeChangeCandidatesInShard(shard, now)))).flat();
+}

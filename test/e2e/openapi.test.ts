@@ -411,6 +411,10 @@ describe('every answer of every route is described by the document', () => {
     await call(admin, 'deletePartner', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
     await call(admin, 'rotatePartnerKey', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
 
+    // Jobs run in the request locally (200); an unknown job is refused at its path parameter.
+    await call(admin, 'runJob', { params: { job: 'time-changes' } }, { status: 200 });
+    await call(admin, 'runJob', { params: { job: 'defrag' as 'metrics' } }, { status: 400, type: 'validation-error' });
+
     // Raffles: one open now (entries bought with points), one already closed (drawn at once).
     const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
     const raffle = (opensAt: string, closesAt: string) => ({

@@ -253,6 +253,10 @@ beforeAll(async () => {
     await recorder.as('metrics-job', () => metricsJob());
     const { handler: expiryJob } = await import('@functions/expiry-job');
     await recorder.as('expiry-job', () => expiryJob({}, context('expiry-job')));
+    // The cashback's hold ended weeks ago: the time-changes job announces it (and marks the member's tier).
+    const { handler: timeChangesJob } = await import('@functions/time-changes-job');
+    const announced = await recorder.as('time-changes-job', () => timeChangesJob({}, context('time-changes-job')));
+    if (!announced.events['cashback.available']) throw new Error(`time changes: ${JSON.stringify(announced)}`);
     expect201(await twice('POST', '/v1/admin/raffles/summer/draw', { as: 'admin' }), 'draw');
     await call('GET', '/v1/admin/raffles/summer/entries', { as: 'admin' });
   } finally {
