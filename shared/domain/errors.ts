@@ -28,7 +28,8 @@ export type DomainErrorCode =
   | 'raffle-rules-locked'
   | 'raffle-not-closed'
   | 'raffle-entry-limit'
-  | 'raffle-points-not-accepted';
+  | 'raffle-points-not-accepted'
+  | 'import-not-found';
 
 export interface FieldError {
   path: string;

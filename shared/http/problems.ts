@@ -63,6 +63,7 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'raffle-not-closed': { status: 409, title: 'Raffle still open' },
   'raffle-entry-limit': { status: 409, title: 'Over the raffle entries per member' },
   'raffle-points-not-accepted': { status: 409, title: 'Raffle entries cannot be bought with points' },
+  'import-not-found': { status: 404, title: 'Import not found' },
 };
 
 function zodErrors(error: ZodError, prefix: string): FieldError[] {
