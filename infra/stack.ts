@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import type { FunctionName } from '@shared/http/routes';
 import { indexNames } from '@shared/store/table';
 import type { RegionSettings } from './config/regions';
+import { BulkImport } from './constructs/bulk-import';
 import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME } from './constructs/monitoring';
 import { RewardsFunction, type EntryName, type TableAccess } from './constructs/rewards-function';
 import { RewardsRestApi, STAGE_NAME } from './constructs/rewards-rest-api';
@@ -44,6 +45,7 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
     access: { mode: 'read-write', queryIndexes: [indexNames.activityByDay], batchGet: true },
   },
   admin: { description: 'Program rules and partner keys', access: readWrite },
+  imports: { description: 'Bulk import: start an import, its progress and bad lines', access: readWrite },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 const jobFunctions: Record<'metrics-job' | 'expiry-job', FunctionSpec> = {
@@ -119,8 +121,16 @@ export class RewardsApiStack extends Stack {
     });
     const metricsJob = make('metrics-job', jobFunctions['metrics-job']);
     const expiryJob = make('expiry-job', jobFunctions['expiry-job']);
+    const bulkImport = new BulkImport(this, 'BulkImport', {
+      table,
+      apiFunction: routeFunctions.imports,
+      environment,
+      logRetention,
+      ...settings.bulkImport,
+    });
     this.functions = {
       ...routeFunctions,
+      'import-worker': bulkImport.worker,
       public: publicFunction,
       authorizer: authorizerFunction,
       'metrics-job': metricsJob,

@@ -35,6 +35,8 @@ export interface TableAccess {
   mode: 'none' | 'key-lookup' | 'read-write';
   queryIndexes?: readonly string[];
   batchGet?: boolean;
+  /** BatchWriteItem (the import worker writes an import's bad lines in batches). */
+  batchWrite?: boolean;
 }
 
 const READ_WRITE_ACTIONS = [
@@ -144,7 +146,11 @@ export class RewardsFunction extends Construct {
     const actions =
       access.mode === 'key-lookup'
         ? ['dynamodb:GetItem']
-        : [...READ_WRITE_ACTIONS, ...(access.batchGet ? ['dynamodb:BatchGetItem'] : [])];
+        : [
+            ...READ_WRITE_ACTIONS,
+            ...(access.batchGet ? ['dynamodb:BatchGetItem'] : []),
+            ...(access.batchWrite ? ['dynamodb:BatchWriteItem'] : []),
+          ];
     this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [table.tableArn] }));
     const indexArns = (access.queryIndexes ?? []).map((indexName) => `${table.tableArn}/index/${indexName}`);
     if (indexArns.length > 0)

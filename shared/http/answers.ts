@@ -4,6 +4,7 @@ import type { CreatedPartner } from '@shared/app/partners';
 import type { MemberView } from '@shared/app/enrol-member';
 import type { RewardPut } from '@shared/app/put-reward';
 import type { Snapshot } from '@shared/app/take-snapshot';
+import type { CreatedImport } from '@shared/app/start-import';
 import { execute, type Caller, type UseCase } from '@shared/app/use-case';
 import type { Program } from '@shared/schemas/program';
 import type { Money } from '@shared/domain/money';
@@ -33,6 +34,7 @@ export const answers = {
   putProgram: (program: Program): StoredResponse => ({ status: 200, body: program }),
   createPartner: (partner: CreatedPartner) => created(partner),
   deletePartner: noContent,
+  createImport: (created: CreatedImport): StoredResponse => ({ status: 202, body: created }),
 } satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
 
 export type AnsweredRoute = keyof typeof answers;

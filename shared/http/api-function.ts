@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -10,7 +11,7 @@ import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } fr
 import type { Caller } from '@shared/app/use-case';
 import type { Principal } from '@shared/store/partners';
 import { HttpProblem, toProblem } from './problems';
-import { assertScope, idempotencyKeyOf, parseBody, parseWith, principalOf, requestHash } from './request';
+import { assertScope, idempotencyKeyOf, ndjsonBodyOf, parseBody, parseWith, principalOf, requestHash } from './request';
 import { jsonResponse, problemResponse } from './responses';
 import { routes, routesOf, type FunctionName, type RouteDefinition, type RouteId } from './routes';
 
@@ -26,6 +27,8 @@ export interface RouteInput<R extends RouteDefinition> {
   now: () => Date;
   /** Who calls, with the idempotency context and the clock: what a store use case takes. */
   caller: Caller;
+  /** An NDJSON body, on a route that takes one (then `body` is undefined). */
+  ndjson: Uint8Array | undefined;
 }
 
 export interface RouteResult {
@@ -72,9 +75,15 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const idempotencyKey = mutating ? idempotencyKeyOf(event) : undefined;
       const params = parseWith(route.params, event.pathParameters, 'path');
       const query = parseWith(route.query, event.queryStringParameters, 'query');
-      const body = parseBody(event, route.body);
+      const ndjson = ndjsonBodyOf(event, route.ndjsonBodyBytes);
+      const body = ndjson ? undefined : parseBody(event, route.body);
+      const hashed = ndjson ? { ndjson: createHash('sha256').update(ndjson).digest('hex') } : body;
       const idempotency = idempotencyKey
-        ? { scope: principal.partnerId, key: idempotencyKey, requestHash: requestHash(route.method, event.path, body) }
+        ? {
+            scope: principal.partnerId,
+            key: idempotencyKey,
+            requestHash: requestHash(route.method, event.path, hashed),
+          }
         : undefined;
       event.parsed = {
         routeId,
@@ -82,6 +91,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
           body,
           params,
           query,
+          ndjson,
           principal,
           idempotency,
           now: clock,

@@ -25,6 +25,7 @@ import {
   SnapshotQuery,
   type Scope,
 } from '@shared/schemas/admin';
+import { CreatedImport, CreateImportRequest, ImportId, ImportLineError, ImportProgress } from '@shared/schemas/imports';
 import { Program, ProgramRules } from '@shared/schemas/program';
 import { RewardId } from '@shared/schemas/common';
 import { page } from '@shared/schemas/common';
@@ -34,14 +35,21 @@ import { page } from '@shared/schemas/common';
  * Gateway method per route; the local server dispatches with the same table; the
  * OpenAPI document is generated from it. Nothing else declares a route.
  */
-export const functionNames = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin'] as const;
+export const functionNames = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin', 'imports'] as const;
 export type FunctionName = (typeof functionNames)[number];
 /**
  * Every Lambda entry point of functions/ (file name without .ts): the route functions, the
  * public one (health, OpenAPI, 404/405), the authorizer and the scheduled jobs. The stack,
  * the local server and the bundling test all take the list from here.
  */
-export const entryPoints = [...functionNames, 'public', 'authorizer', 'metrics-job', 'expiry-job'] as const;
+export const entryPoints = [
+  ...functionNames,
+  'public',
+  'authorizer',
+  'metrics-job',
+  'expiry-job',
+  'import-worker',
+] as const;
 export type EntryName = (typeof entryPoints)[number];
 export type RouteScope = Scope | 'admin' | 'public';
 
@@ -54,7 +62,9 @@ export interface RouteDefinition {
   params?: z.ZodObject;
   query?: z.ZodType;
   body?: z.ZodType;
-  responses: Partial<Record<200 | 201 | 204, z.ZodType | null>>;
+  /** The route also takes an NDJSON body (Content-Type: application/x-ndjson) of up to this many bytes. */
+  ndjsonBodyBytes?: number;
+  responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType | null>>;
 }
 
 const MemberParams = z.strictObject({ memberId: MemberId });
@@ -266,6 +276,36 @@ export const routes = {
     summary: 'Delete a partner; its key stops working',
     params: z.strictObject({ partnerId: PartnerId }),
     responses: { 204: null },
+  },
+
+  createImport: {
+    method: 'POST',
+    path: '/v1/admin/imports',
+    fn: 'imports',
+    scope: 'admin',
+    summary: 'Import members and purchase history: an NDJSON body (≤ 5 MB) or { upload: true } for a larger file',
+    body: CreateImportRequest.optional(),
+    ndjsonBodyBytes: 5 * 1024 * 1024,
+    responses: { 202: CreatedImport },
+  },
+  getImport: {
+    method: 'GET',
+    path: '/v1/admin/imports/{importId}',
+    fn: 'imports',
+    scope: 'admin',
+    summary: "An import's progress",
+    params: z.strictObject({ importId: ImportId }),
+    responses: { 200: ImportProgress },
+  },
+  listImportErrors: {
+    method: 'GET',
+    path: '/v1/admin/imports/{importId}/errors',
+    fn: 'imports',
+    scope: 'admin',
+    summary: "An import's bad lines with their problems, in line order",
+    params: z.strictObject({ importId: ImportId }),
+    query: PageQuery,
+    responses: { 200: page(ImportLineError, 'ImportLineErrorPage') },
   },
 } as const satisfies Record<string, RouteDefinition>;
 
