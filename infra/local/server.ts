@@ -3,7 +3,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { principalForAuthorization } from '@functions/authorizer';
 import { toProblem, HttpProblem } from '@shared/http/problems';
 import { problemResponse } from '@shared/http/responses';
-import { matchPath, routes, type FunctionName } from '@shared/http/routes';
+import { matchPath, routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
+import { DirectoryImportFiles, LOCAL_UPLOAD_PATH } from './imports';
 import { MAX_BODY_BYTES } from '@shared/http/request';
 
 /**
@@ -36,12 +37,12 @@ function lambdaContext(name: string): Context {
   };
 }
 
-async function readBody(request: IncomingMessage): Promise<string | null> {
+async function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     // Keep no more than just past the limit: enough for the function to see it is over and answer 413.
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
   }
   return chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null;
@@ -99,10 +100,13 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
 
 export async function dispatch(request: IncomingMessage): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const body = await readBody(request);
   const method = request.method ?? 'GET';
+  // What S3 does on AWS: the PUT of a file to an import's upload URL.
+  if (localUploads && url.pathname.startsWith(LOCAL_UPLOAD_PATH)) return localUploads.receiveUpload(request, url);
   const match = url.pathname.startsWith('/v1/') ? matchPath(url.pathname) : undefined;
   const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
+  const routeLimit = candidate ? (routes[candidate.routeId] as RouteDefinition).ndjsonBodyBytes : undefined;
+  const body = await readBody(request, Math.max(MAX_BODY_BYTES, routeLimit ?? 0));
   if (!candidate) {
     // Health, OpenAPI, unknown routes (404) and wrong methods (405): the public function, no key needed.
     return (await handlerOf('public'))(toEvent(request, url, body, '/{proxy+}', null, null), lambdaContext('public'));
@@ -130,6 +134,13 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
   };
   const event = toEvent(request, url, body, route.path, candidate.pathParameters, authorizer);
   return (await handlerOf(route.fn))(event, lambdaContext(route.fn));
+}
+
+let localUploads: DirectoryImportFiles | undefined;
+
+/** The local stand-in for the import bucket, whose upload URLs this server answers. */
+export function serveLocalUploads(files: DirectoryImportFiles | undefined): void {
+  localUploads = files;
 }
 
 export function createLocalServer(): Server {

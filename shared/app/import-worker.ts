@@ -176,6 +176,8 @@ export interface InProcessRun {
   lineConcurrency?: number;
   /** Aborting stops the worker as a crash would: between two lines, with no checkpoint for the chunk in hand. */
   signal?: AbortSignal;
+  /** Called after each chunk a run applied (progress; a test aborts the run midway from here). */
+  onChunkDone?: (done: number) => void;
 }
 
 /**
@@ -190,6 +192,7 @@ export async function runImportInProcess(
 ): Promise<'done' | 'stopped' | 'aborted'> {
   try {
     const plan = await planImport(importId, fileKey);
+    let done = 0;
     for (const phase of IMPORT_PHASES) {
       await mapWithConcurrency(plan.chunks, options.chunkConcurrency ?? 2, async (chunk) => {
         if (options.signal?.aborted) throw new ImportAbortedError();
@@ -200,6 +203,8 @@ export async function runImportInProcess(
             concurrency: options.lineConcurrency ?? LINE_CONCURRENCY,
           },
         );
+        done += 1;
+        options.onChunkDone?.(done);
       });
     }
     await completeImport(importId);
