@@ -67,7 +67,7 @@ export function ndjsonBodyOf(event: APIGatewayProxyEvent, maxBytes: number | und
       'Payload too large',
       `NDJSON bodies are limited to ${maxBytes} bytes.`,
     );
-  if (bytes.length === 0)
+  if (bytes.toString('utf8').trim() === '')
     throw new HttpProblem('validation-error', 400, 'Invalid request', 'The NDJSON body has no lines.', [
       { path: 'body', message: 'must hold at least one line' },
     ]);

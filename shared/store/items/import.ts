@@ -111,7 +111,8 @@ export async function checkpointChunk(
         TableName: tableName,
         Key: importKey(importId),
         ConditionExpression: 'attribute_exists(PK) AND NOT contains(chunksDone, :name)',
-        UpdateExpression: 'ADD processed :p, succeeded :s, failed :f, chunksDone :set',
+        UpdateExpression: 'ADD #processed :p, #succeeded :s, #failed :f, chunksDone :set',
+        ExpressionAttributeNames: { '#processed': 'processed', '#succeeded': 'succeeded', '#failed': 'failed' },
         ExpressionAttributeValues: {
           ':name': checkpoint,
           ':set': new Set([checkpoint]),
