@@ -5,7 +5,7 @@ import { respond } from '@shared/http/answers';
 import { lineErrorView } from '@shared/http/import-answers';
 
 export const handler = apiFunction('imports', {
-  createImport: async ({ body, ndjson, caller }) => {
+  createImport: async ({ ndjson, caller }) => {
     const answered = await respond('createImport', createImport(ndjson ? { ndjson } : { upload: true }), caller);
     // An inline file runs now (a replay starts it again if the first start failed; starting is idempotent).
     // An upload runs when the file lands.

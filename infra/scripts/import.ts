@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 
 /**
@@ -61,12 +62,14 @@ if (size <= INLINE_LIMIT) {
   });
   importId = created.importId;
   process.stderr.write(`uploading ${(size / 1024 / 1024).toFixed(1)} MB…\n`);
-  const put = await fetch(created.upload.url, {
+  // Streamed, so a file of any size never sits in memory whole (fetch needs duplex for a stream body).
+  const upload: RequestInit & { duplex: 'half' } = {
     method: 'PUT',
     headers: { 'Content-Length': String(size) },
-    body: createReadStream(file) as unknown as RequestInit['body'],
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
     duplex: 'half',
-  } as RequestInit);
+  };
+  const put = await fetch(created.upload.url, upload);
   if (!put.ok) throw new Error(`upload failed: ${put.status} ${await put.text()}`);
 }
 console.log(`import ${importId}`);

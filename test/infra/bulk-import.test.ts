@@ -38,7 +38,8 @@ describe('bulk import infrastructure', () => {
     const { template } = synthesized;
     const machines = template.findResources('AWS::StepFunctions::StateMachine');
     expect(Object.keys(machines)).toHaveLength(1);
-    const definition = JSON.stringify(Object.values(machines)[0]?.Properties.DefinitionString);
+    const machine = Object.values(machines)[0] as { Properties: { DefinitionString: unknown } };
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
     for (const fragment of [
       '\\"ProcessorConfig\\":{\\"Mode\\":\\"DISTRIBUTED\\"',
       '\\"InputType\\":\\"JSON\\"',

@@ -59,8 +59,8 @@ function itemToImport(item: Item): ImportState {
     failed: Number(item.failed ?? 0),
     chunksDone: done instanceof Set ? [...(done as Set<string>)] : [],
   };
-  if (item.startedAt) state.startedAt = String(item.startedAt);
-  if (item.finishedAt) state.finishedAt = String(item.finishedAt);
+  if (typeof item.startedAt === 'string') state.startedAt = item.startedAt;
+  if (typeof item.finishedAt === 'string') state.finishedAt = item.finishedAt;
   if (item.stopReason) state.stopReason = item.stopReason as StopReason;
   return state;
 }
