@@ -6,7 +6,7 @@ import { assertCurrency } from '@shared/domain/money';
 import { MAX_CLOCK_SKEW_MS } from '@shared/domain/order';
 import { newMemberId, newReferralCode } from '@shared/ids';
 import type { MemberImportLine } from '@shared/schemas/imports';
-import { externalIdClaim } from '@shared/store/items/external-id';
+import { externalIdClaim, memberIdForExternalId } from '@shared/store/items/external-id';
 import { referralCodeClaim } from '@shared/store/items/referral-code';
 import { currentProgram } from '@shared/store/program';
 import { postingContext } from './posting';
@@ -22,6 +22,10 @@ export function importMember(line: MemberImportLine): UseCase<{ memberId: string
   return async (caller) => {
     const program = await currentProgram();
     if (line.cashback) assertCurrency(line.cashback, program.currency, 'cashback');
+    const duplicate = () =>
+      new DomainError('duplicate-external-id', `A member with externalId ${line.externalId} is already enrolled.`);
+    // A read first: re-running a file (or resuming one) then costs a read per line, not a failed transaction.
+    if (await memberIdForExternalId(line.externalId)) throw duplicate();
     return (now) => {
       const enrolledAt = line.enrolledAt ? new Date(line.enrolledAt) : now;
       if (enrolledAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS)
@@ -48,11 +52,7 @@ export function importMember(line: MemberImportLine): UseCase<{ memberId: string
             { item: referralCodeClaim(code, memberId, enrolledAt.toISOString()) },
             {
               item: externalIdClaim(line.externalId, memberId),
-              onConditionFailed: () =>
-                new DomainError(
-                  'duplicate-external-id',
-                  `A member with externalId ${line.externalId} is already enrolled.`,
-                ),
+              onConditionFailed: duplicate,
             },
           ],
         },
