@@ -25,6 +25,8 @@ export interface Movement {
   breakdown?: BreakdownLine[];
   /** Counts toward lifetimeRedeemed (redemptions), as opposed to reversals and expiry. */
   redemption?: boolean;
+  /** Why an adjustment was made (`import` for an imported opening balance). */
+  reason?: string;
 }
 
 export interface LedgerEntry {
@@ -42,6 +44,7 @@ export interface LedgerEntry {
   occurredAt?: string;
   amount?: { value: number; currency: string };
   breakdown?: BreakdownLine[];
+  reason?: string;
   programVersion: number;
   /** Position in the member's ledger: the member version that wrote it, then the entry's index. */
   sequence: number;
@@ -105,6 +108,7 @@ export function postMovements(
       ...(movement.occurredAt ? { occurredAt: movement.occurredAt } : {}),
       ...(movement.amount !== undefined ? { amount: { value: movement.amount, currency: context.currency } } : {}),
       ...(movement.breakdown ? { breakdown: movement.breakdown } : {}),
+      ...(movement.reason ? { reason: movement.reason } : {}),
       programVersion: context.programVersion,
       sequence,
       index,

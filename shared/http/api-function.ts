@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -15,6 +16,7 @@ import {
   assertQueryShape,
   assertScope,
   idempotencyKeyOf,
+  ndjsonBodyOf,
   parseBody,
   parseWith,
   principalOf,
@@ -35,6 +37,8 @@ export interface RouteInput<R extends RouteDefinition> {
   now: () => Date;
   /** Who calls, with the idempotency context and the clock: what a store use case takes. */
   caller: Caller;
+  /** An NDJSON body, on a route that takes one (then `body` is undefined). */
+  ndjson: Uint8Array | undefined;
 }
 
 export interface RouteResult {
@@ -82,9 +86,15 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const params = parseWith(route.params, event.pathParameters, 'path');
       assertQueryShape(event, route.query);
       const query = parseWith(route.query, event.queryStringParameters, 'query');
-      const body = parseBody(event, route.body);
+      const ndjson = ndjsonBodyOf(event, route.ndjsonBodyBytes);
+      const body = ndjson ? undefined : parseBody(event, route.body);
+      const hashed = ndjson ? { ndjson: createHash('sha256').update(ndjson).digest('hex') } : body;
       const idempotency = idempotencyKey
-        ? { scope: principal.partnerId, key: idempotencyKey, requestHash: requestHash(route.method, event.path, body) }
+        ? {
+            scope: principal.partnerId,
+            key: idempotencyKey,
+            requestHash: requestHash(route.method, event.path, hashed),
+          }
         : undefined;
       event.parsed = {
         routeId,
@@ -92,6 +102,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
           body,
           params,
           query,
+          ndjson,
           principal,
           idempotency,
           now: clock,

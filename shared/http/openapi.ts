@@ -106,7 +106,19 @@ export function openApiDocument(): Record<string, unknown> {
         ? {
             requestBody: {
               required: route.method !== 'POST' || !route.body.safeParse({}).success,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+              content: {
+                'application/json': { schema: jsonSchema(route.body, 'input') },
+                ...(route.ndjsonBodyBytes
+                  ? {
+                      'application/x-ndjson': {
+                        schema: {
+                          type: 'string',
+                          description: `One JSON object per line, at most ${route.ndjsonBodyBytes} bytes`,
+                        },
+                      },
+                    }
+                  : {}),
+              },
             },
           }
         : {}),

@@ -68,6 +68,7 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'delivery-not-found': { status: 404, title: 'Delivery not found' },
   'too-many-webhooks': { status: 400, title: 'Too many webhooks' },
   'forbidden-webhook-url': { status: 400, title: 'Webhook URL not allowed' },
+  'import-not-found': { status: 404, title: 'Import not found' },
 };
 
 function zodErrors(error: ZodError, prefix: string): FieldError[] {

@@ -25,6 +25,7 @@ import {
   SnapshotQuery,
   type Scope,
 } from '@shared/schemas/admin';
+import { CreatedImport, CreateImportRequest, ImportId, ImportLineError, ImportProgress } from '@shared/schemas/imports';
 import { Program, ProgramRules } from '@shared/schemas/program';
 import {
   BoughtEntries,
@@ -57,7 +58,16 @@ import {
  * Gateway method per route; the local server dispatches with the same table; the
  * OpenAPI document is generated from it. Nothing else declares a route.
  */
-export const functionNames = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin', 'events'] as const;
+export const functionNames = [
+  'members',
+  'points',
+  'cashback',
+  'rewards',
+  'insights',
+  'admin',
+  'events',
+  'imports',
+] as const;
 export type FunctionName = (typeof functionNames)[number];
 /**
  * Every Lambda entry point of functions/ (file name without .ts): the route functions, the
@@ -72,6 +82,7 @@ export const entryPoints = [
   'expiry-job',
   'event-fanout',
   'webhook-delivery',
+  'import-worker',
 ] as const;
 export type EntryName = (typeof entryPoints)[number];
 export type RouteScope = Scope | 'admin' | 'public';
@@ -85,6 +96,8 @@ export interface RouteDefinition {
   params?: z.ZodObject;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The route also takes an NDJSON body (Content-Type: application/x-ndjson) of up to this many bytes. */
+  ndjsonBodyBytes?: number;
   responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType | null>>;
 }
 
@@ -458,6 +471,35 @@ export const routes = {
     summary: 'Deliver an event to the endpoint again, now',
     params: DeliveryParams,
     responses: { 202: Accepted },
+  },
+  createImport: {
+    method: 'POST',
+    path: '/v1/admin/imports',
+    fn: 'imports',
+    scope: 'admin',
+    summary: 'Import members and purchase history: an NDJSON body (≤ 5 MB) or { upload: true } for a larger file',
+    body: CreateImportRequest.optional(),
+    ndjsonBodyBytes: 5 * 1024 * 1024,
+    responses: { 202: CreatedImport },
+  },
+  getImport: {
+    method: 'GET',
+    path: '/v1/admin/imports/{importId}',
+    fn: 'imports',
+    scope: 'admin',
+    summary: "An import's progress",
+    params: z.strictObject({ importId: ImportId }),
+    responses: { 200: ImportProgress },
+  },
+  listImportErrors: {
+    method: 'GET',
+    path: '/v1/admin/imports/{importId}/errors',
+    fn: 'imports',
+    scope: 'admin',
+    summary: "An import's bad lines with their problems, in line order",
+    params: z.strictObject({ importId: ImportId }),
+    query: PageQuery,
+    responses: { 200: page(ImportLineError, 'ImportLineErrorPage') },
   },
 } as const satisfies Record<string, RouteDefinition>;
 

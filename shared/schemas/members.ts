@@ -89,6 +89,7 @@ export const Transaction = z
     occurredAt: Timestamp.optional(),
     amount: Money.optional().meta({ description: 'The purchase or refund amount this entry is about' }),
     breakdown: z.array(z.object({ rule: z.string(), points: z.int() })).optional(),
+    reason: z.string().optional().meta({ description: 'Why an adjustment was made (`import`: an opening balance)' }),
     programVersion: z.int(),
   })
   .meta({ id: 'Transaction' });

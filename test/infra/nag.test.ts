@@ -28,7 +28,7 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
     }
   });
 
-  it('acknowledges only the rules the design needs: open health/404 routes, key authorizer, zod validation, WAF, X-Ray and the API Gateway logging role', () => {
+  it('acknowledges only the rules the design needs: open health/404 routes, key authorizer, zod validation, WAF, X-Ray, the API Gateway logging role and access logs of the import bucket', () => {
     expect(
       [
         ...new Set(report.acknowledgements.map((acknowledgement) => acknowledgement.ruleId.replace(/\[.*$/, ''))),
@@ -42,6 +42,7 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
         'AwsSolutions-IAM4',
         'AwsSolutions-IAM5',
         'AwsSolutions-SQS3',
+        'AwsSolutions-S1',
       ].sort(),
     );
     expect(

@@ -30,6 +30,7 @@ const apiHandlers: Record<FunctionName | 'public', () => Promise<{ handler: unkn
   insights: () => import('@functions/insights'),
   admin: () => import('@functions/admin'),
   events: () => import('@functions/events'),
+  imports: () => import('@functions/imports'),
   public: () => import('@functions/public'),
 };
 

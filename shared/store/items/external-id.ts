@@ -1,3 +1,4 @@
+import { getItem } from '../get';
 import { createPut, deleteItem, type TransactItem } from '../item';
 
 /** The claim on a partner's external id: one member per external id. */
@@ -7,3 +8,9 @@ export const externalIdClaim = (externalId: string, memberId: string): TransactI
   createPut({ ...externalIdKey(externalId), entity: 'external-id', memberId });
 
 export const externalIdRelease = (externalId: string): TransactItem => deleteItem(externalIdKey(externalId));
+
+/** The member enrolled (or imported) under an external id, if any. */
+export async function memberIdForExternalId(externalId: string): Promise<string | undefined> {
+  const item = await getItem(externalIdKey(externalId));
+  return item ? String(item.memberId) : undefined;
+}

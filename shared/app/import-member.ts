@@ -1,0 +1,62 @@
+import { DomainError } from '@shared/domain/errors';
+import { openingBalanceMovements } from '@shared/domain/import';
+import { postMovements } from '@shared/domain/ledger';
+import { newMember } from '@shared/domain/member';
+import { assertCurrency } from '@shared/domain/money';
+import { MAX_CLOCK_SKEW_MS } from '@shared/domain/order';
+import { newMemberId, newReferralCode } from '@shared/ids';
+import type { MemberImportLine } from '@shared/schemas/imports';
+import { externalIdClaim, memberIdForExternalId } from '@shared/store/items/external-id';
+import { referralCodeClaim } from '@shared/store/items/referral-code';
+import { currentProgram } from '@shared/store/program';
+import { postingContext } from './posting';
+import { outcome, type UseCase } from './use-case';
+
+/**
+ * An imported member: enrolled at `enrolledAt` with the opening balance as ONE adjustment
+ * entry (reason `import`) and no bonuses, in one transaction with the external id and
+ * referral code claims. The external id claim is what makes the line idempotent: a second
+ * import of it fails that condition (`duplicate-external-id`) and changes nothing.
+ */
+export function importMember(line: MemberImportLine): UseCase<{ memberId: string }> {
+  return async (caller) => {
+    const program = await currentProgram();
+    if (line.cashback) assertCurrency(line.cashback, program.currency, 'cashback');
+    const duplicate = () =>
+      new DomainError('duplicate-external-id', `A member with externalId ${line.externalId} is already enrolled.`);
+    // A read first: re-running a file (or resuming one) then costs a read per line, not a failed transaction.
+    if (await memberIdForExternalId(line.externalId)) throw duplicate();
+    return (now) => {
+      const enrolledAt = line.enrolledAt ? new Date(line.enrolledAt) : now;
+      if (enrolledAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS)
+        throw new DomainError('occurred-at-out-of-range', 'enrolledAt is in the future.', [
+          { path: 'enrolledAt', message: 'must not be more than 5 minutes ahead of now' },
+        ]);
+      const memberId = newMemberId();
+      const code = newReferralCode();
+      const { kind: _kind, consent, enrolledAt: _at, points: _points, cashback: _cashback, ...profile } = line;
+      const created = newMember({
+        memberId,
+        referralCode: code,
+        createdAt: enrolledAt.toISOString(),
+        profile,
+        consent,
+      });
+      const posted = postMovements(created, openingBalanceMovements(line), postingContext(caller, program, now));
+      return outcome(
+        { memberId },
+        {
+          members: [{ expectedVersion: null, member: posted.member, entries: posted.entries }],
+          writes: [
+            // Enrolment metrics count the member at enrolledAt, as if it had enrolled here then.
+            { item: referralCodeClaim(code, memberId, enrolledAt.toISOString()) },
+            {
+              item: externalIdClaim(line.externalId, memberId),
+              onConditionFailed: duplicate,
+            },
+          ],
+        },
+      );
+    };
+  };
+}
