@@ -2,6 +2,7 @@ import { DomainError } from '@shared/domain/errors';
 import { openingBalanceMovements } from '@shared/domain/import';
 import { postMovements } from '@shared/domain/ledger';
 import { newMember } from '@shared/domain/member';
+import { memberView } from '@shared/domain/member-view';
 import { assertCurrency } from '@shared/domain/money';
 import { MAX_CLOCK_SKEW_MS } from '@shared/domain/order';
 import { newMemberId, newReferralCode } from '@shared/ids';
@@ -9,6 +10,7 @@ import type { MemberImportLine } from '@shared/schemas/imports';
 import { externalIdClaim, memberIdForExternalId } from '@shared/store/items/external-id';
 import { referralCodeClaim } from '@shared/store/items/referral-code';
 import { currentProgram } from '@shared/store/program';
+import { transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { outcome, type UseCase } from './use-case';
 
@@ -17,6 +19,8 @@ import { outcome, type UseCase } from './use-case';
  * entry (reason `import`) and no bonuses, in one transaction with the external id and
  * referral code claims. The external id claim is what makes the line idempotent: a second
  * import of it fails that condition (`duplicate-external-id`) and changes nothing.
+ * Like any enrolment it emits `member.enrolled` in the same transaction, and the opening balance
+ * (points and cashback in its one adjustment entry) a `points.adjusted` with that transaction.
  */
 export function importMember(line: MemberImportLine): UseCase<{ memberId: string }> {
   return async (caller) => {
@@ -43,6 +47,7 @@ export function importMember(line: MemberImportLine): UseCase<{ memberId: string
         consent,
       });
       const posted = postMovements(created, openingBalanceMovements(line), postingContext(caller, program, now));
+      const view = memberView({ ...posted.member, version: 1 }, program, now);
       return outcome(
         { memberId },
         {
@@ -54,6 +59,10 @@ export function importMember(line: MemberImportLine): UseCase<{ memberId: string
               item: externalIdClaim(line.externalId, memberId),
               onConditionFailed: duplicate,
             },
+          ],
+          events: [
+            { type: 'member.enrolled', memberId, data: view },
+            ...posted.entries.map((entry) => transactionEvent('points.adjusted', entry)),
           ],
         },
       );

@@ -5,6 +5,7 @@ import type { PurchaseImportLine } from '@shared/schemas/imports';
 import { memberIdForExternalId } from '@shared/store/items/external-id';
 import { findOrder, orderPut } from '@shared/store/items/order';
 import { currentProgram } from '@shared/store/program';
+import { tierChangedEvents } from './emit';
 import { loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
 
 /**
@@ -13,6 +14,8 @@ import { loadActiveMember, memberChange, outcome, type UseCase } from './use-cas
  * nothing and posts no ledger entry. The order item's create condition makes it idempotent:
  * an order already stored for the member (imported, or earned live) is `duplicate-order`.
  * Unlike a live purchase, history may be older than 90 days; it may not be in the future.
+ * It earns nothing, so it emits no `points.*` event; when the history moves the member's tier,
+ * `tier.changed` is emitted in the same transaction.
  */
 export function importPurchase(line: PurchaseImportLine): UseCase<{ memberId: string; orderId: string }> {
   return async () => {
@@ -36,11 +39,13 @@ export function importPurchase(line: PurchaseImportLine): UseCase<{ memberId: st
       const duplicate = () => new DomainError('duplicate-order', `Order ${line.orderId} was already recorded.`);
       if (existing) throw duplicate();
       const order = newOrder(memberId, line.orderId, line.amount, occurredAt.toISOString(), now);
+      const next = recordPurchase(member, order, now);
       return outcome(
         { memberId, orderId: line.orderId },
         {
-          members: [memberChange(member, recordPurchase(member, order, now), [])],
+          members: [memberChange(member, next, [])],
           writes: [{ item: orderPut(order, 0), onConditionFailed: duplicate }],
+          events: tierChangedEvents(program, member, next, now),
         },
       );
     };
