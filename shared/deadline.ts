@@ -24,6 +24,14 @@ export function runWithDeadline<T>(budgetMs: number, work: () => Promise<T>): Pr
   return current.run({ at, signal }, work);
 }
 
+/**
+ * Runs `work` outside any deadline: background work a request only starts (the local import
+ * engine, which on AWS is a state machine of its own) must not end with the request.
+ */
+export function withoutDeadline<T>(work: () => T): T {
+  return current.exit(work);
+}
+
 export function currentDeadline(): Deadline | undefined {
   return current.getStore();
 }

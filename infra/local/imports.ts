@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { runImportInProcess } from '@shared/app/import-worker';
+import { withoutDeadline } from '@shared/deadline';
 import { importIdOfKey, launchImport } from '@shared/app/start-import';
 import type { ImportEngine } from '@shared/store/import-engine';
 import { UPLOAD_PREFIX, type ImportFiles } from '@shared/store/import-files';
@@ -88,7 +89,8 @@ export class InProcessImportEngine implements ImportEngine {
 
   start(importId: string, fileKey: string): Promise<void> {
     if (this.running.has(importId)) return Promise.resolve();
-    const run = runImportInProcess(importId, fileKey)
+    // Started by a request, it outlives it: not bound by the request's deadline (AWS runs it in Step Functions).
+    const run = withoutDeadline(() => runImportInProcess(importId, fileKey))
       .catch((error: unknown) => console.error(`import ${importId} failed`, error))
       .finally(() => this.running.delete(importId));
     this.running.set(importId, run);
