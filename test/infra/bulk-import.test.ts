@@ -12,7 +12,9 @@ describe('bulk import infrastructure', () => {
     const { template } = synthesized;
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true },
+        ],
       },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -75,6 +77,11 @@ describe('bulk import infrastructure', () => {
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).not.toContain('s3:DeleteObject');
     expect(actions.some((action) => action.includes('*') && !action.startsWith('xray:'))).toBe(false);
+    // Its table grants come from infra/config/table-access.ts, each limited to the partitions it names.
+    const table = statements.filter((s) => actionsOf([s]).some((action) => action.startsWith('dynamodb:')));
+    expect(table.length).toBeGreaterThan(0);
+    for (const statement of table)
+      expect(JSON.stringify(statement), JSON.stringify(statement)).toContain('dynamodb:LeadingKeys');
   });
 
   it('lets the import routes store files and start runs, and no other route function', () => {
