@@ -14,6 +14,7 @@ import { JOB_FUNCTION_ENV } from '@shared/jobs';
 import type { JobName } from '@shared/schemas/admin';
 import type { RegionSettings } from './config/regions';
 import { tableAccess, type EntryName } from './config/table-access';
+import { BulkImport } from './constructs/bulk-import';
 import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME, type ScheduledJob } from './constructs/monitoring';
 import { RewardsFunction } from './constructs/rewards-function';
 import { RewardsRestApi, STAGE_NAME } from './constructs/rewards-rest-api';
@@ -44,6 +45,7 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
   insights: { description: 'NPS answers, non-member purchases, metrics snapshots' },
   admin: { description: 'Program rules and partner keys' },
   events: { description: 'Event feed and webhook endpoints' },
+  imports: { description: 'Bulk import: start an import, its progress and bad lines' },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 export const JOB_TIMEOUT = Duration.minutes(5);
@@ -80,6 +82,7 @@ export class RewardsApiStack extends Stack {
   readonly monitoring: Monitoring;
   readonly waf?: RegionalWaf;
   readonly events: EventDelivery;
+  readonly bulkImport: BulkImport;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
     const { settings } = props;
@@ -167,6 +170,16 @@ export class RewardsApiStack extends Stack {
     this.events = events;
     functions['event-fanout'] = events.fanOut;
     functions['webhook-delivery'] = events.delivery;
+    const bulkImport = new BulkImport(this, 'BulkImport', {
+      table,
+      apiFunction: functions.imports as NodejsFunction,
+      environment,
+      logRetention,
+      ...settings.bulkImport,
+      workerConcurrency: settings.functions['import-worker'] ?? {},
+    });
+    this.bulkImport = bulkImport;
+    functions['import-worker'] = bulkImport.worker;
     this.functions = functions;
     this.aliases = aliases;
 

@@ -25,10 +25,10 @@ export function runWithDeadline<T>(budgetMs: number, work: () => Promise<T>): Pr
 }
 
 /**
- * Runs `work` outside any deadline, as a scheduled job runs on AWS (bounded by its own timeout):
- * the local jobs route runs a job in the request, but not under the request's deadline.
+ * Runs `work` outside any deadline: background work a request only starts (the local import
+ * engine, which on AWS is a state machine of its own) must not end with the request.
  */
-export function runWithoutDeadline<T>(work: () => Promise<T>): Promise<T> {
+export function withoutDeadline<T>(work: () => T): T {
   return current.exit(work);
 }
 

@@ -8,6 +8,7 @@ export const newMemberId = () => `mem_${ulid()}`;
 export const newTransactionId = () => `txn_${ulid()}`;
 export const newPartnerId = () => `prt_${ulid()}`;
 export const newSnapshotId = () => `snp_${ulid()}`;
+export const newImportId = () => `imp_${ulid()}`;
 
 const REFERRAL_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 /** 8 characters without look-alikes (no I, O, 0, 1): easy to read out at a till. */

@@ -25,6 +25,15 @@ export const acceptedGuardFindings: Record<string, string> = {
   lambda_inside_vpc_check:
     'The functions reach only DynamoDB, X-Ray and CloudWatch over AWS endpoints with IAM; a VPC would add NAT gateways or ' +
     'endpoints, cost and cold-start latency and protect nothing the IAM policies (down to the partition key) do not.',
+  s3_bucket_versioning_enabled_check:
+    'The import bucket holds working copies (uploaded NDJSON files and chunk manifests) deleted after 7 days; the members ' +
+    'they carry are in the table (point-in-time recovery). Versions would keep deleted files, and their personal data, longer.',
+  s3_bucket_logging_enabled_check:
+    'Import files are written only through the admin import route (presigned URLs, logged in the API access logs and ' +
+    'CloudTrail); server access logs of files that live at most 7 days would need a log bucket that outlives them.',
+  s3_bucket_object_lock_enabled_check:
+    'Object Lock would forbid deleting the import files, whose 7-day expiry is the point (data minimisation of migration ' +
+    'files holding personal data); nothing in the bucket is a record to keep.',
   sqs_dlq_check:
     'The only queues ARE dead-letter queues (the scheduled jobs’ on-failure destinations); a dead-letter queue of a ' +
     'dead-letter queue would only move the alarmed messages further away.',
@@ -37,6 +46,9 @@ export const acceptedOn: Record<keyof typeof acceptedGuardFindings, string> = {
   kms_create_grant_aws_service_check: 'AWS::KMS::Key',
   lambda_function_public_access_prohibited_check: 'AWS::Lambda::Permission',
   lambda_inside_vpc_check: 'AWS::Lambda::Function',
+  s3_bucket_versioning_enabled_check: 'AWS::S3::Bucket',
+  s3_bucket_logging_enabled_check: 'AWS::S3::Bucket',
+  s3_bucket_object_lock_enabled_check: 'AWS::S3::Bucket',
   sqs_dlq_check: 'AWS::SQS::Queue',
 };
 

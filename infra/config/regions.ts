@@ -42,6 +42,8 @@ const entryNames = [
   'events',
   'event-fanout',
   'webhook-delivery',
+  'imports',
+  'import-worker',
 ] as const satisfies readonly EntryName[];
 
 const FunctionSettings = z
@@ -105,6 +107,13 @@ export const RegionSettings = z
     authorizerCacheSeconds: z.int().min(0).max(3600).default(60),
     /** aws-managed: DynamoDB's own key; customer-managed: a KMS key of this stack, rotated yearly. */
     tableEncryption: z.enum(['aws-managed', 'customer-managed']).default('aws-managed'),
+    /** Bulk import: worker Lambdas at once per map, and the share of bad lines that stops an import. */
+    bulkImport: z
+      .strictObject({
+        maxConcurrency: z.int().min(1).max(1000).default(10),
+        maxBadShare: z.number().min(0).max(1).default(0.1),
+      })
+      .default({ maxConcurrency: 10, maxBadShare: 0.1 }),
     alarms: z
       .strictObject({
         /** Share of API requests answered 5xx (0..1). */

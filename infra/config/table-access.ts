@@ -22,11 +22,18 @@ export type ItemAction =
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
+  | 'BatchWriteItem'
   // TransactWriteItems is authorized item by item as Put/Update/Delete/ConditionCheckItem; it has no IAM action.
   | 'ConditionCheckItem';
 export type IndexName = (typeof indexNames)[keyof typeof indexNames];
 
-export const WRITE_ACTIONS: readonly ItemAction[] = ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'];
+export const WRITE_ACTIONS: readonly ItemAction[] = [
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'ConditionCheckItem',
+];
 
 /** Some actions on some partitions: one IAM statement with a dynamodb:LeadingKeys condition. */
 export interface ItemGrant {
@@ -63,6 +70,8 @@ const raffle = 'RAFFLE#*';
 const webhooks = 'WEBHOOKS';
 const webhook = 'WEBHOOK#*';
 const globalEvent = 'EVENT#*';
+/** A bulk import: its progress item and its bad lines. */
+const bulkImport = 'IMPORT#*';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -158,6 +167,25 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     items: [
       { actions: ['GetItem'], partitions: [webhooks, member, globalEvent, webhook] },
       { actions: ['UpdateItem'], partitions: [webhook] },
+    ],
+  },
+  // Bulk import routes: the import item written with the POST's idempotency record, its progress and bad lines.
+  imports: {
+    items: [
+      { actions: ['GetItem'], partitions: [idempotency, bulkImport] },
+      { actions: ['Query'], partitions: [bulkImport] },
+      { actions: ['PutItem'], partitions: [idempotency, bulkImport] },
+    ],
+  },
+  // The import worker (Step Functions' map on AWS): each member line is one transaction of the member,
+  // its entry and events, and its referral, external-id and email claims; each purchase line stores the order
+  // on the member; chunk checkpoints update the import item and bad lines are batch-written under it.
+  'import-worker': {
+    items: [
+      { actions: ['GetItem'], partitions: [bulkImport, externalId, program, member] },
+      { actions: ['PutItem'], partitions: [member, referral, externalId] },
+      { actions: ['UpdateItem'], partitions: [bulkImport, email] },
+      { actions: ['BatchWriteItem'], partitions: [bulkImport] },
     ],
   },
   'metrics-job': {

@@ -1,4 +1,4 @@
-import { runWithoutDeadline } from '@shared/deadline';
+import { withoutDeadline } from '@shared/deadline';
 import type { JobRunner } from '@shared/jobs';
 import type { JobName } from '@shared/schemas/admin';
 
@@ -20,7 +20,7 @@ export const localJobRunner: JobRunner = async (name) => {
   const job = jobs.find((registered) => registered.name === name);
   if (!job) throw new Error(`no local job ${name}`);
   // A job is not an API request: like on AWS, no request deadline bounds it (a year of metrics may take a while).
-  const result = await runWithoutDeadline(job.run);
+  const result = await withoutDeadline(job.run);
   return {
     status: 200,
     body: { job: name, status: 'done', result: (result ?? {}) as Record<string, unknown> },

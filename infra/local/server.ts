@@ -7,7 +7,8 @@ import { runWithDeadline } from '@shared/deadline';
 import { requestBudgetMs } from '@shared/http/deadline';
 import { toProblem, HttpProblem } from '@shared/http/problems';
 import { problemResponse } from '@shared/http/responses';
-import { matchPath, routes, type FunctionName } from '@shared/http/routes';
+import { matchPath, routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
+import { DirectoryImportFiles, LOCAL_UPLOAD_PATH } from './imports';
 import { MAX_BODY_BYTES } from '@shared/http/request';
 import { finishResponse, requestIdOf } from '@shared/http/protocol';
 import type { RateLimit } from '@shared/store/items/partner';
@@ -50,12 +51,12 @@ interface RawBody {
 }
 
 /** Text as API Gateway passes it; bytes that are not UTF-8 go base64-encoded so the function sees them and refuses them. */
-async function readBody(request: IncomingMessage): Promise<RawBody> {
+async function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<RawBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     // Keep no more than just past the limit: enough for the function to see it is over and answer 413.
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    if (size <= limit) chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
   }
   if (chunks.length === 0) return { body: null, isBase64Encoded: false };
@@ -181,12 +182,15 @@ export async function dispatch(
   arrival = arrivalOf(request),
 ): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const body = await readBody(request);
   const method = request.method ?? 'GET';
+  // What S3 does on AWS: the PUT of a file to an import's upload URL.
+  if (localUploads && url.pathname.startsWith(LOCAL_UPLOAD_PATH)) return localUploads.receiveUpload(request, url);
   if (options.testClock && url.pathname === TEST_CLOCK_PATH && method === 'POST')
-    return moveTestClock(request, arrival, body, options.testClock);
+    return moveTestClock(request, arrival, await readBody(request), options.testClock);
   const match = url.pathname.startsWith('/v1/') ? matchPath(url.pathname) : undefined;
   const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
+  const routeLimit = candidate ? (routes[candidate.routeId] as RouteDefinition).ndjsonBodyBytes : undefined;
+  const body = await readBody(request, Math.max(MAX_BODY_BYTES, routeLimit ?? 0));
   if (!candidate) {
     // Health, OpenAPI, unknown routes (404) and wrong methods (405): the public function, no key needed.
     return (await handlerOf('public'))(
@@ -277,6 +281,13 @@ export class TokenBuckets {
 }
 
 const partnerBuckets = new TokenBuckets();
+
+let localUploads: DirectoryImportFiles | undefined;
+
+/** The local stand-in for the import bucket, whose upload URLs this server answers. */
+export function serveLocalUploads(files: DirectoryImportFiles | undefined): void {
+  localUploads = files;
+}
 
 export function createLocalServer(options: { testClock?: TestClock } = {}): Server {
   const server = createServer((request, response) => {

@@ -6,7 +6,13 @@ import { useStore } from '@shared/store/client';
 import { putKnownKey } from '@shared/store/partners';
 import { defaultProgram } from '@infra/config/default-program';
 import { createTable, localDocumentClient, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
-import { createLocalServer } from './server';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useImportEngine } from '@shared/store/import-engine';
+import { useImportFiles } from '@shared/store/import-files';
+import { DirectoryImportFiles, InProcessImportEngine } from './imports';
+import { createLocalServer, serveLocalUploads } from './server';
 import { localJobRunner, registerLocalJob, startLocalJobs } from './jobs';
 import { TestClock } from './test-clock';
 import { startLocalEventPipeline } from './events';
@@ -44,6 +50,8 @@ export interface LocalStack {
   endpoint: string;
   /** Present when the test clock is on. */
   testClock?: TestClock;
+  /** The in-process import engine (tests wait for it to be idle). */
+  imports: InProcessImportEngine;
   stop: () => Promise<void>;
 }
 
@@ -96,16 +104,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const testClock = (options.testClock ?? process.env.TEST_CLOCK === '1') ? new TestClock() : undefined;
     useClock(testClock?.now);
     useJobRunner(localJobRunner);
+    // Import files live beside the data (or in a temporary directory), as in the S3 bucket on AWS.
+    const files = new DirectoryImportFiles(
+      options.dataDir ? join(options.dataDir, 'imports') : await mkdtemp(join(tmpdir(), 'rewards-imports-')),
+    );
+    const imports = new InProcessImportEngine();
+    useImportFiles(files);
+    useImportEngine(imports);
+    serveLocalUploads(files);
     const server = createLocalServer(testClock ? { testClock } : {});
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
+    files.baseUrl = `http://127.0.0.1:${port}`;
     const jobs = startLocalJobs(options.jobIntervalMs ?? 0);
     const events = startLocalEventPipeline();
     const stop = async () => {
       jobs.stop();
+      await imports.idle();
       await events.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -122,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       endpoint,
       ...(testClock ? { testClock } : {}),
+      imports,
       stop,
     };
   } catch (error) {

@@ -11,11 +11,11 @@ import { claimHolder, externalIdClaim, externalIdRelease } from '@shared/store/i
  */
 
 /** The refusal of an external id another member holds: it names that member, so the caller can recover. */
-export function externalIdTaken(externalId: string, holder: string | undefined): DomainError {
+export function externalIdTaken(externalId: string, holder: string | undefined, path = 'body.externalId'): DomainError {
   return new DomainError(
     'external-id-taken',
     `The externalId ${externalId} belongs to another member.`,
-    [{ path: 'body.externalId', message: 'is taken by another member' }],
+    [{ path, message: 'is taken by another member' }],
     holder ? { extensions: { memberId: holder } } : {},
   );
 }

@@ -36,7 +36,8 @@ export type DomainErrorCode =
   | 'webhook-not-found'
   | 'delivery-not-found'
   | 'too-many-webhooks'
-  | 'forbidden-webhook-url';
+  | 'forbidden-webhook-url'
+  | 'import-not-found';
 
 export interface FieldError {
   path: string;

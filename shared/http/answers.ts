@@ -9,6 +9,7 @@ import type { RafflePut } from '@shared/app/put-raffle';
 import type { raffleView } from '@shared/domain/raffle';
 import type { CreatedWebhook } from '@shared/app/webhooks';
 import type { WebhookView } from '@shared/store/webhooks';
+import type { CreatedImport } from '@shared/app/start-import';
 import { execute, type Caller, type UseCase } from '@shared/app/use-case';
 import type { ProgramPut } from '@shared/app/put-program';
 import type { Money } from '@shared/domain/money';
@@ -52,6 +53,7 @@ export const answers = {
   rotateWebhookSecret: (rotated: { secret?: string }) => ok(rotated),
   testWebhook: (sent: { eventId: string }) => accepted(sent),
   retryDelivery: (queued: { eventId: string }) => accepted(queued),
+  createImport: (created: CreatedImport) => accepted(created),
 } satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
 
 export type AnsweredRoute = keyof typeof answers;

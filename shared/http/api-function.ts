@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -19,6 +20,7 @@ import {
   assertScope,
   header,
   idempotencyKeyOf,
+  ndjsonBodyOf,
   parseBody,
   parseWith,
   principalOf,
@@ -41,6 +43,8 @@ export interface RouteInput<R extends RouteDefinition> {
   header: (name: string) => string | undefined;
   /** Who calls, with the idempotency context and the clock: what a store use case takes. */
   caller: Caller;
+  /** An NDJSON body, on a route that takes one (then `body` is undefined). */
+  ndjson: Uint8Array | undefined;
 }
 
 export interface RouteResult {
@@ -95,9 +99,15 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const params = parseWith(route.params, event.pathParameters, 'path');
       assertQueryShape(event, route.query);
       const query = parseWith(route.query, event.queryStringParameters, 'query');
-      const body = parseBody(event, route.body);
+      const ndjson = ndjsonBodyOf(event, route.ndjsonBodyBytes);
+      const body = ndjson ? undefined : parseBody(event, route.body);
+      const hashed = ndjson ? { ndjson: createHash('sha256').update(ndjson).digest('hex') } : body;
       const idempotency = idempotencyKey
-        ? { scope: principal.partnerId, key: idempotencyKey, requestHash: requestHash(route.method, event.path, body) }
+        ? {
+            scope: principal.partnerId,
+            key: idempotencyKey,
+            requestHash: requestHash(route.method, event.path, hashed),
+          }
         : undefined;
       event.parsed = {
         routeId,
@@ -105,6 +115,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
           body,
           params,
           query,
+          ndjson,
           principal,
           idempotency,
           now: clock,

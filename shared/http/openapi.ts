@@ -171,6 +171,7 @@ const TAGS: Record<FunctionName | 'public', string> = {
   insights: 'NPS answers, non-member purchases and loyalty metrics',
   admin: 'Program rules and partner keys (admin keys only)',
   events: 'The event feed and webhook endpoints with their deliveries',
+  imports: 'Bulk import of members, balances and purchase history (admin keys only)',
   public: 'What needs no key: liveness, readiness and this document',
 };
 
@@ -298,18 +299,30 @@ export function openApiDocument(): Record<string, unknown> {
         ? {
             requestBody: {
               required: route.method !== 'POST' || !body.safeParse({}).success,
-              content: Object.fromEntries(
-                (route.method === 'PATCH'
-                  ? ['application/merge-patch+json', 'application/json']
-                  : ['application/json']
-                ).map((type) => [
-                  type,
-                  {
-                    schema: jsonSchema(body, 'input'),
-                    ...(route.example !== undefined ? { example: route.example } : {}),
-                  },
-                ]),
-              ),
+              content: {
+                ...Object.fromEntries(
+                  (route.method === 'PATCH'
+                    ? ['application/merge-patch+json', 'application/json']
+                    : ['application/json']
+                  ).map((type) => [
+                    type,
+                    {
+                      schema: jsonSchema(body, 'input'),
+                      ...(route.example !== undefined ? { example: route.example } : {}),
+                    },
+                  ]),
+                ),
+                ...(route.ndjsonBodyBytes
+                  ? {
+                      'application/x-ndjson': {
+                        schema: {
+                          type: 'string',
+                          description: `One JSON object per line, at most ${route.ndjsonBodyBytes} bytes`,
+                        },
+                      },
+                    }
+                  : {}),
+              },
             },
           }
         : {}),

@@ -76,6 +76,7 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'delivery-not-found': { status: 404, title: 'Delivery not found' },
   'too-many-webhooks': { status: 400, title: 'Too many webhooks' },
   'forbidden-webhook-url': { status: 400, title: 'Webhook URL not allowed' },
+  'import-not-found': { status: 404, title: 'Import not found' },
 };
 
 /** The status a business-rule refusal answers with (the document lists it per operation). */

@@ -75,6 +75,29 @@ function loneSurrogateAt(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
+const NDJSON = /^application\/x-ndjson\s*(;|$)/i;
+
+/**
+ * An NDJSON body, on a route that takes one (bulk import): its own size limit instead of the
+ * general 64 KiB, no JSON parse (its lines are read and reported one by one later).
+ */
+export function ndjsonBodyOf(event: APIGatewayProxyEvent, maxBytes: number | undefined): Uint8Array | undefined {
+  if (maxBytes === undefined || !NDJSON.test(header(event, 'content-type') ?? '')) return undefined;
+  const bytes = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  if (bytes.length > maxBytes)
+    throw new HttpProblem(
+      'payload-too-large',
+      413,
+      'Payload too large',
+      `NDJSON bodies are limited to ${maxBytes} bytes.`,
+    );
+  if (bytes.toString('utf8').trim() === '')
+    throw new HttpProblem('validation-error', 400, 'Invalid request', 'The NDJSON body has no lines.', [
+      { path: 'body', message: 'must hold at least one line' },
+    ]);
+  return bytes;
+}
+
 /** Checks size, media type and JSON syntax, then validates with the route's schema. */
 export function parseBody(event: APIGatewayProxyEvent, schema: z.ZodType | undefined): unknown {
   const text = rawBody(event);

@@ -36,6 +36,7 @@ import {
   SnapshotQuery,
   type Scope,
 } from '@shared/schemas/admin';
+import { CreatedImport, CreateImportRequest, ImportId, ImportLineError, ImportProgress } from '@shared/schemas/imports';
 import { Program, ProgramUpdate } from '@shared/schemas/program';
 import {
   BoughtEntries,
@@ -68,7 +69,16 @@ import {
  * Gateway method per route; the local server dispatches with the same table; the
  * OpenAPI document is generated from it. Nothing else declares a route.
  */
-export const functionNames = ['members', 'points', 'cashback', 'rewards', 'insights', 'admin', 'events'] as const;
+export const functionNames = [
+  'members',
+  'points',
+  'cashback',
+  'rewards',
+  'insights',
+  'admin',
+  'events',
+  'imports',
+] as const;
 export type FunctionName = (typeof functionNames)[number];
 /**
  * Every Lambda entry point of functions/ (file name without .ts): the route functions, the
@@ -84,6 +94,7 @@ export const entryPoints = [
   'time-changes-job',
   'event-fanout',
   'webhook-delivery',
+  'import-worker',
 ] as const;
 export type EntryName = (typeof entryPoints)[number];
 export type RouteScope = Scope | 'admin' | 'public';
@@ -102,6 +113,8 @@ export interface RouteDefinition {
   params?: z.ZodObject;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The route also takes an NDJSON body (Content-Type: application/x-ndjson) of up to this many bytes. */
+  ndjsonBodyBytes?: number;
   responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType | null>>;
   /** What the operation does and when it refuses, for the document (the summary is its title). */
   description?: string;
@@ -783,6 +796,46 @@ export const routes = {
     errors: ['delivery-not-found'],
     params: DeliveryParams,
     responses: { 202: Accepted },
+  },
+  createImport: {
+    method: 'POST',
+    path: '/v1/admin/imports',
+    fn: 'imports',
+    scope: 'admin',
+    summary: 'Import members and purchase history: an NDJSON body (≤ 5 MB) or { upload: true } for a larger file',
+    description:
+      'An NDJSON body (Content-Type: application/x-ndjson) starts at once; `{ "upload": true }` answers a ' +
+      'presigned upload URL and the import starts when the file lands. Lines are checked one by one: a bad ' +
+      'line is listed under the import’s errors and the others go on. A file of the same lines again changes nothing.',
+    errors: [],
+    body: CreateImportRequest.optional(),
+    example: { upload: true },
+    ndjsonBodyBytes: 5 * 1024 * 1024,
+    responses: { 202: CreatedImport },
+  },
+  getImport: {
+    method: 'GET',
+    path: '/v1/admin/imports/{importId}',
+    fn: 'imports',
+    scope: 'admin',
+    summary: "An import's progress",
+    description:
+      'Lines read, applied and refused so far, by phase (members first, then their history), and the status.',
+    errors: ['import-not-found'],
+    params: z.strictObject({ importId: ImportId }),
+    responses: { 200: ImportProgress },
+  },
+  listImportErrors: {
+    method: 'GET',
+    path: '/v1/admin/imports/{importId}/errors',
+    fn: 'imports',
+    scope: 'admin',
+    summary: "An import's bad lines with their problems, in line order",
+    description: 'Each refused line with its number and the problem it got, as a request with that line would.',
+    errors: ['import-not-found'],
+    params: z.strictObject({ importId: ImportId }),
+    query: PageQuery,
+    responses: { 200: page(ImportLineError, 'ImportLineErrorPage') },
   },
 } as const satisfies Record<string, RouteDefinition>;
 

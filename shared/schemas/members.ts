@@ -99,7 +99,10 @@ export const Transaction = z
     occurredAt: Timestamp.optional(),
     amount: Money.optional().meta({ description: 'The purchase or refund amount this entry is about' }),
     breakdown: z.array(z.object({ rule: z.string(), points: z.int() })).optional(),
-    reason: z.string().optional().meta({ description: 'Adjustments: why it was made' }),
+    reason: z
+      .string()
+      .optional()
+      .meta({ description: 'Adjustments: why it was made (`import`: an imported opening balance)' }),
     reference: z.string().optional().meta({ description: "Adjustments: the caller's own reference" }),
     programVersion: z.int(),
   })

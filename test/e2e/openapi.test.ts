@@ -411,6 +411,20 @@ describe('every answer of every route is described by the document', () => {
     await call(admin, 'deletePartner', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
     await call(admin, 'rotatePartnerKey', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
 
+    // Imports: an upload URL (the file itself goes to storage, not the API), its progress and bad lines.
+    const started = await call(admin, 'createImport', { body: { upload: true } }, { status: 202 });
+    if (!started.ok) throw new Error('no import');
+    const importParams = { importId: started.body.importId };
+    await call(admin, 'getImport', { params: importParams }, { status: 200 });
+    await call(admin, 'listImportErrors', { params: importParams, query: { limit: 5 } }, { status: 200 });
+    await call(admin, 'getImport', { params: { importId: 'imp_unknown' } }, { status: 404, type: 'import-not-found' });
+    await call(
+      admin,
+      'listImportErrors',
+      { params: { importId: 'imp_unknown' }, query: {} },
+      { status: 404, type: 'import-not-found' },
+    );
+
     // Jobs run in the request locally (200); an unknown job is refused at its path parameter.
     await call(admin, 'runJob', { params: { job: 'time-changes' } }, { status: 200 });
     await call(admin, 'runJob', { params: { job: 'defrag' as 'metrics' } }, { status: 400, type: 'validation-error' });

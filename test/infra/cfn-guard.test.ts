@@ -49,7 +49,7 @@ describe('cfn-guard on the stack of us-east-1 (customer-managed table key, every
     for (const [rule, reason] of Object.entries(acceptedGuardFindings)) expect(reason.length, rule).toBeGreaterThan(80);
   });
 
-  it('finds what the reasons say: log groups, keys, API Gateway permissions, functions and the dead-letter queues', () => {
+  it('finds what the reasons say: log groups, keys, API Gateway permissions, functions, the dead-letter queues and the import bucket', () => {
     const only = (rule: string, pattern: RegExp) =>
       expect(
         (findings.get(rule) ?? []).filter((id) => id && !pattern.test(id)),
@@ -61,6 +61,9 @@ describe('cfn-guard on the stack of us-east-1 (customer-managed table key, every
     only('lambda_function_public_access_prohibited_check', /Permission/);
     only('lambda_inside_vpc_check', /Function/);
     only('sqs_dlq_check', /DeadLetters/);
+    only('s3_bucket_versioning_enabled_check', /^BulkImportFiles/);
+    only('s3_bucket_logging_enabled_check', /^BulkImportFiles/);
+    only('s3_bucket_object_lock_enabled_check', /^BulkImportFiles/);
   });
 
   it('passes the synth as a policy-validation plugin, the accepted findings acknowledged on their resources', () => {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringLike, tableAccess, type EntryName } from '@infra/config/table-access';
@@ -10,6 +13,10 @@ import type { DomainEvent } from '@shared/domain/events';
 import { deliver } from '@shared/events/delivery';
 import { fanOut } from '@shared/events/fanout';
 import { deliveryQueue, useDeliveryQueue, type DeliveryMessage } from '@shared/events/queue';
+import { DirectoryImportFiles } from '@infra/local/imports';
+import { IMPORT_PHASES } from '@shared/domain/import';
+import { useImportEngine } from '@shared/store/import-engine';
+import { importFiles, useImportFiles } from '@shared/store/import-files';
 import { isAllowed, tableResources } from '../support/iam';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { recordingStore, type RecordedRequest, type RecordingStore } from '../support/recording-store';
@@ -30,6 +37,7 @@ const apiHandlers: Record<FunctionName | 'public', () => Promise<{ handler: unkn
   insights: () => import('@functions/insights'),
   admin: () => import('@functions/admin'),
   events: () => import('@functions/events'),
+  imports: () => import('@functions/imports'),
   public: () => import('@functions/public'),
 };
 
@@ -51,6 +59,9 @@ let receiver: Receiver;
 /** What the functions put on the delivery queue (SQS on AWS). */
 const messages: DeliveryMessage[] = [];
 let synthesized: SynthesizedStack;
+/** Where the import files go (the S3 bucket on AWS), and the imports the routes handed to the engine. */
+let importDirectory: string;
+const startedImports: { importId: string; fileKey: string }[] = [];
 const keys = { partner: `rk_${randomUUID().replaceAll('-', '')}`, admin: `rk_${randomUUID().replaceAll('-', '')}` };
 
 /** A JSON answer body, read field by field (`field` turns a missing or non-string field into an error). */
@@ -70,7 +81,7 @@ function field(body: Body, name: string): string {
 async function call(
   method: string,
   url: string,
-  options: { body?: unknown; as?: 'partner' | 'admin'; idempotencyKey?: string } = {},
+  options: { body?: unknown; ndjson?: string; as?: 'partner' | 'admin'; idempotencyKey?: string } = {},
 ): Promise<Answer> {
   const path = url.split('?')[0] ?? url;
   const query = new URLSearchParams(url.split('?')[1] ?? '');
@@ -87,13 +98,13 @@ async function call(
     }),
   );
   const handler = (await apiHandlers[route.fn]()).handler as ApiHandler;
-  const body = options.body === undefined ? null : JSON.stringify(options.body);
+  const body = options.ndjson ?? (options.body === undefined ? null : JSON.stringify(options.body));
   const event = {
     resource: route.path,
     path,
     httpMethod: method,
     headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(body ? { 'content-type': options.ndjson ? 'application/x-ndjson' : 'application/json' } : {}),
       ...(method === 'POST' || method === 'DELETE'
         ? { 'idempotency-key': options.idempotencyKey ?? randomUUID() }
         : {}),
@@ -114,7 +125,11 @@ async function call(
 const eur = (value: number) => ({ value, currency: 'EUR' });
 
 /** The request, then its retry with the same Idempotency-Key (answered from the stored record). */
-async function twice(method: string, url: string, options: { body?: unknown; as?: 'partner' | 'admin' } = {}) {
+async function twice(
+  method: string,
+  url: string,
+  options: { body?: unknown; ndjson?: string; as?: 'partner' | 'admin' } = {},
+) {
   const idempotencyKey = randomUUID();
   const first = await call(method, url, { ...options, idempotencyKey });
   const again = await call(method, url, { ...options, idempotencyKey });
@@ -129,10 +144,21 @@ beforeAll(async () => {
   vi.stubEnv('PROGRAM_CACHE_SECONDS', '0');
   vi.stubEnv('WEBHOOK_ALLOW_LOOPBACK', 'true');
   vi.stubEnv('EVENT_FEED_SETTLE_SECONDS', '0');
+  // The scenario's import file is five lines with one bad on purpose: over the default 10 % share.
+  vi.stubEnv('IMPORT_MAX_BAD_SHARE', '0.5');
   // As a region's launch date does: the metrics job's first run reads from here, not from 2025 (~700 days of empty index reads).
   vi.stubEnv('METRICS_EPOCH', new Date(Date.now() - 3_600_000).toISOString());
   receiver = await startReceiver();
   useDeliveryQueue({ send: async (sent) => void messages.push(...sent) });
+  importDirectory = await mkdtemp(join(tmpdir(), 'table-access-imports-'));
+  useImportFiles(new DirectoryImportFiles(importDirectory));
+  // Step Functions on AWS: the scenario runs the worker's three steps itself, as the state machine would.
+  useImportEngine({
+    start: (importId, fileKey) => {
+      startedImports.push({ importId, fileKey });
+      return Promise.resolve();
+    },
+  });
   const table = await useFreshTable({ expiry: { inactivityMonths: 1 } });
   await putKnownKey({
     partnerId: 'p-1',
@@ -244,6 +270,46 @@ beforeAll(async () => {
     'rotate key',
   );
   await call('DELETE', `/v1/admin/partners/${field(partner, 'partnerId')}`, { as: 'admin' });
+  // Bulk import: an inline file (members with opening balances, purchase history of one of them and of
+  // the member enrolled above, a bad line), run through the worker's plan, a map batch per phase and
+  // the completion; then an upload URL, the progress and the bad lines.
+  const consent = { marketing: true, analytics: false };
+  const ndjson = [
+    { kind: 'member', externalId: 'imp-1', consent, points: 120, cashback: eur(300) },
+    { kind: 'member', externalId: 'imp-2', email: 'imp2@example.com', consent },
+    {
+      kind: 'purchase',
+      externalId: 'imp-1',
+      orderId: 'imp-o1',
+      amount: eur(4_000),
+      occurredAt: '2026-01-05T10:00:00Z',
+    },
+    {
+      kind: 'purchase',
+      externalId: 'crm-2',
+      orderId: 'imp-o2',
+      amount: eur(2_500),
+      occurredAt: '2026-01-06T10:00:00Z',
+    },
+  ]
+    .map((line) => JSON.stringify(line))
+    .concat('{"kind":"member",')
+    .join('\n');
+  const imported = expect201(await twice('POST', '/v1/admin/imports', { as: 'admin', ndjson }), 'import').body;
+  const started = startedImports.find((run) => run.importId === field(imported, 'importId'));
+  if (!started) throw new Error('the import route did not start its import');
+  const { handler: importWorker } = await import('@functions/import-worker');
+  const work = (input: unknown) => recorder.as('import-worker', () => importWorker(input));
+  const planned = (await work({ action: 'plan', bucket: 'imports', key: started.fileKey })) as Body;
+  const manifest = await importFiles().readRange(field(planned, 'manifestKey'), 0, 1_000_000);
+  const chunks = JSON.parse(Buffer.from(manifest).toString('utf8')) as unknown[];
+  for (const phase of IMPORT_PHASES)
+    await work({ Items: chunks, BatchInput: { importId: started.importId, key: started.fileKey, phase } });
+  const completed = (await work({ action: 'complete', importId: started.importId })) as Body;
+  if (completed.status !== 'done') throw new Error(`import: ${JSON.stringify(completed)}`);
+  expect201(await twice('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true } }), 'upload import');
+  await call('GET', `/v1/admin/imports/${started.importId}`, { as: 'admin' });
+  await call('GET', `/v1/admin/imports/${started.importId}/errors`, { as: 'admin' });
   // Weeks later: the metrics job counts the settled purchases, the pending cashback is due and the
   // inactive members' points expire.
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -315,6 +381,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await receiver?.close();
   useDeliveryQueue(undefined);
+  useImportEngine(undefined);
+  useImportFiles(undefined);
+  if (importDirectory) await rm(importDirectory, { recursive: true, force: true });
   vi.unstubAllEnvs();
   useStore(undefined);
 });

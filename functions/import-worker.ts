@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { completeImport, planImport, processImportChunk } from '@shared/app/import-worker';
+import { importIdOfKey } from '@shared/app/start-import';
+import { IMPORT_PHASES } from '@shared/domain/import';
+import { importFiles } from '@shared/store/import-files';
+import { logger } from '@shared/observability';
+
+/**
+ * The import worker Lambda, invoked by the import state machine (infra/constructs/bulk-import.ts):
+ * - `plan`: streams the file once, marks the import running, writes the chunk manifest the
+ *   Distributed Map reads (an S3 JSON array of byte ranges of whole lines);
+ * - a batch of chunks (the map's ItemBatcher: `Items` + `BatchInput`): applies them;
+ * - `complete`: done, or failed when the map gave up.
+ * The local engine runs the same worker functions in-process (shared/app/import-worker.ts).
+ */
+const Chunk = z.object({
+  chunk: z.int(),
+  start: z.int(),
+  end: z.int(),
+  firstLine: z.int(),
+  lines: z.int(),
+});
+const WorkerEvent = z.union([
+  z.object({ action: z.literal('plan'), bucket: z.string(), key: z.string() }),
+  z.object({
+    Items: z.array(Chunk),
+    BatchInput: z.object({ importId: z.string(), key: z.string(), phase: z.enum(IMPORT_PHASES) }),
+  }),
+  z.object({ action: z.literal('complete'), importId: z.string(), failed: z.boolean().optional() }),
+]);
+
+export const manifestKeyOf = (importId: string) => `manifests/${importId}.json`;
+
+export async function handler(input: unknown): Promise<unknown> {
+  const event = WorkerEvent.parse(input);
+  if ('Items' in event) {
+    const { importId, key, phase } = event.BatchInput;
+    for (const chunk of event.Items) await processImportChunk({ importId, fileKey: key, phase, chunk });
+    return { chunks: event.Items.length };
+  }
+  if (event.action === 'plan') {
+    const importId = importIdOfKey(event.key);
+    const plan = await planImport(importId, event.key);
+    const manifestKey = manifestKeyOf(importId);
+    await importFiles().put(manifestKey, new TextEncoder().encode(JSON.stringify(plan.chunks)));
+    logger.info('import planned', { importId, lines: plan.lines, chunks: plan.chunks.length });
+    return { importId, bucket: event.bucket, key: event.key, manifestKey };
+  }
+  const state = await completeImport(event.importId, event.failed ? 'interrupted' : undefined);
+  logger.info('import finished', { importId: event.importId, status: state?.status, failed: state?.failed });
+  return { importId: event.importId, status: state?.status };
+}

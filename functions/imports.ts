@@ -1,0 +1,22 @@
+import { getImport, listImportErrors } from '@shared/app/import-reads';
+import { createImport, launchImport } from '@shared/app/start-import';
+import { apiFunction } from '@shared/http/api-function';
+import { respond } from '@shared/http/answers';
+import { lineErrorView } from '@shared/http/import-answers';
+
+export const handler = apiFunction('imports', {
+  createImport: async ({ ndjson, caller }) => {
+    const answered = await respond('createImport', createImport(ndjson ? { ndjson } : { upload: true }), caller);
+    // An inline file runs now (a replay starts it again if the first start failed; starting is idempotent).
+    // An upload runs when the file lands.
+    if (ndjson && answered.status === 202) await launchImport((answered.body as { importId: string }).importId);
+    return answered;
+  },
+
+  getImport: async ({ params }) => ({ status: 200, body: await getImport(params.importId) }),
+
+  listImportErrors: async ({ params, query }) => {
+    const page = await listImportErrors(params.importId, query);
+    return { status: 200, body: { ...page, items: page.items.map(lineErrorView) } };
+  },
+});

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CallerId, IsoDate, Money, OrderId, PositiveMoney, Timestamp } from './common';
+import { Consent } from './members';
+
+/** The id of a customer in the program being migrated: the key that makes member lines idempotent. */
+const ExternalId = z.string().min(1).max(128);
+
+/** A member line: enrols the member with an opening balance, no bonuses. */
+export const MemberImportLine = z.strictObject({
+  kind: z.literal('member'),
+  externalId: ExternalId,
+  email: z.email().max(254).optional(),
+  name: z.string().min(1).max(200).optional(),
+  birthday: IsoDate.optional(),
+  consent: Consent,
+  enrolledAt: Timestamp.optional(),
+  points: z.int().min(0).max(1_000_000_000).optional(),
+  cashback: Money.optional(),
+});
+
+/** A purchase line: history for tiers and metrics; earns nothing. */
+export const PurchaseImportLine = z.strictObject({
+  kind: z.literal('purchase'),
+  externalId: ExternalId,
+  orderId: OrderId,
+  amount: PositiveMoney,
+  occurredAt: Timestamp,
+});
+
+export const ImportLine = z.discriminatedUnion('kind', [MemberImportLine, PurchaseImportLine]);
+export type ImportLine = z.infer<typeof ImportLine>;
+export type MemberImportLine = z.infer<typeof MemberImportLine>;
+export type PurchaseImportLine = z.infer<typeof PurchaseImportLine>;
+
+export const ImportId = CallerId.meta({ description: 'The import, as POST /v1/admin/imports answered it' });
+
+/** JSON body of POST /v1/admin/imports (an NDJSON body is the other way to send lines). */
+export const CreateImportRequest = z
+  .strictObject({ upload: z.literal(true) })
+  .meta({ id: 'CreateImportRequest', examples: [{ upload: true }] });
+
+export const ImportStatus = z.enum(['waiting', 'running', 'done', 'failed']);
+
+export const CreatedImport = z
+  .object({
+    importId: z.string(),
+    status: ImportStatus,
+    upload: z.object({ url: z.string(), expiresAt: Timestamp }).optional(),
+  })
+  .meta({ id: 'CreatedImport' });
+
+export const ImportProgress = z
+  .object({
+    importId: z.string(),
+    status: ImportStatus,
+    lines: z.int(),
+    processed: z.int(),
+    succeeded: z.int(),
+    failed: z.int(),
+    startedAt: Timestamp.optional(),
+    finishedAt: Timestamp.optional(),
+  })
+  .meta({ id: 'ImportProgress' });
+
+export const ImportLineError = z
+  .object({
+    line: z.int().meta({ description: 'Line number in the file, from 1' }),
+    problem: z.object({
+      type: z.string(),
+      title: z.string(),
+      detail: z.string(),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'ImportLineError' });

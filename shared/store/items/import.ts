@@ -1,0 +1,205 @@
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LineProblem } from '@shared/domain/import';
+import { store } from '../client';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { pad } from '../keys';
+import { createPut, type Item, type TransactItem } from '../item';
+import { untilDone } from '../retry';
+
+/**
+ * An import: its progress counters, the checkpoints of the chunks already applied (a string
+ * set on the item, so a chunk's counts are added once however often it runs), and its bad
+ * lines as items of the same partition, keyed by line number.
+ */
+export type ImportStatus = 'waiting' | 'running' | 'done' | 'failed';
+export type StopReason = 'too-many-bad-lines' | 'interrupted';
+
+export interface ImportState {
+  importId: string;
+  status: ImportStatus;
+  /** Where the file is: `imports/…` (sent inline) or `uploads/…` (PUT to the upload URL). */
+  fileKey: string;
+  /** The admin who started it: the partnerId on the ledger entries it posts. */
+  createdBy: string;
+  createdAt: string;
+  lines: number;
+  processed: number;
+  succeeded: number;
+  failed: number;
+  startedAt?: string;
+  finishedAt?: string;
+  stopReason?: StopReason;
+  /** Checkpoints of the chunks applied (`<phase>:<chunk>`). */
+  chunksDone: string[];
+}
+
+const importPartition = (importId: string) => `IMPORT#${importId}`;
+export const importKey = (importId: string) => ({ PK: importPartition(importId), SK: 'IMPORT' });
+const ERROR_PREFIX = 'ERROR#';
+const errorKey = (importId: string, line: number) => ({
+  PK: importPartition(importId),
+  SK: `${ERROR_PREFIX}${pad(line, 10)}`,
+});
+
+export function newImportPut(state: Omit<ImportState, 'chunksDone'>): TransactItem {
+  return createPut({ ...importKey(state.importId), entity: 'import', ...state });
+}
+
+function itemToImport(item: Item): ImportState {
+  const done = item.chunksDone;
+  const state: ImportState = {
+    importId: String(item.importId),
+    status: item.status as ImportStatus,
+    fileKey: String(item.fileKey),
+    createdBy: String(item.createdBy),
+    createdAt: String(item.createdAt),
+    lines: Number(item.lines ?? 0),
+    processed: Number(item.processed ?? 0),
+    succeeded: Number(item.succeeded ?? 0),
+    failed: Number(item.failed ?? 0),
+    chunksDone: done instanceof Set ? [...(done as Set<string>)] : [],
+  };
+  if (typeof item.startedAt === 'string') state.startedAt = item.startedAt;
+  if (typeof item.finishedAt === 'string') state.finishedAt = item.finishedAt;
+  if (item.stopReason) state.stopReason = item.stopReason as StopReason;
+  return state;
+}
+
+export async function findImport(importId: string): Promise<ImportState | undefined> {
+  const { client, tableName } = store();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: importKey(importId), ConsistentRead: true }),
+  );
+  return Item ? itemToImport(Item) : undefined;
+}
+
+/** The plan is known: the line count, and the import runs (again, after an interruption). */
+export async function markImportRunning(importId: string, lines: number, now: string): Promise<void> {
+  const { client, tableName } = store();
+  await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: importKey(importId),
+      // A stop for too many bad lines is final; an interrupted import runs again.
+      ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(stopReason) OR stopReason <> :final)',
+      UpdateExpression:
+        'SET #status = :running, #lines = :lines, startedAt = if_not_exists(startedAt, :now) REMOVE stopReason',
+      ExpressionAttributeNames: { '#status': 'status', '#lines': 'lines' },
+      ExpressionAttributeValues: {
+        ':running': 'running',
+        ':lines': lines,
+        ':now': now,
+        ':final': 'too-many-bad-lines',
+      },
+    }),
+  );
+}
+
+/**
+ * Adds a chunk's counts once: the update is conditioned on the checkpoint not being in the
+ * set yet, and puts it there in the same write. Returns false if it already was (a retried chunk).
+ */
+export async function checkpointChunk(
+  importId: string,
+  checkpoint: string,
+  counts: { processed: number; succeeded: number; failed: number },
+): Promise<boolean> {
+  const { client, tableName } = store();
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: importKey(importId),
+        ConditionExpression: 'attribute_exists(PK) AND NOT contains(chunksDone, :name)',
+        UpdateExpression: 'ADD #processed :p, #succeeded :s, #failed :f, chunksDone :set',
+        ExpressionAttributeNames: { '#processed': 'processed', '#succeeded': 'succeeded', '#failed': 'failed' },
+        ExpressionAttributeValues: {
+          ':name': checkpoint,
+          ':set': new Set([checkpoint]),
+          ':p': counts.processed,
+          ':s': counts.succeeded,
+          ':f': counts.failed,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** Ends a running import: done, or failed with why (an interrupted import may be resumed). */
+export async function finishImport(
+  importId: string,
+  outcome: { status: 'done' } | { status: 'failed'; stopReason: StopReason },
+  now: string,
+): Promise<void> {
+  const { client, tableName } = store();
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: importKey(importId),
+        ConditionExpression: '#status = :running',
+        UpdateExpression:
+          outcome.status === 'done'
+            ? 'SET #status = :status, finishedAt = :now'
+            : 'SET #status = :status, finishedAt = :now, stopReason = :reason',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':running': 'running',
+          ':status': outcome.status,
+          ':now': now,
+          ...(outcome.status === 'failed' ? { ':reason': outcome.stopReason } : {}),
+        },
+      }),
+    );
+  } catch (error) {
+    // Already finished by a concurrent worker: the first word stands.
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+export interface StoredLineError {
+  line: number;
+  problem: LineProblem;
+}
+
+/** Bad lines are written by key (import, line): writing one again is harmless, so a retried chunk adds none. */
+export async function putLineErrors(importId: string, errors: StoredLineError[]): Promise<void> {
+  const { client, tableName } = store();
+  for (let i = 0; i < errors.length; i += 25) {
+    const requests = errors.slice(i, i + 25).map((error) => ({
+      PutRequest: { Item: { ...errorKey(importId, error.line), entity: 'import-error', ...error } },
+    }));
+    await untilDone(requests, async (left) => {
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: left } }));
+      const unprocessed = result.UnprocessedItems?.[tableName];
+      return unprocessed && unprocessed.length > 0 ? (unprocessed as typeof left) : undefined;
+    });
+  }
+}
+
+/** One page of an import's bad lines, in line order. */
+export async function listLineErrors(
+  importId: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ items: StoredLineError[]; nextCursor?: string }> {
+  const { client, tableName } = store();
+  const list = `import-errors:${importId}`;
+  const after = cursor ? decodeCursor(cursor, list) : undefined;
+  const page = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': importPartition(importId), ':prefix': ERROR_PREFIX },
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: { PK: importPartition(importId), SK: after } } : {}),
+    }),
+  );
+  const items = (page.Items ?? []).map((item) => ({ line: Number(item.line), problem: item.problem as LineProblem }));
+  const last = page.LastEvaluatedKey;
+  return last ? { items, nextCursor: encodeCursor(list, String(last.SK)) } : { items };
+}

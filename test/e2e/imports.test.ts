@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api';
+import { importFile } from '../support/import-file';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => api?.stop());
+
+const ndjson = (text: string, idempotencyKey?: string) => ({
+  rawBody: text,
+  as: 'admin' as const,
+  headers: { 'Content-Type': 'application/x-ndjson' },
+  ...(idempotencyKey ? { idempotencyKey } : {}),
+});
+
+async function finished(importId: string) {
+  await api.imports.idle();
+  const progress = await api.call('GET', `/v1/admin/imports/${importId}`, { as: 'admin' });
+  expect(progress.status).toBe(200);
+  return progress.body;
+}
+
+describe('bulk import over HTTP', () => {
+  it('imports an NDJSON body: 202, progress until done, bad lines with their paths', async () => {
+    const file = importFile({ lines: 60, badEvery: 20, purchaseShare: 0.25, prefix: 'e2e' });
+    const created = await api.call('POST', '/v1/admin/imports', ndjson(file.text, 'import-e2e-1'));
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ importId: expect.stringMatching(/^imp_/), status: 'waiting' });
+    expect(created.body.upload).toBeUndefined();
+
+    const progress = await finished(created.body.importId);
+    expect(progress).toMatchObject({ status: 'done', lines: 60, processed: 60, succeeded: 57, failed: 3 });
+    expect(progress.startedAt).toBeDefined();
+    expect(progress.finishedAt).toBeDefined();
+
+    const errors = await api.call('GET', `/v1/admin/imports/${created.body.importId}/errors?limit=2`, { as: 'admin' });
+    expect(errors.status).toBe(200);
+    expect(errors.body.items).toHaveLength(2);
+    expect(errors.body.items[0]).toMatchObject({
+      line: 20,
+      problem: { type: 'https://rewards-api.dev/problems/validation-error', errors: [{ path: 'consent' }] },
+    });
+    const rest = await api.call(
+      'GET',
+      `/v1/admin/imports/${created.body.importId}/errors?cursor=${errors.body.nextCursor}`,
+      { as: 'admin' },
+    );
+    expect(rest.body.items.map((e: { line: number }) => e.line)).toEqual([60]);
+
+    // The same request again (same key) answers the same import and starts nothing new.
+    const replay = await api.call('POST', '/v1/admin/imports', ndjson(file.text, 'import-e2e-1'));
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.importId).toBe(created.body.importId);
+  });
+
+  it('takes an NDJSON body above the general 64 KiB limit, and refuses one above 5 MB with 413', async () => {
+    const big = importFile({ lines: 600, prefix: 'big', purchaseShare: 0 }).text;
+    expect(big.length).toBeGreaterThan(64 * 1024);
+    const accepted = await api.call('POST', '/v1/admin/imports', ndjson(big));
+    expect(accepted.status).toBe(202);
+    const tooBig = await api.call('POST', '/v1/admin/imports', ndjson('x'.repeat(5 * 1024 * 1024 + 1)));
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.type).toBe('https://rewards-api.dev/problems/payload-too-large');
+    // A JSON body keeps the general limit.
+    const json = await api.call('POST', '/v1/admin/imports', {
+      as: 'admin',
+      rawBody: JSON.stringify({ upload: true, pad: 'x'.repeat(70 * 1024) }),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(json.status).toBe(413);
+    expect((await finished(accepted.body.importId)).status).toBe('done');
+  });
+
+  it('gives an upload URL for a large file; the import runs once the file is PUT there', async () => {
+    const created = await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true } });
+    expect(created.status).toBe(202);
+    const { url, expiresAt } = created.body.upload;
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
+    expect((await api.call('GET', `/v1/admin/imports/${created.body.importId}`, { as: 'admin' })).body).toMatchObject({
+      status: 'waiting',
+      lines: 0,
+    });
+
+    const forged = await fetch(url.replace(/signature=[^&]+/, 'signature=AAAA'), { method: 'PUT', body: 'x' });
+    expect(forged.status).toBe(403);
+    const file = importFile({ lines: 40, prefix: 'upl', purchaseShare: 0.25 });
+    const put = await fetch(url, { method: 'PUT', body: file.text });
+    expect(put.status).toBe(200);
+    expect(await finished(created.body.importId)).toMatchObject({
+      status: 'done',
+      lines: 40,
+      succeeded: 40,
+      failed: 0,
+    });
+  });
+
+  it('refuses what is not an import: 400, 403 for a partner key, 404 for an unknown import', async () => {
+    expect((await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: false } })).status).toBe(400);
+    expect((await api.call('POST', '/v1/admin/imports', ndjson('\n\n'))).status).toBe(400);
+    expect((await api.call('POST', '/v1/admin/imports', { body: { upload: true } })).status).toBe(403);
+    const unknown = await api.call('GET', '/v1/admin/imports/imp_NOPE', { as: 'admin' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.type).toBe('https://rewards-api.dev/problems/import-not-found');
+    expect((await api.call('GET', '/v1/admin/imports/imp_NOPE/errors', { as: 'admin' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,97 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { actionsOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
+
+let synthesized: SynthesizedStack;
+beforeAll(() => {
+  synthesized = synthesizeRegion('eu-west-1');
+});
+
+describe('bulk import infrastructure', () => {
+  it('keeps files in an encrypted, private, SSL-only bucket that deletes them after 7 days', () => {
+    const { template } = synthesized;
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' }, BucketKeyEnabled: true },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 7, Status: 'Enabled' })]),
+      },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('runs a state machine: plan, then a Distributed Map per phase over the manifest, batched, bounded, retried', () => {
+    const { template } = synthesized;
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    expect(Object.keys(machines)).toHaveLength(1);
+    const machine = Object.values(machines)[0] as { Properties: { DefinitionString: unknown } };
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
+    for (const fragment of [
+      '\\"ProcessorConfig\\":{\\"Mode\\":\\"DISTRIBUTED\\"',
+      '\\"InputType\\":\\"JSON\\"',
+      '\\"MaxItemsPerBatch\\":4',
+      '\\"MaxConcurrency\\":10',
+      '\\"ErrorEquals\\":[\\"ImportStopped\\"],\\"MaxAttempts\\":0',
+      '\\"BackoffRate\\":2',
+      '\\"phase\\":\\"members\\"',
+      '\\"phase\\":\\"purchases\\"',
+    ])
+      expect(definition).toContain(fragment);
+    // No tolerated failure (the default, 0 %): a batch that fails after its retries stops the map.
+    expect(definition).not.toContain('ToleratedFailure');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.s3'], 'detail-type': ['Object Created'] }),
+    });
+  });
+
+  it("gives the worker only what it needs: the table's item actions and batch writes, GetObject on files, PutObject on manifests", () => {
+    const { template, stack } = synthesized;
+    const statements = statementsOfFunction(template, stack, stack.functions['import-worker']);
+    const s3 = statements.filter((s) => actionsOf([s]).some((action) => action.startsWith('s3:')));
+    expect(actionsOf(s3).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(JSON.stringify(s3)).toContain('/imports/*');
+    expect(JSON.stringify(s3)).toContain('/uploads/*');
+    expect(JSON.stringify(s3)).toContain('/manifests/*');
+    const actions = actionsOf(statements);
+    expect(actions).toContain('dynamodb:BatchWriteItem');
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('s3:DeleteObject');
+    expect(actions.some((action) => action.includes('*') && !action.startsWith('xray:'))).toBe(false);
+    // Its table grants come from infra/config/table-access.ts, each limited to the partitions it names.
+    const table = statements.filter((s) => actionsOf([s]).some((action) => action.startsWith('dynamodb:')));
+    expect(table.length).toBeGreaterThan(0);
+    for (const statement of table)
+      expect(JSON.stringify(statement), JSON.stringify(statement)).toContain('dynamodb:LeadingKeys');
+  });
+
+  it('lets the import routes store files and start runs, and no other route function', () => {
+    const { template, stack } = synthesized;
+    const importsActions = actionsOf(statementsOfFunction(template, stack, stack.functions.imports));
+    expect(importsActions).toEqual(expect.arrayContaining(['s3:PutObject', 'states:StartExecution']));
+    expect(importsActions).not.toContain('s3:GetObject');
+    for (const fn of ['members', 'points', 'admin'] as const) {
+      const actions = actionsOf(statementsOfFunction(template, stack, stack.functions[fn]));
+      expect(actions.filter((action) => action.startsWith('s3:') || action.startsWith('states:'))).toEqual([]);
+    }
+  });
+});
