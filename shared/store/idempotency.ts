@@ -32,7 +32,15 @@ export type IdempotencyLookup =
 const epochSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
 export async function lookupIdempotency(context: IdempotencyContext, now: Date): Promise<IdempotencyLookup> {
-  const Item = await getItem(idempotencyKey(context.scope, context.key));
+  return interpretRecord(await getItem(idempotencyKey(context.scope, context.key)), context, now);
+}
+
+/** What a stored record (read, or returned by a failed condition) means for this request. */
+export function interpretRecord(
+  Item: Record<string, unknown> | undefined,
+  context: IdempotencyContext,
+  now: Date,
+): IdempotencyLookup {
   // DynamoDB deletes TTL-expired items late (DynamoDB Local never): an expired record is treated as absent.
   if (!Item || (typeof Item.ttl === 'number' && Item.ttl <= epochSeconds(now))) return { kind: 'absent' };
   if (Item.requestHash !== context.requestHash) return { kind: 'mismatch' };
@@ -56,6 +64,9 @@ export function idempotencyRecordPut(context: IdempotencyContext, response: Stor
       ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':now': epochSeconds(now) },
+      // A used key fails this condition; the cancellation then carries the stored record, so a
+      // replay is answered without reading it again (see commit.ts).
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
