@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { store } from './client';
 import { getItem } from './get';
 import type { TransactItem } from './item';
@@ -74,21 +76,23 @@ export function idempotencyRecordPut(context: IdempotencyContext, response: Stor
 /**
  * Saves a refusal (a business-rule error found after reading state) so that a retry
  * with the same key answers the same. Nothing else is written with it: there is no effect.
- * Returns false when another request with the key won the race.
+ * When another request with the key won the race, the failed condition returns its record
+ * (ALL_OLD), and what it means is the answer: no second call to read it.
  */
 export async function saveIdempotentResponse(
   context: IdempotencyContext,
   response: StoredResponse,
   now: Date,
-): Promise<boolean> {
+): Promise<{ kind: 'saved' } | IdempotencyLookup> {
   const { client } = store();
   const put = idempotencyRecordPut(context, response, now).Put;
-  if (!put) return false;
+  if (!put) throw new Error('an idempotency record is a Put');
   try {
     await client.send(new PutCommand(put));
-    return true;
+    return { kind: 'saved' };
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    const stored = (error as { Item?: Record<string, AttributeValue> }).Item;
+    return stored ? interpretRecord(unmarshall(stored), context, now) : lookupIdempotency(context, now);
   }
 }
