@@ -2,11 +2,11 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DomainError } from '@shared/domain/errors';
 import { logger, tracer } from '@shared/observability';
 import { IdempotencyKeyReuseError } from '@shared/store/errors';
-import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
+import { saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Caller } from '@shared/app/use-case';
 import type { Principal } from '@shared/store/partners';
 import { withRequestDeadline } from './deadline';
@@ -119,9 +119,8 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
       const context = request.event.parsed?.input.idempotency;
       if (!context || !(request.error instanceof DomainError)) return;
       const { problem } = toProblem(request.error);
-      const saved = await saveIdempotentResponse(context, { status: problem.status, body: problem }, clock());
-      if (saved) return;
-      const found = await lookupIdempotency(context, clock());
+      const found = await saveIdempotentResponse(context, { status: problem.status, body: problem }, clock());
+      if (found.kind === 'saved') return;
       if (found.kind === 'mismatch') request.error = new IdempotencyKeyReuseError();
       if (found.kind === 'replay') {
         request.response = storedToResponse(found.response.status, found.response.body, true);

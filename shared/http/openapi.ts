@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_TYPE_BASE } from './problems';
 import { routes, type RouteDefinition } from './routes';
 

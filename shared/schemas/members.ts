@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CurrencyCode, IsoDate, Money, OrderId, PositiveMoney, RewardId, SignedMoney, Timestamp } from './common';
 
 export const MemberId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a member id');

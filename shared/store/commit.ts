@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
 import { store } from './client';
@@ -52,7 +54,8 @@ const MAX_TRANSACTION_ITEMS = 100;
 export async function commit(unit: Commit, idempotency: IdempotencyRecord | undefined, now: Date): Promise<void> {
   const { client } = store();
   const conflict = () => new VersionConflictError();
-  const items: { item: TransactItem; onFailed: () => Error }[] = [];
+  // `stored`: the item as it was, when its condition failed and the put asked for it (ALL_OLD).
+  const items: { item: TransactItem; onFailed: (stored?: Record<string, unknown>) => Error }[] = [];
   for (const write of unit.members) {
     items.push({ item: memberPut(write.member, write.expectedVersion), onFailed: conflict });
     for (const entry of write.entries) items.push({ item: ledgerEntryPut(entry), onFailed: conflict });
@@ -61,7 +64,7 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
   if (idempotency)
     items.push({
       item: idempotencyRecordPut(idempotency.context, idempotency.response, now),
-      onFailed: () => new IdempotencyRecordExistsError(),
+      onFailed: (stored) => new IdempotencyRecordExistsError(stored),
     });
   // Nothing to store (a manual delivery retry without an idempotency key): DynamoDB refuses an empty transaction.
   if (items.length === 0) return;
@@ -79,15 +82,18 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
   }
 }
 
-function translateCancellation(error: unknown, onFailed: (() => Error)[]): unknown {
+function translateCancellation(error: unknown, onFailed: ((stored?: Record<string, unknown>) => Error)[]): unknown {
   const name = (error as { name?: string }).name;
   if (name === 'TransactionConflictException') return new TransactionConflictError({ cause: error });
   if (name !== 'TransactionCanceledException') return asStorageError(error);
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const reasons =
+    (error as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] })
+      .CancellationReasons ?? [];
   // The idempotency record decides first: if the key was used, nothing else matters.
   const last = reasons.length - 1;
-  if (reasons[last]?.Code === 'ConditionalCheckFailed') {
-    const failure = onFailed[last]?.();
+  const lastReason = reasons[last];
+  if (lastReason?.Code === 'ConditionalCheckFailed') {
+    const failure = onFailed[last]?.(lastReason.Item ? unmarshall(lastReason.Item) : undefined);
     if (failure instanceof IdempotencyRecordExistsError) return failure;
   }
   for (const [index, reason] of reasons.entries()) {
