@@ -129,6 +129,9 @@ beforeAll(async () => {
   vi.stubEnv('PROGRAM_CACHE_SECONDS', '0');
   vi.stubEnv('WEBHOOK_ALLOW_LOOPBACK', 'true');
   vi.stubEnv('EVENT_FEED_SETTLE_SECONDS', '0');
+  // The metrics totals start a day back, not at the default epoch: catching up on ~2 years of empty
+  // days would take the snapshot route past its deadline on a busy machine.
+  vi.stubEnv('METRICS_EPOCH', new Date(Date.now() - 86_400_000).toISOString());
   receiver = await startReceiver();
   useDeliveryQueue({ send: async (sent) => void messages.push(...sent) });
   const table = await useFreshTable({ expiry: { inactivityMonths: 1 } });
