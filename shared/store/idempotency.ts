@@ -93,6 +93,7 @@ export async function saveIdempotentResponse(
   } catch (error) {
     if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
     const stored = (error as { Item?: Record<string, AttributeValue> }).Item;
-    return stored ? interpretRecord(unmarshall(stored), context, now) : lookupIdempotency(context, now);
+    if (!stored) throw new Error('the failed put returned no idempotency record (ALL_OLD)', { cause: error });
+    return interpretRecord(unmarshall(stored), context, now);
   }
 }

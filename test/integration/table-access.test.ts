@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { stringLike, tableAccess, type EntryName } from '@infra/config/table-access';
+import { READ_ACTIONS, stringLike, tableAccess, type EntryName, type ItemAction } from '@infra/config/table-access';
 import { PARTNER_SCOPES } from '@shared/schemas/admin';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
 import { useStore } from '@shared/store/client';
@@ -336,9 +336,12 @@ describe('each function’s policy against the requests its use cases send', () 
           grant.actions.some((action) => `dynamodb:${action}` === request.action) &&
           request.partitions.every((partition) => grant.partitions.some((pattern) => stringLike(pattern, partition))),
       );
-      for (const action of grant.actions)
-        if (!covered.some((request) => request.action === `dynamodb:${action}`))
-          unused.push(`${action} on ${grant.partitions.join(', ')}`);
+      // GetItem and BatchGetItem read the same items (READ_ACTIONS): either one uses a read grant.
+      const used = (action: string) =>
+        READ_ACTIONS.includes(action as ItemAction)
+          ? covered.some((request) => READ_ACTIONS.some((read) => request.action === `dynamodb:${read}`))
+          : covered.some((request) => request.action === `dynamodb:${action}`);
+      for (const action of grant.actions) if (!used(action)) unused.push(`${action} on ${grant.partitions.join(', ')}`);
       for (const pattern of grant.partitions)
         if (!covered.some((request) => request.partitions.some((partition) => stringLike(pattern, partition))))
           unused.push(`${grant.actions.join('/')} on ${pattern}`);
