@@ -18,4 +18,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // `import { z }` is a namespace re-export esbuild cannot tree-shake: every bundle would carry all of
+    // zod with its 60+ locales (~440 KB instead of ~90 KB). `import * as z from 'zod'` is the same API.
+    files: ['shared/**/*.ts', 'functions/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[importKind!='type'][source.value='zod'] > :matches(ImportSpecifier[imported.name='z'], ImportDefaultSpecifier)",
+          message: "Use import * as z from 'zod': a bundle then carries only the parts of zod it uses.",
+        },
+      ],
+    },
+  },
 );

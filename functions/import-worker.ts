@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { completeImport, planImport, processImportChunk } from '@shared/app/import-worker';
 import { importIdOfKey } from '@shared/app/start-import';
 import { IMPORT_PHASES } from '@shared/domain/import';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CurrencyCode } from '@shared/schemas/common';
 import { ProgramRules } from '@shared/schemas/program';
 import { defaultProgram } from './default-program';

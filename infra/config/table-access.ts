@@ -34,6 +34,13 @@ export const WRITE_ACTIONS: readonly ItemAction[] = [
   'BatchWriteItem',
   'ConditionCheckItem',
 ];
+/**
+ * Reading items by key: shared/store/get.ts sends reads asked for in the same turn as one
+ * BatchGetItem and a lone read as a GetItem, so which of the two a use case sends depends on
+ * how many reads coincide (two open raffles, a job's workers). Both read the same items, keys
+ * checked one by one against the same partitions: they are granted, and counted as used, together.
+ */
+export const READ_ACTIONS: readonly ItemAction[] = ['GetItem', 'BatchGetItem'];
 
 /** Some actions on some partitions: one IAM statement with a dynamodb:LeadingKeys condition. */
 export interface ItemGrant {
@@ -78,7 +85,9 @@ const bulkImport = 'IMPORT#*';
  * Put (version check) in one TransactWriteItems with its idempotency record; erasure updates survey
  * answers and deletes the referral and external-id claims; a limited reward loses a unit with an
  * Update, an unlimited one is held to its terms with a ConditionCheck; admin writes program versions,
- * partners and key hashes. Refusals store their idempotency record with a single PutItem.
+ * partners and key hashes. Refusals store their idempotency record with a single PutItem. Nothing reads
+ * an idempotency record back to replay: the failed condition returns it (ALL_OLD), so no API function
+ * but events (retrying a delivery checks its key before it queues anything) reads one.
  */
 export const tableAccess: Record<EntryName, TableAccess> = {
   // Health, OpenAPI document, console, 404 and 405 touch nothing; readiness reads one probe key never written.
@@ -88,8 +97,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   members: {
     items: [
       // Lookup reads a claim (external id, email), then the members it names in one batch.
-      { actions: ['GetItem'], partitions: [member, idempotency, program, referral, externalId, email] },
-      { actions: ['BatchGetItem'], partitions: [member] },
+      { actions: READ_ACTIONS, partitions: [member, program, referral, externalId, email] },
       { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, idempotency, referral, externalId] },
       // An email claim is a set of members: adding or removing one is an Update, the last one leaving deletes it.
@@ -101,7 +109,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // entries, writes the entries and checks the raffle is still open for them.
   points: {
     items: [
-      { actions: ['GetItem'], partitions: [member, idempotency, program, catalog, raffle] },
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle] },
       { actions: ['Query'], partitions: [raffles] },
       { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
@@ -111,7 +119,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // A refund takes back the raffle entries its order gave.
   cashback: {
     items: [
-      { actions: ['GetItem'], partitions: [member, idempotency, program, raffles, raffle] },
+      { actions: READ_ACTIONS, partitions: [member, program, raffles, raffle] },
       { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
@@ -120,8 +128,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // revision is bumped with an Update), the verifier's entry list.
   rewards: {
     items: [
-      { actions: ['GetItem'], partitions: [catalog, program, raffles, raffle, member, idempotency] },
-      { actions: ['BatchGetItem'], partitions: [raffle] },
+      { actions: READ_ACTIONS, partitions: [catalog, program, raffles, raffle, member] },
       { actions: ['Query'], partitions: [catalog, raffles, raffle] },
       { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency, globalEvent] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [raffles] },
@@ -129,8 +136,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   },
   insights: {
     items: [
-      { actions: ['GetItem'], partitions: [member, idempotency, program, metrics] },
-      { actions: ['BatchGetItem'], partitions: [member] },
+      { actions: READ_ACTIONS, partitions: [member, program, metrics] },
       { actions: ['Query'], partitions: [metrics] },
       { actions: ['PutItem'], partitions: [member, idempotency, metrics, purchase] },
     ],
@@ -138,7 +144,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   },
   admin: {
     items: [
-      { actions: ['GetItem'], partitions: [idempotency, program, partners] },
+      // A partner's creation and key rotation read their idempotency record before minting a key.
+      { actions: READ_ACTIONS, partitions: [idempotency, program, partners] },
       { actions: ['Query'], partitions: [partners] },
       { actions: ['PutItem'], partitions: [idempotency, program, partners, apiKey] },
       { actions: ['DeleteItem'], partitions: [partners, apiKey] },
@@ -148,7 +155,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // and the webhook endpoints (WEBHOOKS: endpoints and their count) with their deliveries (WEBHOOK#id).
   events: {
     items: [
-      { actions: ['GetItem'], partitions: [idempotency, webhooks, webhook] },
+      { actions: READ_ACTIONS, partitions: [idempotency, webhooks, webhook] },
       { actions: ['Query'], partitions: [member, webhooks, webhook] },
       { actions: ['PutItem'], partitions: [idempotency, webhooks, globalEvent] },
       { actions: ['UpdateItem', 'DeleteItem'], partitions: [webhooks] },
@@ -165,14 +172,14 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // One attempt: reads the endpoint and the event, records the attempt.
   'webhook-delivery': {
     items: [
-      { actions: ['GetItem'], partitions: [webhooks, member, globalEvent, webhook] },
+      { actions: READ_ACTIONS, partitions: [webhooks, member, globalEvent, webhook] },
       { actions: ['UpdateItem'], partitions: [webhook] },
     ],
   },
   // Bulk import routes: the import item written with the POST's idempotency record, its progress and bad lines.
   imports: {
     items: [
-      { actions: ['GetItem'], partitions: [idempotency, bulkImport] },
+      { actions: ['GetItem'], partitions: [bulkImport] },
       { actions: ['Query'], partitions: [bulkImport] },
       { actions: ['PutItem'], partitions: [idempotency, bulkImport] },
     ],
@@ -182,7 +189,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // on the member; chunk checkpoints update the import item and bad lines are batch-written under it.
   'import-worker': {
     items: [
-      { actions: ['GetItem'], partitions: [bulkImport, externalId, program, member] },
+      { actions: READ_ACTIONS, partitions: [bulkImport, externalId, program, member] },
       { actions: ['PutItem'], partitions: [member, referral, externalId] },
       { actions: ['UpdateItem'], partitions: [bulkImport, email] },
       { actions: ['BatchWriteItem'], partitions: [bulkImport] },
@@ -190,15 +197,14 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   },
   'metrics-job': {
     items: [
-      { actions: ['GetItem'], partitions: [program, metrics] },
-      { actions: ['BatchGetItem'], partitions: [member] },
+      { actions: READ_ACTIONS, partitions: [program, metrics, member] },
       { actions: ['PutItem'], partitions: [member, metrics] },
     ],
     queryIndexes: [indexNames.activityByDay],
   },
   'expiry-job': {
     items: [
-      { actions: ['GetItem'], partitions: [member, program] },
+      { actions: READ_ACTIONS, partitions: [member, program] },
       { actions: ['PutItem'], partitions: [member] },
     ],
     queryIndexes: [indexNames.dueByDay],
@@ -207,7 +213,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // member with its events (a member's events live in its partition).
   'time-changes-job': {
     items: [
-      { actions: ['GetItem'], partitions: [member, program] },
+      { actions: READ_ACTIONS, partitions: [member, program] },
       { actions: ['PutItem'], partitions: [member] },
     ],
     queryIndexes: [indexNames.timeChangesDue],

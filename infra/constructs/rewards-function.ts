@@ -17,6 +17,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WRITE_ACTIONS, type EntryName, type TableAccess } from '../config/table-access';
+import { RUNTIME_PROVIDED_MODULES } from './bundling';
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -104,8 +105,8 @@ export class RewardsFunction extends Construct {
           "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
         // esbuild resolves the @shared/@functions aliases from the paths of this tsconfig.
         tsconfig: join(repositoryRoot, 'tsconfig.json'),
-        // The SDK is bundled (tree-shaken) rather than taken from the runtime, so the version is the one tested.
-        externalModules: [],
+        // The AWS SDK v3 comes from the nodejs24.x runtime (see ./bundling.ts).
+        externalModules: [...RUNTIME_PROVIDED_MODULES],
         ...(props.afterBundling
           ? {
               commandHooks: {

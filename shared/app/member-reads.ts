@@ -26,8 +26,8 @@ export async function listTransactions(
   page: { limit: number; cursor?: string | undefined },
   now: Date,
 ) {
-  await loadActiveMember(memberId, now);
-  const found = await listLedger(memberId, page.limit, page.cursor);
+  // In parallel (one round trip): the ledger read is only answered once the member is known to be active.
+  const [, found] = await Promise.all([loadActiveMember(memberId, now), listLedger(memberId, page.limit, page.cursor)]);
   return { ...found, items: found.items.map((entry) => toTransaction(entry, now)) };
 }
 

@@ -12,8 +12,8 @@ export function redeemReward(memberId: string, request: { rewardId: string; orde
   return async (caller) => {
     const program = await currentProgram();
     return async (now) => {
-      const member = await loadActiveMember(memberId, now);
-      const reward = await findReward(request.rewardId);
+      // Read together: the two reads go out as one BatchGetItem (shared/store/get.ts).
+      const [member, reward] = await Promise.all([loadActiveMember(memberId, now), findReward(request.rewardId)]);
       if (!reward) throw new DomainError('reward-not-found', `No reward ${request.rewardId}.`);
       const movement = rewardRedemption(member, reward, program, now, request.orderId);
       const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));

@@ -4,7 +4,7 @@ import { assertActiveMember, settleCashback, type MemberState } from '@shared/do
 import { commit, type Commit, type ConditionalWrite, type MemberWrite } from '@shared/store/commit';
 import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
 import { eventWrites } from '@shared/store/events';
-import { lookupIdempotency, type IdempotencyContext, type StoredResponse } from '@shared/store/idempotency';
+import { interpretRecord, type IdempotencyContext, type StoredResponse } from '@shared/store/idempotency';
 import type { OrderState } from '@shared/domain/order';
 import { findMember } from '@shared/store/items/member';
 import { findOrder } from '@shared/store/items/order';
@@ -119,7 +119,7 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
       await commit({ members: decided.members, writes: [...decided.writes, ...eventWrites(events)] }, recorded, at);
     } catch (error) {
       if (error instanceof IdempotencyRecordExistsError && idempotency)
-        return { replayed: true, response: await replayFromRecord(idempotency, caller.now()) };
+        return { replayed: true, response: replayFromRecord(idempotency, caller.now(), error.record) };
       throw error;
     }
     await decided.afterCommit?.();
@@ -127,9 +127,18 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
   });
 }
 
-/** When the record exists, the first response is the answer (or a refusal for a different request). */
-async function replayFromRecord(idempotency: IdempotencyContext, now: Date): Promise<StoredResponse> {
-  const found = await lookupIdempotency(idempotency, now);
+/**
+ * When the record exists, the first response is the answer (or a refusal for a different request).
+ * The cancelled transaction returns the record (its put asks for ALL_OLD): no read is needed, and
+ * the functions are granted none on idempotency records.
+ */
+function replayFromRecord(
+  idempotency: IdempotencyContext,
+  now: Date,
+  returned: Record<string, unknown> | undefined,
+): StoredResponse {
+  if (!returned) throw new Error('the cancelled transaction returned no idempotency record (ALL_OLD)');
+  const found = interpretRecord(returned, idempotency, now);
   if (found.kind === 'mismatch') throw new IdempotencyKeyReuseError();
   if (found.kind === 'replay') return found.response;
   throw new Error('idempotency record vanished between the failed write and the read');

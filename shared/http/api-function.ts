@@ -3,11 +3,11 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { DomainError } from '@shared/domain/errors';
 import { logger, tracer } from '@shared/observability';
 import { IdempotencyKeyReuseError } from '@shared/store/errors';
-import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
+import { saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Caller } from '@shared/app/use-case';
 import { clock } from '@shared/clock';
 import type { Principal } from '@shared/store/partners';
@@ -145,14 +145,13 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
       if (!context || !(request.error instanceof DomainError)) return;
       const { problem } = toProblem(request.error, requestIdOf(request.event));
       const text = JSON.stringify(problem);
-      const saved = await saveIdempotentResponse(context, { status: problem.status, text }, clock());
-      if (saved) {
+      const found = await saveIdempotentResponse(context, { status: problem.status, text }, clock());
+      if (found.kind === 'saved') {
         // Answer the very text that was recorded: a replay is then the same bytes.
         request.response = storedToResponse(problem.status, text, false);
         request.error = null;
         return;
       }
-      const found = await lookupIdempotency(context, clock());
       if (found.kind === 'mismatch') request.error = new IdempotencyKeyReuseError();
       if (found.kind === 'replay') {
         request.response = storedToResponse(found.response.status, storedText(found.response), true);

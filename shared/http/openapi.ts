@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Problem } from '@shared/schemas/common';
 import { domainErrorStatus, PROBLEM_TYPE_BASE } from './problems';
 import { REQUEST_ID_HEADER } from './protocol';

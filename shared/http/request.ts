@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Principal } from '@shared/store/partners';
 import type { Scope } from '@shared/schemas/admin';
 import { HttpProblem, validationProblem } from './problems';

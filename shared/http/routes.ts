@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainErrorCode } from '@shared/domain/errors';
 import { PageQuery } from '@shared/schemas/common';
 import {

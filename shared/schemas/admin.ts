@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from '@shared/domain/time';
 import { Money, RewardId, Timestamp } from './common';
 

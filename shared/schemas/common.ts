@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isKnownCurrency } from '@shared/domain/money';
 
 /** Largest accepted amount: keeps every integer product in the engine below 2^53. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CallerId, IsoDate, Money, OrderId, PositiveMoney, Timestamp } from './common';
 import { Consent } from './members';
 

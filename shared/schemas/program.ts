@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { programLotRuleIssues } from '@shared/domain/lot-rules';
 import { CurrencyCode, Money, Timestamp } from './common';
 

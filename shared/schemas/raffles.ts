@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { raffleRulesProblems } from '@shared/domain/raffle';
 import { CallerId, Money, PositiveMoney, Timestamp } from './common';
 import { MemberId, Transaction } from './members';

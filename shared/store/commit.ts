@@ -65,7 +65,7 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
   if (idempotency)
     items.push({
       item: idempotencyRecordPut(idempotency.context, idempotency.response, now),
-      onFailed: () => new IdempotencyRecordExistsError(),
+      onFailed: (stored) => new IdempotencyRecordExistsError(stored),
     });
   // A decision that changes nothing (an unchanged PATCH, a PUT of the same rules or raffle, a draw
   // answered from the first one, a manual delivery retry) without an idempotency record to keep:

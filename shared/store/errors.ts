@@ -33,8 +33,11 @@ export class VersionConflictError extends Error {
 
 /** The idempotency record exists: the same key was already used; answer from the record. */
 export class IdempotencyRecordExistsError extends Error {
-  constructor() {
+  /** The stored record, when the failed condition returned it (then no read is needed to answer). */
+  readonly record: Record<string, unknown> | undefined;
+  constructor(record?: Record<string, unknown>) {
     super('idempotency record exists');
+    this.record = record;
     this.name = 'IdempotencyRecordExistsError';
   }
 }

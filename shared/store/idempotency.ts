@@ -1,4 +1,6 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { store } from './client';
 import { getItem } from './get';
 import type { TransactItem } from './item';
@@ -38,7 +40,15 @@ export type IdempotencyLookup =
 const epochSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
 export async function lookupIdempotency(context: IdempotencyContext, now: Date): Promise<IdempotencyLookup> {
-  const Item = await getItem(idempotencyKey(context.scope, context.key));
+  return interpretRecord(await getItem(idempotencyKey(context.scope, context.key)), context, now);
+}
+
+/** What a stored record (read, or returned by a failed condition) means for this request. */
+export function interpretRecord(
+  Item: Record<string, unknown> | undefined,
+  context: IdempotencyContext,
+  now: Date,
+): IdempotencyLookup {
   // DynamoDB deletes TTL-expired items late (DynamoDB Local never): an expired record is treated as absent.
   if (!Item || (typeof Item.ttl === 'number' && Item.ttl <= epochSeconds(now))) return { kind: 'absent' };
   if (Item.requestHash !== context.requestHash) return { kind: 'mismatch' };
@@ -62,6 +72,9 @@ export function idempotencyRecordPut(context: IdempotencyContext, response: Stor
       ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :now',
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':now': epochSeconds(now) },
+      // A used key fails this condition; the cancellation then carries the stored record, so a
+      // replay is answered without reading it again (see commit.ts).
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
   };
 }
@@ -69,21 +82,24 @@ export function idempotencyRecordPut(context: IdempotencyContext, response: Stor
 /**
  * Saves a refusal (a business-rule error found after reading state) so that a retry
  * with the same key answers the same. Nothing else is written with it: there is no effect.
- * Returns false when another request with the key won the race.
+ * When another request with the key won the race, the failed condition returns its record
+ * (ALL_OLD), and what it means is the answer: no second call to read it.
  */
 export async function saveIdempotentResponse(
   context: IdempotencyContext,
   response: StoredResponse,
   now: Date,
-): Promise<boolean> {
+): Promise<{ kind: 'saved' } | IdempotencyLookup> {
   const { client } = store();
   const put = idempotencyRecordPut(context, response, now).Put;
-  if (!put) return false;
+  if (!put) throw new Error('an idempotency record is a Put');
   try {
     await client.send(new PutCommand(put));
-    return true;
+    return { kind: 'saved' };
   } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    const stored = (error as { Item?: Record<string, AttributeValue> }).Item;
+    if (!stored) throw new Error('the failed put returned no idempotency record (ALL_OLD)', { cause: error });
+    return interpretRecord(unmarshall(stored), context, now);
   }
 }

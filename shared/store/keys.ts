@@ -32,11 +32,12 @@ export const EVENT_FEED_SHARDS = 4;
 export const indexKeys = {
   /**
    * Points expiry (GSI2, sparse: only members with a positive balance): sharded by member so
-   * no index partition takes every write, sorted by the time inactivity is counted from.
+   * no index partition takes every write, sorted by the month (YYYY-MM) inactivity is counted
+   * from (see ./items/member.ts: a month, so that a purchase moves the entry at most monthly).
    */
-  pointsExpiry: (memberId: string, inactiveSince: string) => ({
+  pointsExpiry: (memberId: string, inactiveMonth: string) => ({
     GSI2PK: `EXPIRY#${expiryShard(memberId)}`,
-    GSI2SK: `${inactiveSince}#${memberId}`,
+    GSI2SK: `${inactiveMonth}#${memberId}`,
   }),
   pointsExpiryPartition: (shard: number) => `EXPIRY#${shard}`,
   /**

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -25,6 +25,10 @@ let template: Template;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'rewards-cdk-'));
+  // The AWS SDK is left to the Lambda runtime (infra/constructs/bundling.ts); here the repository's
+  // copy plays the runtime's, found from the bundles' directories as /var/runtime/node_modules is.
+  mkdirSync(join(outdir, 'node_modules'));
+  symlinkSync(resolve('node_modules', '@aws-sdk'), join(outdir, 'node_modules', '@aws-sdk'));
   ({ stack } = buildApp(new App({ outdir, context: { region: 'eu-west-1' } })));
   template = Template.fromStack(stack);
 }, 180_000);

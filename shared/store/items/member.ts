@@ -1,29 +1,79 @@
 import { inactiveSince } from '@shared/domain/expiry';
-import type { MemberState } from '@shared/domain/member';
+import type { MemberState, PendingCashback } from '@shared/domain/member';
 import { nextTimeChangeAt } from '@shared/domain/time-changes';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
 import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
+import {
+  decodePendingLots,
+  decodeSpendByDay,
+  encodePendingLots,
+  encodeSpendByDay,
+  type StoredPendingLot,
+} from './member-encoding';
 
 /** The member item: profile, balances and per-member facts, one per member partition. */
 export const memberKey = (memberId: string) => ({ PK: memberPartition(memberId), SK: 'PROFILE' });
+
+/**
+ * The expiry index's bucket: the UTC month (YYYY-MM) of the time inactivity is counted from.
+ * Keyed by the exact time, every purchase would move the member's index entry (a delete and a
+ * put on GSI2, 2 write units); by month it moves at most once a month. The job's cut-off is a
+ * full ISO time, and `YYYY-MM#…` sorts before every time of that month, so the cut-off's whole
+ * month is offered; each candidate is then checked exactly (`expiryMovement`).
+ */
+export const expiryBucket = (member: Pick<MemberState, 'createdAt' | 'purchases'>) => inactiveSince(member).slice(0, 7);
 
 export function memberToItem(member: MemberState): Item {
   // GSI2 (points expiry) holds only members whose points could expire: active, positive balance.
   const expiry =
     member.status === 'active' && member.points.balance > 0
-      ? indexKeys.pointsExpiry(member.memberId, inactiveSince(member))
+      ? indexKeys.pointsExpiry(member.memberId, expiryBucket(member))
       : {};
   // GSI4 (changes by time alone) holds only members with one coming, by when it is due.
   const dueAt = nextTimeChangeAt(member);
   const timeChange = dueAt ? indexKeys.timeChangeDue(member.memberId, dueAt) : {};
+  const { spendByDay, ...purchases } = member.purchases;
+  const { pending, ...cashback } = member.cashback;
   // Not on GSI1: a member is written on every use case, and an indexed copy would double each write.
   // Enrolments reach the metrics job through the referral-code claim, written once (./referral-code.ts).
-  return { ...memberKey(member.memberId), entity: 'member', ...member, ...expiry, ...timeChange };
+  return {
+    ...memberKey(member.memberId),
+    entity: 'member',
+    ...member,
+    purchases: { ...purchases, spendDays: encodeSpendByDay(spendByDay) },
+    cashback: { ...cashback, pendingLots: encodePendingLots(pending) },
+    ...expiry,
+    ...timeChange,
+  };
+}
+
+interface StoredPurchases extends Omit<MemberState['purchases'], 'spendByDay'> {
+  spendDays?: Uint8Array;
+  /** The earlier layout. */
+  spendByDay?: Record<string, number>;
+}
+interface StoredCashback {
+  available: number;
+  pendingLots?: StoredPendingLot[];
+  /** The earlier layout. */
+  pending?: PendingCashback[];
+  /** Released and not announced yet (cashback.available): few, and gone at the next time-changes run. */
+  released?: PendingCashback[];
 }
 
 export function itemToMember(item: Item): MemberState {
-  return withoutStorageAttributes(item) as unknown as MemberState;
+  const stored = withoutStorageAttributes(item) as unknown as Omit<MemberState, 'purchases' | 'cashback'> & {
+    purchases: StoredPurchases;
+    cashback: StoredCashback;
+  };
+  const { spendDays, spendByDay, ...purchases } = stored.purchases;
+  const { pendingLots, pending, ...cashback } = stored.cashback;
+  return {
+    ...stored,
+    purchases: { ...purchases, spendByDay: spendDays ? decodeSpendByDay(spendDays) : (spendByDay ?? {}) },
+    cashback: { ...cashback, pending: pendingLots ? decodePendingLots(pendingLots) : (pending ?? []) },
+  };
 }
 
 export async function findMember(memberId: string): Promise<MemberState | undefined> {

@@ -1,5 +1,5 @@
 import type { Snapshot } from '@shared/schemas/admin';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { createPut, type Item, type TransactItem } from '../item';
 
 export type StoredSnapshot = z.infer<typeof Snapshot>;
