@@ -9,7 +9,7 @@ import { createTable, localDocumentClient, startDynamoDbLocal, type LocalDynamo 
 import { createLocalServer } from './server';
 import { localJobRunner, registerLocalJob, startLocalJobs } from './jobs';
 import { TestClock } from './test-clock';
-import { startLocalEventPipeline } from './events';
+import { startLocalEventPipeline, type LocalEventPipeline } from './events';
 import { handler as expiryJob } from '@functions/expiry-job';
 import { handler as metricsJob } from '@functions/metrics-job';
 import { handler as timeChangesJob } from '@functions/time-changes-job';
@@ -44,6 +44,8 @@ export interface LocalStack {
   endpoint: string;
   /** Present when the test clock is on. */
   testClock?: TestClock;
+  /** The in-process fan-out and delivery worker (tests kill and restart the worker). */
+  events: LocalEventPipeline;
   stop: () => Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       endpoint,
       ...(testClock ? { testClock } : {}),
+      events,
       stop,
     };
   } catch (error) {
