@@ -191,7 +191,7 @@ describe('deliveries to a real receiver', () => {
     const { webhookId, secret } = await createHook(['points.earned']);
     receiver.respond = () => 204;
     // Its time is 10 s ago, far behind the local reader's cursor (0.5 s settle): only the
-    // reader's second look at the last minute finds it (every 5 s).
+    // reader's second look at the last 30 s finds it (every 5 s).
     const late = await insertEarned(memberId(4), 1, new Date(Date.now() - 10_000));
     await receiver.waitFor((all) => all.some((r) => r.headers['webhook-id'] === late.id), 20_000);
     const requests = receiver.received.filter((r) => r.headers['webhook-id'] === late.id);
