@@ -15,7 +15,7 @@ import { DirectoryImportFiles, InProcessImportEngine } from './imports';
 import { createLocalServer, serveLocalUploads } from './server';
 import { localJobRunner, registerLocalJob, startLocalJobs } from './jobs';
 import { TestClock } from './test-clock';
-import { startLocalEventPipeline } from './events';
+import { startLocalEventPipeline, type LocalEventPipeline } from './events';
 import { handler as expiryJob } from '@functions/expiry-job';
 import { handler as metricsJob } from '@functions/metrics-job';
 import { handler as timeChangesJob } from '@functions/time-changes-job';
@@ -52,6 +52,8 @@ export interface LocalStack {
   testClock?: TestClock;
   /** The in-process import engine (tests wait for it to be idle). */
   imports: InProcessImportEngine;
+  /** The in-process fan-out and delivery worker (tests kill and restart the worker). */
+  events: LocalEventPipeline;
   stop: () => Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       endpoint,
       ...(testClock ? { testClock } : {}),
       imports,
+      events,
       stop,
     };
   } catch (error) {

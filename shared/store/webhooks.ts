@@ -277,3 +277,19 @@ export async function listDeliveries(
     if (items.length >= options.limit) return { items, nextCursor: encodeCursor(list, start.SK) };
   }
 }
+
+/** Every pending delivery of an endpoint, with its event reference: what a restarted local delivery worker picks up. */
+export async function pendingDeliveries(webhookId: string): Promise<DeliveryRecord[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    FilterExpression: '#status = :pending',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':pk': keys.deliveryPartition(webhookId),
+      ':prefix': keys.deliveryPrefix,
+      ':pending': 'pending',
+    },
+    ConsistentRead: true,
+  });
+  return items.map(itemToDelivery);
+}

@@ -40,11 +40,11 @@ const verified = (secret: string) => (request: { body: string; headers: Record<s
 };
 
 const memberId = (n: number) => `mem_01JE${String(n).padStart(22, '0')}`;
-async function insertEarned(member: string, version: number) {
+async function insertEarned(member: string, version: number, createdAt = new Date()) {
   const [event] = memberEvents(
     { memberId: member, version },
     [{ type: 'points.earned', data: { points: 10 * version } }],
-    new Date().toISOString(),
+    createdAt.toISOString(),
     newEventId,
   );
   await putEvents([event!]);
@@ -184,6 +184,19 @@ describe('deliveries to a real receiver', () => {
     expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verified(old)(request)).toBe(true);
     expect(verified(fresh)(request)).toBe(true);
+    await admin('DELETE', `/v1/admin/webhooks/${webhookId}`);
+  });
+
+  it('delivers an event that committed after the feed had moved past its time (a slow transaction)', async () => {
+    const { webhookId, secret } = await createHook(['points.earned']);
+    receiver.respond = () => 204;
+    // Its time is 10 s ago, far behind the local reader's cursor (0.5 s settle): only the
+    // reader's second look at the last 30 s finds it (every 5 s).
+    const late = await insertEarned(memberId(4), 1, new Date(Date.now() - 10_000));
+    await receiver.waitFor((all) => all.some((r) => r.headers['webhook-id'] === late.id), 20_000);
+    const requests = receiver.received.filter((r) => r.headers['webhook-id'] === late.id);
+    expect(requests).toHaveLength(1);
+    expect(verified(secret)(requests[0]!)).toBe(true);
     await admin('DELETE', `/v1/admin/webhooks/${webhookId}`);
   });
 });
