@@ -5,13 +5,14 @@ import { itemToNpsAnswer } from '@shared/store/items/nps-answer';
 import { itemToOrder } from '@shared/store/items/order';
 import { currentProgram } from '@shared/store/program';
 import { listLedger, memberItems } from '@shared/store/queries';
+import { lotPoints } from './lots';
 import { loadActiveMember } from './use-case';
 
 /** The reads about one member: each checks the member exists and is not erased first. */
 
 export async function getMember(memberId: string, now: Date) {
   const [member, program] = await Promise.all([loadActiveMember(memberId, now), currentProgram()]);
-  return memberView(member, program, now);
+  return memberView(member, program, now, await lotPoints(member, now));
 }
 
 /** A member's ledger, newest first; a pending credit whose hold has ended shows as available. */
@@ -49,5 +50,5 @@ export async function exportMember(memberId: string, now: Date) {
       const { score, answeredAt, comment } = itemToNpsAnswer(item);
       return { score, answeredAt, ...(comment !== undefined ? { comment } : {}) };
     });
-  return { member: memberView(member, program, now), transactions, orders, npsAnswers };
+  return { member: memberView(member, program, now, await lotPoints(member, now)), transactions, orders, npsAnswers };
 }
