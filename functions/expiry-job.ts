@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { logger } from '@shared/observability';
 import { expireDuePoints } from '@shared/app/expire-points';
+import { runLotTimeEvents } from '@shared/app/lot-time-events';
 
 /** Leave this much of the Lambda's time to finish the member in hand and log. */
 const SAFETY_MARGIN_MS = 20_000;
@@ -15,4 +16,10 @@ export async function handler(_event?: unknown, context?: Pick<Context, 'getRema
     context ? { timeLeft: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS } : {},
   );
   logger.info('points expiry run', { ...run });
+  // Points lots: availability, reminders and lot expiry (the time events job can take this over).
+  const lots = await runLotTimeEvents(
+    new Date(),
+    context ? { timeLeft: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS } : {},
+  );
+  logger.info('points lots run', { ...lots });
 }
