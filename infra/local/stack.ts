@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   adminKey?: string;
   /** How often the metrics job runs, as the schedule would on AWS; 0 disables it. */
   jobIntervalMs?: number;
+  /** Follow the event feed and deliver webhooks (default true); the bench turns it off, as its polling is not a request's cost. */
+  eventPipeline?: boolean;
 }
 
 export interface LocalStack {
@@ -84,10 +86,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const { port } = server.address() as AddressInfo;
     const jobs = startLocalJobs(options.jobIntervalMs ?? 0);
-    const events = startLocalEventPipeline();
+    const events = options.eventPipeline === false ? undefined : startLocalEventPipeline();
     const stop = async () => {
       jobs.stop();
-      await events.stop();
+      await events?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
