@@ -23,6 +23,8 @@ import { executeOnce, loadActiveMember, outcome, type EmittedEvent, type UseCase
  */
 export const LOTS_JOB_PARTNER = 'system:lots';
 const CONCURRENCY = 8;
+/** Transactions one run gives a member whose announcements do not fit in one (MAX_ANNOUNCEMENT_ITEMS each). */
+const MAX_PASSES_PER_MEMBER = 10;
 
 class NothingDueError extends Error {
   constructor() {
@@ -35,9 +37,11 @@ export interface LotTimeResult {
   available: number;
   reminders: number;
   pointsExpired: number;
+  /** Announcements left for another transaction: the member is still due. */
+  more: boolean;
 }
 
-export interface LotTimeRun extends LotTimeResult {
+export interface LotTimeRun extends Omit<LotTimeResult, 'more'> {
   candidates: number;
   members: number;
 }
@@ -81,6 +85,7 @@ export function settleMemberLots(memberId: string): UseCase<LotTimeResult> {
           available: plan.available.reduce((sum, lot) => sum + lot.points, 0),
           reminders: plan.reminders.length,
           pointsExpired: -(plan.expiry?.points ?? 0),
+          more: plan.more,
         },
         {
           members: [{ expectedVersion: member.version, member: { ...posted.member, lots: plan.state }, entries }],
@@ -101,6 +106,7 @@ export async function runLotTimeEvents(
   const memberIds = [...new Set(await lotDueMembers(now))];
   const run: LotTimeRun = { candidates: memberIds.length, members: 0, available: 0, reminders: 0, pointsExpired: 0 };
   const queue = [...memberIds];
+  const passes = new Map<string, number>();
   const worker = async () => {
     for (
       let memberId = queue.shift();
@@ -109,10 +115,14 @@ export async function runLotTimeEvents(
     ) {
       try {
         const result = await executeOnce(settleMemberLots(memberId), { partnerId: LOTS_JOB_PARTNER, now: () => now });
-        run.members += 1;
+        const pass = (passes.get(memberId) ?? 0) + 1;
+        passes.set(memberId, pass);
+        if (pass === 1) run.members += 1;
         run.available += result.available;
         run.reminders += result.reminders;
         run.pointsExpired += result.pointsExpired;
+        // A backlog bigger than one transaction: the member again, after the others.
+        if (result.more && pass < MAX_PASSES_PER_MEMBER) queue.push(memberId);
       } catch (error) {
         // Not due after all (the index is eventually consistent), or erased meanwhile.
         if (error instanceof NothingDueError || error instanceof DomainError) continue;

@@ -21,6 +21,29 @@ import type { MemberLots } from './member';
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Items one run may add to the member's transaction for its announcements: `points.available`
+ * events, reminded lot items and `points.expiring` events (at most one per reminded lot). The
+ * transaction's other items — the member, the expiry entry and its event, the schedule item —
+ * stay well within the 100 a transaction holds. What does not fit stays due: the member's next
+ * due instant is now, and the next run (or the same run again) goes on where this one stopped.
+ */
+export const MAX_ANNOUNCEMENT_ITEMS = 90;
+
+/** The position of a lot in the order availability is announced: its availableAt, ties by lotId. */
+const announcementKey = (lot: Pick<PointsLot, 'availableAt' | 'lotId'>) => `${lot.availableAt}#${lot.lotId}`;
+
+/**
+ * Whether the lot's availability was announced by `announcedThrough`: an instant (every lot
+ * available by then), or the key of the last lot announced when a run had to stop early.
+ */
+function announced(lot: Pick<PointsLot, 'availableAt' | 'lotId'>, announcedThrough: string | undefined): boolean {
+  if (announcedThrough === undefined) return false;
+  return announcedThrough.includes('#')
+    ? announcementKey(lot) <= announcedThrough
+    : lot.availableAt <= announcedThrough;
+}
+
 export interface AvailableLot {
   lotId: string;
   orderId?: string;
@@ -42,6 +65,8 @@ export interface LotTimePlan {
   expiredFrom: LotAllocation[];
   /** The member's lot scalars after the run. */
   state: MemberLots;
+  /** Announcements were left for a next run (the budget was spent): the member is still due now. */
+  more: boolean;
 }
 
 /** True when the plan changes nothing worth a write. */
@@ -56,37 +81,50 @@ export function isIdle(plan: LotTimePlan, before: MemberLots): boolean {
   );
 }
 
+/**
+ * Everything due for the member by `now`, within `maxItems` announcement items (see
+ * MAX_ANNOUNCEMENT_ITEMS): availability first, oldest first, up to half of them; reminders in
+ * the rest (each reminded lot is a write and at most one event). The expiry is never cut short:
+ * it is one entry whatever the number of lots.
+ */
 export function planLotTime(
   book: LotBook,
   state: MemberLots,
   rules: { remindDays: number },
   now: Date,
-  maxLotWrites = MAX_LOT_WRITES,
+  maxItems = MAX_ANNOUNCEMENT_ITEMS,
 ): LotTimePlan {
   const through = now.toISOString();
-  const announced = state.announcedThrough;
-  const available = effectiveLots(book, now)
+  const becameAvailable = effectiveLots(book, now)
     .lots.filter(
       (lot) =>
-        lot.held === true &&
-        lot.status === 'available' &&
-        lot.effective > 0 &&
-        (announced === undefined || lot.availableAt > announced),
+        lot.held === true && lot.status === 'available' && lot.effective > 0 && !announced(lot, state.announcedThrough),
     )
-    .sort((a, b) => (a.availableAt < b.availableAt ? -1 : a.availableAt > b.availableAt ? 1 : 0))
-    .map((lot) => ({
-      lotId: lot.lotId,
-      ...(lot.orderId !== undefined ? { orderId: lot.orderId } : {}),
-      points: lot.effective,
-      availableAt: lot.availableAt,
-    }));
+    .sort((a, b) => (announcementKey(a) < announcementKey(b) ? -1 : announcementKey(a) > announcementKey(b) ? 1 : 0));
+  const availableRoom = Math.max(1, Math.floor(maxItems / 2));
+  const cut = becameAvailable.length > availableRoom;
+  const last = becameAvailable[availableRoom - 1];
+  const available = becameAvailable.slice(0, availableRoom).map((lot) => ({
+    lotId: lot.lotId,
+    ...(lot.orderId !== undefined ? { orderId: lot.orderId } : {}),
+    points: lot.effective,
+    availableAt: lot.availableAt,
+  }));
   const expired = planLotExpiry(book, now);
-  const reminded = lotsToRemind(expired.book, now, rules.remindDays, maxLotWrites);
+  const remindRoom = Math.min(MAX_LOT_WRITES, Math.floor((maxItems - available.length) / 2));
+  const reminded = lotsToRemind(expired.book, now, rules.remindDays, remindRoom);
   const next: MemberLots = {
     ...state,
     owed: reminded.book.owed,
     ...(reminded.book.expiredThrough !== undefined ? { expiredThrough: reminded.book.expiredThrough } : {}),
-    announcedThrough: announced !== undefined && announced > through ? announced : through,
+    announcedThrough:
+      cut && last
+        ? announcementKey(last)
+        : state.announcedThrough !== undefined &&
+            !state.announcedThrough.includes('#') &&
+            state.announcedThrough > through
+          ? state.announcedThrough
+          : through,
   };
   const dueAt = nextLotDueAt(reminded.book, next, rules, now);
   if (dueAt === undefined) delete next.dueAt;
@@ -99,6 +137,7 @@ export function planLotTime(
     ...(expired.movement ? { expiry: expired.movement } : {}),
     expiredFrom: expired.expiredFrom,
     state: next,
+    more: cut || lotsToRemind(reminded.book, now, rules.remindDays, 1).writes.length > 0,
   };
 }
 
@@ -119,8 +158,7 @@ export function nextLotDueAt(
   };
   for (const lot of effectiveLots(book, now).lots) {
     if (lot.effective <= 0) continue;
-    if (lot.held && (state.announcedThrough === undefined || lot.availableAt > state.announcedThrough))
-      consider(Date.parse(lot.availableAt));
+    if (lot.held && !announced(lot, state.announcedThrough)) consider(Date.parse(lot.availableAt));
     if (lot.expiresAt !== undefined) {
       const expiresAt = Date.parse(lot.expiresAt);
       if (!lot.reminded) consider(expiresAt - rules.remindDays * DAY_MS);

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getMember, listTransactions } from '@shared/app/member-reads';
 import { runLotTimeEvents } from '@shared/app/lot-time-events';
 import type { StoreConfig } from '@shared/store/client';
+import type { EventType } from '@shared/domain/events';
 import { readEventFeed } from '@shared/store/events';
 import { listLedger } from '@shared/store/queries';
 import { findMember } from '@shared/store/items/member';
@@ -41,9 +42,23 @@ async function pointsAt(memberId: string, time: string) {
   return view.points;
 }
 
-async function eventsOf(memberId: string) {
-  const page = await readEventFeed({ memberId, limit: 100, now: new Date('2100-01-01T00:00:00Z'), settleMs: 0 });
-  return page.items.map((event) => ({ type: event.type, data: event.data }));
+/** The member's events, oldest first, page after page. */
+async function eventsOf(memberId: string, types?: EventType[]) {
+  const events: { type: EventType; data: Record<string, unknown> }[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await readEventFeed({
+      memberId,
+      limit: 100,
+      now: new Date('2100-01-01T00:00:00Z'),
+      settleMs: 0,
+      ...(types ? { types } : {}),
+      ...(after ? { after } : {}),
+    });
+    events.push(...page.items.map((event) => ({ type: event.type, data: event.data })));
+    if (page.nextCursor === after) return events;
+    after = page.nextCursor;
+  }
 }
 
 async function lotItems(memberId: string) {
@@ -164,4 +179,21 @@ describe('points lots', () => {
     expect(await pointsAt(memberId, '2026-01-22T00:00:00.000Z')).toMatchObject({ balance: -150, pending: 200 });
     expect(await pointsAt(memberId, '2026-02-05T00:00:00.000Z')).toMatchObject({ balance: 50, pending: 0 });
   });
+
+  it('announces more lots than one transaction holds over several, in the same run, each once', async () => {
+    const memberId = await enrolledAt('2026-03-01T00:00:00.000Z');
+    const count = 60; // more than the announcements one transaction makes (MAX_ANNOUNCEMENT_ITEMS / 2)
+    for (let i = 0; i < count; i += 1)
+      await earnPoints(
+        memberId,
+        { orderId: `b-${i}`, amount: eur(1_000) },
+        at(`2026-03-02T00:${String(i).padStart(2, '0')}:00.000Z`),
+      );
+    await runLotTimeEvents(new Date('2026-03-20T00:00:00.000Z'));
+    const available = await eventsOf(memberId, ['points.available']);
+    expect(available.map((event) => event.data.orderId)).toEqual(Array.from({ length: count }, (_, i) => `b-${i}`));
+    expect((await findMember(memberId))?.lots?.announcedThrough).toBe('2026-03-20T00:00:00.000Z');
+    await runLotTimeEvents(new Date('2026-03-21T00:00:00.000Z'));
+    expect(await eventsOf(memberId, ['points.available'])).toHaveLength(count);
+  }, 120_000);
 });
