@@ -1,15 +1,44 @@
-import { createPartner, deletePartner } from '@shared/app/partners';
-import { putProgram } from '@shared/app/put-program';
+import { createPartner, deletePartner, listPartners, rotatePartnerKey } from '@shared/app/partners';
+import { usePartnerThrottles } from '@shared/app/partner-throttles';
+import { getProgramVersion, putProgram } from '@shared/app/put-program';
+import { apiGatewayThrottles } from '@shared/adapters/api-gateway-throttles';
 import { apiFunction } from '@shared/http/api-function';
 import { respond } from '@shared/http/answers';
+import { entityTag, parseIfMatch } from '@shared/http/request';
+import { runJob } from '@shared/jobs';
 import { readProgram } from '@shared/store/program';
 
-export const handler = apiFunction('admin', {
-  getProgram: async () => ({ status: 200, body: (await readProgram()).program }),
+// On AWS each partner gets its own API Gateway usage plan; locally (no REST_API_ID) the table is enough.
+const restApiId = process.env.REST_API_ID;
+if (restApiId) usePartnerThrottles(apiGatewayThrottles({ restApiId, stage: process.env.API_STAGE ?? 'prod' }));
 
-  putProgram: async ({ body, caller }) => respond('putProgram', putProgram(body), caller),
+export const handler = apiFunction('admin', {
+  getProgram: async () => {
+    const { program } = await readProgram();
+    return { status: 200, body: program, headers: { ETag: entityTag(program.version) } };
+  },
+
+  putProgram: async ({ body, caller, header }) => {
+    const { version, updatedAt: _readOnly, ...rules } = body;
+    const preconditions = { ifMatch: parseIfMatch(header('if-match')), version };
+    const answered = await respond('putProgram', putProgram(rules, preconditions), caller);
+    return { ...answered, headers: { ETag: entityTag((answered.body as { version: number }).version) } };
+  },
+
+  getProgramVersion: async ({ params }) => {
+    const program = await getProgramVersion(params.version);
+    return { status: 200, body: program, headers: { ETag: entityTag(program.version) } };
+  },
+
+  listPartners: async ({ query }) => ({ status: 200, body: await listPartners(query) }),
 
   createPartner: async ({ body, caller }) => respond('createPartner', createPartner(body), caller),
 
+  rotatePartnerKey: async ({ params, caller }) =>
+    respond('rotatePartnerKey', rotatePartnerKey(params.partnerId), caller),
+
   deletePartner: async ({ params, caller }) => respond('deletePartner', deletePartner(params.partnerId), caller),
+
+  // Jobs are idempotent: running one again is harmless, so the Idempotency-Key is not recorded.
+  runJob: async ({ params }) => runJob(params.job),
 });

@@ -8,6 +8,11 @@ export async function principalForAuthorization(authorization: string | undefine
   return findPrincipal(match[1]);
 }
 
+function usageIdentifier(principal: Principal): { usageIdentifierKey?: string } {
+  const key = principal.usageKey ?? process.env.DEFAULT_USAGE_KEY;
+  return key ? { usageIdentifierKey: key } : {};
+}
+
 /**
  * API Gateway TOKEN authorizer. The result is cached per key (a few minutes at most), so it
  * allows the whole API for a valid key and passes the principal on; each function checks
@@ -24,5 +29,8 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*` }],
     },
     context: { partnerId: principal.partnerId, role: principal.role, scopes: principal.scopes.join(' ') },
+    // The usage plan API Gateway throttles this request by: the partner's own, or the region's
+    // default plan for keys without one (admins, seeded keys).
+    ...usageIdentifier(principal),
   };
 }

@@ -4,6 +4,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { EventBridgePublisher } from '@shared/events/bus';
 import { fanOut } from '@shared/events/fanout';
 import { deliveryQueue } from '@shared/events/queue';
+import { clock } from '@shared/clock';
 import { logger } from '@shared/observability';
 import { itemToEvent } from '@shared/store/events';
 
@@ -24,7 +25,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   const { messages } = await fanOut(events, {
     queue: deliveryQueue(),
     ...(publisher ? { publisher } : {}),
-    now: () => new Date(),
+    now: clock,
   });
   logger.info('fanned out', { events: events.length, messages });
 }

@@ -1,17 +1,28 @@
 import { enrolMember } from '@shared/app/enrol-member';
 import { eraseMember } from '@shared/app/erase-member';
-import { exportMember, getMember, listTransactions } from '@shared/app/member-reads';
+import { exportMember, findMembers, getMember, getTransaction, listTransactions } from '@shared/app/member-reads';
+import { updateMember } from '@shared/app/update-member';
 import { apiFunction } from '@shared/http/api-function';
 import { respond } from '@shared/http/answers';
 
 export const handler = apiFunction('members', {
   createMember: async ({ body, caller }) => respond('createMember', enrolMember(body), caller),
 
+  findMembers: async ({ query, now }) => ({ status: 200, body: await findMembers(query, now()) }),
+
   getMember: async ({ params, now }) => ({ status: 200, body: await getMember(params.memberId, now()) }),
+
+  updateMember: async ({ params, body, caller }) =>
+    respond('updateMember', updateMember(params.memberId, body), caller),
 
   listTransactions: async ({ params, query, now }) => ({
     status: 200,
     body: await listTransactions(params.memberId, query, now()),
+  }),
+
+  getTransaction: async ({ params, now }) => ({
+    status: 200,
+    body: await getTransaction(params.memberId, params.transactionId, now()),
   }),
 
   exportMember: async ({ params, now }) => ({ status: 200, body: await exportMember(params.memberId, now()) }),

@@ -4,19 +4,26 @@ import { openApiDocument } from '@shared/http/openapi';
 import { HttpProblem, toProblem } from '@shared/http/problems';
 import { jsonResponse, problemResponse } from '@shared/http/responses';
 import { matchPath, methodsForPath } from '@shared/http/routes';
+import { preflightResponse, protocolHeaders, requestIdOf } from '@shared/http/protocol';
 import { consoleResponse } from '@shared/console/serve';
 import { StorageBusyError } from '@shared/store/errors';
 import { tableAnswers } from '@shared/store/health';
 
 let openapi: Record<string, unknown> | undefined;
 
+const OPEN_PATHS = new Set(['/health', '/health/ready', '/openapi.json', '/console']);
+const hasResource = (path: string) => OPEN_PATHS.has(path) || matchPath(path) !== undefined;
+
 /**
  * What needs no key: liveness (`/health`, no I/O, for the gateway), readiness (`/health/ready`,
- * one short read of the table), the OpenAPI document, the console's static files, and the answer
- * for unknown routes (404) and methods (405).
+ * one short read of the table), the OpenAPI document, the console's static files, CORS preflights,
+ * and the answer for unknown routes (404) and methods (405).
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(protocolHeaders())
   .handler(async (event) => {
+    // A CORS preflight on any route (API Gateway answers it itself where the region allows origins).
+    if (event.httpMethod === 'OPTIONS' && hasResource(event.path)) return preflightResponse(event);
     if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
     if (event.httpMethod === 'GET' && event.path === '/health/ready') {
       if (await tableAnswers()) return jsonResponse(200, { status: 'ok' });
@@ -41,5 +48,5 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     throw new HttpProblem('not-found', 404, 'Not found', `No route ${event.httpMethod} ${event.path}.`);
   })
   .onError((request) => {
-    request.response = problemResponse(toProblem(request.error));
+    request.response = problemResponse(toProblem(request.error, requestIdOf(request.event)));
   });

@@ -24,6 +24,14 @@ export function runWithDeadline<T>(budgetMs: number, work: () => Promise<T>): Pr
   return current.run({ at, signal }, work);
 }
 
+/**
+ * Runs `work` outside any deadline, as a scheduled job runs on AWS (bounded by its own timeout):
+ * the local jobs route runs a job in the request, but not under the request's deadline.
+ */
+export function runWithoutDeadline<T>(work: () => Promise<T>): Promise<T> {
+  return current.exit(work);
+}
+
 export function currentDeadline(): Deadline | undefined {
   return current.getStore();
 }

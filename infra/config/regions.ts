@@ -38,6 +38,7 @@ const entryNames = [
   'authorizer',
   'metrics-job',
   'expiry-job',
+  'time-changes-job',
   'events',
   'event-fanout',
   'webhook-delivery',
@@ -69,6 +70,11 @@ export const RegionSettings = z
     launchDate: z.iso.date().default('2026-11-01'),
     /** When points expire; once a day, at night UTC. */
     expirySchedule: ScheduleExpression.default('cron(15 3 * * ? *)'),
+    /**
+     * When the events of changes by time alone are looked for: each is emitted at most one period
+     * late (cashback.available after its hold, tier.changed down as old spend leaves the window).
+     */
+    timeChangesSchedule: ScheduleExpression.default('rate(1 hour)'),
     /** Alarms are always sent to the region's SNS topic; with an address, also by e-mail. */
     alarmEmail: z.email().optional(),
     /**
@@ -78,12 +84,23 @@ export const RegionSettings = z
     throttling: z
       .strictObject({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().positive().max(5_000) })
       .default({ rateLimit: 100, burstLimit: 200 }),
+    /** A partner's own limit when its creation names none (each partner has its own usage plan). */
+    partnerRateLimit: z
+      .strictObject({ perSecond: z.int().positive().max(10_000), burst: z.int().positive().max(5_000) })
+      .default({ perSecond: 50, burst: 100 }),
     logRetentionDays: z
       .number()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
       })
       .default(90),
+    /**
+     * Browser origins (scheme://host[:port]) allowed to call the API (CORS): the console's, a
+     * partner's web shop. None by default: a server-to-server integration needs no CORS.
+     */
+    corsOrigins: z
+      .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin: https://host[:port]'))
+      .default([]),
     /** How long API Gateway keeps an authorizer answer per key: a deleted key works at most this long. */
     authorizerCacheSeconds: z.int().min(0).max(3600).default(60),
     /** aws-managed: DynamoDB's own key; customer-managed: a KMS key of this stack, rotated yearly. */

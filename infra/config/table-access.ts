@@ -52,7 +52,10 @@ const metrics = 'METRICS';
 const referral = 'REFERRAL#*';
 const externalId = 'EXTERNAL#*';
 const apiKey = 'APIKEY#*';
-const partner = 'PARTNER#*';
+/** Every partner is one item of one partition: the admin list is one Query. */
+const partners = 'PARTNERS';
+/** An email's claim: the members holding that (normalised) address. */
+const email = 'EMAIL#*';
 const purchase = 'PURCHASE#*';
 /** The raffles' rules (one partition) and each raffle's entries (a partition per raffle). */
 const raffles = 'RAFFLES';
@@ -75,11 +78,14 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   authorizer: { items: [{ actions: ['GetItem'], partitions: [apiKey] }] },
   members: {
     items: [
-      { actions: ['GetItem'], partitions: [member, idempotency, program, referral] },
+      // Lookup reads a claim (external id, email), then the members it names in one batch.
+      { actions: ['GetItem'], partitions: [member, idempotency, program, referral, externalId, email] },
+      { actions: ['BatchGetItem'], partitions: [member] },
       { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, idempotency, referral, externalId] },
-      { actions: ['UpdateItem'], partitions: [member] },
-      { actions: ['DeleteItem'], partitions: [referral, externalId] },
+      // An email claim is a set of members: adding or removing one is an Update, the last one leaving deletes it.
+      { actions: ['UpdateItem'], partitions: [member, email] },
+      { actions: ['DeleteItem'], partitions: [referral, externalId, email] },
     ],
   },
   // An earn enters the purchase in the open raffles: it reads the raffles (cached) and the member's
@@ -129,9 +135,10 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   },
   admin: {
     items: [
-      { actions: ['GetItem'], partitions: [idempotency, program, partner] },
-      { actions: ['PutItem'], partitions: [idempotency, program, partner, apiKey] },
-      { actions: ['DeleteItem'], partitions: [partner, apiKey] },
+      { actions: ['GetItem'], partitions: [idempotency, program, partners] },
+      { actions: ['Query'], partitions: [partners] },
+      { actions: ['PutItem'], partitions: [idempotency, program, partners, apiKey] },
+      { actions: ['DeleteItem'], partitions: [partners, apiKey] },
     ],
   },
   // The event feed (a member's events live in the member's partition, the region's own under EVENT#)
@@ -177,6 +184,15 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       { actions: ['DeleteItem'], partitions: [member] },
     ],
     queryIndexes: [indexNames.dueByDay],
+  },
+  // Finds the members with a change by time due (GSI4), reads each and the program, and commits the
+  // member with its events (a member's events live in its partition).
+  'time-changes-job': {
+    items: [
+      { actions: ['GetItem'], partitions: [member, program] },
+      { actions: ['PutItem'], partitions: [member] },
+    ],
+    queryIndexes: [indexNames.timeChangesDue],
   },
 };
 

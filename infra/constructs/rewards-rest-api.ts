@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  ApiKeySourceType,
   AuthorizationType,
   BasePathMapping,
   DomainName,
@@ -20,6 +21,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PROBLEM_TYPE_BASE } from '@shared/http/problems';
+import {
+  CORS_ALLOWED_HEADERS,
+  CORS_ALLOWED_METHODS,
+  CORS_MAX_AGE_SECONDS,
+  EXPOSED_HEADERS,
+} from '@shared/http/protocol';
 import { routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
 
 export const STAGE_NAME = 'prod';
@@ -141,8 +148,9 @@ export const gatewayProblems: GatewayProblem[] = [
   },
 ];
 
+/** The body of a gateway answer: the same problem document, `instance` naming API Gateway's request id. */
 export function problemTemplate(problem: GatewayProblem): string {
-  return `{"type":${quoted(PROBLEM_TYPE_BASE + problem.slug)},"title":${quoted(problem.title)},"status":${problem.status},"detail":${problem.detail}}`;
+  return `{"type":${quoted(PROBLEM_TYPE_BASE + problem.slug)},"title":${quoted(problem.title)},"status":${problem.status},"detail":${problem.detail},"instance":"urn:request:$context.requestId"}`;
 }
 
 /**
@@ -159,8 +167,20 @@ export interface Throttling {
   burstLimit: number;
 }
 
-/** Every method of the API as `/{resource path}/{HTTP method}`, keyed routes first, then the open ones. */
-export function apiMethods(): { keyed: string[]; open: string[] } {
+/** The open paths that answer CORS preflights besides the route paths, when a region allows origins. */
+export const PREFLIGHT_OPEN_PATHS = ['/health', '/health/ready', '/openapi.json'];
+
+/** The paths API Gateway answers preflights on itself (mock OPTIONS methods), when a region allows origins. */
+export function preflightPaths(): string[] {
+  const routeList = Object.values(routes as Record<string, RouteDefinition>);
+  return [...new Set(routeList.map((route) => route.path)), ...PREFLIGHT_OPEN_PATHS];
+}
+
+/**
+ * Every method of the API as `/{resource path}/{HTTP method}`, keyed routes first, then the open
+ * ones (with CORS origins, the preflight OPTIONS methods too).
+ */
+export function apiMethods(corsPreflights = false): { keyed: string[]; open: string[] } {
   const routeList = Object.values(routes as Record<string, RouteDefinition>);
   const keyed = routeList.map((route) => `${route.path}/${route.method}`);
   const open = [
@@ -172,6 +192,7 @@ export function apiMethods(): { keyed: string[]; open: string[] } {
     '/console/{file}/GET',
     '//ANY',
     '/{proxy+}/ANY',
+    ...(corsPreflights ? preflightPaths().map((path) => `${path}/OPTIONS`) : []),
   ];
   return { keyed, open };
 }
@@ -181,8 +202,8 @@ export function apiMethods(): { keyed: string[]; open: string[] } {
  * take (methods x limit). Each method gets its share instead, so all of them together stay within the
  * region's budget: the keyed routes share it evenly but for a small part kept for the open methods.
  */
-export function methodThrottling(budget: Throttling): Record<string, Throttling> {
-  const { keyed, open } = apiMethods();
+export function methodThrottling(budget: Throttling, corsPreflights = false): Record<string, Throttling> {
+  const { keyed, open } = apiMethods(corsPreflights);
   const rate = (total: number, count: number) => Math.floor((total / count) * 1000) / 1000;
   // A burst is a whole number of requests, at least 1 per method: the open methods (one 405 catcher
   // per path) can need more than their share of it, so they are served first and the keyed routes
@@ -211,6 +232,13 @@ export interface RewardsRestApiProps {
   /** A web ACL is associated with the stage (infra/constructs/regional-waf.ts). */
   waf: boolean;
   customDomain?: { domainName: string; certificateArn: string };
+  /** Browser origins allowed to call (the region's settings); none: no preflight method is made. */
+  corsOrigins: readonly string[];
+  /**
+   * The usage key of the default usage plan: the authorizer returns it for keys without a plan
+   * of their own (admins, seeded keys). Not a secret: API Gateway takes usage keys only from the authorizer.
+   */
+  defaultUsageKey: string;
 }
 
 /**
@@ -227,7 +255,7 @@ export class RewardsRestApi extends Construct {
   constructor(scope: Construct, id: string, props: RewardsRestApiProps) {
     super(scope, id);
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
-    const perMethod = methodThrottling(props.throttling);
+    const perMethod = methodThrottling(props.throttling, props.corsOrigins.length > 0);
     const methodOptions: Record<string, MethodDeploymentOptions> = Object.fromEntries(
       Object.entries(perMethod).map(([method, limit]) => [
         method,
@@ -238,6 +266,9 @@ export class RewardsRestApi extends Construct {
     this.api = new RestApi(this, 'Api', {
       description: 'Rewards API: points, tiers, rewards, cashback and loyalty metrics',
       endpointTypes: [EndpointType.REGIONAL],
+      // Each partner is throttled by its own usage plan, named by the key the authorizer returns
+      // (shared/adapters/api-gateway-throttles.ts makes one per partner): no partner starves the others.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
       // Execution logging (ERROR level) needs the account's API Gateway CloudWatch role: created by this
       // stack only when the settings say so, since it is one setting for the whole account and region.
       cloudWatchRole: props.loggingRole === 'stack',
@@ -282,6 +313,8 @@ export class RewardsRestApi extends Construct {
         statusCode: String(problem.status),
         responseHeaders: {
           'Content-Type': "'application/problem+json'",
+          // API Gateway's own answers carry its request id (a caller's X-Request-Id is echoed by the functions).
+          'X-Request-Id': 'context.requestId',
           ...Object.fromEntries(Object.entries(problem.headers ?? {}).map(([name, value]) => [name, `'${value}'`])),
         },
         templates: { 'application/json': template, 'application/problem+json': template },
@@ -316,8 +349,22 @@ export class RewardsRestApi extends Construct {
         authorizer,
         authorizationType: AuthorizationType.CUSTOM,
         operationName: routeId,
+        apiKeyRequired: true,
       });
     }
+    // Keys without a plan of their own share the default one, limited like the stage.
+    const defaultPlan = this.api.addUsagePlan('DefaultUsagePlan', {
+      description: 'Admins and seeded keys; every partner created through the API has its own plan',
+      throttle: { rateLimit: props.throttling.rateLimit, burstLimit: props.throttling.burstLimit },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    defaultPlan.addApiKey(
+      this.api.addApiKey('DefaultUsageKey', {
+        description: 'Usage key of the default plan (returned by the authorizer, never sent by callers)',
+        value: props.defaultUsageKey,
+      }),
+    );
+
     // Any other method on a route's path reaches the public function, which answers 405 with Allow.
     for (const resource of routeResources) openMethod(resource, 'ANY');
     openMethod(this.api.root.resourceForPath('/health'), 'GET');
@@ -328,6 +375,22 @@ export class RewardsRestApi extends Construct {
     openMethod(consoleResource.addResource('{file}'), 'GET');
     openMethod(this.api.root, 'ANY');
     openMethod(this.api.root.addResource('{proxy+}'), 'ANY');
+
+    // CORS preflights are answered by API Gateway itself (a mock integration: no Lambda call)
+    // on every route, for the region's origins. With none allowed, an OPTIONS reaches the
+    // public function through ANY, which answers 204 without Access-Control-Allow-Origin.
+    if (props.corsOrigins.length > 0) {
+      for (const resource of preflightPaths().map((path) => this.api.root.resourceForPath(path))) {
+        resource.addCorsPreflight({
+          allowOrigins: [...props.corsOrigins],
+          allowMethods: CORS_ALLOWED_METHODS,
+          allowHeaders: CORS_ALLOWED_HEADERS,
+          exposeHeaders: EXPOSED_HEADERS,
+          maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+          statusCode: 204,
+        });
+      }
+    }
 
     Validations.of(this.api).acknowledge(
       {

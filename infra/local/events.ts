@@ -1,3 +1,4 @@
+import { clock } from '@shared/clock';
 import { eventsConfig } from '@shared/events/config';
 import { deliver, type DeliveryDeps } from '@shared/events/delivery';
 import { fanOut } from '@shared/events/fanout';
@@ -61,6 +62,7 @@ export interface LocalEventPipeline {
 export function startLocalEventPipeline(options: { pollMs?: number } = {}): LocalEventPipeline {
   const config = eventsConfig();
   const queue = new LocalDeliveryQueue({
+    // Wall time, even under the test clock: receivers check webhook-timestamp against their own clocks.
     now: () => new Date(),
     random: Math.random,
     retrySchedule: config.retrySchedule,
@@ -68,7 +70,7 @@ export function startLocalEventPipeline(options: { pollMs?: number } = {}): Loca
   });
   useDeliveryQueue(queue);
   const pollMs = options.pollMs ?? 200;
-  let cursor = feedCursorAt(new Date(Date.now() - config.feedSettleMs));
+  let cursor = feedCursorAt(new Date(clock().getTime() - config.feedSettleMs));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> = Promise.resolve();
@@ -79,11 +81,11 @@ export function startLocalEventPipeline(options: { pollMs?: number } = {}): Loca
       const page = await readEventFeed({
         after: cursor,
         limit: 100,
-        now: new Date(),
+        now: clock(),
         settleMs: config.feedSettleMs,
         includeTests: true,
       });
-      await fanOut(page.items, { queue, now: () => new Date() });
+      await fanOut(page.items, { queue, now: clock });
       cursor = page.nextCursor;
       full = page.items.length === 100;
     }

@@ -9,6 +9,10 @@ import { toProblem, HttpProblem } from '@shared/http/problems';
 import { problemResponse } from '@shared/http/responses';
 import { matchPath, routes, type FunctionName } from '@shared/http/routes';
 import { MAX_BODY_BYTES } from '@shared/http/request';
+import { finishResponse, requestIdOf } from '@shared/http/protocol';
+import type { RateLimit } from '@shared/store/items/partner';
+import { jsonResponse } from '@shared/http/responses';
+import { TestClockError, type TestClock } from './test-clock';
 
 /**
  * Serves the API locally the way API Gateway does on AWS: the route table decides which
@@ -61,16 +65,33 @@ async function readBody(request: IncomingMessage): Promise<RawBody> {
     : { body: bytes.toString('base64'), isBase64Encoded: true };
 }
 
+/** What identifies a request before any function runs: its headers and the id API Gateway would give it. */
+interface Arrival {
+  headers: Record<string, string>;
+  requestContext: { requestId: string };
+}
+
+function arrivalOf(request: IncomingMessage): Arrival {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+  return { headers, requestContext: { requestId: crypto.randomUUID() } };
+}
+
+/** The server's own answers (401, a crash) carry the request id and CORS headers like the functions' answers. */
+function ownProblem(arrival: Arrival, error: unknown): APIGatewayProxyResult {
+  return finishResponse(arrival, problemResponse(toProblem(error, requestIdOf(arrival))));
+}
+
 function toEvent(
   request: IncomingMessage,
+  arrival: Arrival,
   url: URL,
   { body, isBase64Encoded }: RawBody,
   resource: string,
   pathParameters: Record<string, string> | null,
   authorizer: Record<string, string> | null,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+  const { headers } = arrival;
   const query: Record<string, string> = {};
   const multiValueQuery: Record<string, string[]> = {};
   url.searchParams.forEach((value, name) => {
@@ -101,7 +122,7 @@ function toEvent(
       } as APIGatewayProxyEvent['requestContext']['identity'],
       path: url.pathname,
       stage: 'local',
-      requestId: crypto.randomUUID(),
+      requestId: arrival.requestContext.requestId,
       requestTimeEpoch: Date.now(),
       resourceId: 'local',
       resourcePath: resource,
@@ -116,28 +137,81 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
   response.end(result.body ?? '');
 }
 
-export async function dispatch(request: IncomingMessage): Promise<APIGatewayProxyResult> {
+/** The path of the local-only test clock route: not in the route table, so never in a stack or its OpenAPI. */
+export const TEST_CLOCK_PATH = '/v1/admin/test-clock';
+
+const unauthorized = () =>
+  new HttpProblem('unauthorized', 401, 'Unauthorized', 'A valid API key is required: Authorization: Bearer <key>.');
+
+/** `POST /v1/admin/test-clock { "now" }` (admin): moves the test clock forward; 400 for a time not after its now. */
+async function moveTestClock(
+  request: IncomingMessage,
+  arrival: Arrival,
+  body: RawBody,
+  testClock: TestClock,
+): Promise<APIGatewayProxyResult> {
+  const principal = await principalForAuthorization(request.headers.authorization);
+  if (!principal) return ownProblem(arrival, unauthorized());
+  if (principal.role !== 'admin')
+    return ownProblem(arrival, new HttpProblem('forbidden', 403, 'Forbidden', 'The test clock is for admins.'));
+  let now: unknown;
+  try {
+    now = (JSON.parse(body.isBase64Encoded ? '' : (body.body ?? '')) as { now?: unknown }).now;
+  } catch {
+    now = undefined;
+  }
+  const invalid = (detail: string) =>
+    ownProblem(
+      arrival,
+      new HttpProblem('validation-error', 400, 'Invalid request', detail, [{ path: 'now', message: detail }]),
+    );
+  if (typeof now !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(now))
+    return invalid('`now` must be an ISO 8601 date-time with a time zone.');
+  try {
+    return finishResponse(arrival, jsonResponse(200, { now: testClock.moveTo(new Date(now)).toISOString() }));
+  } catch (error) {
+    if (error instanceof TestClockError) return invalid(error.message);
+    throw error;
+  }
+}
+
+export async function dispatch(
+  request: IncomingMessage,
+  options: { testClock?: TestClock } = {},
+  arrival = arrivalOf(request),
+): Promise<APIGatewayProxyResult> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const body = await readBody(request);
   const method = request.method ?? 'GET';
+  if (options.testClock && url.pathname === TEST_CLOCK_PATH && method === 'POST')
+    return moveTestClock(request, arrival, body, options.testClock);
   const match = url.pathname.startsWith('/v1/') ? matchPath(url.pathname) : undefined;
   const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
   if (!candidate) {
     // Health, OpenAPI, unknown routes (404) and wrong methods (405): the public function, no key needed.
-    return (await handlerOf('public'))(toEvent(request, url, body, '/{proxy+}', null, null), lambdaContext('public'));
+    return (await handlerOf('public'))(
+      toEvent(request, arrival, url, body, '/{proxy+}', null, null),
+      lambdaContext('public'),
+    );
   }
   const route = routes[candidate.routeId];
   const principal = await principalForAuthorization(request.headers.authorization);
   if (!principal) {
     // API Gateway answers here with the UNAUTHORIZED gateway response (the same problem document).
-    return problemResponse(
-      toProblem(
-        new HttpProblem(
-          'unauthorized',
-          401,
-          'Unauthorized',
-          'A valid API key is required: Authorization: Bearer <key>.',
-        ),
+    return ownProblem(arrival, unauthorized());
+  }
+  const throttled = partnerBuckets.take(principal.partnerId, principal.rateLimit, Date.now());
+  if (throttled !== undefined) {
+    // What API Gateway answers past a partner's usage plan (the THROTTLED gateway response).
+    return ownProblem(
+      arrival,
+      new HttpProblem(
+        'throttled',
+        429,
+        'Too many requests',
+        'The request rate is over the limit; retry after the delay in Retry-After.',
+        undefined,
+        { 'Retry-After': String(throttled) },
       ),
     );
   }
@@ -147,7 +221,7 @@ export async function dispatch(request: IncomingMessage): Promise<APIGatewayProx
     scopes: principal.scopes.join(' '),
     principalId: principal.partnerId,
   };
-  const event = toEvent(request, url, body, route.path, candidate.pathParameters, authorizer);
+  const event = toEvent(request, arrival, url, body, route.path, candidate.pathParameters, authorizer);
   return (await handlerOf(route.fn))(event, lambdaContext(route.fn));
 }
 
@@ -180,12 +254,37 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 
-export function createLocalServer(): Server {
+/**
+ * Per-partner throttling, as each partner's usage plan does on AWS: a token bucket per partner
+ * holding `burst` tokens, refilled at `perSecond`. Keys without a limit (the seeded local keys)
+ * are not throttled, so tests and the bench can run flat out.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  /** Takes a token; undefined when allowed, else the whole seconds to wait (Retry-After). */
+  take(id: string, limit: RateLimit | undefined, nowMs: number): number | undefined {
+    if (!limit) return undefined;
+    const bucket = this.buckets.get(id) ?? { tokens: limit.burst, at: nowMs };
+    const tokens = Math.min(limit.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * limit.perSecond);
+    if (tokens >= 1) {
+      this.buckets.set(id, { tokens: tokens - 1, at: nowMs });
+      return undefined;
+    }
+    this.buckets.set(id, { tokens, at: nowMs });
+    return Math.max(1, Math.ceil((1 - tokens) / limit.perSecond));
+  }
+}
+
+const partnerBuckets = new TokenBuckets();
+
+export function createLocalServer(options: { testClock?: TestClock } = {}): Server {
   const server = createServer((request, response) => {
+    const arrival = arrivalOf(request);
     // One deadline for the key lookup and the function together: the whole request answers within the budget.
-    runWithDeadline(requestBudgetMs(undefined), () => dispatch(request))
+    runWithDeadline(requestBudgetMs(undefined), () => dispatch(request, options, arrival))
       .then((result) => send(response, result))
-      .catch((error: unknown) => send(response, problemResponse(toProblem(error))));
+      .catch((error: unknown) => send(response, ownProblem(arrival, error)));
   });
   server.on('clientError', answerUnparsable);
   return server;

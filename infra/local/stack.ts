@@ -7,10 +7,14 @@ import { putKnownKey } from '@shared/store/partners';
 import { defaultProgram } from '@infra/config/default-program';
 import { createTable, localDocumentClient, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
 import { createLocalServer } from './server';
-import { registerLocalJob, startLocalJobs } from './jobs';
+import { localJobRunner, registerLocalJob, startLocalJobs } from './jobs';
+import { TestClock } from './test-clock';
 import { startLocalEventPipeline } from './events';
 import { handler as expiryJob } from '@functions/expiry-job';
 import { handler as metricsJob } from '@functions/metrics-job';
+import { handler as timeChangesJob } from '@functions/time-changes-job';
+import { useClock } from '@shared/clock';
+import { useJobRunner } from '@shared/jobs';
 import { useConsoleAssets } from '@shared/console/assets';
 import { buildConsole } from '@shared/console/build';
 
@@ -27,6 +31,11 @@ export interface LocalStackOptions {
   jobIntervalMs?: number;
   /** Follow the event feed and deliver webhooks (default true); the bench turns it off, as its polling is not a request's cost. */
   eventPipeline?: boolean;
+  /**
+   * The test clock (`TEST_CLOCK=1`): every handler and job reads it, and `POST /v1/admin/test-clock`
+   * moves it forward. Off unless asked for (default: TEST_CLOCK from the environment).
+   */
+  testClock?: boolean;
 }
 
 export interface LocalStack {
@@ -35,11 +44,14 @@ export interface LocalStack {
   adminKey: string;
   tableName: string;
   endpoint: string;
+  /** Present when the test clock is on. */
+  testClock?: TestClock;
   stop: () => Promise<void>;
 }
 
-registerLocalJob({ name: 'points-expiry', run: () => expiryJob() });
-registerLocalJob({ name: 'metrics-snapshot', run: () => metricsJob() });
+registerLocalJob({ name: 'expiry', run: () => expiryJob() });
+registerLocalJob({ name: 'metrics', run: () => metricsJob() });
+registerLocalJob({ name: 'time-changes', run: () => timeChangesJob() });
 
 const randomKey = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
 
@@ -58,6 +70,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.DYNAMODB_ENDPOINT = endpoint;
     // An in-memory table has no history: the metrics job's first run need not read back further than now.
     if (!options.dataDir) process.env.METRICS_EPOCH ??= new Date(Date.now() - 3_600_000).toISOString();
+    // Locally any browser origin may call (the console on another port, a partner's page under test).
+    process.env.CORS_ALLOWED_ORIGINS ??= '*';
+    // Page cursors are signed with a secret of this start (or the one given), as each region has its own.
+    process.env.CURSOR_SECRET ??= randomBytes(32).toString('base64url');
     process.env.DEFAULT_PROGRAM ??= JSON.stringify(ProgramRules.parse(defaultProgram));
     // Webhooks to this machine over http, retries in seconds rather than hours, a short feed settle time.
     process.env.WEBHOOK_ALLOW_LOOPBACK = 'true';
@@ -79,7 +95,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The console is built from source at every start, so `npm start` always serves the current one.
     useConsoleAssets(await buildConsole());
-    const server = createLocalServer();
+    const testClock = (options.testClock ?? process.env.TEST_CLOCK === '1') ? new TestClock() : undefined;
+    useClock(testClock?.now);
+    useJobRunner(localJobRunner);
+    const server = createLocalServer(testClock ? { testClock } : {});
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
@@ -95,8 +114,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         server.closeAllConnections();
       });
       await dynamo?.stop();
+      useClock(undefined);
+      useJobRunner(undefined);
     };
-    return { url: `http://127.0.0.1:${port}`, partnerKey, adminKey, tableName, endpoint, stop };
+    return {
+      url: `http://127.0.0.1:${port}`,
+      partnerKey,
+      adminKey,
+      tableName,
+      endpoint,
+      ...(testClock ? { testClock } : {}),
+      stop,
+    };
   } catch (error) {
     await dynamo?.stop();
     throw error;

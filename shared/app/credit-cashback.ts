@@ -2,7 +2,7 @@ import { cashbackCredit } from '@shared/domain/cashback';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertNotCredited, orderForPurchase } from '@shared/domain/order';
 import { orderPut } from '@shared/store/items/order';
-import { tierChangedEvents, transactionEvent } from './emit';
+import { tierChanged, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { programForAmount, type PurchaseReport } from './program';
 import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
@@ -29,10 +29,11 @@ export function creditCashback(memberId: string, purchase: PurchaseReport): UseC
       const { member: next, entries } = postMovements(purchased, [credit.movement], posting);
       const cashback = { credited: credit.credited, reversed: credit.reversed, releaseAt: credit.releaseAt };
       const entry = postedEntry(entries, 'last');
+      const tier = tierChanged(program, member, next, now);
       return outcome(entry, {
-        members: [memberChange(member, next, entries)],
+        members: [memberChange(member, tier.member, entries)],
         writes: [{ item: orderPut({ ...order, cashback }, order.version) }],
-        events: [transactionEvent('cashback.credited', entry), ...tierChangedEvents(program, member, next, now)],
+        events: [transactionEvent('cashback.credited', entry), ...tier.events],
       });
     };
   };

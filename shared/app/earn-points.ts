@@ -1,12 +1,38 @@
 import { pointsForPurchase, withBirthdayBonusYear } from '@shared/domain/earn';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
-import { assertNotEarned, orderForPurchase } from '@shared/domain/order';
+import type { MemberState } from '@shared/domain/member';
+import { assertNotEarned, orderForPurchase, type OrderState } from '@shared/domain/order';
+import type { Program } from '@shared/schemas/program';
 import { orderPut } from '@shared/store/items/order';
-import { tierChangedEvents, transactionEvent } from './emit';
+import { tierChanged, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { enterPurchaseInRaffles } from './raffle-purchase-entries';
 import { programForAmount, type PurchaseReport } from './program';
 import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+
+/**
+ * What an earn decides, with nothing written: the order it records, the member with the
+ * purchase counted, and the points by the program's rules. The earn and its preview both
+ * run this, so a preview is what the earn would credit.
+ */
+export function earnDecision(
+  program: Program,
+  member: MemberState,
+  existing: OrderState | undefined,
+  purchase: PurchaseReport,
+  now: Date,
+) {
+  const { order, member: purchased } = orderForPurchase(member, existing, purchase, now);
+  assertNotEarned(existing, purchase.orderId);
+  const earned = pointsForPurchase(
+    program,
+    member,
+    { orderId: order.orderId, amount: purchase.amount, occurredAt: order.occurredAt },
+    now,
+    existing,
+  );
+  return { order, purchased, earned };
+}
 
 /** Earn: points for a purchase by the program's rules; one earn per order per member. */
 export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<LedgerEntry> {
@@ -14,15 +40,7 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
     const program = await programForAmount(purchase.amount);
     return async (now) => {
       const { member, order: existing } = await loadMemberAndOrder(memberId, purchase.orderId, now);
-      const { order, member: purchased } = orderForPurchase(member, existing, purchase, now);
-      assertNotEarned(existing, purchase.orderId);
-      const earned = pointsForPurchase(
-        program,
-        member,
-        { orderId: order.orderId, amount: purchase.amount, occurredAt: order.occurredAt },
-        now,
-        existing,
-      );
+      const { order, purchased, earned } = earnDecision(program, member, existing, purchase, now);
       const { member: next, entries } = postMovements(
         withBirthdayBonusYear(purchased, earned.birthdayBonusYear),
         [
@@ -40,10 +58,11 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
       const earnedOrder = { ...order, points: { earned: earned.points, reversed: 0 } };
       const raffles = await enterPurchaseInRaffles(program, member, existing, earnedOrder, now);
       const entry = postedEntry(entries, 'first');
+      const tier = tierChanged(program, member, next, now);
       return outcome(entry, {
-        members: [memberChange(member, next, entries)],
+        members: [memberChange(member, tier.member, entries)],
         writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
-        events: [transactionEvent('points.earned', entry), ...tierChangedEvents(program, member, next, now)],
+        events: [transactionEvent('points.earned', entry), ...tier.events],
       });
     };
   };

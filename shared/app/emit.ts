@@ -1,7 +1,7 @@
 import type { EventType } from '@shared/domain/events';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
-import { tierChange } from '@shared/domain/tiers';
+import { tierChangeOfWrite } from '@shared/domain/time-changes';
 import { toTransaction } from '@shared/domain/transaction-view';
 import type { ProgramRules } from '@shared/schemas/program';
 import type { EmittedEvent } from './use-case';
@@ -12,13 +12,20 @@ export function transactionEvent(type: EventType, entry: LedgerEntry): EmittedEv
   return { type, memberId: entry.memberId, data: toTransaction(entry) };
 }
 
-/** `tier.changed` when the write moved the member's tier (none otherwise). */
-export function tierChangedEvents(
+/**
+ * A write that moves qualifying spend: the member with its tier mark brought up to date, and
+ * `tier.changed` when the tier receivers last heard of is not the one after the write (see
+ * shared/domain/time-changes.ts `tierChangeOfWrite`; none otherwise).
+ */
+export function tierChanged(
   program: Pick<ProgramRules, 'tiers'>,
   before: MemberState,
   after: MemberState,
   now: Date,
-): EmittedEvent[] {
-  const change = tierChange(program, before, after, now);
-  return change ? [{ type: 'tier.changed', memberId: before.memberId, data: { ...change } }] : [];
+): { member: MemberState; events: EmittedEvent[] } {
+  const { mark, change } = tierChangeOfWrite(program, before, after, now);
+  return {
+    member: { ...after, tierMark: mark },
+    events: change ? [{ type: 'tier.changed', memberId: before.memberId, data: { ...change } }] : [],
+  };
 }

@@ -7,11 +7,11 @@ import { newMember, type MemberProfile } from '@shared/domain/member';
 import { memberView } from '@shared/domain/member-view';
 import { newMemberId, newReferralCode } from '@shared/ids';
 import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
-import { externalIdClaim } from '@shared/store/items/external-id';
 import { memberIdForReferralCode, referralCodeClaim } from '@shared/store/items/referral-code';
 import { currentProgram } from '@shared/store/program';
 import { transactionEvent } from './emit';
 import { postingContext } from './posting';
+import { claimMoves } from './member-claims';
 import { loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
 
 export interface Enrolment extends MemberProfile {
@@ -23,8 +23,8 @@ export type MemberView = ReturnType<typeof memberView>;
 
 /**
  * Enrolment is one transaction: the member with the sign-up (and referee) bonus, the
- * referrer's bonus on the referrer's own member item, the referral code and external id
- * claims. Nothing is half-enrolled.
+ * referrer's bonus on the referrer's own member item, the referral code, external id and
+ * email claims. Nothing is half-enrolled.
  */
 export function enrolMember(request: Enrolment): UseCase<MemberView> {
   return async (caller) => {
@@ -58,15 +58,11 @@ export function enrolMember(request: Enrolment): UseCase<MemberView> {
       });
       const posted = postMovements(created, enrolmentMovements(program, referrer !== undefined), posting);
       // A code collision (one in 10^12) fails as a conflict and just retries with a new code.
-      const writes: ConditionalWrite[] = [{ item: referralCodeClaim(code, memberId, now.toISOString()) }];
-      if (profile.externalId) {
-        const externalId = profile.externalId;
-        writes.push({
-          item: externalIdClaim(externalId, memberId),
-          onConditionFailed: () =>
-            new DomainError('duplicate-external-id', `A member with externalId ${externalId} is already enrolled.`),
-        });
-      }
+      // The external id and email claims: a taken external id is refused naming its member.
+      const writes: ConditionalWrite[] = [
+        { item: referralCodeClaim(code, memberId, now.toISOString()) },
+        ...(await claimMoves(memberId, {}, profile)),
+      ];
       const member = { ...posted.member, version: 1 };
       // Bonuses are available at once; under lot expiry they are the member's first lot.
       const rule = lotRulesOf(program).lotExpiry;

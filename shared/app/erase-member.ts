@@ -1,9 +1,9 @@
 import { erasedMember } from '@shared/domain/member';
 import type { ConditionalWrite } from '@shared/store/commit';
-import { externalIdRelease } from '@shared/store/items/external-id';
 import { erasePersonalDataFromEvents } from '@shared/store/events';
 import { removeNpsComments } from '@shared/store/items/nps-answer';
 import { referralCodeRelease } from '@shared/store/items/referral-code';
+import { claimMoves } from './member-claims';
 import { loadActiveMember, outcome, type UseCase } from './use-case';
 
 /**
@@ -23,8 +23,11 @@ export function eraseMember(memberId: string): UseCase<undefined> {
     await removeNpsComments(memberId);
     // Same reasoning as the comments: every new event of the member moves its version too.
     await erasePersonalDataFromEvents(memberId);
-    const writes: ConditionalWrite[] = [{ item: referralCodeRelease(member.referralCode) }];
-    if (member.profile.externalId) writes.push({ item: externalIdRelease(member.profile.externalId) });
+    // The claims go with the profile: no lookup by external id or email finds an erased member.
+    const writes: ConditionalWrite[] = [
+      { item: referralCodeRelease(member.referralCode) },
+      ...(await claimMoves(memberId, member.profile, {})),
+    ];
     return outcome(undefined, {
       members: [{ expectedVersion: member.version, member: erasedMember(member, now), entries: [] }],
       writes,

@@ -1,3 +1,4 @@
+import { clock } from '@shared/clock';
 import { DomainError } from '@shared/domain/errors';
 import { expiryCandidatesBefore, expiryMovement } from '@shared/domain/expiry';
 import { postMovements } from '@shared/domain/ledger';
@@ -39,7 +40,7 @@ export interface ExpiryRun {
  * run the balance is 0 and the member has left the index.
  */
 export async function expireDuePoints(
-  now: Date = new Date(),
+  now: Date = clock(),
   options: { timeLeft?: () => boolean } = {},
 ): Promise<ExpiryRun> {
   const program = await currentProgram();

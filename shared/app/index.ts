@@ -1,4 +1,5 @@
 /** The use cases, one module each; callers (routes, jobs, tests) import them from here or from their module. */
+export { adjustBalance } from './adjust-balance';
 export { answerNps } from './answer-nps';
 export { buyRaffleEntries, type BoughtEntries } from './buy-raffle-entries';
 export { drawRaffle } from './draw-raffle';
@@ -11,14 +12,16 @@ export { enrolMember, type Enrolment, type MemberView } from './enrol-member';
 export { eraseMember } from './erase-member';
 export { expireDuePoints, EXPIRY_JOB_PARTNER, type ExpiryRun } from './expire-points';
 export { runLotTimeEvents, settleMemberLots, LOTS_JOB_PARTNER, type LotTimeRun } from './lot-time-events';
-export { exportMember, getMember, listTransactions } from './member-reads';
-export { createPartner, deletePartner } from './partners';
-export { putProgram } from './put-program';
+export { exportMember, findMembers, getMember, getTransaction, listTransactions } from './member-reads';
+export { createPartner, deletePartner, listPartners, rotatePartnerKey } from './partners';
+export { previewEarn } from './preview-earn';
+export { getProgramVersion, putProgram } from './put-program';
 export { putReward, type RewardTerms } from './put-reward';
 export { recordAnonymousPurchase } from './record-purchase';
 export { redeemCashback } from './redeem-cashback';
 export { redeemPoints } from './redeem-points';
 export { redeemReward } from './redeem-reward';
 export { refundOrder } from './refund-order';
+export { updateMember } from './update-member';
 export { computeSnapshot, takeSnapshot, type Snapshot } from './take-snapshot';
 export { execute, executeOnce, loadActiveMember, type Caller, type EmittedEvent, type Outcome } from './use-case';

@@ -1,31 +1,75 @@
+import { isDeepStrictEqual } from 'node:util';
 import { DomainError } from '@shared/domain/errors';
 import type { Program, ProgramRules } from '@shared/schemas/program';
 import type { ConditionalWrite } from '@shared/store/commit';
-import { programCurrentPut, programVersionPut } from '@shared/store/items/program';
+import { findProgramVersion, programCurrentPut, programVersionPut } from '@shared/store/items/program';
 import { forgetCachedProgram, readProgram } from '@shared/store/program';
 import { outcome, type UseCase } from './use-case';
+
+/** The version a change was made on: `If-Match` (412 when moved on) and/or the body's `version` (409). */
+export interface ProgramPreconditions {
+  ifMatch?: number | undefined;
+  version?: number | undefined;
+}
+
+export interface ProgramPut {
+  program: Program;
+  /** False when the rules equal the ones in force: nothing was saved. */
+  saved: boolean;
+}
+
+const rulesOf = (program: Program): ProgramRules => {
+  const { version: _version, updatedAt: _updatedAt, ...rules } = program;
+  return rules;
+};
+
+function assertPreconditions(current: Program, preconditions: ProgramPreconditions): void {
+  const { ifMatch, version } = preconditions;
+  if (ifMatch !== undefined && ifMatch !== current.version)
+    throw new DomainError(
+      'program-precondition-failed',
+      `If-Match names version ${ifMatch}; the program is at version ${current.version}. Read it again.`,
+    );
+  if (version !== undefined && version !== current.version)
+    throw new DomainError(
+      'program-conflict',
+      `The change was made on version ${version}; the program is at version ${current.version}. Read it again.`,
+      [{ path: 'body.version', message: `must be the current version ${current.version}` }],
+    );
+}
 
 /**
  * A new version of the program: the current pointer (conditioned on the version it replaces,
  * so two admins cannot both write version n+1) and an immutable copy of the version for history.
+ * The preconditions are checked on fresh state at every attempt; rules equal to those in force
+ * save nothing and answer the program in force.
  */
-export function putProgram(rules: ProgramRules): UseCase<Program> {
-  return async () => {
+export function putProgram(rules: ProgramRules, preconditions: ProgramPreconditions = {}): UseCase<ProgramPut> {
+  return () => async (now) => {
     const current = await readProgram();
-    return (now) => {
-      const previous = current.program;
-      const program: Program = { ...rules, version: previous.version + 1, updatedAt: now.toISOString() };
-      const writes: ConditionalWrite[] = [
-        {
-          item: programCurrentPut(program, current.stored ? previous.version : undefined),
-          onConditionFailed: () =>
-            new DomainError('program-conflict', 'The program changed while this update was made; read it again.'),
-        },
-        { item: programVersionPut(program) },
-      ];
-      // The default that was in force until now becomes part of the history too.
-      if (!current.stored) writes.push({ item: programVersionPut(previous) });
-      return outcome(program, { writes }, { afterCommit: forgetCachedProgram });
-    };
+    const previous = current.program;
+    assertPreconditions(previous, preconditions);
+    if (isDeepStrictEqual(rulesOf(previous), rules)) return outcome({ program: previous, saved: false });
+    const program: Program = { ...rules, version: previous.version + 1, updatedAt: now.toISOString() };
+    const writes: ConditionalWrite[] = [
+      {
+        item: programCurrentPut(program, current.stored ? previous.version : undefined),
+        onConditionFailed: () =>
+          new DomainError('program-conflict', 'The program changed while this update was made; read it again.'),
+      },
+      { item: programVersionPut(program) },
+    ];
+    // The default that was in force until now becomes part of the history too.
+    if (!current.stored) writes.push({ item: programVersionPut(previous) });
+    return outcome({ program, saved: true }, { writes }, { afterCommit: forgetCachedProgram });
   };
+}
+
+/** One version of the program, as it was saved (the deployment's default is version 1 until a PUT). */
+export async function getProgramVersion(version: number): Promise<Program> {
+  const saved = await findProgramVersion(version);
+  if (saved) return saved;
+  const current = await readProgram();
+  if (!current.stored && current.program.version === version) return current.program;
+  throw new DomainError('program-version-not-found', `The program has no version ${version}.`);
 }

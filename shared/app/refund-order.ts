@@ -3,7 +3,7 @@ import type { Money } from '@shared/domain/money';
 import { refundableOrder } from '@shared/domain/order';
 import { planRefund } from '@shared/domain/refund';
 import { orderPut } from '@shared/store/items/order';
-import { tierChangedEvents, transactionEvent } from './emit';
+import { tierChanged, transactionEvent } from './emit';
 import { postingContext } from './posting';
 import { takeBackRaffleEntries } from './raffle-purchase-entries';
 import { programForAmount } from './program';
@@ -25,14 +25,12 @@ export function refundOrder(memberId: string, refund: { orderId: string; amount:
       const posting = postingContext(caller, program, now);
       const { member: next, entries } = postMovements(plan.member, plan.movements, posting);
       const raffles = await takeBackRaffleEntries(plan.order);
+      const tier = tierChanged(program, member, next, now);
       return outcome(postedEntry(entries, 'last'), {
-        members: [memberChange(member, next, entries)],
+        members: [memberChange(member, tier.member, entries)],
         writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes],
         // One event per refund entry (points, then each cashback reversal): each is a transaction.
-        events: [
-          ...entries.map((entry) => transactionEvent('points.refunded', entry)),
-          ...tierChangedEvents(program, member, next, now),
-        ],
+        events: [...entries.map((entry) => transactionEvent('points.refunded', entry)), ...tier.events],
       });
     };
   };

@@ -40,8 +40,11 @@ export interface Outcome<R> extends Commit {
   /** What a replay of the same request answers, when it must differ from `result` (a secret shown once). */
   replayResult?: R;
   events: EmittedEvent[];
-  /** Runs once the transaction is committed (never on a replay): e.g. publish the snapshot's metrics. */
-  afterCommit?: () => void;
+  /**
+   * Runs once the transaction is committed (never on a replay): e.g. publish the snapshot's
+   * metrics, remove a deleted partner's throttle. Awaited before the caller gets the result.
+   */
+  afterCommit?: () => void | Promise<void>;
   /** Points lots the use case loaded already, by member (see ./lots.ts): the hook does not query them again. */
   lotBooks?: LoadedBooks;
   /** Members whose lot writes the use case made itself (the lots' time job): the hook leaves them be. */
@@ -126,7 +129,7 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
         return { replayed: true, response: await replayFromRecord(idempotency, caller.now()) };
       throw error;
     }
-    decided.afterCommit?.();
+    await decided.afterCommit?.();
     return { replayed: false, result: decided.result, events };
   });
 }

@@ -17,7 +17,10 @@ export type DomainErrorCode =
   | 'tier-too-low'
   | 'unknown-tier'
   | 'unknown-referral-code'
-  | 'duplicate-external-id'
+  | 'external-id-taken'
+  | 'transaction-not-found'
+  | 'program-version-not-found'
+  | 'program-precondition-failed'
   | 'currency-mismatch'
   | 'occurred-at-out-of-range'
   | 'partner-not-found'
@@ -40,14 +43,19 @@ export interface FieldError {
   message: string;
 }
 
+/** Members a problem carries besides the standard ones, so a client can act on it (e.g. the existing `memberId`). */
+export type ProblemExtensions = Record<string, string>;
+
 export class DomainError extends Error {
+  readonly extensions: ProblemExtensions | undefined;
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     readonly errors?: FieldError[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; extensions?: ProblemExtensions },
   ) {
     super(message, options);
     this.name = 'DomainError';
+    this.extensions = options?.extensions;
   }
 }

@@ -25,6 +25,9 @@ export interface Movement {
   breakdown?: BreakdownLine[];
   /** Counts toward lifetimeRedeemed (redemptions), as opposed to reversals and expiry. */
   redemption?: boolean;
+  /** Adjustments: why (support desks write it), and the caller's own reference (a ticket number). */
+  reason?: string;
+  reference?: string;
 }
 
 export interface LedgerEntry {
@@ -42,6 +45,8 @@ export interface LedgerEntry {
   occurredAt?: string;
   amount?: { value: number; currency: string };
   breakdown?: BreakdownLine[];
+  reason?: string;
+  reference?: string;
   programVersion: number;
   /**
    * An earn credited as a lot: when its points become spendable (`pointsStatus` is read from it).
@@ -110,12 +115,14 @@ export function postMovements(
       ...(movement.occurredAt ? { occurredAt: movement.occurredAt } : {}),
       ...(movement.amount !== undefined ? { amount: { value: movement.amount, currency: context.currency } } : {}),
       ...(movement.breakdown ? { breakdown: movement.breakdown } : {}),
+      ...(movement.reason !== undefined ? { reason: movement.reason } : {}),
+      ...(movement.reference !== undefined ? { reference: movement.reference } : {}),
       programVersion: context.programVersion,
       sequence,
       index,
     };
   });
-  const next: MemberState = { ...member, points, cashback: { available, pending } };
+  const next: MemberState = { ...member, points, cashback: { ...member.cashback, available, pending } };
   if (pendingCashbackTotal(next) < 0) throw new RangeError('pending cashback cannot go below zero');
   return { member: next, entries };
 }

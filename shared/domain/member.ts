@@ -12,11 +12,38 @@ export interface PendingCashback {
   releaseAt: string;
 }
 
+export interface TierMark {
+  tier: string;
+  /** The start of the day the qualifying spend would fall below the tier's threshold; none for the entry tier. */
+  reviewAt?: string;
+}
+
 export interface MemberProfile {
   externalId?: string;
   email?: string;
   name?: string;
   birthday?: string;
+}
+
+export interface Consent {
+  marketing: boolean;
+  analytics: boolean;
+}
+
+/** A change of consent: when, by which partner, from what to what. */
+export interface ConsentChange {
+  changedAt: string;
+  partnerId: string;
+  from: Consent;
+  to: Consent;
+}
+
+/**
+ * The form an email is matched by: trimmed and lower-cased. The local part is case-sensitive
+ * in theory, but no mail provider treats it so, and a till typing "Ada@" must find "ada@".
+ */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
 }
 
 export interface MemberState {
@@ -27,10 +54,21 @@ export interface MemberState {
   referredBy?: string;
   profile: MemberProfile;
   consent: { marketing: boolean; analytics: boolean };
+  /** Every change of consent after enrolment, oldest first (the enrolment's choice is `consent` before the first). */
+  consentHistory?: ConsentChange[];
   /** Incremented by every write: the optimistic-concurrency token and the ledger sequence. */
   version: number;
   points: { balance: number; lifetimeEarned: number; lifetimeRedeemed: number };
-  cashback: { available: number; pending: PendingCashback[] };
+  cashback: {
+    available: number;
+    pending: PendingCashback[];
+    /**
+     * Lots that became available (settled by a read-then-write or by the job) and whose
+     * `cashback.available` event the time-changes job has not emitted yet. Bounded: the job
+     * empties it within one schedule period (shared/domain/time-changes.ts).
+     */
+    released?: PendingCashback[];
+  };
   purchases: {
     count: number;
     firstAt?: string;
@@ -39,6 +77,11 @@ export interface MemberState {
     spendByDay: Record<string, number>;
     birthdayBonusYear?: number;
   };
+  /**
+   * The tier receivers were last told about (by a write's `tier.changed` or by the time-changes
+   * job), and when it could next drop by time alone if nothing else happens (the job's index key).
+   */
+  tierMark?: TierMark;
   erasedAt?: string;
   /**
    * Points lots (shared/domain/lots.ts), once the member has any: the few scalars that govern the
@@ -79,6 +122,8 @@ export function settleCashback(member: MemberState, now: Date): MemberState {
     cashback: {
       available: member.cashback.available + released.reduce((sum, lot) => sum + lot.value, 0),
       pending: member.cashback.pending.filter((lot) => !isReleased(lot, now)),
+      // Kept until the time-changes job announces them: a write that settles a lot does not lose its event.
+      released: [...(member.cashback.released ?? []), ...released],
     },
   };
 }
@@ -96,7 +141,7 @@ export function assertActiveMember(member: MemberState | undefined, memberId: st
  * (profile, consent choices, who referred them, the year of their birthday bonus).
  */
 export function erasedMember(member: MemberState, now: Date): MemberState {
-  const { referredBy: _referredBy, ...kept } = member;
+  const { referredBy: _referredBy, consentHistory: _consentHistory, ...kept } = member;
   const { birthdayBonusYear: _birthdayBonusYear, ...purchases } = member.purchases;
   return {
     ...kept,

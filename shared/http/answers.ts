@@ -10,7 +10,7 @@ import type { raffleView } from '@shared/domain/raffle';
 import type { CreatedWebhook } from '@shared/app/webhooks';
 import type { WebhookView } from '@shared/store/webhooks';
 import { execute, type Caller, type UseCase } from '@shared/app/use-case';
-import type { Program } from '@shared/schemas/program';
+import type { ProgramPut } from '@shared/app/put-program';
 import type { Money } from '@shared/domain/money';
 import type { StoredResponse } from '@shared/store/idempotency';
 import type { RouteId } from './routes';
@@ -27,6 +27,8 @@ const accepted = (body: unknown): StoredResponse => ({ status: 202, body });
 
 export const answers = {
   createMember: (member: MemberView) => created(member),
+  updateMember: (member: MemberView): StoredResponse => ({ status: 200, body: member }),
+  adjustBalance: transaction,
   eraseMember: noContent,
   earnPoints: transaction,
   redeemPoints: transaction,
@@ -40,9 +42,10 @@ export const answers = {
   answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => created(answer),
   recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => created(purchase),
   createSnapshot: (snapshot: Snapshot) => created(snapshot),
-  putProgram: (program: Program) => ok(program),
+  putProgram: ({ program }: ProgramPut): StoredResponse => ({ status: 200, body: program }),
   createPartner: (partner: CreatedPartner) => created(partner),
   deletePartner: noContent,
+  rotatePartnerKey: (rotated: { apiKey?: string }) => ok(rotated),
   createWebhook: (webhook: CreatedWebhook) => created(webhook),
   patchWebhook: (webhook: WebhookView) => ok(webhook),
   deleteWebhook: noContent,
@@ -54,8 +57,24 @@ export const answers = {
 export type AnsweredRoute = keyof typeof answers;
 type ResultOf<Id extends AnsweredRoute> = Parameters<(typeof answers)[Id]>[0];
 
-export interface Answered extends StoredResponse {
+export interface Answered {
+  status: number;
+  /** The exact body text, answered as is: the same text is recorded for a replay (empty for 204). */
+  text: string;
+  /** The body as data (what `text` says), for callers that inspect it. */
+  body?: unknown;
   replayed: boolean;
+}
+
+/** The recorded form of an answer: its status and exact body text. */
+export function recorded({ status, body }: StoredResponse): StoredResponse {
+  return body === undefined ? { status } : { status, text: JSON.stringify(body) };
+}
+
+/** The body text of a recorded answer (older records kept the body itself). */
+export function storedText(response: StoredResponse): string {
+  if (response.text !== undefined) return response.text;
+  return response.body === undefined ? '' : JSON.stringify(response.body);
 }
 
 /** Runs a route's use case and answers it: fresh, or the recorded answer of the first request with this key. */
@@ -65,7 +84,8 @@ export async function respond<Id extends AnsweredRoute>(
   caller: Caller,
 ): Promise<Answered> {
   const answer = answers[routeId] as (result: ResultOf<Id>) => StoredResponse;
-  const executed = await execute(useCase, caller, answer);
-  if (executed.replayed) return { ...executed.response, replayed: true };
-  return { ...answer(executed.result), replayed: false };
+  const executed = await execute(useCase, caller, (result) => recorded(answer(result)));
+  const response = executed.replayed ? executed.response : recorded(answer(executed.result));
+  const text = storedText(response);
+  return { status: response.status, text, ...(text ? { body: JSON.parse(text) } : {}), replayed: executed.replayed };
 }

@@ -8,12 +8,16 @@ import { logger, tracer } from '@shared/observability';
 import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { lookupIdempotency, saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
 import type { Caller } from '@shared/app/use-case';
+import { clock } from '@shared/clock';
 import type { Principal } from '@shared/store/partners';
+import { storedText } from './answers';
 import { withRequestDeadline } from './deadline';
 import { HttpProblem, toProblem } from './problems';
+import { protocolHeaders, requestIdOf } from './protocol';
 import {
   assertQueryShape,
   assertScope,
+  header,
   idempotencyKeyOf,
   parseBody,
   parseWith,
@@ -33,6 +37,8 @@ export interface RouteInput<R extends RouteDefinition> {
   /** Present on POST and DELETE: commit it with the effect (shared/store does). */
   idempotency: IdempotencyContext | undefined;
   now: () => Date;
+  /** A request header by name (any case). */
+  header: (name: string) => string | undefined;
   /** Who calls, with the idempotency context and the clock: what a store use case takes. */
   caller: Caller;
 }
@@ -40,6 +46,8 @@ export interface RouteInput<R extends RouteDefinition> {
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** The exact body text to answer (a recorded answer): when present, `body` is not serialised again. */
+  text?: string;
   headers?: Record<string, string>;
   replayed?: boolean;
 }
@@ -57,8 +65,6 @@ interface ParsedRequest {
 type ApiEvent = APIGatewayProxyEvent & { parsed?: ParsedRequest };
 type Request = middy.Request<ApiEvent, APIGatewayProxyResult, Error, Context>;
 
-const clock = () => new Date();
-
 /** Finds the route API Gateway matched (its resource template and method). */
 function routeFor(fn: FunctionName, event: APIGatewayProxyEvent): RouteId {
   const routeId = routesOf(fn).find(
@@ -66,6 +72,14 @@ function routeFor(fn: FunctionName, event: APIGatewayProxyEvent): RouteId {
   );
   if (!routeId) throw new HttpProblem('not-found', 404, 'Not found', `No route ${event.httpMethod} ${event.path}.`);
   return routeId;
+}
+
+/** Required on POST and DELETE unless the route says `optional` (PATCH) or `none` (a preview writes nothing). */
+function idempotencyKeyFor(route: RouteDefinition, event: APIGatewayProxyEvent): string | undefined {
+  const mode = route.idempotencyKey ?? (route.method === 'POST' || route.method === 'DELETE' ? 'required' : 'none');
+  if (mode === 'none') return undefined;
+  if (mode === 'optional' && header(event, 'idempotency-key') === undefined) return undefined;
+  return idempotencyKeyOf(event);
 }
 
 /** Authentication context → scope → body, path and query validation. */
@@ -77,8 +91,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
       const route: RouteDefinition = routes[routeId];
       const principal = principalOf(event);
       assertScope(principal, route);
-      const mutating = route.method === 'POST' || route.method === 'DELETE';
-      const idempotencyKey = mutating ? idempotencyKeyOf(event) : undefined;
+      const idempotencyKey = idempotencyKeyFor(route, event);
       const params = parseWith(route.params, event.pathParameters, 'path');
       assertQueryShape(event, route.query);
       const query = parseWith(route.query, event.queryStringParameters, 'query');
@@ -95,6 +108,7 @@ function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxy
           principal,
           idempotency,
           now: clock,
+          header: (name: string) => header(event, name),
           caller: { partnerId: principal.partnerId, idempotency, now: clock },
         } as RouteInput<RouteDefinition>,
       };
@@ -118,28 +132,36 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
     onError: async (request) => {
       const context = request.event.parsed?.input.idempotency;
       if (!context || !(request.error instanceof DomainError)) return;
-      const { problem } = toProblem(request.error);
-      const saved = await saveIdempotentResponse(context, { status: problem.status, body: problem }, clock());
-      if (saved) return;
+      const { problem } = toProblem(request.error, requestIdOf(request.event));
+      const text = JSON.stringify(problem);
+      const saved = await saveIdempotentResponse(context, { status: problem.status, text }, clock());
+      if (saved) {
+        // Answer the very text that was recorded: a replay is then the same bytes.
+        request.response = storedToResponse(problem.status, text, false);
+        request.error = null;
+        return;
+      }
       const found = await lookupIdempotency(context, clock());
       if (found.kind === 'mismatch') request.error = new IdempotencyKeyReuseError();
       if (found.kind === 'replay') {
-        request.response = storedToResponse(found.response.status, found.response.body, true);
+        request.response = storedToResponse(found.response.status, storedText(found.response), true);
         request.error = null;
       }
     },
   };
 }
 
-function storedToResponse(status: number, body: unknown, replayed: boolean): APIGatewayProxyResult {
-  const headers = replayed ? replayHeaders() : {};
-  if (status >= 400)
-    return {
-      statusCode: status,
-      headers: { 'Content-Type': 'application/problem+json', ...headers },
-      body: JSON.stringify(body),
-    };
-  return jsonResponse(status, body, headers);
+/** An answer from its exact body text (recorded or about to be): problem+json for 4xx/5xx. */
+function storedToResponse(
+  status: number,
+  text: string,
+  replayed: boolean,
+  extraHeaders: Record<string, string> = {},
+): APIGatewayProxyResult {
+  const headers = { ...extraHeaders, ...(replayed ? replayHeaders() : {}) };
+  if (status === 204 || text === '') return { statusCode: status, headers, body: '' };
+  const contentType = status >= 400 ? 'application/problem+json' : 'application/json';
+  return { statusCode: status, headers: { 'Content-Type': contentType, ...headers }, body: text };
 }
 
 /** Registered first so that it sees every error; anything unexpected becomes a bare 500. */
@@ -147,7 +169,7 @@ function problemErrors(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
     onError: (request: Request) => {
       if (request.response && !request.error) return;
-      const problem = toProblem(request.error);
+      const problem = toProblem(request.error, requestIdOf(request.event));
       if (problem.problem.status >= 500) logger.error('request failed', { error: request.error as Error });
       else logger.info('request refused', { status: problem.problem.status, type: problem.problem.type });
       request.response = problemResponse(problem);
@@ -156,15 +178,16 @@ function problemErrors(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
 }
 
 /**
- * The standard stack of every HTTP function: Powertools logger and tracer → problem errors →
- * request parsing (auth context, scope, validation) → idempotency → the route's use case,
- * all of it under the request's deadline (shared/http/deadline.ts).
+ * The standard stack of every HTTP function: Powertools logger and tracer → protocol headers
+ * (request id, CORS) → problem errors → request parsing (auth context, scope, validation) →
+ * idempotency → the route's use case, all of it under the request's deadline (shared/http/deadline.ts).
  */
 export function apiFunction<F extends FunctionName>(fn: F, implementations: Implementations<F>) {
   const table = implementations as unknown as Record<RouteId, RouteImplementation<RouteDefinition>>;
   const stack = middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
+    .use(protocolHeaders())
     .use(problemErrors())
     .use(parseRequest(fn))
     .use(idempotency())
@@ -173,6 +196,8 @@ export function apiFunction<F extends FunctionName>(fn: F, implementations: Impl
       if (!parsed) throw new Error('request was not parsed');
       const implementation = table[parsed.routeId];
       const result = await implementation(parsed.input);
+      if (result.text !== undefined)
+        return storedToResponse(result.status, result.text, !!result.replayed, result.headers);
       const headers = { ...result.headers, ...(result.replayed ? replayHeaders() : {}) };
       if (result.status >= 400) return problemResponse({ problem: result.body as never, headers });
       return jsonResponse(result.status, result.body, headers);

@@ -1,10 +1,15 @@
 import { z } from 'zod';
-import { PROBLEM_TYPE_BASE } from './problems';
-import { routes, type RouteDefinition } from './routes';
+import { Problem } from '@shared/schemas/common';
+import { domainErrorStatus, PROBLEM_TYPE_BASE } from './problems';
+import { REQUEST_ID_HEADER } from './protocol';
+import { routes, type FunctionName, type RouteDefinition } from './routes';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that
- * validate requests. OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits directly.
+ * validate requests (OpenAPI 3.1 uses JSON Schema 2020-12, which zod emits directly). Every
+ * status an operation can answer is listed with the problem `type`s it can carry: those every
+ * route of its kind can answer (derived from its method, body and scope) plus the refusals its
+ * use case declares in the route table (`errors`).
  */
 const refUri = (id: string) => `#/components/schemas/${id}`;
 
@@ -30,10 +35,17 @@ function hoistDefinitions(node: unknown): unknown {
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const generated = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline', cycles: 'ref' });
-  const hoisted = hoistDefinitions(generated) as Record<string, unknown>;
   // A named schema comes back as a bare $ref to itself, whose body was hoisted.
-  return hoisted;
+  return hoistDefinitions(generated) as Record<string, unknown>;
 }
+
+/** Whether a route takes an Idempotency-Key: required (POST and DELETE by default), optional, or not at all. */
+export const idempotencyKeyMode = (route: Pick<RouteDefinition, 'method' | 'idempotencyKey'>) =>
+  route.idempotencyKey ?? (route.method === 'POST' || route.method === 'DELETE' ? 'required' : 'none');
+
+/** Whether a route takes an Idempotency-Key (and so may answer a replay). */
+export const isIdempotent = (route: Pick<RouteDefinition, 'method' | 'idempotencyKey'>) =>
+  idempotencyKeyMode(route) !== 'none';
 
 function parametersOf(route: RouteDefinition) {
   const parameters: Record<string, unknown>[] = [];
@@ -46,133 +58,319 @@ function parametersOf(route: RouteDefinition) {
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
     }
   }
-  if (route.method === 'POST' || route.method === 'DELETE') {
-    parameters.push({
-      name: 'Idempotency-Key',
-      in: 'header',
-      required: true,
-      description: 'Same key and request: the first response again, with Idempotent-Replayed: true. Kept 24 hours.',
-      schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
-    });
-  }
+  const idempotencyKey = idempotencyKeyMode(route);
+  if (idempotencyKey === 'required') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  if (idempotencyKey === 'optional') parameters.push({ $ref: '#/components/parameters/OptionalIdempotencyKey' });
+  parameters.push({ $ref: '#/components/parameters/RequestId' });
   return parameters;
 }
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: refUri('Problem') } } },
-});
+/** Status → the problem types (slugs) an operation can answer with it. */
+export type ProblemStatuses = Map<number, Set<string>>;
+
+/** What an operation can be refused with: by its kind (method, body, key, storage) and by its use case. */
+export function problemStatusesOf(route: RouteDefinition): ProblemStatuses {
+  const statuses: ProblemStatuses = new Map();
+  const add = (status: number, slug: string) => {
+    const slugs = statuses.get(status) ?? new Set<string>();
+    statuses.set(status, slugs.add(slug));
+  };
+  // Schema violations (path, query, body, or a body where none is taken); API Gateway's other 4xx.
+  add(400, 'validation-error');
+  add(400, 'bad-request');
+  if (route.body) {
+    add(400, 'malformed-json');
+    add(415, 'unsupported-media-type');
+  }
+  if (isIdempotent(route)) {
+    if (idempotencyKeyMode(route) === 'required') add(400, 'missing-idempotency-key');
+    add(422, 'idempotency-key-reuse');
+  }
+  add(401, 'unauthorized');
+  add(403, 'forbidden');
+  add(413, 'payload-too-large');
+  add(429, 'throttled');
+  add(500, 'internal');
+  add(503, 'storage-busy');
+  add(504, 'timeout');
+  for (const code of route.errors ?? []) add(domainErrorStatus(code), code);
+  return statuses;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad request: see the problem type and errors[]',
+  401: 'Missing or unknown API key',
+  403: 'The key lacks the scope of this route',
+  404: 'Not found',
+  405: 'Method not allowed on this path; see Allow',
+  409: 'A business rule refused the request; nothing changed',
+  412: 'The If-Match precondition failed',
+  413: 'Body over 64 KiB',
+  415: 'Body is not JSON',
+  422: 'Idempotency-Key reused with a different request',
+  429: 'Throttled; retry after Retry-After seconds',
+  500: 'Internal error (logged)',
+  503: 'Storage busy; retry after Retry-After seconds',
+  504: 'Timed out; it may or may not have been applied: retry with the same Idempotency-Key',
+};
+
+const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+/** A problem answer whose `type` is one of `slugs` and whose `status` is this one. */
+function problemResponse(status: number, slugs: Iterable<string>, headers: Record<string, unknown>) {
+  const types = [...slugs].sort().map((slug) => PROBLEM_TYPE_BASE + slug);
+  return {
+    description: STATUS_TEXT[status] ?? 'Problem',
+    headers,
+    content: {
+      'application/problem+json': {
+        schema: {
+          allOf: [
+            { $ref: refUri('Problem') },
+            { type: 'object', properties: { type: { enum: types }, status: { const: status } } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function responsesOf(route: RouteDefinition): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  const replayable = isIdempotent(route) ? { 'Idempotent-Replayed': header('IdempotentReplayed') } : {};
+  for (const [status, schema] of Object.entries(route.responses)) {
+    const headers = {
+      [REQUEST_ID_HEADER]: header('RequestId'),
+      ...replayable,
+      ...Object.fromEntries((route.headers ?? []).map((name) => [name, header(name)])),
+    };
+    responses[status] = schema
+      ? {
+          description: 'Success',
+          headers,
+          content: { 'application/json': { schema: jsonSchema(schema, 'output') } },
+        }
+      : { description: 'Success, no content', headers };
+  }
+  const declared = new Set((route.errors ?? []).map(domainErrorStatus));
+  for (const [status, slugs] of [...problemStatusesOf(route)].sort(([a], [b]) => a - b)) {
+    const headers: Record<string, unknown> = { [REQUEST_ID_HEADER]: header('RequestId') };
+    // A refusal decided after reading state is recorded with the key: its replay says so.
+    if (declared.has(status)) Object.assign(headers, replayable);
+    if (status === 429 || status === 503) headers['Retry-After'] = header('RetryAfter');
+    responses[status] = problemResponse(status, slugs, headers);
+  }
+  return responses;
+}
+
+const TAGS: Record<FunctionName | 'public', string> = {
+  members: 'Enrolment, profile, ledger, export and erasure of members',
+  points: 'Earning and redeeming points',
+  cashback: 'Cashback credit and spend; refunds of orders',
+  rewards: 'The rewards catalog and raffles (prize draws)',
+  insights: 'NPS answers, non-member purchases and loyalty metrics',
+  admin: 'Program rules and partner keys (admin keys only)',
+  events: 'The event feed and webhook endpoints with their deliveries',
+  public: 'What needs no key: liveness, readiness and this document',
+};
+
+const requestIdHeader = { [REQUEST_ID_HEADER]: header('RequestId') };
+
+function publicPaths(): Record<string, Record<string, unknown>> {
+  return {
+    '/health': {
+      get: {
+        operationId: 'health',
+        tags: ['public'],
+        summary: 'Liveness',
+        description: 'Answers 200 while the API is up; needs no key.',
+        security: [],
+        parameters: [{ $ref: '#/components/parameters/RequestId' }],
+        responses: {
+          200: {
+            description: 'OK',
+            headers: requestIdHeader,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { status: { const: 'ok' } },
+                  required: ['status'],
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/health/ready': {
+      get: {
+        operationId: 'healthReady',
+        tags: ['public'],
+        summary: 'Readiness',
+        description: 'Answers 200 when the table answers a read within a short timeout, else 503 (storage-busy).',
+        security: [],
+        parameters: [{ $ref: '#/components/parameters/RequestId' }],
+        responses: {
+          200: {
+            description: 'OK',
+            headers: requestIdHeader,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { status: { const: 'ok' } },
+                  required: ['status'],
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          503: problemResponse(503, ['storage-busy'], { ...requestIdHeader, 'Retry-After': header('RetryAfter') }),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'openapi',
+        tags: ['public'],
+        summary: 'This document',
+        description: 'The OpenAPI 3.1 document of the API, generated from the schemas that validate requests.',
+        security: [],
+        parameters: [{ $ref: '#/components/parameters/RequestId' }],
+        responses: {
+          200: {
+            description: 'OpenAPI 3.1 document',
+            headers: requestIdHeader,
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+        },
+      },
+    },
+  };
+}
+
+const sharedHeaders = {
+  RequestId: {
+    description:
+      "This request's id: the caller's X-Request-Id when it sent a valid one, else API Gateway's (a fresh one locally). Problems carry it as instance: urn:request:<id>.",
+    required: true,
+    schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,128}$' },
+  },
+  IdempotentReplayed: {
+    description: 'Present on an answer replayed for a used Idempotency-Key: the first answer, byte for byte.',
+    schema: { type: 'string', enum: ['true'] },
+  },
+  RetryAfter: {
+    description: 'Seconds to wait before retrying.',
+    required: true,
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
+  ETag: {
+    description: 'The version of the resource, as a strong entity tag.',
+    required: true,
+    schema: { type: 'string' },
+  },
+  Allow: {
+    description: 'The methods the path has.',
+    required: true,
+    schema: { type: 'string' },
+  },
+};
 
 export function openApiDocument(): Record<string, unknown> {
   components = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [operationId, definition] of Object.entries(routes)) {
     const route = definition as RouteDefinition;
-    const responses: Record<string, unknown> = {};
-    for (const [status, schema] of Object.entries(route.responses)) {
-      responses[status] = schema
-        ? {
-            description: 'Success',
-            content: { 'application/json': { schema: jsonSchema(schema, 'output') } },
-          }
-        : { description: 'Success, no content' };
-    }
-    Object.assign(responses, {
-      400: problem('Malformed JSON, schema violation or missing header'),
-      401: problem('Missing or unknown API key'),
-      403: problem('The key lacks the scope of this route'),
-      ...(route.params ? { 404: problem('Unknown member, order, reward or partner') } : {}),
-      ...(route.method !== 'GET'
-        ? {
-            409: problem('A business rule refused: insufficient balance, duplicate order, out of stock, erased member'),
-            413: problem('Body over 64 KiB'),
-            415: problem('Body is not JSON'),
-          }
-        : {}),
-      ...(route.method === 'POST' || route.method === 'DELETE'
-        ? { 422: problem('Idempotency-Key reused with a different request') }
-        : {}),
-      429: problem('Throttled; see Retry-After'),
-      503: problem('Storage busy; see Retry-After'),
-    });
+    const body = route.body;
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId,
+      tags: [route.fn],
       summary: route.summary,
+      description: route.description ?? route.summary,
       security: [{ apiKey: [] }],
       'x-required-scope': route.scope,
       parameters: parametersOf(route),
-      ...(route.body
+      ...(body
         ? {
             requestBody: {
-              required: route.method !== 'POST' || !route.body.safeParse({}).success,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+              required: route.method !== 'POST' || !body.safeParse({}).success,
+              content: Object.fromEntries(
+                (route.method === 'PATCH'
+                  ? ['application/merge-patch+json', 'application/json']
+                  : ['application/json']
+                ).map((type) => [
+                  type,
+                  {
+                    schema: jsonSchema(body, 'input'),
+                    ...(route.example !== undefined ? { example: route.example } : {}),
+                  },
+                ]),
+              ),
             },
           }
         : {}),
-      responses,
+      responses: responsesOf(route),
     };
   }
-  paths['/health'] = {
-    get: {
-      operationId: 'health',
-      summary: 'Liveness',
-      security: [],
-      responses: {
-        200: {
-          description: 'OK',
-          content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } },
-        },
-      },
-    },
-  };
-  paths['/health/ready'] = {
-    get: {
-      operationId: 'healthReady',
-      summary: 'Readiness: the table answers a read within a short timeout',
-      security: [],
-      responses: {
-        200: {
-          description: 'OK',
-          content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } },
-        },
-        503: problem('The table did not answer in time; see Retry-After'),
-      },
-    },
-  };
-  paths['/openapi.json'] = {
-    get: {
-      operationId: 'openapi',
-      summary: 'This document',
-      security: [],
-      responses: { 200: { description: 'OpenAPI 3.1 document' } },
-    },
-  };
+  Object.assign(paths, publicPaths());
+  jsonSchema(Problem, 'output'); // hoists Problem into components.schemas
   return {
     openapi: '3.1.0',
     info: {
       title: 'Rewards API',
-      version: '1.0.0',
-      description: `Loyalty engine: members, points, tiers, rewards, cashback and loyalty metrics. Errors are RFC 9457 problem details; their \`type\` URIs start with ${PROBLEM_TYPE_BASE}. Money is integer minor units; derived amounts are rounded down.`,
+      version: '1.1.0',
+      description: [
+        'Loyalty engine: members, points, tiers, rewards, cashback and loyalty metrics.',
+        `Errors are RFC 9457 problem details (application/problem+json); their \`type\` URIs start with ${PROBLEM_TYPE_BASE}, and each operation lists the types each status can carry.`,
+        'Every answer carries X-Request-Id, and a problem names it as `instance` (urn:request:<id>).',
+        'An unknown path answers 404 (not-found) and a path without the method 405 (method-not-allowed, with Allow), as problems.',
+        'POST and DELETE need an Idempotency-Key: the same key and request answer the first response again, byte for byte, with Idempotent-Replayed: true (a secret shown once is left out).',
+        'Money is integer minor units; derived amounts are rounded down.',
+      ].join(' '),
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      contact: { name: 'Rewards API maintainers' },
     },
-    servers: [{ url: '/' }],
+    servers: [{ url: 'http://127.0.0.1:3000', description: 'The local server (npm start)' }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A partner key (scoped) or an admin key' },
       },
-      schemas: {
-        ...components,
-        Problem: jsonSchema(
-          z.object({
-            type: z.string(),
-            title: z.string(),
-            status: z.int(),
-            detail: z.string(),
-            errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-          }),
-          'output',
-        ),
+      parameters: {
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: true,
+          description: 'Same key and request: the first response again, with Idempotent-Replayed: true. Kept 24 hours.',
+          schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
+        },
+        OptionalIdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Optional here: with a key, the same key and request answer the first response again, with Idempotent-Replayed: true. Kept 24 hours.',
+          schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
+        },
+        RequestId: {
+          name: REQUEST_ID_HEADER,
+          in: 'header',
+          required: false,
+          description: 'Your id for this request (1-128 visible ASCII characters), echoed in the answer.',
+          schema: { type: 'string' },
+        },
       },
+      headers: sharedHeaders,
+      // What any path can answer outside its operations (API Gateway's or the public function's answers).
+      responses: {
+        NotFound: problemResponse(404, ['not-found'], requestIdHeader),
+        MethodNotAllowed: problemResponse(405, ['method-not-allowed'], { ...requestIdHeader, Allow: header('Allow') }),
+      },
+      schemas: components,
     },
     paths,
   };

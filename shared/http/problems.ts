@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldError } from '@shared/domain/errors';
+import { instanceOf } from './protocol';
 import { asStorageError, IdempotencyKeyReuseError, InvalidCursorError, StorageBusyError } from '@shared/store/errors';
 
 /**
@@ -13,7 +14,11 @@ export interface ProblemDetails {
   title: string;
   status: number;
   detail: string;
+  /** This occurrence: `urn:request:<request id>` (the X-Request-Id of the answer that first carried it). */
+  instance?: string;
   errors?: FieldError[];
+  /** external-id-taken: the member that holds the external id. */
+  memberId?: string;
 }
 
 export interface ProblemResponse {
@@ -51,7 +56,10 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'tier-too-low': { status: 409, title: 'Tier too low for this reward' },
   'unknown-tier': { status: 400, title: 'Unknown tier' },
   'unknown-referral-code': { status: 400, title: 'Unknown referral code' },
-  'duplicate-external-id': { status: 409, title: 'External id already enrolled' },
+  'external-id-taken': { status: 409, title: 'External id taken by another member' },
+  'transaction-not-found': { status: 404, title: 'Transaction not found' },
+  'program-version-not-found': { status: 404, title: 'Program version not found' },
+  'program-precondition-failed': { status: 412, title: 'Program changed since it was read' },
   'currency-mismatch': { status: 400, title: 'Wrong currency' },
   'occurred-at-out-of-range': { status: 400, title: 'Purchase time out of range' },
   'partner-not-found': { status: 404, title: 'Partner not found' },
@@ -70,6 +78,9 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'forbidden-webhook-url': { status: 400, title: 'Webhook URL not allowed' },
 };
 
+/** The status a business-rule refusal answers with (the document lists it per operation). */
+export const domainErrorStatus = (code: DomainErrorCode): number => domainProblems[code].status;
+
 function zodErrors(error: ZodError, prefix: string): FieldError[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix,
@@ -87,7 +98,8 @@ export function validationProblem(error: ZodError, prefix: string): HttpProblem 
   );
 }
 
-export function toProblem(thrown: unknown): ProblemResponse {
+/** The problem an error is, for the request `requestId` (its `instance`) when known. */
+export function toProblem(thrown: unknown, requestId?: string): ProblemResponse {
   const error = asStorageError(thrown);
   const make = (
     slug: string,
@@ -96,13 +108,16 @@ export function toProblem(thrown: unknown): ProblemResponse {
     detail: string,
     errors?: FieldError[],
     headers?: Record<string, string>,
+    extensions?: Record<string, string>,
   ): ProblemResponse => ({
     problem: {
       type: PROBLEM_TYPE_BASE + slug,
       title,
       status,
       detail,
+      ...(requestId ? { instance: instanceOf(requestId) } : {}),
       ...(errors && errors.length > 0 ? { errors } : {}),
+      ...extensions,
     },
     ...(headers ? { headers } : {}),
   });
@@ -110,7 +125,7 @@ export function toProblem(thrown: unknown): ProblemResponse {
     return make(error.slug, error.status, error.title, error.message, error.errors, error.headers);
   if (error instanceof DomainError) {
     const { status, title } = domainProblems[error.code];
-    return make(error.code, status, title, error.message, error.errors);
+    return make(error.code, status, title, error.message, error.errors, undefined, error.extensions);
   }
   if (error instanceof InvalidCursorError)
     return make('validation-error', 400, 'Invalid request', 'The request does not match the schema; see errors.', [

@@ -209,3 +209,20 @@ export function idempotencyKeyOf(event: APIGatewayProxyEvent): string {
   }
   return key;
 }
+
+/** The ETag of a versioned resource (the program): its version, quoted. */
+export const entityTag = (version: number) => `"${version}"`;
+
+/**
+ * `If-Match: "<version>"` (a weak `W/` prefix is accepted: versions are compared as numbers).
+ * Absent → no precondition; anything else than one version → 400 with the header's path.
+ */
+export function parseIfMatch(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"([1-9]\d{0,7})"\s*$/.exec(value);
+  if (!match?.[1])
+    throw new HttpProblem('validation-error', 400, 'Invalid request', 'If-Match must be one quoted program version.', [
+      { path: 'headers.If-Match', message: 'must be a quoted version, e.g. "3"' },
+    ]);
+  return Number(match[1]);
+}

@@ -11,9 +11,17 @@ export const PARTNER_SCOPES = [
   'surveys:write',
   'purchases:write',
   'events:read',
+  'points:adjust',
 ] as const;
 export const Scope = z.enum(PARTNER_SCOPES);
 export type Scope = z.infer<typeof Scope>;
+
+export const RateLimit = z
+  .strictObject({
+    perSecond: z.int().min(1).max(10_000).meta({ description: 'Steady requests per second' }),
+    burst: z.int().min(1).max(5_000).meta({ description: 'Requests allowed at once above the steady rate' }),
+  })
+  .meta({ id: 'RateLimit' });
 
 export const CreatePartnerRequest = z
   .strictObject({
@@ -21,15 +29,41 @@ export const CreatePartnerRequest = z
     scopes: z
       .array(Scope)
       .min(1)
-      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope'),
+      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope')
+      .meta({ uniqueItems: true }),
+    rateLimit: RateLimit.optional().meta({ description: "This partner's own limit; default: the region's" }),
   })
-  .meta({ id: 'CreatePartnerRequest' });
+  .meta({
+    id: 'CreatePartnerRequest',
+    examples: [{ name: 'Web shop', scopes: ['members:read', 'points:earn'], rateLimit: { perSecond: 20, burst: 40 } }],
+  });
+
+export const PartnerSummary = z
+  .object({
+    partnerId: z.string(),
+    name: z.string(),
+    scopes: z.array(Scope),
+    rateLimit: RateLimit.optional().meta({
+      description: "Absent for a seeded key (npm start, npm run admin-key): only the region's stage limit applies",
+    }),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'PartnerSummary' });
+
+export const RotatedKey = z
+  .object({
+    apiKey: z.string().optional().meta({
+      description: 'The new key, shown once (absent on an idempotent replay); the old key works 24 hours more',
+    }),
+  })
+  .meta({ id: 'RotatedKey' });
 
 export const CreatedPartner = z
   .object({
     partnerId: z.string(),
     name: z.string(),
     scopes: z.array(Scope),
+    rateLimit: RateLimit,
     apiKey: z.string().optional().meta({
       description:
         'Shown once, only in the first response (absent on an idempotent replay); only its SHA-256 hash is stored',
@@ -70,12 +104,18 @@ export const Reward = z
   })
   .meta({ id: 'Reward' });
 
-export const SnapshotQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(1024).optional(),
-  from: Timestamp.optional(),
-  to: Timestamp.optional(),
-});
+export const SnapshotQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(1024).optional(),
+    from: Timestamp.optional(),
+    to: Timestamp.optional(),
+  })
+  // A range that ends before it starts is a caller's mistake (400 on `to`), not a query to send.
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) >= Date.parse(q.from), {
+    message: 'must not be before from',
+    path: ['to'],
+  });
 
 /** A window longer than this would make one snapshot read more than a year of activity. */
 export const MAX_WINDOW_DAYS = 366;
@@ -126,3 +166,23 @@ export const Snapshot = z
     cashbackOutstanding: Money,
   })
   .meta({ id: 'Snapshot' });
+
+/** The scheduled jobs an admin may run at once (`POST /v1/admin/jobs/{job}/run`). */
+export const JOB_NAMES = ['metrics', 'expiry', 'time-changes'] as const;
+export const JobName = z.enum(JOB_NAMES).meta({
+  description:
+    'metrics: the metrics snapshot; expiry: inactivity points expiry; time-changes: the events of changes by time alone (cashback.available, tier.changed down)',
+});
+export type JobName = z.infer<typeof JobName>;
+
+export const JobRun = z
+  .object({
+    job: JobName,
+    status: z.literal('done'),
+    result: z.record(z.string(), z.unknown()).meta({ description: 'What the run did (counts)' }),
+  })
+  .meta({ id: 'JobRun', description: 'Locally: the job ran in the request' });
+
+export const JobStarted = z
+  .object({ job: JobName, status: z.literal('started') })
+  .meta({ id: 'JobStarted', description: 'On AWS: the job function was invoked asynchronously' });

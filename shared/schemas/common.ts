@@ -6,6 +6,7 @@ export const MAX_MINOR_UNITS = 100_000_000_000;
 
 export const CurrencyCode = z
   .string()
+  .regex(/^[A-Z]{3}$/, 'must be three capital letters')
   .refine(isKnownCurrency, { message: 'must be an ISO 4217 currency code' })
   .meta({ description: 'ISO 4217 currency code', examples: ['EUR'] });
 
@@ -27,10 +28,21 @@ export const Money = z
 /** A money amount that may be negative (balances after a refund, ledger movements). */
 export const SignedMoney = z.strictObject({ value: z.int(), currency: CurrencyCode }).meta({ id: 'SignedMoney' });
 
-export const PositiveMoney = Money.refine((m) => m.value > 0, {
-  message: 'must be greater than zero',
-  path: ['value'],
-});
+/** An amount the server refuses at 0 (a purchase, a refund, a spend): `value` ≥ 1, in the document too. */
+export const PositiveMoney = z
+  .strictObject({
+    value: z
+      .int()
+      .min(1, 'must be greater than zero')
+      .max(MAX_MINOR_UNITS)
+      .meta({ description: "Amount in the currency's minor unit (cents for EUR), at least 1" }),
+    currency: CurrencyCode,
+  })
+  .meta({
+    id: 'PositiveMoney',
+    description: 'An amount of money greater than zero, as integer minor units',
+    examples: [{ value: 1999, currency: 'EUR' }],
+  });
 
 export const CallerId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
 
@@ -70,6 +82,14 @@ export const Problem = z
     title: z.string(),
     status: z.int(),
     detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    instance: z
+      .string()
+      .regex(/^urn:request:[\x21-\x7E]{1,128}$/)
+      .meta({ description: 'This occurrence: urn:request:<the X-Request-Id of the answer that first carried it>' }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Each field refused, by path (body.amount.value, query.cursor, headers.Idempotency-Key)' }),
+    memberId: z.string().optional().meta({ description: 'external-id-taken: the member that holds the external id' }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

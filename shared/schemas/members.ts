@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { CurrencyCode, IsoDate, Money, OrderId, PositiveMoney, RewardId, SignedMoney, Timestamp } from './common';
+import {
+  CurrencyCode,
+  IsoDate,
+  MAX_MINOR_UNITS,
+  Money,
+  OrderId,
+  PositiveMoney,
+  RewardId,
+  SignedMoney,
+  Timestamp,
+} from './common';
 
 export const MemberId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a member id');
 
@@ -96,6 +106,8 @@ export const Transaction = z
     occurredAt: Timestamp.optional(),
     amount: Money.optional().meta({ description: 'The purchase or refund amount this entry is about' }),
     breakdown: z.array(z.object({ rule: z.string(), points: z.int() })).optional(),
+    reason: z.string().optional().meta({ description: 'Adjustments: why it was made' }),
+    reference: z.string().optional().meta({ description: "Adjustments: the caller's own reference" }),
     programVersion: z.int(),
     pointsStatus: z
       .enum(['pending', 'available'])
@@ -114,8 +126,9 @@ export const EarnRequest = z
   })
   .meta({ id: 'EarnRequest' });
 
+// Exactly one of the two shapes (oneOf in the document): `{ points, rewardId }` together is refused.
 export const RedeemRequest = z
-  .union([
+  .xor([
     z.strictObject({ points: z.int().min(1).max(1_000_000_000), orderId: OrderId.optional() }),
     z.strictObject({ rewardId: RewardId, orderId: OrderId.optional() }),
   ])
@@ -145,7 +158,90 @@ export const MemberExport = z
       .array(z.object({ orderId: z.string(), amount: Money, refunded: Money, occurredAt: Timestamp }))
       .meta({ description: 'Purchases recorded for the member, with what was refunded of each' }),
     npsAnswers: z.array(z.object({ score: z.int(), comment: z.string().optional(), answeredAt: Timestamp })),
+    consentHistory: z
+      .array(z.object({ changedAt: Timestamp, partnerId: z.string(), from: Consent, to: Consent }))
+      .meta({ description: 'Every change of consent after enrolment, oldest first, with the partner that made it' }),
   })
   .meta({ id: 'MemberExport' });
+
+const ExternalId = z
+  .string()
+  .min(1)
+  .max(128)
+  .meta({ description: 'Your own id for this customer; unique within the program' });
+const Email = z.email().max(254);
+
+export const MemberLookupQuery = z
+  .strictObject({
+    externalId: ExternalId.optional(),
+    email: Email.optional().meta({ description: 'Matched case-insensitively' }),
+  })
+  .superRefine((query, ctx) => {
+    if (query.externalId !== undefined && query.email !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'must not be combined with externalId' });
+    if (query.externalId === undefined && query.email === undefined)
+      ctx.addIssue({ code: 'custom', path: ['externalId'], message: 'one of externalId or email is required' });
+  });
+
+export const MemberPatchRequest = z
+  .strictObject({
+    email: Email.nullable().optional(),
+    name: z.string().min(1).max(200).nullable().optional(),
+    birthday: IsoDate.nullable().optional(),
+    externalId: ExternalId.nullable().optional(),
+    consent: z.strictObject({ marketing: z.boolean().optional(), analytics: z.boolean().optional() }).optional(),
+  })
+  .meta({
+    id: 'MemberPatchRequest',
+    description: 'JSON merge patch: an absent field stays, a value replaces it, null removes it',
+    examples: [{ email: 'ada@example.com', name: null, consent: { marketing: false } }],
+  });
+
+export const TransactionParams = z.strictObject({
+  memberId: MemberId,
+  transactionId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a transaction id'),
+});
+
+const MAX_ADJUSTMENT = 1_000_000_000;
+export const AdjustmentRequest = z
+  .strictObject({
+    points: z
+      .int()
+      .min(-MAX_ADJUSTMENT)
+      .max(MAX_ADJUSTMENT)
+      .refine((points) => points !== 0, 'must not be zero')
+      .optional()
+      .meta({ description: 'Signed: a credit is positive, a debit negative (never below a zero balance)' }),
+    cashback: z
+      .strictObject({
+        value: z
+          .int()
+          .min(-MAX_MINOR_UNITS)
+          .max(MAX_MINOR_UNITS)
+          .refine((value) => value !== 0, 'must not be zero'),
+        currency: CurrencyCode,
+      })
+      .optional()
+      .meta({ description: 'Signed amount of available cashback' }),
+    reason: z.string().min(1).max(500),
+    reference: z.string().min(1).max(128).optional().meta({ description: 'Your own reference, e.g. a ticket' }),
+  })
+  .refine((request) => request.points !== undefined || request.cashback !== undefined, {
+    message: 'needs points or cashback',
+    path: ['points'],
+  })
+  .meta({
+    id: 'AdjustmentRequest',
+    examples: [{ points: -200, reason: 'Duplicate earn for order till-7:0042', reference: 'TICKET-1234' }],
+  });
+
+export const EarnPreview = z
+  .object({
+    points: z.int(),
+    breakdown: z.array(z.object({ rule: z.string(), points: z.int() })),
+    cashback: Money.meta({ description: "What a cashback credit for this purchase would be at the member's tier" }),
+    tier: z.object({ id: z.string(), name: z.string() }).meta({ description: 'The tier the purchase earns at' }),
+  })
+  .meta({ id: 'EarnPreview' });
 
 export { SignedMoney };

@@ -186,6 +186,20 @@ export const Program = z
   .and(ProgramRules)
   .meta({ id: 'Program' });
 
+/**
+ * A PUT takes the program exactly as GET answered it: the read-only `version` and `updatedAt`
+ * may come along. A `version` is a precondition (the version the change was made on); `updatedAt`
+ * is ignored.
+ */
+export const ProgramUpdate = ProgramRules.safeExtend({
+  version: z
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'Read-only; when sent, the program must still be at it (409)' }),
+  updatedAt: Timestamp.optional().meta({ description: 'Read-only; ignored' }),
+}).meta({ id: 'ProgramUpdate' });
+
 export type ProgramRules = z.infer<typeof ProgramRules>;
 export type Program = ProgramRules & { version: number; updatedAt: string };
 export type Tier = z.infer<typeof Tier>;

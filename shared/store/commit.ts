@@ -1,4 +1,5 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
 import { store } from './client';
@@ -11,7 +12,7 @@ import {
   VersionConflictError,
 } from './errors';
 import { idempotencyRecordPut, type IdempotencyContext, type StoredResponse } from './idempotency';
-import type { TransactItem } from './item';
+import type { Item, TransactItem } from './item';
 import { ledgerEntryPut } from './items/ledger-entry';
 import { memberPut } from './items/member';
 
@@ -27,8 +28,11 @@ export interface MemberWrite {
 /** Any other item of the use case's transaction, with the error its failed condition means. */
 export interface ConditionalWrite {
   item: TransactItem;
-  /** Default: the item changed since it was read (VersionConflictError: read again, decide again). */
-  onConditionFailed?: () => Error;
+  /**
+   * Default: the item changed since it was read (VersionConflictError: read again, decide again).
+   * `existing` is the stored item when the write asked for it (ReturnValuesOnConditionCheckFailure).
+   */
+  onConditionFailed?: (existing: Item | undefined) => Error;
 }
 
 export interface Commit {
@@ -52,7 +56,7 @@ const MAX_TRANSACTION_ITEMS = 100;
 export async function commit(unit: Commit, idempotency: IdempotencyRecord | undefined, now: Date): Promise<void> {
   const { client } = store();
   const conflict = () => new VersionConflictError();
-  const items: { item: TransactItem; onFailed: () => Error }[] = [];
+  const items: { item: TransactItem; onFailed: (existing: Item | undefined) => Error }[] = [];
   for (const write of unit.members) {
     items.push({ item: memberPut(write.member, write.expectedVersion), onFailed: conflict });
     for (const entry of write.entries) items.push({ item: ledgerEntryPut(entry), onFailed: conflict });
@@ -63,12 +67,11 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
       item: idempotencyRecordPut(idempotency.context, idempotency.response, now),
       onFailed: () => new IdempotencyRecordExistsError(),
     });
-  // Nothing to store (a manual delivery retry without an idempotency key): DynamoDB refuses an empty transaction.
+  // A decision that changes nothing (an unchanged PATCH, a PUT of the same rules or raffle, a draw
+  // answered from the first one, a manual delivery retry) without an idempotency record to keep:
+  // there is nothing to write, and DynamoDB refuses an empty transaction.
   if (items.length === 0) return;
   if (items.length > MAX_TRANSACTION_ITEMS) throw new RangeError('a transaction holds at most 100 items');
-  // A decision that changes nothing (a PUT of the same raffle, a draw answered from the first
-  // one) without an idempotency record to keep: there is nothing to write.
-  if (items.length === 0) return;
   try {
     await client.send(new TransactWriteCommand({ TransactItems: items.map((i) => i.item) }));
   } catch (error) {
@@ -79,19 +82,24 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
   }
 }
 
-function translateCancellation(error: unknown, onFailed: (() => Error)[]): unknown {
+function translateCancellation(error: unknown, onFailed: ((existing: Item | undefined) => Error)[]): unknown {
   const name = (error as { name?: string }).name;
   if (name === 'TransactionConflictException') return new TransactionConflictError({ cause: error });
   if (name !== 'TransactionCanceledException') return asStorageError(error);
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Item }[] }).CancellationReasons ?? [];
+  // The document client does not translate an error's items: the stored item comes back as attribute values.
+  const existing = (index: number) => {
+    const item = reasons[index]?.Item;
+    return item ? (unmarshall(item as Parameters<typeof unmarshall>[0]) as Item) : undefined;
+  };
   // The idempotency record decides first: if the key was used, nothing else matters.
   const last = reasons.length - 1;
   if (reasons[last]?.Code === 'ConditionalCheckFailed') {
-    const failure = onFailed[last]?.();
+    const failure = onFailed[last]?.(existing(last));
     if (failure instanceof IdempotencyRecordExistsError) return failure;
   }
   for (const [index, reason] of reasons.entries()) {
-    if (reason.Code === 'ConditionalCheckFailed') return onFailed[index]?.() ?? error;
+    if (reason.Code === 'ConditionalCheckFailed') return onFailed[index]?.(existing(index)) ?? error;
   }
   if (reasons.some((r) => r.Code === 'TransactionConflict')) return new TransactionConflictError({ cause: error });
   if (reasons.some((r) => isThrottling(r.Code))) {

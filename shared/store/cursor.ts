@@ -1,23 +1,66 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { InvalidCursorError } from './errors';
 
 /**
- * Page cursors are opaque to callers: base64url of the list they belong to and the sort
- * key to continue after. Only the sort key is carried, and the partition is rebuilt from
- * the request, so a cursor can never open another member's data.
+ * Page cursors are opaque to callers and tamper-evident: base64url of what the cursor pages
+ * (the list and what it is bound to: the member, the query's filters) and the sort key to
+ * continue after, then `.` and an HMAC-SHA256 of that text with the region's secret. A cursor
+ * that was altered, forged, or made for another member or query is refused (400 on
+ * `query.cursor`) before it reaches DynamoDB; and the partition is still rebuilt from the
+ * request, so even a valid cursor can never open another member's data.
  */
-const CursorShape = z.object({ l: z.string(), k: z.string() });
+const CursorShape = z.strictObject({ l: z.string(), b: z.string(), k: z.string() });
 
-export function encodeCursor(list: string, sortKey: string): string {
-  return Buffer.from(JSON.stringify({ l: list, k: sortKey })).toString('base64url');
+/** What a cursor pages: a list (`ledger`, `snapshots`…) bound to its member or query. */
+export interface CursorScope {
+  list: string;
+  boundTo: string;
 }
 
-export function decodeCursor(cursor: string, list: string): string {
-  try {
-    const parsed = CursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (parsed.l === list) return parsed.k;
-  } catch {
-    // Not base64url JSON of a cursor: the same answer as a cursor of another list.
+/** A bare list name is a list bound to nothing else (one per region: the catalog). */
+const scopeOf = (scope: CursorScope | string): CursorScope =>
+  typeof scope === 'string' ? { list: scope, boundTo: '' } : scope;
+
+let processSecret: Buffer | undefined;
+
+/**
+ * CURSOR_SECRET: on AWS, a Secrets Manager secret of the region's stack given to the
+ * functions that page; locally, random per start (or given). Without it outside Lambda (unit
+ * and integration tests), a random secret per process. On Lambda it must be set: a secret
+ * per instance would refuse the cursors other instances made.
+ */
+function secret(): Buffer {
+  const configured = process.env.CURSOR_SECRET;
+  if (configured) return Buffer.from(configured, 'utf8');
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) throw new Error('CURSOR_SECRET is not set');
+  processSecret ??= randomBytes(32);
+  return processSecret;
+}
+
+const sign = (payload: string) => createHmac('sha256', secret()).update(payload).digest();
+
+export function encodeCursor(listOrScope: CursorScope | string, sortKey: string): string {
+  const scope = scopeOf(listOrScope);
+  const payload = Buffer.from(JSON.stringify({ l: scope.list, b: scope.boundTo, k: sortKey })).toString('base64url');
+  return `${payload}.${sign(payload).toString('base64url')}`;
+}
+
+/** The sort key to continue after, when the cursor is genuine and was made for this scope. */
+export function decodeCursor(cursor: string, listOrScope: CursorScope | string): string {
+  const scope = scopeOf(listOrScope);
+  const [payload, signature, ...rest] = cursor.split('.');
+  if (payload && signature && rest.length === 0) {
+    const expected = sign(payload);
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) {
+      try {
+        const parsed = CursorShape.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+        if (parsed.l === scope.list && parsed.b === scope.boundTo) return parsed.k;
+      } catch {
+        // Signed by us but not a cursor's shape: the same answer as any other bad cursor.
+      }
+    }
   }
   throw new InvalidCursorError(cursor);
 }

@@ -20,9 +20,15 @@ export interface IdempotencyContext {
   requestHash: string;
 }
 
-/** The answer recorded for a key: written by the caller's protocol (shared/http), opaque to the store. */
+/**
+ * The answer recorded for a key: written by the caller's protocol (shared/http), opaque to the
+ * store. `text` is the first response's exact body text, so a replay answers it byte for byte
+ * (DynamoDB keeps a map's values but not its key order). Records written before `text`
+ * existed carry the body as `body`.
+ */
 export interface StoredResponse {
   status: number;
+  text?: string;
   body?: unknown;
 }
 

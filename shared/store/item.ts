@@ -7,7 +7,7 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 export type Key = { PK: string; SK: string };
 
 /** Key and index attributes: storage's business, never part of the domain value an item holds. */
-const STORAGE_ATTRIBUTES = ['PK', 'SK', 'entity', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'];
+const STORAGE_ATTRIBUTES = ['PK', 'SK', 'entity', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI4PK', 'GSI4SK'];
 
 export function withoutStorageAttributes(item: Item): Item {
   const value = { ...item };
@@ -46,12 +46,18 @@ export function plainPut(item: Item): TransactItem {
   return { Put: { TableName: store().tableName, Item: item } };
 }
 
-export function deleteItem(key: Key, options: { mustExist?: boolean } = {}): TransactItem {
+export function deleteItem(
+  key: Key,
+  options: { mustExist?: boolean; condition?: { expression: string; values: Record<string, unknown> } } = {},
+): TransactItem {
   return {
     Delete: {
       TableName: store().tableName,
       Key: key,
       ...(options.mustExist ? { ConditionExpression: 'attribute_exists(PK)' } : {}),
+      ...(options.condition
+        ? { ConditionExpression: options.condition.expression, ExpressionAttributeValues: options.condition.values }
+        : {}),
     },
   };
 }

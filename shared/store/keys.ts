@@ -40,6 +40,15 @@ export const indexKeys = {
   }),
   pointsExpiryPartition: (shard: number) => `EXPIRY#${shard}`,
   /**
+   * Changes by time alone (GSI4, sparse: only members with one coming), sharded like expiry,
+   * sorted by when the next is due (shared/domain/time-changes.ts `nextTimeChangeAt`).
+   */
+  timeChangeDue: (memberId: string, dueAt: string) => ({
+    GSI4PK: `TIMECHANGE#${expiryShard(memberId)}`,
+    GSI4SK: `${dueAt}#${memberId}`,
+  }),
+  timeChangePartition: (shard: number) => `TIMECHANGE#${shard}`,
+  /**
    * GSI1 (activity by day, sparse, sharded): `at` is an ISO UTC time; its day picks the
    * bucket and the sort key orders facts by time, so a time range is one Query per bucket.
    */

@@ -17,8 +17,8 @@ export function newApiKey(): string {
   return `rk_${randomBytes(24).toString('base64url')}`;
 }
 
-export async function findPrincipal(apiKey: string): Promise<Principal | undefined> {
-  return findPrincipalByKeyHash(hashApiKey(apiKey));
+export async function findPrincipal(apiKey: string, now = new Date()): Promise<Principal | undefined> {
+  return findPrincipalByKeyHash(hashApiKey(apiKey), now);
 }
 
 /** Seeds a key whose value is known (local keys, the first admin key of a region); replaces an earlier one of the same partner id. */

@@ -26,7 +26,8 @@ export async function listLedger(
 ): Promise<Page<LedgerEntry>> {
   const { client, tableName } = store();
   const partition = memberPartition(memberId);
-  const startSk = cursor ? decodeCursor(cursor, 'ledger') : undefined;
+  const scope = { list: 'ledger', boundTo: memberId };
+  const startSk = cursor ? decodeCursor(cursor, scope) : undefined;
   const { Items = [], LastEvaluatedKey } = await client.send(
     new QueryCommand({
       TableName: tableName,
@@ -38,7 +39,34 @@ export async function listLedger(
     }),
   );
   const items = Items.map(itemToLedgerEntry);
-  return LastEvaluatedKey ? { items, nextCursor: encodeCursor('ledger', String(LastEvaluatedKey.SK)) } : { items };
+  return LastEvaluatedKey ? { items, nextCursor: encodeCursor(scope, String(LastEvaluatedKey.SK)) } : { items };
+}
+
+/**
+ * One ledger entry by its transaction id. The ledger is keyed by position, not by id, so this
+ * reads the member's ledger (newest first, page by page) until the entry turns up: a support
+ * desk's occasional read, and cheaper than a second item per entry on every write.
+ */
+export async function findLedgerEntry(memberId: string, transactionId: string): Promise<LedgerEntry | undefined> {
+  const { client, tableName } = store();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        FilterExpression: 'transactionId = :id',
+        ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':prefix': LEDGER_PREFIX, ':id': transactionId },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const found = page.Items?.[0];
+    if (found) return itemToLedgerEntry(found);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return undefined;
 }
 
 /** The items of the member's partition, page by page, optionally those whose sort key starts with `prefix`. */
@@ -106,7 +134,9 @@ export async function listSnapshots(query: {
   to?: string | undefined;
 }): Promise<Page<StoredSnapshot>> {
   const { client, tableName } = store();
-  const startSk = query.cursor ? decodeCursor(query.cursor, 'snapshots') : undefined;
+  // Bound to the range: a cursor of another range could point outside this one's key condition.
+  const scope = { list: 'snapshots', boundTo: `${query.from ?? ''}/${query.to ?? ''}` };
+  const startSk = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
   const { Items = [], LastEvaluatedKey } = await client.send(
     new QueryCommand({
       TableName: tableName,
@@ -123,7 +153,7 @@ export async function listSnapshots(query: {
     }),
   );
   const items = Items.map(itemToSnapshot);
-  return LastEvaluatedKey ? { items, nextCursor: encodeCursor('snapshots', String(LastEvaluatedKey.SK)) } : { items };
+  return LastEvaluatedKey ? { items, nextCursor: encodeCursor(scope, String(LastEvaluatedKey.SK)) } : { items };
 }
 
 export async function findLatestSnapshot(): Promise<StoredSnapshot | undefined> {
@@ -156,4 +186,21 @@ async function expiryCandidatesInShard(shard: number, before: string): Promise<s
 export async function expiryCandidates(before: string): Promise<string[]> {
   const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => shard);
   return (await Promise.all(shards.map((shard) => expiryCandidatesInShard(shard, before)))).flat();
+}
+
+/** Member ids, in one shard of the time-changes index (GSI4), with a change due at or before `now`. */
+async function timeChangeCandidatesInShard(shard: number, now: Date): Promise<string[]> {
+  const items = await queryAll({
+    IndexName: indexNames.timeChangesDue,
+    KeyConditionExpression: 'GSI4PK = :shard AND GSI4SK <= :due',
+    ExpressionAttributeValues: { ':shard': indexKeys.timeChangePartition(shard), ':due': `${now.toISOString()}#~` },
+    ProjectionExpression: 'memberId',
+  });
+  return items.map((item) => String(item.memberId));
+}
+
+/** Every member the time-changes index offers as due at `now`: one Query per shard, never a Scan. */
+export async function timeChangeCandidates(now: Date): Promise<string[]> {
+  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => shard);
+  return (await Promise.all(shards.map((shard) => timeChangeCandidatesInShard(shard, now)))).flat();
 }

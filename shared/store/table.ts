@@ -21,6 +21,16 @@ export const tableDefinition = {
     },
     /** The event feed (GET /v1/events, the local fan-out): every event by time, in a few shards. */
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: { type: 'ALL' } },
+    /**
+     * Members with a change by time alone coming (cashback becoming available, a tier that can
+     * drop), by when it is due: sparse, sharded, member id only, like GSI2 (the time-changes job).
+     */
+    {
+      indexName: 'GSI4',
+      partitionKey: 'GSI4PK',
+      sortKey: 'GSI4SK',
+      projection: { type: 'INCLUDE', attributes: ['memberId'] },
+    },
   ],
   /** Event items reach the fan-out through the table's stream (on AWS). */
   stream: 'NEW_IMAGE',
@@ -30,4 +40,5 @@ export const indexNames = {
   activityByDay: 'GSI1',
   dueByDay: 'GSI2',
   eventFeed: 'GSI3',
+  timeChangesDue: 'GSI4',
 } as const;

@@ -248,7 +248,7 @@ export async function listDeliveries(
 ): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
   const { client, tableName } = store();
   const partition = keys.deliveryPartition(webhookId);
-  const list = `deliveries:${options.status ?? 'all'}`;
+  const list = { list: `deliveries:${options.status ?? 'all'}`, boundTo: webhookId };
   const startSk = options.cursor ? decodeCursor(options.cursor, list) : undefined;
   const items: DeliveryView[] = [];
   let start = startSk ? { PK: partition, SK: startSk } : undefined;

@@ -124,7 +124,7 @@ describe('hostile input gets its problem and changes nothing', () => {
     ],
     ['a malformed member id', () => api.call('GET', '/v1/members/bad%20id'), 400, 'validation-error'],
     ['an unknown route', () => api.call('GET', '/v1/unknown'), 404, 'not-found'],
-    ['a wrong method', () => api.call('PATCH', `/v1/members/${memberId}`), 405, 'method-not-allowed'],
+    ['a wrong method', () => api.call('PUT', `/v1/members/${memberId}`), 405, 'method-not-allowed'],
     [
       'an overdraft',
       () => api.call('POST', `/v1/members/${memberId}/redeem`, { body: { points: 1_000_000 } }),
@@ -158,8 +158,8 @@ describe('hostile input gets its problem and changes nothing', () => {
   });
 
   it('lists the allowed methods on a 405', async () => {
-    const response = await api.call('PATCH', `/v1/members/${memberId}`);
-    expect(response.headers.get('allow')).toBe('GET, DELETE');
+    const response = await api.call('PUT', `/v1/members/${memberId}`);
+    expect(response.headers.get('allow')).toBe('GET, PATCH, DELETE');
   });
 
   it('shows where a validation error is', async () => {

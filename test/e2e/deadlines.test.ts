@@ -22,17 +22,20 @@ let healthy: StoreConfig;
 let memberId: string;
 
 beforeAll(async () => {
-  process.env.REQUEST_DEADLINE_MS = String(DEADLINE_MS);
-  process.env.DYNAMODB_CALL_TIMEOUT_MS = '1000';
-  process.env.HEALTH_READY_TIMEOUT_MS = '300';
   api = await startTestApi({ bonuses: { signup: 0, referrer: 0, referee: 0, birthday: 0 } });
   healthy = store();
+  // The seed is written under the suite's generous deadlines (a loaded machine may take more than
+  // 1.5 s for a first enrolment); both settings are read per request and per call.
   const enrolled = await api.call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false } } });
+  expect(enrolled.status).toBe(201);
   memberId = enrolled.body.memberId;
   const earned = await api.call('POST', `/v1/members/${memberId}/earn`, {
     body: { orderId: 'seed', amount: eur(10_000) },
   });
   expect(earned.status).toBe(201);
+  process.env.REQUEST_DEADLINE_MS = String(DEADLINE_MS);
+  process.env.DYNAMODB_CALL_TIMEOUT_MS = '1000';
+  process.env.HEALTH_READY_TIMEOUT_MS = '300';
 });
 afterEach(() => useStore(healthy));
 afterAll(async () => api?.stop());

@@ -97,6 +97,16 @@ describe('events of every use case', () => {
     expect((await api.call('POST', `/v1/members/${alice}/refunds`, { body: refund })).status).toBe(201);
     const nps = { score: 9, comment: 'Alice says the mugs are great' };
     expect((await api.call('POST', `/v1/members/${alice}/nps`, { body: nps })).status).toBe(201);
+    // A PATCH that changes the profile, one that changes nothing (no event), an adjustment and a refused one.
+    const patched = await api.call<unknown>('PATCH', `/v1/members/${alice}`, { body: { name: 'Alice B.' } });
+    expect(patched.status).toBe(200);
+    expect((await api.call('PATCH', `/v1/members/${alice}`, { body: { name: 'Alice B.' } })).status).toBe(200);
+    const adjusted = await api.call<unknown>('POST', `/v1/members/${alice}/adjustments`, {
+      body: { points: 25, reason: 'Goodwill: late delivery', reference: 'ticket-1' },
+    });
+    expect(adjusted.status).toBe(201);
+    const overdrawn = { points: -10_000_000, reason: 'Too much' };
+    expect((await api.call('POST', `/v1/members/${alice}/adjustments`, { body: overdrawn })).status).toBe(409);
     expect((await api.call('DELETE', `/v1/members/${bob}`, { as: 'admin' })).status).toBe(204);
     expect((await api.call('DELETE', `/v1/members/${bob}`, { as: 'admin' })).status).toBeGreaterThanOrEqual(400);
 
@@ -113,11 +123,27 @@ describe('events of every use case', () => {
       'points.refunded',
       'tier.changed',
       'nps.answered',
+      'member.updated',
+      'points.adjusted',
     ]);
     const sequences = aliceEvents.map((e) => e.sequence ?? 0);
     expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
     expect(new Set(sequences).size).toBe(sequences.length);
-    const [enrolled, referral, points, up, redeem, mug, credit, cashbackSpent, refunded, down, answered] = aliceEvents;
+    const [
+      enrolled,
+      referral,
+      points,
+      up,
+      redeem,
+      mug,
+      credit,
+      cashbackSpent,
+      refunded,
+      down,
+      answered,
+      updated,
+      adjustment,
+    ] = aliceEvents;
     expect(enrolled!.data).toMatchObject({ memberId: alice, email: 'alice@example.com', points: { balance: 100 } });
     expect(referral!.data).toMatchObject({ type: 'bonus', points: 250 });
     expect(points!.data).toEqual(earned.body);
@@ -131,6 +157,9 @@ describe('events of every use case', () => {
     expect(Object.keys(answered!.data).sort()).toEqual(['answeredAt', 'score']);
     expect(answered!.data.score).toBe(9);
     expect(JSON.stringify(aliceEvents)).not.toContain('mugs are great');
+    expect(updated!.data).toEqual(patched.body);
+    expect(adjustment!.data).toEqual(adjusted.body);
+    expect(adjustment!.data).toMatchObject({ type: 'adjustment', points: 25, reason: 'Goodwill: late delivery' });
 
     const bobEvents = await memberFeed(bob);
     expect(bobEvents.map((e) => e.type)).toEqual(['member.enrolled', 'member.erased']);

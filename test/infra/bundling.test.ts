@@ -51,6 +51,7 @@ const entries: EntryName[] = [
   'authorizer',
   'metrics-job',
   'expiry-job',
+  'time-changes-job',
 ];
 
 describe('bundles', () => {

@@ -30,7 +30,14 @@ const regions = [
 
 const routeList = Object.entries(routes as Record<string, RouteDefinition>);
 const routeFunctionNames = [...new Set(routeList.map(([, route]) => route.fn))] as FunctionName[];
-const allEntries: EntryName[] = [...routeFunctionNames, 'public', 'authorizer', 'metrics-job', 'expiry-job'];
+const allEntries: EntryName[] = [
+  ...routeFunctionNames,
+  'public',
+  'authorizer',
+  'metrics-job',
+  'expiry-job',
+  'time-changes-job',
+];
 
 describe.each(regions)('the stack of $region', (expected) => {
   let synthesized: SynthesizedStack;
@@ -74,6 +81,14 @@ describe.each(regions)('the stack of $region', (expected) => {
               { AttributeName: 'GSI2PK', KeyType: 'HASH' },
               { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
             ],
+          }),
+          Match.objectLike({
+            IndexName: 'GSI4',
+            KeySchema: [
+              { AttributeName: 'GSI4PK', KeyType: 'HASH' },
+              { AttributeName: 'GSI4SK', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['memberId'] },
           }),
         ]),
       });
@@ -247,13 +262,25 @@ describe.each(regions)('the stack of $region', (expected) => {
       // Only the member functions, raffle entries bought with points (rewards) and the jobs write member items.
       expect(
         isAllowed(statements, resourceOf, { action: 'dynamodb:PutItem', resource: 'table', partitions: ['MEMBER#m'] }),
-      ).toBe(['members', 'points', 'cashback', 'rewards', 'insights', 'metrics-job', 'expiry-job'].includes(entry));
+      ).toBe(
+        [
+          'members',
+          'points',
+          'cashback',
+          'rewards',
+          'insights',
+          'metrics-job',
+          'expiry-job',
+          'time-changes-job',
+        ].includes(entry),
+      );
     });
 
     it.each([
       ['metrics-job', 'GSI1'],
       ['insights', 'GSI1'],
       ['expiry-job', 'GSI2'],
+      ['time-changes-job', 'GSI4'],
     ] as [EntryName, string][])('lets %s query only the %s index', (entry, indexName) => {
       const statements = statementsOfFunction(
         synthesized.template,
@@ -493,10 +520,53 @@ describe.each(regions)('the stack of $region', (expected) => {
         Targets: [Match.objectLike({ Arn: { Ref: aliasId('expiry-job') } })],
       });
     });
+
+    it('looks for changes by time alone every hour (their events are at most an hour late)', () => {
+      synthesized.template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 hour)',
+        Targets: [Match.objectLike({ Arn: { Ref: aliasId('time-changes-job') } })],
+      });
+    });
+
+    it('lets the admin function start the three jobs asynchronously, and invoke nothing else', () => {
+      const admin = statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.admin);
+      const invoking = admin.filter((statement) => JSON.stringify(statement.Action).includes('lambda:'));
+      expect(invoking).toHaveLength(3);
+      for (const statement of invoking) expect(statement.Action).toBe('lambda:InvokeFunction');
+      expect(invoking.map((statement) => statement.Resource)).toEqual(
+        expect.arrayContaining(
+          (['metrics-job', 'expiry-job', 'time-changes-job'] as const).map((entry) => ({ Ref: aliasId(entry) })),
+        ),
+      );
+      const variables = synthesized.template.toJSON().Resources[functionId('admin')].Properties.Environment
+        .Variables as Record<string, unknown>;
+      expect(variables).toMatchObject({
+        JOB_FUNCTION_METRICS: { Ref: aliasId('metrics-job') },
+        JOB_FUNCTION_EXPIRY: { Ref: aliasId('expiry-job') },
+        JOB_FUNCTION_TIME_CHANGES: { Ref: aliasId('time-changes-job') },
+      });
+      // No other function may invoke a job.
+      for (const entry of allEntries.filter((name) => name !== 'admin')) {
+        const statements = statementsOfFunction(
+          synthesized.template,
+          synthesized.stack,
+          synthesized.stack.functions[entry],
+        );
+        expect(JSON.stringify(statements), entry).not.toContain('lambda:InvokeFunction');
+      }
+    });
+  });
+
+  describe('the test clock', () => {
+    it('is never part of the stack: no route, no setting, no variable', () => {
+      const template = JSON.stringify(synthesized.template.toJSON());
+      expect(template).not.toMatch(/test-clock|TEST_CLOCK|TestClock/i);
+      expect(Object.values(routes).map((route) => route.path)).not.toContain('/v1/admin/test-clock');
+    });
   });
 
   describe('job failures', () => {
-    it.each(['metrics-job', 'expiry-job'] as const)(
+    it.each(['metrics-job', 'expiry-job', 'time-changes-job'] as const)(
       'retries a failed %s run twice, then keeps its event in an encrypted dead-letter queue for 14 days',
       (entry) => {
         const queue = logicalIdOf(synthesized.stack, synthesized.stack.jobDeadLetters[entry]);
@@ -687,7 +757,7 @@ describe.each(regions)('the stack of $region', (expected) => {
       });
     });
 
-    it.each(['metrics-job', 'expiry-job'] as EntryName[])(
+    it.each(['metrics-job', 'expiry-job', 'time-changes-job'] as EntryName[])(
       'alarms when a %s run takes 80 % of its 300 s timeout, and when its events reach the dead-letter queue',
       (entry) => {
         synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -700,7 +770,7 @@ describe.each(regions)('the stack of $region', (expected) => {
         });
         const queue = logicalIdOf(
           synthesized.stack,
-          synthesized.stack.jobDeadLetters[entry as 'metrics-job' | 'expiry-job'],
+          synthesized.stack.jobDeadLetters[entry as 'metrics-job' | 'expiry-job' | 'time-changes-job'],
         );
         synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/SQS',

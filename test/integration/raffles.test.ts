@@ -282,6 +282,8 @@ describe('the draw', () => {
     expect(won).toHaveLength(3);
     expect(executed.events).toEqual([
       {
+        id: expect.stringMatching(/^evt_/) as unknown,
+        createdAt: after().toISOString(),
         type: 'raffle.won',
         data: { raffleId, name: 'Summer raffle', memberId, won: won.map(({ prizeId, entry }) => ({ prizeId, entry })) },
       },

@@ -129,6 +129,8 @@ beforeAll(async () => {
   vi.stubEnv('PROGRAM_CACHE_SECONDS', '0');
   vi.stubEnv('WEBHOOK_ALLOW_LOOPBACK', 'true');
   vi.stubEnv('EVENT_FEED_SETTLE_SECONDS', '0');
+  // As a region's launch date does: the metrics job's first run reads from here, not from 2025 (~700 days of empty index reads).
+  vi.stubEnv('METRICS_EPOCH', new Date(Date.now() - 3_600_000).toISOString());
   receiver = await startReceiver();
   useDeliveryQueue({ send: async (sent) => void messages.push(...sent) });
   const table = await useFreshTable({ expiry: { inactivityMonths: 1 } });
@@ -203,7 +205,21 @@ beforeAll(async () => {
   await call('POST', `${member}/redeem`, { body: { points: 1_000_000 } });
   await call('GET', '/v1/rewards');
   await call('GET', member);
-  await call('GET', `${member}/transactions?limit=3`);
+  const ledger = await call('GET', `${member}/transactions?limit=3`);
+  // The integrator's day-one routes: lookup by each claim, a merge patch that moves the email
+  // and external id claims, one transaction by id, an earn preview and an adjustment.
+  await call('GET', '/v1/members?externalId=crm-1');
+  await call('GET', '/v1/members?email=ADA@example.com');
+  expect201(
+    await call('PATCH', member, {
+      body: { email: 'ada.l@example.com', externalId: 'crm-2', consent: { marketing: false } },
+    }),
+    'patch member',
+  );
+  const [newest] = ledger.body.items as { transactionId: string }[];
+  await call('GET', `${member}/transactions/${newest!.transactionId}`);
+  await call('POST', `${member}/earn/preview`, { body: { orderId: 'o-preview', amount: eur(3_000) } });
+  expect201(await twice('POST', `${member}/adjustments`, { body: { points: 7, reason: 'Goodwill' } }), 'adjustment');
   expect201(await twice('POST', `${member}/nps`, { body: { score: 9, comment: 'Great' } }), 'nps');
   await call('GET', `${member}/export`);
   expect201(await twice('POST', '/v1/purchases', { body: { orderId: 'anon-1', amount: eur(5_000) } }), 'purchase');
@@ -214,12 +230,15 @@ beforeAll(async () => {
   const rules = Object.fromEntries(
     Object.entries(program.body).filter(([name]) => name !== 'version' && name !== 'updatedAt'),
   );
-  expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: rules }), 'program');
+  // A changed rule writes a new version (the same rules again would write nothing).
+  const changed = { ...rules, earn: { ...(rules.earn as Body), pointsPerUnit: 2 } };
+  const saved = expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: changed }), 'program').body;
+  await call('GET', `/v1/admin/program/versions/${String(saved.version)}`, { as: 'admin' });
   // Points lots: a return window and lot expiry from now on. Two new members: their bonus lots are
   // spent whole by a points redemption and by raffle entries bought with points (each deletes a
   // lot), an earn is pending and refunded whole (the refund deletes its lot), another expires in
   // the jobs' run below.
-  const lotRules = { ...rules, earn: { ...(rules.earn as object), holdDays: 14 }, expiry: { afterMonths: 1 } };
+  const lotRules = { ...changed, earn: { ...changed.earn, holdDays: 14 }, expiry: { afterMonths: 1 } };
   expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: lotRules }), 'program with lots');
   const lotMember = async () =>
     `/v1/members/${field(expect201(await call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false } } }), 'enrol with lots').body, 'memberId')}`;
@@ -239,6 +258,11 @@ beforeAll(async () => {
     await twice('POST', '/v1/admin/partners', { as: 'admin', body: { name: 'Till', scopes: ['points:earn'] } }),
     'partner',
   ).body;
+  await call('GET', '/v1/admin/partners', { as: 'admin' });
+  expect201(
+    await twice('POST', `/v1/admin/partners/${field(partner, 'partnerId')}/rotate-key`, { as: 'admin' }),
+    'rotate key',
+  );
   await call('DELETE', `/v1/admin/partners/${field(partner, 'partnerId')}`, { as: 'admin' });
   // Weeks later: the metrics job counts the settled purchases, the pending cashback is due and the
   // inactive members' points expire.
@@ -249,6 +273,10 @@ beforeAll(async () => {
     await recorder.as('metrics-job', () => metricsJob());
     const { handler: expiryJob } = await import('@functions/expiry-job');
     await recorder.as('expiry-job', () => expiryJob({}, context('expiry-job')));
+    // The cashback's hold ended weeks ago: the time-changes job announces it (and marks the member's tier).
+    const { handler: timeChangesJob } = await import('@functions/time-changes-job');
+    const announced = await recorder.as('time-changes-job', () => timeChangesJob({}, context('time-changes-job')));
+    if (!announced.events['cashback.available']) throw new Error(`time changes: ${JSON.stringify(announced)}`);
     expect201(await twice('POST', '/v1/admin/raffles/summer/draw', { as: 'admin' }), 'draw');
     await call('GET', '/v1/admin/raffles/summer/entries', { as: 'admin' });
   } finally {

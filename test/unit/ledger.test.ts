@@ -73,9 +73,11 @@ describe('posting movements to the ledger', () => {
       available: 0,
       pending: [{ orderId: 'o1', value: 250, releaseAt: '2026-01-15T00:00:00.000Z' }],
     });
+    // Released, and listed as such until the time-changes job announces it.
     expect(settleCashback(next, new Date('2026-01-15T00:00:00.000Z')).cashback).toEqual({
       available: 250,
       pending: [],
+      released: [{ orderId: 'o1', value: 250, releaseAt: '2026-01-15T00:00:00.000Z' }],
     });
   });
 });

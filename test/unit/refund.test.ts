@@ -151,7 +151,12 @@ describe('refunding an order', () => {
     const afterHold = new Date(releaseAt);
     const { member, entries } = refundInSteps(purchased(10_000, { cashback: 300 }), [2_500], afterHold);
     expect(entries[0]?.cashback).toMatchObject({ value: -75, status: 'available' });
-    expect(member.cashback).toEqual({ available: 225, pending: [] });
+    // The released lot stays listed until the time-changes job announces it (cashback.available).
+    expect(member.cashback).toEqual({
+      available: 225,
+      pending: [],
+      released: [{ orderId: 'o1', value: 300, releaseAt }],
+    });
   });
 
   it('splits across the hold: the part refunded while pending leaves the lot, the rest comes out of available', () => {
@@ -160,7 +165,11 @@ describe('refunding an order', () => {
     expect(early.member.cashback.pending).toEqual([{ orderId: 'o1', value: 180, releaseAt }]);
     const late = refundInSteps({ member: early.member, order: early.order }, [6_000], new Date(releaseAt));
     expect(late.entries[0]?.cashback).toMatchObject({ value: -180, status: 'available' });
-    expect(late.member.cashback).toEqual({ available: 0, pending: [] });
+    expect(late.member.cashback).toEqual({
+      available: 0,
+      pending: [],
+      released: [{ orderId: 'o1', value: 180, releaseAt }],
+    });
   });
 
   it('takes the points balance below zero when they were already spent, and then refuses redemptions', () => {

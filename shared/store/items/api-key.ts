@@ -1,37 +1,56 @@
 import type { Scope } from '@shared/schemas/admin';
 import { getItem } from '../get';
 import { createPut, deleteItem, plainPut, type Item, type TransactItem } from '../item';
-import type { PartnerRecord } from './partner';
+import type { PartnerRecord, RateLimit } from './partner';
 
 /** What a key may do, found by the key's hash: the authorizer's one read. */
 export interface Principal {
   partnerId: string;
   role: 'partner' | 'admin';
   scopes: Scope[];
+  rateLimit?: RateLimit;
+  usageKey?: string;
 }
 
 export const apiKeyKey = (keyHash: string) => ({ PK: `APIKEY#${keyHash}`, SK: 'APIKEY' });
 
-export const apiKeyToItem = (partner: PartnerRecord): Item => ({
-  ...apiKeyKey(partner.keyHash),
+/** The key item carries what the authorizer needs (scopes, throttle), so a request costs one read. */
+export const apiKeyToItem = (partner: PartnerRecord, keyHash = partner.keyHash): Item => ({
+  ...apiKeyKey(keyHash),
   entity: 'apikey',
   partnerId: partner.partnerId,
   scopes: partner.scopes,
   role: partner.role,
+  ...(partner.rateLimit ? { rateLimit: partner.rateLimit } : {}),
+  ...(partner.usageKey ? { usageKey: partner.usageKey } : {}),
 });
 
 export const itemToPrincipal = (item: Item): Principal => ({
   partnerId: String(item.partnerId),
   role: item.role === 'admin' ? 'admin' : 'partner',
   scopes: (item.scopes as Scope[] | undefined) ?? [],
+  ...(item.rateLimit ? { rateLimit: item.rateLimit as RateLimit } : {}),
+  ...(typeof item.usageKey === 'string' ? { usageKey: item.usageKey } : {}),
 });
 
-/** Eventually consistent: a key is read on every request, and a new key may take a moment to work. */
-export async function findPrincipalByKeyHash(keyHash: string): Promise<Principal | undefined> {
+/**
+ * Eventually consistent: a key is read on every request, and a new key may take a moment to work.
+ * A key replaced by a rotation works until its `expiresAt`; its `ttl` lets DynamoDB remove it later.
+ */
+export async function findPrincipalByKeyHash(keyHash: string, now = new Date()): Promise<Principal | undefined> {
   const item = await getItem(apiKeyKey(keyHash), { consistent: false });
-  return item ? itemToPrincipal(item) : undefined;
+  if (!item) return undefined;
+  if (typeof item.expiresAt === 'string' && Date.parse(item.expiresAt) <= now.getTime()) return undefined;
+  return itemToPrincipal(item);
 }
 
 export const apiKeyCreate = (partner: PartnerRecord): TransactItem => createPut(apiKeyToItem(partner));
 export const apiKeyReplace = (partner: PartnerRecord): TransactItem => plainPut(apiKeyToItem(partner));
 export const apiKeyDelete = (keyHash: string): TransactItem => deleteItem(apiKeyKey(keyHash));
+/** The replaced key keeps working until `expiresAt`. */
+export const apiKeyExpiring = (partner: PartnerRecord, keyHash: string, expiresAt: Date): TransactItem =>
+  plainPut({
+    ...apiKeyToItem(partner, keyHash),
+    expiresAt: expiresAt.toISOString(),
+    ttl: Math.ceil(expiresAt.getTime() / 1000),
+  });

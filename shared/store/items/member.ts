@@ -1,5 +1,6 @@
 import { inactiveSince } from '@shared/domain/expiry';
 import type { MemberState } from '@shared/domain/member';
+import { nextTimeChangeAt } from '@shared/domain/time-changes';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
 import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
@@ -13,9 +14,12 @@ export function memberToItem(member: MemberState): Item {
     member.status === 'active' && member.points.balance > 0
       ? indexKeys.pointsExpiry(member.memberId, inactiveSince(member))
       : {};
+  // GSI4 (changes by time alone) holds only members with one coming, by when it is due.
+  const dueAt = nextTimeChangeAt(member);
+  const timeChange = dueAt ? indexKeys.timeChangeDue(member.memberId, dueAt) : {};
   // Not on GSI1: a member is written on every use case, and an indexed copy would double each write.
   // Enrolments reach the metrics job through the referral-code claim, written once (./referral-code.ts).
-  return { ...memberKey(member.memberId), entity: 'member', ...member, ...expiry };
+  return { ...memberKey(member.memberId), entity: 'member', ...member, ...expiry, ...timeChange };
 }
 
 export function itemToMember(item: Item): MemberState {

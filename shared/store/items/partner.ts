@@ -1,37 +1,91 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Scope } from '@shared/schemas/admin';
+import { store } from '../client';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { getItem } from '../get';
-import { createPut, deleteItem, plainPut, type Item, type TransactItem } from '../item';
+import { createPut, deleteItem, plainPut, versionedPut, type Item, type TransactItem } from '../item';
 
-/** A partner (or admin) and the hash of its one key; the key itself is never stored. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/** A partner (or admin) and the hash of its key; the key itself is never stored. */
 export interface PartnerRecord {
   partnerId: string;
   name: string;
   scopes: Scope[];
   role: 'partner' | 'admin';
   keyHash: string;
+  /** The key before the last rotation, working until its own expiry (24 h after the rotation). */
+  previousKeyHash?: string;
+  /** Its own throttle (absent: seeded keys, which the region's stage limit alone throttles). */
+  rateLimit?: RateLimit;
+  /** The identifier of the partner's own usage plan that the authorizer hands to API Gateway. */
+  usageKey?: string;
+  /** What the throttle adapter made for it (on AWS: the API key and usage plan ids), to remove them again. */
+  throttleIds?: Record<string, string>;
   createdAt: string;
+  /** Moves with every change of the record (key rotation): the condition for a rotation. */
+  version?: number;
 }
 
-export const partnerKey = (partnerId: string) => ({ PK: `PARTNER#${partnerId}`, SK: 'PARTNER' });
+/**
+ * Every partner is in one partition, one item each: the admin list is one Query (partners
+ * are few and admin traffic is low, so the partition is never hot). Partners written by
+ * earlier releases (PK `PARTNER#<id>`) need copying here once to be listed or deleted; their
+ * keys keep working meanwhile, since the authorizer reads only the key items.
+ */
+export const PARTNERS_PARTITION = 'PARTNERS';
+export const partnerKey = (partnerId: string) => ({ PK: PARTNERS_PARTITION, SK: `PARTNER#${partnerId}` });
 
 export const partnerToItem = (partner: PartnerRecord): Item => ({
   ...partnerKey(partner.partnerId),
   entity: 'partner',
-  partnerId: partner.partnerId,
-  name: partner.name,
-  scopes: partner.scopes,
-  role: partner.role,
-  keyHash: partner.keyHash,
-  createdAt: partner.createdAt,
+  ...partner,
+  version: partner.version ?? 1,
 });
 
-export async function findPartnerKeyHash(partnerId: string): Promise<string | undefined> {
+export const itemToPartner = (item: Item): PartnerRecord => {
+  const { PK: _pk, SK: _sk, entity: _entity, ...partner } = item;
+  return partner as unknown as PartnerRecord;
+};
+
+export async function findPartner(partnerId: string): Promise<PartnerRecord | undefined> {
   const item = await getItem(partnerKey(partnerId));
-  return item ? String(item.keyHash) : undefined;
+  return item ? itemToPartner(item) : undefined;
+}
+
+export async function findPartnerKeyHash(partnerId: string): Promise<string | undefined> {
+  return (await findPartner(partnerId))?.keyHash;
+}
+
+/** Partners in descending id order (ids are time-ordered: the newest first), a page at a time. */
+export async function listPartners(
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ items: PartnerRecord[]; nextCursor?: string }> {
+  const { client, tableName } = store();
+  const startSk = cursor ? decodeCursor(cursor, 'partners') : undefined;
+  const { Items = [], LastEvaluatedKey } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': PARTNERS_PARTITION, ':prefix': 'PARTNER#' },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(startSk ? { ExclusiveStartKey: { PK: PARTNERS_PARTITION, SK: startSk } } : {}),
+    }),
+  );
+  const items = Items.map(itemToPartner);
+  return LastEvaluatedKey ? { items, nextCursor: encodeCursor('partners', String(LastEvaluatedKey.SK)) } : { items };
 }
 
 export const partnerCreate = (partner: PartnerRecord): TransactItem => createPut(partnerToItem(partner));
 /** Seeding a known key replaces an earlier partner of the same id. */
 export const partnerReplace = (partner: PartnerRecord): TransactItem => plainPut(partnerToItem(partner));
+/** The partner's next state, conditioned on the version read. */
+export const partnerUpdate = (partner: PartnerRecord, readVersion: number): TransactItem =>
+  versionedPut(partnerToItem({ ...partner, version: readVersion + 1 }), readVersion);
 export const partnerDelete = (partnerId: string): TransactItem =>
   deleteItem(partnerKey(partnerId), { mustExist: true });

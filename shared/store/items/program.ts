@@ -25,6 +25,11 @@ export async function findCurrentProgram(): Promise<Program | undefined> {
   return item ? itemToProgram(item) : undefined;
 }
 
+export async function findProgramVersion(version: number): Promise<Program | undefined> {
+  const item = await getItem(programVersionKey(version));
+  return item ? itemToProgram(item) : undefined;
+}
+
 /** The pointer to the new version, conditioned on the version it replaces (none stored yet: on not existing). */
 export const programCurrentPut = (program: Program, replacedVersion: number | undefined): TransactItem =>
   versionedPut(programCurrentToItem(program), replacedVersion);

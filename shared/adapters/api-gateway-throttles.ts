@@ -1,0 +1,58 @@
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteUsagePlanCommand,
+  NotFoundException,
+  UpdateUsagePlanCommand,
+} from '@aws-sdk/client-api-gateway';
+import type { PartnerThrottles } from '@shared/app/partner-throttles';
+
+/**
+ * Each partner's own throttle on AWS: an API Gateway usage plan on the API's stage with the
+ * partner's rate and burst, and an API key (its value is the partner's usage key) in that plan.
+ * The authorizer returns the usage key (apiKeySource AUTHORIZER), so API Gateway counts each
+ * partner against its own plan and one busy partner cannot starve the others.
+ */
+export function apiGatewayThrottles(
+  api: { restApiId: string; stage: string },
+  client = new APIGatewayClient({}),
+): PartnerThrottles {
+  const name = (partnerId: string) => `rewards-${partnerId}`;
+  const ignoreMissing = (error: unknown) => {
+    if (!(error instanceof NotFoundException)) throw error;
+  };
+  return {
+    async provision({ partnerId, usageKey, rateLimit }) {
+      const key = await client.send(new CreateApiKeyCommand({ name: name(partnerId), value: usageKey, enabled: true }));
+      const plan = await client.send(
+        new CreateUsagePlanCommand({
+          name: name(partnerId),
+          throttle: { rateLimit: rateLimit.perSecond, burstLimit: rateLimit.burst },
+          apiStages: [{ apiId: api.restApiId, stage: api.stage }],
+        }),
+      );
+      if (!key.id || !plan.id) throw new Error('API Gateway answered without an id');
+      await client.send(new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY' }));
+      return { apiKeyId: key.id, usagePlanId: plan.id };
+    },
+
+    async remove({ throttleIds }) {
+      const { apiKeyId, usagePlanId } = throttleIds;
+      if (apiKeyId) await client.send(new DeleteApiKeyCommand({ apiKey: apiKeyId })).catch(ignoreMissing);
+      if (!usagePlanId) return;
+      // A plan still attached to a stage cannot be deleted: detach it first.
+      await client
+        .send(
+          new UpdateUsagePlanCommand({
+            usagePlanId,
+            patchOperations: [{ op: 'remove', path: '/apiStages', value: `${api.restApiId}:${api.stage}` }],
+          }),
+        )
+        .catch(ignoreMissing);
+      await client.send(new DeleteUsagePlanCommand({ usagePlanId })).catch(ignoreMissing);
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPartner, deletePartner, listPartners, rotatePartnerKey, KEY_OVERLAP_MS } from '@shared/app/partners';
+import {
+  tableOnlyThrottles,
+  usePartnerThrottles,
+  type PartnerThrottles,
+  type RateLimit,
+} from '@shared/app/partner-throttles';
+import { getProgramVersion, putProgram } from '@shared/app/put-program';
+import { executeOnce, type Caller } from '@shared/app/use-case';
+import { DomainError } from '@shared/domain/errors';
+import { respond } from '@shared/http/answers';
+import { toProblem } from '@shared/http/problems';
+import type { ProgramRules } from '@shared/schemas/program';
+import { findPrincipal } from '@shared/store/partners';
+import { readProgram } from '@shared/store/program';
+import { useFreshTable } from '../support/table';
+
+const T0 = Date.parse('2026-06-01T09:00:00.000Z');
+const admin = (ms = 0, key?: string): Caller => ({
+  partnerId: 'admin',
+  idempotency: key ? { scope: 'admin', key, requestHash: `hash-${key}` } : undefined,
+  now: () => new Date(T0 + ms),
+});
+const refusal = async (promise: Promise<unknown>) => {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return toProblem(error).problem;
+};
+
+beforeAll(async () => {
+  await useFreshTable();
+});
+
+describe('program versions and preconditions', () => {
+  const rulesOf = async (): Promise<ProgramRules> => {
+    const { version: _v, updatedAt: _u, ...rules } = (await readProgram()).program;
+    return rules;
+  };
+  const put = (rules: ProgramRules, preconditions = {}) => executeOnce(putProgram(rules, preconditions), admin());
+
+  it('saves a new version for new rules, none for equal rules, and keeps every version', async () => {
+    const rules = await rulesOf();
+    const same = await put(rules);
+    expect(same).toMatchObject({ saved: false, program: { version: 1 } });
+    const changed = await put({ ...rules, earn: { ...rules.earn, pointsPerUnit: rules.earn.pointsPerUnit + 1 } });
+    expect(changed).toMatchObject({ saved: true, program: { version: 2 } });
+    expect(await put(await rulesOf())).toMatchObject({ saved: false, program: { version: 2 } });
+    expect((await getProgramVersion(1)).earn.pointsPerUnit).toBe(rules.earn.pointsPerUnit);
+    expect((await getProgramVersion(2)).earn.pointsPerUnit).toBe(rules.earn.pointsPerUnit + 1);
+    expect((await refusal(getProgramVersion(3))).status).toBe(404);
+  });
+
+  it('refuses a change made on an older version: If-Match 412, body version 409, nothing saved', async () => {
+    const rules = await rulesOf();
+    const { version } = (await readProgram()).program;
+    const next = { ...rules, earn: { ...rules.earn, pointsPerUnit: rules.earn.pointsPerUnit + 5 } };
+    expect(await refusal(put(next, { ifMatch: version - 1 }))).toMatchObject({ status: 412 });
+    expect(await refusal(put(next, { version: version - 1 }))).toMatchObject({ status: 409 });
+    expect((await readProgram()).program.version).toBe(version);
+    expect(await put(next, { ifMatch: version, version })).toMatchObject({
+      saved: true,
+      program: { version: version + 1 },
+    });
+  });
+});
+
+describe('partners', () => {
+  const provisioned: { partnerId: string; rateLimit: RateLimit }[] = [];
+  const removed: string[] = [];
+  const recording: PartnerThrottles = {
+    provision: (partner) => {
+      provisioned.push({ partnerId: partner.partnerId, rateLimit: partner.rateLimit });
+      return Promise.resolve({ planId: `plan-${partner.partnerId}` });
+    },
+    remove: (partner) => {
+      removed.push(partner.throttleIds.planId ?? '');
+      return Promise.resolve();
+    },
+  };
+  afterEach(() => usePartnerThrottles(tableOnlyThrottles));
+
+  const create = (name: string, rateLimit?: RateLimit, key = `create-${name}`) =>
+    respond(
+      'createPartner',
+      createPartner({ name, scopes: ['members:read'], ...(rateLimit ? { rateLimit } : {}) }),
+      admin(0, key),
+    );
+
+  it('gives each partner its own throttle, lists partners without keys, and a replay provisions nothing', async () => {
+    usePartnerThrottles(recording);
+    const first = await create('Shop', { perSecond: 5, burst: 10 });
+    const second = await create('App');
+    expect(first.body).toMatchObject({
+      name: 'Shop',
+      rateLimit: { perSecond: 5, burst: 10 },
+      apiKey: expect.stringMatching(/^rk_/) as unknown,
+    });
+    expect(second.body).toMatchObject({ rateLimit: { perSecond: 50, burst: 100 } });
+    const replay = await create('Shop', { perSecond: 5, burst: 10 }, 'create-Shop');
+    expect(replay.replayed).toBe(true);
+    expect(replay.body).not.toHaveProperty('apiKey');
+    expect(provisioned.map((p) => p.rateLimit)).toEqual([
+      { perSecond: 5, burst: 10 },
+      { perSecond: 50, burst: 100 },
+    ]);
+
+    const page = await listPartners({ limit: 1 });
+    expect(page.items).toHaveLength(1);
+    const rest = await listPartners({ limit: 10, cursor: page.nextCursor });
+    const listed = [...page.items, ...rest.items];
+    expect(listed.map((p) => p.name)).toEqual(['App', 'Shop']);
+    expect(JSON.stringify(listed)).not.toMatch(/rk_|keyHash|usage/);
+
+    const principal = await findPrincipal((first.body as { apiKey: string }).apiKey);
+    expect(principal).toMatchObject({
+      rateLimit: { perSecond: 5, burst: 10 },
+      usageKey: expect.stringMatching(/^usage_/) as unknown,
+    });
+  });
+
+  it('rotates a key: the old one works 24 hours more, then stops; deleting removes keys and throttle', async () => {
+    usePartnerThrottles(recording);
+    const created = (await create('Rotating')).body as { partnerId: string; apiKey: string };
+    const rotation = await respond('rotatePartnerKey', rotatePartnerKey(created.partnerId), admin(0, 'rot-1'));
+    const { apiKey } = rotation.body as { apiKey: string };
+    expect(apiKey).toMatch(/^rk_/);
+    const replay = await respond('rotatePartnerKey', rotatePartnerKey(created.partnerId), admin(0, 'rot-1'));
+    expect(replay).toMatchObject({ replayed: true, body: {} });
+
+    const justBefore = new Date(T0 + KEY_OVERLAP_MS - 1);
+    const after = new Date(T0 + KEY_OVERLAP_MS);
+    expect(await findPrincipal(created.apiKey, justBefore)).toMatchObject({ partnerId: created.partnerId });
+    expect(await findPrincipal(created.apiKey, after)).toBeUndefined();
+    expect(await findPrincipal(apiKey, after)).toMatchObject({ partnerId: created.partnerId });
+
+    // A second rotation inside the overlap stops the first key at once: never more than two keys.
+    const again = await respond('rotatePartnerKey', rotatePartnerKey(created.partnerId), admin(1000, 'rot-2'));
+    expect(await findPrincipal(created.apiKey, justBefore)).toBeUndefined();
+    expect(await findPrincipal(apiKey, justBefore)).toBeDefined();
+
+    await respond('deletePartner', deletePartner(created.partnerId), admin(2000, 'del-1'));
+    expect(await findPrincipal(apiKey, justBefore)).toBeUndefined();
+    expect(await findPrincipal((again.body as { apiKey: string }).apiKey, justBefore)).toBeUndefined();
+    expect(removed).toEqual([`plan-${created.partnerId}`]);
+    expect((await refusal(executeOnce(rotatePartnerKey(created.partnerId), admin()))).status).toBe(404);
+  });
+
+  it('a failed provisioning leaves no partner', async () => {
+    usePartnerThrottles({ ...recording, provision: () => Promise.reject(new Error('gateway down')) });
+    const before = (await listPartners({ limit: 100 })).items.length;
+    await expect(create('Unlucky')).rejects.toThrow('gateway down');
+    expect((await listPartners({ limit: 100 })).items).toHaveLength(before);
+  });
+});
