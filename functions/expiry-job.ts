@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { clock } from '@shared/clock';
 import { logger } from '@shared/observability';
 import { expireDuePoints, type ExpiryRun } from '@shared/app/expire-points';
+import { runLotTimeEvents, type LotTimeRun } from '@shared/app/lot-time-events';
 
 /** Leave this much of the Lambda's time to finish the member in hand and log. */
 const SAFETY_MARGIN_MS = 20_000;
@@ -9,15 +10,18 @@ const SAFETY_MARGIN_MS = 20_000;
 /**
  * Scheduled (EventBridge) points expiry: the same function the local runtime runs on a timer.
  * A run that would outlast the function stops early; the next run continues from the index.
+ * Inactivity expiry first, then the points lots (availability, reminders and lot expiry), both at
+ * the same instant of the process's clock.
  */
 export async function handler(
   _event?: unknown,
   context?: Pick<Context, 'getRemainingTimeInMillis'>,
-): Promise<ExpiryRun> {
-  const run = await expireDuePoints(
-    clock(),
-    context ? { timeLeft: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS } : {},
-  );
+): Promise<ExpiryRun & { lots: LotTimeRun }> {
+  const now = clock();
+  const timeLeft = context ? { timeLeft: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS } : {};
+  const run = await expireDuePoints(now, timeLeft);
   logger.info('points expiry run', { ...run });
-  return run;
+  const lots = await runLotTimeEvents(now, timeLeft);
+  logger.info('points lots run', { ...lots });
+  return { ...run, lots };
 }

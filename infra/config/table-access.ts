@@ -107,11 +107,14 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   },
   // An earn enters the purchase in the open raffles: it reads the raffles (cached) and the member's
   // entries, writes the entries and checks the raffle is still open for them.
+  // Points lots (shared/app/lots.ts): a use case that moves points reads the member's lots (a Query of
+  // its partition) and writes them in its transaction: a lot spent or taken back whole is deleted.
   points: {
     items: [
       { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle] },
-      { actions: ['Query'], partitions: [raffles] },
+      { actions: ['Query'], partitions: [raffles, member] },
       { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
+      { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
@@ -120,7 +123,9 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   cashback: {
     items: [
       { actions: READ_ACTIONS, partitions: [member, program, raffles, raffle] },
+      { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
+      { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
   },
@@ -129,8 +134,9 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   rewards: {
     items: [
       { actions: READ_ACTIONS, partitions: [catalog, program, raffles, raffle, member] },
-      { actions: ['Query'], partitions: [catalog, raffles, raffle] },
+      { actions: ['Query'], partitions: [catalog, raffles, raffle, member] },
       { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency, globalEvent] },
+      { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [raffles] },
     ],
   },
@@ -202,10 +208,14 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     ],
     queryIndexes: [indexNames.activityByDay],
   },
+  // Inactivity expiry, and the points lots' time job (availability, reminders, lot expiry): it reads
+  // a member's lots and drops the member's schedule item once nothing is due.
   'expiry-job': {
     items: [
       { actions: READ_ACTIONS, partitions: [member, program] },
+      { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member] },
+      { actions: ['DeleteItem'], partitions: [member] },
     ],
     queryIndexes: [indexNames.dueByDay],
   },

@@ -35,6 +35,8 @@ export interface LocalStackOptions {
   adminKey?: string;
   /** How often the metrics job runs, as the schedule would on AWS; 0 disables it. */
   jobIntervalMs?: number;
+  /** Follow the event feed and deliver webhooks (default true); the bench turns it off, as its polling is not a request's cost. */
+  eventPipeline?: boolean;
   /**
    * The test clock (`TEST_CLOCK=1`): every handler and job reads it, and `POST /v1/admin/test-clock`
    * moves it forward. Off unless asked for (default: TEST_CLOCK from the environment).
@@ -53,7 +55,7 @@ export interface LocalStack {
   /** The in-process import engine (tests wait for it to be idle). */
   imports: InProcessImportEngine;
   /** The in-process fan-out and delivery worker (tests kill and restart the worker). */
-  events: LocalEventPipeline;
+  events?: LocalEventPipeline;
   stop: () => Promise<void>;
 }
 
@@ -122,11 +124,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { port } = server.address() as AddressInfo;
     files.baseUrl = `http://127.0.0.1:${port}`;
     const jobs = startLocalJobs(options.jobIntervalMs ?? 0);
-    const events = startLocalEventPipeline();
+    const events = options.eventPipeline === false ? undefined : startLocalEventPipeline();
     const stop = async () => {
       jobs.stop();
       await imports.idle();
-      await events.stop();
+      await events?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -143,7 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       endpoint,
       ...(testClock ? { testClock } : {}),
       imports,
-      events,
+      ...(events ? { events } : {}),
       stop,
     };
   } catch (error) {

@@ -1,3 +1,5 @@
+import { lotRulesOf } from '@shared/domain/lot-rules';
+import { lotExpiresAt } from '@shared/domain/lots';
 import { enrolmentMovements, referrerMovements } from '@shared/domain/enrolment';
 import { DomainError } from '@shared/domain/errors';
 import { postMovements } from '@shared/domain/ledger';
@@ -62,7 +64,17 @@ export function enrolMember(request: Enrolment): UseCase<MemberView> {
         ...(await claimMoves(memberId, {}, profile)),
       ];
       const member = { ...posted.member, version: 1 };
-      const view = memberView(member, program, now);
+      // Bonuses are available at once; under lot expiry they are the member's first lot.
+      const rule = lotRulesOf(program).lotExpiry;
+      const balance = member.points.balance;
+      const view = memberView(
+        member,
+        program,
+        now,
+        rule && balance > 0
+          ? { balance, pending: 0, expiring: [{ points: balance, expiresAt: lotExpiresAt(now.toISOString(), rule) }] }
+          : undefined,
+      );
       return outcome(view, {
         members: [
           { expectedVersion: null, member: posted.member, entries: posted.entries },

@@ -4,7 +4,9 @@ import { expiryCandidatesBefore, expiryMovement } from '@shared/domain/expiry';
 import { postMovements } from '@shared/domain/ledger';
 import { expiryCandidates } from '@shared/store/queries';
 import { currentProgram } from '@shared/store/program';
+import { planInactivityExpiry } from '@shared/domain/lots';
 import { transactionEvent } from './emit';
+import { loadLotBook } from './lots';
 import { postingContext } from './posting';
 import { executeOnce, loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
 
@@ -73,13 +75,21 @@ function expireMemberPoints(memberId: string): UseCase<number> {
     const program = await currentProgram();
     return async (at) => {
       const member = await loadActiveMember(memberId, at);
-      const movement = expiryMovement(member, program, at);
+      const due = expiryMovement(member, program, at);
+      if (!due) throw new NothingDueError();
+      // A member with lots: every available lot expires, pending lots (in a return window) survive.
+      const book = await loadLotBook(member);
+      const movement = book ? planInactivityExpiry(book, at).movement : due;
       if (!movement) throw new NothingDueError();
       const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, at));
-      return outcome(-movement.points, {
-        members: [memberChange(member, next, entries)],
-        events: entries.map((entry) => transactionEvent('points.expired', entry)),
-      });
+      return outcome(
+        -movement.points,
+        {
+          members: [memberChange(member, next, entries)],
+          events: entries.map((entry) => transactionEvent('points.expired', entry)),
+        },
+        book ? { lotBooks: new Map([[memberId, book]]) } : {},
+      );
     };
   };
 }

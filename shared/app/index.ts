@@ -11,6 +11,7 @@ export { earnPoints } from './earn-points';
 export { enrolMember, type Enrolment, type MemberView } from './enrol-member';
 export { eraseMember } from './erase-member';
 export { expireDuePoints, EXPIRY_JOB_PARTNER, type ExpiryRun } from './expire-points';
+export { runLotTimeEvents, settleMemberLots, LOTS_JOB_PARTNER, type LotTimeRun } from './lot-time-events';
 export { exportMember, findMembers, getMember, getTransaction, listTransactions } from './member-reads';
 export { createPartner, deletePartner, listPartners, rotatePartnerKey } from './partners';
 export { previewEarn } from './preview-earn';

@@ -11,13 +11,14 @@ import { batchGet } from '@shared/store/batch-get';
 import { memberIdsForEmail } from '@shared/store/items/email';
 import { memberIdForExternalId } from '@shared/store/items/external-id';
 import { itemToMember, memberKey } from '@shared/store/items/member';
+import { lotPoints } from './lots';
 import { loadActiveMember } from './use-case';
 
 /** The reads about one member: each checks the member exists and is not erased first. */
 
 export async function getMember(memberId: string, now: Date) {
   const [member, program] = await Promise.all([loadActiveMember(memberId, now), currentProgram()]);
-  return memberView(member, program, now);
+  return memberView(member, program, now, await lotPoints(member, now));
 }
 
 /** A member's ledger, newest first; a pending credit whose hold has ended shows as available. */
@@ -56,7 +57,11 @@ export async function findMembers(filter: { externalId?: string | undefined; ema
     .map(itemToMember)
     .filter((member) => member.status === 'active')
     .sort((a, b) => a.memberId.localeCompare(b.memberId));
-  return { items: members.map((member) => memberView(member, program, now)) };
+  return {
+    items: await Promise.all(
+      members.map(async (member) => memberView(member, program, now, await lotPoints(member, now))),
+    ),
+  };
 }
 
 /** The member's right of access: profile, consent and balances, the whole ledger (newest first), orders and survey answers. */
@@ -84,5 +89,11 @@ export async function exportMember(memberId: string, now: Date) {
       return { score, answeredAt, ...(comment !== undefined ? { comment } : {}) };
     });
   const consentHistory = member.consentHistory ?? [];
-  return { member: memberView(member, program, now), transactions, orders, npsAnswers, consentHistory };
+  return {
+    member: memberView(member, program, now, await lotPoints(member, now)),
+    transactions,
+    orders,
+    npsAnswers,
+    consentHistory,
+  };
 }

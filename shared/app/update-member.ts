@@ -2,6 +2,7 @@ import { applyMemberPatch, type MemberPatch } from '@shared/domain/member-patch'
 import { memberView } from '@shared/domain/member-view';
 import { currentProgram } from '@shared/store/program';
 import type { MemberView } from './enrol-member';
+import { lotPoints } from './lots';
 import { claimMoves } from './member-claims';
 import { loadActiveMember, outcome, type UseCase } from './use-case';
 
@@ -17,7 +18,8 @@ export function updateMember(memberId: string, patch: MemberPatch): UseCase<Memb
     return async (now) => {
       const member = await loadActiveMember(memberId, now);
       const patched = applyMemberPatch(member, patch, { partnerId: caller.partnerId, now });
-      const view = memberView(patched.member, program, now);
+      // Points as the member's lots show them (the same read as GET; none for a member without lots).
+      const view = memberView(patched.member, program, now, await lotPoints(member, now));
       if (!patched.changed) return outcome(view);
       return outcome(view, {
         members: [{ expectedVersion: member.version, member: patched.member, entries: [] }],

@@ -10,6 +10,7 @@ import { findMember } from '@shared/store/items/member';
 import { findOrder } from '@shared/store/items/order';
 import { withWriteRetries } from '@shared/store/retry';
 import { newEventId } from '@shared/ids';
+import { applyLots, type LoadedBooks } from './lots';
 
 /** Who asks for a use case: the partner, the request's idempotency context (if any) and the clock. */
 export interface Caller {
@@ -44,13 +45,17 @@ export interface Outcome<R> extends Commit {
    * metrics, remove a deleted partner's throttle. Awaited before the caller gets the result.
    */
   afterCommit?: () => void | Promise<void>;
+  /** Points lots the use case loaded already, by member (see ./lots.ts): the hook does not query them again. */
+  lotBooks?: LoadedBooks;
+  /** Members whose lot writes the use case made itself (the lots' time job): the hook leaves them be. */
+  lotsApplied?: string[];
 }
 
 /** Builds an outcome. */
 export function outcome<R>(
   result: R,
   changes: { members?: MemberWrite[]; writes?: ConditionalWrite[]; events?: EmittedEvent[] } = {},
-  extra: Pick<Outcome<R>, 'replayResult' | 'afterCommit'> = {},
+  extra: Pick<Outcome<R>, 'replayResult' | 'afterCommit' | 'lotBooks' | 'lotsApplied'> = {},
 ): Outcome<R> {
   return {
     members: changes.members ?? [],
@@ -110,6 +115,8 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
   return withWriteRetries(async (): Promise<Executed<R>> => {
     const at = caller.now();
     const decided = await decide(at);
+    // Points lots: the lot items and the member's lot scalars join the same transaction.
+    await applyLots(decided, at);
     const recorded =
       idempotency && record
         ? { context: idempotency, response: record(decided.replayResult ?? decided.result) }

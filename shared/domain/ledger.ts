@@ -48,6 +48,11 @@ export interface LedgerEntry {
   reason?: string;
   reference?: string;
   programVersion: number;
+  /**
+   * An earn credited as a lot: when its points become spendable (`pointsStatus` is read from it).
+   * Absent: available when posted (every entry before lots, and credits without a hold).
+   */
+  pointsAvailableAt?: string;
   /** Position in the member's ledger: the member version that wrote it, then the entry's index. */
   sequence: number;
   index: number;

@@ -73,6 +73,8 @@ export interface PointsLot {
   reminded?: boolean;
   /** The member's `clearings` when the lot was credited (absent: 0), set by `creditLot`. */
   clearings?: number;
+  /** Credited pending (a hold): its becoming available is announced (`points.available`). */
+  held?: boolean;
 }
 
 /** The member's lots as one use case sees them, with the member-level facts that govern them. */
@@ -156,6 +158,7 @@ export function newLot(
     remaining: credit.points,
     availableAt,
     ...(rules.lotExpiry ? { expiresAt: lotExpiresAt(availableAt, rules.lotExpiry) } : {}),
+    ...(availableAt > credit.creditedAt ? { held: true } : {}),
   };
 }
 
@@ -457,6 +460,7 @@ function stripEffective(lot: EffectiveLot): PointsLot {
   if (lot.expiresAt !== undefined) stored.expiresAt = lot.expiresAt;
   if (lot.reminded !== undefined) stored.reminded = lot.reminded;
   if (lot.clearings !== undefined) stored.clearings = lot.clearings;
+  if (lot.held !== undefined) stored.held = lot.held;
   return stored;
 }
 

@@ -4,8 +4,15 @@ import { pendingCashbackTotal, settleCashback } from './member';
 import { pointsExpireAt } from './expiry';
 import { qualifyingSpend, tierFor } from './tiers';
 
+/** Points as the lots say at `now` (shared/app/lots.ts); absent for a member who never had a lot. */
+export interface LotPoints {
+  balance: number;
+  pending: number;
+  expiring: { points: number; expiresAt: string }[];
+}
+
 /** The member as the API shows it: balances with released cashback settled, the tier in force now. */
-export function memberView(stored: MemberState, program: Program, now: Date) {
+export function memberView(stored: MemberState, program: Program, now: Date, lots?: LotPoints) {
   const member = settleCashback(stored, now);
   const spend = qualifyingSpend(member, now);
   const { tier, next } = tierFor(program, spend);
@@ -26,10 +33,12 @@ export function memberView(stored: MemberState, program: Program, now: Date) {
         : {}),
     },
     points: {
-      balance: member.points.balance,
+      balance: lots ? lots.balance : member.points.balance,
       lifetimeEarned: member.points.lifetimeEarned,
       lifetimeRedeemed: member.points.lifetimeRedeemed,
       ...(expiresAt ? { expiresAt } : {}),
+      pending: lots ? lots.pending : 0,
+      expiring: lots ? lots.expiring : [],
     },
     cashback: { currency, available: member.cashback.available, pending: pendingCashbackTotal(member) },
     consent: member.consent,

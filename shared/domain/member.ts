@@ -83,6 +83,25 @@ export interface MemberState {
    */
   tierMark?: TierMark;
   erasedAt?: string;
+  /**
+   * Points lots (shared/domain/lots.ts), once the member has any: the few scalars that govern the
+   * lot items of the partition. Absent: no lot was ever credited and `points.balance` is simply
+   * the ledger's sum, as in v1.0. Present: `points.balance` is still the ledger's sum (pending
+   * included); what can be spent now is computed from the lots (shared/app/lots.ts).
+   */
+  lots?: MemberLots;
+}
+
+export interface MemberLots {
+  /** Spent points not yet subtracted from a lot item (`LotBook.owed`). */
+  owed: number;
+  expiredThrough?: string;
+  clearedThrough?: string;
+  clearings?: number;
+  /** Pending lots that became available up to this instant were announced (`points.available`). */
+  announcedThrough?: string;
+  /** The next instant the time job has something to do for this member (its schedule item's key). */
+  dueAt?: string;
 }
 
 export function pendingCashbackTotal(member: Pick<MemberState, 'cashback'>): number {

@@ -7,7 +7,15 @@ import { isReleased } from './member';
  * the status follows the same release rule the member's wallet settles by.
  */
 export function toTransaction(entry: LedgerEntry, asOf?: Date) {
-  const { sequence: _sequence, index: _index, ...transaction } = entry;
+  const { sequence: _sequence, index: _index, pointsAvailableAt, ...rest } = entry;
+  // An earn's points: pending until the lot's availableAt (a hold), by time alone like cashback.
+  const transaction =
+    rest.type === 'earn'
+      ? {
+          ...rest,
+          pointsStatus: pointsStatusOf(pointsAvailableAt, asOf ?? new Date(rest.createdAt)),
+        }
+      : rest;
   const cashback = transaction.cashback;
   if (
     asOf &&
@@ -18,4 +26,8 @@ export function toTransaction(entry: LedgerEntry, asOf?: Date) {
     return { ...transaction, cashback: { ...cashback, status: 'available' as const } };
   }
   return transaction;
+}
+
+function pointsStatusOf(availableAt: string | undefined, asOf: Date): 'pending' | 'available' {
+  return availableAt !== undefined && Date.parse(availableAt) > asOf.getTime() ? 'pending' : 'available';
 }

@@ -171,7 +171,7 @@ export const Snapshot = z
 export const JOB_NAMES = ['metrics', 'expiry', 'time-changes'] as const;
 export const JobName = z.enum(JOB_NAMES).meta({
   description:
-    'metrics: the metrics snapshot; expiry: inactivity points expiry; time-changes: the events of changes by time alone (cashback.available, tier.changed down)',
+    'metrics: the metrics snapshot; expiry: inactivity points expiry, then the points lots (availability, reminders, lot expiry); time-changes: the events of changes by time alone (cashback.available, tier.changed down)',
 });
 export type JobName = z.infer<typeof JobName>;
 

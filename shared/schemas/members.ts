@@ -55,6 +55,13 @@ export const Member = z
       lifetimeEarned: z.int(),
       lifetimeRedeemed: z.int(),
       expiresAt: Timestamp.optional(),
+      pending: z.int().meta({
+        description:
+          'Points still in their return window (earn.holdDays): not redeemable yet; balance + pending = the sum of the ledger',
+      }),
+      expiring: z
+        .array(z.object({ points: z.int(), expiresAt: Timestamp }))
+        .meta({ description: 'Lot expiry: the next three dates on which spendable points expire, with how many' }),
     }),
     cashback: z.object({ currency: CurrencyCode, available: z.int(), pending: z.int() }),
     consent: Consent,
@@ -105,6 +112,10 @@ export const Transaction = z
       .meta({ description: 'Adjustments: why it was made (`import`: an imported opening balance)' }),
     reference: z.string().optional().meta({ description: "Adjustments: the caller's own reference" }),
     programVersion: z.int(),
+    pointsStatus: z
+      .enum(['pending', 'available'])
+      .optional()
+      .meta({ description: "On earn entries: whether the earn's points are still in their return window" }),
   })
   .meta({ id: 'Transaction' });
 

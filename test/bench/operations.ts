@@ -30,7 +30,7 @@ export interface OperationsResult {
   handlerOverheadMs: { earn: { p50: number; p99: number; samples: number } };
 }
 
-const SAMPLES = 3;
+export const SAMPLES = 3;
 
 const nothing = () => Promise.resolve(undefined);
 
@@ -45,13 +45,26 @@ export const quantile = (values: number[], q: number) => {
 };
 
 /** The member item among the items a request wrote: the member's PROFILE item, else its largest item. */
-function memberItem(written: WrittenItem[], memberId: string): WrittenItem | undefined {
+export function memberItem(written: WrittenItem[], memberId: string): WrittenItem | undefined {
   const own = written.filter((w) => w.pk.includes(memberId));
   return own.find((w) => w.sk === 'PROFILE') ?? own.sort((a, b) => b.bytesAfter - a.bytesAfter)[0];
 }
 
-export async function measureOperations(api: ApiClient, recorder: DynamoRecorder): Promise<OperationsResult> {
-  const notes: string[] = [];
+/** Measures operations one at a time: the figures of each, the authorizer's key lookup apart. */
+export interface Meter {
+  ops: Record<string, OpFigures | null>;
+  /** The items each operation's last sample wrote. */
+  writtenBy: Record<string, WrittenItem[]>;
+  /** Runs `act` SAMPLES times (after `prepare`, which is not counted) and keeps the median of each figure. */
+  measure: <T>(
+    name: string,
+    prepare: (i: number) => Promise<T>,
+    act: (context: T) => Promise<Answer>,
+    expected: number,
+  ) => Promise<void>;
+}
+
+export async function createMeter(api: ApiClient, recorder: DynamoRecorder): Promise<Meter> {
   // Learn what the authorizer reads: a request with an unknown key makes only its lookup.
   const probe = await recorder.during(() => api.call('GET', '/v1/rewards', { key: 'rk_bench_unknown_key' }));
   const authorizerPrefixes = new Set(probe.calls.flatMap((c) => c.partitionKeys.map((pk) => pk.split('#')[0] + '#')));
@@ -75,7 +88,6 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
 
   const ops: Record<string, OpFigures | null> = {};
   const writtenBy: Record<string, WrittenItem[]> = {};
-  /** Runs `act` SAMPLES times (after `prepare`, which is not counted) and keeps the median of each figure. */
   async function measure<T>(
     name: string,
     prepare: (i: number) => Promise<T>,
@@ -102,6 +114,12 @@ export async function measureOperations(api: ApiClient, recorder: DynamoRecorder
       ownMs: Number(pick('ownMs').toFixed(2)),
     };
   }
+  return { ops, writtenBy, measure };
+}
+
+export async function measureOperations(api: ApiClient, recorder: DynamoRecorder): Promise<OperationsResult> {
+  const notes: string[] = [];
+  const { ops, writtenBy, measure } = await createMeter(api, recorder);
 
   // A member with some history: points, available cashback (credited 30 days ago, past the hold) and 30 entries.
   recorder.accounting = false;

@@ -4,6 +4,10 @@
  * capacity units are counted from the requests the code really sends (a recording proxy in front
  * of DynamoDB Local); throughput, cold start and the metrics job are measured in the same run.
  * Prints the figures next to the targets of issue #15 and writes `.bench/results.json`.
+ *
+ * `npm run bench -- --only lots` (or `BENCH_ONLY=lots`) runs only the named parts, comma
+ * separated: operations, throughput (needs operations: it runs them too), import, metrics, cold, lots.
+ * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  */
 import './environment';
 import './clock';
@@ -17,13 +21,35 @@ import { API_FUNCTIONS, measureColdStart } from './cold-start';
 import { costPerMillion, PRICES, type OpCost } from './cost';
 import { DynamoRecorder } from './dynamo-recorder';
 import { runScenario, type JobFigures, type Scenario } from './metrics-job';
-import { measureOperations } from './operations';
-import { measureThroughput } from './throughput';
-import { measureImport } from './import';
+import { LOTS_PROGRAM, measureLots, type LotsResult } from './lots';
+import { measureOperations, type OperationsResult } from './operations';
+import { measureThroughput, type ThroughputResult } from './throughput';
+import { measureImport, type ImportFigures } from './import';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const log = (message: string) => console.error(`[bench ${elapsed()}] ${message}`);
+
+const PARTS = ['operations', 'throughput', 'import', 'metrics', 'cold', 'lots'] as const;
+type Part = (typeof PARTS)[number];
+const onlyArgument = (() => {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (at < 0) return process.env.BENCH_ONLY;
+  const arg = args[at] ?? '';
+  return arg.includes('=') ? arg.slice('--only='.length) : args[at + 1];
+})();
+const only = onlyArgument
+  ? new Set(
+      onlyArgument.split(',').map((name) => {
+        const part = name.trim() as Part;
+        if (!PARTS.includes(part)) throw new Error(`--only: no part "${name}" (parts: ${PARTS.join(', ')})`);
+        return part;
+      }),
+    )
+  : undefined;
+if (only?.has('throughput')) only.add('operations');
+const runs = (part: Part) => !only || only.has(part);
 
 const dynamo = await startDynamoDbLocal();
 const recorder = new DynamoRecorder(dynamo.endpoint);
@@ -31,7 +57,8 @@ const recordingEndpoint = await recorder.start();
 
 async function withStack<T>(endpoint: string, work: (api: ApiClient, tableName: string) => Promise<T>): Promise<T> {
   const tableName = `bench-${randomUUID()}`;
-  const stack = await startLocalStack({ port: 0, dynamoDbEndpoint: endpoint, tableName });
+  // No event pipeline: its polling of the feed would be counted in the requests it overlaps.
+  const stack = await startLocalStack({ port: 0, dynamoDbEndpoint: endpoint, tableName, eventPipeline: false });
   try {
     return await work(new ApiClient(stack.url, stack.partnerKey, stack.adminKey), tableName);
   } finally {
@@ -40,22 +67,32 @@ async function withStack<T>(endpoint: string, work: (api: ApiClient, tableName: 
 }
 
 try {
-  log('operations (counted through the recorder)');
-  const operations = await withStack(recordingEndpoint, (api) => measureOperations(api, recorder));
-  recorder.clear();
+  let operations: OperationsResult | undefined;
+  if (runs('operations')) {
+    log('operations (counted through the recorder)');
+    operations = await withStack(recordingEndpoint, (api) => measureOperations(api, recorder));
+    recorder.clear();
+  }
 
-  log('throughput (straight to DynamoDB Local)');
-  const throughput = await withStack(dynamo.endpoint, (api, tableName) =>
-    measureThroughput(api, dynamo.endpoint, tableName, operations.earnWrites, {
-      concurrency: 32,
-      perWorker: Number(process.env.BENCH_EARNS_PER_WORKER ?? 30),
-    }),
-  );
+  let throughput: ThroughputResult | undefined;
+  if (runs('throughput') && operations) {
+    const earnWrites = operations.earnWrites;
+    log('throughput (straight to DynamoDB Local)');
+    throughput = await withStack(dynamo.endpoint, (api, tableName) =>
+      measureThroughput(api, dynamo.endpoint, tableName, earnWrites, {
+        concurrency: 32,
+        perWorker: Number(process.env.BENCH_EARNS_PER_WORKER ?? 30),
+      }),
+    );
+  }
 
-  // 100,000 lines is the issue's figure; the default is smaller so the whole bench stays short on a busy 2-core machine.
-  const importLines = Number(process.env.BENCH_IMPORT_LINES ?? 10_000);
-  log(`bulk import: ${importLines} member lines`);
-  const bulkImport = await measureImport(dynamo.endpoint, importLines);
+  let bulkImport: ImportFigures | undefined;
+  if (runs('import')) {
+    // 100,000 lines is the issue's figure; the default is smaller so the whole bench stays short on a busy 2-core machine.
+    const importLines = Number(process.env.BENCH_IMPORT_LINES ?? 10_000);
+    log(`bulk import: ${importLines} member lines`);
+    bulkImport = await measureImport(dynamo.endpoint, importLines);
+  }
 
   const base: Scenario = { members: 40, historyPurchases: 300, windowPurchases: 150, newPurchases: 20 };
   const scenarios: Record<string, Scenario> = {
@@ -64,7 +101,7 @@ try {
     fourfoldWindowActivity: { ...base, windowPurchases: base.windowPurchases * 4 },
   };
   const metricsJob: Record<string, JobFigures> = {};
-  for (const [name, scenario] of Object.entries(scenarios)) {
+  for (const [name, scenario] of runs('metrics') ? Object.entries(scenarios) : []) {
     log(`metrics job: ${name}`);
     const result = await withStack(recordingEndpoint, (api) =>
       runScenario(api, recorder, scenario, { idleAfter: name === 'base' }),
@@ -74,17 +111,30 @@ try {
     recorder.clear();
   }
 
-  log('cold start (bundles)');
-  const coldStart = await measureColdStart(Number(process.env.BENCH_COLD_RUNS ?? 5));
+  let coldStart: Awaited<ReturnType<typeof measureColdStart>> | undefined;
+  if (runs('cold')) {
+    log('cold start (bundles)');
+    coldStart = await measureColdStart(Number(process.env.BENCH_COLD_RUNS ?? 5));
+  }
+
+  let lots: LotsResult | undefined;
+  if (runs('lots')) {
+    log('points lots: earn and redeem with lot expiry on (counted through the recorder)');
+    lots = await withStack(recordingEndpoint, (api) =>
+      measureLots(api, recorder, { lots: Number(process.env.BENCH_LOTS ?? 700), log }),
+    );
+    recorder.clear();
+  }
 
   const costs: Record<string, OpCost> = {};
-  for (const [name, op] of Object.entries(operations.ops)) if (op) costs[name] = costPerMillion(op);
+  const allOps = { ...operations?.ops, ...lots?.ops };
+  for (const [name, op] of Object.entries(allOps)) if (op) costs[name] = costPerMillion(op);
 
   // The mid-size program of the issue: 1M members, 5M earns, 1M redemptions, 10M reads a month.
   const baseJob = metricsJob.base;
   const fourfold = metricsJob.fourfoldWindowActivity;
   const midProgram = (() => {
-    if (!baseJob || !fourfold) return undefined;
+    if (!baseJob || !fourfold || !operations) return undefined;
     const midWindowPurchases = 2 * 5_000_000; // the current and the previous 30 days
     const extra = 3 * base.windowPurchases;
     const perPurchase = (key: 'itemsRead' | 'rru' | 'peakHeapMB' | 'durationMs') =>
@@ -145,8 +195,9 @@ try {
 
   const results = {
     at: new Date().toISOString(),
+    parts: only ? [...only] : [...PARTS],
     ops: Object.fromEntries(
-      Object.entries(operations.ops).map(([name, op]) => [
+      Object.entries(allOps).map(([name, op]) => [
         name,
         op && {
           calls: op.calls,
@@ -159,21 +210,29 @@ try {
         },
       ]),
     ),
-    memberItemBytes: operations.memberItemBytes,
-    handlerOverheadMs: operations.handlerOverheadMs,
+    memberItemBytes: operations?.memberItemBytes,
+    handlerOverheadMs: operations?.handlerOverheadMs,
     throughput,
     bulkImport,
     coldStart,
     metricsJob,
+    lots: lots && {
+      program: { earn: LOTS_PROGRAM.earn, expiry: LOTS_PROGRAM.expiry },
+      openLots: lots.openLots,
+      wideLots: lots.wideLots,
+      memberItemBytes: lots.memberItemBytes,
+      seedSeconds: lots.seedSeconds,
+    },
     costPerMillion: Object.fromEntries(Object.entries(costs).map(([name, cost]) => [name, cost.total])),
     costBreakdownPerMillion: costs,
     midProgramMonthlyUsd: midProgram,
     prices: PRICES,
-    notes: operations.notes,
+    notes: operations?.notes ?? [],
     durationSeconds: Math.round((performance.now() - started) / 1000),
   };
   mkdirSync('.bench', { recursive: true });
-  writeFileSync('.bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+  const resultsFile = only ? `.bench/results.${[...only].join('-')}.json` : '.bench/results.json';
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 
   // The targets of issue #15, each next to the figure it judges.
   const targets: [string, string, string, boolean][] = [];
@@ -190,29 +249,33 @@ try {
     'refund',
     'nps',
     'adjustment',
+    // With lot expiry on (the lots part): a member with 1 and with 700 open lots.
+    ...Object.keys(lots?.ops ?? {}).filter((name) => !name.startsWith('get')),
   ];
   for (const name of mutations) {
-    const op = operations.ops[name];
+    const op = allOps[name];
     if (op) target(`${name}: round trips`, String(op.roundTrips), '≤ 2', op.roundTrips <= 2);
   }
   for (const name of ['getMember', 'transactions']) {
-    const op = operations.ops[name];
+    const op = operations?.ops[name];
     if (op) target(`${name}: round trips`, String(op.roundTrips), '1', op.roundTrips <= 1);
   }
-  const replay = operations.ops.replay;
+  const replay = operations?.ops.replay;
   if (replay) target('replay: calls', String(replay.calls), '≤ 2', replay.calls <= 2);
   for (const name of ['earn', 'earnDailyBuyerYear']) {
-    const op = operations.ops[name];
+    const op = operations?.ops[name];
     if (op) target(`${name}: write units (table + index)`, String(op.wru), '≤ 12 (aim 10)', op.wru <= 12);
   }
-  const dailyBytes = operations.memberItemBytes.dailyBuyerYear;
-  target('member item, daily buyer after a year', `${dailyBytes} B`, '≤ 2048 B', dailyBytes <= 2048);
-  target('earn throughput / raw TransactWriteItems', throughput.ratio.toFixed(2), '≥ 0.70', throughput.ratio >= 0.7);
-  for (const name of API_FUNCTIONS) {
-    const fn = coldStart.functions[name];
+  const dailyBytes = operations?.memberItemBytes.dailyBuyerYear;
+  if (dailyBytes !== undefined)
+    target('member item, daily buyer after a year', `${dailyBytes} B`, '≤ 2048 B', dailyBytes <= 2048);
+  if (throughput)
+    target('earn throughput / raw TransactWriteItems', throughput.ratio.toFixed(2), '≥ 0.70', throughput.ratio >= 0.7);
+  for (const name of coldStart ? API_FUNCTIONS : []) {
+    const fn = coldStart?.functions[name];
     if (!fn) continue;
     target(`${name}: bundle`, `${(fn.bundleBytes / 1024).toFixed(0)} KB`, '≤ 600 KB', fn.bundleBytes <= 600 * 1024);
-    const over = fn.initMs - coldStart.baselineInitMs;
+    const over = fn.initMs - (coldStart?.baselineInitMs ?? 0);
     target(`${name}: init over empty import`, `${over.toFixed(0)} ms`, '≤ 60 ms', over <= 60);
   }
   if (baseJob && metricsJob.tenfoldHistory) {
@@ -251,7 +314,7 @@ try {
   console.log(`\nDynamoDB per request (counted from the requests sent to DynamoDB Local; authorizer lookup apart)\n`);
   table(
     ['op', 'calls', 'round trips', 'write units (of which index)', 'read units', 'own ms', '$ per million'],
-    Object.entries(operations.ops).map(([name, op]) =>
+    Object.entries(allOps).map(([name, op]) =>
       op
         ? [
             name,
@@ -265,48 +328,61 @@ try {
         : [name, 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'route missing'],
     ),
   );
-  console.log(
-    `member item: ${operations.memberItemBytes.new} B new, ${operations.memberItemBytes.newAfterFirstEarn} B after its first earn, ` +
-      `${dailyBytes} B after a year of daily purchases`,
-  );
-  console.log(
-    `earn, our code (DynamoDB time excluded): p50 ${operations.handlerOverheadMs.earn.p50} ms, p99 ${operations.handlerOverheadMs.earn.p99} ms`,
-  );
-  console.log(
-    `throughput at concurrency ${throughput.concurrency}: earn ${throughput.earnPerSecond}/s over HTTP, ` +
-      `raw TransactWriteItems ${throughput.rawTransactPerSecond}/s (${throughput.ratio})`,
-  );
-  console.log(
-    `bulk import: ${bulkImport.lines} member lines in ${bulkImport.seconds} s = ${bulkImport.linesPerSecond} lines/s ` +
-      `(${bulkImport.inFlight} lines in flight, ${bulkImport.msPerLine} ms per line)\n`,
-  );
-  table(
-    ['function', 'bundle KB', 'init ms', 'over empty import ms'],
-    Object.entries(coldStart.functions).map(([name, fn]) => [
-      name,
-      (fn.bundleBytes / 1024).toFixed(0),
-      fn.initMs.toFixed(0),
-      (fn.initMs - coldStart.baselineInitMs).toFixed(0),
-    ]),
-  );
-  table(
-    ['metrics job run', 'items read', 'queries', 'read units', 'peak heap MB', 'ms'],
-    Object.entries(metricsJob).map(([name, job]) => [
-      name,
-      job.itemsRead,
-      job.queries,
-      job.rru,
-      job.peakHeapMB,
-      job.durationMs,
-    ]),
-  );
+  if (operations) {
+    console.log(
+      `member item: ${operations.memberItemBytes.new} B new, ${operations.memberItemBytes.newAfterFirstEarn} B after its first earn, ` +
+        `${dailyBytes} B after a year of daily purchases`,
+    );
+    console.log(
+      `earn, our code (DynamoDB time excluded): p50 ${operations.handlerOverheadMs.earn.p50} ms, p99 ${operations.handlerOverheadMs.earn.p99} ms`,
+    );
+  }
+  if (lots)
+    console.log(
+      `lots: program earn.holdDays ${LOTS_PROGRAM.earn.holdDays}, expiry ${JSON.stringify(LOTS_PROGRAM.expiry)}; ` +
+        `${lots.openLots} open lots made in ${lots.seedSeconds} s; that member's item ${lots.memberItemBytes} B after its earn`,
+    );
+  if (bulkImport)
+    console.log(
+      `bulk import: ${bulkImport.lines} member lines in ${bulkImport.seconds} s = ${bulkImport.linesPerSecond} lines/s ` +
+        `(${bulkImport.inFlight} lines in flight, ${bulkImport.msPerLine} ms per line)`,
+    );
+  if (throughput)
+    console.log(
+      `throughput at concurrency ${throughput.concurrency}: earn ${throughput.earnPerSecond}/s over HTTP, ` +
+        `raw TransactWriteItems ${throughput.rawTransactPerSecond}/s (${throughput.ratio})\n`,
+    );
+  if (coldStart) {
+    const baseline = coldStart.baselineInitMs;
+    table(
+      ['function', 'bundle KB', 'init ms', 'over empty import ms'],
+      Object.entries(coldStart.functions).map(([name, fn]) => [
+        name,
+        (fn.bundleBytes / 1024).toFixed(0),
+        fn.initMs.toFixed(0),
+        (fn.initMs - baseline).toFixed(0),
+      ]),
+    );
+  }
+  if (Object.keys(metricsJob).length > 0)
+    table(
+      ['metrics job run', 'items read', 'queries', 'read units', 'peak heap MB', 'ms'],
+      Object.entries(metricsJob).map(([name, job]) => [
+        name,
+        job.itemsRead,
+        job.queries,
+        job.rru,
+        job.peakHeapMB,
+        job.durationMs,
+      ]),
+    );
   table(
     ['target', 'measured', 'goal', 'result'],
     targets.map(([name, measured, goal, pass]) => [name, measured, goal, pass ? 'pass' : 'FAIL']),
   );
-  for (const note of operations.notes) console.log(`note: ${note}`);
+  for (const note of operations?.notes ?? []) console.log(`note: ${note}`);
   console.log(
-    `\n${targets.filter((t) => t[3]).length}/${targets.length} targets met; ${elapsed()}; .bench/results.json written`,
+    `\n${targets.filter((t) => t[3]).length}/${targets.length} targets met; ${elapsed()}; ${resultsFile} written`,
   );
 } finally {
   await recorder.stop();

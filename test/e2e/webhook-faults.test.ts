@@ -46,6 +46,11 @@ afterAll(async () => {
   delete process.env.EVENT_FEED_SETTLE_SECONDS;
 });
 
+/** The local stack's event pipeline: on in every test stack (only the bench turns it off). */
+const pipeline = () => {
+  if (!api.events) throw new Error('the test stack runs without its event pipeline');
+  return api.events;
+};
 const caller = () => ({ partnerId: 'local-partner', idempotency: undefined, now: () => new Date() });
 /** About one event in five fails its first attempt (decided by its id, so the share is stable). */
 const failsFirst = (id: string) => (createHash('sha256').update(id).digest()[0] ?? 0) < 256 * 0.2;
@@ -115,7 +120,7 @@ describe('webhook delivery under faults', () => {
           // Mid-batch: about a third of the way, with deliveries in flight, the worker dies and a new one starts.
           if (!killed && earned.length === Math.floor(EARNS / 3)) {
             killed = true;
-            recovered = await api.events.restartDeliveryWorker();
+            recovered = await pipeline().restartDeliveryWorker();
           }
         }
       }),
@@ -153,7 +158,7 @@ describe('webhook delivery under faults', () => {
         `${((deliveredAt - started) / 1000).toFixed(1)} s after the start; ${requests} requests ` +
         `(${firstFailures} first attempts failed, ${refusedInOutage} refused during the 4 s outage, ` +
         `${requests - EARNS - firstFailures - refusedInOutage} duplicates); ${recovered} pending deliveries recovered by the new worker; ` +
-        `${api.events.lateEvents()} events committed after the feed's settle time, found by the reader's second look`,
+        `${pipeline().lateEvents()} events committed after the feed's settle time, found by the reader's second look`,
     );
   }, 170_000);
 });

@@ -261,6 +261,26 @@ beforeAll(async () => {
   const changed = { ...rules, earn: { ...(rules.earn as Body), pointsPerUnit: 2 } };
   const saved = expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: changed }), 'program').body;
   await call('GET', `/v1/admin/program/versions/${String(saved.version)}`, { as: 'admin' });
+  // Points lots: a return window and lot expiry from now on. Two new members: their bonus lots are
+  // spent whole by a points redemption and by raffle entries bought with points (each deletes a
+  // lot), an earn is pending and refunded whole (the refund deletes its lot), another expires in
+  // the jobs' run below.
+  const lotRules = { ...changed, earn: { ...changed.earn, holdDays: 14 }, expiry: { afterMonths: 1 } };
+  expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: lotRules }), 'program with lots');
+  const lotMember = async () =>
+    `/v1/members/${field(expect201(await call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false } } }), 'enrol with lots').body, 'memberId')}`;
+  const lots1 = await lotMember();
+  expect201(await call('POST', `${lots1}/earn`, { body: { orderId: 'l1', amount: eur(1_000) } }), 'earn pending');
+  expect201(await call('POST', `${lots1}/earn`, { body: { orderId: 'l2', amount: eur(2_000) } }), 'earn pending');
+  expect201(await call('POST', `${lots1}/redeem`, { body: { rewardId: 'mug' } }), 'redeem reward from a lot');
+  expect201(await call('POST', `${lots1}/redeem`, { body: { points: 90 } }), 'redeem the rest of a lot');
+  await call('POST', `${lots1}/redeem`, { body: { points: 1 } }); // pending points cannot be spent: 409
+  expect201(await call('POST', `${lots1}/refunds`, { body: { orderId: 'l1', amount: eur(1_000) } }), 'refund pending');
+  await call('GET', lots1);
+  const lots2 = await lotMember();
+  expect201(await call('POST', `${lots2}/redeem`, { body: { points: 90 } }), 'redeem from a lot');
+  expect201(await call('POST', `${lots2}/redeem`, { body: { rewardId: 'sticker' } }), 'reward from a lot');
+  expect201(await call('POST', `${lots2}/raffles/summer/entries`, { body: { count: 5 } }), 'entries spend a lot whole');
   const partner = expect201(
     await twice('POST', '/v1/admin/partners', { as: 'admin', body: { name: 'Till', scopes: ['points:earn'] } }),
     'partner',

@@ -90,6 +90,7 @@ describe('lot dates', () => {
       remaining: 50,
       availableAt: '2026-03-31T11:00:00.000Z',
       expiresAt: '2027-03-31T23:59:59.999Z',
+      held: true,
     });
     expect(
       newLot(lotRulesOf({ earn: {}, expiry: null }), { lotId: 'b', points: 5, creditedAt: '2026-03-01T12:00:00.000Z' }),

@@ -1,0 +1,207 @@
+import type { LedgerEntry } from '@shared/domain/ledger';
+import { lotRulesOf, type LotRules } from '@shared/domain/lot-rules';
+import { nextLotDueAt } from '@shared/domain/lot-time';
+import {
+  creditLot,
+  MAX_LOT_WRITES,
+  newLot,
+  nextExpiring,
+  planInactivityExpiry,
+  planLotExpiry,
+  planLotRefund,
+  planRedemption,
+  pointsTotals,
+  type LotBook,
+  type LotPlan,
+  type PointsLot,
+} from '@shared/domain/lots';
+import type { LotPoints } from '@shared/domain/member-view';
+import type { MemberLots, MemberState } from '@shared/domain/member';
+import { toTransaction } from '@shared/domain/transaction-view';
+import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
+import { lotDueWrite } from '@shared/store/items/lot-due';
+import { lotWrite, queryLotBook } from '@shared/store/items/lot';
+import { currentProgram } from '@shared/store/program';
+import type { Outcome } from './use-case';
+
+/**
+ * Points lots in the use cases: one hook, `applyLots`, that `execute` runs on every outcome
+ * before it is committed. Use cases keep posting movements as before; for each member write
+ * with point movements the hook credits a lot per credit, spends debits soonest-expiring first,
+ * takes a refund back from the order's own lot, applies an expiry, and adds the lot items (within
+ * the transaction's 100 items) and the member's lot scalars to the SAME transaction.
+ *
+ * A member has lots once a credit was made under a program with `earn.holdDays` or lot expiry;
+ * then every later credit is a lot too, whatever the program (so the book always covers the whole
+ * balance). The balance they had before becomes one never-expiring, available "opening" lot (or
+ * `owed`, if it was negative). A member who never had a lot is stored and answered exactly as in v1.0.
+ *
+ * The stored `points.balance` stays the ledger's sum (pending included); what can be spent now
+ * is `pointsTotals` of the lots, which is what the API shows and what redemptions check.
+ */
+
+const MAX_TRANSACTION_ITEMS = 100;
+
+/** The member's lots (undefined: the member has none). */
+export async function loadLotBook(member: Pick<MemberState, 'memberId' | 'lots'>): Promise<LotBook | undefined> {
+  return member.lots ? queryLotBook(member.memberId, member.lots) : undefined;
+}
+
+/** Points as the member sees them at `now`: spendable, pending, the next three expiry dates. */
+export async function lotPoints(member: MemberState, now: Date, book?: LotBook): Promise<LotPoints | undefined> {
+  const loaded = book ?? (await loadLotBook(member));
+  if (!loaded) return undefined;
+  return { ...pointsTotals(loaded, now), expiring: nextExpiring(loaded, now) };
+}
+
+/** The spendable balance at `now` (the stored balance for a member without lots). */
+export async function spendablePoints(member: MemberState, now: Date): Promise<number> {
+  const points = await lotPoints(member, now);
+  return points ? points.balance : member.points.balance;
+}
+
+/** Use cases that loaded a member's book already hand it over (keyed by memberId): no second Query. */
+export type LoadedBooks = Map<string, LotBook>;
+
+/**
+ * Applies the lots to every member write of the outcome, in place: the writes gain their lot
+ * items and the members their lot scalars; earn entries gain `pointsAvailableAt` and every entry's
+ * `balance.points` is what was spendable after it. Refusals (a redemption of pending points)
+ * throw the same DomainError as a redemption beyond the balance.
+ */
+export async function applyLots<R>(decided: Outcome<R>, at: Date): Promise<void> {
+  const touched = decided.members.filter(
+    (write) =>
+      !decided.lotsApplied?.includes(write.member.memberId) && write.entries.some((entry) => entry.points !== 0),
+  );
+  if (touched.length === 0) return;
+  let rules: LotRules | undefined;
+  const rulesNow = async () => (rules ??= lotRulesOf(await currentProgram()));
+  let used =
+    decided.members.reduce((sum, write) => sum + 1 + write.entries.length, 0) +
+    decided.writes.length +
+    decided.events.length +
+    1; // the idempotency record
+  for (const write of touched) {
+    const before = write.member.lots;
+    const credits = write.entries.some((entry) => entry.points > 0);
+    if (!before) {
+      if (!credits) continue;
+      const program = await rulesNow();
+      if (program.holdDays === 0 && !program.lotExpiry) continue;
+    }
+    used += 1; // the schedule item, should its instant move
+    const budget = () => Math.max(0, Math.min(MAX_LOT_WRITES, MAX_TRANSACTION_ITEMS - used));
+    const loaded = decided.lotBooks?.get(write.member.memberId);
+    const applied = await applyToMember(write, at, await rulesNow(), loaded, budget);
+    used += applied.writes.length;
+    decided.writes.push(...applied.writes.map((item) => ({ item }) satisfies ConditionalWrite));
+    if (applied.dueMoved) decided.writes.push({ item: lotDueWrite(write.member.memberId, applied.state.dueAt) });
+    write.member = { ...write.member, lots: applied.state };
+  }
+  // Events carry the transaction as the API shows it: rebuilt from the entries the lots annotated.
+  const entries = new Map(touched.flatMap((write) => write.entries.map((entry) => [entry.transactionId, entry])));
+  for (const event of decided.events) {
+    const entry = entries.get(String(event.data.transactionId));
+    if (entry) event.data = toTransaction(entry);
+  }
+}
+
+interface Applied {
+  writes: ReturnType<typeof lotWrite>[];
+  state: MemberLots;
+  dueMoved: boolean;
+}
+
+async function applyToMember(
+  write: MemberWrite,
+  at: Date,
+  rules: LotRules,
+  loaded: LotBook | undefined,
+  budget: () => number,
+): Promise<Applied> {
+  const memberId = write.member.memberId;
+  const now = at.toISOString();
+  const lotChanges = new Map<string, PointsLot>();
+  let state: MemberLots;
+  let book: LotBook;
+  if (write.member.lots) {
+    state = write.member.lots;
+    book = loaded ?? (await queryLotBook(memberId, state));
+  } else {
+    // The first lot: what the member had becomes one never-expiring, available lot (or a debt).
+    const opening = write.member.points.balance - write.entries.reduce((sum, entry) => sum + entry.points, 0);
+    state = { owed: opening < 0 ? -opening : 0, announcedThrough: now };
+    book = { lots: [], owed: state.owed };
+    if (opening > 0) {
+      const lot: PointsLot = {
+        lotId: `opening-${write.expectedVersion ?? 0}`,
+        points: opening,
+        remaining: opening,
+        availableAt: write.member.createdAt,
+      };
+      book = creditLot(book, lot);
+      lotChanges.set(lot.lotId, lot);
+    }
+  }
+  const room = () => Math.max(0, budget() - lotChanges.size);
+  const take = (plan: LotPlan) => {
+    book = plan.book;
+    for (const lot of plan.writes) lotChanges.set(lot.lotId, lot);
+  };
+  for (const entry of write.entries) {
+    if (entry.points > 0) {
+      const lot = newLot(rules, {
+        lotId: entry.transactionId,
+        points: entry.points,
+        creditedAt: now,
+        ...(entry.orderId !== undefined && entry.type === 'earn' ? { orderId: entry.orderId } : {}),
+        ...(entry.type === 'earn' && entry.occurredAt !== undefined ? { holdFrom: entry.occurredAt } : {}),
+      });
+      book = creditLot(book, lot);
+      lotChanges.set(lot.lotId, book.lots.at(-1) ?? lot);
+      if (entry.type === 'earn') entry.pointsAvailableAt = lot.availableAt;
+    } else if (entry.points < 0) {
+      take(debit(book, entry, at, room()));
+    }
+    const totals = pointsTotals(book, at);
+    entry.balance = { ...entry.balance, points: totals.balance };
+  }
+  const totals = pointsTotals(book, at);
+  // The ledger is the truth: what the lots hold must be what the ledger sums to.
+  if (totals.balance + totals.pending !== write.member.points.balance) {
+    throw new Error(
+      `lots of member ${memberId} hold ${totals.balance + totals.pending} points, the ledger ${write.member.points.balance}`,
+    );
+  }
+  const next: MemberLots = {
+    ...state,
+    owed: book.owed,
+    ...(book.expiredThrough !== undefined ? { expiredThrough: book.expiredThrough } : {}),
+    ...(book.clearedThrough !== undefined ? { clearedThrough: book.clearedThrough } : {}),
+    ...(book.clearings !== undefined ? { clearings: book.clearings } : {}),
+  };
+  const dueAt = nextLotDueAt(book, next, rules, at);
+  if (dueAt === undefined) delete next.dueAt;
+  else next.dueAt = dueAt;
+  return {
+    writes: [...lotChanges.values()].map((lot) => lotWrite(memberId, lot)),
+    state: next,
+    dueMoved: next.dueAt !== write.member.lots?.dueAt,
+  };
+}
+
+/** A debit of the ledger as the lots take it. */
+function debit(book: LotBook, entry: LedgerEntry, at: Date, room: number): LotPlan {
+  const points = -entry.points;
+  if (entry.type === 'refund' && entry.orderId !== undefined)
+    return planLotRefund(book, entry.orderId, points, at, room);
+  if (entry.type === 'expiry') {
+    const inactivity = entry.breakdown?.some((line) => line.rule === 'inactivity') ?? false;
+    const plan = inactivity ? planInactivityExpiry(book, at) : planLotExpiry(book, at);
+    if ((plan.movement?.points ?? 0) !== entry.points)
+      throw new Error(`an expiry of ${entry.points} points does not match the lots (${plan.movement?.points ?? 0})`);
+    return { book: plan.book, writes: [] };
+  }
+  return planRedemption(book, points, at, room);
+}
