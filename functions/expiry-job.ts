@@ -14,11 +14,17 @@ const SAFETY_MARGIN_MS = 20_000;
  * the same instant of the process's clock.
  */
 export async function handler(
-  _event?: unknown,
+  event?: unknown,
   context?: Pick<Context, 'getRemainingTimeInMillis'>,
-): Promise<ExpiryRun & { lots: LotTimeRun }> {
+): Promise<Partial<ExpiryRun> & { lots: LotTimeRun }> {
   const now = clock();
   const timeLeft = context ? { timeLeft: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS } : {};
+  // The jobs route's `reminders`: the points lots alone (availability, reminders, lot expiry).
+  if ((event as { job?: unknown } | undefined)?.job === 'reminders') {
+    const lots = await runLotTimeEvents(now, timeLeft);
+    logger.info('points lots run', { ...lots });
+    return { lots };
+  }
   const run = await expireDuePoints(now, timeLeft);
   logger.info('points expiry run', { ...run });
   const lots = await runLotTimeEvents(now, timeLeft);

@@ -61,6 +61,7 @@ const jobFunctions: Record<JobEntry, FunctionSpec> = {
 const jobOfRoute: Record<JobName, JobEntry> = {
   metrics: 'metrics-job',
   expiry: 'expiry-job',
+  reminders: 'expiry-job',
   'time-changes': 'time-changes-job',
 };
 /** A failed scheduled run is retried by Lambda this often before its event goes to the job's dead-letter queue. */
@@ -157,10 +158,9 @@ export class RewardsApiStack extends Stack {
     const timeChangesJob = make('time-changes-job', jobFunctions['time-changes-job']);
     // The jobs route starts a job asynchronously: the admin function may invoke the three job aliases, nothing else.
     const adminFunction = functions.admin as NodejsFunction;
-    for (const [job, entry] of Object.entries(jobOfRoute) as [JobName, JobEntry][]) {
+    for (const entry of new Set(Object.values(jobOfRoute))) aliases[entry].grantInvoke(adminFunction);
+    for (const [job, entry] of Object.entries(jobOfRoute) as [JobName, JobEntry][])
       adminFunction.addEnvironment(JOB_FUNCTION_ENV[job], aliases[entry].functionArn);
-      aliases[entry].grantInvoke(adminFunction);
-    }
     const events = new EventDelivery(this, 'Events', {
       table,
       environment,

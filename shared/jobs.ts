@@ -17,6 +17,8 @@ export type JobRunner = (job: JobName) => Promise<JobAnswer>;
 export const JOB_FUNCTION_ENV: Record<JobName, string> = {
   metrics: 'JOB_FUNCTION_METRICS',
   expiry: 'JOB_FUNCTION_EXPIRY',
+  // The points lots' part of the expiry function, asked for alone (its event says `job: 'reminders'`).
+  reminders: 'JOB_FUNCTION_EXPIRY',
   'time-changes': 'JOB_FUNCTION_TIME_CHANGES',
 };
 

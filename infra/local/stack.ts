@@ -60,6 +60,7 @@ export interface LocalStack {
 }
 
 registerLocalJob({ name: 'expiry', run: () => expiryJob() });
+registerLocalJob({ name: 'reminders', run: () => expiryJob({ job: 'reminders' }) });
 registerLocalJob({ name: 'metrics', run: () => metricsJob() });
 registerLocalJob({ name: 'time-changes', run: () => timeChangesJob() });
 

@@ -168,10 +168,10 @@ export const Snapshot = z
   .meta({ id: 'Snapshot' });
 
 /** The scheduled jobs an admin may run at once (`POST /v1/admin/jobs/{job}/run`). */
-export const JOB_NAMES = ['metrics', 'expiry', 'time-changes'] as const;
+export const JOB_NAMES = ['metrics', 'expiry', 'reminders', 'time-changes'] as const;
 export const JobName = z.enum(JOB_NAMES).meta({
   description:
-    'metrics: the metrics snapshot; expiry: inactivity points expiry, then the points lots (availability, reminders, lot expiry); time-changes: the events of changes by time alone (cashback.available, tier.changed down)',
+    'metrics: the metrics snapshot; expiry: inactivity points expiry, then the points lots (availability, reminders, lot expiry); reminders: the points lots alone (points.available, points.expiring reminders, lot expiry), run by the expiry function; time-changes: the events of changes by time alone (cashback.available, tier.changed down)',
 });
 export type JobName = z.infer<typeof JobName>;
 

@@ -427,6 +427,7 @@ describe('every answer of every route is described by the document', () => {
 
     // Jobs run in the request locally (200); an unknown job is refused at its path parameter.
     await call(admin, 'runJob', { params: { job: 'time-changes' } }, { status: 200 });
+    await call(admin, 'runJob', { params: { job: 'reminders' } }, { status: 200 });
     await call(admin, 'runJob', { params: { job: 'defrag' as 'metrics' } }, { status: 400, type: 'validation-error' });
 
     // Raffles: one open now (entries bought with points), one already closed (drawn at once).
