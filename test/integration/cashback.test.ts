@@ -105,7 +105,12 @@ describe('cashback with a 14-day return window, on DynamoDB Local', () => {
       balance: { cashbackAvailable: 60, cashbackPending: 0 },
     });
     const { member, entries } = await expectLedgerMatchesBalances(memberId);
-    expect(member.cashback).toEqual({ available: 60, pending: [] });
+    // The released lot stays listed until the time-changes job announces it (cashback.available).
+    expect(member.cashback).toEqual({
+      available: 60,
+      pending: [],
+      released: [{ orderId: 'o-1', value: 100, releaseAt: new Date(t0.getTime() + 14 * DAY).toISOString() }],
+    });
     expect(entries.map((e) => e.type)).toEqual(['cashback-redeem', 'cashback']);
   });
 
