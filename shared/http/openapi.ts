@@ -176,6 +176,13 @@ const TAGS: Record<FunctionName | 'public', string> = {
 };
 
 const requestIdHeader = { [REQUEST_ID_HEADER]: header('RequestId') };
+/** `{ "status": "ok" }`: what liveness and readiness answer. */
+const statusOk = {
+  type: 'object',
+  properties: { status: { const: 'ok' } },
+  required: ['status'],
+  additionalProperties: false,
+};
 
 function publicPaths(): Record<string, Record<string, unknown>> {
   return {
@@ -191,16 +198,7 @@ function publicPaths(): Record<string, Record<string, unknown>> {
           200: {
             description: 'OK',
             headers: requestIdHeader,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: { status: { const: 'ok' } },
-                  required: ['status'],
-                  additionalProperties: false,
-                },
-              },
-            },
+            content: { 'application/json': { schema: statusOk } },
           },
         },
       },
@@ -217,16 +215,7 @@ function publicPaths(): Record<string, Record<string, unknown>> {
           200: {
             description: 'OK',
             headers: requestIdHeader,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: { status: { const: 'ok' } },
-                  required: ['status'],
-                  additionalProperties: false,
-                },
-              },
-            },
+            content: { 'application/json': { schema: statusOk } },
           },
           503: problemResponse(503, ['storage-busy'], { ...requestIdHeader, 'Retry-After': header('RetryAfter') }),
         },

@@ -104,24 +104,29 @@ export async function checkpointChunk(
   checkpoint: string,
   counts: { processed: number; succeeded: number; failed: number },
 ): Promise<boolean> {
-  const { client, tableName } = store();
+  const { tableName } = store();
+  return updateIfCondition(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: importKey(importId),
+      ConditionExpression: 'attribute_exists(PK) AND NOT contains(chunksDone, :name)',
+      UpdateExpression: 'ADD #processed :p, #succeeded :s, #failed :f, chunksDone :set',
+      ExpressionAttributeNames: { '#processed': 'processed', '#succeeded': 'succeeded', '#failed': 'failed' },
+      ExpressionAttributeValues: {
+        ':name': checkpoint,
+        ':set': new Set([checkpoint]),
+        ':p': counts.processed,
+        ':s': counts.succeeded,
+        ':f': counts.failed,
+      },
+    }),
+  );
+}
+
+/** Sends a conditional update: true if it applied, false if its condition failed (someone was first). */
+async function updateIfCondition(command: UpdateCommand): Promise<boolean> {
   try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: importKey(importId),
-        ConditionExpression: 'attribute_exists(PK) AND NOT contains(chunksDone, :name)',
-        UpdateExpression: 'ADD #processed :p, #succeeded :s, #failed :f, chunksDone :set',
-        ExpressionAttributeNames: { '#processed': 'processed', '#succeeded': 'succeeded', '#failed': 'failed' },
-        ExpressionAttributeValues: {
-          ':name': checkpoint,
-          ':set': new Set([checkpoint]),
-          ':p': counts.processed,
-          ':s': counts.succeeded,
-          ':f': counts.failed,
-        },
-      }),
-    );
+    await store().client.send(command);
     return true;
   } catch (error) {
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
@@ -135,30 +140,26 @@ export async function finishImport(
   outcome: { status: 'done' } | { status: 'failed'; stopReason: StopReason },
   now: string,
 ): Promise<void> {
-  const { client, tableName } = store();
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: importKey(importId),
-        ConditionExpression: '#status = :running',
-        UpdateExpression:
-          outcome.status === 'done'
-            ? 'SET #status = :status, finishedAt = :now'
-            : 'SET #status = :status, finishedAt = :now, stopReason = :reason',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':running': 'running',
-          ':status': outcome.status,
-          ':now': now,
-          ...(outcome.status === 'failed' ? { ':reason': outcome.stopReason } : {}),
-        },
-      }),
-    );
-  } catch (error) {
-    // Already finished by a concurrent worker: the first word stands.
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  const { tableName } = store();
+  // False when already finished by a concurrent worker: the first word stands.
+  await updateIfCondition(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: importKey(importId),
+      ConditionExpression: '#status = :running',
+      UpdateExpression:
+        outcome.status === 'done'
+          ? 'SET #status = :status, finishedAt = :now'
+          : 'SET #status = :status, finishedAt = :now, stopReason = :reason',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':running': 'running',
+        ':status': outcome.status,
+        ':now': now,
+        ...(outcome.status === 'failed' ? { ':reason': outcome.stopReason } : {}),
+      },
+    }),
+  );
 }
 
 export interface StoredLineError {
