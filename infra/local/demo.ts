@@ -314,7 +314,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     count(withCashback ? 'cashback purchases' : 'points purchases');
     member.orders.push({ orderId, amount, day, refunded: false });
 
-    if (member.balance >= 300 && rng.next() < 0.3) {
+    if (member.balance >= 200 && rng.next() < 0.35) {
       const reward = rng.next() < 0.5 ? REWARDS.filter((r) => r.pointsCost <= member.balance) : [];
       const body =
         reward.length > 0
