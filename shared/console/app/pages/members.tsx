@@ -211,7 +211,9 @@ function Ledger({ memberId, version }: { memberId: string; version: number }) {
                 <td>
                   {t.breakdown && t.breakdown.length > 0 ? (
                     <details>
-                      <summary>{t.breakdown.length} rules</summary>
+                      <summary>
+                        {t.breakdown.length} {t.breakdown.length === 1 ? 'rule' : 'rules'}
+                      </summary>
                       <ul>
                         {t.breakdown.map((b) => (
                           <li key={b.rule}>
