@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoResult } from '@infra/local/demo';
+import { matchPath, routes } from '@shared/http/routes';
 import { startTestApi, type TestApi } from '../support/api';
 import { startReceiver, type Receiver } from '../support/receiver';
 
@@ -28,6 +29,8 @@ let receiver: Receiver;
 const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 const scriptBytes = new Map<string, number>();
+/** Every call the page made to the API (method and path). */
+const apiCalls = new Set<string>();
 
 /**
  * The demo's history, small: members enrolling over a week of simulated days with the test clock,
@@ -83,6 +86,10 @@ beforeAll(async () => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/v1/')) apiCalls.add(`${request.method()} ${url.pathname}`);
+  });
   page.on('response', async (response) => {
     if (response.request().resourceType() === 'script') scriptBytes.set(response.url(), (await response.body()).length);
   });
@@ -289,8 +296,14 @@ describe('the console in a browser', () => {
     await shoot('imports');
   });
 
-  it('no page broke the CSP or threw', () => {
+  it('no page broke the CSP or threw, and every call the pages made is a route of the API (same origin)', () => {
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(apiCalls.size).toBeGreaterThan(10);
+    for (const call of apiCalls) {
+      const [method, path] = call.split(' ') as [string, string];
+      const routeMethods = (matchPath(path)?.candidates ?? []).map((c) => routes[c.routeId].method as string);
+      expect(routeMethods, call).toContain(method);
+    }
   });
 });
