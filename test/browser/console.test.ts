@@ -206,6 +206,39 @@ describe('the console in a browser', () => {
     expect(after.body.version).toBe(before.body.version);
   });
 
+  it('saves with If-Match, shows the earlier version in the history, and refuses a save over a newer version', async () => {
+    const before = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
+    const silverThreshold = page.locator('#program-tiers-1-minQualifyingSpend-value');
+    await silverThreshold.fill('60000');
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await page.getByText(`Saved as version ${before.body.version + 1}.`).waitFor();
+    const saved = await api.call<{ version: number; tiers: { minQualifyingSpend: { value: number } }[] }>(
+      'GET',
+      '/v1/admin/program',
+      { as: 'admin' },
+    );
+    expect(saved.body.version).toBe(before.body.version + 1);
+    expect(saved.body.tiers[1]?.minQualifyingSpend.value).toBe(60_000);
+    await page.getByRole('button', { name: `Version ${before.body.version}`, exact: true }).click();
+    await expect.poll(() => page.locator('pre.json').textContent()).toContain('50000');
+    // Someone else saves meanwhile: this page's If-Match no longer holds, and nothing is overwritten.
+    const { version: _version, updatedAt: _updatedAt, ...rules } = saved.body;
+    const changed = structuredClone(rules);
+    if (changed.tiers[1]) changed.tiers[1].minQualifyingSpend.value = 65_000;
+    const other = await api.call('PUT', '/v1/admin/program', {
+      as: 'admin',
+      body: changed,
+      headers: { 'If-Match': saved.headers.get('etag') ?? '' },
+    });
+    expect(other.status).toBe(200);
+    await silverThreshold.fill('70000');
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await page.getByText('The program changed since you opened it').waitFor();
+    const after = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
+    expect(after.body.version).toBe(before.body.version + 2);
+    await shoot('program-history');
+  });
+
   it('creates a partner and shows its key once; the key works, and stops when the partner is deleted', async () => {
     await open('Partners');
     await page.getByLabel('Name').fill('Till 7');
