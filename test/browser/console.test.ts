@@ -212,11 +212,11 @@ describe('the console in a browser', () => {
     await silverThreshold.fill('60000');
     await page.getByRole('button', { name: 'Save program' }).click();
     await page.getByText(`Saved as version ${before.body.version + 1}.`).waitFor();
-    const saved = await api.call<{ version: number; tiers: { minQualifyingSpend: { value: number } }[] }>(
-      'GET',
-      '/v1/admin/program',
-      { as: 'admin' },
-    );
+    const saved = await api.call<{
+      version: number;
+      updatedAt: string;
+      tiers: { minQualifyingSpend: { value: number } }[];
+    }>('GET', '/v1/admin/program', { as: 'admin' });
     expect(saved.body.version).toBe(before.body.version + 1);
     expect(saved.body.tiers[1]?.minQualifyingSpend.value).toBe(60_000);
     await page.getByRole('button', { name: `Version ${before.body.version}`, exact: true }).click();
