@@ -329,6 +329,27 @@ describe('the console in a browser', () => {
     await shoot('imports');
   });
 
+  it('labels every control on every page, and the keyboard reaches the content first', async () => {
+    const unlabelled = `[...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => el.type !== 'hidden')
+      .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+        || (el.tagName === 'BUTTON' && el.textContent.trim())))
+      .map((el) => el.outerHTML.slice(0, 120))`;
+    for (const section of ['Overview', 'Members', 'Program', 'Rewards', 'Partners', 'Webhooks', 'Imports']) {
+      await open(section);
+      await page.waitForLoadState('networkidle');
+      expect(await page.evaluate<string[]>(unlabelled), section).toEqual([]);
+    }
+    // A fresh load (the session keeps the key): focus starts at the top of the document.
+    await page.goto(`${api.url}/console#/members/${memberId}`);
+    await page.reload();
+    await page.getByTestId('points-balance').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
+  });
+
   it('no page broke the CSP or threw, and every call the pages made is a route of the API (same origin)', () => {
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
