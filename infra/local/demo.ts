@@ -13,7 +13,8 @@ import type { Scope } from '@shared/schemas/admin';
  * time-changes, metrics: one snapshot a day) and finally brings the clock to the present.
  *
  * Everything goes through the public API (the typed client) with two partner keys it creates,
- * so the console's ledgers show who did what. Random but reproducible: `--seed`.
+ * so the console's ledgers show who did what. Random from `--seed`; with several requests in flight
+ * the order they draw numbers in varies, so two runs are alike rather than identical.
  */
 export interface DemoOptions {
   url: string;
