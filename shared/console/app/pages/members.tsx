@@ -120,7 +120,7 @@ function MemberDetail({ memberId }: { memberId: string }) {
           {next ? (
             <>
               <label for="tier-progress">
-                {formatMoney(next.remainingSpend)} to {next.id}
+                {formatMoney(next.remainingSpend)} more qualifying spend to <code>{next.id}</code>
               </label>
               <progress id="tier-progress" max={progressMax} value={m.tier.qualifyingSpend.value} />
             </>
@@ -133,8 +133,12 @@ function MemberDetail({ memberId }: { memberId: string }) {
           <dl>
             <dt>Points available</dt>
             <dd data-testid="points-balance">{formatInt(m.points.balance)}</dd>
-            <dt>Points pending</dt>
-            <dd>{formatInt(m.points.pending ?? 0)}</dd>
+            {m.points.pending !== undefined && (
+              <>
+                <dt>Points pending</dt>
+                <dd data-testid="points-pending">{formatInt(m.points.pending)}</dd>
+              </>
+            )}
             <dt>Lifetime earned / redeemed</dt>
             <dd>
               {formatInt(m.points.lifetimeEarned)} / {formatInt(m.points.lifetimeRedeemed)}
