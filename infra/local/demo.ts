@@ -198,6 +198,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     clockAt = to.getTime();
   };
 
+  const health = await fetch(new URL('/health', options.url)).catch(() => undefined);
+  if (!health?.ok)
+    throw new DemoError(
+      `No Rewards API answers at ${options.url}: start one with TEST_CLOCK=1 TEST_CLOCK_START=-${options.days + 1}d npm start.`,
+    );
   // The program's set-up, the morning of the first day: its currency, two partners and the rewards.
   await moveClock(new Date(start.getTime() + 8 * HOUR_MS));
   const program = must('reading the program', await send(() => admin.call('getProgram', {})), 200).body as {

@@ -99,4 +99,13 @@ describe('npm run demo', () => {
     expect(moved.status).toBe(200);
     expect(Math.abs(Date.parse(moved.body.now) - Date.now())).toBeLessThan(120_000);
   });
+
+  it('says how to restart the server when its clock is already past the history to write', async () => {
+    await expect(
+      runDemo({ url: api.url, adminKey: api.adminKey, members: 2, days: 2, seed: 1, concurrency: 1 }),
+    ).rejects.toThrow(/already past .*TEST_CLOCK=1 TEST_CLOCK_START=-3d npm start/);
+    await expect(
+      runDemo({ url: api.url, adminKey: 'rk_admin_wrong', members: 2, days: 2, seed: 1, concurrency: 1 }),
+    ).rejects.toThrow(/admin key was refused/);
+  });
 });
