@@ -171,6 +171,8 @@ describe('the console in a browser', () => {
     const ledger = await api.call<{ items: unknown[] }>('GET', `/v1/members/${memberId}/transactions?limit=20`);
     // The ledger arrives in its own request, after the balances: wait for it.
     await expect.poll(() => page.locator('table.ledger tbody tr').count()).toBe(ledger.body.items.length);
+    // Each entry names the partner that made it (the demo's tills or web shop).
+    await expect.poll(() => page.locator('table.ledger tbody').textContent()).toMatch(/(Shop tills|Web shop) \(demo\)/);
     await shoot('members');
   });
 

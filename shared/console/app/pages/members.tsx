@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiProblem, call, type Page } from '../api';
+import { allPages, ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
 import { formatInt, formatMinor, formatMoney, formatTime, parseMinor } from '../format';
-import type { Member, Transaction } from '../types';
+import type { Member, Partner, Transaction } from '../types';
 import { navigate } from '../router';
 
 type LookupBy = 'memberId' | 'externalId' | 'email';
@@ -166,6 +166,15 @@ function MemberDetail({ memberId }: { memberId: string }) {
 
 function Ledger({ memberId, version }: { memberId: string; version: number }) {
   const pager = usePager();
+  // Who made each entry, by name where the partner still exists (ids otherwise: deleted partners, the system).
+  const partners = useLoad(
+    () =>
+      allPages<Partner>('/v1/admin/partners', {}, 5).then(
+        (items) => new Map(items.map((p) => [p.partnerId, p.name])),
+        () => new Map<string, string>(),
+      ),
+    [],
+  );
   const page = useLoad(
     () =>
       call<Page<Transaction>>('GET', `/v1/members/${encodeURIComponent(memberId)}/transactions`, {
@@ -211,7 +220,7 @@ function Ledger({ memberId, version }: { memberId: string; version: number }) {
                 </td>
                 <td class="num">{formatInt(t.balance.points)}</td>
                 <td>{t.orderId ?? t.rewardId ?? ''}</td>
-                <td>{t.partnerId}</td>
+                <td title={t.partnerId}>{partners.data?.get(t.partnerId) ?? t.partnerId}</td>
                 <td>
                   {t.breakdown && t.breakdown.length > 0 ? (
                     <details>
