@@ -14,7 +14,7 @@ import { useImportFiles } from '@shared/store/import-files';
 import { DirectoryImportFiles, InProcessImportEngine } from './imports';
 import { createLocalServer, serveLocalUploads } from './server';
 import { localJobRunner, registerLocalJob, startLocalJobs } from './jobs';
-import { TestClock } from './test-clock';
+import { parseTestClockStart, TestClock } from './test-clock';
 import { startLocalEventPipeline, type LocalEventPipeline } from './events';
 import { handler as expiryJob } from '@functions/expiry-job';
 import { handler as metricsJob } from '@functions/metrics-job';
@@ -42,6 +42,11 @@ export interface LocalStackOptions {
    * moves it forward. Off unless asked for (default: TEST_CLOCK from the environment).
    */
   testClock?: boolean;
+  /**
+   * Where the test clock starts (default: now; `TEST_CLOCK_START` from the environment, an ISO
+   * date-time or `-<days>d`). A start in the past lets `npm run demo` write a history day by day.
+   */
+  testClockStart?: Date;
 }
 
 export interface LocalStack {
@@ -79,8 +84,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = endpoint;
-    // An in-memory table has no history: the metrics job's first run need not read back further than now.
-    if (!options.dataDir) process.env.METRICS_EPOCH ??= new Date(Date.now() - 3_600_000).toISOString();
+    const testClock =
+      (options.testClock ?? process.env.TEST_CLOCK === '1')
+        ? new TestClock(options.testClockStart ?? parseTestClockStart(process.env.TEST_CLOCK_START))
+        : undefined;
+    // An in-memory table has no history: the metrics job's first run need not read back further
+    // than its clock's now (the test clock's, which may start in the past).
+    if (!options.dataDir)
+      process.env.METRICS_EPOCH ??= new Date((testClock?.now() ?? new Date()).getTime() - 3_600_000).toISOString();
     // Locally any browser origin may call (the console on another port, a partner's page under test).
     process.env.CORS_ALLOWED_ORIGINS ??= '*';
     // Page cursors are signed with a secret of this start (or the one given), as each region has its own.
@@ -106,7 +117,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The console is built from source at every start, so `npm start` always serves the current one.
     useConsoleAssets(await buildConsole());
-    const testClock = (options.testClock ?? process.env.TEST_CLOCK === '1') ? new TestClock() : undefined;
     useClock(testClock?.now);
     useJobRunner(localJobRunner);
     // Import files live beside the data (or in a temporary directory), as in the S3 bucket on AWS.

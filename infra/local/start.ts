@@ -7,7 +7,9 @@ import { startLocalStack, type LocalStack } from './stack';
 /**
  * `npm start`: the whole API locally. PORT (default 3000), DYNAMODB_PORT (default: a
  * free port), DATA_DIR (persist between runs; default in memory), LOCAL_PARTNER_KEY,
- * LOCAL_ADMIN_KEY, METRICS_INTERVAL_SECONDS (default 3600, as the hourly schedule).
+ * LOCAL_ADMIN_KEY, METRICS_INTERVAL_SECONDS (default 3600, as the hourly schedule), TEST_CLOCK=1
+ * (the test clock and its route) with TEST_CLOCK_START (where it begins: an ISO date-time or
+ * `-<days>d`; `npm run demo` needs it in the past).
  *
  * It never leaves a process behind: SIGINT, SIGTERM and SIGHUP stop the server and DynamoDB
  * Local; so does the death of the parent (npm killed with SIGKILL does not signal its child,
@@ -106,4 +108,6 @@ if (stopping) {
 console.log(`Rewards API listening on ${stack.url}`);
 console.log(`  partner key (all partner scopes): ${stack.partnerKey}`);
 console.log(`  admin key:                        ${stack.adminKey}`);
+if (stack.testClock)
+  console.log(`  test clock:                       ${stack.testClock.now().toISOString()} (POST /v1/admin/test-clock)`);
 console.log(`  DynamoDB Local: ${stack.endpoint}${dataDir ? ` (data in ${dataDir})` : ' (in memory)'}`);

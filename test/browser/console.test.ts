@@ -3,13 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo, type DemoResult } from '@infra/local/demo';
+import { matchPath, routes } from '@shared/http/routes';
 import { startTestApi, type TestApi } from '../support/api';
+import { startReceiver, type Receiver } from '../support/receiver';
 
 /**
  * The console in a real browser (Debian's chromium, driven by playwright-core) against the local
- * stack, seeded through the API. No chromium is a failure, not a skip: CI installs it (.ci/run).
+ * stack with its test clock, seeded by the demo generator (`npm run demo`, in a reduced size). No
+ * chromium is a failure, not a skip: CI installs it (.ci/run).
  */
 const CHROMIUM = '/usr/bin/chromium';
+const DAY = 86_400_000;
+const DEMO_MEMBERS = 40;
+const DEMO_DAYS = 6;
 const screenshots = join(import.meta.dirname, '..', 'output', 'console');
 
 let api: TestApi;
@@ -17,43 +24,28 @@ let context: BrowserContext;
 let page: Page;
 let profile: string;
 let memberId: string;
+let demo: DemoResult;
+let receiver: Receiver;
 const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 const scriptBytes = new Map<string, number>();
+/** Every call the page made to the API (method and path). */
+const apiCalls = new Set<string>();
 
+/**
+ * The demo's history, small: members enrolling over a week of simulated days with the test clock,
+ * purchases, redemptions, refunds, NPS answers and a snapshot at the end of each day.
+ */
 async function seed(): Promise<void> {
-  const members: string[] = [];
-  for (const [index, name] of ['Ada', 'Grace', 'Linus'].entries()) {
-    const enrolled = await api.call<{ memberId: string }>('POST', '/v1/members', {
-      body: { name, email: `${name.toLowerCase()}@example.com`, consent: { marketing: true, analytics: index > 0 } },
-    });
-    expect(enrolled.status).toBe(201);
-    members.push(enrolled.body.memberId);
-  }
-  memberId = members[0] ?? '';
-  // Three snapshots with activity between them, so every chart has points that move.
-  for (let round = 0; round < 3; round++) {
-    for (const [index, member] of members.entries()) {
-      if (index > round) continue;
-      const earned = await api.call('POST', `/v1/members/${member}/earn`, {
-        body: { orderId: `order-${round}-${index}`, amount: { value: 2_500 + 1_000 * round, currency: 'EUR' } },
-      });
-      expect(earned.status).toBe(201);
-    }
-    await api.call('POST', '/v1/purchases', {
-      body: { orderId: `guest-${round}`, amount: { value: 1_800, currency: 'EUR' } },
-    });
-    await api.call('POST', `/v1/members/${memberId}/nps`, { body: { score: 6 + round } });
-    const snapshot = await api.call('POST', '/v1/admin/metrics/snapshots', { as: 'admin', body: {} });
-    expect(snapshot.status).toBe(201);
-  }
-  const redeemed = await api.call('POST', `/v1/members/${memberId}/redeem`, { body: { points: 10 } });
-  expect(redeemed.status).toBe(201);
-  const reward = await api.call('PUT', '/v1/admin/rewards/espresso-cup', {
-    as: 'admin',
-    body: { name: 'Espresso cup', pointsCost: 500, stock: 10 },
+  demo = await runDemo({
+    url: api.url,
+    adminKey: api.adminKey,
+    members: DEMO_MEMBERS,
+    days: DEMO_DAYS,
+    seed: 3,
+    concurrency: 6,
   });
-  expect(reward.status).toBe(201);
+  memberId = demo.members[0] ?? '';
 }
 
 async function shoot(name: string): Promise<void> {
@@ -69,7 +61,10 @@ beforeAll(async () => {
   // Checked first and loudly: without the browser these tests must fail, never pass by skipping.
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   mkdirSync(screenshots, { recursive: true });
-  api = await startTestApi();
+  const clockStart = new Date(Date.now() - (DEMO_DAYS + 1) * DAY);
+  process.env.METRICS_EPOCH = new Date(clockStart.getTime() - 3_600_000).toISOString();
+  api = await startTestApi({}, { testClock: true, testClockStart: clockStart });
+  receiver = await startReceiver();
   await seed();
   profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
@@ -91,6 +86,10 @@ beforeAll(async () => {
     if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/v1/')) apiCalls.add(`${request.method()} ${url.pathname}`);
+  });
   page.on('response', async (response) => {
     if (response.request().resourceType() === 'script') scriptBytes.set(response.url(), (await response.body()).length);
   });
@@ -100,6 +99,8 @@ afterAll(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
   await api?.stop();
+  await receiver?.close();
+  delete process.env.METRICS_EPOCH;
 });
 
 describe('the console in a browser', () => {
@@ -144,27 +145,53 @@ describe('the console in a browser', () => {
       .toBe(String(members.body.members.total));
     const figures = page.locator('figure.chart');
     expect(await figures.count()).toBe(7);
-    // Members (total and active) over three snapshots: six points drawn on a canvas with a size.
-    expect(await page.locator('figure.chart[aria-label="Members"]').getAttribute('data-points')).toBe('6');
+    // Members (total and active) over a snapshot a day: two points a day, drawn on a canvas with a size.
+    expect(await page.locator('figure.chart[aria-label="Members"]').getAttribute('data-points')).toBe(
+      String(2 * DEMO_DAYS),
+    );
+    expect(await page.locator('figure.chart[aria-label="Points outstanding"]').getAttribute('data-points')).toBe(
+      String(DEMO_DAYS),
+    );
     const canvas = page.locator('figure.chart[aria-label="Members"] canvas');
     expect(Number(await canvas.getAttribute('width'))).toBeGreaterThan(200);
     expect(Number(await canvas.getAttribute('height'))).toBeGreaterThan(100);
     await shoot('overview');
   });
 
-  it('looks up a member by id: balances, tier and the ledger as the API has them', async () => {
+  it('looks up a member by e-mail: balances, tier and the ledger as the API has them', async () => {
     await open('Members');
-    await page.getByLabel('Value').fill(memberId);
+    const member = await api.call<{ email: string; points: { balance: number } }>('GET', `/v1/members/${memberId}`);
+    await page.getByLabel('Look up by').selectOption('email');
+    await page.getByLabel('Value').fill(member.body.email.toUpperCase());
     await page.getByRole('button', { name: 'Look up' }).click();
-    const member = await api.call<{ points: { balance: number } }>('GET', `/v1/members/${memberId}`);
     await expect
       .poll(() => page.getByTestId('points-balance').textContent())
       .toBe(new Intl.NumberFormat('en-US').format(member.body.points.balance));
+    expect(page.url()).toContain(`#/members/${memberId}`);
     const ledger = await api.call<{ items: unknown[] }>('GET', `/v1/members/${memberId}/transactions?limit=20`);
     // The ledger arrives in its own request, after the balances: wait for it.
     await expect.poll(() => page.locator('table.ledger tbody tr').count()).toBe(ledger.body.items.length);
-    expect(page.url()).toContain(`#/members/${memberId}`);
+    // Each entry names the partner that made it (the demo's tills or web shop).
+    await expect.poll(() => page.locator('table.ledger tbody').textContent()).toMatch(/(Shop tills|Web shop) \(demo\)/);
     await shoot('members');
+  });
+
+  it('posts an adjustment with a reason and shows it on top of the ledger, the balance updated', async () => {
+    const before = await api.call<{ points: { balance: number } }>('GET', `/v1/members/${memberId}`);
+    await page.getByLabel('Points (negative to debit)').fill('250');
+    await page.getByLabel('Reason').fill('Goodwill: parcel arrived late');
+    await page.getByRole('button', { name: 'Post adjustment' }).click();
+    const balance = before.body.points.balance + 250;
+    await page.getByText(`Balance now ${new Intl.NumberFormat('en-US').format(balance)}.`).waitFor();
+    await expect
+      .poll(() => page.getByTestId('points-balance').textContent())
+      .toBe(new Intl.NumberFormat('en-US').format(balance));
+    const first = page.locator('table.ledger tbody tr').first();
+    await expect.poll(() => first.textContent()).toContain('Goodwill: parcel arrived late');
+    expect(await first.textContent()).toContain('adjustment');
+    const after = await api.call<{ points: { balance: number } }>('GET', `/v1/members/${memberId}`);
+    expect(after.body.points.balance).toBe(balance);
+    await shoot('member-adjusted');
   });
 
   it('shows a refused program at the field that is wrong, and saves nothing', async () => {
@@ -179,6 +206,39 @@ describe('the console in a browser', () => {
     await shoot('program');
     const after = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
     expect(after.body.version).toBe(before.body.version);
+  });
+
+  it('saves with If-Match, shows the earlier version in the history, and refuses a save over a newer version', async () => {
+    const before = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
+    const silverThreshold = page.locator('#program-tiers-1-minQualifyingSpend-value');
+    await silverThreshold.fill('60000');
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await page.getByText(`Saved as version ${before.body.version + 1}.`).waitFor();
+    const saved = await api.call<{
+      version: number;
+      updatedAt: string;
+      tiers: { minQualifyingSpend: { value: number } }[];
+    }>('GET', '/v1/admin/program', { as: 'admin' });
+    expect(saved.body.version).toBe(before.body.version + 1);
+    expect(saved.body.tiers[1]?.minQualifyingSpend.value).toBe(60_000);
+    await page.getByRole('button', { name: `Version ${before.body.version}`, exact: true }).click();
+    await expect.poll(() => page.locator('pre.json').textContent()).toContain('50000');
+    // Someone else saves meanwhile: this page's If-Match no longer holds, and nothing is overwritten.
+    const { version: _version, updatedAt: _updatedAt, ...rules } = saved.body;
+    const changed = structuredClone(rules);
+    if (changed.tiers[1]) changed.tiers[1].minQualifyingSpend.value = 65_000;
+    const other = await api.call('PUT', '/v1/admin/program', {
+      as: 'admin',
+      body: changed,
+      headers: { 'If-Match': saved.headers.get('etag') ?? '' },
+    });
+    expect(other.status).toBe(200);
+    await silverThreshold.fill('70000');
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await page.getByText('The program changed since you opened it').waitFor();
+    const after = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
+    expect(after.body.version).toBe(before.body.version + 2);
+    await shoot('program-history');
   });
 
   it('creates a partner and shows its key once; the key works, and stops when the partner is deleted', async () => {
@@ -211,7 +271,10 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Save reward' }).click();
     await page.getByText('Created tote-bag.').waitFor();
     await page.getByLabel('Stock of Espresso cup').fill('3');
-    await page.getByRole('button', { name: 'Save stock' }).first().click();
+    await page
+      .getByRole('row', { name: /Espresso cup/ })
+      .getByRole('button', { name: 'Save stock' })
+      .click();
     await expect
       .poll(async () => {
         const rewards = await api.call<{ items: { rewardId: string; stock?: number }[] }>('GET', '/v1/rewards');
@@ -226,14 +289,77 @@ describe('the console in a browser', () => {
     await shoot('rewards');
   });
 
-  it('renders the webhooks and imports pages, and no page broke the CSP or threw', async () => {
+  it('adds a webhook endpoint (secret shown once), sends it a test event and lists the delivery', async () => {
     await open('Webhooks');
-    await page.getByRole('heading', { name: 'Add an endpoint' }).waitFor();
+    await page.getByLabel('URL').fill(receiver.url);
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const secret = await page.getByTestId('secret').inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByText('A webhook.test event is on its way.').waitFor();
+    await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    // The list is read when opened: open it until the delivery is there.
+    await expect
+      .poll(
+        async () => {
+          const toggle = page.getByRole('button', { name: 'Deliveries' });
+          if ((await toggle.getAttribute('aria-expanded')) === 'true') await toggle.click();
+          await toggle.click();
+          await page.waitForTimeout(300);
+          return page.locator('.deliveries tbody').textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toContain('webhook.test');
     await shoot('webhooks');
+  });
+
+  it('starts an import from pasted NDJSON, follows it to the end and shows the refused line', async () => {
     await open('Imports');
-    await page.getByLabel('NDJSON file').waitFor();
+    const lines = [
+      { kind: 'member', externalId: 'imported-1', consent: { marketing: false, analytics: true } },
+      { kind: 'member', externalId: 'imported-2' },
+    ];
+    await page.getByLabel('Or paste NDJSON lines').fill(lines.map((line) => JSON.stringify(line)).join('\n'));
+    await page.getByRole('button', { name: 'Start import' }).click();
+    await page.getByText('2 of 2 lines: 1 applied, 1 refused.').waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Refused lines' }).waitFor();
+    await expect.poll(() => page.locator('table tbody tr').first().textContent()).toMatch(/^2/);
+    const found = await api.call<{ items: { memberId: string }[] }>('GET', '/v1/members?externalId=imported-1');
+    expect(found.body.items).toHaveLength(1);
     await shoot('imports');
+  });
+
+  it('labels every control on every page, and the keyboard reaches the content first', async () => {
+    const unlabelled = `[...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => el.type !== 'hidden')
+      .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+        || (el.tagName === 'BUTTON' && el.textContent.trim())))
+      .map((el) => el.outerHTML.slice(0, 120))`;
+    for (const section of ['Overview', 'Members', 'Program', 'Rewards', 'Partners', 'Webhooks', 'Imports']) {
+      await open(section);
+      await page.waitForLoadState('networkidle');
+      expect(await page.evaluate<string[]>(unlabelled), section).toEqual([]);
+    }
+    // A fresh load (the session keeps the key): focus starts at the top of the document.
+    await page.goto(`${api.url}/console#/members/${memberId}`);
+    await page.reload();
+    await page.getByTestId('points-balance').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
+  });
+
+  it('no page broke the CSP or threw, and every call the pages made is a route of the API (same origin)', () => {
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
+    expect(apiCalls.size).toBeGreaterThan(10);
+    for (const call of apiCalls) {
+      const [method, path] = call.split(' ') as [string, string];
+      const routeMethods = (matchPath(path)?.candidates ?? []).map((c) => routes[c.routeId].method as string);
+      expect(routeMethods, call).toContain(method);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { startLocalStack, type LocalStack } from '@infra/local/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '@infra/local/stack';
 import { defaultProgram } from '@infra/config/default-program';
 import { ProgramRules } from '@shared/schemas/program';
 
@@ -26,14 +26,18 @@ export interface TestApi extends LocalStack {
   ) => Promise<ApiResponse<T>>;
 }
 
-/** The local server, on its own table of the shared DynamoDB Local, on a free port. */
-export async function startTestApi(program: Partial<ProgramRules> = {}): Promise<TestApi> {
+/** The local server, on its own table of the shared DynamoDB Local, on a free port (`options`: e.g. the test clock). */
+export async function startTestApi(
+  program: Partial<ProgramRules> = {},
+  options: Pick<LocalStackOptions, 'testClock' | 'testClockStart'> = {},
+): Promise<TestApi> {
   process.env.DEFAULT_PROGRAM = JSON.stringify(ProgramRules.parse({ ...defaultProgram, ...program }));
   process.env.PROGRAM_CACHE_SECONDS = '0';
   const stack = await startLocalStack({
     port: 0,
     dynamoDbEndpoint: inject('dynamoDbEndpoint'),
     tableName: `e2e-${randomUUID()}`,
+    ...options,
   });
   const call: TestApi['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };

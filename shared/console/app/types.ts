@@ -46,6 +46,7 @@ export interface Delivery {
   attempts: number;
   lastAttemptAt?: string;
   lastStatusCode?: number;
+  lastError?: string;
   nextAttemptAt?: string;
 }
 

@@ -9,6 +9,8 @@ const INLINE_LIMIT_BYTES = 5 * 1024 * 1024;
 
 export function Imports() {
   const [file, setFile] = useState<File>();
+  const [pasted, setPasted] = useState('');
+  const [missing, setMissing] = useState(false);
   const [importId, setImportId] = useState('');
   const [watching, setWatching] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -16,11 +18,18 @@ export function Imports() {
 
   const start = async (event: Event) => {
     event.preventDefault();
-    if (!file) return;
+    const text = pasted.trim();
+    setMissing(!file && !text);
+    if (!file && !text) return;
     setError(undefined);
     setBusy(true);
     try {
-      if (file.size <= INLINE_LIMIT_BYTES) {
+      if (!file) {
+        const { body } = await call<ImportJob>('POST', '/v1/admin/imports', {
+          raw: { text: `${text}\n`, contentType: 'application/x-ndjson' },
+        });
+        setWatching(body.importId);
+      } else if (file.size <= INLINE_LIMIT_BYTES) {
         const { body } = await call<ImportJob>('POST', '/v1/admin/imports', {
           raw: { text: await file.text(), contentType: 'application/x-ndjson' },
         });
@@ -57,8 +66,25 @@ export function Imports() {
                 {...a}
                 type="file"
                 accept=".ndjson,.jsonl,application/x-ndjson"
-                required
                 onChange={(e) => setFile(e.currentTarget.files?.[0])}
+              />
+            )}
+          </Field>
+          <Field
+            id="import-lines"
+            label="Or paste NDJSON lines"
+            hint="Used when no file is chosen."
+            error={missing ? 'Choose a file or paste at least one line.' : undefined}
+          >
+            {(a) => (
+              <textarea
+                {...a}
+                rows={6}
+                spellcheck={false}
+                class="mono"
+                placeholder='{"kind":"member","externalId":"c-1","consent":{"marketing":false,"analytics":true}}'
+                value={pasted}
+                onInput={(e) => setPasted(e.currentTarget.value)}
               />
             )}
           </Field>

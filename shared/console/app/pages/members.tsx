@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiProblem, call, type Page } from '../api';
+import { allPages, ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
 import { formatInt, formatMinor, formatMoney, formatTime, parseMinor } from '../format';
-import type { Member, Transaction } from '../types';
+import type { Member, Partner, Transaction } from '../types';
 import { navigate } from '../router';
 
 type LookupBy = 'memberId' | 'externalId' | 'email';
@@ -120,7 +120,7 @@ function MemberDetail({ memberId }: { memberId: string }) {
           {next ? (
             <>
               <label for="tier-progress">
-                {formatMoney(next.remainingSpend)} to {next.id}
+                {formatMoney(next.remainingSpend)} more qualifying spend to <code>{next.id}</code>
               </label>
               <progress id="tier-progress" max={progressMax} value={m.tier.qualifyingSpend.value} />
             </>
@@ -133,8 +133,12 @@ function MemberDetail({ memberId }: { memberId: string }) {
           <dl>
             <dt>Points available</dt>
             <dd data-testid="points-balance">{formatInt(m.points.balance)}</dd>
-            <dt>Points pending</dt>
-            <dd>{formatInt(m.points.pending ?? 0)}</dd>
+            {m.points.pending !== undefined && (
+              <>
+                <dt>Points pending</dt>
+                <dd data-testid="points-pending">{formatInt(m.points.pending)}</dd>
+              </>
+            )}
             <dt>Lifetime earned / redeemed</dt>
             <dd>
               {formatInt(m.points.lifetimeEarned)} / {formatInt(m.points.lifetimeRedeemed)}
@@ -162,6 +166,15 @@ function MemberDetail({ memberId }: { memberId: string }) {
 
 function Ledger({ memberId, version }: { memberId: string; version: number }) {
   const pager = usePager();
+  // Who made each entry, by name where the partner still exists (ids otherwise: deleted partners, the system).
+  const partners = useLoad(
+    () =>
+      allPages<Partner>('/v1/admin/partners', {}, 5).then(
+        (items) => new Map(items.map((p) => [p.partnerId, p.name])),
+        () => new Map<string, string>(),
+      ),
+    [],
+  );
   const page = useLoad(
     () =>
       call<Page<Transaction>>('GET', `/v1/members/${encodeURIComponent(memberId)}/transactions`, {
@@ -207,11 +220,13 @@ function Ledger({ memberId, version }: { memberId: string; version: number }) {
                 </td>
                 <td class="num">{formatInt(t.balance.points)}</td>
                 <td>{t.orderId ?? t.rewardId ?? ''}</td>
-                <td>{t.partnerId}</td>
+                <td title={t.partnerId}>{partners.data?.get(t.partnerId) ?? t.partnerId}</td>
                 <td>
                   {t.breakdown && t.breakdown.length > 0 ? (
                     <details>
-                      <summary>{t.breakdown.length} rules</summary>
+                      <summary>
+                        {t.breakdown.length} {t.breakdown.length === 1 ? 'rule' : 'rules'}
+                      </summary>
                       <ul>
                         {t.breakdown.map((b) => (
                           <li key={b.rule}>

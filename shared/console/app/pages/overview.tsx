@@ -63,7 +63,7 @@ function Change({ measure, latest, previous }: { measure: Measure; latest: numbe
 
 export function Overview() {
   const today = new Date();
-  const [from, setFrom] = useState(isoDay(new Date(today.getTime() - 90 * 86_400_000)));
+  const [from, setFrom] = useState(isoDay(new Date(today.getTime() - 180 * 86_400_000)));
   const [to, setTo] = useState(isoDay(today));
   const range = useMemo(() => ({ from: `${from}T00:00:00.000Z`, to: `${to}T23:59:59.999Z` }), [from, to]);
   const snapshots = useLoad(() => allPages<Snapshot>('/v1/admin/metrics/snapshots', range), [range]);

@@ -261,6 +261,7 @@ function Deliveries({ path }: { path: string }) {
                 <td class="num">{d.attempts}</td>
                 <td>
                   {formatTime(d.lastAttemptAt)} {d.lastStatusCode ? `(${d.lastStatusCode})` : ''}
+                  {d.lastError ? ` ${d.lastError}` : ''}
                 </td>
                 <td>{formatTime(d.nextAttemptAt)}</td>
                 <td>
