@@ -184,60 +184,75 @@ const statusOk = {
   additionalProperties: false,
 };
 
-function publicPaths(): Record<string, Record<string, unknown>> {
+/** An open GET (no key): the public function answers it, with this request's id like every answer. */
+function publicGet(
+  operationId: string,
+  summary: string,
+  description: string,
+  responses: Record<number, unknown>,
+  parameters: unknown[] = [],
+): Record<string, unknown> {
   return {
-    '/health': {
-      get: {
-        operationId: 'health',
-        tags: ['public'],
-        summary: 'Liveness',
-        description: 'Answers 200 while the API is up; needs no key.',
-        security: [],
-        parameters: [{ $ref: '#/components/parameters/RequestId' }],
-        responses: {
-          200: {
-            description: 'OK',
-            headers: requestIdHeader,
-            content: { 'application/json': { schema: statusOk } },
-          },
-        },
-      },
+    get: {
+      operationId,
+      tags: ['public'],
+      summary,
+      description,
+      security: [],
+      parameters: [{ $ref: '#/components/parameters/RequestId' }, ...parameters],
+      responses,
     },
-    '/health/ready': {
-      get: {
-        operationId: 'healthReady',
-        tags: ['public'],
-        summary: 'Readiness',
-        description: 'Answers 200 when the table answers a read within a short timeout, else 503 (storage-busy).',
-        security: [],
-        parameters: [{ $ref: '#/components/parameters/RequestId' }],
-        responses: {
-          200: {
-            description: 'OK',
-            headers: requestIdHeader,
-            content: { 'application/json': { schema: statusOk } },
-          },
-          503: problemResponse(503, ['storage-busy'], { ...requestIdHeader, 'Retry-After': header('RetryAfter') }),
-        },
+  };
+}
+
+const ok = (description: string, contentType: string, schema: unknown, headers: Record<string, unknown> = {}) => ({
+  description,
+  headers: { ...requestIdHeader, ...headers },
+  content: { [contentType]: { schema } },
+});
+
+function publicPaths(): Record<string, Record<string, unknown>> {
+  const text = { type: 'string' };
+  return {
+    '/health': publicGet('health', 'Liveness', 'Answers 200 while the API is up; needs no key.', {
+      200: ok('OK', 'application/json', statusOk),
+    }),
+    '/health/ready': publicGet(
+      'healthReady',
+      'Readiness',
+      'Answers 200 when the table answers a read within a short timeout, else 503 (storage-busy).',
+      {
+        200: ok('OK', 'application/json', statusOk),
+        503: problemResponse(503, ['storage-busy'], { ...requestIdHeader, 'Retry-After': header('RetryAfter') }),
       },
-    },
-    '/openapi.json': {
-      get: {
-        operationId: 'openapi',
-        tags: ['public'],
-        summary: 'This document',
-        description: 'The OpenAPI 3.1 document of the API, generated from the schemas that validate requests.',
-        security: [],
-        parameters: [{ $ref: '#/components/parameters/RequestId' }],
-        responses: {
-          200: {
-            description: 'OpenAPI 3.1 document',
-            headers: requestIdHeader,
-            content: { 'application/json': { schema: { type: 'object' } } },
-          },
-        },
+    ),
+    '/openapi.json': publicGet(
+      'openapi',
+      'This document',
+      'The OpenAPI 3.1 document of the API, generated from the schemas that validate requests.',
+      { 200: ok('OpenAPI 3.1 document', 'application/json', { type: 'object' }) },
+    ),
+    '/console': publicGet(
+      'console',
+      "The program owner's web console",
+      "A single page that signs in with an admin key (kept in the tab's session storage only) and calls this API. " +
+        'Served under a strict Content-Security-Policy, never cached.',
+      {
+        200: ok('The console page', 'text/html', text, {
+          'Content-Security-Policy': { description: "Only this origin's script, styles and API", schema: text },
+        }),
       },
-    },
+    ),
+    '/console/{file}': publicGet(
+      'consoleFile',
+      "A file of the console's page",
+      'Scripts and styles named by their content hash, cached for good; any other name is a 404.',
+      {
+        200: ok('The file', 'application/octet-stream', text),
+        404: problemResponse(404, ['not-found'], requestIdHeader),
+      },
+      [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+    ),
   };
 }
 
