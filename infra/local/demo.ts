@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { createClient, type Client } from '@shared/http/client';
-import type { Scope } from '@shared/schemas/admin';
+import { PARTNER_SCOPES, type Scope } from '@shared/schemas/admin';
 
 /**
  * `npm run demo`: fills a running local server (`TEST_CLOCK=1`, its clock started in the past with
@@ -210,15 +210,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
   const currency = program.currency;
   const money = (value: number) => ({ value, currency });
-  const scopes: Scope[] = [
-    'members:read',
-    'members:write',
-    'points:earn',
-    'points:redeem',
-    'cashback:write',
-    'surveys:write',
-    'purchases:write',
-  ];
+  // A till or a web shop: every partner scope but the event feed and hand corrections.
+  const scopes: Scope[] = PARTNER_SCOPES.filter((scope) => scope !== 'events:read' && scope !== 'points:adjust');
   const partner = async (name: string): Promise<Client> => {
     const created = must(
       `creating partner ${name}`,
