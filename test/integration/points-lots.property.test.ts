@@ -5,11 +5,12 @@ import { loadLotBook } from '@shared/app/lots';
 import { getMember } from '@shared/app/member-reads';
 import { DomainError } from '@shared/domain/errors';
 import type { LedgerEntry } from '@shared/domain/ledger';
-import { compareLots, effectiveLots, lotExpiresAt, type PointsLot } from '@shared/domain/lots';
+import { effectiveLots, lotExpiresAt } from '@shared/domain/lots';
 import { findMember } from '@shared/store/items/member';
 import { listLedger } from '@shared/store/queries';
 import { earnPoints, enrolMember, redeemPoints, refundOrder } from '../support/use-cases';
 import { useFreshTable } from '../support/table';
+import { LotsReference } from '../support/lots-reference';
 
 /**
  * The ledger is the truth, through the use cases on DynamoDB Local: random sequences of earns
@@ -72,50 +73,13 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 const eur = (value: number) => ({ value, currency: 'EUR' });
 
-interface ReferenceLot {
-  lot: PointsLot;
-  /** The lot's credit and every debit the reference wrote to it. */
-  movements: number[];
-  dead: boolean;
-}
-
-/** The eager reference, from the ledger alone: every debit is written to the lots it takes, at once. */
-class Reference {
-  lots: ReferenceLot[] = [];
-  debt = 0;
-
+class Reference extends LotsReference {
   static replay(ledger: readonly LedgerEntry[], now: Date): Reference {
     const reference = new Reference();
     const ordered = [...ledger].sort((a, b) => a.sequence - b.sequence || a.index - b.index);
     for (const entry of ordered) reference.apply(entry);
     reference.settle(now);
     return reference;
-  }
-
-  left(lot: ReferenceLot): number {
-    return lot.movements.reduce((sum, points) => sum + points, 0);
-  }
-
-  available(now: Date): ReferenceLot[] {
-    return this.lots
-      .filter((lot) => !lot.dead && Date.parse(lot.lot.availableAt) <= now.getTime())
-      .sort((a, b) => compareLots(a.lot, b.lot));
-  }
-
-  /** Takes up to `points` from the available lots, soonest-expiring first; returns what it could not. */
-  take(points: number, now: Date): number {
-    let wanted = points;
-    for (const lot of this.available(now)) {
-      const take = Math.min(this.left(lot), wanted);
-      if (take > 0) lot.movements.push(-take);
-      wanted -= take;
-    }
-    return wanted;
-  }
-
-  /** A debt (a refund's shortfall beyond the balance) is paid by the next points to become available. */
-  settle(now: Date): void {
-    this.debt = this.take(this.debt, now);
   }
 
   apply(entry: LedgerEntry): void {
@@ -160,16 +124,6 @@ class Reference {
       // A redemption never takes the balance below zero.
       expect(this.take(-entry.points, at)).toBe(0);
     }
-  }
-
-  totals(now: Date): { balance: number; pending: number } {
-    let balance = -this.debt;
-    let pending = 0;
-    for (const lot of this.lots.filter((l) => !l.dead)) {
-      if (Date.parse(lot.lot.availableAt) <= now.getTime()) balance += this.left(lot);
-      else pending += this.left(lot);
-    }
-    return { balance, pending };
   }
 }
 

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '@shared/domain/errors';
 import type { LotRules } from '@shared/domain/lot-rules';
 import {
-  compareLots,
   creditLot,
   effectiveLots,
   newLot,
@@ -13,8 +12,8 @@ import {
   planRedemption,
   pointsTotals,
   type LotBook,
-  type PointsLot,
 } from '@shared/domain/lots';
+import { LotsReference } from '../support/lots-reference';
 
 /*
  * The lazy lot book (owed + watermarks, bounded writes) against an eager reference that writes
@@ -64,53 +63,8 @@ const rulesArbitrary: fc.Arbitrary<Pick<LotRules, 'holdDays' | 'lotExpiry'>> = f
   { requiredKeys: ['holdDays'] },
 );
 
-interface ReferenceLot {
-  lot: PointsLot;
-  /** Every credit and debit of this lot, as the eager model records them. */
-  movements: number[];
-  dead: boolean;
-}
-
 /** Eager model: each step writes every lot it touches; a debt is paid by the next available lots. */
-class Reference {
-  lots: ReferenceLot[] = [];
-  debt = 0;
-
-  remaining(lot: ReferenceLot): number {
-    return lot.movements.reduce((sum, points) => sum + points, 0);
-  }
-
-  available(now: Date): ReferenceLot[] {
-    return this.lots
-      .filter((l) => !l.dead && Date.parse(l.lot.availableAt) <= now.getTime())
-      .sort((a, b) => compareLots(a.lot, b.lot));
-  }
-
-  /** Takes up to `points` from the available lots in consumption order; returns what it could not take. */
-  take(points: number, now: Date): number {
-    let wanted = points;
-    for (const l of this.available(now)) {
-      const take = Math.min(this.remaining(l), wanted);
-      if (take > 0) l.movements.push(-take);
-      wanted -= take;
-    }
-    return wanted;
-  }
-
-  settle(now: Date): void {
-    this.debt = this.take(this.debt, now);
-  }
-
-  totals(now: Date): { balance: number; pending: number } {
-    let balance = -this.debt;
-    let pending = 0;
-    for (const l of this.lots.filter((l) => !l.dead)) {
-      if (Date.parse(l.lot.availableAt) <= now.getTime()) balance += this.remaining(l);
-      else pending += this.remaining(l);
-    }
-    return { balance: balance === 0 ? 0 : balance, pending };
-  }
-}
+class Reference extends LotsReference {}
 
 describe('points lots over random histories', () => {
   it('keep every lot, the balance and the ledger in step with an eager model', () => {
@@ -183,7 +137,7 @@ describe('points lots over random histories', () => {
                 book = plan.book;
                 // Reference: the order's own lot first, then the balance, then a debt.
                 const own = reference.lots.find((l) => l.lot.orderId === order.orderId && !l.dead);
-                const fromOwn = own ? Math.min(reference.remaining(own), points) : 0;
+                const fromOwn = own ? Math.min(reference.left(own), points) : 0;
                 if (own && fromOwn > 0) own.movements.push(-fromOwn);
                 expect(plan.takenFrom.reduce((sum, a) => sum + a.points, 0)).toBe(fromOwn);
                 expect(plan.shortfall).toBe(points - fromOwn);
@@ -197,7 +151,7 @@ describe('points lots over random histories', () => {
                 let expired = 0;
                 for (const l of reference.lots) {
                   if (l.dead || l.lot.expiresAt === undefined || Date.parse(l.lot.expiresAt) > now.getTime()) continue;
-                  const left = reference.remaining(l);
+                  const left = reference.left(l);
                   if (left > 0) l.movements.push(-left);
                   expired += left;
                   l.dead = true;
@@ -211,7 +165,7 @@ describe('points lots over random histories', () => {
                 book = plan.book;
                 let expired = 0;
                 for (const l of reference.available(now)) {
-                  const left = reference.remaining(l);
+                  const left = reference.left(l);
                   if (left > 0) l.movements.push(-left);
                   expired += left;
                   l.dead = true;
@@ -227,7 +181,7 @@ describe('points lots over random histories', () => {
             const live = new Map(effectiveLots(book, now).lots.map((l) => [l.lotId, l.effective]));
             for (const l of reference.lots) {
               if (l.dead) expect(live.has(l.lot.lotId)).toBe(false);
-              else expect(live.get(l.lot.lotId)).toBe(reference.remaining(l));
+              else expect(live.get(l.lot.lotId)).toBe(reference.left(l));
             }
             const totals = pointsTotals(book, now);
             expect(totals).toEqual(reference.totals(now));
