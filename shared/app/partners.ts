@@ -13,10 +13,9 @@ import {
   type PartnerRecord,
   type RateLimit,
 } from '@shared/store/items/partner';
-import { lookupIdempotency } from '@shared/store/idempotency';
 import { hashApiKey, newApiKey } from '@shared/store/partners';
 import { defaultRateLimit, partnerThrottles } from './partner-throttles';
-import { outcome, type UseCase } from './use-case';
+import { idempotencyKeyUsed, outcome, type UseCase } from './use-case';
 
 export interface CreatedPartner {
   partnerId: string;
@@ -47,8 +46,7 @@ export function createPartner(request: {
     const partnerId = newPartnerId();
     const usageKey = newUsageKey();
     const rateLimit = request.rateLimit ?? defaultRateLimit();
-    const replay =
-      caller.idempotency !== undefined && (await lookupIdempotency(caller.idempotency, caller.now())).kind !== 'absent';
+    const replay = await idempotencyKeyUsed(caller);
     const throttleIds = replay ? {} : await partnerThrottles().provision({ partnerId, usageKey, rateLimit });
     return (at) => {
       const apiKey = newApiKey();

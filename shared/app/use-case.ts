@@ -4,7 +4,12 @@ import { assertActiveMember, settleCashback, type MemberState } from '@shared/do
 import { commit, type Commit, type ConditionalWrite, type MemberWrite } from '@shared/store/commit';
 import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
 import { eventWrites } from '@shared/store/events';
-import { interpretRecord, type IdempotencyContext, type StoredResponse } from '@shared/store/idempotency';
+import {
+  interpretRecord,
+  lookupIdempotency,
+  type IdempotencyContext,
+  type StoredResponse,
+} from '@shared/store/idempotency';
 import type { OrderState } from '@shared/domain/order';
 import { findMember } from '@shared/store/items/member';
 import { findOrder } from '@shared/store/items/order';
@@ -159,6 +164,18 @@ export async function executeOnce<R>(useCase: UseCase<R>, caller: Omit<Caller, '
 }
 
 /** A member that exists and is not erased, with released cashback settled. */
+/**
+ * Whether the caller's Idempotency-Key was used already. Only for a use case with an effect
+ * outside the table (a usage plan provisioned, a message queued), which must not happen again
+ * on a replay and cannot wait for the transaction's condition to find out: every other use case
+ * learns it from the failed condition, without this read.
+ */
+export async function idempotencyKeyUsed(caller: Caller): Promise<boolean> {
+  return (
+    caller.idempotency !== undefined && (await lookupIdempotency(caller.idempotency, caller.now())).kind !== 'absent'
+  );
+}
+
 export async function loadActiveMember(memberId: string, now: Date): Promise<MemberState> {
   return settleCashback(assertActiveMember(await findMember(memberId), memberId), now);
 }

@@ -7,7 +7,6 @@ import { deliveryQueue } from '@shared/events/queue';
 import { newWebhookSecret } from '@shared/events/signing';
 import { newEventId, newWebhookId } from '@shared/ids';
 import { eventWrites, readEventFeed, toPublicEvents } from '@shared/store/events';
-import { lookupIdempotency } from '@shared/store/idempotency';
 import {
   createWebhookWrites,
   deleteWebhookWrites,
@@ -20,7 +19,7 @@ import {
   type WebhookEndpoint,
   type WebhookView,
 } from '@shared/store/webhooks';
-import { outcome, type UseCase } from './use-case';
+import { idempotencyKeyUsed, outcome, type UseCase } from './use-case';
 
 /** Webhook endpoints (admin) and the event feed: the use cases behind functions/events.ts. */
 
@@ -170,8 +169,7 @@ export function testWebhook(webhookId: string): UseCase<{ eventId: string }> {
  */
 export function retryDelivery(webhookId: string, eventId: string): UseCase<{ eventId: string }> {
   return async (caller) => {
-    const alreadyAnswered =
-      caller.idempotency !== undefined && (await lookupIdempotency(caller.idempotency, caller.now())).kind !== 'absent';
+    const alreadyAnswered = await idempotencyKeyUsed(caller);
     return async () => {
       const record = await findDelivery(webhookId, eventId);
       if (!record) throw new DomainError('delivery-not-found', `No delivery of ${eventId} to ${webhookId}.`);
