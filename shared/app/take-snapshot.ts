@@ -1,12 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { computeMeasures, defaultWindow, measuresAsMetrics, type TimeWindow } from '@shared/domain/metrics';
+import { defaultWindow, measuresAsMetrics, measuresOf, type TimeWindow } from '@shared/domain/metrics';
 import { newSnapshotId } from '@shared/ids';
 import { metrics } from '@shared/observability';
 import type { Program } from '@shared/schemas/program';
 import { snapshotPut, type StoredSnapshot } from '@shared/store/items/snapshot';
 import { currentProgram } from '@shared/store/program';
 import { totalsAt } from '@shared/store/running-totals';
-import { windowFacts } from '@shared/store/window-facts';
+import { windowSummary } from '@shared/store/window-facts';
 import { outcome, type UseCase } from './use-case';
 
 export type Snapshot = StoredSnapshot;
@@ -17,13 +17,14 @@ export async function computeSnapshot(
   window: TimeWindow,
   program: Pick<Program, 'currency' | 'expectedLifespanYears'>,
 ): Promise<Snapshot> {
-  const [totals, facts] = await Promise.all([totalsAt(now), windowFacts(window)]);
-  const measures = computeMeasures({
+  // The totals first: advancing them stores the digests the window is folded from.
+  const totals = await totalsAt(now);
+  const summary = await windowSummary(window, totals);
+  const measures = measuresOf(summary, {
     window,
     currency: program.currency,
     expectedLifespanYears: program.expectedLifespanYears,
-    totals,
-    ...facts,
+    totals: totals.totals,
   });
   return { snapshotId: newSnapshotId(), computedAt: now.toISOString(), ...measures };
 }

@@ -36,8 +36,6 @@ export function previousWindow(window: TimeWindow): TimeWindow {
   return { from: new Date(from - length).toISOString(), to: window.from };
 }
 
-const within = (at: string, window: TimeWindow) => at >= window.from && at < window.to;
-
 // ---------------------------------------------------------------------------------------
 // Running all-time totals
 
@@ -218,33 +216,33 @@ function averageMoney(total: number, count: number, currency: string): Money | n
 
 /** Net Promoter Score over the latest answer of each member: % promoters (9–10) − % detractors (0–6). */
 export function netPromoterScore(answers: NpsAnswerFact[]): { nps: number | null; responses: number } {
-  const latest = new Map<string, NpsAnswerFact>();
-  for (const answer of answers) {
-    const seen = latest.get(answer.memberId);
-    if (
-      !seen ||
-      answer.answeredAt > seen.answeredAt ||
-      (answer.answeredAt === seen.answeredAt && answer.answerId > seen.answerId)
-    )
-      latest.set(answer.memberId, answer);
-  }
+  const summary = emptySummary({ from: new Date(0).toISOString(), to: new Date(8.64e15).toISOString() });
+  for (const answer of answers)
+    foldFact(summary, {
+      kind: 'nps',
+      memberId: answer.memberId,
+      answeredAt: Date.parse(answer.answeredAt),
+      answerId: answer.answerId,
+      score: answer.score,
+    });
+  return scoreOf(summary.npsLatest.values());
+}
+
+function scoreOf(latest: Iterable<{ score: number }>): { nps: number | null; responses: number } {
   let promoters = 0;
   let detractors = 0;
-  for (const { score } of latest.values()) {
+  let responses = 0;
+  for (const { score } of latest) {
+    responses += 1;
     if (score >= 9) promoters += 1;
     else if (score <= 6) detractors += 1;
   }
-  const responses = latest.size;
   return { nps: responses > 0 ? ((promoters - detractors) * 100) / responses : null, responses };
 }
 
 interface OrderGroup {
   orders: number;
   spend: number;
-}
-
-function group(orders: MemberOrderFact[]): OrderGroup {
-  return { orders: orders.length, spend: orders.reduce((sum, order) => sum + netSpend(order), 0) };
 }
 
 /**
@@ -293,48 +291,189 @@ export function customerLifetimeValue(input: {
   return { value, lifespanYears: lifespan ? lifespan.years : null, purchasesPerYear, averageOrderValue };
 }
 
-export function computeMeasures(inputs: SnapshotInputs): SnapshotMeasures {
-  const { window, currency, totals } = inputs;
-  const previous = previousWindow(window);
-  const windowOrders = inputs.memberOrders.filter((order) => within(order.occurredAt, window));
-  const activeMembers = new Set(windowOrders.map((order) => order.memberId));
-  const previousMembers = new Set(
-    inputs.memberOrders.filter((order) => within(order.occurredAt, previous)).map((order) => order.memberId),
-  );
-  const retained = [...previousMembers].filter((memberId) => activeMembers.has(memberId)).length;
+// ---------------------------------------------------------------------------------------
+// The window as a fold of facts
+//
+// A window's measures need, per member, only a few numbers: orders and net spend in the
+// window, whether they bought in the previous window, their first purchase ever. So the facts
+// are folded one at a time into a summary that grows with the members seen, never with the
+// orders: the job can stream a window of millions of facts through it in bounded memory, and
+// folding any split of the facts in any order gives the same summary.
 
-  const isNew = (memberId: string) => {
-    const first = inputs.firstPurchaseAt.get(memberId);
-    return first === undefined || first >= window.from;
+/** One fact of the window, as the metrics job keeps it (times in epoch ms). */
+export type WindowFact =
+  /** A member's order (`orders: 1`, gross amount) or a refund of it (`orders: 0`, negative amount), at the order's time. */
+  | { kind: 'order'; memberId: string; occurredAt: number; amount: number; orders: 0 | 1; firstAt?: number | undefined }
+  | { kind: 'purchase'; occurredAt: number; amount: number }
+  | { kind: 'nps'; memberId: string; answeredAt: number; answerId: string; score: number }
+  /**
+   * A purchase reported late became the member's first: the member's facts stored before it
+   * carry a later first purchase. Not tied to a window: it corrects the member wherever they are.
+   */
+  | { kind: 'first'; memberId: string; firstAt: number };
+
+interface MemberInWindow {
+  orders: number;
+  spend: number;
+  /** Bought in the previous window. */
+  previous: boolean;
+  /** Earliest first purchase any fact reported (a late report can only move it earlier). */
+  firstAt: number | undefined;
+}
+
+export interface WindowSummary {
+  from: number;
+  to: number;
+  previousFrom: number;
+  members: Map<string, MemberInWindow>;
+  nonMembers: { orders: number; spend: number };
+  /** The latest answer of each member in the window. */
+  npsLatest: Map<string, { answeredAt: number; answerId: string; score: number }>;
+  /** First purchases that late reports moved earlier, by member. */
+  firstCorrections: Map<string, number>;
+}
+
+export function emptySummary(window: TimeWindow): WindowSummary {
+  const previous = previousWindow(window);
+  return {
+    from: Date.parse(window.from),
+    to: Date.parse(window.to),
+    previousFrom: Date.parse(previous.from),
+    members: new Map(),
+    nonMembers: { orders: 0, spend: 0 },
+    npsLatest: new Map(),
+    firstCorrections: new Map(),
   };
-  const members = group(windowOrders);
-  const newMembers = group(windowOrders.filter((order) => isNew(order.memberId)));
-  const returningMembers = group(windowOrders.filter((order) => !isNew(order.memberId)));
-  const nonMemberPurchases = inputs.nonMemberPurchases.filter((purchase) => within(purchase.occurredAt, window));
-  const nonMembers = {
-    orders: nonMemberPurchases.length,
-    spend: nonMemberPurchases.reduce((sum, purchase) => sum + purchase.amount, 0),
-  };
-  const { nps, responses } = netPromoterScore(inputs.npsAnswers.filter((answer) => within(answer.answeredAt, window)));
+}
+
+function memberIn(summary: WindowSummary, memberId: string): MemberInWindow {
+  let member = summary.members.get(memberId);
+  if (!member) {
+    member = { orders: 0, spend: 0, previous: false, firstAt: undefined };
+    summary.members.set(memberId, member);
+  }
+  return member;
+}
+
+/** Adds one fact to the summary, in place; facts outside both windows change nothing. */
+export function foldFact(summary: WindowSummary, fact: WindowFact): void {
+  if (fact.kind === 'order') {
+    if (fact.occurredAt >= summary.from && fact.occurredAt < summary.to) {
+      const member = memberIn(summary, fact.memberId);
+      member.orders += fact.orders;
+      member.spend += fact.amount;
+      if (fact.firstAt !== undefined && (member.firstAt === undefined || fact.firstAt < member.firstAt))
+        member.firstAt = fact.firstAt;
+    } else if (fact.orders > 0 && fact.occurredAt >= summary.previousFrom && fact.occurredAt < summary.from) {
+      memberIn(summary, fact.memberId).previous = true;
+    }
+    return;
+  }
+  if (fact.kind === 'first') {
+    const seen = summary.firstCorrections.get(fact.memberId);
+    if (seen === undefined || fact.firstAt < seen) summary.firstCorrections.set(fact.memberId, fact.firstAt);
+    return;
+  }
+  if (fact.kind === 'purchase') {
+    if (fact.occurredAt >= summary.from && fact.occurredAt < summary.to) {
+      summary.nonMembers.orders += 1;
+      summary.nonMembers.spend += fact.amount;
+    }
+    return;
+  }
+  if (fact.answeredAt < summary.from || fact.answeredAt >= summary.to) return;
+  const seen = summary.npsLatest.get(fact.memberId);
+  if (
+    !seen ||
+    fact.answeredAt > seen.answeredAt ||
+    (fact.answeredAt === seen.answeredAt && fact.answerId > seen.answerId)
+  )
+    summary.npsLatest.set(fact.memberId, { answeredAt: fact.answeredAt, answerId: fact.answerId, score: fact.score });
+}
+
+/** The window facts of the v1.0 shape (orders with their refunds, first purchases by member) as folded facts. */
+export function* factsOf(
+  inputs: Pick<SnapshotInputs, 'memberOrders' | 'nonMemberPurchases' | 'npsAnswers' | 'firstPurchaseAt'>,
+): Generator<WindowFact> {
+  for (const order of inputs.memberOrders) {
+    const first = inputs.firstPurchaseAt.get(order.memberId);
+    yield {
+      kind: 'order',
+      memberId: order.memberId,
+      occurredAt: Date.parse(order.occurredAt),
+      amount: netSpend(order),
+      orders: 1,
+      firstAt: first === undefined ? undefined : Date.parse(first),
+    };
+  }
+  for (const purchase of inputs.nonMemberPurchases)
+    yield { kind: 'purchase', occurredAt: Date.parse(purchase.occurredAt), amount: purchase.amount };
+  for (const answer of inputs.npsAnswers)
+    yield {
+      kind: 'nps',
+      memberId: answer.memberId,
+      answeredAt: Date.parse(answer.answeredAt),
+      answerId: answer.answerId,
+      score: answer.score,
+    };
+}
+
+export function computeMeasures(inputs: SnapshotInputs): SnapshotMeasures {
+  const summary = emptySummary(inputs.window);
+  for (const fact of factsOf(inputs)) foldFact(summary, fact);
+  return measuresOf(summary, inputs);
+}
+
+/** The measures of a folded window and the running totals. */
+export function measuresOf(
+  summary: WindowSummary,
+  context: Pick<SnapshotInputs, 'window' | 'currency' | 'expectedLifespanYears' | 'totals'>,
+): SnapshotMeasures {
+  const { window, currency, totals } = context;
+  let active = 0;
+  let previousMembers = 0;
+  let retained = 0;
+  const members: OrderGroup = { orders: 0, spend: 0 };
+  const newMembers: OrderGroup = { orders: 0, spend: 0 };
+  const returningMembers: OrderGroup = { orders: 0, spend: 0 };
+  for (const [memberId, member] of summary.members) {
+    if (member.previous) previousMembers += 1;
+    if (member.orders === 0) continue;
+    active += 1;
+    if (member.previous) retained += 1;
+    const corrected = summary.firstCorrections.get(memberId);
+    const firstAt =
+      corrected !== undefined && (member.firstAt === undefined || corrected < member.firstAt)
+        ? corrected
+        : member.firstAt;
+    // New: the first purchase ever is in the window (or not known yet).
+    const group = firstAt === undefined || firstAt >= summary.from ? newMembers : returningMembers;
+    for (const target of [members, group]) {
+      target.orders += member.orders;
+      target.spend += member.spend;
+    }
+  }
+  const { nps, responses } = scoreOf(summary.npsLatest.values());
+  const { nonMembers } = summary;
 
   return {
     window,
-    members: { total: totals.membersTotal, active: activeMembers.size },
+    members: { total: totals.membersTotal, active },
     clv: customerLifetimeValue({
       totals,
-      expectedLifespanYears: inputs.expectedLifespanYears,
-      windowMs: Date.parse(window.to) - Date.parse(window.from),
-      activeMembers: activeMembers.size,
+      expectedLifespanYears: context.expectedLifespanYears,
+      windowMs: summary.to - summary.from,
+      activeMembers: active,
       orders: members.orders,
       spend: members.spend,
       currency,
     }),
     repeatCustomerRate: ratio(totals.repeatPurchasers, totals.purchasers),
-    retentionRate: ratio(retained, previousMembers.size),
+    retentionRate: ratio(retained, previousMembers),
     nps,
     npsResponses: responses,
     redemptionRate: ratio(totals.pointsRedeemed, totals.pointsIssued),
-    averageSpendPerMember: averageMoney(members.spend, activeMembers.size, currency),
+    averageSpendPerMember: averageMoney(members.spend, active, currency),
     averageOrderValue: {
       members: averageMoney(members.spend, members.orders, currency),
       nonMembers: averageMoney(nonMembers.spend, nonMembers.orders, currency),

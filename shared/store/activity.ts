@@ -1,6 +1,6 @@
 import { queryAll } from './query';
 import { DAY_MS } from '@shared/domain/time';
-import { ACTIVITY_SHARDS, indexKeys, type ActivityFeed } from './keys';
+import { ACTIVITY_SHARDS, indexKeys } from './keys';
 import { indexNames } from './table';
 
 /**
@@ -49,11 +49,11 @@ async function queryBucket(partition: string, from: string, to: string): Promise
   });
 }
 
-/** Every fact of a feed in [from, to), in time order (ties by id, so runs over the same range read the same). */
-export async function readActivity(feed: ActivityFeed, from: string, to: string): Promise<Item[]> {
+/** Every fact recorded in [from, to), in time order (ties by id, so runs over the same range read the same). */
+export async function readActivity(from: string, to: string): Promise<Item[]> {
   if (to <= from) return [];
   const buckets = daysOf(from, to).flatMap((day) =>
-    Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => indexKeys.activityPartition(feed, day, shard)),
+    Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => indexKeys.activityPartition(day, shard)),
   );
   const pages = await mapWithConcurrency(buckets, QUERY_CONCURRENCY, (bucket) => queryBucket(bucket, from, to));
   const sortKey = (item: Item) => String(item.GSI1SK);

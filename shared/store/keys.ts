@@ -21,10 +21,8 @@ export function activityShard(id: string): number {
   for (const char of id) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
   return hash % ACTIVITY_SHARDS;
 }
-/** `occurred`: facts by when they happened (window measures); `recorded`: by when they were written (running totals). */
-export type ActivityFeed = 'occurred' | 'recorded';
-const activityBucket = (feed: ActivityFeed, day: string, shard: number) =>
-  `${feed === 'occurred' ? 'ACTIVITY' : 'RECORDED'}#${day}#${shard}`;
+/** Facts by when they were recorded (written): the metrics job reads what was recorded since its last run. */
+const activityBucket = (day: string, shard: number) => `RECORDED#${day}#${shard}`;
 
 /** Feed partitions: events spread over them so no index partition takes every event of the region. */
 export const EVENT_FEED_SHARDS = 4;
@@ -53,8 +51,8 @@ export const indexKeys = {
    * GSI1 (activity by day, sparse, sharded): `at` is an ISO UTC time; its day picks the
    * bucket and the sort key orders facts by time, so a time range is one Query per bucket.
    */
-  activity: (feed: ActivityFeed, at: string, id: string) => ({
-    GSI1PK: activityBucket(feed, at.slice(0, 10), activityShard(id)),
+  activity: (at: string, id: string) => ({
+    GSI1PK: activityBucket(at.slice(0, 10), activityShard(id)),
     GSI1SK: `${at}#${id}`,
   }),
   activityPartition: activityBucket,

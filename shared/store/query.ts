@@ -17,3 +17,19 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
   } while (start);
   return items;
 }
+
+/** Hands each page of a Query to `onPage` as it arrives, so a long read is never held whole. */
+export async function queryEach(
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  onPage: (items: Item[]) => void,
+): Promise<void> {
+  const { client, tableName } = store();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({ ...input, TableName: tableName, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    onPage(page.Items ?? []);
+    start = page.LastEvaluatedKey;
+  } while (start);
+}

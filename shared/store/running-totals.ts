@@ -7,6 +7,7 @@ import {
   type LedgerFact,
   type PurchaserContribution,
   type RunningTotals,
+  type WindowFact,
 } from '@shared/domain/metrics';
 import type { LedgerEntryType } from '@shared/domain/ledger';
 import { DAY_MS } from '@shared/domain/time';
@@ -16,14 +17,18 @@ import { commit } from './commit';
 import type { Item } from './item';
 import { memberKey } from './items/member';
 import { itemToMemberMetrics, memberMetricsKey, memberMetricsPut } from './items/member-metrics';
+import { digestPuts } from './items/metrics-digest';
+import { orderKey } from './items/order';
 import { metricsTotalsPut, readMetricsTotals, type StoredTotals } from './items/metrics-totals';
 import { withWriteRetries } from './retry';
 
 /**
- * Running all-time totals live in one item with a watermark: each run reads only the ledger
- * entries and enrolments RECORDED since the watermark (GSI1, by recorded day) and advances
- * totals and watermark in one transaction, so a crash loses nothing and a re-run counts
- * nothing twice. Reads grow with activity, never with history.
+ * Running all-time totals live in one item with a watermark: each run reads only what was
+ * RECORDED since the watermark (GSI1, by recorded day: ledger entries, enrolments, orders,
+ * non-members' purchases, NPS answers) and advances totals and watermark in one transaction,
+ * so a crash loses nothing and a re-run counts nothing twice. The same transaction stores the
+ * step's window facts as a digest (items/metrics-digest.ts), which is all a window's measures
+ * read later. Reads grow with activity, never with history.
  */
 
 /**
@@ -37,8 +42,8 @@ const DEFAULT_EPOCH = '2025-01-01T00:00:00.000Z';
 /** Days read before a step of the totals is committed, and items that end a step early (bounds a catch-up's memory). */
 const STEP_DAYS = 7;
 const ITEMS_PER_STEP = 5_000;
-/** A transaction holds at most 100 items: the totals item and member contributions. */
-const CONTRIBUTIONS_PER_TRANSACTION = 99;
+/** A transaction holds at most 100 items: the totals item, member contributions and (last) the step's digest. */
+const ITEMS_PER_TRANSACTION = 100;
 
 function epoch(): string {
   const configured = process.env.METRICS_EPOCH;
@@ -81,12 +86,12 @@ interface ContributionChange {
 }
 
 /** For each member whose purchases changed: what the totals counted for them, and what they should count now. */
-async function contributionChanges(memberIds: string[]): Promise<ContributionChange[]> {
+async function contributionChanges(
+  memberIds: string[],
+  facts: Map<string, PurchaseFacts>,
+): Promise<ContributionChange[]> {
   if (memberIds.length === 0) return [];
-  const [facts, counted] = await Promise.all([
-    readPurchaseFacts(memberIds),
-    batchGet(memberIds.map((memberId) => memberMetricsKey(memberId))),
-  ]);
+  const counted = await batchGet(memberIds.map((memberId) => memberMetricsKey(memberId)));
   const before = new Map(
     counted.map(itemToMemberMetrics).map(({ memberId, contribution }) => [memberId, contribution]),
   );
@@ -102,35 +107,150 @@ interface RecordedFacts {
   entries: LedgerFact[];
   /** Members whose purchase facts may have changed (a purchase or a refund was recorded). */
   purchasers: string[];
+  /** The window facts recorded, members' first purchases still to be filled in (`windowFacts`). */
+  orders: { memberId: string; occurredAt: string; amount: number }[];
+  refunds: { memberId: string; orderId: string; amount: number }[];
+  others: WindowFact[];
 }
 
 function recordedFacts(items: Item[]): RecordedFacts {
   const entries: LedgerFact[] = [];
   const purchasers = new Set<string>();
+  const orders: RecordedFacts['orders'] = [];
+  const refunds = new Map<string, RecordedFacts['refunds'][number]>();
+  const others: WindowFact[] = [];
   let enrolments = 0;
   for (const item of items) {
-    // One referral-code claim is written with each enrolment (and only then).
-    if (item.entity === 'referral-code') enrolments += 1;
-    if (item.entity !== 'ledger') continue;
-    const type = item.type as LedgerEntryType;
-    const cashback = item.cashback as { value?: number } | undefined;
-    entries.push({
-      type,
-      points: Number(item.points ?? 0),
-      ...(cashback?.value !== undefined ? { cashback: Number(cashback.value) } : {}),
-    });
-    if (changesPurchaseFacts(type)) purchasers.add(String(item.memberId));
+    switch (item.entity) {
+      // One referral-code claim is written with each enrolment (and only then).
+      case 'referral-code':
+        enrolments += 1;
+        break;
+      // An order is recorded once, when it is created (a live earn or cashback, or an import).
+      case 'order':
+        orders.push({
+          memberId: String(item.memberId),
+          occurredAt: String(item.occurredAt),
+          amount: Number(item.amount),
+        });
+        purchasers.add(String(item.memberId));
+        break;
+      case 'purchase':
+        others.push({ kind: 'purchase', occurredAt: Date.parse(String(item.occurredAt)), amount: Number(item.amount) });
+        break;
+      case 'nps':
+        others.push({
+          kind: 'nps',
+          memberId: String(item.memberId),
+          answeredAt: Date.parse(String(item.answeredAt)),
+          answerId: String(item.answerId),
+          score: Number(item.score),
+        });
+        break;
+      case 'ledger': {
+        const type = item.type as LedgerEntryType;
+        const cashback = item.cashback as { value?: number } | undefined;
+        entries.push({
+          type,
+          points: Number(item.points ?? 0),
+          ...(cashback?.value !== undefined ? { cashback: Number(cashback.value) } : {}),
+        });
+        if (changesPurchaseFacts(type)) purchasers.add(String(item.memberId));
+        // A refund posts one entry per balance it reverses, all with its amount and the member version that wrote them.
+        if (type === 'refund') {
+          const amount = item.amount as { value?: number } | undefined;
+          refunds.set(`${String(item.memberId)}#${String(item.sequence)}`, {
+            memberId: String(item.memberId),
+            orderId: String(item.orderId),
+            amount: Number(amount?.value ?? 0),
+          });
+        }
+        break;
+      }
+    }
   }
-  return { enrolments, entries, purchasers: [...purchasers].sort() };
+  return { enrolments, entries, purchasers: [...purchasers].sort(), orders, refunds: [...refunds.values()], others };
 }
 
-/** Commits one step: contributions in chunks (each with its share of the totals), the last chunk with the watermark. */
-async function commitStep(stored: StoredTotals, items: Item[], watermark: string): Promise<StoredTotals> {
+/**
+ * The window facts of what was recorded: orders at their own time, refunds at their order's
+ * time (read from the order item), each with the member's first purchase as the member item
+ * holds it now (new and returning members are told apart by it).
+ */
+async function windowFactsOf(recorded: RecordedFacts, purchases: Map<string, PurchaseFacts>): Promise<WindowFact[]> {
+  const firstAt = (memberId: string) => {
+    const first = purchases.get(memberId)?.firstAt;
+    return first === undefined ? undefined : Date.parse(first);
+  };
+  const refundedOrders = await batchGet(
+    [...new Map(recorded.refunds.map((refund) => [`${refund.memberId}#${refund.orderId}`, refund])).values()].map(
+      (refund) => orderKey(refund.memberId, refund.orderId),
+    ),
+    {
+      expression: '#member, #order, #occurred',
+      names: { '#member': 'memberId', '#order': 'orderId', '#occurred': 'occurredAt' },
+    },
+  );
+  const occurredAt = new Map(
+    refundedOrders.map((order) => [`${String(order.memberId)}#${String(order.orderId)}`, String(order.occurredAt)]),
+  );
+  const facts: WindowFact[] = [];
+  for (const order of recorded.orders) {
+    const first = firstAt(order.memberId);
+    facts.push({
+      kind: 'order',
+      memberId: order.memberId,
+      occurredAt: Date.parse(order.occurredAt),
+      amount: order.amount,
+      orders: 1,
+      firstAt: first,
+    });
+    // Reported late, it is now the member's first purchase: their facts stored earlier say otherwise.
+    if (first === Date.parse(order.occurredAt) && (purchases.get(order.memberId)?.count ?? 0) > 1)
+      facts.push({ kind: 'first', memberId: order.memberId, firstAt: first });
+  }
+  for (const refund of recorded.refunds) {
+    const at = occurredAt.get(`${refund.memberId}#${refund.orderId}`);
+    if (at === undefined) throw new Error(`refunded order ${refund.orderId} of member ${refund.memberId} not found`);
+    facts.push({
+      kind: 'order',
+      memberId: refund.memberId,
+      occurredAt: Date.parse(at),
+      amount: -refund.amount,
+      orders: 0,
+      firstAt: firstAt(refund.memberId),
+    });
+  }
+  return [...facts, ...recorded.others];
+}
+
+/** What a range of recorded items adds: totals' inputs and window facts. */
+async function digest(items: Item[]) {
   const recorded = recordedFacts(items);
-  const changes = await contributionChanges(recorded.purchasers);
+  const purchases = await readPurchaseFacts(recorded.purchasers);
+  const [changes, facts] = await Promise.all([
+    contributionChanges(recorded.purchasers, purchases),
+    windowFactsOf(recorded, purchases),
+  ]);
+  return { recorded, changes, facts };
+}
+
+/**
+ * Commits one step: contributions in chunks (each with its share of the totals), the last
+ * chunk with the watermark and the step's digest.
+ */
+async function commitStep(stored: StoredTotals, items: Item[], watermark: string): Promise<StoredTotals> {
+  const { recorded, changes, facts } = await digest(items);
+  const digests = digestPuts(watermark, facts);
+  const lastRoom = ITEMS_PER_TRANSACTION - 1 - digests.length;
+  if (lastRoom < 0) throw new Error(`a step's digest of ${digests.length} items does not fit one transaction`);
   const chunks: ContributionChange[][] = [];
-  for (let start = 0; start < changes.length; start += CONTRIBUTIONS_PER_TRANSACTION)
-    chunks.push(changes.slice(start, start + CONTRIBUTIONS_PER_TRANSACTION));
+  // The last chunk takes what fits beside the digest; the earlier ones are full.
+  const lastSize = Math.min(changes.length, lastRoom);
+  const earlier = changes.slice(0, changes.length - lastSize);
+  for (let start = 0; start < earlier.length; start += ITEMS_PER_TRANSACTION - 1)
+    chunks.push(earlier.slice(start, start + ITEMS_PER_TRANSACTION - 1));
+  chunks.push(changes.slice(changes.length - lastSize));
   let current = stored;
   // Earlier chunks only replace contributions: re-applying one after a crash changes nothing.
   for (const [index, chunk] of chunks.entries()) {
@@ -152,6 +272,7 @@ async function commitStep(stored: StoredTotals, items: Item[], watermark: string
           // Another run advanced the totals: the conflict starts this run again from what it stored.
           { item: metricsTotalsPut(next, current.version) },
           ...chunk.map((change) => ({ item: memberMetricsPut(change.memberId, change.after) })),
+          ...(last ? digests.map((item) => ({ item })) : []),
         ],
       },
       undefined,
@@ -159,46 +280,57 @@ async function commitStep(stored: StoredTotals, items: Item[], watermark: string
     );
     current = next;
   }
-  if (chunks.length > 0) return current;
-  const next: StoredTotals = {
-    watermark,
-    version: current.version + 1,
-    totals: advanceTotals(current.totals, { enrolments: recorded.enrolments, entries: recorded.entries }),
-  };
-  await commit({ members: [], writes: [{ item: metricsTotalsPut(next, current.version) }] }, undefined, new Date());
-  return next;
+  return current;
 }
 
-/** Advances the stored totals to `until`, a step at a time; a lost race with another run starts again from its state. */
-async function advanceStoredTotals(until: string): Promise<StoredTotals> {
+/**
+ * Advances the stored totals to `until`, a step at a time; a lost race with another run starts
+ * again from its state. Also says where the stored watermark was before this run.
+ */
+async function advanceStoredTotals(until: string): Promise<{ stored: StoredTotals; before: string }> {
   return withWriteRetries(async () => {
     let stored = await readMetricsTotals(epoch());
+    const before = stored.watermark;
     let cursor = stored.watermark;
     let pending: Item[] = [];
     while (cursor < until) {
       const stepEnd = new Date(
         Math.min(Date.parse(until), Date.parse(cursor.slice(0, 10)) + STEP_DAYS * DAY_MS),
       ).toISOString();
-      pending.push(...(await readActivity('recorded', cursor, stepEnd)));
+      pending.push(...(await readActivity(cursor, stepEnd)));
       cursor = stepEnd;
       if (pending.length >= ITEMS_PER_STEP || cursor >= until) {
         stored = await commitStep(stored, pending, cursor);
         pending = [];
       }
     }
-    return stored;
+    return { stored, before };
   });
 }
 
+export interface TotalsNow {
+  totals: RunningTotals;
+  /** Up to where the digests hold the window facts. */
+  watermark: string;
+  /** Digests that ended after this were written by this run (read them consistently). */
+  writtenAfter: string;
+  /** The window facts recorded since, not stored yet. */
+  recentFacts: WindowFact[];
+}
+
 /** The all-time totals at `now`: stored up to the settled watermark, the last minutes counted on the fly. */
-export async function totalsAt(now: Date): Promise<RunningTotals> {
+export async function totalsAt(now: Date): Promise<TotalsNow> {
   const settled = new Date(now.getTime() - SETTLE_LAG_MS).toISOString();
-  const stored = await advanceStoredTotals(settled);
-  const recent = recordedFacts(await readActivity('recorded', stored.watermark, now.toISOString()));
-  const changes = await contributionChanges(recent.purchasers);
-  return advanceTotals(stored.totals, {
-    enrolments: recent.enrolments,
-    entries: recent.entries,
-    contributionChanges: changes,
-  });
+  const { stored, before } = await advanceStoredTotals(settled);
+  const { recorded, changes, facts } = await digest(await readActivity(stored.watermark, now.toISOString()));
+  return {
+    totals: advanceTotals(stored.totals, {
+      enrolments: recorded.enrolments,
+      entries: recorded.entries,
+      contributionChanges: changes,
+    }),
+    watermark: stored.watermark,
+    writtenAfter: before,
+    recentFacts: facts,
+  };
 }

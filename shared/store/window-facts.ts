@@ -1,39 +1,30 @@
-import { previousWindow, type MemberOrderFact, type TimeWindow } from '@shared/domain/metrics';
-import { readActivity } from './activity';
-import { itemToNpsAnswer } from './items/nps-answer';
-import { itemToOrder } from './items/order';
-import { itemToPurchase } from './items/purchase';
-import { readPurchaseFacts } from './running-totals';
+import { emptySummary, foldFact, previousWindow, type TimeWindow, type WindowSummary } from '@shared/domain/metrics';
+import { MAX_CLOCK_SKEW_MS } from '@shared/domain/order';
+import { digestsEndingAfter, itemFacts } from './items/metrics-digest';
+import { queryEach } from './query';
+import type { TotalsNow } from './running-totals';
 
 /**
- * The facts of a snapshot's window and the one before it, read by when they HAPPENED (GSI1,
- * by occurredAt day), so a till that reports 90 days late is still counted in its window.
- * Aggregates only leave here: no comment, no personal data.
+ * The window and the one before it, folded from the metrics job's digests (every fact by when
+ * it HAPPENED, so a till that reports 90 days late is still counted in its window) and the
+ * facts recorded since the last step. Only the digests of steps that ended after the previous
+ * window began are read: what a snapshot reads grows with the two windows' activity, never with
+ * history, and the facts stream through the fold a page at a time. Aggregates only leave here:
+ * no comment, no personal data.
  */
-export async function windowFacts(window: TimeWindow) {
-  const items = await readActivity('occurred', previousWindow(window).from, window.to);
-  const memberOrders: MemberOrderFact[] = items
-    .filter((item) => item.entity === 'order')
-    .map(itemToOrder)
-    .map((order) => ({
-      memberId: order.memberId,
-      orderId: order.orderId,
-      occurredAt: order.occurredAt,
-      amount: Number(order.amount),
-      refunded: Number(order.refunded ?? 0),
-    }));
-  const nonMemberPurchases = items.filter((item) => item.entity === 'purchase').map(itemToPurchase);
-  // Only what the score needs: a comment never leaves the answer item.
-  const npsAnswers = items
-    .filter((item) => item.entity === 'nps')
-    .map((item) => {
-      const { comment: _comment, ...answer } = itemToNpsAnswer(item);
-      return answer;
-    });
-  const activeMembers = [
-    ...new Set(memberOrders.filter((order) => order.occurredAt >= window.from).map((order) => order.memberId)),
-  ].sort();
-  const facts = await readPurchaseFacts(activeMembers);
-  const firstPurchaseAt = new Map(activeMembers.map((memberId) => [memberId, facts.get(memberId)?.firstAt]));
-  return { memberOrders, nonMemberPurchases, npsAnswers, firstPurchaseAt };
+export async function windowSummary(window: TimeWindow, now: TotalsNow): Promise<WindowSummary> {
+  const summary = emptySummary(window);
+  // A fact is recorded when it is reported, never before it happened (a till's clock may run 5 minutes ahead).
+  const firstNeeded = new Date(Date.parse(previousWindow(window).from) - MAX_CLOCK_SKEW_MS).toISOString();
+  const fold = (items: Record<string, unknown>[]) => {
+    for (const item of items) for (const fact of itemFacts(item)) foldFact(summary, fact);
+  };
+  // Digests of earlier runs have long settled; the steps this run just committed are read consistently.
+  if (now.writtenAfter > firstNeeded) await queryEach(digestsEndingAfter(firstNeeded, now.writtenAfter), fold);
+  await queryEach(
+    { ...digestsEndingAfter(now.writtenAfter > firstNeeded ? now.writtenAfter : firstNeeded), ConsistentRead: true },
+    fold,
+  );
+  for (const fact of now.recentFacts) foldFact(summary, fact);
+  return summary;
 }

@@ -222,13 +222,17 @@ describe('a snapshot over a known data set', () => {
   });
 });
 
-/** Wraps the real client and counts the items each read returns (Query, BatchGet, Get). */
-function countingReads(config: StoreConfig): StoreConfig & { itemsRead: () => number; reset: () => void } {
+/** Wraps the real client and counts the items each read returns (Query, BatchGet, Get) and the queries sent. */
+function countingReads(
+  config: StoreConfig,
+): StoreConfig & { itemsRead: () => number; queries: () => number; reset: () => void } {
   let items = 0;
+  let queries = 0;
   const client = new Proxy(config.client, {
     get(target, property, receiver) {
       if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
       return async (command: never) => {
+        if ((command as object).constructor.name === 'QueryCommand') queries += 1;
         const output = (await target.send(command)) as {
           Items?: unknown[];
           Item?: unknown;
@@ -242,7 +246,16 @@ function countingReads(config: StoreConfig): StoreConfig & { itemsRead: () => nu
       };
     },
   });
-  return { client, tableName: config.tableName, itemsRead: () => items, reset: () => (items = 0) };
+  return {
+    client,
+    tableName: config.tableName,
+    itemsRead: () => items,
+    queries: () => queries,
+    reset: () => {
+      items = 0;
+      queries = 0;
+    },
+  };
 }
 
 describe('the cost of a snapshot', () => {
@@ -287,4 +300,59 @@ describe('the cost of a snapshot', () => {
     expect(large).toBeLessThanOrEqual(1.5 * small);
     // ~270 sequential writes to build the history: on a loaded 2-core machine that alone can pass 60 s.
   }, 180_000);
+
+  it('makes few queries when nothing happened since the last run: its own state and the last hour, not the window day by day', async () => {
+    const store = await useFreshTable(program);
+    const memberId = await enrolAt('2026-06-01T09:00:00.000Z');
+    await earnPoints(
+      memberId,
+      { orderId: 'o-1', amount: eur(1_000), occurredAt: '2026-06-02T10:00:00.000Z' },
+      at('2026-06-02T10:00:00.000Z'),
+    );
+    await snapshotAt('2026-06-30T12:00:00.000Z');
+    const counting = countingReads(store);
+    useStore(counting);
+    const idle = await snapshotAt('2026-06-30T13:00:00.000Z');
+    useStore(store);
+    expect(idle.members.active).toBe(1);
+    // One day of recorded activity (8 shards) for the hour, the same for the unsettled minutes, the digests.
+    expect(counting.queries()).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('facts recorded in a later run than the purchase they change', () => {
+  it('nets a refund and counts a late-reported purchase in the windows they happened in', async () => {
+    await useFreshTable(program);
+    const ann = await enrolAt('2026-04-01T09:00:00.000Z');
+    const bob = await enrolAt('2026-04-01T09:00:00.000Z');
+    await earnPoints(
+      ann,
+      { orderId: 'a-1', amount: eur(4_000), occurredAt: '2026-06-10T10:00:00.000Z' },
+      at('2026-06-10T10:00:00.000Z'),
+    );
+    await earnPoints(
+      bob,
+      { orderId: 'b-2', amount: eur(1_000), occurredAt: '2026-06-11T10:00:00.000Z' },
+      at('2026-06-11T10:00:00.000Z'),
+    );
+    const before = await snapshotAt('2026-06-20T00:00:00.000Z');
+    expect(before).toMatchObject({ members: { active: 2 }, retentionRate: null });
+    expect(before.averageOrderValue.members).toEqual(eur(2_500));
+
+    // Both recorded after the run that digested the orders: the refund nets a-1, b-1 happened in the previous window.
+    await refundOrder(ann, { orderId: 'a-1', amount: eur(1_000) }, at('2026-06-21T10:00:00.000Z'));
+    await earnPoints(
+      bob,
+      { orderId: 'b-1', amount: eur(2_000), occurredAt: '2026-05-15T10:00:00.000Z' },
+      at('2026-06-22T10:00:00.000Z'),
+    );
+    const after = await snapshotAt('2026-06-25T00:00:00.000Z');
+    expect(after).toMatchObject({
+      members: { active: 2 },
+      // bob bought in the previous window and again in this one.
+      retentionRate: 1,
+      averageSpendPerMember: eur(2_000),
+      averageOrderValue: { members: eur(2_000), newMembers: eur(3_000), returningMembers: eur(1_000) },
+    });
+  });
 });

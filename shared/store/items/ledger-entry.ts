@@ -15,7 +15,7 @@ export function ledgerEntryToItem(entry: LedgerEntry): Item {
     ...ledgerEntryKey(entry.memberId, entry.sequence, entry.index),
     entity: 'ledger',
     ...entry,
-    ...indexKeys.activity('recorded', entry.createdAt, entry.transactionId),
+    ...indexKeys.activity(entry.createdAt, entry.transactionId),
   };
 }
 

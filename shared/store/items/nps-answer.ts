@@ -22,8 +22,8 @@ export function npsAnswerToItem(answer: NpsAnswer): Item {
     ...npsAnswerKey(answer.memberId, answer.answeredAt, answer.answerId),
     entity: 'nps',
     ...answer,
-    // GSI1 by when it was answered: the window's NPS reads only the window's answers.
-    ...indexKeys.activity('occurred', answer.answeredAt, answer.answerId),
+    // GSI1 (recorded activity; an answer is recorded when it is given): the metrics job digests it once.
+    ...indexKeys.activity(answer.answeredAt, answer.answerId),
   };
 }
 

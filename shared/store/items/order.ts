@@ -10,12 +10,13 @@ export const orderKey = (memberId: string, orderId: string) => ({
 });
 
 export function orderToItem(order: OrderState): Item {
-  // GSI1 by occurredAt: window metrics count the purchase when it happened (a late till report included), net of refunds.
+  // GSI1 (recorded activity) at its creation: the metrics job digests each order once; its time
+  // (occurredAt, a late till report included) and later refunds are what the window counts.
   return {
     ...orderKey(order.memberId, order.orderId),
     entity: 'order',
     ...order,
-    ...indexKeys.activity('occurred', order.occurredAt, `${order.memberId}:${order.orderId}`),
+    ...indexKeys.activity(order.recordedAt, `${order.memberId}:${order.orderId}`),
   };
 }
 

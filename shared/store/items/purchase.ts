@@ -16,7 +16,8 @@ export function purchaseToItem(purchase: AnonymousPurchase): Item {
     ...anonymousPurchaseKey(purchase.orderId),
     entity: 'purchase',
     ...purchase,
-    ...indexKeys.activity('occurred', purchase.occurredAt, purchase.orderId),
+    // GSI1 (recorded activity): the metrics job digests it once, at the time it happened.
+    ...indexKeys.activity(purchase.recordedAt, purchase.orderId),
   };
 }
 

@@ -17,7 +17,7 @@ export function referralCodeClaim(code: string, memberId: string, createdAt: str
     entity: 'referral-code',
     memberId,
     createdAt,
-    ...indexKeys.activity('recorded', createdAt, memberId),
+    ...indexKeys.activity(createdAt, memberId),
   });
 }
 
