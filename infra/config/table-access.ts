@@ -201,9 +201,11 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       { actions: ['BatchWriteItem'], partitions: [bulkImport] },
     ],
   },
+  // Reads the member and order items of what was recorded, and its own digests (Query on METRICS).
   'metrics-job': {
     items: [
       { actions: READ_ACTIONS, partitions: [program, metrics, member] },
+      { actions: ['Query'], partitions: [metrics] },
       { actions: ['PutItem'], partitions: [member, metrics] },
     ],
     queryIndexes: [indexNames.activityByDay],
