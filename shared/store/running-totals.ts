@@ -40,8 +40,14 @@ export const SETTLE_LAG_MS = 5 * 60_000;
 /** Where the first run starts when no totals exist yet: no fact can predate the deployment (METRICS_EPOCH). */
 const DEFAULT_EPOCH = '2025-01-01T00:00:00.000Z';
 /** Days read before a step of the totals is committed, and items that end a step early (bounds a catch-up's memory). */
-const STEP_DAYS = 7;
 const ITEMS_PER_STEP = 5_000;
+/**
+ * How far one read reaches: it starts at an hour and doubles while reads come back small (up
+ * to a week, so a quiet history is caught up in few steps), halves when one comes back large,
+ * so a catch-up over a busy program's history never holds more than a few steps' items.
+ */
+const MIN_READ_MS = 60 * 60_000;
+const MAX_READ_MS = 7 * DAY_MS;
 /** A transaction holds at most 100 items: the totals item, member contributions and (last) the step's digest. */
 const ITEMS_PER_TRANSACTION = 100;
 
@@ -293,12 +299,14 @@ async function advanceStoredTotals(until: string): Promise<{ stored: StoredTotal
     const before = stored.watermark;
     let cursor = stored.watermark;
     let pending: Item[] = [];
+    let readMs = MIN_READ_MS;
     while (cursor < until) {
-      const stepEnd = new Date(
-        Math.min(Date.parse(until), Date.parse(cursor.slice(0, 10)) + STEP_DAYS * DAY_MS),
-      ).toISOString();
-      pending.push(...(await readActivity(cursor, stepEnd)));
+      const stepEnd = new Date(Math.min(Date.parse(until), Date.parse(cursor) + readMs)).toISOString();
+      const read = await readActivity(cursor, stepEnd);
+      pending.push(...read);
       cursor = stepEnd;
+      if (read.length < ITEMS_PER_STEP / 4) readMs = Math.min(MAX_READ_MS, readMs * 2);
+      else if (read.length > ITEMS_PER_STEP) readMs = Math.max(MIN_READ_MS, readMs / 2);
       if (pending.length >= ITEMS_PER_STEP || cursor >= until) {
         stored = await commitStep(stored, pending, cursor);
         pending = [];

@@ -6,7 +6,8 @@
  * Prints the figures next to the targets of issue #15 and writes `.bench/results.json`.
  *
  * `npm run bench -- --only lots` (or `BENCH_ONLY=lots`) runs only the named parts, comma
- * separated: operations, throughput (needs operations: it runs them too), import, metrics, cold, lots.
+ * separated: operations, throughput (needs operations: it runs them too), import, metrics, scale
+ * (the metrics job over ≥ 20,000 members and ≥ 100,000 purchases), cold, lots.
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  */
 import './environment';
@@ -21,6 +22,7 @@ import { API_FUNCTIONS, measureColdStart } from './cold-start';
 import { costPerMillion, PRICES, type OpCost } from './cost';
 import { DynamoRecorder } from './dynamo-recorder';
 import { runScenario, type JobFigures, type Scenario } from './metrics-job';
+import { measureMetricsScale, type ScaleFigures } from './metrics-scale';
 import { LOTS_PROGRAM, measureLots, type LotsResult } from './lots';
 import { measureOperations, type OperationsResult } from './operations';
 import { measureThroughput, type ThroughputResult } from './throughput';
@@ -30,7 +32,7 @@ const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const log = (message: string) => console.error(`[bench ${elapsed()}] ${message}`);
 
-const PARTS = ['operations', 'throughput', 'import', 'metrics', 'cold', 'lots'] as const;
+const PARTS = ['operations', 'throughput', 'import', 'metrics', 'scale', 'cold', 'lots'] as const;
 type Part = (typeof PARTS)[number];
 const onlyArgument = (() => {
   const args = process.argv.slice(2);
@@ -111,6 +113,17 @@ try {
     recorder.clear();
   }
 
+  let scale: ScaleFigures | undefined;
+  if (runs('scale')) {
+    const size = {
+      members: Number(process.env.BENCH_SCALE_MEMBERS ?? 20_000),
+      purchases: Number(process.env.BENCH_SCALE_PURCHASES ?? 100_000),
+    };
+    log(`metrics job at scale: ${size.members} members, ${size.purchases} purchases over 60 days`);
+    scale = await withStack(recordingEndpoint, () => measureMetricsScale(recorder, size, log));
+    recorder.clear();
+  }
+
   let coldStart: Awaited<ReturnType<typeof measureColdStart>> | undefined;
   if (runs('cold')) {
     log('cold start (bundles)');
@@ -134,24 +147,55 @@ try {
   const baseJob = metricsJob.base;
   const fourfold = metricsJob.fourfoldWindowActivity;
   const midProgram = (() => {
-    if (!baseJob || !fourfold || !operations) return undefined;
+    if (!operations || (!scale && (!baseJob || !fourfold))) return undefined;
     const midWindowPurchases = 2 * 5_000_000; // the current and the previous 30 days
-    const extra = 3 * base.windowPurchases;
-    const perPurchase = (key: 'itemsRead' | 'rru' | 'peakHeapMB' | 'durationMs') =>
-      Math.max(0, (fourfold[key] - baseJob[key]) / extra);
-    const scale = (key: 'itemsRead' | 'rru' | 'peakHeapMB' | 'durationMs') =>
-      baseJob[key] + perPurchase(key) * (midWindowPurchases - base.windowPurchases);
     const runsPerMonth = 720;
-    // Read units from the bytes the reads return: every query costs at least half a unit, and the items
-    // beyond that cost what they weigh (eventually consistent: half a unit per 4 KB).
-    const itemsReadPerRun = scale('itemsRead');
-    const bytesPerItem = fourfold.bytesRead / Math.max(1, fourfold.itemsRead);
-    const job = {
-      itemsReadPerRun: Math.round(itemsReadPerRun),
-      rruPerRun: Math.round(baseJob.queries * 0.5 + (itemsReadPerRun * bytesPerItem) / 4096 / 2),
-      peakHeapMBPerRun: Math.round(scale('peakHeapMB')),
-      durationSecondsPerRun: Math.round(scale('durationMs') / 1000),
-    };
+    const job = scale
+      ? (() => {
+          // From the scale run's hourly run: the digests it reads grow with the two windows' purchases,
+          // the rest with the hour's purchases, the heap with the members the windows hold.
+          const windowFactor = midWindowPurchases / scale.purchases;
+          const purchasesPerHour = 5_000_000 / runsPerMonth;
+          const otherRruPerPurchase = (scale.hourly.rru - scale.hourly.digestRru) / scale.hourly.newPurchases;
+          // The seeded history has no ledger entries; the mid-size hour records one per earn and per
+          // redemption (~600 B each, read eventually consistent from GSI1).
+          const ledgerRru = (((5_000_000 + 1_000_000) / runsPerMonth) * 600) / 4096 / 2;
+          return {
+            basis: 'scale' as const,
+            itemsReadPerRun: Math.round(
+              scale.hourly.digestItems * windowFactor +
+                ((scale.hourly.itemsRead - scale.hourly.digestItems) / scale.hourly.newPurchases) * purchasesPerHour,
+            ),
+            rruPerRun: Math.round(
+              scale.hourly.digestRru * windowFactor + otherRruPerPurchase * purchasesPerHour + ledgerRru,
+            ),
+            // What the fold keeps per member, for a million, plus what a run holds besides (a page, the hour's items).
+            peakHeapMBPerRun: Math.round(
+              (scale.fold.bytesPerMember * 1_000_000) / 1_048_576 +
+                Math.max(0, scale.hourly.peakHeapMB - scale.fold.retainedMB),
+            ),
+            durationSecondsPerRun: Math.round((scale.hourly.durationMs / 1000) * windowFactor),
+          };
+        })()
+      : (() => {
+          const [baseRun, fourRun] = [baseJob as JobFigures, fourfold as JobFigures];
+          const extra = 3 * base.windowPurchases;
+          const perPurchase = (key: 'itemsRead' | 'rru' | 'peakHeapMB' | 'durationMs') =>
+            Math.max(0, (fourRun[key] - baseRun[key]) / extra);
+          const scaleUp = (key: 'itemsRead' | 'rru' | 'peakHeapMB' | 'durationMs') =>
+            baseRun[key] + perPurchase(key) * (midWindowPurchases - base.windowPurchases);
+          // Read units from the bytes the reads return: every query costs at least half a unit, and the items
+          // beyond that cost what they weigh (eventually consistent: half a unit per 4 KB).
+          const itemsReadPerRun = scaleUp('itemsRead');
+          const bytesPerItem = fourRun.bytesRead / Math.max(1, fourRun.itemsRead);
+          return {
+            basis: 'windowScenarios' as const,
+            itemsReadPerRun: Math.round(itemsReadPerRun),
+            rruPerRun: Math.round(baseRun.queries * 0.5 + (itemsReadPerRun * bytesPerItem) / 4096 / 2),
+            peakHeapMBPerRun: Math.round(scaleUp('peakHeapMB')),
+            durationSecondsPerRun: Math.round(scaleUp('durationMs') / 1000),
+          };
+        })();
     const jobReadsMonthly = (job.rruPerRun * runsPerMonth * PRICES.dynamoRruPerMillion) / 1_000_000;
     const jobLambdaMonthly = job.durationSecondsPerRun * runsPerMonth * PRICES.lambdaGbSecond;
     const usd = (perMillion: number | undefined, millions: number) => Number(((perMillion ?? 0) * millions).toFixed(2));
@@ -216,6 +260,7 @@ try {
     bulkImport,
     coldStart,
     metricsJob,
+    metricsJobScale: scale,
     lots: lots && {
       program: { earn: LOTS_PROGRAM.earn, expiry: LOTS_PROGRAM.expiry },
       openLots: lots.openLots,
@@ -288,6 +333,8 @@ try {
   }
   if (metricsJob.idle)
     target('metrics job: idle run queries', String(metricsJob.idle.queries), '≤ 50', metricsJob.idle.queries <= 50);
+  if (scale)
+    target('metrics job at scale: idle run queries', String(scale.idle.queries), '≤ 50', scale.idle.queries <= 50);
   if (midProgram) {
     const reads = midProgram.lines.metricsJob.dynamo;
     target('metrics job at 1M members / 5M purchases: reads', `$${reads}/month`, '≤ $10/month', reads <= 10);
@@ -375,6 +422,22 @@ try {
         job.peakHeapMB,
         job.durationMs,
       ]),
+    );
+  if (scale)
+    table(
+      [
+        `metrics job, ${scale.members} members / ${scale.purchases} purchases`,
+        'items read',
+        'queries',
+        'read units',
+        'digest read units',
+        'peak heap MB',
+        'ms',
+      ],
+      (['catchUp', 'hourly', 'idle'] as const).map((name) => {
+        const run = scale?.[name] as ScaleFigures['hourly'];
+        return [name, run.itemsRead, run.queries, run.rru, run.digestRru, run.peakHeapMB, run.durationMs];
+      }),
     );
   table(
     ['target', 'measured', 'goal', 'result'],

@@ -99,11 +99,18 @@ export function digestPuts(stepEnd: string, facts: WindowFact[]): TransactItem[]
   );
 }
 
-/** The facts of one digest item. */
-export function itemFacts(item: Item): WindowFact[] {
-  const facts = item.facts as Uint8Array;
-  const text = inflateRawSync(facts).toString();
-  return text === '' ? [] : text.split('\n').map(parseFactLine);
+/**
+ * The facts of one digest item, a line at a time. Each line is decoded on its own: a member id
+ * cut out of the whole text would keep that text alive for as long as the fold holds the id.
+ */
+export function* itemFacts(item: Item): Generator<WindowFact> {
+  const text = inflateRawSync(item.facts as Uint8Array);
+  for (let start = 0; start < text.length;) {
+    const newline = text.indexOf(10, start);
+    const end = newline < 0 ? text.length : newline;
+    yield parseFactLine(text.toString('utf8', start, end));
+    start = end + 1;
+  }
 }
 
 /** The key condition of the digests of the steps that ended after `after` (and at or before `upTo`, when given). */
