@@ -91,7 +91,7 @@ try {
   let bulkImport: ImportFigures | undefined;
   if (runs('import')) {
     // 100,000 lines is the issue's figure; the default is smaller so the whole bench stays short on a busy 2-core machine.
-    const importLines = Number(process.env.BENCH_IMPORT_LINES ?? 10_000);
+    const importLines = Number(process.env.BENCH_IMPORT_LINES ?? 3_000);
     log(`bulk import: ${importLines} member lines`);
     bulkImport = await measureImport(dynamo.endpoint, importLines);
   }
