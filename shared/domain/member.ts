@@ -82,6 +82,12 @@ export interface MemberState {
    * job), and when it could next drop by time alone if nothing else happens (the job's index key).
    */
   tierMark?: TierMark;
+  /**
+   * When the time-changes job next looks at this member: its key in the job's index, read from
+   * that key (not stored twice). Never later than the next change due; see `timeChangesCheckAt`
+   * in ./time-changes.ts for who moves it and which way.
+   */
+  timeChangesCheckAt?: string;
   erasedAt?: string;
   /**
    * Points lots (shared/domain/lots.ts), once the member has any: the few scalars that govern the

@@ -42,12 +42,15 @@ export const indexKeys = {
   pointsExpiryPartition: (shard: number) => `EXPIRY#${shard}`,
   /**
    * Changes by time alone (GSI4, sparse: only members with one coming), sharded like expiry,
-   * sorted by when the next is due (shared/domain/time-changes.ts `nextTimeChangeAt`).
+   * sorted by when the job should next look at the member (shared/domain/time-changes.ts
+   * `timeChangesCheckAt`: never later than the next change due, moved later only by the job).
    */
   timeChangeDue: (memberId: string, dueAt: string) => ({
     GSI4PK: `TIMECHANGE#${expiryShard(memberId)}`,
     GSI4SK: `${dueAt}#${memberId}`,
   }),
+  /** The due time a `timeChangeDue` sort key holds. */
+  timeChangeDueOf: (sortKey: string) => sortKey.slice(0, sortKey.indexOf('#')),
   timeChangePartition: (shard: number) => `TIMECHANGE#${shard}`,
   /**
    * GSI1 (activity by day, sparse, sharded): `at` is an ISO UTC time; its day picks the

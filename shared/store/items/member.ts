@@ -1,6 +1,6 @@
 import { inactiveSince } from '@shared/domain/expiry';
 import type { MemberState, PendingCashback } from '@shared/domain/member';
-import { nextTimeChangeAt } from '@shared/domain/time-changes';
+import { timeChangesCheckAt } from '@shared/domain/time-changes';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
 import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
@@ -30,9 +30,12 @@ export function memberToItem(member: MemberState): Item {
     member.status === 'active' && member.points.balance > 0
       ? indexKeys.pointsExpiry(member.memberId, expiryBucket(member))
       : {};
-  // GSI4 (changes by time alone) holds only members with one coming, by when it is due.
-  const dueAt = nextTimeChangeAt(member);
-  const timeChange = dueAt ? indexKeys.timeChangeDue(member.memberId, dueAt) : {};
+  // GSI4 (changes by time alone) holds only members with one coming, by when the job should look
+  // next: a write moves that key only earlier, so an earn that merely pushes a tier's review later
+  // costs the index nothing (the job moves the key on). The check is stored as the key only.
+  const checkAt = timeChangesCheckAt(member);
+  const timeChange = checkAt ? indexKeys.timeChangeDue(member.memberId, checkAt) : {};
+  const { timeChangesCheckAt: _checkAt, ...state } = member;
   const { spendByDay, ...purchases } = member.purchases;
   const { pending, ...cashback } = member.cashback;
   // Not on GSI1: a member is written on every use case, and an indexed copy would double each write.
@@ -40,7 +43,7 @@ export function memberToItem(member: MemberState): Item {
   return {
     ...memberKey(member.memberId),
     entity: 'member',
-    ...member,
+    ...state,
     purchases: { ...purchases, spendDays: encodeSpendByDay(spendByDay) },
     cashback: { ...cashback, pendingLots: encodePendingLots(pending) },
     ...expiry,
@@ -69,8 +72,10 @@ export function itemToMember(item: Item): MemberState {
   };
   const { spendDays, spendByDay, ...purchases } = stored.purchases;
   const { pendingLots, pending, ...cashback } = stored.cashback;
+  const checkAt = typeof item.GSI4SK === 'string' ? indexKeys.timeChangeDueOf(item.GSI4SK) : undefined;
   return {
     ...stored,
+    ...(checkAt ? { timeChangesCheckAt: checkAt } : {}),
     purchases: { ...purchases, spendByDay: spendDays ? decodeSpendByDay(spendDays) : (spendByDay ?? {}) },
     cashback: { ...cashback, pending: pendingLots ? decodePendingLots(pendingLots) : (pending ?? []) },
   };
