@@ -88,6 +88,12 @@ export interface MemberState {
    * in ./time-changes.ts for who moves it and which way.
    */
   timeChangesCheckAt?: string;
+  /**
+   * The month (YYYY-MM) the expiry job counts this member's inactivity from when it looks: its
+   * key in the job's index, read from that key. Never later than the real one; see
+   * `expiryCheckMonth` in ./expiry.ts.
+   */
+  expiryCheckMonth?: string;
   erasedAt?: string;
   /**
    * Points lots (shared/domain/lots.ts), once the member has any: the few scalars that govern the

@@ -33,12 +33,15 @@ export const indexKeys = {
   /**
    * Points expiry (GSI2, sparse: only members with a positive balance): sharded by member so
    * no index partition takes every write, sorted by the month (YYYY-MM) inactivity is counted
-   * from (see ./items/member.ts: a month, so that a purchase moves the entry at most monthly).
+   * from, or an earlier one: a write moves the entry only earlier, the job moves it on
+   * (shared/domain/expiry.ts `expiryCheckMonth`).
    */
   pointsExpiry: (memberId: string, inactiveMonth: string) => ({
     GSI2PK: `EXPIRY#${expiryShard(memberId)}`,
     GSI2SK: `${inactiveMonth}#${memberId}`,
   }),
+  /** The month a `pointsExpiry` sort key holds. */
+  pointsExpiryMonthOf: (sortKey: string) => sortKey.slice(0, sortKey.indexOf('#')),
   pointsExpiryPartition: (shard: number) => `EXPIRY#${shard}`,
   /**
    * Changes by time alone (GSI4, sparse: only members with one coming), sharded like expiry,
