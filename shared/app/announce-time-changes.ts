@@ -1,5 +1,5 @@
 import { DomainError } from '@shared/domain/errors';
-import { dueTimeChanges, nextTimeChangeAt } from '@shared/domain/time-changes';
+import { dueTimeChanges, nextTimeChangeAt, recheckedAt } from '@shared/domain/time-changes';
 import { currentProgram } from '@shared/store/program';
 import { timeChangeCandidates } from '@shared/store/queries';
 import { executeOnce, loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
@@ -37,8 +37,13 @@ export function announceTimeChanges(memberId: string): UseCase<string[]> {
     const program = await currentProgram();
     return async (at) => {
       const member = await loadActiveMember(memberId, at);
-      const { member: next, events } = dueTimeChanges(member, program, at);
-      // Nothing to tell and the index key already in the future: leave the member as it is.
+      const due = dueTimeChanges(member, program, at);
+      const { events } = due;
+      // Writes only move the member's check earlier: here it moves on to the next change due. A
+      // member offered with nothing due yet (a purchase pushed its tier review later) is thus
+      // re-keyed without an event.
+      const next = recheckedAt(due.member);
+      // Nothing to tell and the index key already right and in the future: leave the member as it is.
       const dueAt = nextTimeChangeAt(next);
       if (events.length === 0 && JSON.stringify(next) === JSON.stringify(member) && (dueAt ?? '~') > at.toISOString())
         throw new NothingDueError();

@@ -1,6 +1,6 @@
 import { clock } from '@shared/clock';
 import { DomainError } from '@shared/domain/errors';
-import { expiryCandidatesBefore, expiryMovement } from '@shared/domain/expiry';
+import { expiryCandidatesBefore, expiryMovement, inactiveMonth } from '@shared/domain/expiry';
 import { postMovements } from '@shared/domain/ledger';
 import { expiryCandidates } from '@shared/store/queries';
 import { currentProgram } from '@shared/store/program';
@@ -76,7 +76,13 @@ function expireMemberPoints(memberId: string): UseCase<number> {
     return async (at) => {
       const member = await loadActiveMember(memberId, at);
       const due = expiryMovement(member, program, at);
-      if (!due) throw new NothingDueError();
+      if (!due) {
+        // Offered by a bucket a purchase did not move on (writes move it only earlier): move it
+        // on to the month inactivity really counts from, with no entry and no event.
+        const month = inactiveMonth(member);
+        if (member.expiryCheckMonth === undefined || member.expiryCheckMonth >= month) throw new NothingDueError();
+        return outcome(0, { members: [memberChange(member, { ...member, expiryCheckMonth: month }, [])] });
+      }
       // A member with lots: every available lot expires, pending lots (in a return window) survive.
       const book = await loadLotBook(member);
       const movement = book ? planInactivityExpiry(book, at).movement : due;

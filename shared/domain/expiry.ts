@@ -31,6 +31,25 @@ export function inactiveSince(member: Pick<MemberState, 'createdAt' | 'purchases
   return lastAt && lastAt > member.createdAt ? lastAt : member.createdAt;
 }
 
+/** The UTC month (YYYY-MM) inactivity is counted from: the expiry index's bucket. */
+export const inactiveMonth = (member: Pick<MemberState, 'createdAt' | 'purchases'>): string =>
+  inactiveSince(member).slice(0, 7);
+
+/**
+ * The bucket a write stores as the member's expiry index key (undefined: off the index, nothing
+ * could expire). Like the time-changes check, a write moves it only EARLIER than the bucket
+ * already stored, never later: a purchase in a new month would otherwise move the entry (a
+ * delete and a put on the index). A bucket left early is harmless: the job's cut-off offers
+ * the member sooner, the job checks it exactly (`expiryMovement`) and, with nothing due, moves
+ * the bucket on to `inactiveMonth`. One re-key per member per inactivity period, not per month.
+ */
+export function expiryCheckMonth(member: MemberState): string | undefined {
+  if (member.status !== 'active' || member.points.balance <= 0) return undefined;
+  const month = inactiveMonth(member);
+  const stored = member.expiryCheckMonth;
+  return stored !== undefined && stored < month ? stored : month;
+}
+
 /** When the balance expires: `inactivityMonths` after the last purchase (or enrolment), if the program expires points and there is a positive balance. */
 export function pointsExpireAt(member: MemberState, program: Pick<ProgramRules, 'expiry'>): string | undefined {
   // Lot expiry (afterMonths) dates each credit instead: see lots.ts.

@@ -82,6 +82,18 @@ export interface MemberState {
    * job), and when it could next drop by time alone if nothing else happens (the job's index key).
    */
   tierMark?: TierMark;
+  /**
+   * When the time-changes job next looks at this member: its key in the job's index, read from
+   * that key (not stored twice). Never later than the next change due; see `timeChangesCheckAt`
+   * in ./time-changes.ts for who moves it and which way.
+   */
+  timeChangesCheckAt?: string;
+  /**
+   * The month (YYYY-MM) the expiry job counts this member's inactivity from when it looks: its
+   * key in the job's index, read from that key. Never later than the real one; see
+   * `expiryCheckMonth` in ./expiry.ts.
+   */
+  expiryCheckMonth?: string;
   erasedAt?: string;
   /**
    * Points lots (shared/domain/lots.ts), once the member has any: the few scalars that govern the

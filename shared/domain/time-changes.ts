@@ -7,7 +7,8 @@ import { dayOf, qualifyingSpend, TIER_WINDOW_DAYS, tierFor, tierRank, type TierC
 /*
  * Changes by time alone: nothing is written when they happen, so no request emits their event.
  * The time-changes job (shared/app/announce-time-changes.ts) finds the members with one due
- * through a sparse index keyed by `nextTimeChangeAt` (no scan), asks `dueTimeChanges` what is
+ * through a sparse index keyed by `timeChangesCheckAt` (no scan: never later than
+ * `nextTimeChangeAt`, moved earlier by writes and later only by the job), asks `dueTimeChanges` what is
  * due for that member now, and commits the member's next state and the events in one
  * transaction. Each rule keeps a mark in the member (what was announced), so a re-run, or a
  * run after a write that touched the member, emits nothing twice and loses nothing.
@@ -147,6 +148,30 @@ export const TIME_CHANGE_RULES: readonly TimeChangeRule[] = [cashbackAvailableRu
 export function nextTimeChangeAt(member: MemberState, rules = TIME_CHANGE_RULES): string | undefined {
   if (member.status !== 'active') return undefined;
   return earliest(rules.map((rule) => rule.dueAt(member)));
+}
+
+/**
+ * The check time a write stores as the member's index key: when the job should next look at the
+ * member. A write moves it only EARLIER than the check already stored (or sets it when there is
+ * none), never later: every purchase pushes a tier's review later, and following it would cost an
+ * index delete and put on every earn. A check left early is harmless: the job, offered the member
+ * with nothing due yet, decides on fresh state (no event) and moves the check on to
+ * `nextTimeChangeAt` (`recheckedAt`), so each change is still announced at most one schedule
+ * period late, and the cost is one re-key per member per due period instead of one per write.
+ * Undefined (off the index) when nothing is coming.
+ */
+export function timeChangesCheckAt(member: MemberState): string | undefined {
+  const due = nextTimeChangeAt(member);
+  if (due === undefined) return undefined;
+  const stored = member.timeChangesCheckAt;
+  return stored !== undefined && stored < due ? stored : due;
+}
+
+/** The member with its check moved to exactly when its next change is due: what the job stores. */
+export function recheckedAt(member: MemberState): MemberState {
+  const { timeChangesCheckAt: _stored, ...rest } = member;
+  const due = nextTimeChangeAt(rest);
+  return due === undefined ? rest : { ...member, timeChangesCheckAt: due };
 }
 
 /**

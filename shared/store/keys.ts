@@ -31,21 +31,27 @@ export const indexKeys = {
   /**
    * Points expiry (GSI2, sparse: only members with a positive balance): sharded by member so
    * no index partition takes every write, sorted by the month (YYYY-MM) inactivity is counted
-   * from (see ./items/member.ts: a month, so that a purchase moves the entry at most monthly).
+   * from, or an earlier one: a write moves the entry only earlier, the job moves it on
+   * (shared/domain/expiry.ts `expiryCheckMonth`).
    */
   pointsExpiry: (memberId: string, inactiveMonth: string) => ({
     GSI2PK: `EXPIRY#${expiryShard(memberId)}`,
     GSI2SK: `${inactiveMonth}#${memberId}`,
   }),
+  /** The month a `pointsExpiry` sort key holds. */
+  pointsExpiryMonthOf: (sortKey: string) => sortKey.slice(0, sortKey.indexOf('#')),
   pointsExpiryPartition: (shard: number) => `EXPIRY#${shard}`,
   /**
    * Changes by time alone (GSI4, sparse: only members with one coming), sharded like expiry,
-   * sorted by when the next is due (shared/domain/time-changes.ts `nextTimeChangeAt`).
+   * sorted by when the job should next look at the member (shared/domain/time-changes.ts
+   * `timeChangesCheckAt`: never later than the next change due, moved later only by the job).
    */
   timeChangeDue: (memberId: string, dueAt: string) => ({
     GSI4PK: `TIMECHANGE#${expiryShard(memberId)}`,
     GSI4SK: `${dueAt}#${memberId}`,
   }),
+  /** The due time a `timeChangeDue` sort key holds. */
+  timeChangeDueOf: (sortKey: string) => sortKey.slice(0, sortKey.indexOf('#')),
   timeChangePartition: (shard: number) => `TIMECHANGE#${shard}`,
   /**
    * GSI1 (activity by day, sparse, sharded): `at` is an ISO UTC time; its day picks the

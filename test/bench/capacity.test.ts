@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { indexWriteUnits, itemBytes, numberBytes, readUnits, writeUnits, type TableShape } from './capacity';
+import {
+  indexWriteUnits,
+  indexWriteUnitsByIndex,
+  itemBytes,
+  numberBytes,
+  readUnits,
+  writeUnits,
+  type TableShape,
+} from './capacity';
 
 const table: TableShape = {
   partitionKey: 'PK',
@@ -38,5 +46,7 @@ describe('DynamoDB capacity rules', () => {
     expect(indexWriteUnits(member, undefined, table)).toBe(1);
     const entry = { PK: { S: 'M#1' }, SK: { S: 'T' }, GSI1PK: { S: 'D' }, GSI1SK: { S: 't' } };
     expect(indexWriteUnits(entry, { ...entry, note: { S: 'x' } }, table)).toBe(1);
+    expect(indexWriteUnitsByIndex(member, { ...member, GSI2SK: { S: 'b' } }, table)).toEqual({ GSI2: 2 });
+    expect(indexWriteUnitsByIndex(member, { ...member, balance: { N: '5' } }, table)).toEqual({});
   });
 });

@@ -121,21 +121,33 @@ const indexKeyOf = (item: Item, index: IndexShape) =>
   canonical([item[index.partitionKey], index.sortKey ? item[index.sortKey] : null]);
 
 /**
- * Index write units of one successful item write (index writes are standard writes, never doubled):
- * an item entering the index is one put, leaving it one delete, moving its index key a delete and a
- * put, and changing a projected attribute one put; a write that changes nothing the index holds is free.
+ * Index write units of one successful item write, per index it costs on (index writes are standard
+ * writes, never doubled): an item entering the index is one put, leaving it one delete, moving its
+ * index key a delete and a put, and changing a projected attribute one put; a write that changes
+ * nothing the index holds is free (and absent from the answer).
  */
-export function indexWriteUnits(before: Item | undefined, after: Item | undefined, table: TableShape): number {
-  let units = 0;
+export function indexWriteUnitsByIndex(
+  before: Item | undefined,
+  after: Item | undefined,
+  table: TableShape,
+): Record<string, number> {
+  const units: Record<string, number> = {};
   for (const index of table.indexes) {
     const old = projectOnIndex(before, table, index);
     const next = projectOnIndex(after, table, index);
     const put = (item: Item) => Math.max(1, Math.ceil(itemBytes(item) / KB));
+    let charged = 0;
     if (old && next) {
-      if (indexKeyOf(old, index) !== indexKeyOf(next, index)) units += put(old) + put(next);
-      else if (canonical(old) !== canonical(next)) units += put(next);
-    } else if (old) units += put(old);
-    else if (next) units += put(next);
+      if (indexKeyOf(old, index) !== indexKeyOf(next, index)) charged = put(old) + put(next);
+      else if (canonical(old) !== canonical(next)) charged = put(next);
+    } else if (old) charged = put(old);
+    else if (next) charged = put(next);
+    if (charged > 0) units[index.name] = charged;
   }
   return units;
+}
+
+/** Index write units of one successful item write, all indexes together (`indexWriteUnitsByIndex`). */
+export function indexWriteUnits(before: Item | undefined, after: Item | undefined, table: TableShape): number {
+  return Object.values(indexWriteUnitsByIndex(before, after, table)).reduce((sum, units) => sum + units, 0);
 }

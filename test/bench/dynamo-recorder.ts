@@ -11,7 +11,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
-  indexWriteUnits,
+  indexWriteUnitsByIndex,
   itemBytes,
   readUnits,
   writeUnits,
@@ -57,6 +57,8 @@ export class DynamoRecorder {
   readonly calls: DynamoCall[] = [];
   /** Fetch before/after images and compute units (slower); off while seeding and timing. */
   accounting = true;
+  /** `--detail`: print each counted item write (key, bytes before → after, units, index units by index). */
+  detail = false;
   private server: Server | undefined;
   private readonly shapes = new Map<string, Promise<TableShape>>();
   private readonly target: URL;
@@ -246,8 +248,19 @@ export class DynamoRecorder {
         const next = after[i];
         call.wru += writeUnits(old, target.kind === 'check' ? undefined : next, transactional);
         if (ok && target.kind !== 'check') {
-          call.indexWru += indexWriteUnits(old, next, await this.tableShape(headers, target.table));
           const shape = await this.tableShape(headers, target.table);
+          const byIndex = indexWriteUnitsByIndex(old, next, shape);
+          call.indexWru += Object.values(byIndex).reduce((sum, units) => sum + units, 0);
+          if (this.detail) {
+            const key = [target.key[shape.partitionKey], shape.sortKey ? target.key[shape.sortKey] : undefined]
+              .map(stringOf)
+              .join(' ');
+            const indexes = Object.entries(byIndex).map(([name, units]) => ` + ${name} ${units}`);
+            console.error(
+              `[detail] ${operation} ${target.kind} ${key}: ${itemBytes(old)} → ${itemBytes(next)} B, ` +
+                `${writeUnits(old, next, transactional)} WRU${indexes.join('')}`,
+            );
+          }
           call.written.push({
             pk: stringOf(target.key[shape.partitionKey]),
             sk: shape.sortKey ? stringOf(target.key[shape.sortKey]) : '',

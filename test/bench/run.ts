@@ -9,6 +9,8 @@
  * separated: operations, throughput (needs operations: it runs them too), import, metrics, scale
  * (the metrics job over ≥ 20,000 members and ≥ 100,000 purchases), cold, lots.
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
+ * `--detail` (or `BENCH_DETAIL=1`) also prints every counted item write on stderr: its key, its
+ * size before and after, its write units and the index units by index.
  */
 import './environment';
 import './clock';
@@ -55,6 +57,7 @@ const runs = (part: Part) => !only || only.has(part);
 
 const dynamo = await startDynamoDbLocal();
 const recorder = new DynamoRecorder(dynamo.endpoint);
+recorder.detail = process.argv.includes('--detail') || process.env.BENCH_DETAIL === '1';
 const recordingEndpoint = await recorder.start();
 
 async function withStack<T>(endpoint: string, work: (api: ApiClient, tableName: string) => Promise<T>): Promise<T> {

@@ -74,6 +74,33 @@ describe('points expiry', () => {
     expect((await findMember(memberId))?.points.balance).toBe(110);
   });
 
+  it('keeps the index entry on a purchase in a later month; the job moves it on without expiring', async () => {
+    const memberId = await enrolledAt('2026-07-10T09:00:00.000Z');
+    await earnPoints(
+      memberId,
+      { orderId: 'o-1', amount: { value: 1_000, currency: 'EUR' } },
+      at('2026-08-20T09:00:00.000Z'),
+    );
+    // Inactive since 20 August, yet the entry keeps July: a purchase moves it only earlier.
+    const indexed = await memberItem(memberId);
+    expect(indexed).toMatchObject({ GSI2SK: `2026-07#${memberId}` });
+
+    // Offered from the July bucket, not due (until 20 September): re-keyed, nothing expired.
+    const early = await expireDuePoints(new Date('2026-09-01T00:00:00.000Z'));
+    expect(early.candidates).toBeGreaterThanOrEqual(1);
+    expect((await findMember(memberId))?.points.balance).toBe(110);
+    const rekeyed = await memberItem(memberId);
+    expect(rekeyed).toMatchObject({ GSI2SK: `2026-08#${memberId}`, version: Number(indexed.version) + 1 });
+    expect((await listLedger(memberId, 25, undefined)).items.map((e) => e.type)).toEqual(['earn', 'bonus']);
+    // Run again before it is due: right key, nothing written.
+    await expireDuePoints(new Date('2026-09-05T00:00:00.000Z'));
+    expect((await memberItem(memberId)).version).toBe(rekeyed.version);
+
+    await expireDuePoints(new Date('2026-09-20T09:00:00.000Z'));
+    expect((await findMember(memberId))?.points.balance).toBe(0);
+    expect(await memberItem(memberId)).not.toHaveProperty('GSI2PK');
+  });
+
   it('checks each candidate exactly: a member offered by the generous cut-off but not yet due keeps the points', async () => {
     // Inactive since 31 March with a one-month period: due on 30 April, not on the 29th.
     const memberId = await enrolledAt('2026-03-31T00:00:00.000Z');

@@ -117,6 +117,42 @@ describe('the time-changes job', () => {
     expect(await memberItem(memberId)).not.toHaveProperty('GSI4SK');
   });
 
+  it('keeps its index key when a purchase only pushes the drop later; the job moves it on without an event', async () => {
+    const t0 = '2026-06-01T10:00:00.000Z';
+    const memberId = await enrolledAt(t0);
+    await earnPoints(memberId, { orderId: 'first', amount: eur(60_000) }, at(t0));
+    const firstReview = `2027-06-01T00:00:00.000Z#${memberId}`;
+    const indexed = await memberItem(memberId);
+    expect(indexed).toMatchObject({ GSI4SK: firstReview, tierMark: { tier: 'silver' } });
+
+    // Ten days on, a purchase that alone keeps silver: the drop moves to 2027-06-11, yet the
+    // member's index keys stay as they were (and GSI4 projects only the member id): no index write.
+    await earnPoints(memberId, { orderId: 'second', amount: eur(60_000) }, at(plus(t0, 10)));
+    const afterEarn = await memberItem(memberId);
+    expect(afterEarn.version).toBe(Number(indexed.version) + 1);
+    expect(afterEarn.tierMark).toEqual({ tier: 'silver', reviewAt: '2027-06-11T00:00:00.000Z' });
+    expect([afterEarn.GSI4PK, afterEarn.GSI4SK]).toEqual([indexed.GSI4PK, firstReview]);
+
+    // At the old review day nothing is due: the job re-keys the member to the real drop, no event.
+    const typesBefore = (await eventsOf(memberId)).map((event) => event.type);
+    const recheck = await announceDueTimeChanges(new Date('2027-06-01T00:30:00.000Z'));
+    expect(recheck).toMatchObject({ members: 1, events: {} });
+    expect((await eventsOf(memberId)).map((event) => event.type)).toEqual(typesBefore);
+    expect(await memberItem(memberId)).toMatchObject({ GSI4SK: `2027-06-11T00:00:00.000Z#${memberId}` });
+    // Re-keyed: the next run before the drop is not offered the member at all.
+    expect((await announceDueTimeChanges(new Date('2027-06-10T23:00:00.000Z'))).candidates).toBe(0);
+
+    // The drop itself is announced on its day, once.
+    const drop = await announceDueTimeChanges(new Date('2027-06-11T00:30:00.000Z'));
+    expect(drop.events).toEqual({ 'tier.changed': 1 });
+    const tierEvents = (await eventsOf(memberId)).filter((event) => event.type === 'tier.changed');
+    expect(tierEvents.map((event) => event.data)).toEqual([
+      { from: 'member', to: 'silver', direction: 'up' },
+      { from: 'silver', to: 'member', direction: 'down' },
+    ]);
+    expect(await memberItem(memberId)).not.toHaveProperty('GSI4SK');
+  });
+
   it('finds the members through the index only: no Scan, one Query per shard', async () => {
     const before = recorder.requests.length;
     await recorder.as('time-changes-job', () => announceDueTimeChanges(new Date('2030-01-01T00:00:00.000Z')));

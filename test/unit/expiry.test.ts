@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addMonths,
   expiryCandidatesBefore,
+  expiryCheckMonth,
   expiryMovement,
   inactiveSince,
   pointsExpireAt,
@@ -66,5 +67,18 @@ describe('points expiry', () => {
     expect(expiryMovement(member(5, since, '2026-01-01T00:00:00.000Z'), monthly, now)).toBeDefined();
     expect(since < (expiryCandidatesBefore(monthly, now) ?? '')).toBe(true);
     expect(expiryCandidatesBefore({ expiry: null }, now)).toBeUndefined();
+  });
+});
+
+describe('the expiry bucket a write stores as the index key', () => {
+  it('moves only earlier than the bucket stored; off the index without points', () => {
+    const bought = member(50, '2026-05-20T10:00:00.000Z');
+    expect(expiryCheckMonth(bought)).toBe('2026-05');
+    // A purchase in a later month does not move the stored bucket on (the job does)…
+    expect(expiryCheckMonth({ ...bought, expiryCheckMonth: '2026-03' })).toBe('2026-03');
+    // …and a stored bucket is never kept when the real month is earlier.
+    expect(expiryCheckMonth({ ...bought, expiryCheckMonth: '2026-07' })).toBe('2026-05');
+    expect(expiryCheckMonth({ ...member(0, '2026-05-20T10:00:00.000Z'), expiryCheckMonth: '2026-03' })).toBeUndefined();
+    expect(expiryCheckMonth({ ...bought, status: 'erased' })).toBeUndefined();
   });
 });

@@ -4,9 +4,11 @@ import { newMember, settleCashback, type MemberState } from '@shared/domain/memb
 import {
   dueTimeChanges,
   nextTimeChangeAt,
+  recheckedAt,
   tierChangeOfWrite,
   tierMarkAt,
   tierReviewAt,
+  timeChangesCheckAt,
 } from '@shared/domain/time-changes';
 
 const program = defaultProgram;
@@ -128,5 +130,34 @@ describe('tier.changed down by time alone', () => {
       purchases: { ...marked.purchases, spendByDay: { ...marked.purchases.spendByDay, '2027-03-02': 30_000 } },
     };
     expect(tierChangeOfWrite(program, marked, back, now).change).toBeUndefined();
+  });
+});
+
+describe('the check a write stores as the index key', () => {
+  const pending = (releaseAt: string) => ({ orderId: `o-${releaseAt}`, value: 10, releaseAt });
+  const due = (times: string[], checkAt?: string) =>
+    member({
+      cashback: { available: 0, pending: times.map(pending) },
+      ...(checkAt ? { timeChangesCheckAt: checkAt } : {}),
+    });
+
+  it('moves only earlier: a write never pushes the check later, the job does', () => {
+    // Nothing stored yet: the next change due.
+    expect(timeChangesCheckAt(due(['2026-03-01T00:00:00.000Z']))).toBe('2026-03-01T00:00:00.000Z');
+    // A change now due earlier than the check: the check moves earlier.
+    expect(timeChangesCheckAt(due(['2026-02-01T00:00:00.000Z'], '2026-03-01T00:00:00.000Z'))).toBe(
+      '2026-02-01T00:00:00.000Z',
+    );
+    // Due later than the check (a tier's review pushed on): the check stays.
+    const late = due(['2026-04-01T00:00:00.000Z'], '2026-03-01T00:00:00.000Z');
+    expect(timeChangesCheckAt(late)).toBe('2026-03-01T00:00:00.000Z');
+    // The job moves it on to the change itself.
+    expect(timeChangesCheckAt(recheckedAt(late))).toBe('2026-04-01T00:00:00.000Z');
+  });
+
+  it('is dropped when nothing is coming', () => {
+    const none = due([], '2026-03-01T00:00:00.000Z');
+    expect(timeChangesCheckAt(none)).toBeUndefined();
+    expect(recheckedAt(none)).not.toHaveProperty('timeChangesCheckAt');
   });
 });

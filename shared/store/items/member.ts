@@ -1,6 +1,6 @@
-import { inactiveSince } from '@shared/domain/expiry';
+import { expiryCheckMonth } from '@shared/domain/expiry';
 import type { MemberState, PendingCashback } from '@shared/domain/member';
-import { nextTimeChangeAt } from '@shared/domain/time-changes';
+import { timeChangesCheckAt } from '@shared/domain/time-changes';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
 import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
@@ -15,24 +15,20 @@ import {
 /** The member item: profile, balances and per-member facts, one per member partition. */
 export const memberKey = (memberId: string) => ({ PK: memberPartition(memberId), SK: 'PROFILE' });
 
-/**
- * The expiry index's bucket: the UTC month (YYYY-MM) of the time inactivity is counted from.
- * Keyed by the exact time, every purchase would move the member's index entry (a delete and a
- * put on GSI2, 2 write units); by month it moves at most once a month. The job's cut-off is a
- * full ISO time, and `YYYY-MM#…` sorts before every time of that month, so the cut-off's whole
- * month is offered; each candidate is then checked exactly (`expiryMovement`).
- */
-export const expiryBucket = (member: Pick<MemberState, 'createdAt' | 'purchases'>) => inactiveSince(member).slice(0, 7);
-
 export function memberToItem(member: MemberState): Item {
-  // GSI2 (points expiry) holds only members whose points could expire: active, positive balance.
-  const expiry =
-    member.status === 'active' && member.points.balance > 0
-      ? indexKeys.pointsExpiry(member.memberId, expiryBucket(member))
-      : {};
-  // GSI4 (changes by time alone) holds only members with one coming, by when it is due.
-  const dueAt = nextTimeChangeAt(member);
-  const timeChange = dueAt ? indexKeys.timeChangeDue(member.memberId, dueAt) : {};
+  // GSI2 (points expiry) holds only members whose points could expire: active, positive balance,
+  // by the UTC month (YYYY-MM) inactivity is counted from, or an earlier one (a write moves it
+  // only earlier: shared/domain/expiry.ts). The job's cut-off is a full ISO time, and `YYYY-MM#…`
+  // sorts before every time of that month, so the cut-off's whole month is offered; each
+  // candidate is then checked exactly (`expiryMovement`).
+  const month = expiryCheckMonth(member);
+  const expiry = month ? indexKeys.pointsExpiry(member.memberId, month) : {};
+  // GSI4 (changes by time alone) holds only members with one coming, by when the job should look
+  // next: a write moves that key only earlier, so an earn that merely pushes a tier's review later
+  // costs the index nothing (the job moves the key on). The check is stored as the key only.
+  const checkAt = timeChangesCheckAt(member);
+  const timeChange = checkAt ? indexKeys.timeChangeDue(member.memberId, checkAt) : {};
+  const { timeChangesCheckAt: _checkAt, expiryCheckMonth: _month, ...state } = member;
   const { spendByDay, ...purchases } = member.purchases;
   const { pending, ...cashback } = member.cashback;
   // Not on GSI1: a member is written on every use case, and an indexed copy would double each write.
@@ -40,7 +36,7 @@ export function memberToItem(member: MemberState): Item {
   return {
     ...memberKey(member.memberId),
     entity: 'member',
-    ...member,
+    ...state,
     purchases: { ...purchases, spendDays: encodeSpendByDay(spendByDay) },
     cashback: { ...cashback, pendingLots: encodePendingLots(pending) },
     ...expiry,
@@ -69,8 +65,13 @@ export function itemToMember(item: Item): MemberState {
   };
   const { spendDays, spendByDay, ...purchases } = stored.purchases;
   const { pendingLots, pending, ...cashback } = stored.cashback;
+  // The jobs' check times are their index keys: read back from the keys, never stored twice.
+  const checkAt = typeof item.GSI4SK === 'string' ? indexKeys.timeChangeDueOf(item.GSI4SK) : undefined;
+  const month = typeof item.GSI2SK === 'string' ? indexKeys.pointsExpiryMonthOf(item.GSI2SK) : undefined;
   return {
     ...stored,
+    ...(checkAt ? { timeChangesCheckAt: checkAt } : {}),
+    ...(month ? { expiryCheckMonth: month } : {}),
     purchases: { ...purchases, spendByDay: spendDays ? decodeSpendByDay(spendDays) : (spendByDay ?? {}) },
     cashback: { ...cashback, pending: pendingLots ? decodePendingLots(pendingLots) : (pending ?? []) },
   };
