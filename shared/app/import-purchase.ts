@@ -1,6 +1,6 @@
 import { DomainError } from '@shared/domain/errors';
 import { assertCurrency } from '@shared/domain/money';
-import { MAX_CLOCK_SKEW_MS, newOrder, recordPurchase } from '@shared/domain/order';
+import { MAX_CLOCK_SKEW_MS, newOrder, recordPurchase, type OrderState } from '@shared/domain/order';
 import type { PurchaseImportLine } from '@shared/schemas/imports';
 import { memberIdForExternalId } from '@shared/store/items/external-id';
 import { findOrder, orderPut } from '@shared/store/items/order';
@@ -38,7 +38,10 @@ export function importPurchase(line: PurchaseImportLine): UseCase<{ memberId: st
       ]);
       const duplicate = () => new DomainError('duplicate-order', `Order ${line.orderId} was already recorded.`);
       if (existing) throw duplicate();
-      const order = newOrder(memberId, line.orderId, line.amount, occurredAt.toISOString(), now);
+      const order: OrderState = {
+        ...newOrder(memberId, line.orderId, line.amount, occurredAt.toISOString(), now),
+        imported: true,
+      };
       const moved = tierChanged(program, member, recordPurchase(member, order, now), now);
       return outcome(
         { memberId, orderId: line.orderId },

@@ -22,6 +22,8 @@ export interface OrderState {
   raffleEntries?: Record<string, number>;
   /** Optimistic-concurrency token; 0 for an order not yet stored. */
   version: number;
+  /** Stored by a bulk import: no ledger entry records it (the metrics job finds it by itself). */
+  imported?: true;
 }
 
 export const MAX_LATE_DAYS = 90;

@@ -113,8 +113,10 @@ interface RecordedFacts {
   entries: LedgerFact[];
   /** Members whose purchase facts may have changed (a purchase or a refund was recorded). */
   purchasers: string[];
-  /** The window facts recorded, members' first purchases still to be filled in (`windowFacts`). */
+  /** Imported orders (on the recorded feed themselves): members' first purchases still to be filled in. */
   orders: { memberId: string; occurredAt: string; amount: number }[];
+  /** Earn and cashback entries: the one that created its order makes the order a window fact. */
+  credits: { memberId: string; orderId: string; createdAt: string }[];
   refunds: { memberId: string; orderId: string; amount: number }[];
   others: WindowFact[];
 }
@@ -123,6 +125,7 @@ function recordedFacts(items: Item[]): RecordedFacts {
   const entries: LedgerFact[] = [];
   const purchasers = new Set<string>();
   const orders: RecordedFacts['orders'] = [];
+  const credits: RecordedFacts['credits'] = [];
   const refunds = new Map<string, RecordedFacts['refunds'][number]>();
   const others: WindowFact[] = [];
   let enrolments = 0;
@@ -132,7 +135,7 @@ function recordedFacts(items: Item[]): RecordedFacts {
       case 'referral-code':
         enrolments += 1;
         break;
-      // An order is recorded once, when it is created (a live earn or cashback, or an import).
+      // Only an imported order is on the feed: a live one is known by the entry that created it.
       case 'order':
         orders.push({
           memberId: String(item.memberId),
@@ -162,6 +165,12 @@ function recordedFacts(items: Item[]): RecordedFacts {
           ...(cashback?.value !== undefined ? { cashback: Number(cashback.value) } : {}),
         });
         if (changesPurchaseFacts(type)) purchasers.add(String(item.memberId));
+        if ((type === 'earn' || type === 'cashback') && typeof item.orderId === 'string')
+          credits.push({
+            memberId: String(item.memberId),
+            orderId: item.orderId,
+            createdAt: String(item.createdAt),
+          });
         // A refund posts one entry per balance it reverses, all with its amount and the member version that wrote them.
         if (type === 'refund') {
           const amount = item.amount as { value?: number } | undefined;
@@ -175,33 +184,67 @@ function recordedFacts(items: Item[]): RecordedFacts {
       }
     }
   }
-  return { enrolments, entries, purchasers: [...purchasers].sort(), orders, refunds: [...refunds.values()], others };
+  return {
+    enrolments,
+    entries,
+    purchasers: [...purchasers].sort(),
+    orders,
+    credits,
+    refunds: [...refunds.values()],
+    others,
+  };
 }
 
 /**
  * The window facts of what was recorded: orders at their own time, refunds at their order's
- * time (read from the order item), each with the member's first purchase as the member item
- * holds it now (new and returning members are told apart by it).
+ * time, each with the member's first purchase as the member item holds it now (new and
+ * returning members are told apart by it). A live order is read through the earn or cashback
+ * entry that created it — the order and that entry are written by one transaction at one
+ * `now`, so `recordedAt` equals the entry's `createdAt` — which spares every order an index
+ * write; a second credit of the order (cashback after an earn) finds an older `recordedAt`.
  */
 async function windowFactsOf(recorded: RecordedFacts, purchases: Map<string, PurchaseFacts>): Promise<WindowFact[]> {
   const firstAt = (memberId: string) => {
     const first = purchases.get(memberId)?.firstAt;
     return first === undefined ? undefined : Date.parse(first);
   };
-  const refundedOrders = await batchGet(
-    [...new Map(recorded.refunds.map((refund) => [`${refund.memberId}#${refund.orderId}`, refund])).values()].map(
-      (refund) => orderKey(refund.memberId, refund.orderId),
-    ),
+  const orderId = (memberId: string, id: string) => `${memberId}#${id}`;
+  const wanted = new Map(
+    [...recorded.credits, ...recorded.refunds].map((fact) => [orderId(fact.memberId, fact.orderId), fact]),
+  );
+  const stored = await batchGet(
+    [...wanted.values()].map((fact) => orderKey(fact.memberId, fact.orderId)),
     {
-      expression: '#member, #order, #occurred',
-      names: { '#member': 'memberId', '#order': 'orderId', '#occurred': 'occurredAt' },
+      expression: '#member, #order, #occurred, #amount, #recorded',
+      names: {
+        '#member': 'memberId',
+        '#order': 'orderId',
+        '#occurred': 'occurredAt',
+        '#amount': 'amount',
+        '#recorded': 'recordedAt',
+      },
     },
   );
-  const occurredAt = new Map(
-    refundedOrders.map((order) => [`${String(order.memberId)}#${String(order.orderId)}`, String(order.occurredAt)]),
+  const orders = new Map(
+    stored.map((order) => [
+      orderId(String(order.memberId), String(order.orderId)),
+      { occurredAt: String(order.occurredAt), amount: Number(order.amount), recordedAt: String(order.recordedAt) },
+    ]),
   );
+  const orderOf = (fact: { memberId: string; orderId: string }) => {
+    const order = orders.get(orderId(fact.memberId, fact.orderId));
+    if (!order) throw new Error(`order ${fact.orderId} of member ${fact.memberId} not found`);
+    return order;
+  };
+  const created = [
+    ...recorded.orders,
+    ...recorded.credits.flatMap((credit) => {
+      const order = orderOf(credit);
+      return order.recordedAt === credit.createdAt ? [{ memberId: credit.memberId, ...order }] : [];
+    }),
+  ];
   const facts: WindowFact[] = [];
-  for (const order of recorded.orders) {
+  for (const order of created) {
     const first = firstAt(order.memberId);
     facts.push({
       kind: 'order',
@@ -216,12 +259,10 @@ async function windowFactsOf(recorded: RecordedFacts, purchases: Map<string, Pur
       facts.push({ kind: 'first', memberId: order.memberId, firstAt: first });
   }
   for (const refund of recorded.refunds) {
-    const at = occurredAt.get(`${refund.memberId}#${refund.orderId}`);
-    if (at === undefined) throw new Error(`refunded order ${refund.orderId} of member ${refund.memberId} not found`);
     facts.push({
       kind: 'order',
       memberId: refund.memberId,
-      occurredAt: Date.parse(at),
+      occurredAt: Date.parse(orderOf(refund).occurredAt),
       amount: -refund.amount,
       orders: 0,
       firstAt: firstAt(refund.memberId),

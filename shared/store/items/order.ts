@@ -10,13 +10,13 @@ export const orderKey = (memberId: string, orderId: string) => ({
 });
 
 export function orderToItem(order: OrderState): Item {
-  // GSI1 (recorded activity) at its creation: the metrics job digests each order once; its time
-  // (occurredAt, a late till report included) and later refunds are what the window counts.
   return {
     ...orderKey(order.memberId, order.orderId),
     entity: 'order',
     ...order,
-    ...indexKeys.activity(order.recordedAt, `${order.memberId}:${order.orderId}`),
+    // GSI1 (recorded activity) for an imported order only: the metrics job finds a live order
+    // through the earn or cashback entry that created it, so a live order costs no index write.
+    ...(order.imported ? indexKeys.activity(order.recordedAt, `${order.memberId}:${order.orderId}`) : {}),
   };
 }
 
