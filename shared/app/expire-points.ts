@@ -74,7 +74,7 @@ function expireMemberPoints(memberId: string): UseCase<number> {
   return async (caller) => {
     const program = await currentProgram();
     return async (at) => {
-      const member = await loadActiveMember(memberId, at);
+      const member = await loadActiveMember(memberId, at, { lots: true });
       const due = expiryMovement(member, program, at);
       if (!due) throw new NothingDueError();
       // A member with lots: every available lot expires, pending lots (in a return window) survive.
