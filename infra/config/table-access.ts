@@ -193,9 +193,12 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // The import worker (Step Functions' map on AWS): each member line is one transaction of the member,
   // its entry and events, and its referral, external-id and email claims; each purchase line stores the order
   // on the member; chunk checkpoints update the import item and bad lines are batch-written under it.
+  // A purchase line of a member with points lots reads the member's lots (a Query of its partition,
+  // beside the member's read) and puts the new lot in its transaction.
   'import-worker': {
     items: [
       { actions: READ_ACTIONS, partitions: [bulkImport, externalId, program, member] },
+      { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, referral, externalId] },
       { actions: ['UpdateItem'], partitions: [bulkImport, email] },
       { actions: ['BatchWriteItem'], partitions: [bulkImport] },

@@ -29,7 +29,7 @@ export function adjustBalance(memberId: string, request: AdjustmentRequest): Use
       ...(request.reference !== undefined ? { reference: request.reference } : {}),
     };
     return async (now) => {
-      const member = await loadActiveMember(memberId, now);
+      const member = await loadActiveMember(memberId, now, { lots: true });
       const { member: next, entries } = postMovements(
         member,
         [adjustmentMovement(member, adjustment)],

@@ -25,7 +25,7 @@ export function buyRaffleEntries(memberId: string, raffleId: string, count: numb
     const program = await currentProgram();
     return async (now) => {
       const [member, stored, held] = await Promise.all([
-        loadActiveMember(memberId, now),
+        loadActiveMember(memberId, now, { lots: true }),
         findRaffle(raffleId),
         findRaffleEntry(raffleId, memberId),
       ]);

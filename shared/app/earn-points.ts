@@ -39,7 +39,7 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
   return async (caller) => {
     const program = await programForAmount(purchase.amount);
     return async (now) => {
-      const { member, order: existing } = await loadMemberAndOrder(memberId, purchase.orderId, now);
+      const { member, order: existing } = await loadMemberAndOrder(memberId, purchase.orderId, now, { lots: true });
       const { order, purchased, earned } = earnDecision(program, member, existing, purchase, now);
       const { member: next, entries } = postMovements(
         withBirthdayBonusYear(purchased, earned.birthdayBonusYear),

@@ -40,7 +40,7 @@ export function enrolMember(request: Enrolment): UseCase<MemberView> {
             { path: 'body.referralCode', message: 'is not a known referral code' },
           ]);
         if (!referrerId) throw unknown();
-        const before = await loadActiveMember(referrerId, now).catch((error: unknown) => {
+        const before = await loadActiveMember(referrerId, now, { lots: true }).catch((error: unknown) => {
           throw error instanceof DomainError ? unknown() : error;
         });
         const posted = postMovements(before, referrerMovements(program), posting);

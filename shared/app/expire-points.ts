@@ -74,7 +74,7 @@ function expireMemberPoints(memberId: string): UseCase<number> {
   return async (caller) => {
     const program = await currentProgram();
     return async (at) => {
-      const member = await loadActiveMember(memberId, at);
+      const member = await loadActiveMember(memberId, at, { lots: true });
       const due = expiryMovement(member, program, at);
       if (!due) {
         // Offered by a bucket a purchase did not move on (writes move it only earlier): move it

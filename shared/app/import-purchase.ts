@@ -33,7 +33,7 @@ export function importPurchase(line: PurchaseImportLine): UseCase<{ memberId: st
           { path: 'externalId', message: 'no member was enrolled or imported with this externalId' },
         ]);
       const [member, existing] = await Promise.all([
-        loadActiveMember(memberId, now),
+        loadActiveMember(memberId, now, { lots: true }),
         findOrder(memberId, line.orderId),
       ]);
       const duplicate = () => new DomainError('duplicate-order', `Order ${line.orderId} was already recorded.`);

@@ -7,7 +7,7 @@ import { lotDueMembers, lotDueWrite } from '@shared/store/items/lot-due';
 import { lotWrite } from '@shared/store/items/lot';
 import { currentProgram } from '@shared/store/program';
 import { transactionEvent } from './emit';
-import { loadLotBook } from './lots';
+import { loadLotBook, withDigest } from './lots';
 import { postingContext } from './posting';
 import { executeOnce, loadActiveMember, outcome, type EmittedEvent, type UseCase } from './use-case';
 
@@ -52,7 +52,7 @@ export function settleMemberLots(memberId: string): UseCase<LotTimeResult> {
     const program = await currentProgram();
     const rules = lotRulesOf(program);
     return async (at) => {
-      const member = await loadActiveMember(memberId, at);
+      const member = await loadActiveMember(memberId, at, { lots: true });
       const book = await loadLotBook(member);
       if (!member.lots || !book) throw new NothingDueError();
       const plan = planLotTime(book, member.lots, rules, at);
@@ -88,7 +88,13 @@ export function settleMemberLots(memberId: string): UseCase<LotTimeResult> {
           more: plan.more,
         },
         {
-          members: [{ expectedVersion: member.version, member: { ...posted.member, lots: plan.state }, entries }],
+          members: [
+            {
+              expectedVersion: member.version,
+              member: { ...posted.member, lots: withDigest(plan.state, book.lots, plan.writes) },
+              entries,
+            },
+          ],
           writes,
           events,
         },

@@ -20,8 +20,9 @@ import type { MemberLots, MemberState } from '@shared/domain/member';
 import { toTransaction } from '@shared/domain/transaction-view';
 import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
 import { lotDueWrite } from '@shared/store/items/lot-due';
-import { lotWrite, queryLotBook } from '@shared/store/items/lot';
-import { currentProgram } from '@shared/store/program';
+import { lotBookOf, lotItemsDigest, lotWrite, queryLotBook, queryLotsSince } from '@shared/store/items/lot';
+import { findMember } from '@shared/store/items/member';
+import { cachedProgram, currentProgram } from '@shared/store/program';
 import type { Outcome } from './use-case';
 
 /**
@@ -42,9 +43,82 @@ import type { Outcome } from './use-case';
 
 const MAX_TRANSACTION_ITEMS = 100;
 
-/** The member's lots (undefined: the member has none). */
+/**
+ * How far back in expiry time the lots Query sent beside the member's read starts. It cannot start
+ * at the member's watermark (not read yet), and from the first lot it would read every dead lot
+ * forever: in a member the daily job keeps, lots that expired over a week ago are behind the
+ * watermark, so the Query reads the live lots plus at most a week of dead ones. A member whose
+ * job is further behind, or who was written meanwhile, fails the digest: its lots are read after.
+ */
+export const LOTS_READ_BACK_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+/**
+ * Live lots read beside their member, keyed by member and digest: content-addressed, so an entry
+ * is the book of every member version with that digest, whichever request read it (the local
+ * server runs many at once). Bounded: a few recent books, the oldest dropped first.
+ */
+const booksBeside = new Map<string, readonly PointsLot[]>();
+const BOOKS_KEPT = 32;
+const besideKey = (memberId: string, digest: string) => `${memberId} ${digest}`;
+
+function keepBeside(memberId: string, digest: string, lots: readonly PointsLot[]): void {
+  const key = besideKey(memberId, digest);
+  booksBeside.delete(key);
+  booksBeside.set(key, lots);
+  for (const oldest of booksBeside.keys()) {
+    if (booksBeside.size <= BOOKS_KEPT) break;
+    booksBeside.delete(oldest);
+  }
+}
+
+/** Whether members may have lots under the program this instance holds (not read for this: no round trip). */
+function lotsInForce(): boolean {
+  const program = cachedProgram();
+  if (!program) return false;
+  const rules = lotRulesOf(program);
+  return rules.holdDays > 0 || rules.lotExpiry !== undefined;
+}
+
+/**
+ * The member, and its lots read BESIDE it in the same round trip, for use cases that move or show
+ * points: while the program has lots on, a Query of the member's recent lots goes out with the
+ * member's read. When what it read matches the member's `lots.digest` it is that version's book
+ * and `loadLotBook` returns it without a Query; otherwise (no lots, a concurrent write, a job
+ * behind, lots written before the digest) `loadLotBook` queries after the member, as before.
+ * Without lots in force nothing more is read: a member without lots costs what it did.
+ */
+export async function findMemberWithLots(memberId: string, now: Date): Promise<MemberState | undefined> {
+  const since = new Date(now.getTime() - LOTS_READ_BACK_DAYS * DAY_MS);
+  const [member, read] = await Promise.all([
+    findMember(memberId),
+    lotsInForce() ? queryLotsSince(memberId, since) : undefined,
+  ]);
+  const state = member?.lots;
+  if (state?.digest !== undefined && read) {
+    const live = lotBookOf(read, state).lots;
+    if (lotItemsDigest(live, state.expiredThrough) === state.digest) keepBeside(memberId, state.digest, live);
+  }
+  return member;
+}
+
+/** The member's lots (undefined: the member has none): those read beside it, or one Query now. */
 export async function loadLotBook(member: Pick<MemberState, 'memberId' | 'lots'>): Promise<LotBook | undefined> {
-  return member.lots ? queryLotBook(member.memberId, member.lots) : undefined;
+  if (!member.lots) return undefined;
+  const { digest } = member.lots;
+  const kept = digest !== undefined ? booksBeside.get(besideKey(member.memberId, digest)) : undefined;
+  return kept ? lotBookOf(kept, member.lots) : queryLotBook(member.memberId, member.lots);
+}
+
+/**
+ * The member's lot scalars with the digest of the lot items once `changes` are written over the
+ * `stored` ones (a lot with nothing left is deleted): every transaction that writes lot items or
+ * moves the watermark records it, so that the next read can take the lots read beside the member.
+ */
+export function withDigest(state: MemberLots, stored: readonly PointsLot[], changes: Iterable<PointsLot>): MemberLots {
+  const after = new Map(stored.map((lot) => [lot.lotId, lot]));
+  for (const lot of changes) after.set(lot.lotId, lot);
+  return { ...state, digest: lotItemsDigest([...after.values()], state.expiredThrough) };
 }
 
 /** Points as the member sees them at `now`: spendable, pending, the next three expiry dates. */
@@ -125,9 +199,11 @@ async function applyToMember(
   const lotChanges = new Map<string, PointsLot>();
   let state: MemberLots;
   let book: LotBook;
+  let stored: readonly PointsLot[] = [];
   if (write.member.lots) {
     state = write.member.lots;
-    book = loaded ?? (await queryLotBook(memberId, state));
+    book = loaded ?? (await loadLotBook(write.member)) ?? { lots: [], owed: state.owed };
+    stored = book.lots;
   } else {
     // The first lot: what the member had becomes one never-expiring, available lot (or a debt).
     const opening = write.member.points.balance - write.entries.reduce((sum, entry) => sum + entry.points, 0);
@@ -186,7 +262,7 @@ async function applyToMember(
   else next.dueAt = dueAt;
   return {
     writes: [...lotChanges.values()].map((lot) => lotWrite(memberId, lot)),
-    state: next,
+    state: withDigest(next, stored, lotChanges.values()),
     dueMoved: next.dueAt !== write.member.lots?.dueAt,
   };
 }

@@ -17,7 +17,7 @@ import { loadActiveMember } from './use-case';
 /** The reads about one member: each checks the member exists and is not erased first. */
 
 export async function getMember(memberId: string, now: Date) {
-  const [member, program] = await Promise.all([loadActiveMember(memberId, now), currentProgram()]);
+  const [member, program] = await Promise.all([loadActiveMember(memberId, now, { lots: true }), currentProgram()]);
   return memberView(member, program, now, await lotPoints(member, now));
 }
 
@@ -66,7 +66,7 @@ export async function findMembers(filter: { externalId?: string | undefined; ema
 
 /** The member's right of access: profile, consent and balances, the whole ledger (newest first), orders and survey answers. */
 export async function exportMember(memberId: string, now: Date) {
-  const [member, program] = await Promise.all([loadActiveMember(memberId, now), currentProgram()]);
+  const [member, program] = await Promise.all([loadActiveMember(memberId, now, { lots: true }), currentProgram()]);
   const items = await memberItems(memberId);
   const transactions = items
     .filter((item) => item.entity === 'ledger')

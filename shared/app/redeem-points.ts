@@ -10,7 +10,7 @@ export function redeemPoints(memberId: string, request: { points: number; orderI
   return async (caller) => {
     const program = await currentProgram();
     return async (now) => {
-      const member = await loadActiveMember(memberId, now);
+      const member = await loadActiveMember(memberId, now, { lots: true });
       const movement = redeemPointsMovement(
         member,
         request.points,

@@ -13,7 +13,10 @@ export function redeemReward(memberId: string, request: { rewardId: string; orde
     const program = await currentProgram();
     return async (now) => {
       // Read together: the two reads go out as one BatchGetItem (shared/store/get.ts).
-      const [member, reward] = await Promise.all([loadActiveMember(memberId, now), findReward(request.rewardId)]);
+      const [member, reward] = await Promise.all([
+        loadActiveMember(memberId, now, { lots: true }),
+        findReward(request.rewardId),
+      ]);
       if (!reward) throw new DomainError('reward-not-found', `No reward ${request.rewardId}.`);
       const movement = rewardRedemption(member, reward, program, now, request.orderId);
       const { member: next, entries } = postMovements(member, [movement], postingContext(caller, program, now));

@@ -19,7 +19,7 @@ export function refundOrder(memberId: string, refund: { orderId: string; amount:
   return async (caller) => {
     const program = await programForAmount(refund.amount);
     return async (now) => {
-      const { member, order: recorded } = await loadMemberAndOrder(memberId, refund.orderId, now);
+      const { member, order: recorded } = await loadMemberAndOrder(memberId, refund.orderId, now, { lots: true });
       const order = refundableOrder(recorded, memberId, refund.orderId);
       const plan = planRefund(member, order, refund.amount.value, now);
       const posting = postingContext(caller, program, now);

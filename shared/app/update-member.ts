@@ -16,7 +16,7 @@ export function updateMember(memberId: string, patch: MemberPatch): UseCase<Memb
   return async (caller) => {
     const program = await currentProgram();
     return async (now) => {
-      const member = await loadActiveMember(memberId, now);
+      const member = await loadActiveMember(memberId, now, { lots: true });
       const patched = applyMemberPatch(member, patch, { partnerId: caller.partnerId, now });
       // Points as the member's lots show them (the same read as GET; none for a member without lots).
       const view = memberView(patched.member, program, now, await lotPoints(member, now));

@@ -15,7 +15,7 @@ import { findMember } from '@shared/store/items/member';
 import { findOrder } from '@shared/store/items/order';
 import { withWriteRetries } from '@shared/store/retry';
 import { newEventId } from '@shared/ids';
-import { applyLots, type LoadedBooks } from './lots';
+import { applyLots, findMemberWithLots, type LoadedBooks } from './lots';
 
 /** Who asks for a use case: the partner, the request's idempotency context (if any) and the clock. */
 export interface Caller {
@@ -176,8 +176,17 @@ export async function idempotencyKeyUsed(caller: Caller): Promise<boolean> {
   );
 }
 
-export async function loadActiveMember(memberId: string, now: Date): Promise<MemberState> {
-  return settleCashback(assertActiveMember(await findMember(memberId), memberId), now);
+/**
+ * `lots`: the use case moves or shows points, so the member's lots are read beside it, in the
+ * same round trip (./lots.ts `findMemberWithLots`; nothing more while the program has no lots).
+ */
+export async function loadActiveMember(
+  memberId: string,
+  now: Date,
+  options: { lots?: boolean } = {},
+): Promise<MemberState> {
+  const member = options.lots ? await findMemberWithLots(memberId, now) : await findMember(memberId);
+  return settleCashback(assertActiveMember(member, memberId), now);
 }
 
 /** For use cases about one order of the member (earn, cashback, refund): both read at once, not one after the other. */
@@ -185,8 +194,9 @@ export async function loadMemberAndOrder(
   memberId: string,
   orderId: string,
   now: Date,
+  options: { lots?: boolean } = {},
 ): Promise<{ member: MemberState; order: OrderState | undefined }> {
-  const [member, order] = await Promise.all([loadActiveMember(memberId, now), findOrder(memberId, orderId)]);
+  const [member, order] = await Promise.all([loadActiveMember(memberId, now, options), findOrder(memberId, orderId)]);
   return { member, order };
 }
 

@@ -114,6 +114,12 @@ export interface MemberLots {
   announcedThrough?: string;
   /** The next instant the time job has something to do for this member (its schedule item's key). */
   dueAt?: string;
+  /**
+   * The fingerprint of the live lot items this member version goes with (shared/store/items/lot.ts
+   * `lotItemsDigest`): lots read beside the member are its book when they match. Absent (lots
+   * written before it existed): the lots are read after the member.
+   */
+  digest?: string;
 }
 
 export function pendingCashbackTotal(member: Pick<MemberState, 'cashback'>): number {

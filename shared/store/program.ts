@@ -33,6 +33,11 @@ export async function currentProgram(now = Date.now()): Promise<Program> {
   return program;
 }
 
+/** The program this instance last read, however old, without reading it (undefined: none yet). */
+export function cachedProgram(): Program | undefined {
+  return cached?.program;
+}
+
 export function forgetCachedProgram(): void {
   cached = undefined;
 }

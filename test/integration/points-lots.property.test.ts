@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLotTimeEvents } from '@shared/app/lot-time-events';
 import { loadLotBook } from '@shared/app/lots';
+import { lotItemsDigest, queryLotBook } from '@shared/store/items/lot';
 import { getMember } from '@shared/app/member-reads';
 import { DomainError } from '@shared/domain/errors';
 import type { LedgerEntry } from '@shared/domain/ledger';
@@ -139,7 +140,12 @@ async function check(memberId: string, now: Date): Promise<void> {
   const member = await findMember(memberId);
   const book = member && (await loadLotBook(member));
   expect(book).toBeDefined();
-  if (!book) return;
+  if (!book || !member.lots) return;
+  // The digest the member records is that of its lot items as stored (lots read beside it are taken
+  // only when they match it), and the book read beside the member is the one a Query after it reads.
+  const queried = await queryLotBook(memberId, member.lots);
+  expect(member.lots.digest).toBe(lotItemsDigest(queried.lots, member.lots.expiredThrough));
+  expect(book).toEqual(queried);
   const stored = new Map(effectiveLots(book, now).lots.map((lot) => [lot.lotId, lot]));
   for (const lot of stored.values()) {
     expect(lot.remaining).toBeGreaterThanOrEqual(0);
