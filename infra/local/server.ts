@@ -45,6 +45,28 @@ function lambdaContext(name: string): Context {
   };
 }
 
+/**
+ * API Gateway caches the authorizer's answer per key (the stack's `authorizerCacheSeconds`).
+ * Locally it is off unless LOCAL_AUTHORIZER_CACHE_SECONDS is set, so a revoked key is refused
+ * at once in tests; the bench sets it, so that an earn over HTTP makes the DynamoDB calls it
+ * makes on AWS and no key lookup besides.
+ */
+const authorizerCache = new Map<
+  string,
+  { principal: Awaited<ReturnType<typeof principalForAuthorization>>; until: number }
+>();
+
+async function authorize(authorization: string | undefined) {
+  const seconds = Number(process.env.LOCAL_AUTHORIZER_CACHE_SECONDS ?? 0);
+  if (!(seconds > 0) || authorization === undefined) return principalForAuthorization(authorization);
+  const cached = authorizerCache.get(authorization);
+  if (cached && cached.until > Date.now()) return cached.principal;
+  const principal = await principalForAuthorization(authorization);
+  // Like API Gateway, only an allowed key's answer is kept.
+  if (principal) authorizerCache.set(authorization, { principal, until: Date.now() + seconds * 1000 });
+  return principal;
+}
+
 interface RawBody {
   body: string | null;
   isBase64Encoded: boolean;
@@ -199,7 +221,7 @@ export async function dispatch(
     );
   }
   const route = routes[candidate.routeId];
-  const principal = await principalForAuthorization(request.headers.authorization);
+  const principal = await authorize(request.headers.authorization);
   if (!principal) {
     // API Gateway answers here with the UNAUTHORIZED gateway response (the same problem document).
     return ownProblem(arrival, unauthorized());

@@ -4,6 +4,8 @@
  * as on AWS, and a metrics history that starts a year back (the scenarios buy across that year).
  */
 process.env.PROGRAM_CACHE_SECONDS = '60';
+// The authorizer's answer cached per key, as API Gateway does (the stack's default TTL).
+process.env.LOCAL_AUTHORIZER_CACHE_SECONDS = '60';
 process.env.LOG_LEVEL = 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.POWERTOOLS_DEV = 'true';
