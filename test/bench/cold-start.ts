@@ -1,7 +1,7 @@
 /**
  * Bundle size and module init of every Lambda entry point: each function is bundled with the
  * esbuild settings the stack gives NodejsFunction (infra/constructs/rewards-function.ts), then a
- * fresh `node` (with the stack's --enable-source-maps) times importing it, against importing an
+ * fresh `node` (with the stack's NODE_OPTIONS, if any) times importing it, against importing an
  * empty module. The parts of the AWS SDK the stack leaves to the runtime are loaded from
  * node_modules, as the runtime loads its own copy: their load time counts in init. Medians of
  * several interleaved runs, since the machine is shared.
@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { builtinAliases, LAMBDA_BUNDLING } from '@infra/constructs/bundling';
+import { builtinAliases, LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from '@infra/constructs/bundling';
 
 const run = promisify(execFile);
 
@@ -35,7 +35,7 @@ process.exit(0);
 async function importMs(file: string, env: NodeJS.ProcessEnv): Promise<number> {
   const { stdout } = await run(
     process.execPath,
-    ['--enable-source-maps', join(ROOT, '.bench', 'cold-start', 'timer.mjs'), pathToFileURL(file).href],
+    [...LAMBDA_NODE_OPTIONS, join(ROOT, '.bench', 'cold-start', 'timer.mjs'), pathToFileURL(file).href],
     { env, timeout: 60_000 },
   );
   return Number(stdout);
