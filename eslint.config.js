@@ -19,6 +19,17 @@ export default tseslint.config(
     },
   },
   {
+    // The one-line CommonJS modules the bundles take node:http(s) from (infra/constructs/bundling.ts):
+    // outside the TypeScript project, so linted without type information, as CommonJS.
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: { module: 'writable', process: 'readonly' },
+    },
+  },
+  {
     // `import { z }` is a namespace re-export esbuild cannot tree-shake: every bundle would carry all of
     // zod with its 60+ locales (~440 KB instead of ~90 KB). `import * as z from 'zod'` is the same API.
     files: ['shared/**/*.ts', 'functions/**/*.ts'],

@@ -2,6 +2,7 @@ import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { sourceMappedStack } from './stack-traces';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'rewards-api';
 
@@ -42,6 +43,19 @@ export class MaskingLogFormatter extends LogFormatter {
         xray_trace_id: attributes.xRayTraceId,
       },
     }).addAttributes(maskPersonalData(additionalLogAttributes) as LogAttributes);
+  }
+
+  /** Powertools' error keys, with the stack (and its location) in the sources' terms (./stack-traces.ts). */
+  override formatError(error: Error): LogAttributes {
+    const formatted = super.formatError(error);
+    if (typeof error.stack !== 'string') return formatted;
+    const stack = sourceMappedStack(error.stack);
+    if (stack === error.stack) return formatted;
+    return {
+      ...formatted,
+      location: this.getCodeLocation(stack),
+      stack: Array.isArray(formatted.stack) ? stack.split('\n') : stack,
+    };
   }
 }
 

@@ -17,7 +17,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WRITE_ACTIONS, type EntryName, type TableAccess } from '../config/table-access';
-import { RUNTIME_PROVIDED_MODULES } from './bundling';
+import { builtinAliases, LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling';
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -47,8 +47,9 @@ export interface RewardsFunctionProps {
 
 /**
  * A Lambda function with every default of the project: Node.js 24 on arm64, bundled with the
- * local esbuild (no Docker) as minified ESM with source maps, X-Ray tracing, JSON logs in its
- * own log group with retention, and a role that holds only what the function needs.
+ * local esbuild (no Docker) as minified ESM with its source map beside it (./bundling.ts), X-Ray
+ * tracing, JSON logs in its own log group with retention, and a role that holds only what the
+ * function needs.
  */
 export class RewardsFunction extends Construct {
   readonly function: NodejsFunction;
@@ -89,24 +90,25 @@ export class RewardsFunction extends Construct {
       // Tracing.ACTIVE would add the X-Ray statement to the role's default policy; it gets its own policy below.
       tracing: Tracing.DISABLED,
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...props.environment,
+        ...(LAMBDA_NODE_OPTIONS.length > 0 ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS.join(' ') } : {}),
+      },
       projectRoot: repositoryRoot,
       depsLockFilePath: join(repositoryRoot, 'package-lock.json'),
       bundling: {
         forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node24',
+        // The settings the benchmark bundles with too (./bundling.ts): minified ESM with a source map, the
+        // DynamoDB client of the AWS SDK bundled (other clients from the runtime), node:http(s) as CommonJS.
+        ...LAMBDA_BUNDLING,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        externalModules: [...LAMBDA_BUNDLING.externalModules],
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies call require(); ESM output has none unless the bundle creates it.
-        banner:
-          "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
+        esbuildArgs: {
+          '--alias': Object.entries(builtinAliases()).map(([name, path]) => `${name}=${path}`),
+        },
         // esbuild resolves the @shared/@functions aliases from the paths of this tsconfig.
         tsconfig: join(repositoryRoot, 'tsconfig.json'),
-        // The AWS SDK v3 comes from the nodejs24.x runtime (see ./bundling.ts).
-        externalModules: [...RUNTIME_PROVIDED_MODULES],
         ...(props.afterBundling
           ? {
               commandHooks: {

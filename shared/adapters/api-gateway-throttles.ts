@@ -1,13 +1,4 @@
-import {
-  APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanCommand,
-  CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
-  DeleteUsagePlanCommand,
-  NotFoundException,
-  UpdateUsagePlanCommand,
-} from '@aws-sdk/client-api-gateway';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { PartnerThrottles } from '@shared/app/partner-throttles';
 
 /**
@@ -18,14 +9,23 @@ import type { PartnerThrottles } from '@shared/app/partner-throttles';
  */
 export function apiGatewayThrottles(
   api: { restApiId: string; stage: string },
-  client = new APIGatewayClient({}),
+  givenClient?: APIGatewayClient,
 ): PartnerThrottles {
   const name = (partnerId: string) => `rewards-${partnerId}`;
-  const ignoreMissing = (error: unknown) => {
-    if (!(error instanceof NotFoundException)) throw error;
-  };
+  // The SDK's API Gateway client is imported when a plan is first changed, not at the admin
+  // function's cold start: most admin requests never touch a usage plan (infra/constructs/bundling.ts).
+  let loaded: Promise<{ sdk: typeof import('@aws-sdk/client-api-gateway'); client: APIGatewayClient }> | undefined;
+  const sdk = () =>
+    (loaded ??= import('@aws-sdk/client-api-gateway').then((sdk) => ({
+      sdk,
+      client: givenClient ?? new sdk.APIGatewayClient({}),
+    })));
   return {
     async provision({ partnerId, usageKey, rateLimit }) {
+      const {
+        client,
+        sdk: { CreateApiKeyCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand },
+      } = await sdk();
       const key = await client.send(new CreateApiKeyCommand({ name: name(partnerId), value: usageKey, enabled: true }));
       const plan = await client.send(
         new CreateUsagePlanCommand({
@@ -41,6 +41,14 @@ export function apiGatewayThrottles(
 
     async remove({ throttleIds }) {
       const { apiKeyId, usagePlanId } = throttleIds;
+      if (!apiKeyId && !usagePlanId) return;
+      const {
+        client,
+        sdk: { DeleteApiKeyCommand, DeleteUsagePlanCommand, NotFoundException, UpdateUsagePlanCommand },
+      } = await sdk();
+      const ignoreMissing = (error: unknown) => {
+        if (!(error instanceof NotFoundException)) throw error;
+      };
       if (apiKeyId) await client.send(new DeleteApiKeyCommand({ apiKey: apiKeyId })).catch(ignoreMissing);
       if (!usagePlanId) return;
       // A plan still attached to a stage cannot be deleted: detach it first.

@@ -1,9 +1,10 @@
 /**
  * Bundle size and module init of every Lambda entry point: each function is bundled with the
  * esbuild settings the stack gives NodejsFunction (infra/constructs/rewards-function.ts), then a
- * fresh `node` (with the stack's --enable-source-maps) times importing it, against importing an
- * empty module. The AWS SDK is left out of the bundle as on Lambda and loaded from node_modules,
- * as the runtime loads its own copy: its load time counts in init. Medians of several interleaved runs, since the machine is shared.
+ * fresh `node` (with the stack's NODE_OPTIONS, if any) times importing it, against importing an
+ * empty module. The parts of the AWS SDK the stack leaves to the runtime are loaded from
+ * node_modules, as the runtime loads its own copy: their load time counts in init. Medians of
+ * several interleaved runs, since the machine is shared.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { RUNTIME_PROVIDED_MODULES } from '@infra/constructs/bundling';
+import { builtinAliases, LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from '@infra/constructs/bundling';
 
 const run = promisify(execFile);
 
@@ -34,7 +35,7 @@ process.exit(0);
 async function importMs(file: string, env: NodeJS.ProcessEnv): Promise<number> {
   const { stdout } = await run(
     process.execPath,
-    ['--enable-source-maps', join(ROOT, '.bench', 'cold-start', 'timer.mjs'), pathToFileURL(file).href],
+    [...LAMBDA_NODE_OPTIONS, join(ROOT, '.bench', 'cold-start', 'timer.mjs'), pathToFileURL(file).href],
     { env, timeout: 60_000 },
   );
   return Number(stdout);
@@ -56,17 +57,17 @@ export async function measureColdStart(runs = 5): Promise<ColdStartResult> {
       outfile: join(out, name, 'index.mjs'),
       bundle: true,
       platform: 'node',
-      target: 'node24',
       format: 'esm',
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      mainFields: ['module', 'main'],
-      banner: {
-        js: "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
-      },
+      // What the stack gives NodejsFunction (infra/constructs/bundling.ts), in esbuild's own names.
+      target: LAMBDA_BUNDLING.target,
+      minify: LAMBDA_BUNDLING.minify,
+      sourcemap: LAMBDA_BUNDLING.sourceMap,
+      sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+      mainFields: [...LAMBDA_BUNDLING.mainFields],
+      banner: { js: LAMBDA_BUNDLING.banner },
+      external: [...LAMBDA_BUNDLING.externalModules],
+      alias: builtinAliases(),
       tsconfig: join(ROOT, 'tsconfig.json'),
-      external: [...RUNTIME_PROVIDED_MODULES],
       logLevel: 'error',
     });
   }

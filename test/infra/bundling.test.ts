@@ -25,7 +25,7 @@ let template: Template;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'rewards-cdk-'));
-  // The AWS SDK is left to the Lambda runtime (infra/constructs/bundling.ts); here the repository's
+  // What of the AWS SDK is left to the Lambda runtime (infra/constructs/bundling.ts): here the repository's
   // copy plays the runtime's, found from the bundles' directories as /var/runtime/node_modules is.
   mkdirSync(join(outdir, 'node_modules'));
   symlinkSync(resolve('node_modules', '@aws-sdk'), join(outdir, 'node_modules', '@aws-sdk'));
