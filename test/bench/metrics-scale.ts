@@ -2,8 +2,8 @@
  * The metrics job at scale (issue #15: ≥ 20,000 members, ≥ 100,000 purchases over 60 days on
  * DynamoDB Local). Driving 100,000 earns through the handlers would take most of an hour on a
  * 2-core machine, so the history is written as a bulk import writes it: member items with their
- * purchase facts and order items, built by the store's own item mappers, through BatchWriteItem,
- * recorded (GSI1) when they happened. Then the job runs as the schedule runs it:
+ * purchase facts and imported order items, built by the store's own item mappers, through
+ * BatchWriteItem, recorded (GSI1) when they happened. Then the job runs as the schedule runs it:
  * - `catchUp`: the first run digests the 60 days (what a deployment's first hours do);
  * - `hourly`: an hour later, with an hour's worth of new purchases (the steady state, priced in the README);
  * - `idle`: right after, with nothing new.
@@ -17,7 +17,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as runMetricsJob } from '@functions/metrics-job';
 import { defaultWindow } from '@shared/domain/metrics';
 import { newMember } from '@shared/domain/member';
-import { newOrder } from '@shared/domain/order';
+import { newOrder, type OrderState } from '@shared/domain/order';
 import { store } from '@shared/store/client';
 import { memberToItem } from '@shared/store/items/member';
 import { orderToItem } from '@shared/store/items/order';
@@ -46,6 +46,9 @@ export interface ScaleFigures {
 export type ScaleRun = JobFigures & { digestItems: number; digestBytes: number; digestRru: number };
 
 type Item = Record<string, unknown>;
+
+/** History is stored as a bulk import stores it: an order no ledger entry records. */
+const importedOrderItem = (order: OrderState): Item => orderToItem({ ...order, imported: true });
 
 async function batchWrite(items: Item[]): Promise<void> {
   const { client, tableName } = store();
@@ -76,7 +79,7 @@ async function seed(members: number, purchases: number, now: number): Promise<st
     times.get(memberId)?.push(at);
     const occurredAt = new Date(at).toISOString();
     orders.push(
-      orderToItem(
+      importedOrderItem(
         newOrder(memberId, `o-${i}`, { value: 1_000 + (i % 50) * 100, currency: 'EUR' }, occurredAt, new Date(at)),
       ),
     );
@@ -150,8 +153,8 @@ async function retainedByFold(at: Date): Promise<ScaleFigures['fold']> {
   const members = summary.members.size;
   return {
     members,
-    retainedMB: Number((retained / 1_048_576).toFixed(2)),
-    bytesPerMember: Math.round(retained / Math.max(1, members)),
+    retainedMB: Number((Math.max(0, retained) / 1_048_576).toFixed(2)),
+    bytesPerMember: Math.round(Math.max(0, retained) / Math.max(1, members)),
   };
 }
 
@@ -175,12 +178,15 @@ export async function measureMetricsScale(
     setClock(now);
     const catchUp = await measure(recorder);
     log(`metrics scale: catch-up run ${catchUp.durationMs} ms`);
+    // A catch-up that did not read the history would make every figure below meaningless.
+    if (catchUp.itemsRead < size.purchases)
+      throw new Error(`the catch-up read ${catchUp.itemsRead} items of ${size.purchases} seeded purchases`);
     // An hour of a program this size: its 60 days' purchases / (60 × 24).
     const newPurchases = Math.ceil(size.purchases / (60 * 24));
     recorder.accounting = false;
     const orders = Array.from({ length: newPurchases }, (_, i) => {
       const at = now + Math.floor((3_600_000 * i) / newPurchases);
-      return orderToItem(
+      return importedOrderItem(
         newOrder(
           members[i % members.length] ?? '',
           `new-${i}`,
