@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { handler as runMetricsJob } from '@functions/metrics-job';
 import { pool, type ApiClient } from './api-client';
 import { DAY_MS, realNow, resetClock, setClock } from './clock';
-import type { DynamoRecorder } from './dynamo-recorder';
+import type { DynamoCall, DynamoRecorder } from './dynamo-recorder';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -72,7 +72,11 @@ async function seed(api: ApiClient, scenario: Scenario): Promise<string[]> {
   return members;
 }
 
-async function snapshot(api: ApiClient, recorder: DynamoRecorder): Promise<JobFigures> {
+/** Runs one job run under the recorder, sampling the heap every millisecond over a baseline taken after a GC. */
+export async function measureJobRun(
+  recorder: DynamoRecorder,
+  run: () => Promise<unknown>,
+): Promise<{ figures: JobFigures; calls: DynamoCall[] }> {
   gc();
   const baseline = process.memoryUsage().heapUsed;
   let peak = baseline;
@@ -80,13 +84,11 @@ async function snapshot(api: ApiClient, recorder: DynamoRecorder): Promise<JobFi
     peak = Math.max(peak, process.memoryUsage().heapUsed);
   }, 1);
   const t0 = performance.now();
-  const { calls } = await recorder.during(() =>
-    api.expect(201, 'POST', '/v1/admin/metrics/snapshots', { key: api.adminKey, body: {} }),
-  );
+  const { calls } = await recorder.during(run);
   const durationMs = performance.now() - t0;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().heapUsed);
-  return {
+  const figures = {
     itemsRead: calls.reduce((sum, c) => sum + c.itemsRead, 0),
     bytesRead: calls.reduce((sum, c) => sum + c.bytesRead, 0),
     queries: calls.filter((c) => c.operation === 'Query').length,
@@ -95,6 +97,14 @@ async function snapshot(api: ApiClient, recorder: DynamoRecorder): Promise<JobFi
     rru: calls.reduce((sum, c) => sum + c.rru, 0),
     durationMs: Math.round(durationMs),
   };
+  return { figures, calls };
+}
+
+async function snapshot(api: ApiClient, recorder: DynamoRecorder): Promise<JobFigures> {
+  const { figures } = await measureJobRun(recorder, () =>
+    api.expect(201, 'POST', '/v1/admin/metrics/snapshots', { key: api.adminKey, body: {} }),
+  );
+  return figures;
 }
 
 /** Seeds a scenario, catches the job up, adds the new purchases and measures the next run (and an idle one). */

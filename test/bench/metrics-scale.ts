@@ -26,7 +26,7 @@ import { windowSummary } from '@shared/store/window-facts';
 import { pool } from './api-client';
 import { DAY_MS, realNow, resetClock, setClock } from './clock';
 import type { DynamoRecorder } from './dynamo-recorder';
-import type { JobFigures } from './metrics-job';
+import { measureJobRun, type JobFigures } from './metrics-job';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -112,17 +112,7 @@ async function seed(members: number, purchases: number, now: number): Promise<st
 }
 
 async function measure(recorder: DynamoRecorder): Promise<ScaleRun> {
-  gc();
-  const baseline = process.memoryUsage().heapUsed;
-  let peak = baseline;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 1);
-  const t0 = performance.now();
-  const { calls } = await recorder.during(() => runMetricsJob());
-  const durationMs = performance.now() - t0;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  const { figures, calls } = await measureJobRun(recorder, () => runMetricsJob());
   const digests = calls.filter(
     (c) =>
       c.operation === 'Query' &&
@@ -130,16 +120,11 @@ async function measure(recorder: DynamoRecorder): Promise<ScaleRun> {
       JSON.stringify(c.requestBody.ExpressionAttributeValues ?? {}).includes('"METRICS"'),
   );
   return {
+    ...figures,
+    rru: Number(figures.rru.toFixed(1)),
     digestItems: digests.reduce((sum, c) => sum + c.itemsRead, 0),
     digestBytes: digests.reduce((sum, c) => sum + c.bytesRead, 0),
     digestRru: Number(digests.reduce((sum, c) => sum + c.rru, 0).toFixed(1)),
-    itemsRead: calls.reduce((sum, c) => sum + c.itemsRead, 0),
-    bytesRead: calls.reduce((sum, c) => sum + c.bytesRead, 0),
-    queries: calls.filter((c) => c.operation === 'Query').length,
-    peakHeapMB: Number(((peak - baseline) / 1_048_576).toFixed(2)),
-    calls: calls.length,
-    rru: Number(calls.reduce((sum, c) => sum + c.rru, 0).toFixed(1)),
-    durationMs: Math.round(durationMs),
   };
 }
 
