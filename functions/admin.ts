@@ -3,6 +3,7 @@ import { usePartnerThrottles } from '@shared/app/partner-throttles';
 import { getProgramVersion, putProgram } from '@shared/app/put-program';
 import { apiGatewayThrottles } from '@shared/adapters/api-gateway-throttles';
 import { apiFunction } from '@shared/http/api-function';
+import { adminRoutes } from '@shared/http/function-routes/admin';
 import { respond } from '@shared/http/answers';
 import { entityTag, parseIfMatch } from '@shared/http/request';
 import { runJob } from '@shared/jobs';
@@ -12,7 +13,7 @@ import { readProgram } from '@shared/store/program';
 const restApiId = process.env.REST_API_ID;
 if (restApiId) usePartnerThrottles(apiGatewayThrottles({ restApiId, stage: process.env.API_STAGE ?? 'prod' }));
 
-export const handler = apiFunction('admin', {
+export const handler = apiFunction(adminRoutes, {
   getProgram: async () => {
     const { program } = await readProgram();
     return { status: 200, body: program, headers: { ETag: entityTag(program.version) } };

@@ -11,9 +11,10 @@ import {
   testWebhook,
 } from '@shared/app/webhooks';
 import { apiFunction } from '@shared/http/api-function';
+import { eventsRoutes } from '@shared/http/function-routes/events';
 import { respond } from '@shared/http/answers';
 
-export const handler = apiFunction('events', {
+export const handler = apiFunction(eventsRoutes, {
   listEvents: async ({ query, now }) => ({ status: 200, body: await listEvents(query, now()) }),
 
   createWebhook: async ({ body, caller }) => respond('createWebhook', createWebhook(body), caller),

@@ -1,10 +1,11 @@
 import { getImport, listImportErrors } from '@shared/app/import-reads';
 import { createImport, launchImport } from '@shared/app/start-import';
 import { apiFunction } from '@shared/http/api-function';
+import { importsRoutes } from '@shared/http/function-routes/imports';
 import { respond } from '@shared/http/answers';
 import { lineErrorView } from '@shared/http/import-answers';
 
-export const handler = apiFunction('imports', {
+export const handler = apiFunction(importsRoutes, {
   createImport: async ({ ndjson, caller }) => {
     const answered = await respond('createImport', createImport(ndjson ? { ndjson } : { upload: true }), caller);
     // An inline file runs now (a replay starts it again if the first start failed; starting is idempotent).

@@ -3,9 +3,10 @@ import { latestSnapshot, listSnapshots } from '@shared/app/catalog-reads';
 import { recordAnonymousPurchase } from '@shared/app/record-purchase';
 import { takeSnapshot } from '@shared/app/take-snapshot';
 import { apiFunction } from '@shared/http/api-function';
+import { insightsRoutes } from '@shared/http/function-routes/insights';
 import { respond } from '@shared/http/answers';
 
-export const handler = apiFunction('insights', {
+export const handler = apiFunction(insightsRoutes, {
   answerNps: async ({ params, body, caller }) => respond('answerNps', answerNps(params.memberId, body), caller),
 
   recordPurchase: async ({ body, caller }) => respond('recordPurchase', recordAnonymousPurchase(body), caller),

@@ -3,9 +3,10 @@ import { eraseMember } from '@shared/app/erase-member';
 import { exportMember, findMembers, getMember, getTransaction, listTransactions } from '@shared/app/member-reads';
 import { updateMember } from '@shared/app/update-member';
 import { apiFunction } from '@shared/http/api-function';
+import { membersRoutes } from '@shared/http/function-routes/members';
 import { respond } from '@shared/http/answers';
 
-export const handler = apiFunction('members', {
+export const handler = apiFunction(membersRoutes, {
   createMember: async ({ body, caller }) => respond('createMember', enrolMember(body), caller),
 
   findMembers: async ({ query, now }) => ({ status: 200, body: await findMembers(query, now()) }),

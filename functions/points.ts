@@ -4,9 +4,10 @@ import { previewEarn } from '@shared/app/preview-earn';
 import { redeemPoints } from '@shared/app/redeem-points';
 import { redeemReward } from '@shared/app/redeem-reward';
 import { apiFunction } from '@shared/http/api-function';
+import { pointsRoutes } from '@shared/http/function-routes/points';
 import { respond } from '@shared/http/answers';
 
-export const handler = apiFunction('points', {
+export const handler = apiFunction(pointsRoutes, {
   earnPoints: async ({ params, body, caller }) => respond('earnPoints', earnPoints(params.memberId, body), caller),
 
   previewEarn: async ({ params, body, now }) => ({

@@ -5,10 +5,11 @@ import { putRaffle } from '@shared/app/put-raffle';
 import { putReward } from '@shared/app/put-reward';
 import { getRaffle, listMemberRaffles, listOpenAndDrawnRaffles, listRaffleEntries } from '@shared/app/raffle-reads';
 import { apiFunction } from '@shared/http/api-function';
+import { rewardsRoutes } from '@shared/http/function-routes/rewards';
 import { respond } from '@shared/http/answers';
 
 /** The catalog and the raffles: what members can win or redeem besides points. */
-export const handler = apiFunction('rewards', {
+export const handler = apiFunction(rewardsRoutes, {
   listRewards: async ({ query, now }) => ({ status: 200, body: await listRewards(query.limit, query.cursor, now()) }),
 
   putReward: async ({ params, body, caller }) => respond('putReward', putReward(params.rewardId, body), caller),

@@ -27,7 +27,8 @@ import {
   requestHash,
 } from './request';
 import { jsonResponse, problemResponse } from './responses';
-import { routes, routesOf, type FunctionName, type RouteDefinition, type RouteId } from './routes';
+import type { RouteDefinition } from './route-definition';
+import type { RouteId } from './routes';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
@@ -57,8 +58,10 @@ export interface RouteResult {
 }
 
 export type RouteImplementation<R extends RouteDefinition> = (input: RouteInput<R>) => Promise<RouteResult>;
-export type Implementations<F extends FunctionName> = {
-  [Id in RouteId as (typeof routes)[Id]['fn'] extends F ? Id : never]: RouteImplementation<(typeof routes)[Id]>;
+/** One function's routes: its module of shared/http/function-routes/. */
+export type FunctionRoutes = Record<string, RouteDefinition>;
+export type Implementations<T extends FunctionRoutes> = {
+  [Id in keyof T]: RouteImplementation<T[Id]>;
 };
 
 interface ParsedRequest {
@@ -69,13 +72,13 @@ interface ParsedRequest {
 type ApiEvent = APIGatewayProxyEvent & { parsed?: ParsedRequest };
 type Request = middy.Request<ApiEvent, APIGatewayProxyResult, Error, Context>;
 
-/** Finds the route API Gateway matched (its resource template and method). */
-function routeFor(fn: FunctionName, event: APIGatewayProxyEvent): RouteId {
-  const routeId = routesOf(fn).find(
-    (id) => routes[id].path === event.resource && routes[id].method === event.httpMethod,
+/** Finds the route API Gateway matched (its resource template and method) among the function's own. */
+function routeFor(table: FunctionRoutes, event: APIGatewayProxyEvent): RouteId {
+  const routeId = Object.keys(table).find(
+    (id) => table[id]?.path === event.resource && table[id]?.method === event.httpMethod,
   );
   if (!routeId) throw new HttpProblem('not-found', 404, 'Not found', `No route ${event.httpMethod} ${event.path}.`);
-  return routeId;
+  return routeId as RouteId;
 }
 
 /** Required on POST and DELETE unless the route says `optional` (PATCH) or `none` (a preview writes nothing). */
@@ -87,12 +90,12 @@ function idempotencyKeyFor(route: RouteDefinition, event: APIGatewayProxyEvent):
 }
 
 /** Authentication context → scope → body, path and query validation. */
-function parseRequest(fn: FunctionName): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
+function parseRequest(table: FunctionRoutes): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
     before: (request) => {
       const event = request.event;
-      const routeId = routeFor(fn, event);
-      const route: RouteDefinition = routes[routeId];
+      const routeId = routeFor(table, event);
+      const route = table[routeId] as RouteDefinition;
       const principal = principalOf(event);
       assertScope(principal, route);
       const idempotencyKey = idempotencyKeyFor(route, event);
@@ -191,15 +194,17 @@ function problemErrors(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
  * The standard stack of every HTTP function: Powertools logger and tracer → protocol headers
  * (request id, CORS) → problem errors → request parsing (auth context, scope, validation) →
  * idempotency → the route's use case, all of it under the request's deadline (shared/http/deadline.ts).
+ * A function passes its own routes (shared/http/function-routes/<fn>.ts), not the whole table: its
+ * bundle then builds only its own routes' schemas at init.
  */
-export function apiFunction<F extends FunctionName>(fn: F, implementations: Implementations<F>) {
+export function apiFunction<T extends FunctionRoutes>(routes: T, implementations: Implementations<T>) {
   const table = implementations as unknown as Record<RouteId, RouteImplementation<RouteDefinition>>;
   const stack = middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(protocolHeaders())
     .use(problemErrors())
-    .use(parseRequest(fn))
+    .use(parseRequest(routes))
     .use(idempotency())
     .handler(async (event) => {
       const parsed = event.parsed;

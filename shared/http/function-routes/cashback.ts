@@ -1,0 +1,48 @@
+import { CashbackRedeemRequest, CashbackRequest, RefundRequest, Transaction } from '@shared/schemas/members';
+import type { RouteDefinition } from '../route-definition';
+import { MemberParams } from './params';
+
+/** The routes of the `cashback` function (see ../routes.ts, which assembles every function's). */
+export const cashbackRoutes = {
+  creditCashback: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/cashback',
+    fn: 'cashback',
+    scope: 'cashback:write',
+    summary: 'Credit cashback for a purchase (pending during the hold period)',
+    description:
+      "Credits the member's tier cashback rate of a purchase; it stays pending for the program's hold period, then becomes available. Once per orderId.",
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'occurred-at-out-of-range', 'duplicate-order'],
+    example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 4250, currency: 'EUR' } },
+    params: MemberParams,
+    body: CashbackRequest,
+    responses: { 201: Transaction },
+  },
+  redeemCashback: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/cashback/redeem',
+    fn: 'cashback',
+    scope: 'cashback:write',
+    summary: 'Spend available cashback',
+    description: 'Spends available cashback (never pending cashback, never below zero).',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'insufficient-cashback', 'negative-balance'],
+    example: { amount: { value: 300, currency: 'EUR' } },
+    params: MemberParams,
+    body: CashbackRedeemRequest,
+    responses: { 201: Transaction },
+  },
+  refundPurchase: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/refunds',
+    fn: 'cashback',
+    scope: 'points:earn',
+    summary: 'Refund an order: reverse its points and cashback in proportion',
+    description:
+      'Refunds part or all of an order: takes back its points and cashback in proportion to the amount, up to what the order earned.',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'order-not-found', 'refund-exceeds-order'],
+    example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 1000, currency: 'EUR' } },
+    params: MemberParams,
+    body: RefundRequest,
+    responses: { 201: Transaction },
+  },
+} as const satisfies Record<string, RouteDefinition>;

@@ -1,0 +1,75 @@
+import { AdjustmentRequest, EarnPreview, EarnRequest, RedeemRequest, Transaction } from '@shared/schemas/members';
+import type { RouteDefinition } from '../route-definition';
+import { MemberParams } from './params';
+
+/** The routes of the `points` function (see ../routes.ts, which assembles every function's). */
+export const pointsRoutes = {
+  earnPoints: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/earn',
+    fn: 'points',
+    scope: 'points:earn',
+    summary: 'Earn points for a purchase',
+    description:
+      'Credits the points a purchase earns under the program in force (base, tier, promotions, bonuses; rounded down), once per orderId. occurredAt may be up to 90 days back and 5 minutes ahead.',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'occurred-at-out-of-range', 'duplicate-order'],
+    example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 4250, currency: 'EUR' } },
+    params: MemberParams,
+    body: EarnRequest,
+    responses: { 201: Transaction },
+  },
+  previewEarn: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/earn/preview',
+    fn: 'points',
+    scope: 'points:earn',
+    summary: 'What an earn would credit now, with nothing written',
+    description:
+      'The earn body; runs the same rules as the earn (and refuses alike: a duplicate order is a 409). ' +
+      'Writes nothing, so no Idempotency-Key is needed.',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'occurred-at-out-of-range', 'duplicate-order'],
+    example: { orderId: 'till-7:2026-11-22:0044', amount: { value: 4250, currency: 'EUR' } },
+    params: MemberParams,
+    body: EarnRequest,
+    idempotencyKey: 'none',
+    responses: { 200: EarnPreview },
+  },
+  adjustBalance: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/adjustments',
+    fn: 'points',
+    scope: 'points:adjust',
+    summary: 'Correct points or cashback by hand, with a reason',
+    description:
+      'One `adjustment` ledger entry with the reason, your reference and the calling partner. A debit never takes ' +
+      'a balance below zero (409 insufficient-points / insufficient-cashback).',
+    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'insufficient-points', 'insufficient-cashback'],
+    example: { points: 250, reason: 'Goodwill: late delivery', reference: 'ticket-4711' },
+    params: MemberParams,
+    body: AdjustmentRequest,
+    responses: { 201: Transaction },
+  },
+  redeemPoints: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/redeem',
+    fn: 'points',
+    scope: 'points:redeem',
+    summary: 'Redeem points or a reward',
+    description:
+      'Spends points: a number of points, or a reward of the catalog at its cost (stock, availability window and minimum tier apply). Never takes the balance below zero.',
+    errors: [
+      'member-not-found',
+      'member-erased',
+      'insufficient-points',
+      'negative-balance',
+      'reward-not-found',
+      'reward-out-of-stock',
+      'reward-not-available',
+      'tier-too-low',
+    ],
+    example: { points: 500, orderId: 'till-7:2026-11-22:0043' },
+    params: MemberParams,
+    body: RedeemRequest,
+    responses: { 201: Transaction },
+  },
+} as const satisfies Record<string, RouteDefinition>;
