@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '@shared/store/cursor';
@@ -48,5 +49,34 @@ describe('page cursors', () => {
     const unsigned = Buffer.from(JSON.stringify({ l: 'ledger', b: 'mem_a', k: 'PROFILE' })).toString('base64url');
     for (const bad of ['', 'garbage', 'a.b.c', unsigned, `${unsigned}.`])
       expect(() => decodeCursor(bad, ledgerOf('mem_a'))).toThrow(InvalidCursorError);
+  });
+
+  it('refuse a signed payload that is not exactly { l, b, k } of strings', () => {
+    const previous = process.env.CURSOR_SECRET;
+    process.env.CURSOR_SECRET = 'unit-test-cursor-secret';
+    try {
+      const signed = (value: unknown) => {
+        const payload = Buffer.from(JSON.stringify(value)).toString('base64url');
+        const signature = createHmac('sha256', 'unit-test-cursor-secret').update(payload).digest('base64url');
+        return `${payload}.${signature}`;
+      };
+      expect(decodeCursor(signed({ l: 'ledger', b: 'mem_a', k: 'PROFILE' }), ledgerOf('mem_a'))).toBe('PROFILE');
+      for (const bad of [
+        { l: 'ledger', b: 'mem_a', k: 'PROFILE', x: '' },
+        { l: 'ledger', b: 'mem_a' },
+        { l: 'ledger', b: 'mem_a', k: 7 },
+        { l: 'ledger', b: 'mem_a', k: null },
+        ['ledger', 'mem_a', 'PROFILE'],
+        null,
+        'PROFILE',
+      ])
+        expect(() => decodeCursor(signed(bad), ledgerOf('mem_a'))).toThrow(InvalidCursorError);
+      const notJson = Buffer.from('{').toString('base64url');
+      const notJsonSigned = `${notJson}.${createHmac('sha256', 'unit-test-cursor-secret').update(notJson).digest('base64url')}`;
+      expect(() => decodeCursor(notJsonSigned, ledgerOf('mem_a'))).toThrow(InvalidCursorError);
+    } finally {
+      if (previous === undefined) delete process.env.CURSOR_SECRET;
+      else process.env.CURSOR_SECRET = previous;
+    }
   });
 });
