@@ -1,4 +1,4 @@
-import { ProgramRules, type Program } from '@shared/schemas/program';
+import type { Program } from '@shared/schemas/program';
 import { findCurrentProgram } from './items/program';
 
 /**
@@ -9,9 +9,15 @@ import { findCurrentProgram } from './items/program';
 const cacheSeconds = () => Number(process.env.PROGRAM_CACHE_SECONDS ?? 60);
 let cached: { program: Program; readAt: number } | undefined;
 
-function defaultProgram(): Program {
+/**
+ * The program's schemas are imported when the default is first needed, not at init: once a
+ * version is saved no function needs them to read the program, and building them is ~6 ms of
+ * every function's cold start (the admin function, which validates programs, builds them anyway).
+ */
+async function defaultProgram(): Promise<Program> {
   const raw = process.env.DEFAULT_PROGRAM;
   if (!raw) throw new Error('No program is saved and DEFAULT_PROGRAM is not set');
+  const { ProgramRules } = await import('@shared/schemas/program');
   return { ...ProgramRules.parse(JSON.parse(raw)), version: 1, updatedAt: '1970-01-01T00:00:00.000Z' };
 }
 
@@ -23,7 +29,7 @@ export interface ProgramRecord {
 
 export async function readProgram(): Promise<ProgramRecord> {
   const program = await findCurrentProgram();
-  return program ? { program, stored: true } : { program: defaultProgram(), stored: false };
+  return program ? { program, stored: true } : { program: await defaultProgram(), stored: false };
 }
 
 export async function currentProgram(now = Date.now()): Promise<Program> {
