@@ -216,16 +216,27 @@ function averageMoney(total: number, count: number, currency: string): Money | n
 
 /** Net Promoter Score over the latest answer of each member: % promoters (9–10) − % detractors (0–6). */
 export function netPromoterScore(answers: NpsAnswerFact[]): { nps: number | null; responses: number } {
-  const summary = emptySummary({ from: new Date(0).toISOString(), to: new Date(8.64e15).toISOString() });
+  const latest: LatestAnswers = new Map();
   for (const answer of answers)
-    foldFact(summary, {
-      kind: 'nps',
-      memberId: answer.memberId,
-      answeredAt: Date.parse(answer.answeredAt),
-      answerId: answer.answerId,
-      score: answer.score,
-    });
-  return scoreOf(summary.npsLatest.values());
+    keepLatest(latest, answer.memberId, { ...answer, answeredAt: Date.parse(answer.answeredAt) });
+  return scoreOf(latest.values());
+}
+
+type LatestAnswers = Map<string, { answeredAt: number; answerId: string; score: number }>;
+
+/** Keeps a member's latest answer: the later one, or of two in the same millisecond the later id. */
+function keepLatest(
+  latest: LatestAnswers,
+  memberId: string,
+  answer: { answeredAt: number; answerId: string; score: number },
+): void {
+  const seen = latest.get(memberId);
+  if (
+    !seen ||
+    answer.answeredAt > seen.answeredAt ||
+    (answer.answeredAt === seen.answeredAt && answer.answerId > seen.answerId)
+  )
+    latest.set(memberId, { answeredAt: answer.answeredAt, answerId: answer.answerId, score: answer.score });
 }
 
 function scoreOf(latest: Iterable<{ score: number }>): { nps: number | null; responses: number } {
@@ -328,7 +339,7 @@ export interface WindowSummary {
   members: Map<string, MemberInWindow>;
   nonMembers: { orders: number; spend: number };
   /** The latest answer of each member in the window. */
-  npsLatest: Map<string, { answeredAt: number; answerId: string; score: number }>;
+  npsLatest: LatestAnswers;
   /** First purchases that late reports moved earlier, by member. */
   firstCorrections: Map<string, number>;
 }
@@ -382,13 +393,7 @@ export function foldFact(summary: WindowSummary, fact: WindowFact): void {
     return;
   }
   if (fact.answeredAt < summary.from || fact.answeredAt >= summary.to) return;
-  const seen = summary.npsLatest.get(fact.memberId);
-  if (
-    !seen ||
-    fact.answeredAt > seen.answeredAt ||
-    (fact.answeredAt === seen.answeredAt && fact.answerId > seen.answerId)
-  )
-    summary.npsLatest.set(fact.memberId, { answeredAt: fact.answeredAt, answerId: fact.answerId, score: fact.score });
+  keepLatest(summary.npsLatest, fact.memberId, fact);
 }
 
 /** The window facts of the v1.0 shape (orders with their refunds, first purchases by member) as folded facts. */
