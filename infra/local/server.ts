@@ -56,8 +56,12 @@ const authorizerCache = new Map<
   { principal: Awaited<ReturnType<typeof principalForAuthorization>>; until: number }
 >();
 
+let authorizerCacheSeconds: number | undefined;
+
 async function authorize(authorization: string | undefined) {
-  const seconds = Number(process.env.LOCAL_AUTHORIZER_CACHE_SECONDS ?? 0);
+  // Read once, like API Gateway's stage setting: the first request fixes it for the process.
+  authorizerCacheSeconds ??= Number(process.env.LOCAL_AUTHORIZER_CACHE_SECONDS ?? 0);
+  const seconds = authorizerCacheSeconds;
   if (!(seconds > 0) || authorization === undefined) return principalForAuthorization(authorization);
   const cached = authorizerCache.get(authorization);
   if (cached && cached.until > Date.now()) return cached.principal;
