@@ -208,9 +208,10 @@ async function windowFactsOf(recorded: RecordedFacts, purchases: Map<string, Pur
     const first = purchases.get(memberId)?.firstAt;
     return first === undefined ? undefined : Date.parse(first);
   };
-  const orderId = (memberId: string, id: string) => `${memberId}#${id}`;
+  /** A member's order, as one map key. */
+  const orderRef = (memberId: string, orderId: string) => `${memberId}#${orderId}`;
   const wanted = new Map(
-    [...recorded.credits, ...recorded.refunds].map((fact) => [orderId(fact.memberId, fact.orderId), fact]),
+    [...recorded.credits, ...recorded.refunds].map((fact) => [orderRef(fact.memberId, fact.orderId), fact]),
   );
   const stored = await batchGet(
     [...wanted.values()].map((fact) => orderKey(fact.memberId, fact.orderId)),
@@ -227,12 +228,12 @@ async function windowFactsOf(recorded: RecordedFacts, purchases: Map<string, Pur
   );
   const orders = new Map(
     stored.map((order) => [
-      orderId(String(order.memberId), String(order.orderId)),
+      orderRef(String(order.memberId), String(order.orderId)),
       { occurredAt: String(order.occurredAt), amount: Number(order.amount), recordedAt: String(order.recordedAt) },
     ]),
   );
   const orderOf = (fact: { memberId: string; orderId: string }) => {
-    const order = orders.get(orderId(fact.memberId, fact.orderId));
+    const order = orders.get(orderRef(fact.memberId, fact.orderId));
     if (!order) throw new Error(`order ${fact.orderId} of member ${fact.memberId} not found`);
     return order;
   };
