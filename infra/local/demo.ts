@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { createClient, type Client } from '@shared/http/client';
 import { PARTNER_SCOPES, type Scope } from '@shared/schemas/admin';
+import { DAY_MS } from '@shared/domain/time';
 
 /**
  * `npm run demo`: fills a running local server (`TEST_CLOCK=1`, its clock started in the past with
@@ -49,7 +50,6 @@ export class DemoError extends Error {
   }
 }
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** Hours of the day at which the day's activity happens (four waves); the jobs run at 23:00. */
 const WAVES = [10, 13, 16, 19];

@@ -24,6 +24,7 @@ import { lotBookOf, lotItemsDigest, lotWrite, queryLotBook, queryLotsSince } fro
 import { findMember } from '@shared/store/items/member';
 import { cachedProgram, currentProgram } from '@shared/store/program';
 import type { Outcome } from './use-case';
+import { DAY_MS } from '@shared/domain/time';
 
 /**
  * Points lots in the use cases: one hook, `applyLots`, that `execute` runs on every outcome
@@ -51,7 +52,6 @@ const MAX_TRANSACTION_ITEMS = 100;
  * job is further behind, or who was written meanwhile, fails the digest: its lots are read after.
  */
 export const LOTS_READ_BACK_DAYS = 7;
-const DAY_MS = 86_400_000;
 
 /**
  * Live lots read beside their member, keyed by member and digest: content-addressed, so an entry

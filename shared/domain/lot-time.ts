@@ -18,8 +18,7 @@ import {
   type PointsLot,
 } from './lots';
 import type { MemberLots } from './member';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from './time';
 
 /**
  * Items one run may add to the member's transaction for its announcements: `points.available`

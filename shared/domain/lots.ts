@@ -49,8 +49,7 @@ import { DomainError } from './errors';
 import { addMonths } from './expiry';
 import type { BreakdownLine, Movement } from './ledger';
 import type { LotExpiryRule, LotRules } from './lot-rules';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from './time';
 
 /**
  * Lot writes a use case may add to its transaction. 100 items per TransactWriteItems, less the
