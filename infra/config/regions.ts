@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { CurrencyCode } from '@shared/schemas/common';
 import { ProgramRules } from '@shared/schemas/program';
 import { defaultProgram } from './default-program';
-import type { EntryName } from './table-access';
+import { entryPoints } from '@shared/http/route-definition';
 
 /**
  * Per-region deployment settings. Every region is an independent stack with its own table:
@@ -26,25 +26,6 @@ const ScheduleExpression = z
     /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\))$/,
     'must be an EventBridge rate(…) or cron(…) expression',
   );
-
-const entryNames = [
-  'members',
-  'points',
-  'cashback',
-  'rewards',
-  'insights',
-  'admin',
-  'public',
-  'authorizer',
-  'metrics-job',
-  'expiry-job',
-  'time-changes-job',
-  'events',
-  'event-fanout',
-  'webhook-delivery',
-  'imports',
-  'import-worker',
-] as const satisfies readonly EntryName[];
 
 const FunctionSettings = z
   .strictObject({
@@ -134,7 +115,7 @@ export const RegionSettings = z
         jobDurationShareOfTimeout: 0.8,
       }),
     /** Reserved and provisioned concurrency per function; a function not named shares the account's pool. */
-    functions: z.partialRecord(z.enum(entryNames), FunctionSettings).default({}),
+    functions: z.partialRecord(z.enum(entryPoints), FunctionSettings).default({}),
     /** A regional web ACL in front of the stage: AWS managed rule groups and a per-IP rate rule. */
     waf: z.boolean().default(false),
     /** Requests per five minutes from one IP before the WAF blocks it (only with waf: true). */
