@@ -20,7 +20,7 @@ export interface RewardsTableProps {
  * runtime uses too). It holds the ledger, so it is protected four ways: point-in-time
  * recovery, deletion protection, RETAIN on stack deletion, and encryption at rest.
  * A plain regional table on purpose, never a global table: replicas resolve concurrent
- * writes by last writer wins, which would lose points (see the README on regions).
+ * writes by last writer wins, which would lose points (see infra/README.md, "Why regions are independent").
  */
 export class RewardsTable extends Construct {
   readonly table: Table;

@@ -39,7 +39,7 @@
  * `owed` exceeds the available lots, the excess is the negative balance of today's rules, and
  * the next lots to become available pay it first — without a write, by the same rule.
  *
- * Caveat, documented in the README: `owed` is attributed when it is read. Under one program,
+ * Caveat, documented in shared/README.md: `owed` is attributed when it is read. Under one program,
  * a lot that becomes available later always sorts after the lots available earlier (its
  * availableAt is later, its expiresAt no earlier), so attribution equals eager attribution.
  * After a program change that shortens `afterMonths`, spend still in `owed` may be attributed

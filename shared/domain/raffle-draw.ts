@@ -4,7 +4,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
  * The verifiable raffle draw. Everything here is deterministic given the seed, except
  * `newRaffleSeed`, which reads the operating system's cryptographic RNG.
  *
- * The procedure (the README's "Raffles: a draw anyone can verify" publishes it with a
+ * The procedure (shared/README.md's "Raffles: a draw anyone can verify" publishes it with a
  * verifier script that re-implements it independently):
  *
  * 1. The seed is 32 random bytes, written as 64 lowercase hex characters. `seedHash` is the

@@ -7,7 +7,7 @@ import { routes, type RouteDefinition, type RouteId, type Routes } from './route
  * are right by construction) and its path parameters, query and body are typed from the same
  * zod schemas that validate them on the server, as is each success body. Simpler than
  * generating one from the document (the generators need an older TypeScript) and it cannot
- * drift from it; partners generate theirs from /openapi.json (README).
+ * drift from it; partners generate theirs from /openapi.json (the README).
  */
 type InputOf<S> = S extends z.ZodType ? z.input<S> : never;
 type OutputOf<S> = S extends z.ZodType ? z.output<S> : undefined;

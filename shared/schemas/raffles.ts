@@ -3,7 +3,7 @@ import { raffleRulesProblems } from '@shared/domain/raffle';
 import { CallerId, Money, PositiveMoney, Timestamp } from './common';
 import { MemberId, Transaction } from './members';
 
-/** Schemas of the raffle routes (not yet in the route table: storage and handlers come next). */
+/** Schemas of the raffle routes (served by shared/http/function-routes/rewards.ts). */
 
 export const RaffleId = CallerId.meta({
   description: 'Chosen by the admin: 1-128 characters of [A-Za-z0-9._:-]',

@@ -1,5 +1,5 @@
 /**
- * AWS list prices (us-east-1, on-demand, as published in 2025; the README states them too) and
+ * AWS list prices (us-east-1, on-demand, as published in 2025; infra/README.md states them too) and
  * what a request costs with them.
  */
 export const PRICES = {

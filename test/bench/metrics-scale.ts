@@ -1,11 +1,11 @@
 /**
- * The metrics job at scale (issue #15: ≥ 20,000 members, ≥ 100,000 purchases over 60 days on
+ * The metrics job at scale (the target: ≥ 20,000 members, ≥ 100,000 purchases over 60 days on
  * DynamoDB Local). Driving 100,000 earns through the handlers would take most of an hour on a
  * 2-core machine, so the history is written as a bulk import writes it: member items with their
  * purchase facts and imported order items, built by the store's own item mappers, through
  * BatchWriteItem, recorded (GSI1) when they happened. Then the job runs as the schedule runs it:
  * - `catchUp`: the first run digests the 60 days (what a deployment's first hours do);
- * - `hourly`: an hour later, with an hour's worth of new purchases (the steady state, priced in the README);
+ * - `hourly`: an hour later, with an hour's worth of new purchases (the steady state, priced in infra/README.md);
  * - `idle`: right after, with nothing new.
  * Each run is measured in this process: items and bytes read, queries, read units, peak heap, time.
  */

@@ -3,7 +3,7 @@
  * Local, the same handlers as on AWS, driven over HTTP). DynamoDB calls, round trips and
  * capacity units are counted from the requests the code really sends (a recording proxy in front
  * of DynamoDB Local); throughput, cold start and the metrics job are measured in the same run.
- * Prints the figures next to the targets of issue #15 and writes `.bench/results.json`.
+ * Prints the figures next to their targets and writes `.bench/results.json`.
  *
  * `npm run bench -- --only lots` (or `BENCH_ONLY=lots`) runs only the named parts, comma
  * separated: operations, throughput (needs operations: it runs them too), import, metrics, scale
@@ -282,7 +282,7 @@ try {
   const resultsFile = only ? `.bench/results.${[...only].join('-')}.json` : '.bench/results.json';
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 
-  // The targets of issue #15, each next to the figure it judges.
+  // The targets, each next to the figure it judges.
   const targets: [string, string, string, boolean][] = [];
   const target = (name: string, measured: string, goal: string, pass: boolean) =>
     targets.push([name, measured, goal, pass]);

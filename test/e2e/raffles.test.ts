@@ -34,7 +34,7 @@ async function enrol(): Promise<string> {
   return enrolled.body.memberId;
 }
 
-/** Runs the README's verifier script with node, as a member would, on what the API published. */
+/** Runs the published verifier script (shared/README.md) with node, as a member would, on what the API published. */
 function verify(raffle: unknown, entries: unknown): { status: number; lines: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'raffle-e2e-'));
   writeFileSync(join(dir, 'raffle.json'), JSON.stringify(raffle));
@@ -52,7 +52,7 @@ function verify(raffle: unknown, entries: unknown): { status: number; lines: str
   }
 }
 
-describe('a raffle over HTTP, verified with the README script', () => {
+describe('a raffle over HTTP, verified with the published script', () => {
   it('creates, earns and buys entries, refuses an early draw, draws once after closesAt, and the verifier agrees', async () => {
     const [ann, bob, cat] = [await enrol(), await enrol(), await enrol()];
     // The local server runs on the real clock (no test clock yet): the raffle closes 25 s from

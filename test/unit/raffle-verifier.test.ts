@@ -8,14 +8,14 @@ import { drawRaffle, raffleView, type RaffleState } from '@shared/domain/raffle'
 import { newRaffleSeed, seedHashOf } from '@shared/domain/raffle-draw';
 
 const script = fileURLToPath(new URL('../support/raffle-verifier.js', import.meta.url));
-const readme = fileURLToPath(new URL('../../README.md', import.meta.url));
+const readme = fileURLToPath(new URL('../../shared/README.md', import.meta.url));
 
-/** Runs the README's verifier with node, the way a member would. */
+/** Runs the published verifier (shared/README.md) with node, the way a member would. */
 function verify(raffle: unknown, entries: unknown): { status: number; lines: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'raffle-verify-'));
   writeFileSync(join(dir, 'raffle.json'), JSON.stringify(raffle));
   writeFileSync(join(dir, 'entries.json'), JSON.stringify(entries));
-  // The README says to save it as .mjs: run it under that name, outside this package.
+  // shared/README.md says to save it as .mjs: run it under that name, outside this package.
   writeFileSync(join(dir, 'verify-raffle.mjs'), readFileSync(script));
   try {
     const out = execFileSync(process.execPath, ['verify-raffle.mjs', 'raffle.json', 'entries.json'], {
@@ -58,8 +58,8 @@ const entries = [
   { memberId: '01JA0000000000000000000004', entries: 2 },
 ];
 
-describe('the README verifier', () => {
-  it('is quoted unchanged in the README', () => {
+describe('the published raffle verifier', () => {
+  it('is quoted unchanged in shared/README.md', () => {
     const text = readFileSync(readme, 'utf8');
     const section = text.slice(text.indexOf('## Raffles: a draw anyone can verify'));
     const quoted = /```js\n([\s\S]*?)```/.exec(section)?.[1];
