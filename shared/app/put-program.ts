@@ -6,9 +6,10 @@ import { findProgramVersion, programCurrentPut, programVersionPut } from '@share
 import { forgetCachedProgram, readProgram } from '@shared/store/program';
 import { outcome, type UseCase } from './use-case';
 
-/** The version a change was made on: `If-Match` (412 when moved on) and/or the body's `version` (409). */
+/** The version a change was made on: `If-Match` (412 when moved on, or weak) and/or the body's `version` (409). */
 export interface ProgramPreconditions {
-  ifMatch?: number | undefined;
+  /** The version an `If-Match` names, and whether its tag was weak (`W/"4"`). */
+  ifMatch?: { version: number; weak: boolean } | undefined;
   version?: number | undefined;
 }
 
@@ -25,10 +26,16 @@ const rulesOf = (program: Program): ProgramRules => {
 
 function assertPreconditions(current: Program, preconditions: ProgramPreconditions): void {
   const { ifMatch, version } = preconditions;
-  if (ifMatch !== undefined && ifMatch !== current.version)
+  // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, whatever its version.
+  if (ifMatch?.weak)
     throw new DomainError(
       'program-precondition-failed',
-      `If-Match names version ${ifMatch}; the program is at version ${current.version}. Read it again.`,
+      `If-Match takes the strong ETag "${current.version}"; a weak tag (W/) never matches.`,
+    );
+  if (ifMatch !== undefined && ifMatch.version !== current.version)
+    throw new DomainError(
+      'program-precondition-failed',
+      `If-Match names version ${ifMatch.version}; the program is at version ${current.version}. Read it again.`,
     );
   if (version !== undefined && version !== current.version)
     throw new DomainError(

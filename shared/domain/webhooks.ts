@@ -29,11 +29,14 @@ for (const [network, prefix] of [
 ] as const)
   forbidden.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 128],
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible addresses (::a.b.c.d)
   ['::1', 128],
   ['64:ff9b::', 96], // NAT64 can reach any IPv4 address, private ones included
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215), the same
   ['100::', 64],
+  ['2001::', 32], // Teredo: tunnels to an IPv4 address it embeds
   ['2001:db8::', 32],
+  ['2002::', 16], // 6to4: the same, through a relay
   ['fc00::', 7], // unique-local
   ['fe80::', 10], // link-local
   ['ff00::', 8],

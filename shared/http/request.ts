@@ -62,15 +62,25 @@ function rawBody(event: APIGatewayProxyEvent): string {
 // With the u flag a surrogate pair reads as one code point, so only a lone surrogate matches.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-/** The first string (or key) holding a lone surrogate: JSON allows the escape, but no UTF-8 text can store it. */
+/**
+ * The first string (or key) holding a lone surrogate: JSON allows the escape, but no UTF-8 text
+ * can store it. Walked with a stack of its own, not by recursion: a 64 KiB body can nest arrays
+ * 32,768 deep, past what the call stack holds.
+ */
 function loneSurrogateAt(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : undefined;
-  if (!value || typeof value !== 'object') return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const at = `${path}.${key}`;
-    if (LONE_SURROGATE.test(key)) return at;
-    const found = loneSurrogateAt(item, at);
-    if (found) return found;
+  const pending: { value: unknown; path: string }[] = [{ value, path }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value === 'string') {
+      if (LONE_SURROGATE.test(next.value)) return next.path;
+      continue;
+    }
+    if (!next.value || typeof next.value !== 'object') continue;
+    // Pushed in reverse so that the first field is looked at first, as a reader would.
+    for (const [key, item] of Object.entries(next.value).reverse()) {
+      const at = `${next.path}.${key}`;
+      if (LONE_SURROGATE.test(key)) return at;
+      pending.push({ value: item, path: at });
+    }
   }
   return undefined;
 }
@@ -236,16 +246,23 @@ export function idempotencyKeyOf(event: APIGatewayProxyEvent): string {
 /** The ETag of a versioned resource (the program): its version, quoted. */
 export const entityTag = (version: number) => `"${version}"`;
 
+/** An `If-Match` entity tag: the program version it names, and whether it was sent weak (`W/"4"`). */
+export interface IfMatch {
+  version: number;
+  weak: boolean;
+}
+
 /**
- * `If-Match: "<version>"` (a weak `W/` prefix is accepted: versions are compared as numbers).
- * Absent → no precondition; anything else than one version → 400 with the header's path.
+ * `If-Match: "<version>"`, or a weak `W/"<version>"` (which RFC 9110's strong comparison never
+ * matches: the use case answers 412). Absent → no precondition; anything else than one version
+ * → 400 with the header's path.
  */
-export function parseIfMatch(value: string | undefined): number | undefined {
+export function parseIfMatch(value: string | undefined): IfMatch | undefined {
   if (value === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"([1-9]\d{0,7})"\s*$/.exec(value);
-  if (!match?.[1])
+  const match = /^\s*(W\/)?"([1-9]\d{0,7})"\s*$/.exec(value);
+  if (!match?.[2])
     throw new HttpProblem('validation-error', 400, 'Invalid request', 'If-Match must be one quoted program version.', [
       { path: 'headers.If-Match', message: 'must be a quoted version, e.g. "3"' },
     ]);
-  return Number(match[1]);
+  return { version: Number(match[2]), weak: match[1] !== undefined };
 }

@@ -6,6 +6,7 @@ import { insightsRoutes } from './function-routes/insights';
 import { membersRoutes } from './function-routes/members';
 import { pointsRoutes } from './function-routes/points';
 import { rewardsRoutes } from './function-routes/rewards';
+import { HttpProblem } from './problems';
 import type { FunctionName, RouteDefinition } from './route-definition';
 
 export {
@@ -63,13 +64,24 @@ const compiled = (Object.keys(routes) as RouteId[]).map((routeId) => ({
   regexp: templateToRegExp(routes[routeId].path),
 }));
 
+/** A path segment's text; a malformed percent-encoding (`%ZZ`, a lone `%`, bytes that are not UTF-8) is the caller's error. */
+function decodedSegment(name: string, value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new HttpProblem('validation-error', 400, 'Invalid request', 'The path has a malformed percent-encoding.', [
+      { path: `path.${name}`, message: 'is not a valid percent-encoding of UTF-8 text' },
+    ]);
+  }
+}
+
 /** Matches a concrete path; used by the local server (API Gateway does this on AWS). */
 export function matchPath(path: string): { template: string; candidates: RouteMatch[] } | undefined {
   const hits = compiled.flatMap(({ routeId, regexp }) => {
     const match = regexp.exec(path);
     if (!match) return [];
     const pathParameters: Record<string, string> = {};
-    for (const [name, value] of Object.entries(match.groups ?? {})) pathParameters[name] = decodeURIComponent(value);
+    for (const [name, value] of Object.entries(match.groups ?? {})) pathParameters[name] = decodedSegment(name, value);
     return [{ routeId, pathParameters }];
   });
   // A literal segment beats a parameter (…/snapshots/latest over …/snapshots/{id}): prefer the template with fewest parameters.

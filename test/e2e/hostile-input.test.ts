@@ -94,6 +94,50 @@ describe('text that is not valid Unicode', () => {
   });
 });
 
+describe('deeply nested bodies', () => {
+  /** The largest body the API takes (64 KiB), nesting `open`/`close` as deep as it fits around `inner`. */
+  function nestedBody(open: string, close: string, inner = '', [before, after] = ['', '']): string {
+    const depth = Math.floor((64 * 1024 - inner.length - before.length - after.length) / (open.length + close.length));
+    const body = before + open.repeat(depth) + inner + close.repeat(depth) + after;
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(64 * 1024);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(64 * 1024 - open.length - close.length);
+    return body;
+  }
+
+  it.each([
+    ['arrays', nestedBody('[', ']')],
+    ['arrays in a field', nestedBody('[', ']', '', ['{"name":', '}'])],
+    ['objects', nestedBody('{"a":', '}', '1')],
+    ['objects around a lone surrogate', nestedBody('{"a":', '}', '"\\ud800"')],
+  ])('answers 64 KiB of nested %s with a 400 problem, not a 500', async (_, rawBody) => {
+    const response = await api.call('POST', '/v1/members', {
+      rawBody,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+  });
+});
+
+describe('a malformed percent-encoding in the path', () => {
+  it.each([
+    ['GET', '/v1/members/%ZZ', 'none'],
+    ['GET', '/v1/members/%ZZ', 'partner'],
+    ['PUT', '/v1/members/%E0%A4%A', 'none'],
+    ['POST', '/v1/members/abc%/earn', 'partner'],
+  ] as const)('answers %s %s (key: %s) with a 400 problem on the path parameter', async (method, path, as) => {
+    const response = await api.call(method, path, { as, headers: { Origin: 'https://console.example.com' } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.body).toMatchObject({
+      type: `${problems}validation-error`,
+      errors: [{ path: 'path.memberId' }],
+      instance: `urn:request:${response.headers.get('x-request-id')}`,
+    });
+  });
+});
+
 describe('query parameters', () => {
   it.each(['0x10', '1e1', '%205', '5%20', '+5', '05', '5.0', '-1', ''])(
     'refuses limit=%s (not a canonical decimal integer) with 400',

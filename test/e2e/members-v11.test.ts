@@ -237,6 +237,18 @@ describe('program: ETag, If-Match, versions', () => {
       'program-precondition-failed',
     );
     expectProblem(await api.call('PUT', '/v1/admin/program', { as: 'admin', body: got.body }), 409, 'program-conflict');
+    // RFC 9110: If-Match compares strongly, so a weak tag never matches, even of the version in force.
+    const current = await api.call('GET', '/v1/admin/program', { as: 'admin' });
+    expectProblem(
+      await api.call('PUT', '/v1/admin/program', {
+        as: 'admin',
+        body: { ...changed, earn: { ...changed.earn, pointsPerUnit: changed.earn.pointsPerUnit + 1 } },
+        headers: { 'If-Match': `W/"${current.body.version}"` },
+      }),
+      412,
+      'program-precondition-failed',
+    );
+    expect((await api.call('GET', '/v1/admin/program', { as: 'admin' })).body).toEqual(current.body);
     expectProblem(
       await api.call('PUT', '/v1/admin/program', { as: 'admin', body: changed, headers: { 'If-Match': 'soon' } }),
       400,

@@ -51,3 +51,26 @@ describe('CORS by the region’s allowed origins', () => {
     expect(corsHeaders('http://localhost:5173')['Access-Control-Allow-Origin']).toBe('http://localhost:5173');
   });
 });
+
+describe('a malformed percent-encoding on the AWS path', () => {
+  it('is a 400 problem on the parameter from the public function (a route with another method), not a 500', async () => {
+    const { handler } = await import('@functions/public');
+    const answer = await handler(
+      {
+        httpMethod: 'PUT',
+        path: '/v1/members/%ZZ',
+        resource: '/{proxy+}',
+        headers: { 'X-Request-Id': 'req-1' },
+        requestContext: { requestId: 'gw-1' },
+      } as never,
+      {} as never,
+    );
+    expect(answer.statusCode).toBe(400);
+    expect(answer.headers?.['X-Request-Id']).toBe('req-1');
+    expect(JSON.parse(answer.body)).toMatchObject({
+      status: 400,
+      instance: 'urn:request:req-1',
+      errors: [{ path: 'path.memberId' }],
+    });
+  });
+});

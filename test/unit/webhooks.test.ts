@@ -111,13 +111,22 @@ describe('SSRF rules', () => {
     '::ffff:10.0.0.1',
     '::ffff:169.254.169.254',
     '224.0.0.1',
+    '::a00:1', // IPv4-compatible ::10.0.0.1 (::/96)
+    '::7f00:1', // ::127.0.0.1
+    '64:ff9b:1::a00:1', // local-use NAT64 (64:ff9b:1::/48)
+    '2002:a00:1::1', // 6to4 of 10.0.0.1 (2002::/16)
+    '2002:c0a8:101::1', // 6to4 of 192.168.1.1
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2', // Teredo (2001::/32)
   ])('refuses %s on AWS', (address) => {
     expect(addressRefusal(address, aws)).toBeDefined();
   });
 
-  it.each(['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1'])('allows the public %s', (address) => {
-    expect(addressRefusal(address, aws)).toBeUndefined();
-  });
+  it.each(['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1', '2001:4860:4860::8888', '2003::1'])(
+    'allows the public %s',
+    (address) => {
+      expect(addressRefusal(address, aws)).toBeUndefined();
+    },
+  );
 
   it('allows this machine locally, and nothing else private', () => {
     expect(addressRefusal('127.0.0.1', local)).toBeUndefined();

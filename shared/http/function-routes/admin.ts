@@ -36,7 +36,8 @@ export const adminRoutes = {
     summary: 'Replace the program rules (validated whole, versioned)',
     description:
       'Takes the program as GET answered it (`version` and `updatedAt` may come along), validated as a whole; each change is a new version, and ledger entries name the version they were computed with. `If-Match: "<version>"` ' +
-      'answers 412 and a body `version` 409 when the program has moved on since; nothing is saved. Rules equal to ' +
+      'answers 412 and a body `version` 409 when the program has moved on since; nothing is saved. If-Match compares ' +
+      'strongly (RFC 9110): a weak tag (`W/"4"`) never matches and answers 412. Rules equal to ' +
       'those in force save no new version and answer the program in force.',
     errors: ['program-conflict', 'program-precondition-failed'],
     example: {
