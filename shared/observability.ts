@@ -2,6 +2,7 @@ import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { TracerOptions } from '@aws-lambda-powertools/tracer/types';
 import { sourceMappedStack } from './stack-traces';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'rewards-api';
@@ -65,9 +66,31 @@ export const logger = new Logger({
   logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
   logFormatter: new MaskingLogFormatter(),
 });
+
+/**
+ * Traces keep no answer and no error's message or stack, whatever the environment says: an
+ * answer may hold a new API key, a webhook signing secret, a presigned URL or a member's personal
+ * data, and sampled traces are kept 30 days out of erasure's reach. Only this configuration's two
+ * capture settings are fixed here; every other setting is Powertools' default (the environment).
+ */
+const neverCapture: NonNullable<TracerOptions['customConfigService']> = {
+  get: () => '',
+  getServiceName: () => '',
+  getXrayTraceId: () => undefined,
+  getXrayTraceSampled: () => false,
+  isDevMode: () => false,
+  isValueTrue: (value) => value.toLowerCase() === 'true',
+  getAwsExecutionEnv: () => '',
+  getCaptureHTTPsRequests: () => '',
+  getSamLocal: () => '',
+  getTracingEnabled: () => '',
+  getTracingCaptureResponse: () => 'false',
+  getTracingCaptureError: () => 'false',
+};
 export const tracer = new Tracer({
   serviceName,
   enabled: process.env.POWERTOOLS_TRACE_ENABLED !== 'false' && !!process.env.AWS_LAMBDA_FUNCTION_NAME,
+  customConfigService: neverCapture,
 });
 export const metrics = new Metrics({
   serviceName,

@@ -27,6 +27,12 @@ export type { EntryName } from '@shared/http/routes';
 
 const dynamo = (action: string) => `dynamodb:${action}`;
 
+/** Powertools' settings that would put answers and errors (keys, secrets, personal data) in X-Ray traces. */
+export const TRACE_CAPTURE_OFF = {
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+  POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+} as const;
+
 export interface RewardsFunctionProps {
   entry: EntryName;
   description: string;
@@ -92,6 +98,8 @@ export class RewardsFunction extends Construct {
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: {
         ...props.environment,
+        // Traces never hold an answer nor an error's message (shared/observability.ts fixes the same in code).
+        ...TRACE_CAPTURE_OFF,
         ...(LAMBDA_NODE_OPTIONS.length > 0 ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS.join(' ') } : {}),
       },
       projectRoot: repositoryRoot,

@@ -201,7 +201,8 @@ export function apiFunction<T extends FunctionRoutes>(routes: T, implementations
   const table = implementations as unknown as Record<RouteId, RouteImplementation<RouteDefinition>>;
   const stack = middy<ApiEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: 0 })
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    // No response in traces (shared/observability.ts also refuses it for every use of the tracer).
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(protocolHeaders())
     .use(problemErrors())
     .use(parseRequest(routes))
