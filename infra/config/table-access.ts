@@ -113,7 +113,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     items: [
       { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle] },
       { actions: ['Query'], partitions: [raffles, member] },
-      { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
+      // A redeem of a reward's last unit also stores reward.out-of-stock, an event about no member.
+      { actions: ['PutItem'], partitions: [member, idempotency, raffle, globalEvent] },
       { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
@@ -130,14 +131,17 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     ],
   },
   // Catalog, and raffles: rules, entries bought with a member's points, the draw (the raffle's
-  // revision is bumped with an Update), the verifier's entry list.
+  // revision is bumped with an Update), the verifier's entry list. The draw's announcements move
+  // each winner's version on (an Update of the member) beside its raffle.won event and a batch marker.
   rewards: {
     items: [
-      { actions: READ_ACTIONS, partitions: [catalog, program, raffles, raffle, member] },
+      // The draw reads its idempotency record first: a used key must not draw or announce anything.
+      { actions: READ_ACTIONS, partitions: [catalog, program, raffles, raffle, member, idempotency] },
       { actions: ['Query'], partitions: [catalog, raffles, raffle, member] },
-      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency, globalEvent] },
+      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency] },
       { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [raffles] },
+      { actions: ['UpdateItem'], partitions: [member] },
     ],
   },
   insights: {

@@ -331,6 +331,59 @@ export function raffleView(raffle: RaffleState, now: Date) {
   };
 }
 
+/** What one winning member won: the prize units, in draw order. */
+export interface MemberWin {
+  memberId: string;
+  won: { prizeId: string; entry: number }[];
+}
+
+/** The winners by member, in the order each member first won (deterministic for a draw). */
+export function winsByMember(winners: readonly RaffleWinner[]): MemberWin[] {
+  const byMember = new Map<string, MemberWin>();
+  for (const { memberId, prizeId, entry } of winners) {
+    const win = byMember.get(memberId) ?? { memberId, won: [] };
+    win.won.push({ prizeId, entry });
+    byMember.set(memberId, win);
+  }
+  return [...byMember.values()];
+}
+
+/**
+ * Winning members per announcement: each member's `raffle.won` takes two items of a
+ * transaction (the member's sequence moved on, the event) and the batch one more (its marker),
+ * so 49 members fill 99 of the 100 items. Changing this number would re-cut the batches of a
+ * draw being announced; it is part of the stored format.
+ */
+export const WINS_PER_ANNOUNCEMENT = 49;
+
+/** The announcements of a draw: batch `index` holds the members [index × size, (index + 1) × size). */
+export function announcementBatches(wins: readonly MemberWin[]): { index: number; wins: MemberWin[] }[] {
+  const batches: { index: number; wins: MemberWin[] }[] = [];
+  for (let start = 0; start < wins.length; start += WINS_PER_ANNOUNCEMENT) {
+    batches.push({ index: batches.length, wins: wins.slice(start, start + WINS_PER_ANNOUNCEMENT) });
+  }
+  return batches;
+}
+
+/**
+ * The `raffle.won` data of one member: the units won and, when they fit one event (a member
+ * holding many tickets may win hundreds of units), each unit's prize and ticket. When they do
+ * not, `won` is left out and the raffle's published winners (GET /v1/raffles/{id}) list them;
+ * a raffle name too long for the event (200 characters of 4 UTF-8 bytes) is left out too.
+ */
+export function raffleWonData(
+  raffle: Pick<RaffleState, 'raffleId' | 'name'>,
+  win: MemberWin,
+  budgetBytes: number,
+): Record<string, unknown> {
+  const fits = (data: object) => new TextEncoder().encode(JSON.stringify(data)).length <= budgetBytes;
+  const least = { raffleId: raffle.raffleId, memberId: win.memberId, units: win.won.length };
+  const named = { ...least, name: raffle.name };
+  const full = { ...named, won: win.won };
+  if (fits(full)) return full;
+  return fits(named) ? named : least;
+}
+
 /** One row of a member's raffles: the entries held and the prize units won. */
 export function memberRaffleView(raffle: Pick<RaffleState, 'raffleId' | 'draw'>, memberId: string, entries: number) {
   const won = (raffle.draw?.winners ?? []).filter((w) => w.memberId === memberId).map((w) => ({ prizeId: w.prizeId }));

@@ -3,7 +3,7 @@ import { raffleRulesProblems } from '@shared/domain/raffle';
 import { CallerId, Money, PositiveMoney, Timestamp } from './common';
 import { MemberId, Transaction } from './members';
 
-/** Schemas of the raffle routes (served by shared/http/function-routes/rewards.ts). */
+/** Schemas of the raffle routes (served by shared/http/function-routes/rewards.ts) and of the `raffle.won` event's data. */
 
 export const RaffleId = CallerId.meta({
   description: 'Chosen by the admin: 1-128 characters of [A-Za-z0-9._:-]',
@@ -126,3 +126,23 @@ export const MemberRaffle = z
 export const RaffleEntries = z
   .object({ memberId: MemberId, entries: z.int().min(1) })
   .meta({ id: 'RaffleEntries', description: 'One member’s entries; the list is ordered by memberId' });
+
+export const RaffleWonData = z
+  .object({
+    raffleId: RaffleId,
+    memberId: MemberId,
+    units: z.int().min(1).meta({ description: 'Prize units the member won in this draw' }),
+    name: z.string().optional().meta({ description: "The raffle's name; left out when it does not fit the event" }),
+    won: z
+      .array(z.object({ prizeId: PrizeId, entry: z.int().min(1) }))
+      .optional()
+      .meta({
+        description:
+          "Each unit's prize and winning ticket; left out when they do not fit one event (1 KB): the raffle's published winners list them",
+      }),
+  })
+  .meta({
+    id: 'RaffleWonData',
+    description:
+      "The data of a raffle.won event: one per winning member, with the event's top-level memberId and sequence",
+  });

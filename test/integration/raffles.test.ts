@@ -3,20 +3,30 @@ import * as app from '@shared/app';
 import type { RaffleRules } from '@shared/domain/raffle';
 import { drawWinners, seedHashOf } from '@shared/domain/raffle-draw';
 import { maskPersonalData } from '@shared/observability';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DomainEvent } from '@shared/domain/events';
+import { newMember } from '@shared/domain/member';
+import { MAX_PRIZE_UNITS } from '@shared/domain/raffle';
+import { newMemberId, newReferralCode } from '@shared/ids';
+import { mapWithConcurrency } from '@shared/store/activity';
 import { useStore, type StoreConfig } from '@shared/store/client';
+import { readEventFeed } from '@shared/store/events';
+import { findMember, memberPut } from '@shared/store/items/member';
 import { findOrder } from '@shared/store/items/order';
 import { findRaffle } from '@shared/store/items/raffle';
-import { findRaffleEntry } from '@shared/store/items/raffle-entry';
+import { findRaffleEntry, raffleEntryPut } from '@shared/store/items/raffle-entry';
 import { listLedger } from '@shared/store/queries';
 import { allRaffleEntries } from '@shared/store/raffles';
 import { eur } from '../support/money';
 import { withFaults } from '../support/faults';
+import { RaffleWonData } from '@shared/schemas/raffles';
 import { useFreshTable } from '../support/table';
 import {
   buyRaffleEntries,
   drawRaffle,
   earnPoints,
   enrolMember,
+  eraseMember,
   putRaffle,
   refundOrder,
   type Caller,
@@ -271,24 +281,139 @@ describe('the draw', () => {
     expect(entries.every((e) => e.entries === 3 || e.entries === 8)).toBe(true);
   });
 
-  it('emits one raffle.won event per winning member with the units won', async () => {
+  it('emits one raffle.won per winning member, about that member: its memberId, its next sequence, the units won', async () => {
     const raffleId = await newRaffle({ prizes: [{ prizeId: 'mug', name: 'Mug', quantity: 3 }] });
     const memberId = await enrolled();
     await earn(memberId, 10_000);
-    const executed = await app.execute(app.drawRaffle(raffleId), callerAt(after));
-    if (executed.replayed) throw new Error('not a replay');
+    const before = await findMember(memberId);
+    expect((await drawRaffle(raffleId, after)).status).toBe(201);
     const stored = await findRaffle(raffleId);
     const won = drawWinners(stored?.raffle.seed ?? '', await allRaffleEntries(raffleId), stored?.raffle.prizes ?? []);
     expect(won).toHaveLength(3);
-    // The event as stored: an id and the draw's time, then what it says.
-    expect(executed.events).toEqual([
-      {
-        id: expect.stringMatching(/^evt_/) as unknown,
-        createdAt: after().toISOString(),
-        type: 'raffle.won',
-        data: { raffleId, name: 'Summer raffle', memberId, won: won.map(({ prizeId, entry }) => ({ prizeId, entry })) },
+    // The member's own feed (GET /v1/events?memberId=) shows the win, after the member's earlier events.
+    const feed = await readEventFeed({ memberId, limit: 100, now: after(), settleMs: 0 });
+    const version = (before?.version ?? 0) + 1;
+    expect(feed.items.at(-1)).toEqual({
+      id: expect.stringMatching(/^evt_/) as unknown,
+      createdAt: after().toISOString(),
+      type: 'raffle.won',
+      memberId,
+      sequence: version * 100,
+      data: {
+        raffleId,
+        name: 'Summer raffle',
+        memberId,
+        units: 3,
+        won: won.map(({ prizeId, entry }) => ({ prizeId, entry })),
       },
+    });
+    expect(RaffleWonData.parse(feed.items.at(-1)?.data)).toMatchObject({ units: 3 });
+    expect((await findMember(memberId))?.version).toBe(version);
+  });
+});
+
+/** Members and their entries written straight to the table: 2,000 enrolments through the use case would take minutes. */
+async function seededEntrants(raffleId: string, count: number): Promise<string[]> {
+  const memberIds = Array.from({ length: count }, () => newMemberId());
+  const createdAt = during().toISOString();
+  for (let start = 0; start < count; start += 50) {
+    const items = memberIds.slice(start, start + 50).flatMap((memberId) => [
+      memberPut(
+        newMember({
+          memberId,
+          referralCode: newReferralCode(),
+          createdAt,
+          profile: { email: `${memberId}@example.com` },
+          consent: { marketing: false, analytics: false },
+        }),
+        null,
+      ),
+      raffleEntryPut({ raffleId, memberId, entries: 0, version: 0 }, 1),
     ]);
+    await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+  }
+  return memberIds;
+}
+
+/** Every raffle.won of each member, read from the member's own feed. */
+async function wonEventsOf(memberIds: string[]): Promise<Map<string, DomainEvent[]>> {
+  const events = new Map<string, DomainEvent[]>();
+  await mapWithConcurrency(memberIds, 16, async (memberId) => {
+    const feed = await readEventFeed({ memberId, types: ['raffle.won'], limit: 100, now: after(), settleMs: 0 });
+    events.set(memberId, feed.items);
+  });
+  return events;
+}
+
+describe('announcing the winners', () => {
+  it('draws the largest raffle allowed (2,000 prize units, 2,000 winners) under 3 concurrent calls: each answers 201 with the same draw, every winner gets one raffle.won', async () => {
+    const raffleId = await newRaffle({
+      entries: { pointsPerEntry: 100 },
+      prizes: [
+        { prizeId: 'bike', name: 'City bike', quantity: 1_000 },
+        { prizeId: 'mug', name: 'Mug', quantity: MAX_PRIZE_UNITS - 1_000 },
+      ],
+    });
+    const memberIds = await seededEntrants(raffleId, MAX_PRIZE_UNITS);
+    const draws = await Promise.all(Array.from({ length: 3 }, () => drawRaffle(raffleId, after)));
+    expect(draws.map((d) => d.status)).toEqual([201, 201, 201]);
+    expect(new Set(draws.map((d) => JSON.stringify(d.body))).size).toBe(1);
+    const winners = (draws[0]?.body as { winners: { memberId: string }[] }).winners;
+    expect(winners).toHaveLength(MAX_PRIZE_UNITS);
+    expect(new Set(winners.map((w) => w.memberId))).toEqual(new Set(memberIds));
+    const events = await wonEventsOf(memberIds);
+    for (const memberId of memberIds) {
+      expect(events.get(memberId)).toEqual([
+        // Seeded at version 1: the win is the member's version 2.
+        expect.objectContaining({
+          memberId,
+          sequence: 200,
+          data: expect.objectContaining({ raffleId, units: 1 }) as unknown,
+        }),
+      ]);
+    }
+    // A later call answers the same and announces nothing more.
+    const again = await drawRaffle(raffleId, after);
+    expect(again).toMatchObject({ status: 201, body: draws[0]?.body });
+    expect((await wonEventsOf(memberIds.slice(0, 50))).get(memberIds[0] ?? '')).toHaveLength(1);
+  });
+
+  it('is finished by the next call when a call stops midway, and announces nothing twice', async () => {
+    const raffleId = await newRaffle({
+      entries: { pointsPerEntry: 100 },
+      prizes: [{ prizeId: 'mug', name: 'Mug', quantity: 150 }],
+    });
+    const memberIds = await seededEntrants(raffleId, 150);
+    // The draw's record and one batch commit; every later transaction fails as a crash would.
+    useStore(
+      withFaults(table, [
+        { command: 'TransactWriteCommand', after: 2, count: 1_000, error: () => new Error('the process died') },
+      ]),
+    );
+    await expect(drawRaffle(raffleId, after)).rejects.toThrow('the process died');
+    useStore(table);
+    const cut = await wonEventsOf(memberIds);
+    const announcedFirst = memberIds.filter((memberId) => (cut.get(memberId) ?? []).length > 0);
+    expect(announcedFirst.length).toBeGreaterThan(0);
+    expect(announcedFirst.length).toBeLessThan(150);
+
+    expect((await drawRaffle(raffleId, after)).status).toBe(201);
+    const events = await wonEventsOf(memberIds);
+    for (const memberId of memberIds) expect(events.get(memberId)).toHaveLength(1);
+  });
+
+  it('announces nothing to an erased winner, whose win stays in the published winners', async () => {
+    const raffleId = await newRaffle({ prizes: [{ prizeId: 'mug', name: 'Mug', quantity: 2 }] });
+    const [kept, erased] = [await enrolled(), await enrolled()];
+    for (const memberId of [kept, erased]) await earn(memberId, 2_000);
+    await eraseMember(erased, callerAt(after));
+    const drawn = await drawRaffle(raffleId, after);
+    expect((drawn.body as { winners: { memberId: string }[] }).winners.map((w) => w.memberId).sort()).toEqual(
+      [kept, erased].sort(),
+    );
+    const events = await wonEventsOf([kept, erased]);
+    expect(events.get(kept)).toHaveLength(1);
+    expect(events.get(erased)).toEqual([]);
   });
 });
 

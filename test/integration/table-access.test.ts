@@ -228,6 +228,12 @@ beforeAll(async () => {
     'reward',
   );
   expect201(await call('POST', `${member}/redeem`, { body: { rewardId: 'sticker' } }), 'redeem unlimited reward');
+  // The last unit of a reward: reward.out-of-stock, an event about no member (EVENT#…), delivered below.
+  expect201(
+    await call('PUT', '/v1/admin/rewards/poster', { as: 'admin', body: { name: 'Poster', pointsCost: 1, stock: 1 } }),
+    'reward',
+  );
+  expect201(await call('POST', `${member}/redeem`, { body: { rewardId: 'poster' } }), 'redeem the last unit');
   expect201(await call('POST', `${member}/redeem`, { body: { points: 5 } }), 'redeem points');
   await call('POST', `${member}/redeem`, { body: { points: 1_000_000 } });
   await call('GET', '/v1/rewards');

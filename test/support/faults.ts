@@ -12,6 +12,8 @@ export interface FaultPlan {
   command: string;
   count: number;
   error: () => Error;
+  /** Calls of that kind that go through before the faults start (default 0). */
+  after?: number;
 }
 
 export function transactionConflict(itemCount = 3): Error {
@@ -44,7 +46,8 @@ export function withFaults(
         const name = command.constructor.name;
         calls[name] = (calls[name] ?? 0) + 1;
         const plan = plans.find((p) => p.command === name && p.count > 0);
-        if (plan) {
+        if (plan?.after) plan.after -= 1;
+        else if (plan) {
           plan.count -= 1;
           state.injected += 1;
           throw plan.error();

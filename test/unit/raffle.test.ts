@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { defaultProgram } from '@infra/config/default-program';
 import { DomainError } from '@shared/domain/errors';
 import { newMember, type MemberState } from '@shared/domain/member';
+import { EVENT_DATA_BUDGET_BYTES } from '@shared/domain/events';
 import {
+  announcementBatches,
+  raffleWonData,
+  winsByMember,
   assertRaffleFitsProgram,
   assertRoomForPurchaseEntries,
   buyEntriesWithPoints,
@@ -390,5 +394,44 @@ describe('bounds kept for storage', () => {
       points: -200,
       raffleId: 'summer',
     });
+  });
+});
+
+describe('the raffle.won data', () => {
+  const winner = (units: number) => ({
+    memberId: 'mem_01',
+    won: Array.from({ length: units }, (_, i) => ({ prizeId: 'mug', entry: i + 1 })),
+  });
+
+  it('lists each unit while that fits one event, else only the count, and never passes the budget', () => {
+    const raffle = { raffleId: 'summer', name: 'Summer raffle' };
+    expect(raffleWonData(raffle, winner(2), EVENT_DATA_BUDGET_BYTES)).toEqual({
+      raffleId: 'summer',
+      memberId: 'mem_01',
+      units: 2,
+      name: 'Summer raffle',
+      won: [
+        { prizeId: 'mug', entry: 1 },
+        { prizeId: 'mug', entry: 2 },
+      ],
+    });
+    expect(raffleWonData(raffle, winner(2_000), EVENT_DATA_BUDGET_BYTES)).toEqual({
+      raffleId: 'summer',
+      memberId: 'mem_01',
+      units: 2_000,
+      name: 'Summer raffle',
+    });
+    const longest = { raffleId: 'r'.repeat(128), name: '𝄞'.repeat(200) };
+    const data = raffleWonData(longest, winner(2_000), EVENT_DATA_BUDGET_BYTES);
+    expect(data).toEqual({ raffleId: longest.raffleId, memberId: 'mem_01', units: 2_000 });
+    expect(new TextEncoder().encode(JSON.stringify(data)).length).toBeLessThanOrEqual(EVENT_DATA_BUDGET_BYTES);
+  });
+
+  it('groups the winners by member in the order each first won, and cuts them into batches of 49', () => {
+    const winners = Array.from({ length: 2_000 }, (_, i) => ({ prizeId: 'mug', memberId: `m${i % 100}`, entry: 1 }));
+    const wins = winsByMember(winners);
+    expect(wins.map((w) => w.memberId)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+    expect(wins.every((w) => w.won.length === 20)).toBe(true);
+    expect(announcementBatches(wins).map((b) => b.wins.length)).toEqual([49, 49, 2]);
   });
 });

@@ -1,6 +1,7 @@
 import { expiryCheckMonth } from '@shared/domain/expiry';
 import type { MemberState, PendingCashback } from '@shared/domain/member';
 import { timeChangesCheckAt } from '@shared/domain/time-changes';
+import { store } from '../client';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
 import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
@@ -86,4 +87,22 @@ export async function findMember(memberId: string): Promise<MemberState | undefi
 export function memberPut(member: MemberState, expectedVersion: number | null): TransactItem {
   const next = { ...member, version: (expectedVersion ?? 0) + 1 };
   return versionedPut(memberToItem(next), expectedVersion ?? undefined);
+}
+
+/**
+ * Moves the member's version on by one and nothing else: a change that touches no balance or
+ * profile field but is about the member (a raffle won), so its event takes the member's next
+ * sequence. Conditioned on the version read and on the member being active.
+ */
+export function memberSequenceMove(memberId: string, versionRead: number): TransactItem {
+  return {
+    Update: {
+      TableName: store().tableName,
+      Key: memberKey(memberId),
+      UpdateExpression: 'SET #version = :next',
+      ConditionExpression: '#version = :read AND #status = :active',
+      ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+      ExpressionAttributeValues: { ':read': versionRead, ':next': versionRead + 1, ':active': 'active' },
+    },
+  };
 }

@@ -3,7 +3,9 @@ import type { RaffleState } from '@shared/domain/raffle';
 import type { RaffleWinner } from '@shared/domain/raffle-draw';
 import { store } from '../client';
 import { getItem } from '../get';
-import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
+import { createPut, versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
+import { pad } from '../keys';
+import { queryAll } from '../query';
 
 /**
  * The raffle item: the rules, the secret seed, the draw. All raffles live in one partition,
@@ -107,4 +109,41 @@ export async function closeRaffleEntries(raffleId: string, at: Date): Promise<vo
   } catch (error) {
     if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
   }
+}
+
+/**
+ * A batch of a draw's `raffle.won` events was written (shared/app/draw-raffle.ts): one marker per
+ * batch, created in the same transaction as the batch's events, so a batch is announced once
+ * however many draw calls run it.
+ */
+const announcementPartition = (raffleId: string) => `${RAFFLE_PREFIX}${raffleId}`;
+/** Beside the raffle's entries (ENTRIES#…), in the raffle's own partition. */
+const ANNOUNCED_PREFIX = 'ANNOUNCED#';
+const announcementKey = (raffleId: string, batch: number) => ({
+  PK: announcementPartition(raffleId),
+  SK: `${ANNOUNCED_PREFIX}${pad(batch, 5)}`,
+});
+
+export function announcementPut(raffleId: string, batch: number, at: Date): TransactItem {
+  return createPut({
+    ...announcementKey(raffleId, batch),
+    entity: 'raffle-announcement',
+    raffleId,
+    batch,
+    announcedAt: at.toISOString(),
+  });
+}
+
+export async function batchAnnounced(raffleId: string, batch: number): Promise<boolean> {
+  return (await getItem(announcementKey(raffleId, batch))) !== undefined;
+}
+
+/** The batches of a draw already announced (at most 41: one Query). */
+export async function announcedBatches(raffleId: string): Promise<Set<number>> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': announcementPartition(raffleId), ':prefix': ANNOUNCED_PREFIX },
+    ConsistentRead: true,
+  });
+  return new Set(items.map((item) => Number(item.batch)));
 }
