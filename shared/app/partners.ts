@@ -103,34 +103,36 @@ export function deletePartner(partnerId: string): UseCase<undefined> {
  * more than two.
  */
 export function rotatePartnerKey(partnerId: string): UseCase<{ apiKey?: string }> {
-  return () => async (now) => {
+  return () => async () => {
     const partner = await findPartner(partnerId);
     if (!partner) throw partnerNotFound(partnerId);
+    // The authorizer checks expiry against the system clock, so the grace is counted from it too:
+    // the local test clock (which may run days ahead or behind) must not cut or stretch it.
+    const expiresAt = new Date(Date.now() + KEY_OVERLAP_MS);
     const apiKey = newApiKey();
     const rotated: PartnerRecord = { ...partner, keyHash: hashApiKey(apiKey), previousKeyHash: partner.keyHash };
     const writes: ConditionalWrite[] = [
       { item: partnerUpdate(rotated, partner.version ?? 1), onConditionFailed: () => partnerNotFound(partnerId) },
       { item: apiKeyCreate(rotated) },
-      { item: apiKeyExpiring(partner, partner.keyHash, new Date(now.getTime() + KEY_OVERLAP_MS)) },
+      { item: apiKeyExpiring(partner, partner.keyHash, expiresAt) },
     ];
     if (partner.previousKeyHash) writes.push({ item: apiKeyDelete(partner.previousKeyHash) });
     return outcome({ apiKey }, { writes }, { replayResult: {} });
   };
 }
 
-/** The partners (not the admin keys), newest first; never a key or its hash. A page may come short of `limit`. */
+/** The partners and the admin keys (by `role`), newest first; never a key or its hash. */
 export async function listPartners(page: { limit: number; cursor?: string | undefined }) {
   const found = await listPartnerRecords(page.limit, page.cursor);
   return {
     ...found,
-    items: found.items
-      .filter((partner) => partner.role === 'partner')
-      .map(({ partnerId, name, scopes, rateLimit, createdAt }) => ({
-        partnerId,
-        name,
-        scopes,
-        ...(rateLimit ? { rateLimit } : {}),
-        createdAt,
-      })),
+    items: found.items.map(({ partnerId, name, role, scopes, rateLimit, createdAt }) => ({
+      partnerId,
+      name,
+      role,
+      scopes,
+      ...(rateLimit ? { rateLimit } : {}),
+      createdAt,
+    })),
   };
 }

@@ -148,7 +148,15 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
       if (!context || !(request.error instanceof DomainError)) return;
       const { problem } = toProblem(request.error, requestIdOf(request.event));
       const text = JSON.stringify(problem);
-      const found = await saveIdempotentResponse(context, { status: problem.status, text }, clock());
+      let found: Awaited<ReturnType<typeof saveIdempotentResponse>>;
+      try {
+        found = await saveIdempotentResponse(context, { status: problem.status, text }, clock());
+      } catch (error) {
+        // Storage failed while recording the refusal (a timeout, throttling): that failure is the
+        // answer (503, retry with the same key), made by the problem mapping like every other one.
+        request.error = error as Error;
+        return;
+      }
       if (found.kind === 'saved') {
         // Answer the very text that was recorded: a replay is then the same bytes.
         request.response = storedToResponse(problem.status, text, false);

@@ -3,6 +3,7 @@ import { deadlinePassed, currentDeadline, runWithDeadline } from '@shared/deadli
 import { logger } from '@shared/observability';
 import { StorageBusyError } from '@shared/store/errors';
 import { toProblem } from './problems';
+import { finishResponse, requestIdOf } from './protocol';
 import { problemResponse } from './responses';
 
 /**
@@ -27,9 +28,12 @@ export function requestBudgetMs(context: Partial<Pick<Context, 'getRemainingTime
   return typeof remaining === 'number' ? Math.min(ceiling, remaining - RESPONSE_MARGIN_MS) : ceiling;
 }
 
-export function deadlineExceeded(): APIGatewayProxyResult {
+export function deadlineExceeded(requestId?: string): APIGatewayProxyResult {
   return problemResponse(
-    toProblem(new StorageBusyError('The request ran out of time; retry shortly with the same Idempotency-Key.', 1)),
+    toProblem(
+      new StorageBusyError('The request ran out of time; retry shortly with the same Idempotency-Key.', 1),
+      requestId,
+    ),
   );
 }
 
@@ -47,10 +51,11 @@ export function withRequestDeadline(handler: Handler, budgetMs = requestBudgetMs
       );
       const result = await Promise.race([handler(event, context), backstop]).catch((error: unknown) => {
         logger.error('request failed outside the handler', { error: error as Error });
-        return problemResponse(toProblem(error));
+        // Whatever path made it, an answer carries the protocol headers and its problem's instance.
+        return finishResponse(event, problemResponse(toProblem(error, requestIdOf(event))));
       });
       if (result !== 'late') return result;
       logger.warn('request answered 503 at its deadline', { path: event.path });
-      return deadlineExceeded();
+      return finishResponse(event, deadlineExceeded(requestIdOf(event)));
     });
 }

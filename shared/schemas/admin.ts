@@ -42,6 +42,10 @@ export const PartnerSummary = z
   .object({
     partnerId: z.string(),
     name: z.string(),
+    role: z.enum(['partner', 'admin']).meta({
+      description:
+        'admin: a key of `npm run admin-key` (or the local admin key), with every scope and the admin routes; rotated and deleted like a partner',
+    }),
     scopes: z.array(Scope),
     rateLimit: RateLimit.optional().meta({
       description: "Absent for a seeded key (npm start, npm run admin-key): only the region's stage limit applies",

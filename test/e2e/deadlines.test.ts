@@ -167,4 +167,27 @@ describe('a stalled DynamoDB', () => {
       Object.assign(retryPolicy, policy);
     }
   });
+
+  it('answers a 503 met while recording a refusal with the request id, its instance and the CORS headers', async () => {
+    // The refusal (not enough points) is found on reads; recording it for replays is the one write, and it hangs.
+    const stalled = withStall(healthy, ['PutCommand']);
+    useStore(stalled);
+    stalled.stall();
+    try {
+      const answer = await timed(() =>
+        api.call('POST', `/v1/members/${memberId}/redeem`, {
+          body: { points: 1_000_000_000 },
+          headers: { 'X-Request-Id': 'refusal-1', Origin: api.url },
+        }),
+      );
+      expectStorageBusy(answer);
+      expect(stalled.held()).toBe(1);
+      expect(answer.headers.get('x-request-id')).toBe('refusal-1');
+      expect(answer.body).toMatchObject({ instance: 'urn:request:refusal-1' });
+      expect(answer.headers.get('access-control-allow-origin')).toBe(api.url);
+      expect(answer.headers.get('access-control-expose-headers')).toContain('Retry-After');
+    } finally {
+      stalled.release();
+    }
+  });
 });

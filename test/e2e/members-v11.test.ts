@@ -280,6 +280,7 @@ describe('partners: list, rate limits, key rotation', () => {
     expect(listed.body.items).toContainEqual({
       partnerId: created.body.partnerId,
       name: 'Busy till',
+      role: 'partner',
       scopes: ['members:read'],
       rateLimit: { perSecond: 1, burst: 2 },
       createdAt: created.body.createdAt,

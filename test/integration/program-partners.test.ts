@@ -58,10 +58,11 @@ describe('program versions and preconditions', () => {
     const rules = await rulesOf();
     const { version } = (await readProgram()).program;
     const next = { ...rules, earn: { ...rules.earn, pointsPerUnit: rules.earn.pointsPerUnit + 5 } };
-    expect(await refusal(put(next, { ifMatch: version - 1 }))).toMatchObject({ status: 412 });
+    expect(await refusal(put(next, { ifMatch: { version: version - 1, weak: false } }))).toMatchObject({ status: 412 });
+    expect(await refusal(put(next, { ifMatch: { version, weak: true } }))).toMatchObject({ status: 412 });
     expect(await refusal(put(next, { version: version - 1 }))).toMatchObject({ status: 409 });
     expect((await readProgram()).program.version).toBe(version);
-    expect(await put(next, { ifMatch: version, version })).toMatchObject({
+    expect(await put(next, { ifMatch: { version, weak: false }, version })).toMatchObject({
       saved: true,
       program: { version: version + 1 },
     });
@@ -125,14 +126,17 @@ describe('partners', () => {
   it('rotates a key: the old one works 24 hours more, then stops; deleting removes keys and throttle', async () => {
     usePartnerThrottles(recording);
     const created = (await create('Rotating')).body as { partnerId: string; apiKey: string };
+    // The overlap runs on the system clock (the authorizer's), whatever the caller's clock says (here: June 2026).
+    const rotatedFrom = Date.now();
     const rotation = await respond('rotatePartnerKey', rotatePartnerKey(created.partnerId), admin(0, 'rot-1'));
+    const rotatedBy = Date.now();
     const { apiKey } = rotation.body as { apiKey: string };
     expect(apiKey).toMatch(/^rk_/);
     const replay = await respond('rotatePartnerKey', rotatePartnerKey(created.partnerId), admin(0, 'rot-1'));
     expect(replay).toMatchObject({ replayed: true, body: {} });
 
-    const justBefore = new Date(T0 + KEY_OVERLAP_MS - 1);
-    const after = new Date(T0 + KEY_OVERLAP_MS);
+    const justBefore = new Date(rotatedFrom + KEY_OVERLAP_MS - 1);
+    const after = new Date(rotatedBy + KEY_OVERLAP_MS);
     expect(await findPrincipal(created.apiKey, justBefore)).toMatchObject({ partnerId: created.partnerId });
     expect(await findPrincipal(created.apiKey, after)).toBeUndefined();
     expect(await findPrincipal(apiKey, after)).toMatchObject({ partnerId: created.partnerId });

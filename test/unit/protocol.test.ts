@@ -74,3 +74,27 @@ describe('a malformed percent-encoding on the AWS path', () => {
     });
   });
 });
+
+describe('answers made outside the handler’s own error mapping', () => {
+  const event = { httpMethod: 'GET', path: '/v1/x', headers: { 'X-Request-Id': 'req-2' } } as never;
+
+  it('carry the request id and the instance: a crash escaping the handler, and the deadline backstop', async () => {
+    const { withRequestDeadline } = await import('@shared/http/deadline');
+    const crashed = await withRequestDeadline(
+      () => Promise.reject(new Error('escaped')),
+      () => 1_000,
+    )(event, {} as never);
+    const late = await withRequestDeadline(
+      () => new Promise(() => undefined),
+      () => 20,
+    )(event, {} as never);
+    for (const [answer, status] of [
+      [crashed, 500],
+      [late, 503],
+    ] as const) {
+      expect(answer.statusCode).toBe(status);
+      expect(answer.headers?.['X-Request-Id']).toBe('req-2');
+      expect(JSON.parse(answer.body)).toMatchObject({ status, instance: 'urn:request:req-2' });
+    }
+  });
+});

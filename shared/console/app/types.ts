@@ -23,6 +23,8 @@ export type Program = { version: number; updatedAt: string } & { [key: string]: 
 export interface Partner {
   partnerId: string;
   name: string;
+  /** Admin keys (npm run admin-key) are listed with the partners and rotated and deleted alike. */
+  role?: 'partner' | 'admin';
   scopes: string[];
   rateLimit?: { perSecond: number; burst: number };
   createdAt: string;

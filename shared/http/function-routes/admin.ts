@@ -86,8 +86,10 @@ export const adminRoutes = {
     path: '/v1/admin/partners',
     fn: 'admin',
     scope: 'admin',
-    summary: 'The partners, newest first (never a key)',
-    description: 'The partners of the region with their scopes and rate limits, newest first; never a key.',
+    summary: 'The partners and admin keys, newest first (never a key)',
+    description:
+      'The partners of the region with their scopes and rate limits, newest first; never a key. Admin keys (made by ' +
+      '`npm run admin-key`) are listed too, with `role: "admin"`: they are rotated and deleted with the same routes.',
     errors: [],
     query: PageQuery,
     responses: { 200: page(PartnerSummary, 'PartnerPage') },
@@ -115,8 +117,10 @@ export const adminRoutes = {
     path: '/v1/admin/partners/{partnerId}/rotate-key',
     fn: 'admin',
     scope: 'admin',
-    summary: "Replace a partner's key; the old one works 24 hours more",
-    description: 'The new key is shown once (an idempotent replay answers without it).',
+    summary: "Replace a partner's (or an admin's) key; the old one works 24 hours more",
+    description:
+      'The new key is shown once (an idempotent replay answers without it). The old key works 24 hours more, in real ' +
+      'time (the local test clock does not move it); a key from a rotation before that stops at once.',
     errors: ['partner-not-found'],
     params: PartnerParams,
     responses: { 200: RotatedKey },
@@ -126,8 +130,9 @@ export const adminRoutes = {
     path: '/v1/admin/partners/{partnerId}',
     fn: 'admin',
     scope: 'admin',
-    summary: 'Delete a partner; its key stops working',
-    description: 'Deletes a partner; its key stops working within the authorizer cache time.',
+    summary: 'Delete a partner or an admin key; its keys stop working',
+    description:
+      'Deletes a partner (or an admin key listed with `role: "admin"`); its keys stop working within the authorizer cache time.',
     errors: ['partner-not-found'],
     params: PartnerParams,
     responses: { 204: null },

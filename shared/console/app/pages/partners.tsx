@@ -50,7 +50,7 @@ export function Partners() {
                 <td>
                   {p.name} <code>{p.partnerId}</code>
                 </td>
-                <td>{p.scopes.join(', ')}</td>
+                <td>{p.role === 'admin' ? 'admin (every route)' : p.scopes.join(', ')}</td>
                 <td>{p.rateLimit ? `${p.rateLimit.perSecond}/s, burst ${p.rateLimit.burst}` : 'default'}</td>
                 <td>{formatTime(p.createdAt)}</td>
                 <td>
