@@ -1,6 +1,26 @@
 // Type-aware typescript-eslint with its recommended rules; Prettier owns formatting.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+// The layers (README "Architecture"): what each folder of shared/ may not import. A zone's `from`
+// is what its `target` must not reach; `domain` is pure rules, `store` is storage, `app` the use
+// cases, `http` and `delivery` the edges. A broken rule fails `npm test`.
+const layer = (target, from, why) => ({
+  target: `./shared/${target}`,
+  from: from.map((f) => `./shared/${f}`),
+  message: why,
+});
+const LAYERS = [
+  layer(
+    'domain',
+    ['store', 'app', 'http', 'delivery'],
+    'the domain is pure rules: it reads and writes nothing and knows no caller.',
+  ),
+  layer('store', ['app', 'http', 'delivery'], 'storage knows items, not the use cases or the edges that call it.'),
+  layer('app', ['http'], 'use cases return outcomes; the HTTP layer turns them into responses.'),
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.bench/', '.data/', 'coverage/', 'test/output/', '**/*.js'] },
@@ -16,6 +36,21 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
+    },
+  },
+  {
+    // Layers and cycles, on what is built and deployed (tests may reach anything).
+    files: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/**/*.ts'],
+    ignores: ['shared/console/app/**'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: LAYERS }],
+      // Type-only imports are erased at build time and do not count; a value cycle does.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {

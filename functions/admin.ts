@@ -1,5 +1,5 @@
 import { createPartner, deletePartner, listPartners, rotatePartnerKey } from '@shared/app/partners';
-import { usePartnerThrottles } from '@shared/app/partner-throttles';
+import { usePartnerThrottles } from '@shared/app/support/partner-throttles';
 import { getProgramVersion, putProgram } from '@shared/app/put-program';
 import { apiGatewayThrottles } from '@shared/adapters/api-gateway-throttles';
 import { apiFunction } from '@shared/http/api-function';

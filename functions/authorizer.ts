@@ -1,5 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { findPrincipal, type Principal } from '@shared/store/partners';
+import type { Principal } from '@shared/domain/principal';
+import { findPrincipal } from '@shared/store/partners';
 
 /** `Authorization: Bearer <key>` → the key's principal, or none. */
 export async function principalForAuthorization(authorization: string | undefined): Promise<Principal | undefined> {

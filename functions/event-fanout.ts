@@ -1,9 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { EventBridgePublisher } from '@shared/events/bus';
-import { fanOut } from '@shared/events/fanout';
-import { deliveryQueue } from '@shared/events/queue';
+import { EventBridgePublisher } from '@shared/delivery/bus';
+import { fanOut } from '@shared/delivery/fanout';
+import { deliveryQueue } from '@shared/delivery/queue';
 import { clock } from '@shared/clock';
 import { logger } from '@shared/observability';
 import { itemToEvent } from '@shared/store/events';

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { clock } from '@shared/clock';
 import { logger } from '@shared/observability';
-import { expireDuePoints, type ExpiryRun } from '@shared/app/expire-points';
-import { runLotTimeEvents, type LotTimeRun } from '@shared/app/lot-time-events';
+import { expireDuePoints, type ExpiryRun } from '@shared/app/jobs/expire-points';
+import { runLotTimeEvents, type LotTimeRun } from '@shared/app/jobs/lot-time-events';
 
 /** Leave this much of the Lambda's time to finish the member in hand and log. */
 const SAFETY_MARGIN_MS = 20_000;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { completeImport, planImport, processImportChunk } from '@shared/app/import-worker';
+import { completeImport, planImport, processImportChunk } from '@shared/app/jobs/import-worker';
 import { importIdOfKey } from '@shared/app/start-import';
 import { IMPORT_PHASES } from '@shared/domain/import';
 import { importFiles } from '@shared/store/import-files';
@@ -11,7 +11,7 @@ import { logger } from '@shared/observability';
  *   Distributed Map reads (an S3 JSON array of byte ranges of whole lines);
  * - a batch of chunks (the map's ItemBatcher: `Items` + `BatchInput`): applies them;
  * - `complete`: done, or failed when the map gave up.
- * The local engine runs the same worker functions in-process (shared/app/import-worker.ts).
+ * The local engine runs the same worker functions in-process (shared/app/jobs/import-worker.ts).
  */
 const Chunk = z.object({
   chunk: z.int(),

@@ -1,4 +1,4 @@
-import { getImport, listImportErrors } from '@shared/app/import-reads';
+import { getImport, listImportErrors } from '@shared/app/reads/import-reads';
 import { createImport, launchImport } from '@shared/app/start-import';
 import { apiFunction } from '@shared/http/api-function';
 import { importsRoutes } from '@shared/http/function-routes/imports';

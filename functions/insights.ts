@@ -1,5 +1,5 @@
 import { answerNps } from '@shared/app/answer-nps';
-import { latestSnapshot, listSnapshots } from '@shared/app/catalog-reads';
+import { latestSnapshot, listSnapshots } from '@shared/app/reads/catalog-reads';
 import { recordAnonymousPurchase } from '@shared/app/record-purchase';
 import { takeSnapshot } from '@shared/app/take-snapshot';
 import { apiFunction } from '@shared/http/api-function';

@@ -1,6 +1,6 @@
 import { enrolMember } from '@shared/app/enrol-member';
 import { eraseMember } from '@shared/app/erase-member';
-import { exportMember, findMembers, getMember, getTransaction, listTransactions } from '@shared/app/member-reads';
+import { exportMember, findMembers, getMember, getTransaction, listTransactions } from '@shared/app/reads/member-reads';
 import { updateMember } from '@shared/app/update-member';
 import { apiFunction } from '@shared/http/api-function';
 import { membersRoutes } from '@shared/http/function-routes/members';

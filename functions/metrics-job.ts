@@ -1,5 +1,5 @@
 import { takeSnapshot } from '@shared/app/take-snapshot';
-import { executeOnce } from '@shared/app/use-case';
+import { executeOnce } from '@shared/app/support/execute';
 import { clock } from '@shared/clock';
 import { logger } from '@shared/observability';
 

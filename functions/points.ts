@@ -1,6 +1,6 @@
 import { adjustBalance } from '@shared/app/adjust-balance';
 import { earnPoints } from '@shared/app/earn-points';
-import { previewEarn } from '@shared/app/preview-earn';
+import { previewEarn } from '@shared/app/reads/preview-earn';
 import { redeemPoints } from '@shared/app/redeem-points';
 import { redeemReward } from '@shared/app/redeem-reward';
 import { apiFunction } from '@shared/http/api-function';

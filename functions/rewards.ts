@@ -1,9 +1,14 @@
 import { buyRaffleEntries } from '@shared/app/buy-raffle-entries';
-import { listRewards } from '@shared/app/catalog-reads';
+import { listRewards } from '@shared/app/reads/catalog-reads';
 import { drawRaffle } from '@shared/app/draw-raffle';
 import { putRaffle } from '@shared/app/put-raffle';
 import { putReward } from '@shared/app/put-reward';
-import { getRaffle, listMemberRaffles, listOpenAndDrawnRaffles, listRaffleEntries } from '@shared/app/raffle-reads';
+import {
+  getRaffle,
+  listMemberRaffles,
+  listOpenAndDrawnRaffles,
+  listRaffleEntries,
+} from '@shared/app/reads/raffle-reads';
 import { apiFunction } from '@shared/http/api-function';
 import { rewardsRoutes } from '@shared/http/function-routes/rewards';
 import { respond } from '@shared/http/answers';

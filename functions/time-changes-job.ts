@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { announceDueTimeChanges, type TimeChangesRun } from '@shared/app/announce-time-changes';
+import { announceDueTimeChanges, type TimeChangesRun } from '@shared/app/jobs/announce-time-changes';
 import { clock } from '@shared/clock';
 import { logger } from '@shared/observability';
 

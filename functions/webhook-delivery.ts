@@ -1,8 +1,8 @@
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { eventsConfig } from '@shared/events/config';
-import { deliver } from '@shared/events/delivery';
-import type { DeliveryMessage } from '@shared/events/queue';
+import { eventsConfig } from '@shared/delivery/config';
+import { deliver } from '@shared/delivery/delivery';
+import type { DeliveryMessage } from '@shared/delivery/queue';
 import { logger } from '@shared/observability';
 
 const sqs = new SQSClient({});

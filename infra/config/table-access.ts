@@ -107,7 +107,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   },
   // An earn enters the purchase in the open raffles: it reads the raffles (cached) and the member's
   // entries, writes the entries and checks the raffle is still open for them.
-  // Points lots (shared/app/lots.ts): a use case that moves points reads the member's lots (a Query of
+  // Points lots (shared/app/support/lots.ts): a use case that moves points reads the member's lots (a Query of
   // its partition) and writes them in its transaction: a lot spent or taken back whole is deleted.
   points: {
     items: [

@@ -1,9 +1,9 @@
 import { clock } from '@shared/clock';
-import { eventsConfig } from '@shared/events/config';
-import { deliver, type DeliveryDeps } from '@shared/events/delivery';
-import { fanOut } from '@shared/events/fanout';
-import { useDeliveryQueue, type DeliveryMessage, type DeliveryQueue } from '@shared/events/queue';
-import { postWebhook } from '@shared/events/http';
+import { eventsConfig } from '@shared/delivery/config';
+import { deliver, type DeliveryDeps } from '@shared/delivery/delivery';
+import { fanOut } from '@shared/delivery/fanout';
+import { useDeliveryQueue, type DeliveryMessage, type DeliveryQueue } from '@shared/delivery/queue';
+import { postWebhook } from '@shared/delivery/http';
 import type { DomainEvent } from '@shared/domain/events';
 import { feedCursorAt, readEventFeed } from '@shared/store/events';
 import { listWebhooks, pendingDeliveries } from '@shared/store/webhooks';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { runImportInProcess } from '@shared/app/import-worker';
+import { runImportInProcess } from '@shared/app/jobs/import-worker';
 import { withoutDeadline } from '@shared/deadline';
 import { importIdOfKey, launchImport } from '@shared/app/start-import';
 import type { ImportEngine } from '@shared/store/import-engine';

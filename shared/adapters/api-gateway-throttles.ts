@@ -1,5 +1,5 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import type { PartnerThrottles } from '@shared/app/partner-throttles';
+import type { PartnerThrottles } from '@shared/app/support/partner-throttles';
 
 /**
  * Each partner's own throttle on AWS: an API Gateway usage plan on the API's stage with the

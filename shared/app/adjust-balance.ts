@@ -2,9 +2,10 @@ import { adjustmentMovement, type Adjustment } from '@shared/domain/adjustment';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertCurrency, type Money } from '@shared/domain/money';
 import { currentProgram } from '@shared/store/program';
-import { transactionEvent } from './emit';
-import { postingContext } from './posting';
-import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { transactionEvent } from './support/emit';
+import { postingContext } from './support/posting';
+import { loadActiveMember } from './support/load';
+import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 export interface AdjustmentRequest {
   points?: number;

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { npsAnswerPut, type NpsAnswer } from '@shared/store/items/nps-answer';
-import { loadActiveMember, outcome, type UseCase } from './use-case';
+import { loadActiveMember } from './support/load';
+import { outcome, type UseCase } from './support/outcome';
 
 /**
  * Records an NPS answer. The member item is written too (its version moves on): an

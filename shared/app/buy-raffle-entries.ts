@@ -4,9 +4,10 @@ import { buyEntriesWithPoints } from '@shared/domain/raffle';
 import { findRaffle } from '@shared/store/items/raffle';
 import { findRaffleEntry, raffleEntryPut } from '@shared/store/items/raffle-entry';
 import { currentProgram } from '@shared/store/program';
-import { postingContext } from './posting';
-import { raffleEntriesStillOpen } from './raffle-purchase-entries';
-import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { postingContext } from './support/posting';
+import { raffleEntriesStillOpen } from './support/raffle-purchase-entries';
+import { loadActiveMember } from './support/load';
+import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 export interface BoughtEntries {
   /** Entries the member holds in the raffle after this purchase. */

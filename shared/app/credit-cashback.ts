@@ -2,10 +2,11 @@ import { cashbackCredit } from '@shared/domain/cashback';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertNotCredited, orderForPurchase } from '@shared/domain/order';
 import { orderPut } from '@shared/store/items/order';
-import { tierChanged, transactionEvent } from './emit';
-import { postingContext } from './posting';
-import { programForAmount, type PurchaseReport } from './program';
-import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { tierChanged, transactionEvent } from './support/emit';
+import { postingContext } from './support/posting';
+import { programForAmount, type PurchaseReport } from './support/program';
+import { loadMemberAndOrder } from './support/load';
+import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 /**
  * Cashback for a purchase: the member's tier rate, pending during the return window.

@@ -25,7 +25,8 @@ import {
 } from '@shared/store/items/raffle';
 import { allRaffleEntries } from '@shared/store/raffles';
 import { withWriteRetries } from '@shared/store/retry';
-import { idempotencyKeyUsed, outcome, type UseCase } from './use-case';
+import { idempotencyKeyUsed } from './support/execute';
+import { outcome, type UseCase } from './support/outcome';
 
 /** Announcement batches written at once by one draw call: 41 batches (2,000 winners) in about 11 rounds. */
 const ANNOUNCE_CONCURRENCY = 4;

@@ -4,11 +4,12 @@ import type { MemberState } from '@shared/domain/member';
 import { assertNotEarned, orderForPurchase, type OrderState } from '@shared/domain/order';
 import type { Program } from '@shared/schemas/program';
 import { orderPut } from '@shared/store/items/order';
-import { tierChanged, transactionEvent } from './emit';
-import { postingContext } from './posting';
-import { enterPurchaseInRaffles } from './raffle-purchase-entries';
-import { programForAmount, type PurchaseReport } from './program';
-import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { tierChanged, transactionEvent } from './support/emit';
+import { postingContext } from './support/posting';
+import { enterPurchaseInRaffles } from './support/raffle-purchase-entries';
+import { programForAmount, type PurchaseReport } from './support/program';
+import { loadMemberAndOrder } from './support/load';
+import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 /**
  * What an earn decides, with nothing written: the order it records, the member with the

@@ -9,10 +9,11 @@ import { newMemberId, newReferralCode } from '@shared/ids';
 import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
 import { memberIdForReferralCode, referralCodeClaim } from '@shared/store/items/referral-code';
 import { currentProgram } from '@shared/store/program';
-import { transactionEvent } from './emit';
-import { postingContext } from './posting';
-import { claimMoves } from './member-claims';
-import { loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
+import { transactionEvent } from './support/emit';
+import { postingContext } from './support/posting';
+import { claimMoves } from './support/member-claims';
+import { loadActiveMember } from './support/load';
+import { memberChange, outcome, type UseCase } from './support/outcome';
 
 export interface Enrolment extends MemberProfile {
   consent: { marketing: boolean; analytics: boolean };

@@ -3,8 +3,9 @@ import type { ConditionalWrite } from '@shared/store/commit';
 import { erasePersonalDataFromEvents } from '@shared/store/events';
 import { removeNpsComments } from '@shared/store/items/nps-answer';
 import { referralCodeRelease } from '@shared/store/items/referral-code';
-import { claimMoves } from './member-claims';
-import { loadActiveMember, outcome, type UseCase } from './use-case';
+import { claimMoves } from './support/member-claims';
+import { loadActiveMember } from './support/load';
+import { outcome, type UseCase } from './support/outcome';
 
 /**
  * Erasure: personal data is removed for good; ledger amounts, orders and scores stay,

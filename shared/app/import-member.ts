@@ -11,10 +11,10 @@ import { emailClaim } from '@shared/store/items/email';
 import { claimHolder, externalIdClaim, memberIdForExternalId } from '@shared/store/items/external-id';
 import { referralCodeClaim } from '@shared/store/items/referral-code';
 import { currentProgram } from '@shared/store/program';
-import { transactionEvent } from './emit';
-import { externalIdTaken } from './member-claims';
-import { postingContext } from './posting';
-import { outcome, type UseCase } from './use-case';
+import { transactionEvent } from './support/emit';
+import { externalIdTaken } from './support/member-claims';
+import { postingContext } from './support/posting';
+import { outcome, type UseCase } from './support/outcome';
 
 /**
  * An imported member: enrolled at `enrolledAt` with the opening balance as ONE adjustment

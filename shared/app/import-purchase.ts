@@ -5,8 +5,9 @@ import type { PurchaseImportLine } from '@shared/schemas/imports';
 import { memberIdForExternalId } from '@shared/store/items/external-id';
 import { findOrder, orderPut } from '@shared/store/items/order';
 import { currentProgram } from '@shared/store/program';
-import { tierChanged } from './emit';
-import { loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
+import { tierChanged } from './support/emit';
+import { loadActiveMember } from './support/load';
+import { memberChange, outcome, type UseCase } from './support/outcome';
 
 /**
  * An imported purchase: history only. The order is stored (the metrics job counts it at its

@@ -14,8 +14,9 @@ import {
   type RateLimit,
 } from '@shared/store/items/partner';
 import { hashApiKey, newApiKey } from '@shared/store/partners';
-import { defaultRateLimit, partnerThrottles } from './partner-throttles';
-import { idempotencyKeyUsed, outcome, type UseCase } from './use-case';
+import { defaultRateLimit, partnerThrottles } from './support/partner-throttles';
+import { idempotencyKeyUsed } from './support/execute';
+import { outcome, type UseCase } from './support/outcome';
 
 export interface CreatedPartner {
   partnerId: string;

@@ -4,7 +4,7 @@ import type { Program, ProgramRules } from '@shared/schemas/program';
 import type { ConditionalWrite } from '@shared/store/commit';
 import { findProgramVersion, programCurrentPut, programVersionPut } from '@shared/store/items/program';
 import { forgetCachedProgram, readProgram } from '@shared/store/program';
-import { outcome, type UseCase } from './use-case';
+import { outcome, type UseCase } from './support/outcome';
 
 /** The version a change was made on: `If-Match` (412 when moved on, or weak) and/or the body's `version` (409). */
 export interface ProgramPreconditions {

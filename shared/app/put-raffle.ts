@@ -10,7 +10,7 @@ import { newRaffleSeed, seedHashOf } from '@shared/domain/raffle-draw';
 import { findRaffle, rafflePut } from '@shared/store/items/raffle';
 import { currentProgram } from '@shared/store/program';
 import { allRaffles, forgetCachedRaffles } from '@shared/store/raffles';
-import { outcome, type UseCase } from './use-case';
+import { outcome, type UseCase } from './support/outcome';
 
 export interface RafflePut {
   raffle: ReturnType<typeof raffleView>;

@@ -1,7 +1,7 @@
 import { assertKnownTier, rewardView, type RewardState } from '@shared/domain/rewards';
 import { findReward, rewardPut } from '@shared/store/items/reward';
 import { currentProgram } from '@shared/store/program';
-import { outcome, type UseCase } from './use-case';
+import { outcome, type UseCase } from './support/outcome';
 
 /** What an admin states about a reward (the rest is kept by the engine). */
 export type RewardTerms = Omit<RewardState, 'rewardId' | 'updatedAt' | 'revision'>;

@@ -2,8 +2,8 @@ import { DomainError } from '@shared/domain/errors';
 import type { Money } from '@shared/domain/money';
 import { resolveOccurredAt } from '@shared/domain/order';
 import { purchasePut } from '@shared/store/items/purchase';
-import { programForAmount } from './program';
-import { outcome, type UseCase } from './use-case';
+import { programForAmount } from './support/program';
+import { outcome, type UseCase } from './support/outcome';
 
 /** Records a purchase by a customer who is not a member; an orderId is recorded once (a duplicate after). */
 export function recordAnonymousPurchase(purchase: {

@@ -1,10 +1,11 @@
 import { redeemCashbackMovement } from '@shared/domain/cashback';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import type { Money } from '@shared/domain/money';
-import { transactionEvent } from './emit';
-import { postingContext } from './posting';
-import { programForAmount } from './program';
-import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { transactionEvent } from './support/emit';
+import { postingContext } from './support/posting';
+import { programForAmount } from './support/program';
+import { loadActiveMember } from './support/load';
+import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 /** Spends available cashback; the member's version condition keeps concurrent spends from overdrawing it. */
 export function redeemCashback(memberId: string, request: { amount: Money; orderId?: string }): UseCase<LedgerEntry> {

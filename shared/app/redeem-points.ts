@@ -1,9 +1,10 @@
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { redeemPointsMovement } from '@shared/domain/redeem';
 import { currentProgram } from '@shared/store/program';
-import { transactionEvent } from './emit';
-import { postingContext } from './posting';
-import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { transactionEvent } from './support/emit';
+import { postingContext } from './support/posting';
+import { loadActiveMember } from './support/load';
+import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 /** Redeem a number of points (rewards of the catalog go through `redeemReward`). */
 export function redeemPoints(memberId: string, request: { points: number; orderId?: string }): UseCase<LedgerEntry> {

@@ -3,9 +3,10 @@ import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { rewardRedemption } from '@shared/domain/rewards';
 import { findReward, rewardStockTake } from '@shared/store/items/reward';
 import { currentProgram } from '@shared/store/program';
-import { transactionEvent } from './emit';
-import { postingContext } from './posting';
-import { loadActiveMember, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { transactionEvent } from './support/emit';
+import { postingContext } from './support/posting';
+import { loadActiveMember } from './support/load';
+import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 /** Redeem a reward of the catalog: its cost in points, one unit of its stock, in one transaction. */
 export function redeemReward(memberId: string, request: { rewardId: string; orderId?: string }): UseCase<LedgerEntry> {

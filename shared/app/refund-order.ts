@@ -3,11 +3,12 @@ import type { Money } from '@shared/domain/money';
 import { refundableOrder } from '@shared/domain/order';
 import { planRefund } from '@shared/domain/refund';
 import { orderPut } from '@shared/store/items/order';
-import { tierChanged, transactionEvent } from './emit';
-import { postingContext } from './posting';
-import { takeBackRaffleEntries } from './raffle-purchase-entries';
-import { programForAmount } from './program';
-import { loadMemberAndOrder, memberChange, outcome, postedEntry, type UseCase } from './use-case';
+import { tierChanged, transactionEvent } from './support/emit';
+import { postingContext } from './support/posting';
+import { takeBackRaffleEntries } from './support/raffle-purchase-entries';
+import { programForAmount } from './support/program';
+import { loadMemberAndOrder } from './support/load';
+import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 /**
  * A full or partial refund: reverses the order's points and cashback in proportion, from

@@ -3,7 +3,7 @@ import { newImportId } from '@shared/ids';
 import { importEngine } from '@shared/store/import-engine';
 import { importFiles, INLINE_PREFIX, UPLOAD_PREFIX, UPLOAD_URL_SECONDS } from '@shared/store/import-files';
 import { findImport, newImportPut } from '@shared/store/items/import';
-import { outcome, type UseCase } from './use-case';
+import { outcome, type UseCase } from './support/outcome';
 
 export interface CreatedImport {
   importId: string;

@@ -7,7 +7,7 @@ import { snapshotPut, type StoredSnapshot } from '@shared/store/items/snapshot';
 import { currentProgram } from '@shared/store/program';
 import { totalsAt } from '@shared/store/running-totals';
 import { windowSummary } from '@shared/store/window-facts';
-import { outcome, type UseCase } from './use-case';
+import { outcome, type UseCase } from './support/outcome';
 
 export type Snapshot = StoredSnapshot;
 

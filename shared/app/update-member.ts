@@ -2,9 +2,10 @@ import { applyMemberPatch, type MemberPatch } from '@shared/domain/member-patch'
 import { memberView } from '@shared/domain/member-view';
 import { currentProgram } from '@shared/store/program';
 import type { MemberView } from './enrol-member';
-import { lotPoints } from './lots';
-import { claimMoves } from './member-claims';
-import { loadActiveMember, outcome, type UseCase } from './use-case';
+import { lotPoints } from './support/lots';
+import { claimMoves } from './support/member-claims';
+import { loadActiveMember } from './support/load';
+import { outcome, type UseCase } from './support/outcome';
 
 /**
  * PATCH of a member's own data (JSON merge patch): ONE transaction of the member (version

@@ -1,10 +1,10 @@
 import { DomainError } from '@shared/domain/errors';
 import { globalEvent, type EventType } from '@shared/domain/events';
 import { rotateSecrets, type DeliveryStatus } from '@shared/domain/webhooks';
-import { eventsConfig } from '@shared/events/config';
-import { webhookUrlRefusal } from '@shared/events/http';
-import { deliveryQueue } from '@shared/events/queue';
-import { newWebhookSecret } from '@shared/events/signing';
+import { eventsConfig } from '@shared/delivery/config';
+import { webhookUrlRefusal } from '@shared/delivery/http';
+import { deliveryQueue } from '@shared/delivery/queue';
+import { newWebhookSecret } from '@shared/delivery/signing';
 import { newEventId, newWebhookId } from '@shared/ids';
 import { eventWrites, readEventFeed, toPublicEvents } from '@shared/store/events';
 import {
@@ -19,7 +19,8 @@ import {
   type WebhookEndpoint,
   type WebhookView,
 } from '@shared/store/webhooks';
-import { idempotencyKeyUsed, outcome, type UseCase } from './use-case';
+import { idempotencyKeyUsed } from './support/execute';
+import { outcome, type UseCase } from './support/outcome';
 
 /** Webhook endpoints (admin) and the event feed: the use cases behind functions/events.ts. */
 

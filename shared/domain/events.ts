@@ -1,7 +1,7 @@
 /**
  * Events: what the engine tells the outside world about every change. Pure values and rules
  * only; storing them (in the use case's own transaction) is shared/store/events.ts, delivering
- * them is shared/events/.
+ * them is shared/delivery/.
  */
 export const EVENT_TYPES = [
   'member.enrolled',

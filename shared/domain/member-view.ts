@@ -4,7 +4,7 @@ import { pendingCashbackTotal, settleCashback } from './member';
 import { pointsExpireAt } from './expiry';
 import { qualifyingSpend, tierFor } from './tiers';
 
-/** Points as the lots say at `now` (shared/app/lots.ts); absent for a member who never had a lot. */
+/** Points as the lots say at `now` (shared/app/support/lots.ts); absent for a member who never had a lot. */
 export interface LotPoints {
   balance: number;
   pending: number;

@@ -99,7 +99,7 @@ export interface MemberState {
    * Points lots (shared/domain/lots.ts), once the member has any: the few scalars that govern the
    * lot items of the partition. Absent: no lot was ever credited and `points.balance` is simply
    * the ledger's sum, as in v1.0. Present: `points.balance` is still the ledger's sum (pending
-   * included); what can be spent now is computed from the lots (shared/app/lots.ts).
+   * included); what can be spent now is computed from the lots (shared/app/support/lots.ts).
    */
   lots?: MemberLots;
 }

@@ -6,7 +6,7 @@ import { dayOf, qualifyingSpend, TIER_WINDOW_DAYS, tierFor, tierRank, type TierC
 
 /*
  * Changes by time alone: nothing is written when they happen, so no request emits their event.
- * The time-changes job (shared/app/announce-time-changes.ts) finds the members with one due
+ * The time-changes job (shared/app/jobs/announce-time-changes.ts) finds the members with one due
  * through a sparse index keyed by `timeChangesCheckAt` (no scan: never later than
  * `nextTimeChangeAt`, moved earlier by writes and later only by the job), asks `dueTimeChanges` what is
  * due for that member now, and commits the member's next state and the events in one

@@ -8,17 +8,16 @@ import { DomainError } from '@shared/domain/errors';
 import { logger, tracer } from '@shared/observability';
 import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
-import type { Caller } from '@shared/app/use-case';
+import type { Caller } from '@shared/app/support/outcome';
 import { clock } from '@shared/clock';
-import type { Principal } from '@shared/store/partners';
+import type { Principal } from '@shared/domain/principal';
 import { storedText } from './answers';
 import { withRequestDeadline } from './deadline';
 import { HttpProblem, toProblem } from './problems';
-import { protocolHeaders, requestIdOf } from './protocol';
+import { header, protocolHeaders, requestIdOf } from './protocol';
 import {
   assertQueryShape,
   assertScope,
-  header,
   idempotencyKeyOf,
   ndjsonBodyOf,
   parseBody,

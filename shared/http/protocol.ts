@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { header } from './request';
 
 /**
  * What every response carries, whatever answered it: the request id (`X-Request-Id`, and
@@ -13,6 +12,14 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 /** A caller may send its own id (1-128 visible ASCII characters) to correlate its logs with ours. */
 const CALLER_REQUEST_ID = /^[\x21-\x7E]{1,128}$/;
+
+/** A request header by its name, whatever its case (API Gateway passes them as the client sent them). */
+export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === wanted) return value ?? undefined;
+  return undefined;
+}
 
 /** The ids generated for events that had none (only direct invocations): one per event, however often asked. */
 const generated = new WeakMap<object, string>();

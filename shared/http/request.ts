@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
-import type { Principal } from '@shared/store/partners';
+import type { Principal } from '@shared/domain/principal';
 import type { Scope } from '@shared/schemas/admin';
 import { HttpProblem, validationProblem } from './problems';
+import { header } from './protocol';
 import type { RouteDefinition } from './routes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-
-export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {}))
-    if (key.toLowerCase() === wanted) return value ?? undefined;
-  return undefined;
-}
 
 /** The principal the authorizer resolved (API Gateway passes its context as strings). */
 export function principalOf(event: APIGatewayProxyEvent): Principal {

@@ -2,11 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Scope } from '@shared/schemas/admin';
 import { store } from './client';
-import { apiKeyDelete, apiKeyReplace, findPrincipalByKeyHash, type Principal } from './items/api-key';
+import type { Principal } from '@shared/domain/principal';
+import { apiKeyDelete, apiKeyReplace, findPrincipalByKeyHash } from './items/api-key';
 import { findPartner, partnerReplace, type PartnerRecord } from './items/partner';
 import type { TransactItem } from './item';
-
-export type { Principal };
 
 /** Keys are stored only as their SHA-256 hash; the key itself is shown once at creation. */
 export function hashApiKey(apiKey: string): string {

@@ -1,6 +1,6 @@
 import { currentDeadline } from '@shared/deadline';
 import { StorageBusyError } from './errors';
-import type { StoreConfig } from './client';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Every DynamoDB call gets a timeout of its own and ends no later than the request's
@@ -29,7 +29,8 @@ function busy(command: string, why: 'timeout' | 'deadline', cause?: unknown): St
   return new StorageBusyError(`${detail}; retry shortly with the same Idempotency-Key.`, 1, { cause });
 }
 
-export function withTimeouts(config: StoreConfig): StoreConfig {
+/** The store's config with its client wrapped (./client.ts applies it to whatever client it is given). */
+export function withTimeouts<C extends { client: DynamoDBDocumentClient }>(config: C): C {
   if (timed.has(config.client)) return config;
   const client = new Proxy(config.client, {
     get(target, property, receiver) {

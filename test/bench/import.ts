@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startLocalStack } from '@infra/local/stack';
-import { LINE_CONCURRENCY } from '@shared/app/import-worker';
+import { LINE_CONCURRENCY } from '@shared/app/jobs/import-worker';
 import { importFile } from '../support/import-file';
 
 export interface ImportFigures {

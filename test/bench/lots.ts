@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { defaultProgram } from '@infra/config/default-program';
-import { runLotTimeEvents } from '@shared/app/lot-time-events';
-import { loadLotBook } from '@shared/app/lots';
+import { runLotTimeEvents } from '@shared/app/jobs/lot-time-events';
+import { loadLotBook } from '@shared/app/support/lots';
 import { effectiveLots } from '@shared/domain/lots';
 import { ProgramRules } from '@shared/schemas/program';
 import { findMember } from '@shared/store/items/member';

@@ -12,7 +12,7 @@ import {
 } from '../support/use-cases';
 import { findMember } from '@shared/store/items/member';
 import { listLedger } from '@shared/store/queries';
-import { loadActiveMember } from '@shared/app/use-case';
+import { loadActiveMember } from '@shared/app/support/load';
 import { findOrder } from '@shared/store/items/order';
 import { DomainError } from '@shared/domain/errors';
 import { pendingCashbackTotal } from '@shared/domain/member';

@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalEvent, memberEvents, type DomainEvent } from '@shared/domain/events';
-import { deliver, type DeliveryDeps } from '@shared/events/delivery';
-import { fanOut } from '@shared/events/fanout';
-import type { DeliveryMessage } from '@shared/events/queue';
+import { deliver, type DeliveryDeps } from '@shared/delivery/delivery';
+import { fanOut } from '@shared/delivery/fanout';
+import type { DeliveryMessage } from '@shared/delivery/queue';
 import { newEventId, newWebhookId } from '@shared/ids';
 import { commit } from '@shared/store/commit';
 import {
@@ -25,7 +25,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { handler as fanOutHandler } from '@functions/event-fanout';
-import { useDeliveryQueue } from '@shared/events/queue';
+import { useDeliveryQueue } from '@shared/delivery/queue';
 import { eventToItem } from '@shared/store/events';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { useFreshTable } from '../support/table';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { earnPoints, enrolMember, redeemPoints } from '../support/use-cases';
-import { expireDuePoints } from '@shared/app/expire-points';
+import { expireDuePoints } from '@shared/app/jobs/expire-points';
 import { findMember } from '@shared/store/items/member';
 import { listLedger } from '@shared/store/queries';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';

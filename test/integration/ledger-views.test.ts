@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { creditCashback, enrolMember } from '../support/use-cases';
 import { listLedger } from '@shared/store/queries';
-import { exportMember } from '@shared/app/member-reads';
+import { exportMember } from '@shared/app/reads/member-reads';
 import { toTransaction } from '@shared/domain/transaction-view';
 import { useFreshTable } from '../support/table';
 

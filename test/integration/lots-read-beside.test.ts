@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getMember } from '@shared/app/member-reads';
-import { findMemberWithLots, loadLotBook } from '@shared/app/lots';
-import { runLotTimeEvents } from '@shared/app/lot-time-events';
+import { getMember } from '@shared/app/reads/member-reads';
+import { findMemberWithLots, loadLotBook } from '@shared/app/support/lots';
+import { runLotTimeEvents } from '@shared/app/jobs/lot-time-events';
 import { useStore, type StoreConfig } from '@shared/store/client';
 import { findMember } from '@shared/store/items/member';
 import { lotItemsDigest, queryLotBook, queryLotsSince } from '@shared/store/items/lot';

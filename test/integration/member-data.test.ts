@@ -9,7 +9,7 @@ import {
   redeemPoints,
   takeSnapshot,
 } from '../support/use-cases';
-import { exportMember } from '@shared/app/member-reads';
+import { exportMember } from '@shared/app/reads/member-reads';
 import { findMember } from '@shared/store/items/member';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '@shared/domain/errors';

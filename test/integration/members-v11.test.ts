@@ -1,8 +1,8 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adjustBalance } from '@shared/app/adjust-balance';
-import { exportMember, findMembers, getTransaction } from '@shared/app/member-reads';
-import { previewEarn } from '@shared/app/preview-earn';
+import { exportMember, findMembers, getTransaction } from '@shared/app/reads/member-reads';
+import { previewEarn } from '@shared/app/reads/preview-earn';
 import { updateMember } from '@shared/app/update-member';
 import { DomainError } from '@shared/domain/errors';
 import type { MemberPatch } from '@shared/domain/member-patch';

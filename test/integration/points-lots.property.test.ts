@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runLotTimeEvents } from '@shared/app/lot-time-events';
-import { loadLotBook } from '@shared/app/lots';
+import { runLotTimeEvents } from '@shared/app/jobs/lot-time-events';
+import { loadLotBook } from '@shared/app/support/lots';
 import { lotItemsDigest, queryLotBook } from '@shared/store/items/lot';
-import { getMember } from '@shared/app/member-reads';
+import { getMember } from '@shared/app/reads/member-reads';
 import { DomainError } from '@shared/domain/errors';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import { effectiveLots, lotExpiresAt } from '@shared/domain/lots';

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getMember, listTransactions } from '@shared/app/member-reads';
-import { runLotTimeEvents } from '@shared/app/lot-time-events';
+import { getMember, listTransactions } from '@shared/app/reads/member-reads';
+import { runLotTimeEvents } from '@shared/app/jobs/lot-time-events';
 import type { StoreConfig } from '@shared/store/client';
 import type { EventType } from '@shared/domain/events';
 import { readEventFeed } from '@shared/store/events';

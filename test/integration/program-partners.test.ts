@@ -5,9 +5,10 @@ import {
   usePartnerThrottles,
   type PartnerThrottles,
   type RateLimit,
-} from '@shared/app/partner-throttles';
+} from '@shared/app/support/partner-throttles';
 import { getProgramVersion, putProgram } from '@shared/app/put-program';
-import { executeOnce, type Caller } from '@shared/app/use-case';
+import { executeOnce } from '@shared/app/support/execute';
+import type { Caller } from '@shared/app/support/outcome';
 import { DomainError } from '@shared/domain/errors';
 import { respond } from '@shared/http/answers';
 import { toProblem } from '@shared/http/problems';

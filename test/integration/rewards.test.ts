@@ -3,7 +3,7 @@ import { earnPoints, enrolMember, putReward, redeemReward, type RewardTerms } fr
 import { findMember } from '@shared/store/items/member';
 import { listLedger } from '@shared/store/queries';
 import { findReward } from '@shared/store/items/reward';
-import { listRewards } from '@shared/app/catalog-reads';
+import { listRewards } from '@shared/app/reads/catalog-reads';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { rewardKey } from '@shared/store/items/reward';
 import { useStore, type StoreConfig } from '@shared/store/client';

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { announceDueTimeChanges } from '@shared/app/announce-time-changes';
+import { announceDueTimeChanges } from '@shared/app/jobs/announce-time-changes';
 import { useStore, type StoreConfig } from '@shared/store/client';
 import { readEventFeed } from '@shared/store/events';
 import { findMember, memberKey } from '@shared/store/items/member';

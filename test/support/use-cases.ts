@@ -1,5 +1,5 @@
 import * as app from '@shared/app';
-import type { Caller } from '@shared/app/use-case';
+import type { Caller } from '@shared/app/support/outcome';
 import type { RewardTerms } from '@shared/app/put-reward';
 import type { TimeWindow } from '@shared/domain/metrics';
 import type { Money } from '@shared/domain/money';

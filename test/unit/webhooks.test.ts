@@ -12,7 +12,7 @@ import {
   signingSecrets,
   urlRefusal,
 } from '@shared/domain/webhooks';
-import { newWebhookSecret, signedHeaders } from '@shared/events/signing';
+import { newWebhookSecret, signedHeaders } from '@shared/delivery/signing';
 
 const aws = { allowLoopback: false };
 const local = { allowLoopback: true };

@@ -1,16 +1,8 @@
+import type { Principal, RateLimit } from '@shared/domain/principal';
 import type { Scope } from '@shared/schemas/admin';
 import { getItem } from '../get';
 import { createPut, deleteItem, plainPut, type Item, type TransactItem } from '../item';
-import type { PartnerRecord, RateLimit } from './partner';
-
-/** What a key may do, found by the key's hash: the authorizer's one read. */
-export interface Principal {
-  partnerId: string;
-  role: 'partner' | 'admin';
-  scopes: Scope[];
-  rateLimit?: RateLimit;
-  usageKey?: string;
-}
+import type { PartnerRecord } from './partner';
 
 export const apiKeyKey = (keyHash: string) => ({ PK: `APIKEY#${keyHash}`, SK: 'APIKEY' });
 

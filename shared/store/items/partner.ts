@@ -1,14 +1,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RateLimit } from '@shared/domain/principal';
 import type { Scope } from '@shared/schemas/admin';
 import { store } from '../client';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { getItem } from '../get';
 import { createPut, deleteItem, plainPut, versionedPut, type Item, type TransactItem } from '../item';
 
-export interface RateLimit {
-  perSecond: number;
-  burst: number;
-}
+export type { RateLimit };
 
 /** A partner (or admin) and the hash of its key; the key itself is never stored. */
 export interface PartnerRecord {

@@ -1,9 +1,9 @@
 import { cashbackCredit } from '@shared/domain/cashback';
 import type { Money } from '@shared/domain/money';
 import { tierBeforePurchase } from '@shared/domain/tiers';
-import { earnDecision } from './earn-points';
-import { programForAmount, type PurchaseReport } from './program';
-import { loadMemberAndOrder } from './use-case';
+import { earnDecision } from '../earn-points';
+import { programForAmount, type PurchaseReport } from '../support/program';
+import { loadMemberAndOrder } from '../support/load';
 
 export interface EarnPreview {
   points: number;

@@ -1,7 +1,7 @@
 import type { PostingContext } from '@shared/domain/ledger';
 import { newTransactionId } from '@shared/ids';
 import type { Program } from '@shared/schemas/program';
-import type { Caller } from './use-case';
+import type { Caller } from './outcome';
 
 /** Who posts the ledger entries of a write, under which program version. */
 export function postingContext(

@@ -4,7 +4,7 @@ import type { MemberState } from '@shared/domain/member';
 import { tierChangeOfWrite } from '@shared/domain/time-changes';
 import { toTransaction } from '@shared/domain/transaction-view';
 import type { ProgramRules } from '@shared/schemas/program';
-import type { EmittedEvent } from './use-case';
+import type { EmittedEvent } from './outcome';
 
 /** The events use cases emit, built one way: `data` of a ledger event is the transaction as the API shows it. */
 

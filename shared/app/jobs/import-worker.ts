@@ -22,9 +22,9 @@ import {
   type ImportState,
   type StoredLineError,
 } from '@shared/store/items/import';
-import { importMember } from './import-member';
-import { importPurchase } from './import-purchase';
-import { executeOnce } from './use-case';
+import { importMember } from '../import-member';
+import { importPurchase } from '../import-purchase';
+import { executeOnce } from '../support/execute';
 
 /**
  * The import worker: the same code runs in a Lambda invoked by the Step Functions

@@ -2,7 +2,7 @@ import { DomainError } from '@shared/domain/errors';
 import { memberRaffleView, raffleStatus, raffleView } from '@shared/domain/raffle';
 import { findRaffle } from '@shared/store/items/raffle';
 import { listRaffles, memberRafflePage, raffleEntriesPage } from '@shared/store/raffles';
-import { loadActiveMember } from './use-case';
+import { loadActiveMember } from '../support/load';
 
 /** The raffle reads. None shows a seed before the draw: every raffle goes through `raffleView`. */
 

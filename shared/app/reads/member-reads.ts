@@ -11,8 +11,8 @@ import { batchGet } from '@shared/store/batch-get';
 import { memberIdsForEmail } from '@shared/store/items/email';
 import { memberIdForExternalId } from '@shared/store/items/external-id';
 import { itemToMember, memberKey } from '@shared/store/items/member';
-import { lotPoints } from './lots';
-import { loadActiveMember } from './use-case';
+import { lotPoints } from '../support/lots';
+import { loadActiveMember } from '../support/load';
 
 /** The reads about one member: each checks the member exists and is not erased first. */
 

@@ -6,10 +6,12 @@ import { pointsTotals } from '@shared/domain/lots';
 import { lotDueMembers, lotDueWrite } from '@shared/store/items/lot-due';
 import { lotWrite } from '@shared/store/items/lot';
 import { currentProgram } from '@shared/store/program';
-import { transactionEvent } from './emit';
-import { loadLotBook, withDigest } from './lots';
-import { postingContext } from './posting';
-import { executeOnce, loadActiveMember, outcome, type EmittedEvent, type UseCase } from './use-case';
+import { transactionEvent } from '../support/emit';
+import { loadLotBook, withDigest } from '../support/lots';
+import { postingContext } from '../support/posting';
+import { executeOnce } from '../support/execute';
+import { loadActiveMember } from '../support/load';
+import { outcome, type EmittedEvent, type UseCase } from '../support/outcome';
 
 /**
  * The points lots' time job: what happens by time alone. Pending points that became available

@@ -5,10 +5,12 @@ import { postMovements } from '@shared/domain/ledger';
 import { expiryCandidates } from '@shared/store/queries';
 import { currentProgram } from '@shared/store/program';
 import { planInactivityExpiry } from '@shared/domain/lots';
-import { transactionEvent } from './emit';
-import { loadLotBook } from './lots';
-import { postingContext } from './posting';
-import { executeOnce, loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
+import { transactionEvent } from '../support/emit';
+import { loadLotBook } from '../support/lots';
+import { postingContext } from '../support/posting';
+import { executeOnce } from '../support/execute';
+import { loadActiveMember } from '../support/load';
+import { memberChange, outcome, type UseCase } from '../support/outcome';
 
 /** The ledger entries of expiry are written by the schedule, not by a partner. */
 export const EXPIRY_JOB_PARTNER = 'system:expiry';

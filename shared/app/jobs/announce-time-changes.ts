@@ -2,7 +2,9 @@ import { DomainError } from '@shared/domain/errors';
 import { dueTimeChanges, nextTimeChangeAt, recheckedAt } from '@shared/domain/time-changes';
 import { currentProgram } from '@shared/store/program';
 import { timeChangeCandidates } from '@shared/store/queries';
-import { executeOnce, loadActiveMember, memberChange, outcome, type UseCase } from './use-case';
+import { executeOnce } from '../support/execute';
+import { loadActiveMember } from '../support/load';
+import { memberChange, outcome, type UseCase } from '../support/outcome';
 
 /** The member writes of this job are made by the schedule, not by a partner. */
 export const TIME_CHANGES_JOB_PARTNER = 'system:time-changes';

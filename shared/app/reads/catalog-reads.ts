@@ -1,7 +1,7 @@
 import { DomainError } from '@shared/domain/errors';
 import { rewardAvailableAt, rewardView } from '@shared/domain/rewards';
 import { findLatestSnapshot, listCatalog, listSnapshots } from '@shared/store/queries';
-import type { Snapshot } from './take-snapshot';
+import type { Snapshot } from '../take-snapshot';
 
 /** The rewards a member can see now (active, inside their window), in rewardId order. */
 export async function listRewards(limit: number, cursor: string | undefined, now: Date) {

@@ -23,7 +23,7 @@ import { lotDueWrite } from '@shared/store/items/lot-due';
 import { lotBookOf, lotItemsDigest, lotWrite, queryLotBook, queryLotsSince } from '@shared/store/items/lot';
 import { findMember } from '@shared/store/items/member';
 import { cachedProgram, currentProgram } from '@shared/store/program';
-import type { Outcome } from './use-case';
+import type { LoadedBooks, Outcome } from './outcome';
 import { DAY_MS } from '@shared/domain/time';
 
 /**
@@ -135,7 +135,7 @@ export async function spendablePoints(member: MemberState, now: Date): Promise<n
 }
 
 /** Use cases that loaded a member's book already hand it over (keyed by memberId): no second Query. */
-export type LoadedBooks = Map<string, LotBook>;
+export type { LoadedBooks };
 
 /**
  * Applies the lots to every member write of the outcome, in place: the writes gain their lot

@@ -1,0 +1,109 @@
+import { fitEventData, globalEvent, memberEvents, type DomainEvent, type EventDraft } from '@shared/domain/events';
+import { commit } from '@shared/store/commit';
+import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
+import { eventWrites } from '@shared/store/events';
+import {
+  interpretRecord,
+  lookupIdempotency,
+  type IdempotencyContext,
+  type StoredResponse,
+} from '@shared/store/idempotency';
+import { withWriteRetries } from '@shared/store/retry';
+import { newEventId } from '@shared/ids';
+import { applyLots } from './lots';
+import type { Caller, Outcome, UseCase } from './outcome';
+
+/** How the caller's protocol records a result for idempotent replays (shared/http knows; the app does not). */
+export type RecordResult<R> = (result: R) => StoredResponse;
+
+export type Executed<R> =
+  { replayed: false; result: R; events: DomainEvent[] } | { replayed: true; response: StoredResponse };
+
+/**
+ * The outcome's events as stored: a member's events take their sequence from the version its
+ * write in this outcome commits (the version read + 1), in the order the use case listed them.
+ */
+export function eventsOf(decided: Pick<Outcome<unknown>, 'members' | 'events'>, at: Date): DomainEvent[] {
+  const createdAt = at.toISOString();
+  const stored: DomainEvent[] = [];
+  const drafts = new Map<string, EventDraft[]>();
+  for (const { memberId, type, data } of decided.events) {
+    const draft = { type, data: fitEventData(data) };
+    if (memberId === undefined) stored.push(globalEvent(draft, createdAt, newEventId()));
+    else drafts.set(memberId, [...(drafts.get(memberId) ?? []), draft]);
+  }
+  for (const [memberId, ofMember] of drafts) {
+    const write = decided.members.find((change) => change.member.memberId === memberId);
+    if (!write) throw new Error(`an event of member ${memberId} needs that member's write in the same outcome`);
+    const version = (write.expectedVersion ?? 0) + 1;
+    stored.unshift(...memberEvents({ memberId, version }, ofMember, createdAt, newEventId));
+  }
+  return stored;
+}
+
+/**
+ * Runs a use case: `decide` gets fresh state and returns the outcome (pure rules live in
+ * shared/domain); the outcome is committed as one transaction with the idempotency record.
+ * Lost races re-run `decide`; a used idempotency key answers with the first response.
+ */
+export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: RecordResult<R>): Promise<Executed<R>> {
+  const decide = await useCase(caller);
+  const { idempotency } = caller;
+  if (idempotency && !record) throw new Error('an idempotent call needs a way to record its result');
+  return withWriteRetries(async (): Promise<Executed<R>> => {
+    const at = caller.now();
+    const decided = await decide(at);
+    // Points lots: the lot items and the member's lot scalars join the same transaction.
+    await applyLots(decided, at);
+    const recorded =
+      idempotency && record
+        ? { context: idempotency, response: record(decided.replayResult ?? decided.result) }
+        : undefined;
+    const events = eventsOf(decided, at);
+    try {
+      await commit({ members: decided.members, writes: [...decided.writes, ...eventWrites(events)] }, recorded, at);
+    } catch (error) {
+      if (error instanceof IdempotencyRecordExistsError && idempotency)
+        return { replayed: true, response: replayFromRecord(idempotency, caller.now(), error.record) };
+      throw error;
+    }
+    await decided.afterCommit?.();
+    return { replayed: false, result: decided.result, events };
+  });
+}
+
+/**
+ * When the record exists, the first response is the answer (or a refusal for a different request).
+ * The cancelled transaction returns the record (its put asks for ALL_OLD): no read is needed, and
+ * the functions are granted none on idempotency records.
+ */
+function replayFromRecord(
+  idempotency: IdempotencyContext,
+  now: Date,
+  returned: Record<string, unknown> | undefined,
+): StoredResponse {
+  if (!returned) throw new Error('the cancelled transaction returned no idempotency record (ALL_OLD)');
+  const found = interpretRecord(returned, idempotency, now);
+  if (found.kind === 'mismatch') throw new IdempotencyKeyReuseError();
+  if (found.kind === 'replay') return found.response;
+  throw new Error('idempotency record vanished between the failed write and the read');
+}
+
+/** Executes a use case that has no idempotency key (jobs, PUT routes) and returns its result. */
+export async function executeOnce<R>(useCase: UseCase<R>, caller: Omit<Caller, 'idempotency'>): Promise<R> {
+  const executed = await execute(useCase, { ...caller, idempotency: undefined });
+  if (executed.replayed) throw new Error('a call without an idempotency key cannot be a replay');
+  return executed.result;
+}
+
+/**
+ * Whether the caller's Idempotency-Key was used already. Only for a use case with an effect
+ * outside the table (a usage plan provisioned, a message queued), which must not happen again
+ * on a replay and cannot wait for the transaction's condition to find out: every other use case
+ * learns it from the failed condition, without this read.
+ */
+export async function idempotencyKeyUsed(caller: Caller): Promise<boolean> {
+  return (
+    caller.idempotency !== undefined && (await lookupIdempotency(caller.idempotency, caller.now())).kind !== 'absent'
+  );
+}

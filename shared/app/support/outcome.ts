@@ -1,0 +1,89 @@
+import type { LedgerEntry } from '@shared/domain/ledger';
+import type { LotBook } from '@shared/domain/lots';
+import type { MemberState } from '@shared/domain/member';
+import type { EventDraft } from '@shared/domain/events';
+import type { Commit, ConditionalWrite, MemberWrite } from '@shared/store/commit';
+import type { IdempotencyContext } from '@shared/store/idempotency';
+
+/**
+ * What a use case is and what it returns: the outcome, decided before anything is written.
+ * Running it is ./execute.ts; reading the state it decides on, ./load.ts.
+ */
+
+/** Who asks for a use case: the partner, the request's idempotency context (if any) and the clock. */
+export interface Caller {
+  partnerId: string;
+  idempotency: IdempotencyContext | undefined;
+  now: () => Date;
+}
+
+/**
+ * Something that happened, for others to learn about (the feed, webhooks, the bus). With a
+ * `memberId` it is that member's event: the member must be written by the same outcome, and
+ * the event's sequence comes from the version that write takes. Without, it is about no member
+ * (reward.out-of-stock). `execute` stores them in the outcome's own transaction (the outbox):
+ * a refused or replayed request never commits, so it emits nothing.
+ */
+export interface EmittedEvent extends EventDraft {
+  memberId?: string;
+}
+
+/**
+ * What a use case decided, before anything is written: the member changes (each with its
+ * ledger entries), the other conditional writes, the result value the caller gets, and the
+ * events. `execute` commits the writes as ONE transaction, or none of them.
+ */
+export interface Outcome<R> extends Commit {
+  result: R;
+  /** What a replay of the same request answers, when it must differ from `result` (a secret shown once). */
+  replayResult?: R;
+  events: EmittedEvent[];
+  /**
+   * Runs once the transaction is committed (never on a replay): e.g. publish the snapshot's
+   * metrics, remove a deleted partner's throttle. Awaited before the caller gets the result.
+   */
+  afterCommit?: () => void | Promise<void>;
+  /** Points lots the use case loaded already, by member (see ./lots.ts): the hook does not query them again. */
+  lotBooks?: LoadedBooks;
+  /** Members whose lot writes the use case made itself (the lots' time job): the hook leaves them be. */
+  lotsApplied?: string[];
+}
+
+/** Points lots read by a use case, by member id. */
+export type LoadedBooks = Map<string, LotBook>;
+
+/** Builds an outcome. */
+export function outcome<R>(
+  result: R,
+  changes: { members?: MemberWrite[]; writes?: ConditionalWrite[]; events?: EmittedEvent[] } = {},
+  extra: Pick<Outcome<R>, 'replayResult' | 'afterCommit' | 'lotBooks' | 'lotsApplied'> = {},
+): Outcome<R> {
+  return {
+    members: changes.members ?? [],
+    writes: changes.writes ?? [],
+    result,
+    events: changes.events ?? [],
+    ...extra,
+  };
+}
+
+/** Decides on fresh state; run again after a lost race (an item changed since it was read). */
+export type Decide<R> = (now: Date) => Promise<Outcome<R>> | Outcome<R>;
+
+/**
+ * A use case: checks what does not depend on stored state (once), then returns `decide`.
+ * `execute` runs it; the HTTP layer and the jobs are its callers.
+ */
+export type UseCase<R> = (caller: Caller) => Promise<Decide<R>> | Decide<R>;
+
+/** The member's write: its next state and entries, conditioned on the version it was read at. */
+export function memberChange(read: MemberState, next: MemberState, entries: LedgerEntry[]): MemberWrite {
+  return { expectedVersion: read.version, member: next, entries };
+}
+
+/** The entry a call answers with. The last carries the balances after the whole write. */
+export function postedEntry(entries: LedgerEntry[], which: 'first' | 'last'): LedgerEntry {
+  const entry = which === 'first' ? entries[0] : entries.at(-1);
+  if (!entry) throw new Error('a write posts at least one ledger entry');
+  return entry;
+}
