@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DAY_MS } from '@shared/domain/time';
-import { Money, RewardId, Timestamp } from './common';
+import { Money, Name, RewardId, Timestamp } from './common';
 
 export const PARTNER_SCOPES = [
   'members:read',
@@ -25,7 +25,7 @@ export const RateLimit = z
 
 export const CreatePartnerRequest = z
   .strictObject({
-    name: z.string().min(1).max(128),
+    name: Name(128),
     scopes: z
       .array(Scope)
       .min(1)
@@ -80,7 +80,7 @@ export const PartnerId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a par
 
 export const PutRewardRequest = z
   .strictObject({
-    name: z.string().min(1).max(200),
+    name: Name(200),
     pointsCost: z.int().min(1).max(1_000_000_000),
     stock: z.int().min(0).max(1_000_000_000).optional().meta({ description: 'Units left; absent = unlimited' }),
     minTier: z.string().optional().meta({ description: 'Lowest tier id that may redeem it (early access)' }),

@@ -44,6 +44,25 @@ export const PositiveMoney = z
     examples: [{ value: 1999, currency: 'EUR' }],
   });
 
+/**
+ * Names and free text refuse what no reader sees but a screen, a log or an export obeys: C0
+ * controls (and DEL), and the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+ * that reorder the text around them ("Trojan Source"). Multi-line text keeps tab and line breaks.
+ * Every name and free-text field of a request is one of these two, so the rule lives here once.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const INVISIBLE_IN_A_LINE = /^[^\x00-\x1F\x7F\u202A-\u202E\u2066-\u2069]*$/u;
+// eslint-disable-next-line no-control-regex -- the same, keeping tab, line feed and carriage return
+const INVISIBLE_IN_TEXT = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F\u202A-\u202E\u2066-\u2069]*$/u;
+const INVISIBLE_MESSAGE = 'must not contain control characters or bidirectional overrides';
+
+/** A name (of a member, a reward, a tier, a raffle, a partner…): one line of 1 to `max` characters. */
+export const Name = (max: number) => z.string().min(1).max(max).regex(INVISIBLE_IN_A_LINE, INVISIBLE_MESSAGE);
+
+/** Free text (a reason, a comment, a description): up to `max` characters, tab and line breaks allowed. */
+export const FreeText = (max: number, min = 1) =>
+  z.string().min(min).max(max).regex(INVISIBLE_IN_TEXT, INVISIBLE_MESSAGE);
+
 export const CallerId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
 
 export const OrderId = CallerId.meta({

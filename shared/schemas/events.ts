@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { EVENT_TYPES } from '@shared/domain/events';
-import { Timestamp } from './common';
+import { FreeText, Timestamp } from './common';
 
 export const EventTypeSchema = z.enum(EVENT_TYPES).meta({ id: 'EventType' });
 
@@ -71,7 +71,7 @@ export const CreateWebhookRequest = z
   .strictObject({
     url: WebhookUrl,
     types: WebhookTypes,
-    description: z.string().min(1).max(500).optional(),
+    description: FreeText(500).optional(),
   })
   .meta({
     id: 'CreateWebhookRequest',
@@ -82,7 +82,7 @@ export const PatchWebhookRequest = z
   .strictObject({
     url: WebhookUrl.optional(),
     types: WebhookTypes.optional(),
-    description: z.string().min(1).max(500).nullable().optional(),
+    description: FreeText(500).nullable().optional(),
     status: WebhookStatus.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field')

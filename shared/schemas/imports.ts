@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CallerId, IsoDate, Money, OrderId, PositiveMoney, Timestamp } from './common';
+import { CallerId, IsoDate, Money, Name, OrderId, PositiveMoney, Timestamp } from './common';
 import { Consent } from './members';
 
 /** The id of a customer in the program being migrated: the key that makes member lines idempotent. */
@@ -10,7 +10,7 @@ export const MemberImportLine = z.strictObject({
   kind: z.literal('member'),
   externalId: ExternalId,
   email: z.email().max(254).optional(),
-  name: z.string().min(1).max(200).optional(),
+  name: Name(200).optional(),
   birthday: IsoDate.optional(),
   consent: Consent,
   enrolledAt: Timestamp.optional(),

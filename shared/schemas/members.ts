@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import {
   CurrencyCode,
+  FreeText,
   IsoDate,
   MAX_MINOR_UNITS,
   Money,
+  Name,
   OrderId,
   PositiveMoney,
   RewardId,
@@ -27,7 +29,7 @@ export const CreateMemberRequest = z
       .optional()
       .meta({ description: 'Your own id for this customer; unique within the program' }),
     email: z.email().max(254).optional(),
-    name: z.string().min(1).max(200).optional(),
+    name: Name(200).optional(),
     birthday: IsoDate.optional(),
     consent: Consent,
     referralCode: z
@@ -150,7 +152,7 @@ export const PurchaseRequest = z
   .meta({ id: 'PurchaseRequest' });
 
 export const NpsRequest = z
-  .strictObject({ score: z.int().min(0).max(10), comment: z.string().max(2000).optional() })
+  .strictObject({ score: z.int().min(0).max(10), comment: FreeText(2000, 0).optional() })
   .meta({ id: 'NpsRequest' });
 
 export const MemberExport = z
@@ -189,7 +191,7 @@ export const MemberLookupQuery = z
 export const MemberPatchRequest = z
   .strictObject({
     email: Email.nullable().optional(),
-    name: z.string().min(1).max(200).nullable().optional(),
+    name: Name(200).nullable().optional(),
     birthday: IsoDate.nullable().optional(),
     externalId: ExternalId.nullable().optional(),
     consent: z.strictObject({ marketing: z.boolean().optional(), analytics: z.boolean().optional() }).optional(),
@@ -226,8 +228,8 @@ export const AdjustmentRequest = z
       })
       .optional()
       .meta({ description: 'Signed amount of available cashback' }),
-    reason: z.string().min(1).max(500),
-    reference: z.string().min(1).max(128).optional().meta({ description: 'Your own reference, e.g. a ticket' }),
+    reason: FreeText(500),
+    reference: Name(128).optional().meta({ description: 'Your own reference, e.g. a ticket' }),
   })
   .refine((request) => request.points !== undefined || request.cashback !== undefined, {
     message: 'needs points or cashback',

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { programLotRuleIssues } from '@shared/domain/lot-rules';
-import { CurrencyCode, Money, Timestamp } from './common';
+import { CurrencyCode, Money, Name, Timestamp } from './common';
 
 const BasisPoints = z.int().min(0).max(10_000).meta({ description: 'Basis points: 100 = 1 %' });
 const Multiplier = z
@@ -12,7 +12,7 @@ const Multiplier = z
 
 export const Tier = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 characters of a-z 0-9 -'),
-  name: z.string().min(1).max(64),
+  name: Name(64),
   minQualifyingSpend: Money.meta({
     description: 'Spend over a rolling 12 months, net of refunds, that reaches this tier',
   }),
@@ -27,7 +27,7 @@ export const Tier = z.strictObject({
 export const Promotion = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
-    name: z.string().min(1).max(128),
+    name: Name(128),
     startsAt: Timestamp.meta({
       description: 'First instant of the promotion (inclusive), judged against the purchase occurredAt',
     }),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { raffleRulesProblems } from '@shared/domain/raffle';
-import { CallerId, Money, PositiveMoney, Timestamp } from './common';
+import { CallerId, Money, Name, PositiveMoney, Timestamp } from './common';
 import { MemberId, Transaction } from './members';
 
 /** Schemas of the raffle routes (served by shared/http/function-routes/rewards.ts) and of the `raffle.won` event's data. */
@@ -16,13 +16,13 @@ const MAX_ENTRIES = 1_000_000;
 
 const RafflePrize = z.strictObject({
   prizeId: PrizeId,
-  name: z.string().min(1).max(200),
+  name: Name(200),
   quantity: z.int().min(1).max(100_000).meta({ description: 'Units of this prize; each goes to a different ticket' }),
 });
 
 export const PutRaffleRequest = z
   .strictObject({
-    name: z.string().min(1).max(200).meta({ description: 'The only field that may change once the raffle opened' }),
+    name: Name(200).meta({ description: 'The only field that may change once the raffle opened' }),
     opensAt: Timestamp.meta({ description: 'First instant of the window (inclusive)' }),
     closesAt: Timestamp.meta({ description: 'End of the window (exclusive); the draw is possible from then on' }),
     entries: z

@@ -138,6 +138,106 @@ describe('a malformed percent-encoding in the path', () => {
   });
 });
 
+describe('invisible characters in names and free text', () => {
+  const consent = { marketing: false, analytics: false };
+  const rle = '\u202E'; // RIGHT-TO-LEFT OVERRIDE
+  const cases: [string, string, string, 'partner' | 'admin', () => unknown, string][] = [
+    [
+      'a member name with a bidi override',
+      'POST',
+      '/v1/members',
+      'partner',
+      () => ({ name: `Ada${rle}gnp.exe`, consent }),
+      'body.name',
+    ],
+    ['a member name with a NUL', 'POST', '/v1/members', 'partner', () => ({ name: 'Ada\u0000', consent }), 'body.name'],
+    [
+      'a member name with a line break',
+      'PATCH',
+      '/v1/members/{m}',
+      'partner',
+      () => ({ name: 'Ada\nLovelace' }),
+      'body.name',
+    ],
+    [
+      'a member name with an isolate',
+      'PATCH',
+      '/v1/members/{m}',
+      'partner',
+      () => ({ name: 'Ada\u2066x\u2069' }),
+      'body.name',
+    ],
+    [
+      'an adjustment reason with a bell',
+      'POST',
+      '/v1/members/{m}/adjustments',
+      'partner',
+      () => ({ points: 5, reason: 'goodwill\u0007' }),
+      'body.reason',
+    ],
+    [
+      'an adjustment reference with a tab',
+      'POST',
+      '/v1/members/{m}/adjustments',
+      'partner',
+      () => ({ points: 5, reason: 'goodwill', reference: 'T-1\t' }),
+      'body.reference',
+    ],
+    [
+      'an NPS comment with an override',
+      'POST',
+      '/v1/members/{m}/nps',
+      'partner',
+      () => ({ score: 9, comment: `fine${rle}` }),
+      'body.comment',
+    ],
+    [
+      'a reward name with an escape',
+      'PUT',
+      '/v1/admin/rewards/mug',
+      'admin',
+      () => ({ name: 'Mug\u001B[31m', pointsCost: 10 }),
+      'body.name',
+    ],
+    [
+      'a webhook description with a DEL',
+      'POST',
+      '/v1/admin/webhooks',
+      'admin',
+      () => ({ url: 'https://hooks.example.com/r', types: ['points.earned'], description: 'x\u007F' }),
+      'body.description',
+    ],
+    [
+      'a partner name with a pop-directional',
+      'POST',
+      '/v1/admin/partners',
+      'admin',
+      () => ({ name: 'Shop\u202C', scopes: ['members:read'] }),
+      'body.name',
+    ],
+  ];
+
+  it.each(cases)('refuses %s with a 400 at the field', async (_, method, path, as, body, field) => {
+    const response = await api.call(method, path.replace('{m}', memberId), { as, body: body() });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ type: `${problems}validation-error` });
+    expect(response.body.errors).toContainEqual({
+      path: field,
+      message: 'must not contain control characters or bidirectional overrides',
+    });
+  });
+
+  it('takes any script, emoji and, in free text, line breaks and tabs', async () => {
+    const enrolled = await api.call('POST', '/v1/members', { body: { name: 'José محمد 李 😀', consent } });
+    expect(enrolled.status).toBe(201);
+    const comment = 'Line one,\r\nline two\twith a tab.';
+    const answered = await api.call('POST', `/v1/members/${enrolled.body.memberId}/nps`, {
+      body: { score: 9, comment },
+    });
+    expect(answered.status).toBe(201);
+  });
+});
+
 describe('query parameters', () => {
   it.each(['0x10', '1e1', '%205', '5%20', '+5', '05', '5.0', '-1', ''])(
     'refuses limit=%s (not a canonical decimal integer) with 400',
