@@ -79,6 +79,8 @@ const webhook = 'WEBHOOK#*';
 const globalEvent = 'EVENT#*';
 /** A bulk import: its progress item and its bad lines. */
 const bulkImport = 'IMPORT#*';
+/** The shards of basket rules' points budgets (shared/store/items/rule-budget.ts). */
+const ruleBudget = 'RULEBUDGET#*';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -109,23 +111,26 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // entries, writes the entries and checks the raffle is still open for them.
   // Points lots (shared/app/support/lots.ts): a use case that moves points reads the member's lots (a Query of
   // its partition) and writes them in its transaction: a lot spent or taken back whole is deleted.
+  // An earn under a rule with a budget reads its shards beside the member and draws on one with an Update.
   points: {
     items: [
-      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle] },
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle, ruleBudget] },
       { actions: ['Query'], partitions: [raffles, member] },
       // A redeem of a reward's last unit also stores reward.out-of-stock, an event about no member.
       { actions: ['PutItem'], partitions: [member, idempotency, raffle, globalEvent] },
       { actions: ['DeleteItem'], partitions: [member] },
+      { actions: ['UpdateItem'], partitions: [ruleBudget] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
   },
-  // A refund takes back the raffle entries its order gave.
+  // A refund takes back the raffle entries its order gave, and gives rule budgets their points back.
   cashback: {
     items: [
       { actions: READ_ACTIONS, partitions: [member, program, raffles, raffle] },
       { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
+      { actions: ['UpdateItem'], partitions: [ruleBudget] },
       { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],

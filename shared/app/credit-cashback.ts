@@ -23,7 +23,8 @@ export function creditCashback(memberId: string, purchase: PurchaseReport): UseC
       const credit = cashbackCredit(
         program,
         member,
-        { order, recorded: existing !== undefined, amount: purchase.amount.value },
+        // An order earned with a basket credits its eligible amount (excluded lines and tenders off).
+        { order, recorded: existing !== undefined, amount: existing?.basket?.eligible ?? purchase.amount.value },
         now,
       );
       const posting = postingContext(caller, program, now);

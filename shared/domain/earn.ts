@@ -1,4 +1,15 @@
-import type { ProgramRules, Promotion } from '@shared/schemas/program';
+import type { ProgramRules, Promotion, Tier } from '@shared/schemas/program';
+import {
+  eligibleLinesTotal,
+  evaluateRules,
+  floorProduct,
+  WHOLE,
+  type AppliedRule,
+  type Basket,
+  type NearMiss,
+  type PaidShare,
+  type RuleGate,
+} from './basket-rules';
 import type { BreakdownLine } from './ledger';
 import type { MemberState } from './member';
 import { floorRatio, minorUnitsPerMajor, type Money } from './money';
@@ -62,19 +73,114 @@ export function birthdayWeekYear(birthday: string, occurredAt: string): number |
   return undefined;
 }
 
+/** What the member brings to a purchase's points, fixed when it earns (a refund recomputes with the same). */
+export interface EarnBasis {
+  tier: Tier;
+  /** The year of the birthday whose bonus this purchase gets, if it gets one. */
+  birthdayBonusYear?: number | undefined;
+  firstPurchase: boolean;
+  /** The member's limits on rules (see `RuleGate.allowed`); default: every rule may apply. */
+  allowed?: RuleGate['allowed'];
+  /** The rules' budgets (see `RuleGate.cap`); default: no cap. */
+  cap?: RuleGate['cap'];
+}
+
+export interface BasketEarn extends EarnResult {
+  /** What earns, in minor units: the eligible lines (or the amount) less the excluded tenders' part. */
+  eligibleAmount: number;
+  rules: AppliedRule[];
+  nearMisses: NearMiss[];
+}
+
+/** The member's basis for a purchase now: the tier before it counts, the birthday bonus due, a first purchase. */
+export function earnBasis(
+  program: ProgramRules,
+  member: MemberState,
+  occurredAt: string,
+  now: Date,
+  recordedOrder?: { occurredAt: string; amount: number; refunded: number },
+): EarnBasis {
+  const tier = tierBeforePurchase(program, member, recordedOrder, now);
+  let birthdayBonusYear: number | undefined;
+  const birthday = member.profile.birthday;
+  if (birthday && program.bonuses.birthday > 0) {
+    const year = birthdayWeekYear(birthday, occurredAt);
+    const given = member.purchases.birthdayBonusYear;
+    if (year !== undefined && !(given !== undefined && given >= year)) birthdayBonusYear = year;
+  }
+  // An order whose cashback came first is already counted among the purchases.
+  const earlier = member.purchases.count - (recordedOrder ? 1 : 0);
+  return { tier, birthdayBonusYear, firstPurchase: earlier <= 0 };
+}
+
 /**
  * Points for a purchase, every rule with its own breakdown line (the lines sum to `points`):
- * - `base`: the program's points per whole major unit, rounded down;
+ * - `base`: the program's points per whole major unit of the eligible amount, rounded down;
  * - `tier:<id>`: base × (tier multiplier − 1), the tier held before this purchase counts
  *   (see `tierBeforePurchase`: the purchase that crosses a threshold earns at the old tier);
  * - `promotion:<id>`: for each promotion running at occurredAt, base × (its multiplier − 1)
  *   plus its bonusPoints. Multipliers never compound: each applies to the base alone, so
  *   tier ×1.5 and a ×2 promotion on 100 base points give 100 + 50 + 100 = 250;
- * - `spend-threshold`: the bonus for a purchase of at least the threshold amount;
- * - `birthday`: once per birthday, on a purchase in the member's birthday week.
+ * - `spend-threshold`: the bonus for an eligible amount of at least the threshold amount;
+ * - `birthday`: once per birthday, on a purchase in the member's birthday week;
+ * - `rule:<id>`: each basket rule that applies (./basket-rules.ts), with the lines it counted.
  * Rules that add nothing get no line; `base` always has one. Every line is ≥ 0, so earning
- * never takes points away.
+ * never takes points away. An empty basket (everything refunded) earns nothing at all.
  */
+export function pointsForBasket(
+  program: ProgramRules,
+  basis: EarnBasis,
+  basket: Basket,
+  share: PaidShare = WHOLE,
+): BasketEarn {
+  const exclude = program.earn.exclude;
+  const eligibleTotal = eligibleLinesTotal(exclude, basket);
+  const minorPerMajor = minorUnitsPerMajor(program.currency);
+  if (basket.amount === 0)
+    return { points: 0, breakdown: [{ rule: 'base', points: 0 }], eligibleAmount: 0, rules: [], nearMisses: [] };
+
+  const base = floorProduct([eligibleTotal, share.num, program.earn.pointsPerUnit], share.den * minorPerMajor);
+  const breakdown: BreakdownLine[] = [{ rule: 'base', points: base }];
+  const add = (rule: string, points: number) => {
+    if (points > 0) breakdown.push({ rule, points });
+  };
+  add(`tier:${basis.tier.id}`, multiplierExtra(base, basis.tier.pointsMultiplier));
+  for (const promotion of program.promotions) {
+    if (!promotionRunsAt(promotion, basket.occurredAt)) continue;
+    add(
+      `promotion:${promotion.id}`,
+      multiplierExtra(base, promotion.pointsMultiplier ?? 1) + (promotion.bonusPoints ?? 0),
+    );
+  }
+  const threshold = program.bonuses.spendThreshold;
+  if (threshold && eligibleTotal * share.num >= threshold.amount.value * share.den)
+    add('spend-threshold', threshold.points);
+  if (basis.birthdayBonusYear !== undefined) add('birthday', program.bonuses.birthday);
+
+  const { applied, nearMisses } = evaluateRules(program.rules, exclude, basket, {
+    timeZone: program.timezone ?? 'UTC',
+    tierId: basis.tier.id,
+    firstPurchase: basis.firstPurchase,
+    pointsPerUnit: program.earn.pointsPerUnit,
+    minorPerMajor,
+    share,
+    allowed: basis.allowed ?? (() => true),
+    cap: basis.cap ?? (() => undefined),
+  });
+  for (const rule of applied)
+    breakdown.push({
+      rule: `rule:${rule.rule.id}`,
+      points: rule.points,
+      ...(rule.lineIds ? { lineIds: rule.lineIds } : {}),
+    });
+
+  const points = breakdown.reduce((sum, line) => sum + line.points, 0);
+  const eligibleAmount = floorProduct([eligibleTotal, share.num], share.den);
+  const result: BasketEarn = { points, breakdown, eligibleAmount, rules: applied, nearMisses };
+  return basis.birthdayBonusYear === undefined ? result : { ...result, birthdayBonusYear: basis.birthdayBonusYear };
+}
+
+/** Points for a purchase without a basket (the order total only), every rule allowed: see `pointsForBasket`. */
 export function pointsForPurchase(
   program: ProgramRules,
   member: MemberState,
@@ -82,41 +188,11 @@ export function pointsForPurchase(
   now: Date,
   recordedOrder?: { occurredAt: string; amount: number; refunded: number },
 ): EarnResult {
-  const base = floorRatio(purchase.amount.value, program.earn.pointsPerUnit, minorUnitsPerMajor(program.currency));
-  const breakdown: BreakdownLine[] = [{ rule: 'base', points: base }];
-  const add = (rule: string, points: number) => {
-    if (points > 0) breakdown.push({ rule, points });
-  };
-
-  const tier = tierBeforePurchase(program, member, recordedOrder, now);
-  add(`tier:${tier.id}`, multiplierExtra(base, tier.pointsMultiplier));
-
-  for (const promotion of program.promotions) {
-    if (!promotionRunsAt(promotion, purchase.occurredAt)) continue;
-    add(
-      `promotion:${promotion.id}`,
-      multiplierExtra(base, promotion.pointsMultiplier ?? 1) + (promotion.bonusPoints ?? 0),
-    );
-  }
-
-  const threshold = program.bonuses.spendThreshold;
-  if (threshold && purchase.amount.value >= threshold.amount.value) add('spend-threshold', threshold.points);
-
-  let birthdayBonusYear: number | undefined;
-  const birthday = member.profile.birthday;
-  if (birthday && program.bonuses.birthday > 0) {
-    const year = birthdayWeekYear(birthday, purchase.occurredAt);
-    const alreadyGiven =
-      year !== undefined &&
-      member.purchases.birthdayBonusYear !== undefined &&
-      member.purchases.birthdayBonusYear >= year;
-    if (year !== undefined && !alreadyGiven) {
-      add('birthday', program.bonuses.birthday);
-      birthdayBonusYear = year;
-    }
-  }
-
-  const points = breakdown.reduce((sum, line) => sum + line.points, 0);
+  const basis = earnBasis(program, member, purchase.occurredAt, now, recordedOrder);
+  const { points, breakdown, birthdayBonusYear } = pointsForBasket(program, basis, {
+    amount: purchase.amount.value,
+    occurredAt: purchase.occurredAt,
+  });
   return birthdayBonusYear === undefined ? { points, breakdown } : { points, breakdown, birthdayBonusYear };
 }
 

@@ -11,6 +11,8 @@ export type DomainErrorCode =
   | 'duplicate-order'
   | 'order-not-found'
   | 'refund-exceeds-order'
+  | 'unknown-order-line'
+  | 'refund-mismatch'
   | 'reward-not-found'
   | 'reward-out-of-stock'
   | 'reward-not-available'

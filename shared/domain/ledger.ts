@@ -7,6 +7,8 @@ export type LedgerEntryType =
 export interface BreakdownLine {
   rule: string;
   points: number;
+  /** A basket rule's line: the order lines it counted. */
+  lineIds?: string[];
 }
 
 /** One movement a use case wants to post; `postMovements` turns it into a ledger entry. */
@@ -28,6 +30,9 @@ export interface Movement {
   /** Adjustments: why (support desks write it), and the caller's own reference (a ticket number). */
   reason?: string;
   reference?: string;
+  /** Earns: the channel and the store of the purchase, when the caller said. */
+  channel?: string;
+  storeId?: string;
 }
 
 export interface LedgerEntry {
@@ -47,6 +52,8 @@ export interface LedgerEntry {
   breakdown?: BreakdownLine[];
   reason?: string;
   reference?: string;
+  channel?: string;
+  storeId?: string;
   programVersion: number;
   /**
    * An earn credited as a lot: when its points become spendable (`pointsStatus` is read from it).
@@ -117,6 +124,8 @@ export function postMovements(
       ...(movement.breakdown ? { breakdown: movement.breakdown } : {}),
       ...(movement.reason !== undefined ? { reason: movement.reason } : {}),
       ...(movement.reference !== undefined ? { reference: movement.reference } : {}),
+      ...(movement.channel !== undefined ? { channel: movement.channel } : {}),
+      ...(movement.storeId !== undefined ? { storeId: movement.storeId } : {}),
       programVersion: context.programVersion,
       sequence,
       index,

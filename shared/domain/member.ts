@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import type { RuleUses } from './rule-limits';
 
 /**
  * The member as the engine keeps it: profile, balances and the per-member facts that
@@ -102,6 +103,8 @@ export interface MemberState {
    * included); what can be spent now is computed from the lots (shared/app/support/lots.ts).
    */
   lots?: MemberLots;
+  /** Applications of rules with a per-member limit, by rule and calendar period (./rule-limits.ts). */
+  ruleUses?: RuleUses;
 }
 
 export interface MemberLots {

@@ -1,3 +1,4 @@
+import type { OrderBasket } from './basket-order';
 import { DomainError } from './errors';
 import type { MemberState } from './member';
 import type { Money } from './money';
@@ -24,6 +25,8 @@ export interface OrderState {
   version: number;
   /** Stored by a bulk import: no ledger entry records it (the metrics job finds it by itself). */
   imported?: true;
+  /** Earned with a basket or under basket rules: what a refund recomputes from (./basket-order.ts). */
+  basket?: OrderBasket;
 }
 
 export const MAX_LATE_DAYS = 90;

@@ -13,6 +13,26 @@ export interface RefundPlan {
 }
 
 /**
+ * The cashback movement of a refund that brings the order's reversed cashback to `reversed`
+ * (cumulative): from the pending lot while the order's cashback is still in its hold, else
+ * from available cashback. No movement when nothing more is reversed.
+ */
+export function cashbackReversal(
+  member: Pick<MemberState, 'cashback'>,
+  order: OrderState & { cashback: NonNullable<OrderState['cashback']> },
+  reversed: number,
+): { cashback: NonNullable<OrderState['cashback']>; cashbackMovement?: Pick<Movement, 'points' | 'cashback'> } {
+  const value = reversed - order.cashback.reversed;
+  const cashback = { ...order.cashback, reversed };
+  if (value <= 0) return { cashback };
+  const stillPending = member.cashback.pending.some((lot) => lot.orderId === order.orderId);
+  return {
+    cashback,
+    cashbackMovement: { points: 0, cashback: { value: -value, status: stillPending ? 'pending' : 'available' } },
+  };
+}
+
+/**
  * A refund of `amount` (minor units) of an order reverses, in proportion, what the order
  * earned. Reversals are cumulative: the total reversed after this refund is the share of
  * everything refunded so far, minus what earlier refunds already reversed, so partial
@@ -37,16 +57,13 @@ export function planRefund(member: MemberState, order: OrderState, amount: numbe
   let next: OrderState = { ...order, refunded };
 
   if (order.cashback) {
-    const reversed = proportionalShare(order.cashback.credited, refunded, order.amount);
-    const value = reversed - order.cashback.reversed;
-    next = { ...next, cashback: { ...order.cashback, reversed } };
-    const stillPending = member.cashback.pending.some((lot) => lot.orderId === order.orderId);
-    if (value > 0)
-      movements.push({
-        ...common,
-        points: 0,
-        cashback: { value: -value, status: stillPending ? 'pending' : 'available' },
-      });
+    const reversal = cashbackReversal(
+      member,
+      { ...order, cashback: order.cashback },
+      proportionalShare(order.cashback.credited, refunded, order.amount),
+    );
+    next = { ...next, cashback: reversal.cashback };
+    if (reversal.cashbackMovement) movements.push({ ...common, ...reversal.cashbackMovement });
   }
   // Points last: the entry the caller gets back then carries the balances after the whole refund.
   if (order.points) {

@@ -50,6 +50,8 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'duplicate-order': { status: 409, title: 'Order already recorded' },
   'order-not-found': { status: 404, title: 'Order not found' },
   'refund-exceeds-order': { status: 409, title: 'Refund exceeds the order' },
+  'unknown-order-line': { status: 400, title: 'Unknown order line' },
+  'refund-mismatch': { status: 400, title: 'Refund lines and amount disagree' },
   'reward-not-found': { status: 404, title: 'Reward not found' },
   'reward-out-of-stock': { status: 409, title: 'Reward out of stock' },
   'reward-not-available': { status: 409, title: 'Reward not available' },

@@ -12,6 +12,7 @@ import {
   SignedMoney,
   Timestamp,
 } from './common';
+import { basketFields, basketIssues, Channel, LineId, MAX_LINE_QUANTITY, MAX_LINES, StoreId } from './basket';
 
 export const MemberId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a member id');
 
@@ -85,6 +86,14 @@ export const TransactionType = z.enum([
   'adjustment',
 ]);
 
+export const BreakdownLine = z
+  .object({
+    rule: z.string(),
+    points: z.int(),
+    lineIds: z.array(z.string()).optional().meta({ description: 'A basket rule (`rule:<id>`): the lines it counted' }),
+  })
+  .meta({ id: 'BreakdownLine' });
+
 export const Transaction = z
   .object({
     transactionId: z.string(),
@@ -107,7 +116,9 @@ export const Transaction = z
     createdAt: Timestamp,
     occurredAt: Timestamp.optional(),
     amount: Money.optional().meta({ description: 'The purchase or refund amount this entry is about' }),
-    breakdown: z.array(z.object({ rule: z.string(), points: z.int() })).optional(),
+    breakdown: z.array(BreakdownLine).optional(),
+    channel: Channel.optional().meta({ description: 'Earn entries: the channel the purchase was made in' }),
+    storeId: StoreId.optional().meta({ description: 'Earn entries: the store the purchase was made in' }),
     reason: z
       .string()
       .optional()
@@ -121,15 +132,24 @@ export const Transaction = z
   })
   .meta({ id: 'Transaction' });
 
+const PurchaseFields = {
+  orderId: OrderId,
+  amount: PositiveMoney,
+  occurredAt: Timestamp.optional().meta({
+    description: 'When the purchase happened (default now); up to 90 days back, at most 5 minutes ahead',
+  }),
+};
+
 export const EarnRequest = z
-  .strictObject({
-    orderId: OrderId,
-    amount: PositiveMoney,
-    occurredAt: Timestamp.optional().meta({
-      description: 'When the purchase happened (default now); up to 90 days back, at most 5 minutes ahead',
-    }),
+  .strictObject({ ...PurchaseFields, ...basketFields })
+  .superRefine((purchase, ctx) => {
+    for (const issue of basketIssues(purchase)) ctx.addIssue({ code: 'custom', ...issue });
   })
-  .meta({ id: 'EarnRequest' });
+  .meta({
+    id: 'EarnRequest',
+    description:
+      'A purchase; with lines, tenders, channel and storeId the basket rules of the program see the basket (none of them: the order total alone)',
+  });
 
 // Exactly one of the two shapes (oneOf in the document): `{ points, rewardId }` together is refused.
 export const RedeemRequest = z
@@ -139,13 +159,40 @@ export const RedeemRequest = z
   ])
   .meta({ id: 'RedeemRequest', description: 'Either a number of points or a reward of the catalog' });
 
-export const CashbackRequest = EarnRequest.meta({ id: 'CashbackRequest' });
+export const CashbackRequest = z.strictObject(PurchaseFields).meta({ id: 'CashbackRequest' });
 
 export const CashbackRedeemRequest = z
   .strictObject({ amount: PositiveMoney, orderId: OrderId.optional() })
   .meta({ id: 'CashbackRedeemRequest' });
 
-export const RefundRequest = z.strictObject({ orderId: OrderId, amount: PositiveMoney }).meta({ id: 'RefundRequest' });
+export const RefundRequest = z
+  .strictObject({
+    orderId: OrderId,
+    amount: PositiveMoney.optional().meta({
+      description: 'The amount refunded; with lines, it must be what the refunded lines come to',
+    }),
+    lines: z
+      .array(z.strictObject({ lineId: LineId, quantity: z.int().min(1).max(MAX_LINE_QUANTITY) }))
+      .min(1)
+      .max(MAX_LINES)
+      .optional()
+      .meta({ description: 'Units refunded per line of an order earned with lines: the order is recomputed' }),
+  })
+  .superRefine((refund, ctx) => {
+    if (refund.amount === undefined && refund.lines === undefined)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'needs amount or lines' });
+    const seen = new Set<string>();
+    refund.lines?.forEach((line, index) => {
+      if (seen.has(line.lineId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lines', index, 'lineId'],
+          message: `duplicate lineId "${line.lineId}"`,
+        });
+      seen.add(line.lineId);
+    });
+  })
+  .meta({ id: 'RefundRequest' });
 
 export const PurchaseRequest = z
   .strictObject({ orderId: OrderId, amount: PositiveMoney, occurredAt: Timestamp.optional() })
@@ -243,7 +290,15 @@ export const AdjustmentRequest = z
 export const EarnPreview = z
   .object({
     points: z.int(),
-    breakdown: z.array(z.object({ rule: z.string(), points: z.int() })),
+    breakdown: z.array(BreakdownLine),
+    nearMisses: z
+      .array(
+        z.object({
+          rule: z.string().meta({ description: '`rule:<id>`' }),
+          missing: z.object({ amount: Money.optional(), quantity: z.int().optional() }),
+        }),
+      )
+      .meta({ description: 'Rules the basket nearly met: all but their minAmount or minQuantity, and what it lacks' }),
     cashback: Money.meta({ description: "What a cashback credit for this purchase would be at the member's tier" }),
     tier: z.object({ id: z.string(), name: z.string() }).meta({ description: 'The tier the purchase earns at' }),
   })

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { programLotRuleIssues } from '@shared/domain/lot-rules';
 import { CurrencyCode, Money, Name, Timestamp } from './common';
+import { EarnExclude, MAX_RULES, Rule, ruleIssues, TimeZone } from './rules';
 
 const BasisPoints = z.int().min(0).max(10_000).meta({ description: 'Basis points: 100 = 1 %' });
 const Multiplier = z
@@ -48,6 +49,7 @@ export const Promotion = z
 export const ProgramRules = z
   .strictObject({
     currency: CurrencyCode,
+    timezone: TimeZone.optional(),
     earn: z.strictObject({
       pointsPerUnit: z
         .int()
@@ -58,9 +60,14 @@ export const ProgramRules = z
         description:
           "Return window (default 0): an earn's points are pending, not redeemable, until occurredAt + holdDays",
       }),
+      exclude: EarnExclude.optional(),
     }),
     tiers: z.array(Tier).min(1).max(20),
     promotions: z.array(Promotion).max(100).default([]),
+    rules: z.array(Rule).max(MAX_RULES).optional().meta({
+      description:
+        'Basket-aware earning rules, evaluated by priority (higher first), then id; each applied rule is one breakdown line `rule:<id>`',
+    }),
     bonuses: z
       .strictObject({
         signup: z.int().min(0).max(1_000_000).default(0),
@@ -168,6 +175,7 @@ export const ProgramRules = z
       }
     });
     for (const issue of programLotRuleIssues(program)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of ruleIssues(program)) ctx.addIssue({ code: 'custom', ...issue });
     const threshold = program.bonuses.spendThreshold;
     if (threshold && threshold.amount.currency !== program.currency) {
       ctx.addIssue({

@@ -287,6 +287,34 @@ beforeAll(async () => {
   expect201(await call('POST', `${lots2}/redeem`, { body: { points: 90 } }), 'redeem from a lot');
   expect201(await call('POST', `${lots2}/redeem`, { body: { rewardId: 'sticker' } }), 'reward from a lot');
   expect201(await call('POST', `${lots2}/raffles/summer/entries`, { body: { count: 5 } }), 'entries spend a lot whole');
+  // Basket rules: an earn reads the budget shards of a rule it could get beside the member and draws
+  // on one (an Update); a refund by line gives the rule's points back to the shard (an Update).
+  const budgetRules = {
+    ...lotRules,
+    rules: [
+      {
+        id: 'fruit-x2',
+        name: 'Fruit double points',
+        lines: { categories: ['fruit'] },
+        effect: { type: 'multiplier', factor: 2 },
+        limits: { budgetPoints: 1_000 },
+      },
+    ],
+  };
+  expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: budgetRules }), 'program with a budget');
+  const basket = await lotMember();
+  const lines = [
+    { lineId: '1', sku: 'apple', categories: ['fruit'], quantity: 2, amount: eur(2_000) },
+    { lineId: '2', sku: 'bread', quantity: 1, amount: eur(1_000) },
+  ];
+  expect201(
+    await call('POST', `${basket}/earn`, { body: { orderId: 'b1', amount: eur(3_000), lines } }),
+    'budget draw',
+  );
+  expect201(
+    await call('POST', `${basket}/refunds`, { body: { orderId: 'b1', lines: [{ lineId: '1', quantity: 2 }] } }),
+    'budget return',
+  );
   const partner = expect201(
     await twice('POST', '/v1/admin/partners', { as: 'admin', body: { name: 'Till', scopes: ['points:earn'] } }),
     'partner',

@@ -6,7 +6,13 @@ import { currentProgram } from '@shared/store/program';
 export interface PurchaseReport {
   orderId: string;
   amount: Money;
-  occurredAt?: string;
+  occurredAt?: string | undefined;
+  /** The basket, when the till sends it (earn and preview only). */
+  channel?: string | undefined;
+  storeId?: string | undefined;
+  lines?:
+    { lineId: string; sku: string; categories?: string[] | undefined; quantity: number; amount: Money }[] | undefined;
+  tenders?: { type: string; amount: Money }[] | undefined;
 }
 
 /** The program in force, with the request's amount checked to be in its currency (`body.amount`). */

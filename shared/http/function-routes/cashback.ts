@@ -36,10 +36,22 @@ export const cashbackRoutes = {
     path: '/v1/members/{memberId}/refunds',
     fn: 'cashback',
     scope: 'points:earn',
-    summary: 'Refund an order: reverse its points and cashback in proportion',
+    summary: 'Refund an order: take back what it no longer earns',
     description:
-      'Refunds part or all of an order: takes back its points and cashback in proportion to the amount, up to what the order earned.',
-    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'order-not-found', 'refund-exceeds-order'],
+      'Refunds part or all of an order, by amount or by lines. An order earned with a basket (or under basket rules) is recomputed: ' +
+      'what the remaining basket would have earned under the same program version and the member as it was is compared with what ' +
+      'the order earned, and the difference is taken back (breakdown by rule; budgets get their points back). Other orders give back ' +
+      'their points and cashback in proportion to the amount, up to what the order earned.',
+    errors: [
+      'member-not-found',
+      'member-erased',
+      'currency-mismatch',
+      'order-not-found',
+      'refund-exceeds-order',
+      'unknown-order-line',
+      'refund-mismatch',
+      'program-version-not-found',
+    ],
     example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 1000, currency: 'EUR' } },
     params: MemberParams,
     body: RefundRequest,

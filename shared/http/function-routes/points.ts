@@ -11,9 +11,31 @@ export const pointsRoutes = {
     scope: 'points:earn',
     summary: 'Earn points for a purchase',
     description:
-      'Credits the points a purchase earns under the program in force (base, tier, promotions, bonuses; rounded down), once per orderId. occurredAt may be up to 90 days back and 5 minutes ahead.',
+      'Credits the points a purchase earns under the program in force (base, tier, promotions, bonuses, basket rules; rounded down), once per orderId. occurredAt may be up to 90 days back and 5 minutes ahead. With lines, tenders, channel and storeId the rules see the basket; without, the order total alone.',
     errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'occurred-at-out-of-range', 'duplicate-order'],
-    example: { orderId: 'till-7:2026-11-22:0042', amount: { value: 4250, currency: 'EUR' } },
+    example: {
+      orderId: 'till-7:2026-11-22:0042',
+      amount: { value: 4250, currency: 'EUR' },
+      channel: 'pos',
+      storeId: 'paris-11',
+      lines: [
+        {
+          lineId: '1',
+          sku: 'tee-blue-m',
+          categories: ['clothing'],
+          quantity: 2,
+          amount: { value: 3000, currency: 'EUR' },
+        },
+        {
+          lineId: '2',
+          sku: 'gift-card-25',
+          categories: ['gift-cards'],
+          quantity: 1,
+          amount: { value: 1250, currency: 'EUR' },
+        },
+      ],
+      tenders: [{ type: 'card', amount: { value: 4250, currency: 'EUR' } }],
+    },
     params: MemberParams,
     body: EarnRequest,
     responses: { 201: Transaction },

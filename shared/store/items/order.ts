@@ -1,3 +1,4 @@
+import type { OrderBasket, OrderLine } from '@shared/domain/basket-order';
 import type { OrderState } from '@shared/domain/order';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
@@ -9,11 +10,49 @@ export const orderKey = (memberId: string, orderId: string) => ({
   SK: `ORDER#${orderId}`,
 });
 
+/*
+ * An order earned with a basket keeps it for refunds (shared/domain/basket-order.ts): its lines
+ * are stored as tuples `[lineId, sku, categories, quantity, amount, refundedQuantity,
+ * refundedAmount]` (about half the bytes of the objects), so a 20-line order stays near 1 KB.
+ */
+type StoredLine = [string, string, string[] | null, number, number, number, number];
+
+const encodeLine = (line: OrderLine): StoredLine => [
+  line.lineId,
+  line.sku,
+  line.categories ?? null,
+  line.quantity,
+  line.amount,
+  line.refundedQuantity,
+  line.refundedAmount,
+];
+
+const decodeLine = ([lineId, sku, categories, quantity, amount, refundedQuantity, refundedAmount]: StoredLine) => ({
+  lineId,
+  sku,
+  ...(categories ? { categories } : {}),
+  quantity: Number(quantity),
+  amount: Number(amount),
+  refundedQuantity: Number(refundedQuantity),
+  refundedAmount: Number(refundedAmount),
+});
+
+function encodeBasket(basket: OrderBasket) {
+  const { lines, ...rest } = basket;
+  return lines ? { ...rest, lines: lines.map(encodeLine) } : rest;
+}
+
+function decodeBasket(stored: Omit<OrderBasket, 'lines'> & { lines?: StoredLine[] }): OrderBasket {
+  const { lines, ...rest } = stored;
+  return lines ? { ...rest, lines: lines.map(decodeLine) } : rest;
+}
+
 export function orderToItem(order: OrderState): Item {
   return {
     ...orderKey(order.memberId, order.orderId),
     entity: 'order',
     ...order,
+    ...(order.basket ? { basket: encodeBasket(order.basket) } : {}),
     // GSI1 (recorded activity) for an imported order only: the metrics job finds a live order
     // through the earn or cashback entry that created it, so a live order costs no index write.
     ...(order.imported ? indexKeys.activity(order.recordedAt, `${order.memberId}:${order.orderId}`) : {}),
@@ -21,7 +60,9 @@ export function orderToItem(order: OrderState): Item {
 }
 
 export function itemToOrder(item: Item): OrderState {
-  return withoutStorageAttributes(item) as unknown as OrderState;
+  const order = withoutStorageAttributes(item) as unknown as OrderState;
+  const basket = order.basket as (Omit<OrderBasket, 'lines'> & { lines?: StoredLine[] }) | undefined;
+  return basket ? { ...order, basket: decodeBasket(basket) } : order;
 }
 
 export async function findOrder(memberId: string, orderId: string): Promise<OrderState | undefined> {

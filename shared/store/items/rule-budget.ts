@@ -1,0 +1,65 @@
+import { BUDGET_SHARDS, shardAllotment } from '@shared/domain/rule-budget';
+import { store } from '../client';
+import { getItem } from '../get';
+import { pad } from '../keys';
+import type { TransactItem } from '../item';
+
+/**
+ * A shard of a rule's points budget (shared/domain/rule-budget.ts): `given`, the points this
+ * shard gave. A rule's shards share a partition per shard (`RULEBUDGET#<ruleId>#<shard>`), so
+ * concurrent draws on different shards never touch one item, nor one partition.
+ */
+export const ruleBudgetKey = (ruleId: string, shard: number) => ({
+  PK: `RULEBUDGET#${ruleId}#${pad(shard, 2)}`,
+  SK: 'BUDGET',
+});
+
+/**
+ * What each shard of the rules' budgets gave, by rule id. Read in the turn the use case reads
+ * its member, so the reads go out with it (one round trip); eventually consistent: a stale
+ * shard only makes the draw's condition fail, and the earn is decided again on fresh reads.
+ */
+export async function findBudgetsGiven(ruleIds: readonly string[]): Promise<Map<string, number[]>> {
+  const reads = ruleIds.map((ruleId) =>
+    Promise.all(
+      Array.from({ length: BUDGET_SHARDS }, (_, shard) =>
+        getItem(ruleBudgetKey(ruleId, shard), { consistent: false }).then((item) => Number(item?.given ?? 0)),
+      ),
+    ).then((given) => [ruleId, given] as const),
+  );
+  return new Map(await Promise.all(reads));
+}
+
+/**
+ * Adds a draw to a shard on the condition that it stays within the shard's allotment: two
+ * earns can never both take a shard's last points (the loser is decided again).
+ */
+export function budgetDrawUpdate(ruleId: string, budget: number, shard: number, points: number): TransactItem {
+  return {
+    Update: {
+      TableName: store().tableName,
+      Key: ruleBudgetKey(ruleId, shard),
+      UpdateExpression: 'SET given = if_not_exists(given, :zero) + :points, entity = :entity',
+      ConditionExpression: 'attribute_not_exists(given) OR given <= :most',
+      ExpressionAttributeValues: {
+        ':zero': 0,
+        ':points': points,
+        ':entity': 'rule-budget',
+        ':most': shardAllotment(budget, shard) - points,
+      },
+    },
+  };
+}
+
+/** Gives points back to a shard (a refund took them from the rule). */
+export function budgetReturnUpdate(ruleId: string, shard: number, points: number): TransactItem {
+  return {
+    Update: {
+      TableName: store().tableName,
+      Key: ruleBudgetKey(ruleId, shard),
+      UpdateExpression: 'SET given = given - :points',
+      ConditionExpression: 'attribute_exists(given)',
+      ExpressionAttributeValues: { ':points': points },
+    },
+  };
+}
