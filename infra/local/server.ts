@@ -315,9 +315,34 @@ export function serveLocalUploads(files: DirectoryImportFiles | undefined): void
   localUploads = files;
 }
 
+/**
+ * DNS rebinding: a web page of another site whose name is made to resolve to 127.0.0.1 reaches
+ * this server from the browser as "same origin", with its own name in `Host`. Only this
+ * machine's names with the server's port are answered (and LOCAL_ALLOWED_HOSTS, space-separated
+ * `host:port`, e.g. behind a container's port mapping); anything else is a 421 problem.
+ */
+export function misdirected(host: string | undefined, port: number): HttpProblem | undefined {
+  const allowed = [
+    ...['localhost', '127.0.0.1', '[::1]'].map((name) => `${name}:${port}`),
+    ...(process.env.LOCAL_ALLOWED_HOSTS ?? '').split(/\s+/).filter(Boolean),
+  ];
+  if (host !== undefined && allowed.includes(host.toLowerCase())) return undefined;
+  return new HttpProblem(
+    'misdirected-request',
+    421,
+    'Misdirected request',
+    `This server answers only for ${allowed.join(', ')}; the Host header named ${host === undefined ? 'nothing' : JSON.stringify(host)}.`,
+  );
+}
+
 export function createLocalServer(options: { testClock?: TestClock } = {}): Server {
   const server = createServer((request, response) => {
     const arrival = arrivalOf(request);
+    const refused = misdirected(request.headers.host, request.socket.localPort ?? 0);
+    if (refused) {
+      send(response, ownProblem(arrival, refused));
+      return;
+    }
     // One deadline for the key lookup and the function together: the whole request answers within the budget.
     runWithDeadline(requestBudgetMs(undefined), () => dispatch(request, options, arrival))
       .then((result) => send(response, result))

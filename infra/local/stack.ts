@@ -69,6 +69,19 @@ registerLocalJob({ name: 'reminders', run: () => expiryJob({ job: 'reminders' })
 registerLocalJob({ name: 'metrics', run: () => metricsJob() });
 registerLocalJob({ name: 'time-changes', run: () => timeChangesJob() });
 
+/**
+ * The browser origins the local server answers with CORS headers: its own (as localhost,
+ * 127.0.0.1 and [::1]) and those of LOCAL_CORS_ORIGINS (space-separated, or `*` for any), e.g.
+ * a partner's page under development on another port. Any origin by default would let every web
+ * page the developer visits call the API on this machine with a key the browser holds.
+ */
+export function localCorsOrigins(port: number, extra: string | undefined): string {
+  const setting = (extra ?? '').trim();
+  if (setting === '*') return '*';
+  const own = ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${port}`);
+  return [...own, ...setting.split(/\s+/).filter(Boolean)].join(' ');
+}
+
 const randomKey = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
 
 /** The whole API on one machine: DynamoDB Local, the table, the seeds, the HTTP server and the scheduled jobs. */
@@ -92,8 +105,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // than its clock's now (the test clock's, which may start in the past).
     if (!options.dataDir)
       process.env.METRICS_EPOCH ??= new Date((testClock?.now() ?? new Date()).getTime() - 3_600_000).toISOString();
-    // Locally any browser origin may call (the console on another port, a partner's page under test).
-    process.env.CORS_ALLOWED_ORIGINS ??= '*';
     // Page cursors are signed with a secret of this start (or the one given), as each region has its own.
     process.env.CURSOR_SECRET ??= randomBytes(32).toString('base64url');
     process.env.DEFAULT_PROGRAM ??= JSON.stringify(ProgramRules.parse(defaultProgram));
@@ -133,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
+    process.env.CORS_ALLOWED_ORIGINS = localCorsOrigins(port, process.env.LOCAL_CORS_ORIGINS);
     files.baseUrl = `http://127.0.0.1:${port}`;
     const jobs = startLocalJobs(options.jobIntervalMs ?? 0);
     const events = options.eventPipeline === false ? undefined : startLocalEventPipeline();

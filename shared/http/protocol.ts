@@ -43,8 +43,9 @@ export function requestIdOf(event: EventHeaders): string {
 export const instanceOf = (requestId: string) => `urn:request:${requestId}`;
 
 /**
- * The browser origins this region allows: CORS_ALLOWED_ORIGINS is `*` (any: the local
- * server) or space-separated origins (the region's settings on AWS); unset allows none.
+ * The browser origins this region allows: CORS_ALLOWED_ORIGINS is `*` (any) or
+ * space-separated origins (the region's settings on AWS; locally the server's own origin and
+ * LOCAL_CORS_ORIGINS, infra/local/stack.ts); unset allows none.
  */
 export function allowedOrigins(): '*' | string[] {
   const setting = (process.env.CORS_ALLOWED_ORIGINS ?? '').trim();

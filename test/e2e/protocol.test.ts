@@ -1,5 +1,7 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '@shared/http/client';
+import { localCorsOrigins } from '@infra/local/stack';
 import { startTestApi, type TestApi } from '../support/api';
 
 /** The v1.1 protocol rules over HTTP: request ids, CORS, replays byte for byte, cursors. */
@@ -53,32 +55,95 @@ describe('X-Request-Id', () => {
   });
 });
 
-describe('CORS (locally any origin is allowed)', () => {
-  const origin = 'https://console.example.com';
+describe('CORS (locally: the server’s own origin, and those of LOCAL_CORS_ORIGINS)', () => {
+  const foreign = 'https://console.example.com';
 
-  it('answers a preflight on any route with 204 and what a browser may send', async () => {
+  it('answers a preflight on any route with 204 and what a browser may send; the origin only when allowed', async () => {
     for (const path of [`/v1/members/${memberId}/earn`, '/v1/admin/program', '/health']) {
-      const preflight = await fetch(api.url + path, {
-        method: 'OPTIONS',
-        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
-      });
-      expect(preflight.status, path).toBe(204);
-      expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
-      expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
-      expect(preflight.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');
-      expect(preflight.headers.get('x-request-id')).toBeTruthy();
+      const preflight = (origin: string) =>
+        fetch(api.url + path, {
+          method: 'OPTIONS',
+          headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+        });
+      const own = await preflight(api.url);
+      expect(own.status, path).toBe(204);
+      expect(own.headers.get('access-control-allow-origin')).toBe(api.url);
+      expect(own.headers.get('access-control-allow-methods')).toContain('POST');
+      expect(own.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');
+      expect(own.headers.get('x-request-id')).toBeTruthy();
+      const other = await preflight(foreign);
+      expect(other.status, path).toBe(204);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
     }
   });
 
-  it('lets the browser read answers and problems of its origin, and their headers', async () => {
-    const read = await partner.call('getMember', { params: { memberId }, headers: { Origin: origin } });
-    expect(read.headers.get('access-control-allow-origin')).toBe(origin);
+  it('lets the browser read answers and problems of an allowed origin, and their headers; no other origin', async () => {
+    const read = await partner.call('getMember', { params: { memberId }, headers: { Origin: api.url } });
+    expect(read.headers.get('access-control-allow-origin')).toBe(api.url);
     expect(read.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
-    const refused = await fetch(`${api.url}/v1/members/${memberId}`, { headers: { Origin: origin } });
+    const refused = await fetch(`${api.url}/v1/members/${memberId}`, { headers: { Origin: api.url } });
     expect(refused.status).toBe(401);
-    expect(refused.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(api.url);
     const noOrigin = await partner.call('getMember', { params: { memberId } });
     expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull();
+    // Any web page the developer opens is not allowed to read the local API.
+    const other = await partner.call('getMember', { params: { memberId }, headers: { Origin: foreign } });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('allows the origins LOCAL_CORS_ORIGINS names', async () => {
+    const saved = process.env.CORS_ALLOWED_ORIGINS;
+    // What `LOCAL_CORS_ORIGINS=https://console.example.com npm start` sets up (the setting is read per request).
+    process.env.CORS_ALLOWED_ORIGINS = localCorsOrigins(Number(new URL(api.url).port), foreign);
+    try {
+      const other = await partner.call('getMember', { params: { memberId }, headers: { Origin: foreign } });
+      expect(other.headers.get('access-control-allow-origin')).toBe(foreign);
+      const own = await partner.call('getMember', { params: { memberId }, headers: { Origin: api.url } });
+      expect(own.headers.get('access-control-allow-origin')).toBe(api.url);
+    } finally {
+      process.env.CORS_ALLOWED_ORIGINS = saved;
+    }
+  });
+});
+
+describe('Host (DNS rebinding)', () => {
+  /** A GET with the Host header given (fetch always sends the URL's own). */
+  function getWithHost(
+    path: string,
+    host: string,
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+    const { hostname, port } = new URL(api.url);
+    return new Promise((resolve, reject) => {
+      const request = httpRequest({ hostname, port, path, setHost: false, headers: { Host: host } }, (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += String(chunk)));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) }),
+        );
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  it('answers this machine’s names with the server’s port', async () => {
+    const { port } = new URL(api.url);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`])
+      expect((await getWithHost('/health', host)).status, host).toBe(200);
+  });
+
+  it('refuses any other Host with a 421 problem before any function runs', async () => {
+    const { port } = new URL(api.url);
+    for (const host of [`rebound.example:${port}`, 'localhost', `localhost:${Number(port) + 1}`, `127.0.0.2:${port}`]) {
+      const answer = await getWithHost(`/v1/members/${memberId}`, host);
+      expect(answer.status, String(host)).toBe(421);
+      expect(answer.body).toMatchObject({
+        type: 'https://rewards-api.dev/problems/misdirected-request',
+        status: 421,
+        instance: `urn:request:${String(answer.headers['x-request-id'])}`,
+      });
+    }
   });
 });
 

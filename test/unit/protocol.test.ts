@@ -46,7 +46,7 @@ describe('CORS by the region’s allowed origins', () => {
     });
   });
 
-  it('allows any origin with * (the local server)', () => {
+  it('allows any origin with * (LOCAL_CORS_ORIGINS=* on the local server)', () => {
     process.env.CORS_ALLOWED_ORIGINS = '*';
     expect(corsHeaders('http://localhost:5173')['Access-Control-Allow-Origin']).toBe('http://localhost:5173');
   });
