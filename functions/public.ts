@@ -4,12 +4,26 @@ import { openApiDocument } from '@shared/http/openapi';
 import { HttpProblem, toProblem } from '@shared/http/problems';
 import { jsonResponse, problemResponse } from '@shared/http/responses';
 import { matchPath, methodsForPath } from '@shared/http/routes';
-import { preflightResponse, protocolHeaders, requestIdOf } from '@shared/http/protocol';
+import { header, preflightResponse, protocolHeaders, requestIdOf } from '@shared/http/protocol';
 import { consoleResponse } from '@shared/console/serve';
 import { StorageBusyError } from '@shared/store/errors';
 import { tableAnswers } from '@shared/store/health';
 
+/** The document is built once per instance; only `servers` differs with the origin it is served from. */
 let openapi: Record<string, unknown> | undefined;
+
+/**
+ * Where this request reached the API: API Gateway's domain name (or the Host header locally) and
+ * the base path before the route (the stage on an execute-api address, none on a custom domain).
+ */
+function servedFrom(event: APIGatewayProxyEvent): string | undefined {
+  const host = event.requestContext?.domainName ?? header(event, 'host');
+  if (!host) return undefined;
+  const scheme = header(event, 'x-forwarded-proto') ?? (event.requestContext?.stage === 'local' ? 'http' : 'https');
+  const fullPath = event.requestContext?.path ?? event.path;
+  const basePath = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+  return `${scheme}://${host}${basePath}`;
+}
 
 const OPEN_PATHS = new Set(['/health', '/health/ready', '/openapi.json', '/console']);
 const hasResource = (path: string) => OPEN_PATHS.has(path) || matchPath(path) !== undefined;
@@ -29,8 +43,16 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       if (await tableAnswers()) return jsonResponse(200, { status: 'ok' });
       throw new StorageBusyError('The table did not answer the readiness check in time.', 1);
     }
-    if (event.httpMethod === 'GET' && event.path === '/openapi.json')
-      return jsonResponse(200, (openapi ??= openApiDocument()));
+    if (event.httpMethod === 'GET' && event.path === '/openapi.json') {
+      openapi ??= openApiDocument();
+      const serverUrl = servedFrom(event);
+      return jsonResponse(
+        200,
+        serverUrl
+          ? { ...openapi, servers: [{ url: serverUrl, description: 'Where this document was served from' }] }
+          : openapi,
+      );
+    }
     const consoleFile = consoleResponse(event.httpMethod, event.path);
     if (consoleFile) return consoleFile;
     const match = matchPath(event.path);

@@ -26,6 +26,7 @@ import {
   CORS_ALLOWED_METHODS,
   CORS_MAX_AGE_SECONDS,
   EXPOSED_HEADERS,
+  WWW_AUTHENTICATE,
 } from '@shared/http/protocol';
 import { routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
 
@@ -55,6 +56,7 @@ export const gatewayProblems: GatewayProblem[] = [
     slug: 'unauthorized',
     title: 'Unauthorized',
     detail: quoted('A valid API key is required: Authorization: Bearer <key>.'),
+    headers: { 'WWW-Authenticate': WWW_AUTHENTICATE },
   },
   {
     type: ResponseType.ACCESS_DENIED,

@@ -1,7 +1,10 @@
 import * as z from 'zod';
+import { EVENT_TYPES } from '@shared/domain/events';
 import { Problem } from '@shared/schemas/common';
+import { eventSchemaId, TYPED_EVENTS } from '@shared/schemas/events';
+import { ImportLine } from '@shared/schemas/imports';
 import { domainErrorStatus, PROBLEM_TYPE_BASE } from './problems';
-import { REQUEST_ID_HEADER } from './protocol';
+import { REQUEST_ID_HEADER, WWW_AUTHENTICATE } from './protocol';
 import { routes, type FunctionName, type RouteDefinition } from './routes';
 
 /**
@@ -58,6 +61,7 @@ function parametersOf(route: RouteDefinition) {
       parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
     }
   }
+  if (route.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
   const idempotencyKey = idempotencyKeyMode(route);
   if (idempotencyKey === 'required') parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
   if (idempotencyKey === 'optional') parameters.push({ $ref: '#/components/parameters/OptionalIdempotencyKey' });
@@ -158,6 +162,7 @@ function responsesOf(route: RouteDefinition): Record<string, unknown> {
     // A refusal decided after reading state is recorded with the key: its replay says so.
     if (declared.has(status)) Object.assign(headers, replayable);
     if (status === 429 || status === 503) headers['Retry-After'] = header('RetryAfter');
+    if (status === 401) headers['WWW-Authenticate'] = header('WwwAuthenticate');
     responses[status] = problemResponse(status, slugs, headers);
   }
   return responses;
@@ -282,9 +287,157 @@ const sharedHeaders = {
     required: true,
     schema: { type: 'string' },
   },
+  WwwAuthenticate: {
+    description: 'The authentication scheme to use (RFC 9110): a bearer API key.',
+    required: true,
+    schema: { type: 'string', const: WWW_AUTHENTICATE },
+  },
 };
 
-export function openApiDocument(): Record<string, unknown> {
+/**
+ * `OPTIONS` on every path: the CORS preflight, answered without a key (on AWS by API Gateway
+ * itself where the region allows origins). Other methods than the path's answer 405.
+ */
+function preflight(path: string, methods: string[], pathParameters: unknown[]): Record<string, unknown> {
+  const text = { type: 'string' };
+  const name = path
+    .replace(/[{}]/g, '')
+    .replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => next?.toUpperCase() ?? '');
+  return {
+    operationId: `preflight${name.charAt(0).toUpperCase()}${name.slice(1)}`,
+    tags: ['public'],
+    summary: 'CORS preflight',
+    description:
+      `Answers 204 with the Access-Control-Allow-* headers, and Access-Control-Allow-Origin when the Origin is allowed (the region's corsOrigins; any origin locally). ` +
+      `Needs no key. This path has ${methods.join(', ')}; any other method answers 405 (method-not-allowed) with Allow, and an unknown path 404 (not-found): see components.responses.`,
+    security: [],
+    parameters: [
+      ...pathParameters,
+      { name: 'Origin', in: 'header', required: false, description: "The calling page's origin", schema: text },
+      {
+        name: 'Access-Control-Request-Method',
+        in: 'header',
+        required: false,
+        description: 'The method the browser means to use',
+        schema: text,
+      },
+    ],
+    responses: {
+      204: {
+        description: 'Preflight answered',
+        headers: {
+          'Access-Control-Allow-Methods': { description: 'Methods a browser may use', required: true, schema: text },
+          'Access-Control-Allow-Headers': {
+            description: 'Request headers a browser may send',
+            required: true,
+            schema: text,
+          },
+          'Access-Control-Max-Age': { description: 'Seconds a browser may keep this answer', schema: text },
+          'Access-Control-Allow-Origin': { description: 'The Origin, when it is allowed', schema: text },
+          [REQUEST_ID_HEADER]: {
+            description:
+              "This request's id (the local server and the public function; API Gateway's own preflight answer has none)",
+            schema: text,
+          },
+        },
+      },
+      404: { $ref: '#/components/responses/NotFound' },
+    },
+  };
+}
+
+/**
+ * Every event type, as a webhook (OpenAPI 3.1): the POST a receiver gets, whose body is the event
+ * with its typed `data` (the schemas the code emits with, shared/schemas/events.ts).
+ */
+function webhooks(): Record<string, unknown> {
+  const signatureHeader = (name: string, description: string) => ({
+    name,
+    in: 'header',
+    required: true,
+    description,
+    schema: { type: 'string' },
+  });
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => {
+      jsonSchema(TYPED_EVENTS[type], 'output'); // hoists the event's schema into components.schemas
+      return [
+        type,
+        {
+          post: {
+            operationId: `on${eventSchemaId(type).replace(/Event$/, '')}`,
+            tags: ['events'],
+            summary: `The ${type} event`,
+            description:
+              'Delivered to every enabled endpoint subscribed to this type, signed per Standard Webhooks. ' +
+              'Any 2xx within 10 s acknowledges it; anything else is retried for more than 24 hours. ' +
+              'At least once, in no guaranteed order: de-duplicate by id (webhook-id), order by sequence.',
+            security: [],
+            parameters: [
+              signatureHeader('webhook-id', 'The event id: the same on every attempt'),
+              signatureHeader('webhook-timestamp', 'Seconds since the epoch when this attempt was signed'),
+              signatureHeader(
+                'webhook-signature',
+                'v1,<base64 HMAC-SHA256> (one per signing secret during a rotation)',
+              ),
+            ],
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { $ref: refUri(eventSchemaId(type)) } } },
+            },
+            responses: {
+              200: { description: 'Any 2xx acknowledges the delivery' },
+              400: { description: 'Refused (e.g. a signature that does not verify): retried later' },
+            },
+          },
+        },
+      ];
+    }),
+  );
+}
+
+/** How each line of a bulk import is read: the schema of a line, and an example of each kind. */
+function importLineFormat(maxBytes: number): Record<string, unknown> {
+  jsonSchema(ImportLine, 'input'); // hoists ImportLine into components.schemas
+  return {
+    schema: {
+      type: 'string',
+      description:
+        `One JSON object per line (NDJSON), at most ${maxBytes} bytes in all; each line is an ImportLine ` +
+        '(components.schemas.ImportLine): a member line (kind "member") enrols a member with its opening balance, ' +
+        'a purchase line (kind "purchase") records history for tiers and metrics and earns nothing.',
+      'x-line-schema': { $ref: refUri('ImportLine') },
+    },
+    example: IMPORT_EXAMPLE_LINES.map((line) => JSON.stringify(line)).join('\n') + '\n',
+  };
+}
+
+const IMPORT_EXAMPLE_LINES = [
+  {
+    kind: 'member',
+    externalId: 'legacy-1001',
+    email: 'grace@example.com',
+    consent: { marketing: false, analytics: true },
+    enrolledAt: '2024-03-01T09:00:00Z',
+    points: 1200,
+    cashback: { value: 350, currency: 'EUR' },
+  },
+  { kind: 'member', externalId: 'legacy-1002', consent: { marketing: false, analytics: false } },
+  {
+    kind: 'purchase',
+    externalId: 'legacy-1001',
+    orderId: 'pos-9:2024-11-02:17',
+    amount: { value: 8990, currency: 'EUR' },
+    occurredAt: '2024-11-02T15:30:00Z',
+  },
+];
+
+/** The origin (and base path) the document is served from, for `servers`; the local default otherwise. */
+export interface DocumentOptions {
+  serverUrl?: string;
+}
+
+export function openApiDocument(options: DocumentOptions = {}): Record<string, unknown> {
   components = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [operationId, definition] of Object.entries(routes)) {
@@ -302,7 +455,8 @@ export function openApiDocument(): Record<string, unknown> {
       ...(body
         ? {
             requestBody: {
-              required: route.method !== 'POST' || !body.safeParse({}).success,
+              // An empty body reads as {} on the server (shared/http/request.ts): required only when {} is refused.
+              required: !body.safeParse({}).success,
               content: {
                 ...Object.fromEntries(
                   (route.method === 'PATCH'
@@ -316,16 +470,7 @@ export function openApiDocument(): Record<string, unknown> {
                     },
                   ]),
                 ),
-                ...(route.ndjsonBodyBytes
-                  ? {
-                      'application/x-ndjson': {
-                        schema: {
-                          type: 'string',
-                          description: `One JSON object per line, at most ${route.ndjsonBodyBytes} bytes`,
-                        },
-                      },
-                    }
-                  : {}),
+                ...(route.ndjsonBodyBytes ? { 'application/x-ndjson': importLineFormat(route.ndjsonBodyBytes) } : {}),
               },
             },
           }
@@ -334,6 +479,13 @@ export function openApiDocument(): Record<string, unknown> {
     };
   }
   Object.assign(paths, publicPaths());
+  for (const [path, item] of Object.entries(paths)) {
+    const operations = Object.values(item) as { parameters?: { in?: string }[] }[];
+    const pathParameters = operations[0]?.parameters?.filter((parameter) => parameter.in === 'path') ?? [];
+    const methods = [...Object.keys(item).map((method) => method.toUpperCase()), 'OPTIONS'];
+    item.options = preflight(path, methods, pathParameters);
+  }
+  const hooks = webhooks();
   jsonSchema(Problem, 'output'); // hoists Problem into components.schemas
   return {
     openapi: '3.1.0',
@@ -351,7 +503,11 @@ export function openApiDocument(): Record<string, unknown> {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       contact: { name: 'Rewards API maintainers' },
     },
-    servers: [{ url: 'http://127.0.0.1:3000', description: 'The local server (npm start)' }],
+    servers: [
+      options.serverUrl
+        ? { url: options.serverUrl, description: 'Where this document was served from' }
+        : { url: 'http://127.0.0.1:3000', description: 'The local server (npm start, default PORT)' },
+    ],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     components: {
       securitySchemes: {
@@ -373,6 +529,14 @@ export function openApiDocument(): Record<string, unknown> {
             'Optional here: with a key, the same key and request answer the first response again, with Idempotent-Replayed: true. Kept 24 hours.',
           schema: { type: 'string', pattern: '^[\\x21-\\x7E]{1,255}$' },
         },
+        IfMatch: {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description:
+            'The ETag a read answered ("<version>"): the change is refused with 412 if the resource has moved on since.',
+          schema: { type: 'string', pattern: '^"[0-9]+"$' },
+        },
         RequestId: {
           name: REQUEST_ID_HEADER,
           in: 'header',
@@ -390,5 +554,6 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: components,
     },
     paths,
+    webhooks: hooks,
   };
 }

@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode, type FieldError } from '@shared/domain/errors';
-import { instanceOf } from './protocol';
+import { instanceOf, WWW_AUTHENTICATE } from './protocol';
 import { asStorageError, IdempotencyKeyReuseError, InvalidCursorError, StorageBusyError } from '@shared/store/errors';
 
 /**
@@ -122,7 +122,10 @@ export function toProblem(thrown: unknown, requestId?: string): ProblemResponse 
       ...(errors && errors.length > 0 ? { errors } : {}),
       ...extensions,
     },
-    ...(headers ? { headers } : {}),
+    // Every 401 says how to authenticate (RFC 9110), whichever layer refused the key.
+    ...(headers || status === 401
+      ? { headers: { ...headers, ...(status === 401 ? { 'WWW-Authenticate': WWW_AUTHENTICATE } : {}) } }
+      : {}),
   });
   if (error instanceof HttpProblem)
     return make(error.slug, error.status, error.title, error.message, error.errors, error.headers);

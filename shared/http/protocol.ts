@@ -9,6 +9,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
  * follow the same rules (infra/local/server.ts, infra/constructs/rewards-rest-api.ts).
  */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
+/** What every 401 names as the way to authenticate (RFC 9110 §11.6.1): a bearer API key. */
+export const WWW_AUTHENTICATE = 'Bearer realm="rewards-api"';
 
 /** A caller may send its own id (1-128 visible ASCII characters) to correlate its logs with ours. */
 const CALLER_REQUEST_ID = /^[\x21-\x7E]{1,128}$/;

@@ -65,4 +65,6 @@ export interface RouteDefinition {
   example?: unknown;
   /** Response headers of the success answer besides the protocol's (X-Request-Id, Idempotent-Replayed). */
   headers?: readonly 'ETag'[];
+  /** The route takes an optional `If-Match` with the `ETag` a read answered (412 when it no longer matches). */
+  ifMatch?: true;
 }

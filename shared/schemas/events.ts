@@ -1,22 +1,144 @@
 import * as z from 'zod';
-import { EVENT_TYPES } from '@shared/domain/events';
-import { FreeText, Timestamp } from './common';
+import { EVENT_TYPES, type EventType } from '@shared/domain/events';
+import { CurrencyCode, FreeText, Timestamp } from './common';
+import { Member, Transaction } from './members';
 
 export const EventTypeSchema = z.enum(EVENT_TYPES).meta({ id: 'EventType' });
 
+const EventEnvelope = z.object({
+  id: z.string().regex(/^evt_[0-9A-Z]{26}$/),
+  type: EventTypeSchema,
+  createdAt: Timestamp,
+  memberId: z
+    .string()
+    .optional()
+    .meta({ description: 'The member the event is about (absent for events about no member)' }),
+  sequence: z.int().min(0).optional().meta({
+    description:
+      "Increases with every change of the member (the member's version × 100 + the event's index in the change): order and de-duplicate a member's events by it",
+  }),
+});
+
+/**
+ * The member as `GET /v1/members/{id}` shows it. Personal fields (email, name, birthday,
+ * externalId, referralCode) may be absent: erasure removes them from stored events, and an
+ * event over its size budget loses them (the member view keeps them); that filter removes the
+ * tier's `name` too.
+ */
+const MemberEventData = Member.extend({
+  referralCode: z.string().optional(),
+  // The filter of personal fields removes every `name`, the tier's too.
+  tier: Member.shape.tier.extend({ name: z.string().optional() }),
+}).meta({
+  id: 'MemberEventData',
+  description:
+    "The member as GET /v1/members/{memberId} shows it; personal fields (and the tier's name) may be absent: erased, or left out to keep the event small",
+});
+
+/** A ledger transaction as the API shows it; an earn's `breakdown` may be left out to keep the event small. */
+const TransactionEventData = Transaction;
+
+/**
+ * Each event type's `data`, as the use cases emit it: the ledger transaction for a ledger
+ * movement, the member view for a member change, a small object otherwise. The document
+ * publishes these under `webhooks` and types the feed's items by them; a test checks every
+ * emitted event against them.
+ */
+export const EVENT_DATA = {
+  'member.enrolled': MemberEventData,
+  'member.updated': MemberEventData,
+  'member.erased': z.object({ memberId: z.string() }),
+  'points.earned': TransactionEventData,
+  'points.redeemed': TransactionEventData,
+  'points.adjusted': TransactionEventData,
+  'points.refunded': TransactionEventData,
+  'points.expired': TransactionEventData,
+  'points.expiring': z
+    .object({
+      expiresAt: Timestamp.meta({ description: 'When these points expire' }),
+      points: z.int().meta({ description: 'Spendable points that expire then' }),
+    })
+    .meta({ description: 'One reminder per expiry date, expiry.remindDays ahead' }),
+  'points.available': z
+    .object({
+      transactionId: z.string().meta({ description: 'The transaction that credited these points' }),
+      lotId: z.string().meta({ description: 'The same id: the credit, as a lot of points' }),
+      orderId: z.string().optional(),
+      points: z.int().meta({ description: 'Points of the credit that became spendable' }),
+      availableAt: Timestamp,
+    })
+    .meta({ description: 'Held points (earn.holdDays) that became spendable' }),
+  'tier.changed': z.object({
+    from: z.string().meta({ description: 'The tier id receivers were last told about' }),
+    to: z.string(),
+    direction: z.enum(['up', 'down']),
+  }),
+  'cashback.credited': TransactionEventData,
+  'cashback.available': z
+    .object({
+      orderId: z.string(),
+      cashback: z.object({ value: z.int(), currency: CurrencyCode, status: z.literal('available') }),
+      availableAt: Timestamp,
+    })
+    .meta({ description: "A credit's hold (cashback.holdDays) ended: it can be spent" }),
+  'cashback.redeemed': TransactionEventData,
+  'reward.redeemed': TransactionEventData,
+  'reward.out-of-stock': z.object({ rewardId: z.string() }),
+  'raffle.won': z
+    .object({
+      raffleId: z.string(),
+      memberId: z.string(),
+      units: z.int().min(1).meta({ description: 'How many prize units the member won' }),
+      name: z.string().optional().meta({ description: "The raffle's name (left out when the event would be too big)" }),
+      won: z
+        .array(z.object({ prizeId: z.string(), entry: z.int().min(1) }))
+        .min(1)
+        .optional()
+        .meta({
+          description: 'Each prize unit won, with the entry that won it (left out when the event would be too big)',
+        }),
+    })
+    .meta({ description: 'One per winning member; the raffle (GET /v1/raffles/{raffleId}) lists every winner' }),
+  'nps.answered': z
+    .object({ score: z.int().min(0).max(10), answeredAt: Timestamp })
+    .meta({ description: 'The score, never its comment' }),
+  'webhook.test': z.object({ webhookId: z.string() }),
+} satisfies Record<EventType, z.ZodType>;
+
+/** `points.earned` → `PointsEarnedEvent`: the name of each type's event schema in the document. */
+export const eventSchemaId = (type: EventType) =>
+  `${type
+    .split(/[.-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}Event`;
+
+const typedEvent = <T extends EventType>(type: T) =>
+  EventEnvelope.extend({ type: z.literal(type), data: EVENT_DATA[type] }).meta({
+    id: eventSchemaId(type),
+    description: `The \`${type}\` event: the body of its webhook deliveries and an item of the feed`,
+  });
+
+/** Each event type's whole event (envelope and typed `data`), by type. */
+export const TYPED_EVENTS = Object.fromEntries(EVENT_TYPES.map((type) => [type, typedEvent(type)])) as {
+  [T in EventType]: ReturnType<typeof typedEvent<T>>;
+};
+
 export const Event = z
-  .object({
-    id: z.string().regex(/^evt_[0-9A-Z]{26}$/),
-    type: EventTypeSchema,
-    createdAt: Timestamp,
-    memberId: z.string().optional(),
-    sequence: z.int().min(0).optional().meta({
-      description:
-        "Increases with every change of the member (the member's version × 100 + the event's index in the change): order and de-duplicate a member's events by it",
-    }),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'Event', description: 'Something that changed; the body of every webhook delivery' });
+  .discriminatedUnion(
+    'type',
+    EVENT_TYPES.map((type) => TYPED_EVENTS[type]) as unknown as [
+      ReturnType<typeof typedEvent>,
+      ...ReturnType<typeof typedEvent>[],
+    ],
+  )
+  .meta({
+    id: 'Event',
+    description: 'Something that changed; the body of every webhook delivery. `type` says which `data` it carries.',
+    discriminator: {
+      propertyName: 'type',
+      mapping: Object.fromEntries(EVENT_TYPES.map((type) => [type, `#/components/schemas/${eventSchemaId(type)}`])),
+    },
+  });
 
 const EventIdParam = z.string().regex(/^evt_[0-9A-Z]{26}$/, 'is not an event id');
 export const WebhookId = z.string().regex(/^whk_[0-9A-Z]{26}$/, 'is not a webhook id');
@@ -86,7 +208,7 @@ export const PatchWebhookRequest = z
     status: WebhookStatus.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field')
-  .meta({ id: 'PatchWebhookRequest', examples: [{ status: 'disabled' }] });
+  .meta({ id: 'PatchWebhookRequest', minProperties: 1, examples: [{ status: 'disabled' }] });
 
 export const Webhook = z
   .object({

@@ -3,31 +3,60 @@ import { CallerId, IsoDate, Money, Name, OrderId, PositiveMoney, Timestamp } fro
 import { Consent } from './members';
 
 /** The id of a customer in the program being migrated: the key that makes member lines idempotent. */
-const ExternalId = z.string().min(1).max(128);
+const ExternalId = z
+  .string()
+  .min(1)
+  .max(128)
+  .meta({ description: "Your id of the customer (1-128 characters), unique: a member line's idempotency key" });
 
 /** A member line: enrols the member with an opening balance, no bonuses. */
-export const MemberImportLine = z.strictObject({
-  kind: z.literal('member'),
-  externalId: ExternalId,
-  email: z.email().max(254).optional(),
-  name: Name(200).optional(),
-  birthday: IsoDate.optional(),
-  consent: Consent,
-  enrolledAt: Timestamp.optional(),
-  points: z.int().min(0).max(1_000_000_000).optional(),
-  cashback: Money.optional(),
-});
+export const MemberImportLine = z
+  .strictObject({
+    kind: z.literal('member'),
+    externalId: ExternalId,
+    email: z.email().max(254).optional(),
+    name: Name(200).optional(),
+    birthday: IsoDate.optional(),
+    consent: Consent,
+    enrolledAt: Timestamp.optional().meta({
+      description: 'When the member enrolled (RFC 3339, not in the future); default: when the line is applied',
+    }),
+    points: z
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .optional()
+      .meta({ description: 'Opening points balance: one adjustment entry with reason "import"' }),
+    cashback: Money.optional().meta({ description: "Opening available cashback, in the program's currency" }),
+  })
+  .meta({
+    id: 'MemberImportLine',
+    description: 'Enrols a member at enrolledAt with an opening balance (one adjustment entry); no bonuses',
+  });
 
 /** A purchase line: history for tiers and metrics; earns nothing. */
-export const PurchaseImportLine = z.strictObject({
-  kind: z.literal('purchase'),
-  externalId: ExternalId,
-  orderId: OrderId,
-  amount: PositiveMoney,
-  occurredAt: Timestamp,
-});
+export const PurchaseImportLine = z
+  .strictObject({
+    kind: z.literal('purchase'),
+    externalId: ExternalId.meta({ description: 'The member, by the externalId of its member line' }),
+    orderId: OrderId,
+    amount: PositiveMoney,
+    occurredAt: Timestamp.meta({ description: 'When the purchase happened: any age, not in the future' }),
+  })
+  .meta({
+    id: 'PurchaseImportLine',
+    description:
+      'A past purchase: counts for tiers and metrics at occurredAt and earns nothing; unique per member and orderId',
+  });
 
-export const ImportLine = z.discriminatedUnion('kind', [MemberImportLine, PurchaseImportLine]);
+export const ImportLine = z.discriminatedUnion('kind', [MemberImportLine, PurchaseImportLine]).meta({
+  id: 'ImportLine',
+  description: 'One line of a bulk import (NDJSON): a member line or a purchase line',
+  discriminator: {
+    propertyName: 'kind',
+    mapping: { member: '#/components/schemas/MemberImportLine', purchase: '#/components/schemas/PurchaseImportLine' },
+  },
+});
 export type ImportLine = z.infer<typeof ImportLine>;
 export type MemberImportLine = z.infer<typeof MemberImportLine>;
 export type PurchaseImportLine = z.infer<typeof PurchaseImportLine>;

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type CallInput, type ClientAnswer, type Client } from '@shared/http/client';
 import { openApiDocument } from '@shared/http/openapi';
+import { EVENT_TYPES } from '@shared/domain/events';
 import { PROBLEM_TYPE_BASE } from '@shared/http/problems';
 import { routes, type RouteDefinition, type RouteId, type Routes } from '@shared/http/routes';
 import { startTestApi, type TestApi } from '../support/api';
@@ -529,6 +530,84 @@ describe('every answer of every route is described by the document', () => {
       ...validator.checkShared('MethodNotAllowed', await observe('PUT', '/v1/members')),
     ];
     expect(found).toEqual([]);
+  });
+
+  it('types every event of the feed and every webhook delivery by its entry under webhooks', async () => {
+    expect(Object.keys(document.webhooks as Record<string, unknown>).sort()).toEqual([...EVENT_TYPES].sort());
+    const events: unknown[] = [];
+    for (let after: string | undefined, page = 0; page < 50; page++) {
+      const answer = await call(
+        partner,
+        'listEvents',
+        { query: { limit: 100, ...(after ? { after } : {}) } },
+        { status: 200 },
+      );
+      if (!answer.ok || answer.body.items.length === 0) break;
+      events.push(...answer.body.items);
+      after = answer.body.nextCursor;
+    }
+    const delivered = receiver.received.map((request) => JSON.parse(request.body) as unknown);
+    expect(events.length).toBeGreaterThan(10);
+    expect(delivered.length).toBeGreaterThan(0);
+    expect([...events, ...delivered].flatMap((event) => validator.checkEvent(event))).toEqual([]);
+    // The check is live: an event whose data is not its type's is caught.
+    const earned = events.find((event) => (event as { type: string }).type === 'points.earned') as Record<
+      string,
+      unknown
+    >;
+    expect(validator.checkEvent({ ...earned, data: { points: 'many' } })).not.toEqual([]);
+  });
+
+  it('documents OPTIONS, 401 with WWW-Authenticate, If-Match, the servers it is served from, and empty PATCH bodies', async () => {
+    const observe = async (method: string, path: string, init: RequestInit = {}) => {
+      const response = await fetch(api.url + path, { ...init, method });
+      return { status: response.status, headers: response.headers, text: await response.text() };
+    };
+    const preflight = { headers: { Origin: 'http://127.0.0.1:9', 'Access-Control-Request-Method': 'POST' } };
+    const unauthorized = await observe('GET', '/v1/rewards');
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('www-authenticate')).toBe('Bearer realm="rewards-api"');
+    expect([
+      ...validator.check('OPTIONS', '/v1/members', await observe('OPTIONS', '/v1/members', preflight)),
+      ...validator.check('OPTIONS', '/v1/members/{memberId}', await observe('OPTIONS', '/v1/members/mem_x', preflight)),
+      ...validator.check('OPTIONS', '/health', await observe('OPTIONS', '/health')),
+      ...validator.check('GET', '/v1/rewards', unauthorized),
+    ]).toEqual([]);
+
+    // servers names the origin the document was fetched from (here a free port, not 3000).
+    const served = JSON.parse((await observe('GET', '/openapi.json')).text) as { servers: { url: string }[] };
+    expect(served.servers.map((server) => server.url)).toEqual([api.url]);
+
+    const paths = document.paths as Record<
+      string,
+      Record<string, { parameters?: unknown[]; requestBody?: { required: boolean } }>
+    >;
+    expect(paths['/v1/admin/program']!.put!.parameters).toContainEqual({ $ref: '#/components/parameters/IfMatch' });
+    // An empty body reads as {}: the member PATCH takes it (not required), the webhook PATCH refuses it (required).
+    expect(paths['/v1/members/{memberId}']!.patch!.requestBody!.required).toBe(false);
+    expect(paths['/v1/admin/webhooks/{webhookId}']!.patch!.requestBody!.required).toBe(true);
+    const member = await call(
+      partner,
+      'createMember',
+      { body: { consent: { marketing: false, analytics: false } } },
+      { status: 201 },
+    );
+    if (!member.ok) throw new Error('no member');
+    const patch = { method: 'PATCH', headers: { Authorization: `Bearer ${api.partnerKey}` } };
+    expect((await fetch(`${api.url}/v1/members/${member.body.memberId}`, patch)).status).toBe(200);
+    const hook = await call(
+      admin,
+      'createWebhook',
+      { body: { url: receiver.url, types: ['tier.changed'] } },
+      { status: 201 },
+    );
+    if (!hook.ok) throw new Error('no webhook');
+    await call(
+      admin,
+      'patchWebhook',
+      { params: { webhookId: hook.body.webhookId }, body: {} },
+      { status: 400, type: 'validation-error' },
+    );
   });
 
   it('catches an answer the document does not describe (the check is live)', () => {

@@ -1,6 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '@shared/http/openapi';
 import { startTestApi, type TestApi } from '../support/api';
+import { OpenApiValidator } from '../support/openapi-validator';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 /**
@@ -250,6 +252,9 @@ describe('a year of a member’s points lots, by the test clock', () => {
     // Every event of the member, in order, with what it says.
     const feed = (await api.call<{ items: FeedEvent[] }>('GET', `/v1/events?memberId=${memberId}&limit=100`)).body
       .items;
+    // Every event (availability, reminders and expiries included) is shaped as the document's webhooks publish it.
+    const validator = new OpenApiValidator(openApiDocument());
+    expect(feed.flatMap((event) => validator.checkEvent(event))).toEqual([]);
     const summary = feed.map(({ type, data }): unknown[] =>
       type === 'member.enrolled'
         ? [type, (data.points as { balance: number }).balance]

@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { openApiDocument } from '@shared/http/openapi';
 import { routes, type RouteId } from '@shared/http/routes';
 import { eur } from '../support/money';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/api';
+import { OpenApiValidator } from '../support/openapi-validator';
 
 const problems = 'https://rewards-api.dev/problems/';
 const verifier = fileURLToPath(new URL('../support/raffle-verifier.js', import.meta.url));
@@ -118,6 +120,17 @@ describe('a raffle over HTTP, verified with the published script', () => {
     expect(createHash('sha256').update(Buffer.from(drawn.seed, 'hex')).digest('hex')).toBe(created.seedHash);
     const again = await api.call('POST', '/v1/admin/raffles/summer/draw', { as: 'admin' });
     expect(again.body).toEqual(drawn);
+
+    // Each winning member has its raffle.won event, shaped as the document's webhooks publish it.
+    const winners = new Set(drawn.winners.map((w: { memberId: string }) => w.memberId));
+    let wonEvents: { data: { memberId: string } }[] = [];
+    for (const deadline = Date.now() + 15_000; wonEvents.length < winners.size && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      wonEvents = (await api.call('GET', '/v1/events?types=raffle.won&limit=100')).body.items;
+    }
+    expect(new Set(wonEvents.map((event) => event.data.memberId))).toEqual(winners);
+    const validator = new OpenApiValidator(openApiDocument());
+    expect(wonEvents.flatMap((event) => validator.checkEvent(event))).toEqual([]);
 
     // The entries list, page by page, as a verifier collects it.
     const entries: { memberId: string; entries: number }[] = [];

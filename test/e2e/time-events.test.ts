@@ -1,6 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '@shared/http/openapi';
 import { startTestApi, type TestApi } from '../support/api';
+import { OpenApiValidator } from '../support/openapi-validator';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 /**
@@ -8,6 +10,7 @@ import { startReceiver, type Receiver } from '../support/receiver';
  * a cashback hold and past a tier window, the jobs route runs the time-changes job at once, and
  * the events show on the feed and reach a webhook receiver, signed. A second run emits nothing.
  */
+const validator = new OpenApiValidator(openApiDocument());
 let api: TestApi;
 let receiver: Receiver;
 let secret: string;
@@ -38,6 +41,8 @@ async function moveClock(to: Date) {
 async function feed(memberId: string): Promise<{ type: string; data: Record<string, unknown>; createdAt: string }[]> {
   const page = await api.call('GET', `/v1/events?memberId=${memberId}&types=cashback.available,tier.changed&limit=100`);
   expect(page.status).toBe(200);
+  // Every event is shaped as the document's webhooks publish its type.
+  expect(page.body.items.flatMap((event: unknown) => validator.checkEvent(event))).toEqual([]);
   return page.body.items;
 }
 

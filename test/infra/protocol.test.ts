@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { settingsForRegion } from '@infra/config/regions';
 import { apiMethods } from '@infra/constructs/rewards-rest-api';
 import { RewardsApiStack } from '@infra/stack';
+import { WWW_AUTHENTICATE } from '@shared/http/protocol';
 import { functionNames, routes, type RouteDefinition } from '@shared/http/routes';
 import { logicalIdOf, synthesizeRegion } from './support';
 
@@ -12,6 +13,7 @@ interface Resource {
     AuthorizationType?: string;
     Integration?: { Type: string; IntegrationResponses: IntegrationResponse[] };
     ResponseParameters?: Record<string, string>;
+    StatusCode?: string;
     ResponseTemplates?: Record<string, string>;
     Environment?: { Variables?: Record<string, unknown> };
   };
@@ -100,6 +102,16 @@ describe('request ids in API Gateway’s own answers', () => {
         '"instance":"urn:request:$context.requestId"',
       );
     }
+  });
+
+  it('say how to authenticate on a 401 (WWW-Authenticate, RFC 9110), as the functions do', () => {
+    const { template } = synthesizeRegion('eu-west-1');
+    const unauthorized = resources(template, 'AWS::ApiGateway::GatewayResponse').filter(
+      ([, { Properties: properties }]) => properties.StatusCode === '401',
+    );
+    expect(unauthorized.length).toBeGreaterThan(0);
+    for (const [, { Properties: properties }] of unauthorized)
+      expect(properties.ResponseParameters?.['gatewayresponse.header.WWW-Authenticate']).toBe(`'${WWW_AUTHENTICATE}'`);
   });
 });
 

@@ -123,4 +123,27 @@ export class OpenApiValidator {
       errors.push(`${where}: body ${answer.text.slice(0, 300)}: ${this.ajv.errorsText(validate.errors)}`);
     return errors;
   }
+
+  /**
+   * An event (a feed item or a webhook delivery's body) against the document's `webhooks` entry
+   * for its type: what a client generated from the document expects a receiver to get.
+   */
+  checkEvent(event: unknown): string[] {
+    const type = (event as { type?: unknown }).type;
+    const hooks = (this.document.webhooks ?? {}) as Record<string, unknown>;
+    if (typeof type !== 'string' || !hooks[type])
+      return [`event type ${String(type)} is not in the document's webhooks`];
+    const validate = this.validatorAt([
+      'webhooks',
+      type,
+      'post',
+      'requestBody',
+      'content',
+      'application/json',
+      'schema',
+    ]);
+    return validate(event)
+      ? []
+      : [`${type} event ${JSON.stringify(event).slice(0, 300)}: ${this.ajv.errorsText(validate.errors)}`];
+  }
 }

@@ -40,6 +40,7 @@ export const adminRoutes = {
       'strongly (RFC 9110): a weak tag (`W/"4"`) never matches and answers 412. Rules equal to ' +
       'those in force save no new version and answer the program in force.',
     errors: ['program-conflict', 'program-precondition-failed'],
+    ifMatch: true,
     example: {
       currency: 'EUR',
       earn: { pointsPerUnit: 10 },
