@@ -308,7 +308,7 @@ function preflight(path: string, methods: string[], pathParameters: unknown[]): 
     tags: ['public'],
     summary: 'CORS preflight',
     description:
-      `Answers 204 with the Access-Control-Allow-* headers, and Access-Control-Allow-Origin when the Origin is allowed (the region's corsOrigins; any origin locally). ` +
+      `Answers 204 with the Access-Control-Allow-* headers, and Access-Control-Allow-Origin when the Origin is allowed (the region's corsOrigins; locally the server's own origin and LOCAL_CORS_ORIGINS). ` +
       `Needs no key. This path has ${methods.join(', ')}; any other method answers 405 (method-not-allowed) with Allow, and an unknown path 404 (not-found): see components.responses.`,
     security: [],
     parameters: [
