@@ -99,11 +99,12 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   members: {
     items: [
       // Lookup reads a claim (external id, email), then the members it names in one batch.
-      { actions: READ_ACTIONS, partitions: [member, program, referral, externalId, email] },
+      // Erasure reads the answers kept for replays that hold the member's personal data, and redacts them.
+      { actions: READ_ACTIONS, partitions: [member, program, referral, externalId, email, idempotency] },
       { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, idempotency, referral, externalId] },
       // An email claim is a set of members: adding or removing one is an Update, the last one leaving deletes it.
-      { actions: ['UpdateItem'], partitions: [member, email] },
+      { actions: ['UpdateItem'], partitions: [member, email, idempotency] },
       { actions: ['DeleteItem'], partitions: [referral, externalId, email] },
     ],
   },

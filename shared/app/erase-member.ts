@@ -1,15 +1,19 @@
 import { erasedMember } from '@shared/domain/member';
 import type { ConditionalWrite } from '@shared/store/commit';
 import { erasePersonalDataFromEvents } from '@shared/store/events';
+import { redactKeptAnswers } from '@shared/store/idempotency';
+import { eraseLedgerFreeText } from '@shared/store/items/ledger-entry';
 import { removeNpsComments } from '@shared/store/items/nps-answer';
 import { referralCodeRelease } from '@shared/store/items/referral-code';
 import { claimMoves } from './support/member-claims';
 import { loadActiveMember } from './support/load';
+import { redactedAnswer } from './support/execute';
 import { outcome, type UseCase } from './support/outcome';
 
 /**
- * Erasure: personal data is removed for good; ledger amounts, orders and scores stay,
- * unlinked from the person, so snapshots before and after add up to the same totals.
+ * Erasure: personal data is removed for good, with every copy of it in the table (events,
+ * adjustments' free text, survey comments, answers kept for replays); ledger amounts, orders and
+ * scores stay, unlinked from the person, so snapshots before and after add up to the same totals.
  *
  * A member may have more survey comments than a transaction holds (100 items), so the
  * comments are removed first, in batches, and the member is erased after, in one write
@@ -22,8 +26,12 @@ export function eraseMember(memberId: string): UseCase<undefined> {
   return () => async (now) => {
     const member = await loadActiveMember(memberId, now);
     await removeNpsComments(memberId);
-    // Same reasoning as the comments: every new event of the member moves its version too.
+    // Same reasoning as the comments: every new event of the member moves its version too,
+    // and so does every write that posts an entry or keeps an answer about the member.
     await erasePersonalDataFromEvents(memberId);
+    await eraseLedgerFreeText(memberId);
+    // Answers kept for replays (24 hours): a replay after erasure answers without the person.
+    await redactKeptAnswers(memberId, redactedAnswer);
     // The claims go with the profile: no lookup by external id or email finds an erased member.
     const writes: ConditionalWrite[] = [
       { item: referralCodeRelease(member.referralCode) },

@@ -29,7 +29,7 @@ export function importMember(line: MemberImportLine): UseCase<{ memberId: string
   return async (caller) => {
     const program = await currentProgram();
     if (line.cashback) assertCurrency(line.cashback, program.currency, 'cashback');
-    const taken = (holder: string | undefined) => externalIdTaken(line.externalId, holder, 'externalId');
+    const taken = (holder: string | undefined) => externalIdTaken(holder, 'externalId');
     // A read first: re-running a file (or resuming one) then costs a read per line, not a failed transaction.
     const holder = await memberIdForExternalId(line.externalId);
     if (holder) throw taken(holder);

@@ -30,7 +30,7 @@ export function importPurchase(line: PurchaseImportLine): UseCase<{ memberId: st
         ]);
       const memberId = await memberIdForExternalId(line.externalId);
       if (!memberId)
-        throw new DomainError('member-not-found', `No member has externalId ${line.externalId}.`, [
+        throw new DomainError('member-not-found', "No member has this line's externalId.", [
           { path: 'externalId', message: 'no member was enrolled or imported with this externalId' },
         ]);
       const [member, existing] = await Promise.all([

@@ -100,10 +100,21 @@ export function endpointWants(types: readonly string[], event: Pick<DomainEvent,
 }
 
 /**
- * Fields that name or reach a person. `data` is the transaction or the member view; erasure
- * removes these from every stored event of the member (the amounts stay, like the ledger's).
+ * Fields that name or reach a person: the profile, and the free text a caller wrote about the
+ * member (an adjustment's `reason` and `reference`, a survey comment). `data` is the
+ * transaction or the member view; erasure removes these from every stored event of the member
+ * and from every answer kept for replays (the amounts stay, like the ledger's).
  */
-export const PERSONAL_FIELDS = ['email', 'name', 'birthday', 'externalId', 'referralCode', 'comment'] as const;
+export const PERSONAL_FIELDS = [
+  'email',
+  'name',
+  'birthday',
+  'externalId',
+  'referralCode',
+  'comment',
+  'reason',
+  'reference',
+] as const;
 
 export function withoutPersonalData(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutPersonalData);
@@ -114,6 +125,11 @@ export function withoutPersonalData(value: unknown): unknown {
     return kept;
   }
   return value;
+}
+
+/** Whether a value holds any of the PERSONAL_FIELDS, at any depth. */
+export function holdsPersonalData(value: unknown): boolean {
+  return JSON.stringify(withoutPersonalData(value)) !== JSON.stringify(value);
 }
 
 /**

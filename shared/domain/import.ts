@@ -136,7 +136,7 @@ export function readImportLine(text: string): ReadLine {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problem: { code: 'malformed-json', detail: `Not valid JSON: ${(error as Error).message}` } };
+    return { ok: false, problem: { code: 'malformed-json', detail: malformedJsonDetail(error as Error) } };
   }
   const parsed = ImportLine.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
@@ -150,6 +150,43 @@ export function readImportLine(text: string): ReadLine {
         message: issue.message,
       })),
     },
+  };
+}
+
+/**
+ * Where the JSON went wrong, never what the line says: the parser's own message quotes the
+ * line's text (names, emails), and a bad line's problem is kept after the line is gone.
+ */
+function malformedJsonDetail(error: Error): string {
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  if (position !== undefined) return `Not valid JSON (at character ${Number(position) + 1}).`;
+  if (/end of (JSON|data) input/i.test(error.message)) return 'Not valid JSON (it ends too early).';
+  return 'Not valid JSON.';
+}
+
+/** Bad lines' problems are kept this long: time to fix and send the file again, not forever. */
+export const LINE_ERROR_RETENTION_DAYS = 30;
+
+/** Text values of a line shorter than this are not looked for in its problem (`EUR`, `ok`). */
+const SHORTEST_QUOTED_VALUE = 4;
+
+/**
+ * A problem that keeps no value of its line: any text value of the line (an email, a name, an
+ * external id) that a message quotes is replaced by `…`. What is kept is what went wrong and
+ * where (the code and the field paths), so erasing a member leaves no copy in an import.
+ */
+export function problemWithoutLineValues(problem: LineProblem, line: unknown): LineProblem {
+  const values = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string' && value.length >= SHORTEST_QUOTED_VALUE) values.add(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  collect(line);
+  const scrub = (text: string) => [...values].reduce((kept, value) => kept.split(value).join('…'), text);
+  return {
+    code: problem.code,
+    detail: scrub(problem.detail),
+    ...(problem.errors ? { errors: problem.errors.map((e) => ({ path: e.path, message: scrub(e.message) })) } : {}),
   };
 }
 

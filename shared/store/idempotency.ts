@@ -1,9 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { store } from './client';
 import { getItem } from './get';
-import type { TransactItem } from './item';
+import { createPut, type TransactItem } from './item';
+import { memberPartition } from './keys';
+import { queryAll } from './query';
 
 /** The idempotency record item: per caller and key, with the answer the first request got. */
 export const idempotencyKey = (scope: string, key: string) => ({
@@ -102,4 +104,67 @@ export async function saveIdempotentResponse(
     if (!stored) throw new Error('the failed put returned no idempotency record (ALL_OLD)', { cause: error });
     return interpretRecord(unmarshall(stored), context, now);
   }
+}
+
+// ---------------------------------------------------------------- erasure
+
+/**
+ * A kept answer that carries a member's personal data (an enrolment's member view, an
+ * adjustment's reason) leaves a pointer in that member's partition, written in the same
+ * transaction as the record and expiring with it: erasure finds the records to redact with one
+ * Query of the member's partition, instead of searching every record of every caller.
+ */
+const REPLAY_PREFIX = 'REPLAY#';
+const replayPointerKey = (memberId: string, context: Pick<IdempotencyContext, 'scope' | 'key'>) => ({
+  PK: memberPartition(memberId),
+  SK: `${REPLAY_PREFIX}${context.scope}#${context.key}`,
+});
+
+export function replayPointerPut(memberId: string, context: IdempotencyContext, now: Date): TransactItem {
+  return createPut({
+    ...replayPointerKey(memberId, context),
+    entity: 'replay-pointer',
+    scope: context.scope,
+    key: context.key,
+    ttl: epochSeconds(now) + IDEMPOTENCY_TTL_SECONDS,
+  });
+}
+
+/**
+ * Rewrites every kept answer that points at the member with `redact` (erasure). A record whose
+ * TTL passed, or that is gone, is left alone. Returns how many were rewritten.
+ */
+export async function redactKeptAnswers(
+  memberId: string,
+  redact: (response: StoredResponse) => StoredResponse,
+): Promise<number> {
+  const { client, tableName } = store();
+  const pointers = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':prefix': REPLAY_PREFIX },
+    ConsistentRead: true,
+  });
+  let redacted = 0;
+  for (const pointer of pointers) {
+    const key = idempotencyKey(String(pointer.scope), String(pointer.key));
+    const record = await getItem(key);
+    if (!record?.response) continue;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'SET #response = :response',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#response': 'response' },
+          ExpressionAttributeValues: { ':response': redact(record.response as StoredResponse) },
+        }),
+      );
+      redacted += 1;
+    } catch (error) {
+      // Expired and deleted since it was read: nothing left to redact.
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+  return redacted;
 }

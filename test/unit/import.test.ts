@@ -6,6 +6,7 @@ import {
   openingBalanceMovements,
   phaseOf,
   planChunks,
+  problemWithoutLineValues,
   readImportLine,
   tooManyBadLines,
 } from '@shared/domain/import';
@@ -124,5 +125,34 @@ describe('too many bad lines', () => {
     expect(tooManyBadLines({ lines: 10_000, processed: 100, failed: 10 }, 0.1)).toBe(false);
     expect(tooManyBadLines({ lines: 20, processed: 20, failed: 3 }, 0.1)).toBe(true);
     expect(tooManyBadLines({ lines: 20, processed: 19, failed: 19 }, 0.1)).toBe(false);
+  });
+});
+
+describe('a bad line’s problem', () => {
+  it('says where the JSON went wrong without quoting the line', () => {
+    const read = readImportLine('{"kind":"member","email":ana@example.com}');
+    expect(read).toEqual({
+      ok: false,
+      problem: { code: 'malformed-json', detail: expect.stringMatching(/^Not valid JSON/) as unknown },
+    });
+    expect(JSON.stringify(read)).not.toContain('ana@example.com');
+    expect(JSON.stringify(readImportLine('{"kind":"member","name":"Ana'))).not.toContain('Ana');
+  });
+
+  it('keeps the code and the field paths, and none of the line’s values', () => {
+    const line = { kind: 'purchase', externalId: 'ana@example.com', amount: { value: 1, currency: 'EUR' } };
+    const problem = problemWithoutLineValues(
+      {
+        code: 'member-not-found',
+        detail: 'No member has externalId ana@example.com.',
+        errors: [{ path: 'externalId', message: 'ana@example.com is unknown' }],
+      },
+      line,
+    );
+    expect(problem).toEqual({
+      code: 'member-not-found',
+      detail: 'No member has externalId ….',
+      errors: [{ path: 'externalId', message: '… is unknown' }],
+    });
   });
 });

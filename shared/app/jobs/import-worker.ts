@@ -5,6 +5,7 @@ import {
   IMPORT_PHASES,
   linesOfChunk,
   phaseOf,
+  problemWithoutLineValues,
   readImportLine,
   tooManyBadLines,
   type ChunkPlan,
@@ -109,7 +110,7 @@ async function applyLine(
       detail: error.message,
       ...(error.errors ? { errors: error.errors } : {}),
     };
-    bad.push({ line: entry.line, problem });
+    bad.push({ line: entry.line, problem: problemWithoutLineValues(problem, read.value) });
     return 'bad';
   }
 }
@@ -145,7 +146,7 @@ export async function processImportChunk(
   const failed = outcomes.filter((o) => o === 'bad').length;
   const succeeded = outcomes.filter((o) => o === 'applied').length;
   // Errors first: a crash between the two leaves the chunk unchecked, and its re-run writes the same error items.
-  await putLineErrors(importId, bad);
+  await putLineErrors(importId, bad, clock());
   await checkpointChunk(importId, checkpoint, { processed: succeeded + failed, succeeded, failed });
   await stopIfTooManyBadLines(importId);
   return true;

@@ -1,10 +1,19 @@
-import { fitEventData, globalEvent, memberEvents, type DomainEvent, type EventDraft } from '@shared/domain/events';
-import { commit } from '@shared/store/commit';
+import {
+  fitEventData,
+  globalEvent,
+  holdsPersonalData,
+  memberEvents,
+  withoutPersonalData,
+  type DomainEvent,
+  type EventDraft,
+} from '@shared/domain/events';
+import { commit, type ConditionalWrite } from '@shared/store/commit';
 import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
 import { eventWrites } from '@shared/store/events';
 import {
   interpretRecord,
   lookupIdempotency,
+  replayPointerPut,
   type IdempotencyContext,
   type StoredResponse,
 } from '@shared/store/idempotency';
@@ -60,8 +69,13 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
         ? { context: idempotency, response: record(decided.replayResult ?? decided.result) }
         : undefined;
     const events = eventsOf(decided, at);
+    const pointers = recorded ? keptAnswerPointers(decided, recorded.context, recorded.response, at) : [];
     try {
-      await commit({ members: decided.members, writes: [...decided.writes, ...eventWrites(events)] }, recorded, at);
+      await commit(
+        { members: decided.members, writes: [...decided.writes, ...eventWrites(events), ...pointers] },
+        recorded,
+        at,
+      );
     } catch (error) {
       if (error instanceof IdempotencyRecordExistsError && idempotency)
         return { replayed: true, response: replayFromRecord(idempotency, caller.now(), error.record) };
@@ -70,6 +84,45 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
     await decided.afterCommit?.();
     return { replayed: false, result: decided.result, events };
   });
+}
+
+/**
+ * A kept answer that holds personal data (an enrolment's member view, an adjustment's reason)
+ * is a copy erasure must reach: it leaves a pointer with the member it is about (the answer's
+ * `memberId`, else every member the outcome writes), in the same transaction. Answers without
+ * personal data (an earn, a redeem) cost nothing more.
+ */
+function keptAnswerPointers(
+  decided: Pick<Outcome<unknown>, 'members'>,
+  context: IdempotencyContext,
+  response: StoredResponse,
+  at: Date,
+): ConditionalWrite[] {
+  const body = keptBody(response);
+  if (!holdsPersonalData(body)) return [];
+  const about = (body as { memberId?: unknown } | undefined)?.memberId;
+  const written = decided.members.map((write) => write.member.memberId);
+  const members = typeof about === 'string' && written.includes(about) ? [about] : written;
+  return members.map((memberId) => ({ item: replayPointerPut(memberId, context, at) }));
+}
+
+/** The body of a kept answer: its JSON text (an empty text is no body). */
+function keptBody(response: StoredResponse): unknown {
+  if (response.text === undefined) return response.body;
+  try {
+    return response.text === '' ? undefined : (JSON.parse(response.text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A kept answer with the personal fields taken out (erasure): a replay after the member was
+ * erased answers the first status and the first body without the person in it.
+ */
+export function redactedAnswer(response: StoredResponse): StoredResponse {
+  const body = keptBody(response);
+  return body === undefined ? response : { status: response.status, text: JSON.stringify(withoutPersonalData(body)) };
 }
 
 /**

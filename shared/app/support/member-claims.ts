@@ -11,10 +11,10 @@ import { claimHolder, externalIdClaim, externalIdRelease } from '@shared/store/i
  */
 
 /** The refusal of an external id another member holds: it names that member, so the caller can recover. */
-export function externalIdTaken(externalId: string, holder: string | undefined, path = 'body.externalId'): DomainError {
+export function externalIdTaken(holder: string | undefined, path = 'body.externalId'): DomainError {
   return new DomainError(
     'external-id-taken',
-    `The externalId ${externalId} belongs to another member.`,
+    "The externalId belongs to another member: the problem's memberId names it.",
     [{ path, message: 'is taken by another member' }],
     holder ? { extensions: { memberId: holder } } : {},
   );
@@ -32,7 +32,7 @@ export async function claimMoves(
     if (claimed !== undefined)
       writes.push({
         item: externalIdClaim(claimed, memberId),
-        onConditionFailed: (existing) => externalIdTaken(claimed, claimHolder(existing)),
+        onConditionFailed: (existing) => externalIdTaken(claimHolder(existing)),
       });
     if (before.externalId !== undefined) writes.push({ item: externalIdRelease(before.externalId) });
   }

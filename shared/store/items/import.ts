@@ -1,5 +1,6 @@
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LineProblem } from '@shared/domain/import';
+import { LINE_ERROR_RETENTION_DAYS, type LineProblem } from '@shared/domain/import';
+import { DAY_MS } from '@shared/domain/time';
 import { store } from '../client';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { pad } from '../keys';
@@ -167,12 +168,17 @@ export interface StoredLineError {
   problem: LineProblem;
 }
 
-/** Bad lines are written by key (import, line): writing one again is harmless, so a retried chunk adds none. */
-export async function putLineErrors(importId: string, errors: StoredLineError[]): Promise<void> {
+/**
+ * Bad lines are written by key (import, line): writing one again is harmless, so a retried chunk
+ * adds none. Each keeps only its problem (never the line) and expires LINE_ERROR_RETENTION_DAYS
+ * after it was found (DynamoDB's TTL deletes it).
+ */
+export async function putLineErrors(importId: string, errors: StoredLineError[], now: Date): Promise<void> {
   const { client, tableName } = store();
+  const ttl = Math.floor((now.getTime() + LINE_ERROR_RETENTION_DAYS * DAY_MS) / 1000);
   for (let i = 0; i < errors.length; i += 25) {
     const requests = errors.slice(i, i + 25).map((error) => ({
-      PutRequest: { Item: { ...errorKey(importId, error.line), entity: 'import-error', ...error } },
+      PutRequest: { Item: { ...errorKey(importId, error.line), entity: 'import-error', ...error, ttl } },
     }));
     await untilDone(requests, async (left) => {
       const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: left } }));

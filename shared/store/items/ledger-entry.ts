@@ -1,8 +1,12 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '@shared/domain/ledger';
+import { mapWithConcurrency } from '../activity';
+import { store } from '../client';
+import { queryAll } from '../query';
 import { indexKeys, memberPartition, pad } from '../keys';
 import { createPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
 
-/** A ledger entry: immutable, in the member's partition, ordered by the member version that wrote it. */
+/** A ledger entry: immutable but for erasure's redaction of free text, in the member's partition, ordered by the member version that wrote it. */
 export const LEDGER_PREFIX = 'TX#';
 export const ledgerEntryKey = (memberId: string, sequence: number, index: number) => ({
   PK: memberPartition(memberId),
@@ -24,3 +28,46 @@ export function itemToLedgerEntry(item: Item): LedgerEntry {
 }
 
 export const ledgerEntryPut = (entry: LedgerEntry): TransactItem => createPut(ledgerEntryToItem(entry));
+
+/** What an adjustment's reason reads once its member was erased: the caller's free text is gone, the amounts stay. */
+export const ERASED_REASON = 'erased';
+/** An imported opening balance: the engine's own word, not a caller's text about the person. */
+const IMPORT_REASON = 'import';
+const REDACTIONS_IN_FLIGHT = 10;
+
+/**
+ * Erasure of the ledger's free text: every entry of the member with a caller's `reason` or a
+ * `reference` keeps its amounts and loses the text (the only change ever made to an entry).
+ * Re-running it is harmless.
+ */
+export async function eraseLedgerFreeText(memberId: string): Promise<number> {
+  const { client, tableName } = store();
+  const entries = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    FilterExpression:
+      'attribute_exists(#reference) OR (attribute_exists(#reason) AND NOT #reason IN (:import, :erased))',
+    ExpressionAttributeNames: { '#reason': 'reason', '#reference': 'reference' },
+    ExpressionAttributeValues: {
+      ':pk': memberPartition(memberId),
+      ':prefix': LEDGER_PREFIX,
+      ':import': IMPORT_REASON,
+      ':erased': ERASED_REASON,
+    },
+    ConsistentRead: true,
+  });
+  await mapWithConcurrency(entries, REDACTIONS_IN_FLIGHT, (item) =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: item.PK, SK: item.SK },
+        UpdateExpression: item.reason === undefined ? 'REMOVE #reference' : 'SET #reason = :erased REMOVE #reference',
+        ExpressionAttributeNames: {
+          '#reference': 'reference',
+          ...(item.reason === undefined ? {} : { '#reason': 'reason' }),
+        },
+        ...(item.reason === undefined ? {} : { ExpressionAttributeValues: { ':erased': ERASED_REASON } }),
+      }),
+    ),
+  );
+  return entries.length;
+}
