@@ -230,3 +230,17 @@ export function tooManyBadLines(counts: ImportCounts, maxBadShare: number): bool
   const judged = counts.processed >= Math.min(MIN_LINES_BEFORE_JUDGING, counts.lines);
   return judged && counts.processed > 0 && counts.failed / counts.processed > maxBadShare;
 }
+
+/** Why an import stopped, in words an operator can act on, saying whether the same file may be sent again. */
+export function stopReasonText(reason: 'too-many-bad-lines' | 'storage-busy' | 'interrupted'): string {
+  const again =
+    'Running the same file again is safe: lines already imported are recognised (by externalId and orderId) and not applied twice.';
+  switch (reason) {
+    case 'too-many-bad-lines':
+      return `Stopped early: too many of the lines read so far were bad (IMPORT_MAX_BAD_SHARE, 10 % by default). Fix the lines listed under the import's errors and send the file again. ${again}`;
+    case 'storage-busy':
+      return `Stopped: the database stayed too busy (throttled) after every retry with backoff. Send the file again when the load is lower, or raise the table's capacity. ${again}`;
+    case 'interrupted':
+      return `Stopped on an unexpected error of the import engine (its logs have the details). ${again}`;
+  }
+}

@@ -88,6 +88,10 @@ export const ImportProgress = z
     failed: z.int(),
     startedAt: Timestamp.optional(),
     finishedAt: Timestamp.optional(),
+    stopReason: z.string().optional().meta({
+      description:
+        'When `failed`: why it stopped, what to do, and whether sending the same file again is safe. An import that processed every line is `done`, its bad lines counted in `failed`.',
+    }),
   })
   .meta({ id: 'ImportProgress' });
 

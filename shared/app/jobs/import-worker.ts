@@ -13,6 +13,7 @@ import {
   type LineProblem,
 } from '@shared/domain/import';
 import { mapWithConcurrency } from '@shared/store/activity';
+import { isThrottling, StorageBusyError, TransactionConflictError } from '@shared/store/errors';
 import { importFiles } from '@shared/store/import-files';
 import {
   checkpointChunk,
@@ -21,6 +22,7 @@ import {
   markImportRunning,
   putLineErrors,
   type ImportState,
+  type StopReason,
   type StoredLineError,
 } from '@shared/store/items/import';
 import { importMember } from '../import-member';
@@ -61,6 +63,44 @@ export class ImportAbortedError extends Error {
   }
 }
 
+/**
+ * How a busy or throttled write is tried again: a line's transaction, then (in process) a whole
+ * chunk, as the Step Functions map retries a chunk on AWS (infra/constructs/bulk-import.ts:
+ * 2 s, doubling, 6 attempts). Lines and chunks are idempotent, so a retry never applies twice.
+ */
+export interface BusyRetry {
+  attempts: number;
+  firstDelayMs: number;
+  backoffRate: number;
+  maxDelayMs: number;
+}
+export const LINE_RETRY: BusyRetry = { attempts: 6, firstDelayMs: 250, backoffRate: 2, maxDelayMs: 8_000 };
+export const CHUNK_RETRY: BusyRetry = { attempts: 6, firstDelayMs: 2_000, backoffRate: 2, maxDelayMs: 60_000 };
+
+/** DynamoDB said "too busy" (throttled, a conflict, our own bounded retries gave up): worth another try later. */
+export function isBusy(error: unknown): boolean {
+  return (
+    error instanceof StorageBusyError ||
+    error instanceof TransactionConflictError ||
+    (error instanceof Error && isThrottling(error.name))
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `work`, again after a jittered, growing pause while it fails as busy; the last failure is thrown. */
+export async function retryWhenBusy<T>(work: () => Promise<T>, policy: BusyRetry): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isBusy(error) || attempt >= policy.attempts) throw error;
+      const cap = Math.min(policy.maxDelayMs, policy.firstDelayMs * policy.backoffRate ** (attempt - 1));
+      await sleep(cap / 2 + (Math.random() * cap) / 2);
+    }
+  }
+}
+
 const clock = () => new Date();
 
 /** Reads the file once (streamed) into chunks of whole lines and marks the import running. */
@@ -88,6 +128,7 @@ async function applyLine(
   partnerId: string,
   bad: StoredLineError[],
   signal: AbortSignal | undefined,
+  retry: BusyRetry,
 ): Promise<LineOutcome> {
   const read = readImportLine(entry.text);
   if (phaseOf(read) !== phase) return 'not-this-phase';
@@ -99,11 +140,15 @@ async function applyLine(
   const caller = { partnerId, now: clock };
   try {
     const line = read.value;
-    if (line.kind === 'member') await executeOnce(importMember(line), caller);
-    else await executeOnce(importPurchase(line), caller);
+    // A busy write is tried again: the line's own condition refuses a second application.
+    await retryWhenBusy(
+      () =>
+        line.kind === 'member' ? executeOnce(importMember(line), caller) : executeOnce(importPurchase(line), caller),
+      retry,
+    );
     return 'applied';
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error; // storage trouble: the chunk fails and is retried
+    if (!(error instanceof DomainError)) throw error; // storage still busy after the retries: the chunk fails
     if (ALREADY_APPLIED.has(error.code)) return 'applied';
     const problem: LineProblem = {
       code: error.code,
@@ -128,7 +173,7 @@ export interface ChunkWork {
  */
 export async function processImportChunk(
   work: ChunkWork,
-  options: { signal?: AbortSignal; concurrency?: number } = {},
+  options: { signal?: AbortSignal; concurrency?: number; retry?: BusyRetry } = {},
 ): Promise<boolean> {
   const { importId, phase, chunk } = work;
   const state = await findImport(importId);
@@ -141,7 +186,7 @@ export async function processImportChunk(
   const lines = linesOfChunk(new TextDecoder().decode(bytes), chunk.firstLine);
   const bad: StoredLineError[] = [];
   const outcomes = await mapWithConcurrency(lines, options.concurrency ?? LINE_CONCURRENCY, (entry) =>
-    applyLine(entry, phase, state.createdBy, bad, options.signal),
+    applyLine(entry, phase, state.createdBy, bad, options.signal, options.retry ?? LINE_RETRY),
   );
   const failed = outcomes.filter((o) => o === 'bad').length;
   const succeeded = outcomes.filter((o) => o === 'applied').length;
@@ -152,17 +197,25 @@ export async function processImportChunk(
   return true;
 }
 
+/**
+ * Stops an import whose share of bad lines so far is too high, before it reads the rest. One
+ * that has processed every line is not stopped: it is done, with its bad lines counted.
+ */
 async function stopIfTooManyBadLines(importId: string): Promise<void> {
   const state = await findImport(importId);
-  if (!state || !tooManyBadLines(state, maxBadShare())) return;
+  if (!state || state.processed >= state.lines || !tooManyBadLines(state, maxBadShare())) return;
   await finishImport(importId, { status: 'failed', stopReason: 'too-many-bad-lines' }, clock().toISOString());
   throw new ImportStoppedError(importId);
 }
 
-/** The end of a run: done, or failed (`interrupted`: the engine gave up on a chunk; the import can be resumed). */
+/**
+ * The end of a run: done, or failed with why (`storage-busy`: still throttled after the
+ * retries; `interrupted`: the engine gave up on a chunk for another reason). Either can be
+ * resumed, and the same file sent again applies nothing twice.
+ */
 export async function completeImport(
   importId: string,
-  failure?: 'interrupted' | 'too-many-bad-lines',
+  failure?: Exclude<StopReason, 'too-many-bad-lines'>,
 ): Promise<ImportState | undefined> {
   const now = clock().toISOString();
   const state = await findImport(importId);
@@ -179,6 +232,9 @@ export interface InProcessRun {
   signal?: AbortSignal;
   /** Called after each chunk a run applied (progress; a test aborts the run midway from here). */
   onChunkDone?: (done: number) => void;
+  /** How busy writes are retried (tests shorten the pauses). */
+  lineRetry?: BusyRetry;
+  chunkRetry?: BusyRetry;
 }
 
 /**
@@ -197,12 +253,17 @@ export async function runImportInProcess(
     for (const phase of IMPORT_PHASES) {
       await mapWithConcurrency(plan.chunks, options.chunkConcurrency ?? 2, async (chunk) => {
         if (options.signal?.aborted) throw new ImportAbortedError();
-        await processImportChunk(
-          { importId, fileKey, phase, chunk },
-          {
-            ...(options.signal ? { signal: options.signal } : {}),
-            concurrency: options.lineConcurrency ?? LINE_CONCURRENCY,
-          },
+        await retryWhenBusy(
+          () =>
+            processImportChunk(
+              { importId, fileKey, phase, chunk },
+              {
+                ...(options.signal ? { signal: options.signal } : {}),
+                concurrency: options.lineConcurrency ?? LINE_CONCURRENCY,
+                retry: options.lineRetry ?? LINE_RETRY,
+              },
+            ),
+          options.chunkRetry ?? CHUNK_RETRY,
         );
         done += 1;
         options.onChunkDone?.(done);
@@ -213,6 +274,11 @@ export async function runImportInProcess(
   } catch (error) {
     if (error instanceof ImportStoppedError) return 'stopped';
     if (error instanceof ImportAbortedError) return 'aborted';
+    if (isBusy(error)) {
+      // The progress says why and what to do (stopReason); no log line is needed to find out.
+      await completeImport(importId, 'storage-busy');
+      return 'stopped';
+    }
     await completeImport(importId, 'interrupted');
     throw error;
   }

@@ -1,4 +1,5 @@
 import { DomainError } from '@shared/domain/errors';
+import { stopReasonText } from '@shared/domain/import';
 import { findImport, listLineErrors, type ImportState } from '@shared/store/items/import';
 
 /** An import's progress as the API shows it (checkpoints and file location stay inside). */
@@ -12,6 +13,7 @@ export function importView(state: ImportState) {
     failed: state.failed,
     ...(state.startedAt ? { startedAt: state.startedAt } : {}),
     ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}),
+    ...(state.status === 'failed' && state.stopReason ? { stopReason: stopReasonText(state.stopReason) } : {}),
   };
 }
 

@@ -13,7 +13,11 @@ import { untilDone } from '../retry';
  * lines as items of the same partition, keyed by line number.
  */
 export type ImportStatus = 'waiting' | 'running' | 'done' | 'failed';
-export type StopReason = 'too-many-bad-lines' | 'interrupted';
+/**
+ * Why an import stopped: too many bad lines (final), the database still busy after every retry,
+ * or another failure of the engine (both resumable).
+ */
+export type StopReason = 'too-many-bad-lines' | 'storage-busy' | 'interrupted';
 
 export interface ImportState {
   importId: string;
