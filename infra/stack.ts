@@ -190,6 +190,7 @@ export class RewardsApiStack extends Stack {
       authorizerFunction,
       authorizerCacheSeconds: settings.authorizerCacheSeconds,
       throttling: settings.throttling,
+      partnerDefault: { rateLimit: settings.partnerRateLimit.perSecond, burstLimit: settings.partnerRateLimit.burst },
       logRetention,
       loggingRole: settings.apiGatewayLoggingRole,
       waf: settings.waf,
@@ -205,6 +206,7 @@ export class RewardsApiStack extends Stack {
       this.waf = new RegionalWaf(this, 'Waf', {
         stageArn: this.api.api.deploymentStage.stageArn,
         ratePer5Minutes: settings.wafRateLimitPer5Minutes,
+        unauthenticatedRatePer5Minutes: settings.wafUnauthenticatedRateLimitPer5Minutes,
       });
 
     // EventBridge invokes the jobs asynchronously: Lambda retries a failed run, then hands the event to

@@ -61,13 +61,17 @@ export const RegionSettings = z
     /** Alarms are always sent to the region's SNS topic; with an address, also by e-mail. */
     alarmEmail: z.email().optional(),
     /**
-     * The stage's whole request budget: steady requests per second and burst. API Gateway throttles
-     * per method, so the stack gives each method its share and the shares add up to this.
+     * The region's budget: steady requests per second and burst. It caps each keyed method for all
+     * callers together and the default usage plan (admins, seeded keys); it is not divided among
+     * methods. Fairness between partners comes from their own usage plans (partnerRateLimit).
      */
     throttling: z
       .strictObject({ rateLimit: z.number().positive().max(10_000), burstLimit: z.int().positive().max(5_000) })
       .default({ rateLimit: 100, burstLimit: 200 }),
-    /** A partner's own limit when its creation names none (each partner has its own usage plan). */
+    /**
+     * A partner's own limit when its creation names none (each partner has its own usage plan); also
+     * the cap of each open method (health, OpenAPI, console, 404/405). At most the region's budget.
+     */
     partnerRateLimit: z
       .strictObject({ perSecond: z.int().positive().max(10_000), burst: z.int().positive().max(5_000) })
       .default({ perSecond: 50, burst: 100 }),
@@ -116,10 +120,18 @@ export const RegionSettings = z
       }),
     /** Reserved and provisioned concurrency per function; a function not named shares the account's pool. */
     functions: z.partialRecord(z.enum(entryPoints), FunctionSettings).default({}),
-    /** A regional web ACL in front of the stage: AWS managed rule groups and a per-IP rate rule. */
-    waf: z.boolean().default(false),
-    /** Requests per five minutes from one IP before the WAF blocks it (only with waf: true). */
-    wafRateLimitPer5Minutes: z.int().min(10).max(2_000_000_000).default(2_000),
+    /**
+     * A regional web ACL in front of the stage: AWS managed rule groups and two per-IP rate rules.
+     * On unless a region turns it off: the only defence against floods of requests without a key.
+     */
+    waf: z.boolean().default(true),
+    /** Requests of any kind per five minutes from one IP before the WAF blocks it (only with waf: true). */
+    wafRateLimitPer5Minutes: z.int().min(10).max(2_000_000_000).default(30_000),
+    /**
+     * Requests without a well-formed API key (health, OpenAPI, console, probes of unknown paths) per
+     * five minutes from one IP before the WAF blocks it (only with waf: true).
+     */
+    wafUnauthenticatedRateLimitPer5Minutes: z.int().min(10).max(2_000_000_000).default(1_000),
     /** Serve the API on this name; the certificate must be an ACM certificate in the same region. */
     customDomain: z
       .strictObject({
@@ -147,6 +159,19 @@ export const RegionSettings = z
         message: `must be the region's currency ${settings.currency}`,
       });
     }
+    // A partner's default is a share of the region, never more than all of it.
+    if (settings.partnerRateLimit.perSecond > settings.throttling.rateLimit)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['partnerRateLimit', 'perSecond'],
+        message: `must not exceed the region's throttling.rateLimit (${settings.throttling.rateLimit})`,
+      });
+    if (settings.partnerRateLimit.burst > settings.throttling.burstLimit)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['partnerRateLimit', 'burst'],
+        message: `must not exceed the region's throttling.burstLimit (${settings.throttling.burstLimit})`,
+      });
     // Lambda allows 4 KB of environment variables in total; the program travels as one of them.
     if (JSON.stringify(settings.program).length > MAX_PROGRAM_JSON_LENGTH) {
       ctx.addIssue({

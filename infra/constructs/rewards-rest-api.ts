@@ -161,9 +161,6 @@ export function problemTemplate(problem: GatewayProblem): string {
  */
 export const AUTHORIZATION_HEADER_PATTERN = '^[Bb]earer rk_[A-Za-z0-9_-]{16,509}$';
 
-/** The share of the stage's budget kept for the open methods (health, OpenAPI, 404 and 405 answers). */
-export const OPEN_METHODS_SHARE = 0.05;
-
 export interface Throttling {
   rateLimit: number;
   burstLimit: number;
@@ -200,23 +197,26 @@ export function apiMethods(corsPreflights = false): { keyed: string[]; open: str
 }
 
 /**
- * API Gateway throttles each method on its own: the same limit on every method would let the stage
- * take (methods x limit). Each method gets its share instead, so all of them together stay within the
- * region's budget: the keyed routes share it evenly but for a small part kept for the open methods.
+ * API Gateway's limit on a method is a cap on that method for every caller together, applied
+ * before the authorizer runs: it is no tool for fairness (a share of the budget per method would
+ * let one partner, or anyone sending well-formed fake keys, take a route down for everybody).
+ * Each keyed method may therefore take the region's whole budget, and fairness comes from each
+ * partner's own usage plan (shared/adapters/api-gateway-throttles.ts). The open methods (health,
+ * OpenAPI, the console, 404 and 405 answers, preflights) need no key and have no plan: each is
+ * capped at one partner's default limit, and the WAF's rate rules stop a flood from one address
+ * before it reaches them (infra/constructs/regional-waf.ts).
  */
-export function methodThrottling(budget: Throttling, corsPreflights = false): Record<string, Throttling> {
+export function methodThrottling(
+  budget: Throttling,
+  partnerDefault: Throttling,
+  corsPreflights = false,
+): Record<string, Throttling> {
   const { keyed, open } = apiMethods(corsPreflights);
-  const rate = (total: number, count: number) => Math.floor((total / count) * 1000) / 1000;
-  // A burst is a whole number of requests, at least 1 per method: the open methods (one 405 catcher
-  // per path) can need more than their share of it, so they are served first and the keyed routes
-  // split what is left.
-  const openBurst = Math.max(1, Math.floor((budget.burstLimit * OPEN_METHODS_SHARE) / open.length));
-  const keyedBurst = Math.max(1, Math.floor((budget.burstLimit - openBurst * open.length) / keyed.length));
-  const limits = (methods: string[], fraction: number, burstLimit: number): [string, Throttling][] =>
-    methods.map((method) => [method, { rateLimit: rate(budget.rateLimit * fraction, methods.length), burstLimit }]);
+  const whole = { rateLimit: budget.rateLimit, burstLimit: budget.burstLimit };
+  const openLimit = { rateLimit: partnerDefault.rateLimit, burstLimit: partnerDefault.burstLimit };
   return Object.fromEntries([
-    ...limits(keyed, 1 - OPEN_METHODS_SHARE, keyedBurst),
-    ...limits(open, OPEN_METHODS_SHARE, openBurst),
+    ...keyed.map((method): [string, Throttling] => [method, whole]),
+    ...open.map((method): [string, Throttling] => [method, openLimit]),
   ]);
 }
 
@@ -226,8 +226,10 @@ export interface RewardsRestApiProps {
   publicFunction: IFunction;
   authorizerFunction: IFunction;
   authorizerCacheSeconds: number;
-  /** The whole stage's budget; see methodThrottling. */
+  /** The region's whole budget: the cap of each keyed method and of the default usage plan; see methodThrottling. */
   throttling: Throttling;
+  /** A partner's default limit: the cap of each open method (no key, no usage plan). */
+  partnerDefault: Throttling;
   logRetention: RetentionDays;
   /** Who provides the account's API Gateway logging role (settings apiGatewayLoggingRole). */
   loggingRole: 'stack' | 'account' | 'none';
@@ -257,14 +259,13 @@ export class RewardsRestApi extends Construct {
   constructor(scope: Construct, id: string, props: RewardsRestApiProps) {
     super(scope, id);
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
-    const perMethod = methodThrottling(props.throttling, props.corsOrigins.length > 0);
+    const perMethod = methodThrottling(props.throttling, props.partnerDefault, props.corsOrigins.length > 0);
     const methodOptions: Record<string, MethodDeploymentOptions> = Object.fromEntries(
       Object.entries(perMethod).map(([method, limit]) => [
         method,
         { throttlingRateLimit: limit.rateLimit, throttlingBurstLimit: limit.burstLimit },
       ]),
     );
-    const openLimit = perMethod['/health/GET'] ?? { rateLimit: 1, burstLimit: 1 };
     this.api = new RestApi(this, 'Api', {
       description: 'Rewards API: points, tiers, rewards, cashback and loyalty metrics',
       endpointTypes: [EndpointType.REGIONAL],
@@ -278,9 +279,9 @@ export class RewardsRestApi extends Construct {
       disableExecuteApiEndpoint: props.customDomain !== undefined,
       deployOptions: {
         stageName: STAGE_NAME,
-        // Any method not listed in methodOptions (none today) gets the share of an open method.
-        throttlingRateLimit: openLimit.rateLimit,
-        throttlingBurstLimit: openLimit.burstLimit,
+        // Any method not listed in methodOptions (none today) is capped like an open method.
+        throttlingRateLimit: props.partnerDefault.rateLimit,
+        throttlingBurstLimit: props.partnerDefault.burstLimit,
         methodOptions,
         tracingEnabled: true,
         // Per-method metrics are billed as custom metrics; the dashboard and alarms read the stage's only.
@@ -415,7 +416,7 @@ export class RewardsRestApi extends Construct {
       Validations.of(this.api).acknowledge({
         id: 'AwsSolutions-APIG3',
         reason:
-          'This region runs without a web ACL (settings waf: false): every method is throttled within the region budget and every /v1 route requires a key.',
+          'This region runs without a web ACL (settings waf: false, a deliberate choice): every method is capped, each partner has its own usage plan and every /v1 route requires a key.',
       });
     if (props.loggingRole === 'stack')
       Validations.of(this.api).acknowledge({

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@infra/app';
 import { settingsForRegion, type RegionSettingsInput } from '@infra/config/regions';
 import { managedRuleGroups } from '@infra/constructs/regional-waf';
+import { AUTHORIZATION_HEADER_PATTERN } from '@infra/constructs/rewards-rest-api';
 import { RewardsApiStack } from '@infra/stack';
 import { logicalIdOf } from './support';
 
@@ -142,14 +143,23 @@ describe('the API Gateway logging role', () => {
 });
 
 describe('WAF', () => {
-  it('is absent unless the region asks for it', () => {
-    const { template } = stackWith({});
-    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
-    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  it('is on by default and absent only when the region turns it off', () => {
+    for (const [overrides, count] of [
+      [{}, 1],
+      [{ waf: false }, 0],
+    ] as const) {
+      const { template } = stackWith(overrides);
+      template.resourceCountIs('AWS::WAFv2::WebACL', count);
+      template.resourceCountIs('AWS::WAFv2::WebACLAssociation', count);
+    }
   });
 
-  it('waf: true puts the AWS managed rule groups and a per-IP rate rule in front of the stage', () => {
-    const { stack, template } = stackWith({ waf: true, wafRateLimitPer5Minutes: 1_000 });
+  it('puts the AWS managed rule groups and two per-IP rate rules in front of the stage', () => {
+    const { stack, template } = stackWith({
+      waf: true,
+      wafRateLimitPer5Minutes: 1_000,
+      wafUnauthenticatedRateLimitPer5Minutes: 200,
+    });
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
       DefaultAction: { Allow: {} },
@@ -161,6 +171,27 @@ describe('WAF', () => {
             Statement: { ManagedRuleGroupStatement: Match.objectLike({ VendorName: 'AWS', Name: name }) },
           }),
         ),
+        // Requests without a well-formed key: the open methods and probes no usage plan limits.
+        Match.objectLike({
+          Name: 'UnauthenticatedRatePerIp',
+          Action: { Block: { CustomResponse: Match.objectLike({ ResponseCode: 429 }) } },
+          Statement: {
+            RateBasedStatement: {
+              Limit: 200,
+              AggregateKeyType: 'IP',
+              ScopeDownStatement: {
+                NotStatement: {
+                  Statement: {
+                    RegexMatchStatement: Match.objectLike({
+                      FieldToMatch: { SingleHeader: { Name: 'authorization' } },
+                      RegexString: AUTHORIZATION_HEADER_PATTERN,
+                    }),
+                  },
+                },
+              },
+            },
+          },
+        }),
         Match.objectLike({
           Name: 'RatePerIp',
           Action: { Block: { CustomResponse: Match.objectLike({ ResponseCode: 429 }) } },

@@ -5,7 +5,7 @@ import { PROBLEM_TYPE_BASE } from '@shared/http/problems';
 import { routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
 import type { EntryName } from '@infra/constructs/rewards-function';
 import { tableAccess } from '@infra/config/table-access';
-import { apiMethods, methodThrottling } from '@infra/constructs/rewards-rest-api';
+import { apiMethods } from '@infra/constructs/rewards-rest-api';
 import { isAllowed, tableResources } from '../support/iam';
 import { actionsOf, logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
 
@@ -41,6 +41,8 @@ const allEntries: EntryName[] = [
 
 describe.each(regions)('the stack of $region', (expected) => {
   let synthesized: SynthesizedStack;
+  /** A partner's default limit (50/s, burst 100): the floor of every method's cap. */
+  const partnerDefault = { perSecond: 50, burst: 100 };
   beforeAll(() => {
     synthesized = synthesizeRegion(expected.region);
   });
@@ -398,7 +400,7 @@ describe.each(regions)('the stack of $region', (expected) => {
       });
     });
 
-    it(`throttles the stage at ${expected.rateLimit} requests per second (burst ${expected.burstLimit}) in all, with tracing, execution and access logs but no bodies`, () => {
+    it(`caps each keyed method at the region's whole budget (${expected.rateLimit}/s, burst ${expected.burstLimit}) and each open one at a partner's default, with tracing, execution and access logs but no bodies`, () => {
       synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'prod',
         TracingEnabled: true,
@@ -426,20 +428,33 @@ describe.each(regions)('the stack of $region', (expected) => {
       }[];
       const perMethod = settings.filter((setting) => setting.ResourcePath !== '/*');
       const { keyed, open } = apiMethods();
-      // Every method of the API has its own share, and the shares add up to no more than the stage's budget.
       expect(perMethod).toHaveLength(keyed.length + open.length);
-      const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-      expect(sum(perMethod.map((setting) => setting.ThrottlingRateLimit))).toBeLessThanOrEqual(expected.rateLimit);
-      expect(sum(perMethod.map((setting) => setting.ThrottlingRateLimit))).toBeGreaterThan(expected.rateLimit * 0.98);
-      expect(sum(perMethod.map((setting) => setting.ThrottlingBurstLimit))).toBeLessThanOrEqual(expected.burstLimit);
-      const earn = perMethod.find(
-        (setting) => setting.ResourcePath === '/~1v1~1members~1{memberId}~1earn' && setting.HttpMethod === 'POST',
-      );
-      expect(earn?.ThrottlingRateLimit).toBe(
-        methodThrottling({ rateLimit: expected.rateLimit, burstLimit: expected.burstLimit })[
-          '/v1/members/{memberId}/earn/POST'
-        ]?.rateLimit,
-      );
+      const limitOf = (method: string) => {
+        const slash = method.lastIndexOf('/');
+        // API Gateway's method setting paths: "/", then the resource path with each "/" as "~1" (the root: "/").
+        const path = method.slice(0, slash);
+        const resourcePath = path === '/' ? '/' : `/${path.replaceAll('/', '~1')}`;
+        return perMethod.find(
+          (setting) => setting.ResourcePath === resourcePath && setting.HttpMethod === method.slice(slash + 1),
+        );
+      };
+      // A method limit is a cap on the method for every caller together: never a share of the budget.
+      for (const method of keyed)
+        expect(limitOf(method), method).toMatchObject({
+          ThrottlingRateLimit: expected.rateLimit,
+          ThrottlingBurstLimit: expected.burstLimit,
+        });
+      for (const method of open)
+        expect(limitOf(method), method).toMatchObject({
+          ThrottlingRateLimit: partnerDefault.perSecond,
+          ThrottlingBurstLimit: partnerDefault.burst,
+        });
+      for (const setting of perMethod) {
+        expect(setting.ThrottlingRateLimit).toBeLessThanOrEqual(expected.rateLimit);
+        expect(setting.ThrottlingBurstLimit).toBeLessThanOrEqual(expected.burstLimit);
+        expect(setting.ThrottlingRateLimit).toBeGreaterThanOrEqual(partnerDefault.perSecond);
+        expect(setting.ThrottlingBurstLimit).toBeGreaterThanOrEqual(partnerDefault.burst);
+      }
       // Metrics per method are off everywhere.
       expect(settings.every((setting) => (setting as { MetricsEnabled?: boolean }).MetricsEnabled !== true)).toBe(true);
     });
