@@ -19,6 +19,13 @@ import { freePort } from '@infra/local/dynamodb';
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(join(repositoryRoot, 'README.md'), 'utf8');
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+
 /** The fenced blocks of a language, in order. */
 const fenced = (language: string) =>
   [...readme.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\``, 'gm'))].map((match) => match[1] ?? '');
@@ -95,6 +102,13 @@ function bash(script: string, timeoutMs: number): Promise<{ code: number | null;
 }
 
 describe("the README's quick start and guides, as written", () => {
+  it('is a manual of at most 500 lines that opens with its table of contents', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(500);
+    const contents = readme.slice(0, readme.indexOf('## Quick start'));
+    for (const [, title] of readme.matchAll(/^## (.+)$/gm))
+      expect(contents, `the table of contents names ${title}`).toContain(`(#${anchorOf(title ?? '')})`);
+  });
+
   it('starts with the documented keys and runs every sh block in order on the member it created', async () => {
     const { env } = startCommand();
     expect(output).toContain(`partner key (all partner scopes): ${env.LOCAL_PARTNER_KEY}`);
