@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { EVENT_TYPES, type EventType } from '@shared/domain/events';
 import { CurrencyCode, FreeText, Timestamp } from './common';
 import { Member, Transaction } from './members';
+import { RaffleWonData } from './raffles';
 
 export const EventTypeSchema = z.enum(EVENT_TYPES).meta({ id: 'EventType' });
 
@@ -84,21 +85,7 @@ export const EVENT_DATA = {
   'cashback.redeemed': TransactionEventData,
   'reward.redeemed': TransactionEventData,
   'reward.out-of-stock': z.object({ rewardId: z.string() }),
-  'raffle.won': z
-    .object({
-      raffleId: z.string(),
-      memberId: z.string(),
-      units: z.int().min(1).meta({ description: 'How many prize units the member won' }),
-      name: z.string().optional().meta({ description: "The raffle's name (left out when the event would be too big)" }),
-      won: z
-        .array(z.object({ prizeId: z.string(), entry: z.int().min(1) }))
-        .min(1)
-        .optional()
-        .meta({
-          description: 'Each prize unit won, with the entry that won it (left out when the event would be too big)',
-        }),
-    })
-    .meta({ description: 'One per winning member; the raffle (GET /v1/raffles/{raffleId}) lists every winner' }),
+  'raffle.won': RaffleWonData,
   'nps.answered': z
     .object({ score: z.int().min(0).max(10), answeredAt: Timestamp })
     .meta({ description: 'The score, never its comment' }),
