@@ -1,26 +1,11 @@
 import type { ProgramRules } from '@shared/schemas/program';
 import type { Movement } from './ledger';
+import { planInactivityExpiry } from './lots';
 import type { MemberState } from './member';
-import { DAY_MS } from './time';
+import { addMonths, DAY_MS } from './time';
+import type { TimeRule } from './time-rule';
 
-/** Adds calendar months in UTC, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
-export function addMonths(time: string, months: number): Date {
-  const start = new Date(time);
-  const target = new Date(
-    Date.UTC(
-      start.getUTCFullYear(),
-      start.getUTCMonth() + months,
-      1,
-      start.getUTCHours(),
-      start.getUTCMinutes(),
-      start.getUTCSeconds(),
-      start.getUTCMilliseconds(),
-    ),
-  );
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(start.getUTCDate(), lastDay));
-  return target;
-}
+export { addMonths };
 
 /**
  * Where inactivity is counted from: the latest purchase, or enrolment for a member who never
@@ -79,4 +64,35 @@ export function expiryCandidatesBefore(program: Pick<ProgramRules, 'expiry'>, no
   const months = program.expiry?.inactivityMonths;
   if (months === undefined) return undefined;
   return new Date(addMonths(now.toISOString(), -months).getTime() + 3 * DAY_MS).toISOString();
+}
+
+/**
+ * Inactivity expiry as a time rule: every point (with lots: every available lot; pending lots, in
+ * a return window, survive) expires `inactivityMonths` after the last purchase. It keeps its own
+ * index (GSI2, by the month inactivity counts from, `expiryCheckMonth`): the due time depends on the
+ * program's months, and a change of them must reach every member at the next run without a re-key.
+ */
+export const inactivityExpiryRule: TimeRule = {
+  name: 'expiry',
+  lots: true,
+  ownIndex: true,
+  dueAt: (member, program) => (program ? pointsExpireAt(member, program) : undefined),
+  apply({ member, program, now, book }) {
+    const due = expiryMovement(member, program, now);
+    const movement = due && book ? planInactivityExpiry(book, now).movement : due;
+    if (!movement) return undefined;
+    return {
+      member,
+      movements: [{ movement, event: 'points.expired' }],
+      events: [],
+      tally: { expired: 1, pointsExpired: -movement.points },
+    };
+  },
+};
+
+/** The expiry index's month as the job leaves it: exactly where inactivity counts from (a write only moves it earlier). */
+export function expiryMonthRechecked(member: MemberState): MemberState {
+  const month = inactiveMonth(member);
+  if (member.expiryCheckMonth === undefined || member.expiryCheckMonth >= month) return member;
+  return { ...member, expiryCheckMonth: month };
 }

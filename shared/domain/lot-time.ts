@@ -4,8 +4,9 @@
  * and lots that expired (one `expiry` entry). Pure: the job loads the member and its lots, this
  * plans, the job commits the plan in the member's one transaction.
  *
- * The seam for the scheduled "time events" job: `planLotTime` is everything there is to decide,
- * `nextLotDueAt` is when to look again (the member's schedule item, shared/store/items/lot-due.ts).
+ * `lotTimeRule` is this as a rule of the time job (./time-rules.ts): `planLotTime` is everything
+ * there is to decide, `nextLotDueAt` is when to look again (the member's lot schedule item,
+ * shared/store/items/lot-due.ts).
  */
 import type { Movement } from './ledger';
 import {
@@ -17,8 +18,10 @@ import {
   type LotBook,
   type PointsLot,
 } from './lots';
+import { lotRulesOf } from './lot-rules';
 import type { MemberLots } from './member';
 import { DAY_MS } from './time';
+import type { TimeRule } from './time-rule';
 
 /**
  * Items one run may add to the member's transaction for its announcements: `points.available`
@@ -166,3 +169,39 @@ export function nextLotDueAt(
   }
   return due === undefined ? undefined : new Date(Math.max(due, now.getTime())).toISOString();
 }
+
+/**
+ * The points lots' time rule: availability, reminders and lot expiry in one plan. It plans the
+ * lots itself (the job writes the plan's lots; the lots hook leaves the member be) and keeps its
+ * own schedule item (`MemberLots.dueAt`, indexed as `LOTDUE#`), which the lots hook moves with
+ * every write that changes the lots.
+ */
+export const lotTimeRule: TimeRule = {
+  name: 'lots',
+  lots: true,
+  ownIndex: true,
+  dueAt: (member) => member.lots?.dueAt,
+  apply({ member, program, now, book }) {
+    if (!member.lots || !book) return undefined;
+    const plan = planLotTime(book, member.lots, lotRulesOf(program), now);
+    if (isIdle(plan, member.lots)) return undefined;
+    return {
+      member: { ...member, lots: plan.state },
+      movements: plan.expiry ? [{ movement: plan.expiry, event: 'points.expired' }] : [],
+      events: [
+        ...plan.available.map((lot) => ({
+          type: 'points.available' as const,
+          data: { transactionId: lot.lotId, ...lot },
+        })),
+        ...plan.reminders.map((reminder) => ({ type: 'points.expiring' as const, data: { ...reminder } })),
+      ],
+      lots: { book: plan.book, writes: plan.writes },
+      more: plan.more,
+      tally: {
+        available: plan.available.reduce((sum, lot) => sum + lot.points, 0),
+        reminders: plan.reminders.length,
+        pointsExpired: -(plan.expiry?.points ?? 0),
+      },
+    };
+  },
+};

@@ -46,10 +46,9 @@
  * to a newer lot that sorts first; totals are unaffected.
  */
 import { DomainError } from './errors';
-import { addMonths } from './expiry';
 import type { BreakdownLine, Movement } from './ledger';
 import type { LotExpiryRule, LotRules } from './lot-rules';
-import { DAY_MS } from './time';
+import { addMonths, DAY_MS } from './time';
 
 /**
  * Lot writes a use case may add to its transaction. 100 items per TransactWriteItems, less the

@@ -84,11 +84,16 @@ export interface MemberState {
    */
   tierMark?: TierMark;
   /**
-   * When the time-changes job next looks at this member: its key in the job's index, read from
-   * that key (not stored twice). Never later than the next change due; see `timeChangesCheckAt`
-   * in ./time-changes.ts for who moves it and which way.
+   * When the time job next looks at this member: its schedule key (GSI4), read from that key (not
+   * stored twice). Never later than the earliest time a scheduled rule is due; see `scheduleKeyAt`
+   * in ./time-rules.ts for who moves it and which way.
    */
   timeChangesCheckAt?: string;
+  /**
+   * What each time rule (./time-rules.ts) last did for this member, by the rule's name (e.g. the
+   * year of the last anniversary handled): the mark that makes a rule apply once.
+   */
+  timeMarks?: Record<string, string>;
   /**
    * The month (YYYY-MM) the expiry job counts this member's inactivity from when it looks: its
    * key in the job's index, read from that key. Never later than the real one; see

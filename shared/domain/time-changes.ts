@@ -2,6 +2,7 @@ import type { ProgramRules } from '@shared/schemas/program';
 import type { EventDraft } from './events';
 import type { MemberState, TierMark } from './member';
 import { DAY_MS } from './time';
+import type { TimeRule } from './time-rule';
 import { dayOf, qualifyingSpend, TIER_WINDOW_DAYS, tierFor, tierRank, type TierChange } from './tiers';
 
 /*
@@ -193,3 +194,17 @@ export function dueTimeChanges(
   }
   return changes;
 }
+
+/**
+ * The changes by time alone (`cashback.available`, `tier.changed` down) as one rule of the time
+ * job: every change rule applied together, so a member's marks are all right after one write.
+ */
+export const timeChangesRule: TimeRule = {
+  name: 'time-changes',
+  dueAt: (member) => nextTimeChangeAt(member),
+  apply({ member, program, now }) {
+    const due = dueTimeChanges(member, program, now);
+    if (due.events.length === 0 && JSON.stringify(due.member) === JSON.stringify(member)) return undefined;
+    return { member: due.member, movements: [], events: due.events };
+  },
+};

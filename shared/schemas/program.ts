@@ -46,6 +46,23 @@ export const Promotion = z
       'Applies to purchases whose occurredAt falls in [startsAt, endsAt), so a till reporting late still gets it. Each running promotion adds one breakdown line `promotion:<id>`: base × (pointsMultiplier − 1) + bonusPoints. Multipliers (tier and promotions) all apply to the base points and never compound',
   });
 
+/** A program's time zone: any IANA name the runtime knows ("Europe/Paris"); "UTC" by default. */
+export function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isKnownTimeZone, { message: 'must be an IANA time zone name, e.g. Europe/Paris' })
+  .meta({ description: 'IANA time zone of the program (default UTC)', examples: ['Europe/Paris'] });
+
 export const ProgramRules = z
   .strictObject({
     currency: CurrencyCode,
@@ -76,6 +93,10 @@ export const ProgramRules = z
         birthday: z.int().min(0).max(1_000_000).default(0).meta({
           description:
             'Once a year, on the first purchase in the birthday week: the 7 days starting on the birthday (UTC dates; 29 February is celebrated on 28 February in other years)',
+        }),
+        anniversary: z.int().min(0).max(1_000_000).optional().meta({
+          description:
+            "Points on each anniversary of a member's enrolment (default 0): the date in the program's time zone (29 February counts on 28 February in other years), once a year, without a purchase",
         }),
         spendThreshold: z
           .strictObject({ amount: Money, points: z.int().min(0).max(1_000_000) })

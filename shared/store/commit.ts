@@ -22,6 +22,8 @@ export interface MemberWrite {
   /** The version read, or null for a member that does not exist yet. */
   expectedVersion: number | null;
   member: MemberState;
+  /** The member's schedule key (`timeChangesCheckAt`) is set already: stored as it is, not moved earlier only. */
+  scheduleSet?: boolean;
   entries: LedgerEntry[];
 }
 
@@ -58,7 +60,10 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
   const conflict = () => new VersionConflictError();
   const items: { item: TransactItem; onFailed: (existing: Item | undefined) => Error }[] = [];
   for (const write of unit.members) {
-    items.push({ item: memberPut(write.member, write.expectedVersion), onFailed: conflict });
+    items.push({
+      item: memberPut(write.member, write.expectedVersion, { keyAsIs: write.scheduleSet === true }),
+      onFailed: conflict,
+    });
     for (const entry of write.entries) items.push({ item: ledgerEntryPut(entry), onFailed: conflict });
   }
   for (const write of unit.writes) items.push({ item: write.item, onFailed: write.onConditionFailed ?? conflict });

@@ -17,7 +17,9 @@ import {
   type IdempotencyContext,
   type StoredResponse,
 } from '@shared/store/idempotency';
+import { cachedProgram } from '@shared/store/program';
 import { withWriteRetries } from '@shared/store/retry';
+import { scheduleKeyAt } from '@shared/domain/time-rules';
 import { newEventId } from '@shared/ids';
 import { applyLots } from './lots';
 import type { Caller, Outcome, UseCase } from './outcome';
@@ -64,6 +66,7 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
     const decided = await decide(at);
     // Points lots: the lot items and the member's lot scalars join the same transaction.
     await applyLots(decided, at);
+    scheduleMembers(decided);
     const recorded =
       idempotency && record
         ? { context: idempotency, response: record(decided.replayResult ?? decided.result) }
@@ -113,6 +116,23 @@ function keptBody(response: StoredResponse): unknown {
     return response.text === '' ? undefined : (JSON.parse(response.text) as unknown);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Each member's schedule key with the program this instance holds (no read for it): exactly when
+ * the time rules are next due, moved only earlier (shared/domain/time-rules.ts). Without a program
+ * at hand, the store keys the member from the member alone (never later).
+ */
+function scheduleMembers(decided: Pick<Outcome<unknown>, 'members'>): void {
+  const program = cachedProgram();
+  if (!program) return;
+  for (const write of decided.members) {
+    if (write.scheduleSet) continue;
+    const key = scheduleKeyAt(write.member, program);
+    const { timeChangesCheckAt: _stored, ...member } = write.member;
+    write.member = key === undefined ? member : { ...member, timeChangesCheckAt: key };
+    write.scheduleSet = true;
   }
 }
 

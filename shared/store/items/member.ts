@@ -1,6 +1,6 @@
 import { expiryCheckMonth } from '@shared/domain/expiry';
 import type { MemberState, PendingCashback } from '@shared/domain/member';
-import { timeChangesCheckAt } from '@shared/domain/time-changes';
+import { scheduleKeyAt } from '@shared/domain/time-rules';
 import { store } from '../client';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
@@ -16,7 +16,8 @@ import {
 /** The member item: profile, balances and per-member facts, one per member partition. */
 export const memberKey = (memberId: string) => ({ PK: memberPartition(memberId), SK: 'PROFILE' });
 
-export function memberToItem(member: MemberState): Item {
+/** `keyAsIs`: the member's schedule key was set by the app (the time job, or a write that knew the program): store it as it is. */
+export function memberToItem(member: MemberState, options: { keyAsIs?: boolean } = {}): Item {
   // GSI2 (points expiry) holds only members whose points could expire: active, positive balance,
   // by the UTC month (YYYY-MM) inactivity is counted from, or an earlier one (a write moves it
   // only earlier: shared/domain/expiry.ts). The job's cut-off is a full ISO time, and `YYYY-MM#…`
@@ -24,10 +25,11 @@ export function memberToItem(member: MemberState): Item {
   // candidate is then checked exactly (`expiryMovement`).
   const month = expiryCheckMonth(member);
   const expiry = month ? indexKeys.pointsExpiry(member.memberId, month) : {};
-  // GSI4 (changes by time alone) holds only members with one coming, by when the job should look
-  // next: a write moves that key only earlier, so an earn that merely pushes a tier's review later
-  // costs the index nothing (the job moves the key on). The check is stored as the key only.
-  const checkAt = timeChangesCheckAt(member);
+  // GSI4 (the schedule of the time rules: shared/domain/time-rules.ts) holds only members with one
+  // coming, by when the job should look next: a write moves that key only earlier, so an earn that
+  // merely pushes a tier's review later costs the index nothing (the job moves the key on). The
+  // key is stored as the index key only.
+  const checkAt = options.keyAsIs ? member.timeChangesCheckAt : scheduleKeyAt(member);
   const timeChange = checkAt ? indexKeys.timeChangeDue(member.memberId, checkAt) : {};
   const { timeChangesCheckAt: _checkAt, expiryCheckMonth: _month, ...state } = member;
   const { spendByDay, ...purchases } = member.purchases;
@@ -84,9 +86,13 @@ export async function findMember(memberId: string): Promise<MemberState | undefi
 }
 
 /** The member's next state, one version on from the one read (null: a member that does not exist yet). */
-export function memberPut(member: MemberState, expectedVersion: number | null): TransactItem {
+export function memberPut(
+  member: MemberState,
+  expectedVersion: number | null,
+  options: { keyAsIs?: boolean } = {},
+): TransactItem {
   const next = { ...member, version: (expectedVersion ?? 0) + 1 };
-  return versionedPut(memberToItem(next), expectedVersion ?? undefined);
+  return versionedPut(memberToItem(next, options), expectedVersion ?? undefined);
 }
 
 /**
