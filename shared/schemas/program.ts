@@ -46,23 +46,6 @@ export const Promotion = z
       'Applies to purchases whose occurredAt falls in [startsAt, endsAt), so a till reporting late still gets it. Each running promotion adds one breakdown line `promotion:<id>`: base × (pointsMultiplier − 1) + bonusPoints. Multipliers (tier and promotions) all apply to the base points and never compound',
   });
 
-/** A program's time zone: any IANA name the runtime knows ("Europe/Paris"); "UTC" by default. */
-export function isKnownTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const TimeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine(isKnownTimeZone, { message: 'must be an IANA time zone name, e.g. Europe/Paris' })
-  .meta({ description: 'IANA time zone of the program (default UTC)', examples: ['Europe/Paris'] });
-
 export const ProgramRules = z
   .strictObject({
     currency: CurrencyCode,
