@@ -75,6 +75,11 @@ export const RegionSettings = z
     partnerRateLimit: z
       .strictObject({ perSecond: z.int().positive().max(10_000), burst: z.int().positive().max(5_000) })
       .default({ perSecond: 50, burst: 100 }),
+    /**
+     * Points one partner (or admin key) may credit by adjustment per UTC day: a leaked support key
+     * or a runaway script mints at most this much (409 adjustment-budget-exceeded past it).
+     */
+    adjustmentDailyPointsCap: z.int().min(1).max(1_000_000_000).default(1_000_000),
     logRetentionDays: z
       .number()
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
@@ -110,6 +115,8 @@ export const RegionSettings = z
         metricsStaleAfterHours: z.int().min(1).max(168).default(3),
         /** A job run longer than this share of its timeout raises the duration alarm (0..1). */
         jobDurationShareOfTimeout: z.number().positive().max(1).default(0.8),
+        /** Adjustments made in one hour (all partners) that raise the volume alarm: corrections are rare by nature. */
+        adjustmentsPerHour: z.int().min(1).max(1_000_000).default(200),
       })
       .default({
         api5xxRate: 0.01,
@@ -117,6 +124,7 @@ export const RegionSettings = z
         apiP99LatencyMs: 2_000,
         metricsStaleAfterHours: 3,
         jobDurationShareOfTimeout: 0.8,
+        adjustmentsPerHour: 200,
       }),
     /** Reserved and provisioned concurrency per function; a function not named shares the account's pool. */
     functions: z.partialRecord(z.enum(entryPoints), FunctionSettings).default({}),

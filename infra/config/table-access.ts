@@ -81,6 +81,8 @@ const globalEvent = 'EVENT#*';
 const bulkImport = 'IMPORT#*';
 /** The shards of basket rules' points budgets (shared/store/items/rule-budget.ts). */
 const ruleBudget = 'RULEBUDGET#*';
+/** What each partner credited by adjustment on each UTC day (shared/store/items/adjustment-budget.ts). */
+const adjustmentBudget = 'ADJUSTBUDGET#*';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -113,6 +115,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // Points lots (shared/app/support/lots.ts): a use case that moves points reads the member's lots (a Query of
   // its partition) and writes them in its transaction: a lot spent or taken back whole is deleted.
   // An earn under a rule with a budget reads its shards beside the member and draws on one with an Update.
+  // An adjustment's credit is counted against its partner's daily budget with an Update.
   points: {
     items: [
       { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle, ruleBudget] },
@@ -120,7 +123,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       // A redeem of a reward's last unit also stores reward.out-of-stock, an event about no member.
       { actions: ['PutItem'], partitions: [member, idempotency, raffle, globalEvent] },
       { actions: ['DeleteItem'], partitions: [member] },
-      { actions: ['UpdateItem'], partitions: [ruleBudget] },
+      { actions: ['UpdateItem'], partitions: [ruleBudget, adjustmentBudget] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],

@@ -47,6 +47,9 @@ export const SNAPSHOTS_COMPUTED = 'SnapshotsComputed';
 
 /** Counted from the access logs: requests API Gateway answered 500 because the authorizer failed. */
 export const AUTHORIZER_FAILURES = 'AuthorizerFailures';
+/** Counted from the access logs: adjustments made (POST …/adjustments answered 201). */
+export const ADJUSTMENTS_MADE = 'AdjustmentsMade';
+const ADJUSTMENTS_RESOURCE = '/v1/members/{memberId}/adjustments';
 
 export interface AlarmThresholds {
   /** Share of API requests answered 5xx (0..1) over 5 minutes. */
@@ -58,6 +61,8 @@ export interface AlarmThresholds {
   metricsStaleAfterHours: number;
   /** A job run longer than this share of its timeout raises its duration alarm. */
   jobDurationShareOfTimeout: number;
+  /** Adjustments made in one hour (all partners together) that raise the volume alarm. */
+  adjustmentsPerHour: number;
 }
 
 export interface ScheduledJob {
@@ -189,6 +194,27 @@ export class Monitoring extends Construct {
       threshold: 1,
       evaluationPeriods: 1,
       description: 'API Gateway answered 500 because the key authorizer failed (not because a key was refused).',
+    });
+
+    // Points made from nothing: each partner's daily budget caps what one key can credit; this
+    // alarm shows a burst of corrections early, whoever makes them.
+    const adjustments = new MetricFilter(this, 'AdjustmentsFilter', {
+      logGroup: props.accessLogs,
+      filterPattern: FilterPattern.all(
+        FilterPattern.stringValue('$.httpMethod', '=', 'POST'),
+        FilterPattern.stringValue('$.resourcePath', '=', ADJUSTMENTS_RESOURCE),
+        FilterPattern.stringValue('$.status', '=', '201'),
+      ),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: ADJUSTMENTS_MADE,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.alarm('AdjustmentVolume', {
+      metric: adjustments.metric({ statistic: 'Sum', period: Duration.hours(1) }),
+      threshold: props.thresholds.adjustmentsPerHour,
+      evaluationPeriods: 1,
+      description: `${props.thresholds.adjustmentsPerHour} or more balance adjustments in one hour: check who makes them (partnerId in the access logs).`,
     });
 
     for (const job of props.jobs) {

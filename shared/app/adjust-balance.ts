@@ -1,6 +1,13 @@
-import { adjustmentMovement, type Adjustment } from '@shared/domain/adjustment';
+import {
+  adjustmentBudgetDay,
+  adjustmentBudgetExceeded,
+  adjustmentMovement,
+  type Adjustment,
+} from '@shared/domain/adjustment';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { assertCurrency, type Money } from '@shared/domain/money';
+import type { ConditionalWrite } from '@shared/store/commit';
+import { adjustmentBudgetDraw } from '@shared/store/items/adjustment-budget';
 import { currentProgram } from '@shared/store/program';
 import { transactionEvent } from './support/emit';
 import { postingContext } from './support/posting';
@@ -12,6 +19,14 @@ export interface AdjustmentRequest {
   cashback?: Money;
   reason: string;
   reference?: string;
+}
+
+/** Points one partner may credit by adjustment per UTC day: the region's setting (infra/config/regions.ts). */
+export const DEFAULT_ADJUSTMENT_DAILY_POINTS_CAP = 1_000_000;
+
+export function adjustmentDailyPointsCap(): number {
+  const configured = Number(process.env.ADJUSTMENT_DAILY_POINTS_CAP);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_ADJUSTMENT_DAILY_POINTS_CAP;
 }
 
 /**
@@ -29,6 +44,9 @@ export function adjustBalance(memberId: string, request: AdjustmentRequest): Use
       reason: request.reason,
       ...(request.reference !== undefined ? { reference: request.reference } : {}),
     };
+    const credit = Math.max(0, request.points ?? 0);
+    const dailyBudget = adjustmentDailyPointsCap();
+    if (credit > dailyBudget) throw adjustmentBudgetExceeded(caller.partnerId, credit, dailyBudget, 0);
     return async (now) => {
       const member = await loadActiveMember(memberId, now, { lots: true });
       const { member: next, entries } = postMovements(
@@ -37,8 +55,20 @@ export function adjustBalance(memberId: string, request: AdjustmentRequest): Use
         postingContext(caller, program, now),
       );
       const entry = postedEntry(entries, 'first');
+      // The day's credits are counted in the adjustment's own transaction: concurrent credits cannot overspend.
+      const budget: ConditionalWrite[] =
+        credit > 0
+          ? [
+              {
+                item: adjustmentBudgetDraw(caller.partnerId, adjustmentBudgetDay(now), credit, dailyBudget),
+                onConditionFailed: (existing) =>
+                  adjustmentBudgetExceeded(caller.partnerId, credit, dailyBudget, Number(existing?.credited ?? 0)),
+              },
+            ]
+          : [];
       return outcome(entry, {
         members: [memberChange(member, next, entries)],
+        writes: budget,
         events: [transactionEvent('points.adjusted', entry)],
       });
     };

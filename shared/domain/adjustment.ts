@@ -37,3 +37,24 @@ export function adjustmentMovement(member: Pick<MemberState, 'points' | 'cashbac
     ...(adjustment.reference !== undefined ? { reference: adjustment.reference } : {}),
   };
 }
+
+/**
+ * Adjustment credits are capped per partner per UTC day (the region's `adjustmentDailyPointsCap`):
+ * a leaked support key, or a script gone wrong, can then mint no more than one day's budget.
+ * Debits and cashback are not counted: they take nothing a member could spend.
+ */
+export const adjustmentBudgetDay = (at: Date) => at.toISOString().slice(0, 10);
+
+export function adjustmentBudgetExceeded(
+  partnerId: string,
+  points: number,
+  dailyBudget: number,
+  credited: number,
+): DomainError {
+  return new DomainError(
+    'adjustment-budget-exceeded',
+    `Partner ${partnerId} has credited ${credited} of its ${dailyBudget} adjustment points today (UTC); ` +
+      `a credit of ${points} would exceed it. The budget starts again at 00:00 UTC.`,
+    [{ path: 'body.points', message: `must be at most ${Math.max(0, dailyBudget - credited)} today` }],
+  );
+}

@@ -7,6 +7,7 @@ export type DomainErrorCode =
   | 'member-erased'
   | 'insufficient-points'
   | 'insufficient-cashback'
+  | 'adjustment-budget-exceeded'
   | 'negative-balance'
   | 'duplicate-order'
   | 'order-not-found'

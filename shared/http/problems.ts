@@ -46,6 +46,7 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'member-erased': { status: 409, title: 'Member erased' },
   'insufficient-points': { status: 409, title: 'Insufficient points' },
   'insufficient-cashback': { status: 409, title: 'Insufficient cashback' },
+  'adjustment-budget-exceeded': { status: 409, title: "Partner's daily adjustment budget used up" },
   'negative-balance': { status: 409, title: 'Balance is negative' },
   'duplicate-order': { status: 409, title: 'Order already recorded' },
   'order-not-found': { status: 404, title: 'Order not found' },

@@ -762,6 +762,32 @@ describe.each(regions)('the stack of $region', (expected) => {
       });
     });
 
+    it('alarms on the volume of adjustments, counted from the access logs', () => {
+      synthesized.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: { Ref: Match.stringLikeRegexp('AccessLogs') },
+        FilterPattern:
+          '{ ($.httpMethod = "POST") && ($.resourcePath = "/v1/members/{memberId}/adjustments") && ($.status = "201") }',
+        MetricTransformations: [
+          Match.objectLike({ MetricNamespace: 'RewardsApi', MetricName: 'AdjustmentsMade', MetricValue: '1' }),
+        ],
+      });
+      synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'RewardsApi',
+        MetricName: 'AdjustmentsMade',
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 200,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [topicRef()],
+      });
+    });
+
+    it('gives the points function the daily adjustment budget of the region', () => {
+      const resources = synthesized.template.findResources('AWS::Lambda::Function');
+      const points = resources[functionId('points')] as { Properties: { Environment: { Variables: object } } };
+      expect(points.Properties.Environment.Variables).toMatchObject({ ADJUSTMENT_DAILY_POINTS_CAP: '1000000' });
+    });
+
     it.each(allEntries)('alarms when Lambda throttles the %s function', (entry) => {
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',

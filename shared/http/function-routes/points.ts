@@ -64,8 +64,17 @@ export const pointsRoutes = {
     summary: 'Correct points or cashback by hand, with a reason',
     description:
       'One `adjustment` ledger entry with the reason, your reference and the calling partner. A debit never takes ' +
-      'a balance below zero (409 insufficient-points / insufficient-cashback).',
-    errors: ['member-not-found', 'member-erased', 'currency-mismatch', 'insufficient-points', 'insufficient-cashback'],
+      'a balance below zero (409 insufficient-points / insufficient-cashback). Points credited by adjustment are ' +
+      "capped per partner per UTC day (the region's `adjustmentDailyPointsCap`, default 1,000,000): a credit past " +
+      'it is 409 adjustment-budget-exceeded, nothing written (retrying the same request the next day is a new request).',
+    errors: [
+      'member-not-found',
+      'member-erased',
+      'currency-mismatch',
+      'insufficient-points',
+      'insufficient-cashback',
+      'adjustment-budget-exceeded',
+    ],
     example: { points: 250, reason: 'Goodwill: late delivery', reference: 'ticket-4711' },
     params: MemberParams,
     body: AdjustmentRequest,

@@ -1,0 +1,41 @@
+import { store } from '../client';
+import type { TransactItem } from '../item';
+
+/**
+ * What one partner credited by adjustment on one UTC day (`credited` points), one item per
+ * partner and day. Written in the adjustment's own transaction on the condition that it stays
+ * within the day's budget, so concurrent adjustments can never together spend more than it.
+ * Kept two days after its day (`ttl`), long enough to read back what a day spent.
+ */
+export const adjustmentBudgetKey = (partnerId: string, day: string) => ({
+  PK: `ADJUSTBUDGET#${partnerId}#${day}`,
+  SK: 'BUDGET',
+});
+
+const TWO_DAYS_SECONDS = 2 * 24 * 60 * 60;
+
+export function adjustmentBudgetDraw(
+  partnerId: string,
+  day: string,
+  points: number,
+  dailyBudget: number,
+): TransactItem {
+  return {
+    Update: {
+      TableName: store().tableName,
+      Key: adjustmentBudgetKey(partnerId, day),
+      UpdateExpression: 'SET credited = if_not_exists(credited, :zero) + :points, entity = :entity, #ttl = :ttl',
+      ConditionExpression: 'attribute_not_exists(credited) OR credited <= :most',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':zero': 0,
+        ':points': points,
+        ':entity': 'adjustment-budget',
+        ':most': dailyBudget - points,
+        ':ttl': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + TWO_DAYS_SECONDS,
+      },
+      // The refusal says how much of the day's budget is left.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
