@@ -13,6 +13,7 @@ import { clock } from '@shared/clock';
 import type { Principal } from '@shared/domain/principal';
 import { storedText } from './answers';
 import { withRequestDeadline } from './deadline';
+import { oneWriteAtATime } from './member-writes';
 import { HttpProblem, toProblem } from './problems';
 import { header, protocolHeaders, requestIdOf } from './protocol';
 import {
@@ -218,7 +219,12 @@ export function apiFunction<T extends FunctionRoutes>(routes: T, implementations
       const parsed = event.parsed;
       if (!parsed) throw new Error('request was not parsed');
       const implementation = table[parsed.routeId];
-      const result = await implementation(parsed.input);
+      const route = routes[parsed.routeId] as RouteDefinition;
+      const memberId = (parsed.input.params as { memberId?: unknown } | undefined)?.memberId;
+      const result =
+        route.method !== 'GET' && typeof memberId === 'string'
+          ? await oneWriteAtATime(memberId, () => implementation(parsed.input))
+          : await implementation(parsed.input);
       if (result.text !== undefined)
         return storedToResponse(result.status, result.text, !!result.replayed, result.headers);
       const headers = { ...result.headers, ...(result.replayed ? replayHeaders() : {}) };

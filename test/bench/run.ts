@@ -7,7 +7,8 @@
  *
  * `npm run bench -- --only lots` (or `BENCH_ONLY=lots`) runs only the named parts, comma
  * separated: operations, throughput (needs operations: it runs them too), import, metrics, scale
- * (the metrics job over ≥ 20,000 members and ≥ 100,000 purchases), cold, lots.
+ * (the metrics job over ≥ 20,000 members and ≥ 100,000 purchases), cold, lots, hot (N concurrent
+ * redeems on one member: how many succeed within the deadline; BENCH_HOT_REQUESTS, default 120).
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  * `--detail` (or `BENCH_DETAIL=1`) also prints every counted item write on stderr: its key, its
  * size before and after, its write units and the index units by index.
@@ -29,12 +30,13 @@ import { LOTS_PROGRAM, measureLots, type LotsResult } from './lots';
 import { measureOperations, type OperationsResult } from './operations';
 import { measureThroughput, type ThroughputResult } from './throughput';
 import { measureImport, type ImportFigures } from './import';
+import { measureHotMember, type HotMemberResult } from './hot-member';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const log = (message: string) => console.error(`[bench ${elapsed()}] ${message}`);
 
-const PARTS = ['operations', 'throughput', 'import', 'metrics', 'scale', 'cold', 'lots'] as const;
+const PARTS = ['operations', 'throughput', 'import', 'metrics', 'scale', 'cold', 'lots', 'hot'] as const;
 type Part = (typeof PARTS)[number];
 const onlyArgument = (() => {
   const args = process.argv.slice(2);
@@ -140,6 +142,13 @@ try {
       measureLots(api, recorder, { lots: Number(process.env.BENCH_LOTS ?? 700), log }),
     );
     recorder.clear();
+  }
+
+  let hotMember: HotMemberResult | undefined;
+  if (runs('hot')) {
+    const requests = Number(process.env.BENCH_HOT_REQUESTS ?? 120);
+    log(`hot member: ${requests} concurrent redeems on one member (straight to DynamoDB Local)`);
+    hotMember = await withStack(dynamo.endpoint, (api) => measureHotMember(api, requests));
   }
 
   const costs: Record<string, OpCost> = {};
@@ -260,6 +269,7 @@ try {
     memberItemBytes: operations?.memberItemBytes,
     handlerOverheadMs: operations?.handlerOverheadMs,
     throughput,
+    hotMember,
     bulkImport,
     coldStart,
     metricsJob,
@@ -317,6 +327,20 @@ try {
   const dailyBytes = operations?.memberItemBytes.dailyBuyerYear;
   if (dailyBytes !== undefined)
     target('member item, daily buyer after a year', `${dailyBytes} B`, '≤ 2048 B', dailyBytes <= 2048);
+  if (hotMember) {
+    target(
+      `hot member: ${hotMember.requests} concurrent redeems, 201 within the deadline`,
+      `${Math.round(hotMember.goodput * 100)} %`,
+      '≥ 90 %',
+      hotMember.goodput >= 0.9,
+    );
+    target(
+      'hot member: nothing lost or applied twice (503s sent again)',
+      String(hotMember.consistent),
+      'true',
+      hotMember.consistent,
+    );
+  }
   if (throughput)
     target('earn throughput / raw TransactWriteItems', throughput.ratio.toFixed(2), '≥ 0.70', throughput.ratio >= 0.7);
   for (const name of coldStart ? API_FUNCTIONS : []) {
@@ -396,6 +420,11 @@ try {
     console.log(
       `bulk import: ${bulkImport.lines} member lines in ${bulkImport.seconds} s = ${bulkImport.linesPerSecond} lines/s ` +
         `(${bulkImport.inFlight} lines in flight, ${bulkImport.msPerLine} ms per line)`,
+    );
+  if (hotMember)
+    console.log(
+      `hot member: ${hotMember.requests} concurrent redeems on one member in ${hotMember.seconds} s: ` +
+        `${hotMember.succeeded} × 201, ${hotMember.busy} × 503, ${hotMember.other} other`,
     );
   if (throughput)
     console.log(
