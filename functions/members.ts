@@ -1,5 +1,6 @@
 import { enrolMember } from '@shared/app/enrol-member';
 import { eraseMember } from '@shared/app/erase-member';
+import { createMemberSession } from '@shared/app/member-sessions';
 import { exportMember, findMembers, getMember, getTransaction, listTransactions } from '@shared/app/reads/member-reads';
 import { updateMember } from '@shared/app/update-member';
 import { apiFunction } from '@shared/http/api-function';
@@ -27,6 +28,11 @@ export const handler = apiFunction(membersRoutes, {
   }),
 
   exportMember: async ({ params, now }) => ({ status: 200, body: await exportMember(params.memberId, now()) }),
+
+  createMemberSession: async ({ params, principal }) => ({
+    status: 201,
+    body: await createMemberSession(params.memberId, principal.partnerId),
+  }),
 
   eraseMember: async ({ params, caller }) => respond('eraseMember', eraseMember(params.memberId), caller),
 });

@@ -6,6 +6,7 @@ import { jsonResponse, problemResponse } from '@shared/http/responses';
 import { matchPath, methodsForPath } from '@shared/http/routes';
 import { header, preflightResponse, protocolHeaders, requestIdOf } from '@shared/http/protocol';
 import { consoleResponse } from '@shared/console/serve';
+import { sessionJwks } from '@shared/sessions/tokens';
 import { StorageBusyError } from '@shared/store/errors';
 import { tableAnswers } from '@shared/store/health';
 
@@ -25,12 +26,14 @@ function servedFrom(event: APIGatewayProxyEvent): string | undefined {
   return `${scheme}://${host}${basePath}`;
 }
 
-const OPEN_PATHS = new Set(['/health', '/health/ready', '/openapi.json', '/console']);
+export const JWKS_PATH = '/.well-known/jwks.json';
+const OPEN_PATHS = new Set(['/health', '/health/ready', '/openapi.json', '/console', JWKS_PATH]);
 const hasResource = (path: string) => OPEN_PATHS.has(path) || matchPath(path) !== undefined;
 
 /**
  * What needs no key: liveness (`/health`, no I/O, for the gateway), readiness (`/health/ready`,
- * one short read of the table), the OpenAPI document, the console's static files, CORS preflights,
+ * one short read of the table), the OpenAPI document, the public keys of member session tokens,
+ * the console's static files, CORS preflights,
  * and the answer for unknown routes (404) and methods (405).
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -53,6 +56,9 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
           : openapi,
       );
     }
+    // Public keys only; a verifier may keep them a few minutes (a rotation publishes the new key first).
+    if (event.httpMethod === 'GET' && event.path === JWKS_PATH)
+      return jsonResponse(200, await sessionJwks(), { 'Cache-Control': 'public, max-age=300' });
     const consoleFile = consoleResponse(event.httpMethod, event.path);
     if (consoleFile) return consoleFile;
     const match = matchPath(event.path);

@@ -21,6 +21,7 @@ import { RewardsRestApi, STAGE_NAME } from './constructs/rewards-rest-api';
 import { RewardsTable } from './constructs/rewards-table';
 import { RegionalWaf } from './constructs/regional-waf';
 import { EventDelivery } from './constructs/event-delivery';
+import { MemberSessionKeys } from './constructs/member-session-keys';
 
 export interface RewardsApiStackProps extends StackProps {
   /** The validated settings of this stack's region (infra/config/regions.ts). */
@@ -46,6 +47,7 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
   admin: { description: 'Program rules and partner keys' },
   events: { description: 'Event feed and webhook endpoints' },
   imports: { description: 'Bulk import: start an import, its progress and bad lines' },
+  me: { description: "A member's own app (member session token): the /v1/me routes" },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 export const JOB_TIMEOUT = Duration.minutes(5);
@@ -84,6 +86,7 @@ export class RewardsApiStack extends Stack {
   readonly waf?: RegionalWaf;
   readonly events: EventDelivery;
   readonly bulkImport: BulkImport;
+  readonly sessionKeys: MemberSessionKeys;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
     const { settings } = props;
@@ -154,6 +157,13 @@ export class RewardsApiStack extends Stack {
       timeout: Duration.seconds(5),
       memorySize: 512,
     });
+    const sessionKeys = new MemberSessionKeys(this, 'MemberSessionKeys', {
+      generations: settings.memberSessionKeys,
+    });
+    sessionKeys.grantSign(functions.members as NodejsFunction);
+    sessionKeys.grantPublicKeys(functions.authorizer as NodejsFunction);
+    sessionKeys.grantPublicKeys(functions.public as NodejsFunction);
+    this.sessionKeys = sessionKeys;
     const metricsJob = make('metrics-job', jobFunctions['metrics-job']);
     const expiryJob = make('expiry-job', jobFunctions['expiry-job']);
     const timeChangesJob = make('time-changes-job', jobFunctions['time-changes-job']);

@@ -93,6 +93,16 @@ export const RegionSettings = z
     corsOrigins: z
       .array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be an origin: https://host[:port]'))
       .default([]),
+    /**
+     * The generations of the KMS key member session tokens are signed with, the signing one first
+     * (infra/constructs/member-session-keys.ts says how to rotate). Names of 1-16 letters or digits.
+     */
+    memberSessionKeys: z
+      .array(z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'must be 1-16 letters or digits'))
+      .min(1)
+      .max(3)
+      .refine((names) => new Set(names).size === names.length, 'must not repeat a generation')
+      .default(['1']),
     /** How long API Gateway keeps an authorizer answer per key: a deleted key works at most this long. */
     authorizerCacheSeconds: z.int().min(0).max(3600).default(60),
     /** aws-managed: DynamoDB's own key; customer-managed: a KMS key of this stack, rotated yearly. */

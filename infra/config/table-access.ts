@@ -96,8 +96,9 @@ const adjustmentBudget = 'ADJUSTBUDGET#*';
 export const tableAccess: Record<EntryName, TableAccess> = {
   // Health, OpenAPI document, console, 404 and 405 touch nothing; readiness reads one probe key never written.
   public: { items: [{ actions: ['GetItem'], partitions: ['HEALTH'] }] },
-  // Resolves a key hash; may read nothing else, let alone write.
-  authorizer: { items: [{ actions: ['GetItem'], partitions: [apiKey] }] },
+  // Resolves a key hash, or checks that a member token's partner and member still exist (one
+  // BatchGetItem of the two); may read nothing else, let alone write.
+  authorizer: { items: [{ actions: READ_ACTIONS, partitions: [apiKey, partners, member] }] },
   members: {
     items: [
       // Lookup reads a claim (external id, email), then the members it names in one batch.
@@ -151,6 +152,18 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [raffles] },
       { actions: ['UpdateItem'], partitions: [member] },
+    ],
+  },
+  // A member's own app (/v1/me): the member reads and export, the catalog, the member's raffles,
+  // a reward's redemption (its stock), raffle entries bought with points, and a name or consent change.
+  me: {
+    items: [
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffles, raffle] },
+      { actions: ['Query'], partitions: [member, catalog, raffles] },
+      { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
+      { actions: ['DeleteItem'], partitions: [member] },
+      { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
+      { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
   },
   insights: {

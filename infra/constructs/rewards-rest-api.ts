@@ -157,9 +157,11 @@ export function problemTemplate(problem: GatewayProblem): string {
 
 /**
  * Malformed Authorization headers are refused with 401 by API Gateway itself and never invoke (or
- * bill) the authorizer: keys are `rk_` and base64url (shared/store/partners.ts newApiKey).
+ * bill) the authorizer: keys are `rk_` and base64url (shared/store/partners.ts newApiKey), member
+ * session tokens three base64url parts (shared/sessions/tokens.ts).
  */
-export const AUTHORIZATION_HEADER_PATTERN = '^[Bb]earer rk_[A-Za-z0-9_-]{16,509}$';
+export const AUTHORIZATION_HEADER_PATTERN =
+  '^[Bb]earer (rk_[A-Za-z0-9_-]{16,509}|[A-Za-z0-9_-]{1,256}\\.[A-Za-z0-9_-]{1,1280}\\.[A-Za-z0-9_-]{1,256})$';
 
 export interface Throttling {
   rateLimit: number;
@@ -167,7 +169,7 @@ export interface Throttling {
 }
 
 /** The open paths that answer CORS preflights besides the route paths, when a region allows origins. */
-export const PREFLIGHT_OPEN_PATHS = ['/health', '/health/ready', '/openapi.json'];
+export const PREFLIGHT_OPEN_PATHS = ['/health', '/health/ready', '/openapi.json', '/.well-known/jwks.json'];
 
 /** The paths API Gateway answers preflights on itself (mock OPTIONS methods), when a region allows origins. */
 export function preflightPaths(): string[] {
@@ -187,6 +189,7 @@ export function apiMethods(corsPreflights = false): { keyed: string[]; open: str
     '/health/GET',
     '/health/ready/GET',
     '/openapi.json/GET',
+    '/.well-known/jwks.json/GET',
     '/console/GET',
     '/console/{file}/GET',
     '//ANY',
@@ -373,6 +376,7 @@ export class RewardsRestApi extends Construct {
     openMethod(this.api.root.resourceForPath('/health'), 'GET');
     openMethod(this.api.root.resourceForPath('/health/ready'), 'GET');
     openMethod(this.api.root.resourceForPath('/openapi.json'), 'GET');
+    openMethod(this.api.root.resourceForPath('/.well-known/jwks.json'), 'GET');
     const consoleResource = this.api.root.resourceForPath('/console');
     openMethod(consoleResource, 'GET');
     openMethod(consoleResource.addResource('{file}'), 'GET');
@@ -399,7 +403,7 @@ export class RewardsRestApi extends Construct {
       {
         id: 'AwsSolutions-APIG4',
         reason:
-          "Only /health, /health/ready, /openapi.json, the console's static files and the 404/405 answers are open on purpose (public function, one GetItem of a probe key); every /v1 route has the key authorizer.",
+          "Only /health, /health/ready, /openapi.json, the member tokens' public keys, the console's static files and the 404/405 answers are open on purpose (public function, one GetItem of a probe key); every /v1 route has the key authorizer.",
       },
       {
         id: 'AwsSolutions-COG4',

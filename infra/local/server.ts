@@ -249,7 +249,8 @@ export async function dispatch(
     partnerId: principal.partnerId,
     role: principal.role,
     scopes: principal.scopes.join(' '),
-    principalId: principal.partnerId,
+    principalId: principal.role === 'me' ? `member:${principal.memberId}` : principal.partnerId,
+    ...(principal.memberId ? { memberId: principal.memberId } : {}),
   };
   const event = toEvent(request, arrival, url, body, route.path, candidate.pathParameters, authorizer);
   return (await handlerOf(route.fn))(event, lambdaContext(route.fn));

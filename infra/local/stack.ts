@@ -23,6 +23,8 @@ import { useClock } from '@shared/clock';
 import { useJobRunner } from '@shared/jobs';
 import { useConsoleAssets } from '@shared/console/assets';
 import { buildConsole } from '@shared/console/build';
+import { useSessionKeys, installedSessionKeys } from '@shared/sessions/keys';
+import { LocalSessionKeys } from '@shared/sessions/local-keys';
 
 export interface LocalStackOptions {
   port?: number;
@@ -128,6 +130,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The console is built from source at every start, so `npm start` always serves the current one.
     useConsoleAssets(await buildConsole());
+    // Member session tokens are signed by a key generated now, never stored (one per process: a
+    // second stack in the same test process keeps the first one's, so earlier tokens stay valid).
+    if (!(installedSessionKeys() instanceof LocalSessionKeys)) useSessionKeys(await LocalSessionKeys.generate());
     useClock(testClock?.now);
     useJobRunner(localJobRunner);
     // Import files live beside the data (or in a temporary directory), as in the S3 bucket on AWS.

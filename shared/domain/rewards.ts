@@ -35,6 +35,41 @@ export function rewardAvailableAt(
 }
 
 /**
+ * Why the member may not redeem the reward now, whatever their balance: not available now, the
+ * member's current tier below `minTier`, or no unit in stock. Undefined when they may.
+ */
+export function rewardRefusal(
+  member: MemberState,
+  reward: RewardState,
+  program: Pick<ProgramRules, 'tiers'>,
+  now: Date,
+): DomainError | undefined {
+  if (!rewardAvailableAt(reward, now)) {
+    return new DomainError('reward-not-available', `Reward ${reward.rewardId} is not available now.`);
+  }
+  if (reward.minTier) {
+    const required = tierRank(program, reward.minTier);
+    // A tier the program no longer has: nobody qualifies until the admin fixes the reward.
+    if (required < 0)
+      return new DomainError(
+        'reward-not-available',
+        `Reward ${reward.rewardId} asks for tier ${reward.minTier}, which the program no longer has.`,
+      );
+    const held = tierFor(program, qualifyingSpend(member, now)).tier;
+    if (tierRank(program, held.id) < required) {
+      return new DomainError(
+        'tier-too-low',
+        `Reward ${reward.rewardId} is for tier ${reward.minTier} and above; the member is ${held.id}.`,
+      );
+    }
+  }
+  if (reward.stock !== undefined && reward.stock <= 0) {
+    return new DomainError('reward-out-of-stock', `Reward ${reward.rewardId} is out of stock.`);
+  }
+  return undefined;
+}
+
+/**
  * Redeeming a reward: available now, the member's current tier at least `minTier`, a unit
  * in stock, and the balance covering the cost. The stock is taken in the same transaction
  * as the ledger entry (see shared/store/rewards.ts), so this check is confirmed there.
@@ -46,32 +81,30 @@ export function rewardRedemption(
   now: Date,
   orderId?: string,
 ): Movement {
-  if (!rewardAvailableAt(reward, now)) {
-    throw new DomainError('reward-not-available', `Reward ${reward.rewardId} is not available now.`);
-  }
-  if (reward.minTier) {
-    const required = tierRank(program, reward.minTier);
-    // A tier the program no longer has: nobody qualifies until the admin fixes the reward.
-    if (required < 0)
-      throw new DomainError(
-        'reward-not-available',
-        `Reward ${reward.rewardId} asks for tier ${reward.minTier}, which the program no longer has.`,
-      );
-    const held = tierFor(program, qualifyingSpend(member, now)).tier;
-    if (tierRank(program, held.id) < required) {
-      throw new DomainError(
-        'tier-too-low',
-        `Reward ${reward.rewardId} is for tier ${reward.minTier} and above; the member is ${held.id}.`,
-      );
-    }
-  }
-  if (reward.stock !== undefined && reward.stock <= 0) {
-    throw new DomainError('reward-out-of-stock', `Reward ${reward.rewardId} is out of stock.`);
-  }
+  const refusal = rewardRefusal(member, reward, program, now);
+  if (refusal) throw refusal;
   return redeemPointsMovement(member, reward.pointsCost, {
     rewardId: reward.rewardId,
     ...(orderId ? { orderId } : {}),
   });
+}
+
+/**
+ * A reward as the member's own app shows it: `eligible` when the member may redeem it now (available,
+ * tier, stock), `affordable` when their spendable balance covers its cost. Redeeming needs both.
+ */
+export function rewardForMember(
+  reward: RewardState,
+  member: MemberState,
+  spendablePoints: number,
+  program: Pick<ProgramRules, 'tiers'>,
+  now: Date,
+) {
+  return {
+    ...rewardView(reward),
+    eligible: rewardRefusal(member, reward, program, now) === undefined,
+    affordable: spendablePoints >= reward.pointsCost,
+  };
 }
 
 /** What the API shows of a reward. */

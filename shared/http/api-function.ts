@@ -107,7 +107,8 @@ function parseRequest(table: FunctionRoutes): MiddlewareObj<ApiEvent, APIGateway
       const hashed = ndjson ? { ndjson: createHash('sha256').update(ndjson).digest('hex') } : body;
       const idempotency = idempotencyKey
         ? {
-            scope: principal.partnerId,
+            // A member's own requests have their own keys, apart from the partner's backend's.
+            scope: principal.role === 'me' ? `member:${principal.memberId}` : principal.partnerId,
             key: idempotencyKey,
             requestHash: requestHash(route.method, event.path, hashed),
           }

@@ -177,7 +177,8 @@ const TAGS: Record<FunctionName | 'public', string> = {
   admin: 'Program rules and partner keys (admin keys only)',
   events: 'The event feed and webhook endpoints with their deliveries',
   imports: 'Bulk import of members, balances and purchase history (admin keys only)',
-  public: 'What needs no key: liveness, readiness and this document',
+  me: "A member's own app, with a member session token (POST /v1/members/{memberId}/sessions): the /v1/me routes only",
+  public: 'What needs no key: liveness, readiness, this document, the public keys of member tokens',
 };
 
 const requestIdHeader = { [REQUEST_ID_HEADER]: header('RequestId') };
@@ -236,6 +237,40 @@ function publicPaths(): Record<string, Record<string, unknown>> {
       'This document',
       'The OpenAPI 3.1 document of the API, generated from the schemas that validate requests.',
       { 200: ok('OpenAPI 3.1 document', 'application/json', { type: 'object' }) },
+    ),
+    '/.well-known/jwks.json': publicGet(
+      'sessionKeys',
+      'The public keys of member session tokens (JWKS)',
+      "The region's public keys (RFC 7517) that member session tokens are signed with, the signing key first; a token's `kid` names its key. A rotation publishes a new key before it signs with it, and keeps the old one until its last token has expired. May be cached 5 minutes.",
+      {
+        200: ok(
+          'The key set',
+          'application/json',
+          {
+            type: 'object',
+            required: ['keys'],
+            properties: {
+              keys: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'],
+                  properties: {
+                    kty: { const: 'EC' },
+                    crv: { const: 'P-256' },
+                    x: { type: 'string' },
+                    y: { type: 'string' },
+                    kid: { type: 'string' },
+                    alg: { const: 'ES256' },
+                    use: { const: 'sig' },
+                  },
+                },
+              },
+            },
+          },
+          { 'Cache-Control': { description: 'public, max-age=300', schema: text } },
+        ),
+      },
     ),
     '/console': publicGet(
       'console',
@@ -449,7 +484,7 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
       tags: [route.fn],
       summary: route.summary,
       description: route.description ?? route.summary,
-      security: [{ apiKey: [] }],
+      security: [route.scope === 'me' ? { memberToken: [] } : { apiKey: [] }],
       'x-required-scope': route.scope,
       parameters: parametersOf(route),
       ...(body
@@ -512,6 +547,13 @@ export function openApiDocument(options: DocumentOptions = {}): Record<string, u
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A partner key (scoped) or an admin key' },
+        memberToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "A member session token (POST /v1/members/{memberId}/sessions): a JWT signed ES256, 15 minutes, verifiable with the region's keys at /.well-known/jwks.json. Accepted on the /v1/me routes only.",
+        },
       },
       parameters: {
         IdempotencyKey: {

@@ -19,17 +19,41 @@ export function principalOf(event: APIGatewayProxyEvent): Principal {
       'Unauthorized',
       'A valid API key is required: Authorization: Bearer <key>.',
     );
+  const role: Principal['role'] = context.role === 'admin' || context.role === 'me' ? context.role : 'partner';
   return {
     partnerId: String(context.partnerId),
-    role: context.role === 'admin' ? 'admin' : 'partner',
+    role,
     scopes: String(context.scopes ?? '')
       .split(' ')
       .filter(Boolean) as Scope[],
+    ...(role === 'me' && context.memberId ? { memberId: String(context.memberId) } : {}),
   };
 }
 
+/** A member token works on the /v1/me routes and nowhere else; a key never works there (it is no member). */
+function assertMemberRoute(principal: Principal, route: RouteDefinition): void {
+  if (route.scope === 'me' && principal.role === 'me' && principal.memberId) return;
+  throw new HttpProblem(
+    'forbidden',
+    403,
+    'Forbidden',
+    route.scope === 'me'
+      ? 'The /v1/me routes take a member session token (POST /v1/members/{memberId}/sessions), not a key.'
+      : 'A member session token works only on the /v1/me routes.',
+  );
+}
+
+/** The member a `me` principal acts for (the /v1/me routes; assertScope has checked there is one). */
+export function memberIdOf(principal: Principal): string {
+  if (principal.role !== 'me' || !principal.memberId)
+    throw new HttpProblem('forbidden', 403, 'Forbidden', 'This route takes a member session token.');
+  return principal.memberId;
+}
+
 export function assertScope(principal: Principal, route: RouteDefinition): void {
-  if (route.scope === 'public' || principal.role === 'admin') return;
+  if (route.scope === 'public') return;
+  if (route.scope === 'me' || principal.role === 'me') return assertMemberRoute(principal, route);
+  if (principal.role === 'admin') return;
   if (route.scope === 'admin' || !principal.scopes.includes(route.scope)) {
     throw new HttpProblem(
       'forbidden',

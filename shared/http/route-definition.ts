@@ -16,6 +16,7 @@ export const functionNames = [
   'admin',
   'events',
   'imports',
+  'me',
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 /**
@@ -35,7 +36,8 @@ export const entryPoints = [
   'import-worker',
 ] as const;
 export type EntryName = (typeof entryPoints)[number];
-export type RouteScope = Scope | 'admin' | 'public';
+/** `me`: the /v1/me routes, for a member session token only (never a key, not even an admin's). */
+export type RouteScope = Scope | 'admin' | 'public' | 'me';
 
 export interface RouteDefinition {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

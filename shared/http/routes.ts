@@ -3,6 +3,7 @@ import { cashbackRoutes } from './function-routes/cashback';
 import { eventsRoutes } from './function-routes/events';
 import { importsRoutes } from './function-routes/imports';
 import { insightsRoutes } from './function-routes/insights';
+import { meRoutes } from './function-routes/me';
 import { membersRoutes } from './function-routes/members';
 import { pointsRoutes } from './function-routes/points';
 import { rewardsRoutes } from './function-routes/rewards';
@@ -34,6 +35,7 @@ export const routes = {
   ...adminRoutes,
   ...eventsRoutes,
   ...importsRoutes,
+  ...meRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

@@ -12,6 +12,7 @@ export const PARTNER_SCOPES = [
   'purchases:write',
   'events:read',
   'points:adjust',
+  'members:session',
 ] as const;
 export const Scope = z.enum(PARTNER_SCOPES);
 export type Scope = z.infer<typeof Scope>;

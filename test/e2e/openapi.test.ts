@@ -501,7 +501,30 @@ describe('every answer of every route is described by the document', () => {
     await call(admin, 'deleteWebhook', { params: hookParams }, { status: 204 });
     await call(admin, 'getWebhook', { params: hookParams }, { status: 404, type: 'webhook-not-found' });
 
+    // The member's own app: a session, then every /v1/me route with its token (and a key refused there).
+    const session = await call(partner, 'createMemberSession', { params }, { status: 201 });
+    if (!session.ok) throw new Error('no session');
+    const member = createClient({ baseUrl: api.url, apiKey: session.body.token });
+    await call(partner, 'getMe', {}, { status: 403, type: 'forbidden' });
+    await call(member, 'getMember', { params }, { status: 403, type: 'forbidden' });
+    await call(member, 'getMe', {}, { status: 200 });
+    await call(member, 'listMyTransactions', { query: { limit: 2 } }, { status: 200 });
+    await call(member, 'listMyRewards', {}, { status: 200 });
+    await call(member, 'redeemMyReward', { body: { rewardId: 'nothing' } }, { status: 404, type: 'reward-not-found' });
+    await call(member, 'redeemMyReward', { body: { rewardId: 'mug' } }, { status: 201 });
+    await call(member, 'listMyRaffles', {}, { status: 200 });
+    await call(member, 'buyMyRaffleEntries', { params: open, body: { count: 1 } }, { status: 201 });
+    await call(member, 'updateMe', { body: { consent: { marketing: false } } }, { status: 200 });
+    await call(
+      member,
+      'updateMe',
+      { body: { email: 'eve@example.com' } as never },
+      { status: 400, type: 'validation-error' },
+    );
+    await call(member, 'exportMe', {}, { status: 200 });
+
     await call(admin, 'eraseMember', { params }, { status: 204 });
+    await call(member, 'getMe', {}, { status: 401, type: 'unauthorized' });
     await call(partner, 'getMember', { params }, { status: 409, type: 'member-erased' });
     await call(partner, 'listTransactions', { params }, { status: 409, type: 'member-erased' });
     await call(partner, 'exportMember', { params }, { status: 409, type: 'member-erased' });
@@ -517,7 +540,7 @@ describe('every answer of every route is described by the document', () => {
     }
   });
 
-  it('documents the answers outside the operations: health, readiness, the document, 404 and 405', async () => {
+  it('documents the answers outside the operations: health, readiness, the document, the JWKS, 404 and 405', async () => {
     const observe = async (method: string, path: string) => {
       const response = await fetch(api.url + path, { method });
       return { status: response.status, headers: response.headers, text: await response.text() };
@@ -526,6 +549,7 @@ describe('every answer of every route is described by the document', () => {
       ...validator.check('GET', '/health', await observe('GET', '/health')),
       ...validator.check('GET', '/health/ready', await observe('GET', '/health/ready')),
       ...validator.check('GET', '/openapi.json', await observe('GET', '/openapi.json')),
+      ...validator.check('GET', '/.well-known/jwks.json', await observe('GET', '/.well-known/jwks.json')),
       ...validator.checkShared('NotFound', await observe('GET', '/v1/nothing-here')),
       ...validator.checkShared('MethodNotAllowed', await observe('PUT', '/v1/members')),
     ];

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { settingsForRegion } from '@infra/config/regions';
-import { apiMethods } from '@infra/constructs/rewards-rest-api';
+import { apiMethods, PREFLIGHT_OPEN_PATHS } from '@infra/constructs/rewards-rest-api';
 import { RewardsApiStack } from '@infra/stack';
 import { WWW_AUTHENTICATE } from '@shared/http/protocol';
 import { functionNames, routes, type RouteDefinition } from '@shared/http/routes';
@@ -50,8 +50,8 @@ describe('CORS on AWS', () => {
   it('answers preflights itself (mock integration, 204) on every route for the configured origins', () => {
     const template = stackWith(['https://console.example.com', 'https://shop.example.com']);
     const preflights = resources(template, 'AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' });
-    // One per route path, plus /health, /health/ready and /openapi.json.
-    expect(preflights).toHaveLength(routePaths.length + 3);
+    // One per route path, plus /health, /health/ready, /openapi.json and /.well-known/jwks.json.
+    expect(preflights).toHaveLength(routePaths.length + PREFLIGHT_OPEN_PATHS.length);
     for (const [, { Properties: properties }] of preflights) {
       expect(properties.AuthorizationType).toBe('NONE');
       expect(properties.Integration?.Type).toBe('MOCK');
@@ -81,7 +81,9 @@ describe('CORS on AWS', () => {
     const perMethod = stage.Properties.MethodSettings.filter((setting) => setting.ResourcePath !== '/*');
     const { keyed, open } = apiMethods(true);
     expect(perMethod).toHaveLength(keyed.length + open.length);
-    expect(perMethod.filter((setting) => setting.HttpMethod === 'OPTIONS')).toHaveLength(routePaths.length + 3);
+    expect(perMethod.filter((setting) => setting.HttpMethod === 'OPTIONS')).toHaveLength(
+      routePaths.length + PREFLIGHT_OPEN_PATHS.length,
+    );
     for (const setting of perMethod.filter((method) => method.HttpMethod === 'OPTIONS')) {
       expect(setting.ThrottlingBurstLimit).toBe(settings.partnerRateLimit.burst);
       expect(setting.ThrottlingBurstLimit).toBeLessThanOrEqual(settings.throttling.burstLimit);

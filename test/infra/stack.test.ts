@@ -5,7 +5,7 @@ import { PROBLEM_TYPE_BASE } from '@shared/http/problems';
 import { routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
 import type { EntryName } from '@infra/constructs/rewards-function';
 import { tableAccess } from '@infra/config/table-access';
-import { apiMethods } from '@infra/constructs/rewards-rest-api';
+import { apiMethods, AUTHORIZATION_HEADER_PATTERN } from '@infra/constructs/rewards-rest-api';
 import { isAllowed, tableResources } from '../support/iam';
 import { actionsOf, logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
 
@@ -183,7 +183,7 @@ describe.each(regions)('the stack of $region', (expected) => {
       }
     });
 
-    it('lets the authorizer only read key items (GetItem on APIKEY# partitions of the table)', () => {
+    it("lets the authorizer only read key items, and a member token's partner and member (GetItem, BatchGetItem)", () => {
       const statements = statementsOfFunction(
         synthesized.template,
         synthesized.stack,
@@ -195,9 +195,9 @@ describe.each(regions)('the stack of $region', (expected) => {
       expect(dynamo).toEqual([
         {
           Effect: 'Allow',
-          Action: 'dynamodb:GetItem',
+          Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
           Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] },
-          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*', 'PARTNERS', 'MEMBER#*'] } },
         },
       ]);
     });
@@ -262,12 +262,13 @@ describe.each(regions)('the stack of $region', (expected) => {
       expect(isAllowed(statements, resourceOf, { action: 'dynamodb:Scan', resource: 'table', partitions: [] })).toBe(
         false,
       );
-      // Only the member functions, raffle entries bought with points (rewards) and the jobs write member items.
+      // Only the member functions (a member's own app too), raffle entries bought with points (rewards) and the jobs write member items.
       expect(
         isAllowed(statements, resourceOf, { action: 'dynamodb:PutItem', resource: 'table', partitions: ['MEMBER#m'] }),
       ).toBe(
         [
           'members',
+          'me',
           'points',
           'cashback',
           'rewards',
@@ -307,9 +308,10 @@ describe.each(regions)('the stack of $region', (expected) => {
       expect(kmsActions.sort()).toEqual(
         expected.customerManagedKey ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : [],
       );
+      // Besides the table key, the authorizer reads the member session keys' public halves (below).
       const authorizerKms = actionsOf(
         statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.authorizer),
-      ).filter((action) => action.startsWith('kms:'));
+      ).filter((action) => action.startsWith('kms:') && action !== 'kms:GetPublicKey');
       expect(authorizerKms.sort()).toEqual(expected.customerManagedKey ? ['kms:Decrypt', 'kms:DescribeKey'] : []);
     });
 
@@ -461,11 +463,15 @@ describe.each(regions)('the stack of $region', (expected) => {
 
     it('refuses a malformed Authorization header at the gateway, before the authorizer runs', () => {
       synthesized.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
-        IdentityValidationExpression: '^[Bb]earer rk_[A-Za-z0-9_-]{16,509}$',
+        IdentityValidationExpression: AUTHORIZATION_HEADER_PATTERN,
       });
-      const pattern = new RegExp('^[Bb]earer rk_[A-Za-z0-9_-]{16,509}$');
+      const pattern = new RegExp(AUTHORIZATION_HEADER_PATTERN);
       expect(pattern.test('Bearer x')).toBe(false);
       expect(pattern.test('Bearer rk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe(true);
+      // A member session token: three base64url parts.
+      expect(pattern.test('Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJtIn0.c2lnbmF0dXJl')).toBe(true);
+      expect(pattern.test('Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJtIn0')).toBe(false);
+      expect(pattern.test('Bearer a.b.c d')).toBe(false);
     });
 
     it('keeps no source IP or user agent in access logs', () => {

@@ -16,6 +16,8 @@ import { deliveryQueue, useDeliveryQueue, type DeliveryMessage } from '@shared/d
 import { DirectoryImportFiles } from '@infra/local/imports';
 import { IMPORT_PHASES } from '@shared/domain/import';
 import { useImportEngine } from '@shared/store/import-engine';
+import { useSessionKeys } from '@shared/sessions/keys';
+import { LocalSessionKeys } from '@shared/sessions/local-keys';
 import { importFiles, useImportFiles } from '@shared/store/import-files';
 import { isAllowed, tableResources } from '../support/iam';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -38,6 +40,7 @@ const apiHandlers: Record<FunctionName | 'public', () => Promise<{ handler: unkn
   admin: () => import('@functions/admin'),
   events: () => import('@functions/events'),
   imports: () => import('@functions/imports'),
+  me: () => import('@functions/me'),
   public: () => import('@functions/public'),
 };
 
@@ -62,7 +65,12 @@ let synthesized: SynthesizedStack;
 /** Where the import files go (the S3 bucket on AWS), and the imports the routes handed to the engine. */
 let importDirectory: string;
 const startedImports: { importId: string; fileKey: string }[] = [];
-const keys = { partner: `rk_${randomUUID().replaceAll('-', '')}`, admin: `rk_${randomUUID().replaceAll('-', '')}` };
+/** The seeded keys, and the member session token the scenario's member app uses (set when created). */
+const keys = {
+  partner: `rk_${randomUUID().replaceAll('-', '')}`,
+  admin: `rk_${randomUUID().replaceAll('-', '')}`,
+  member: '',
+};
 
 /** A JSON answer body, read field by field (`field` turns a missing or non-string field into an error). */
 type Body = Record<string, unknown>;
@@ -81,7 +89,7 @@ function field(body: Body, name: string): string {
 async function call(
   method: string,
   url: string,
-  options: { body?: unknown; ndjson?: string; as?: 'partner' | 'admin'; idempotencyKey?: string } = {},
+  options: { body?: unknown; ndjson?: string; as?: keyof typeof keys; idempotencyKey?: string } = {},
 ): Promise<Answer> {
   const path = url.split('?')[0] ?? url;
   const query = new URLSearchParams(url.split('?')[1] ?? '');
@@ -128,7 +136,7 @@ const eur = (value: number) => ({ value, currency: 'EUR' });
 async function twice(
   method: string,
   url: string,
-  options: { body?: unknown; ndjson?: string; as?: 'partner' | 'admin' } = {},
+  options: { body?: unknown; ndjson?: string; as?: keyof typeof keys } = {},
 ) {
   const idempotencyKey = randomUUID();
   const first = await call(method, url, { ...options, idempotencyKey });
@@ -161,6 +169,7 @@ beforeAll(async () => {
     },
   });
   const table = await useFreshTable({ expiry: { inactivityMonths: 1 } });
+  useSessionKeys(await LocalSessionKeys.generate());
   await putKnownKey({
     partnerId: 'p-1',
     name: 'Partner',
@@ -287,6 +296,24 @@ beforeAll(async () => {
   expect201(await call('POST', `${lots2}/redeem`, { body: { points: 90 } }), 'redeem from a lot');
   expect201(await call('POST', `${lots2}/redeem`, { body: { rewardId: 'sticker' } }), 'reward from a lot');
   expect201(await call('POST', `${lots2}/raffles/summer/entries`, { body: { count: 5 } }), 'entries spend a lot whole');
+  // A member's own app (a member token, through the authorizer): every /v1/me route; its raffle entries
+  // spend the rest of the member's bonus lot whole, its redemptions take a limited and an unlimited reward.
+  const lots3 = await lotMember();
+  const session = expect201(await call('POST', `${lots3}/sessions`), 'member session').body;
+  keys.member = field(session, 'token');
+  await call('GET', '/v1/me', { as: 'member' });
+  await call('GET', '/v1/me/transactions', { as: 'member' });
+  await call('GET', '/v1/me/rewards', { as: 'member' });
+  expect201(await twice('POST', '/v1/me/redeem', { as: 'member', body: { rewardId: 'mug' } }), 'me: redeem reward');
+  expect201(await call('POST', '/v1/me/redeem', { as: 'member', body: { rewardId: 'sticker' } }), 'me: unlimited');
+  expect201(await call('POST', `${lots3}/redeem`, { body: { points: 45 } }), 'redeem part of a lot');
+  expect201(
+    await twice('POST', '/v1/me/raffles/summer/entries', { as: 'member', body: { count: 40 } }),
+    'me: entries spend a lot whole',
+  );
+  await call('GET', '/v1/me/raffles', { as: 'member' });
+  expect201(await call('PATCH', '/v1/me', { as: 'member', body: { consent: { marketing: true } } }), 'me: consent');
+  await call('GET', '/v1/me/export', { as: 'member' });
   // Basket rules: an earn reads the budget shards of a rule it could get beside the member and draws
   // on one (an Update); a refund by line gives the rule's points back to the shard (an Update).
   const budgetRules = {
@@ -441,6 +468,7 @@ afterAll(async () => {
   if (importDirectory) await rm(importDirectory, { recursive: true, force: true });
   vi.unstubAllEnvs();
   useStore(undefined);
+  useSessionKeys(undefined);
 });
 
 const entries = Object.keys(tableAccess) as EntryName[];

@@ -63,7 +63,7 @@ export interface ImportJob {
   finishedAt?: string;
 }
 
-/** Partner scopes of the contract (v1 and the v1.1 additions). */
+/** Partner scopes of the contract (v1, the v1.1 additions and v1.2's members:session). */
 export const PARTNER_SCOPES = [
   'members:read',
   'members:write',
@@ -74,4 +74,5 @@ export const PARTNER_SCOPES = [
   'surveys:write',
   'purchases:write',
   'events:read',
+  'members:session',
 ] as const;

@@ -8,6 +8,7 @@ import {
   Transaction,
   TransactionParams,
 } from '@shared/schemas/members';
+import { MemberSession } from '@shared/schemas/me';
 import type { RouteDefinition } from '../route-definition';
 import { MemberParams } from './params';
 
@@ -110,6 +111,21 @@ export const membersRoutes = {
     errors: ['member-not-found', 'member-erased', 'transaction-not-found'],
     params: TransactionParams,
     responses: { 200: Transaction },
+  },
+  createMemberSession: {
+    method: 'POST',
+    path: '/v1/members/{memberId}/sessions',
+    fn: 'members',
+    scope: 'members:session',
+    summary: "A session for the member's own app: a member token for the /v1/me routes",
+    description:
+      'A JWT signed ES256 by the region, for this member only, working 15 minutes on the /v1/me routes (and nowhere else). ' +
+      "Verify it with the region's public keys at GET /.well-known/jwks.json. Erasing the member or deleting the partner ends it. " +
+      'Writes nothing, so no Idempotency-Key is needed (a retry gets another token).',
+    errors: ['member-not-found', 'member-erased'],
+    params: MemberParams,
+    idempotencyKey: 'none',
+    responses: { 201: MemberSession },
   },
   eraseMember: {
     method: 'DELETE',

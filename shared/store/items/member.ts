@@ -85,6 +85,15 @@ export async function findMember(memberId: string): Promise<MemberState | undefi
   return item ? itemToMember(item) : undefined;
 }
 
+/**
+ * Whether the member exists and is not erased, without decoding the item: the authorizer's check of
+ * a member session. Eventually consistent, like the read of a key (an erasure shows within a second).
+ */
+export async function memberIsActive(memberId: string): Promise<boolean> {
+  const item = await getItem(memberKey(memberId), { consistent: false });
+  return item?.status === 'active';
+}
+
 /** The member's next state, one version on from the one read (null: a member that does not exist yet). */
 export function memberPut(
   member: MemberState,

@@ -54,6 +54,12 @@ export async function findPartner(partnerId: string): Promise<PartnerRecord | un
   return item ? itemToPartner(item) : undefined;
 }
 
+/** The authorizer's check that the partner behind a member session still exists: eventually consistent, like a key's read. */
+export async function findLivePartner(partnerId: string): Promise<PartnerRecord | undefined> {
+  const item = await getItem(partnerKey(partnerId), { consistent: false });
+  return item ? itemToPartner(item) : undefined;
+}
+
 export async function findPartnerKeyHash(partnerId: string): Promise<string | undefined> {
   return (await findPartner(partnerId))?.keyHash;
 }
