@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -31,6 +31,7 @@ export class MemberSessionKeys extends Construct {
           keyUsage: KeyUsage.SIGN_VERIFY,
           // A retired generation signs nothing and its tokens died 15 minutes after the rotation.
           removalPolicy: RemovalPolicy.DESTROY,
+          pendingWindow: Duration.days(7),
         }),
     );
   }

@@ -19,7 +19,7 @@ export function principalOf(event: APIGatewayProxyEvent): Principal {
       'Unauthorized',
       'A valid API key is required: Authorization: Bearer <key>.',
     );
-  const role: Principal['role'] = context.role === 'admin' || context.role === 'me' ? context.role : 'partner';
+  const role: Principal['role'] = context.role === 'admin' ? 'admin' : context.role === 'me' ? 'me' : 'partner';
   return {
     partnerId: String(context.partnerId),
     role,
