@@ -10,7 +10,7 @@ import { problemResponse } from '@shared/http/responses';
 import { matchPath, routes, type FunctionName, type RouteDefinition } from '@shared/http/routes';
 import { DirectoryImportFiles, LOCAL_UPLOAD_PATH } from './imports';
 import { MAX_BODY_BYTES } from '@shared/http/request';
-import { finishResponse, requestIdOf } from '@shared/http/protocol';
+import { finishResponse, REQUEST_ID_HEADER, requestIdOf } from '@shared/http/protocol';
 import type { RateLimit } from '@shared/store/items/partner';
 import { jsonResponse } from '@shared/http/responses';
 import { TestClockError, type TestClock } from './test-clock';
@@ -275,10 +275,14 @@ function answerUnparsable(error: Error & { code?: string }, socket: Duplex): voi
         'The request line and headers are limited to 16 KiB.',
       )
     : new HttpProblem('bad-request', 400, 'Bad request', 'The request is not valid HTTP/1.1.');
-  const { statusCode, headers, body } = problemResponse(toProblem(problem));
+  // No header could be read, so no caller id or origin either: a fresh request id, like API Gateway's.
+  const requestId = crypto.randomUUID();
+  const { statusCode, headers, body } = problemResponse(toProblem(problem, requestId));
   const lines = [
     `HTTP/1.1 ${statusCode} ${problem.title}`,
-    ...Object.entries(headers ?? {}).map(([name, value]) => `${name}: ${String(value)}`),
+    ...Object.entries({ ...headers, [REQUEST_ID_HEADER]: requestId }).map(
+      ([name, value]) => `${name}: ${String(value)}`,
+    ),
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
   ];

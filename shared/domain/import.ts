@@ -177,11 +177,13 @@ const SHORTEST_QUOTED_VALUE = 4;
  */
 export function problemWithoutLineValues(problem: LineProblem, line: unknown): LineProblem {
   const values = new Set<string>();
-  const collect = (value: unknown): void => {
+  // A stack of its own, not recursion: a line can nest arrays as deep as its length allows.
+  const pending: unknown[] = [line];
+  while (pending.length > 0) {
+    const value = pending.pop();
     if (typeof value === 'string' && value.length >= SHORTEST_QUOTED_VALUE) values.add(value);
-    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
-  };
-  collect(line);
+    else if (value && typeof value === 'object') for (const item of Object.values(value)) pending.push(item);
+  }
   const scrub = (text: string) => [...values].reduce((kept, value) => kept.split(value).join('…'), text);
   return {
     code: problem.code,

@@ -30,6 +30,13 @@ function parseRaw(answer: string): { status: number; headers: string; body: Reco
   return { status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: JSON.parse(body) };
 }
 
+/** Every answer, even one made before any header could be read, has a request id and names it as its instance. */
+function expectRequestId(answer: ReturnType<typeof parseRaw>): void {
+  const id = /^x-request-id: (\S+)$/m.exec(answer.headers)?.[1];
+  expect(id).toMatch(/^[\x21-\x7E]{1,128}$/);
+  expect(answer.body.instance).toBe(`urn:request:${id}`);
+}
+
 describe("requests Node's HTTP parser refuses", () => {
   it.each([
     ['a header value with a NUL', 'X-Note: a\u0000b\r\n'],
@@ -40,6 +47,7 @@ describe("requests Node's HTTP parser refuses", () => {
     expect(answer.status).toBe(400);
     expect(answer.headers).toContain('content-type: application/problem+json');
     expect(answer.body).toMatchObject({ type: `${problems}bad-request`, status: 400 });
+    expectRequestId(answer);
   });
 
   it('answers a 100 KB URL with a 431 problem', async () => {
@@ -47,6 +55,7 @@ describe("requests Node's HTTP parser refuses", () => {
     expect(answer.status).toBe(431);
     expect(answer.headers).toContain('content-type: application/problem+json');
     expect(answer.body).toMatchObject({ type: `${problems}request-header-fields-too-large`, status: 431 });
+    expectRequestId(answer);
   });
 });
 

@@ -155,4 +155,17 @@ describe('a bad line’s problem', () => {
       errors: [{ path: 'externalId', message: '… is unknown' }],
     });
   });
+
+  it('reads and reports a 64 KiB line nested as deep as it can be, without overflowing the stack', () => {
+    const depth = 32 * 1024 - 32;
+    const text = `{"kind":"member","externalId":${'['.repeat(depth)}"ana@example.com"${']'.repeat(depth)}}`;
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(64 * 1024);
+    const read = readImportLine(text);
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.problem.code).toBe('validation-error');
+    const kept = problemWithoutLineValues(read.problem, JSON.parse(text));
+    expect(kept.code).toBe('validation-error');
+    expect(JSON.stringify(kept)).not.toContain('ana@example.com');
+  });
 });
