@@ -8,7 +8,8 @@
  * `npm run bench -- --only lots` (or `BENCH_ONLY=lots`) runs only the named parts, comma
  * separated: operations, throughput (needs operations: it runs them too), import, metrics, scale
  * (the metrics job over ≥ 20,000 members and ≥ 100,000 purchases), cold, lots, hot (N concurrent
- * redeems on one member: how many succeed within the deadline; BENCH_HOT_REQUESTS, default 120).
+ * redeems on one member: how many succeed within the deadline; BENCH_HOT_REQUESTS, default 120),
+ * draw (the largest raffle allowed, 2,000 prize units and winners, over HTTP).
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  * `--detail` (or `BENCH_DETAIL=1`) also prints every counted item write on stderr: its key, its
  * size before and after, its write units and the index units by index.
@@ -31,12 +32,13 @@ import { measureOperations, type OperationsResult } from './operations';
 import { measureThroughput, type ThroughputResult } from './throughput';
 import { measureImport, type ImportFigures } from './import';
 import { measureHotMember, type HotMemberResult } from './hot-member';
+import { measureLargestDraw, type DrawFigures } from './draw';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const log = (message: string) => console.error(`[bench ${elapsed()}] ${message}`);
 
-const PARTS = ['operations', 'throughput', 'import', 'metrics', 'scale', 'cold', 'lots', 'hot'] as const;
+const PARTS = ['operations', 'throughput', 'import', 'metrics', 'scale', 'cold', 'lots', 'hot', 'draw'] as const;
 type Part = (typeof PARTS)[number];
 const onlyArgument = (() => {
   const args = process.argv.slice(2);
@@ -149,6 +151,14 @@ try {
     const requests = Number(process.env.BENCH_HOT_REQUESTS ?? 120);
     log(`hot member: ${requests} concurrent redeems on one member (straight to DynamoDB Local)`);
     hotMember = await withStack(dynamo.endpoint, (api) => measureHotMember(api, requests));
+  }
+
+  let largestDraw: DrawFigures | undefined;
+  if (runs('draw')) {
+    log('raffle draw: 2,000 prize units among 2,000 members (straight to DynamoDB Local)');
+    largestDraw = await withStack(dynamo.endpoint, (api, tableName) =>
+      measureLargestDraw(api, dynamo.endpoint, tableName),
+    );
   }
 
   const costs: Record<string, OpCost> = {};
@@ -270,6 +280,7 @@ try {
     handlerOverheadMs: operations?.handlerOverheadMs,
     throughput,
     hotMember,
+    largestDraw,
     bulkImport,
     coldStart,
     metricsJob,
@@ -327,6 +338,13 @@ try {
   const dailyBytes = operations?.memberItemBytes.dailyBuyerYear;
   if (dailyBytes !== undefined)
     target('member item, daily buyer after a year', `${dailyBytes} B`, '≤ 2048 B', dailyBytes <= 2048);
+  if (largestDraw)
+    target(
+      `raffle draw of ${largestDraw.prizeUnits} units: every winner drawn, answered 201`,
+      `${largestDraw.winners} winners, ${largestDraw.statuses.at(-1) ?? 0}`,
+      `${largestDraw.prizeUnits}, 201`,
+      largestDraw.winners === largestDraw.prizeUnits && largestDraw.statuses.at(-1) === 201,
+    );
   if (hotMember) {
     target(
       `hot member: ${hotMember.requests} concurrent redeems, 201 within the deadline`,
@@ -420,6 +438,11 @@ try {
     console.log(
       `bulk import: ${bulkImport.lines} member lines in ${bulkImport.seconds} s = ${bulkImport.linesPerSecond} lines/s ` +
         `(${bulkImport.inFlight} lines in flight, ${bulkImport.msPerLine} ms per line)`,
+    );
+  if (largestDraw)
+    console.log(
+      `raffle draw of ${largestDraw.prizeUnits} prize units (${largestDraw.winners} winners): 201 after ` +
+        `${largestDraw.seconds} s in ${largestDraw.calls} call(s) (${largestDraw.statuses.join(', ')})`,
     );
   if (hotMember)
     console.log(
