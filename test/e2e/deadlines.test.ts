@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { store, useStore, type StoreConfig } from '@shared/store/client';
 import { retryPolicy } from '@shared/store/retry';
 import { startTestApi, type ApiResponse, type TestApi } from '../support/api';
-import { transactionConflict, withFaults, withStall } from '../support/faults';
+import { throttled, transactionConflict, withFaults, withStall } from '../support/faults';
 
 /**
  * DynamoDB stops answering (a wrapper over the real engine holds its calls): every request
@@ -189,5 +189,19 @@ describe('a stalled DynamoDB', () => {
     } finally {
       stalled.release();
     }
+  });
+
+  it('answers a throttled write of a refusal the same way: 503 with the protocol headers', async () => {
+    useStore(withFaults(healthy, [{ command: 'PutCommand', count: 1_000, error: throttled }]));
+    const answer = await timed(() =>
+      api.call('POST', `/v1/members/${memberId}/redeem`, {
+        body: { points: 1_000_000_000 },
+        headers: { 'X-Request-Id': 'refusal-2', Origin: api.url },
+      }),
+    );
+    expectStorageBusy(answer);
+    expect(answer.headers.get('x-request-id')).toBe('refusal-2');
+    expect(answer.body).toMatchObject({ instance: 'urn:request:refusal-2' });
+    expect(answer.headers.get('access-control-allow-origin')).toBe(api.url);
   });
 });

@@ -203,6 +203,35 @@ describe('adjustments', () => {
     );
     expect(ledger.Items?.map((item) => String(item.type))).toEqual(['bonus']);
   });
+
+  it('counts credits against the partner’s budget of its UTC day: the next day has a budget again', async () => {
+    const saved = process.env.ADJUSTMENT_DAILY_POINTS_CAP;
+    process.env.ADJUSTMENT_DAILY_POINTS_CAP = '500';
+    try {
+      const memberId = await enrol({});
+      // T0 is 09:00 UTC; 14:59 later is 23:59 of the same day, 15:00 later the next day's 00:00.
+      const lastMinute = at(14 * 60 + 59, 'night-desk');
+      const nextDay = at(15 * 60, 'night-desk');
+      expect((await adjust(memberId, { points: 500, reason: 'goodwill' }, lastMinute)).status).toBe(201);
+      expect((await refusal(adjust(memberId, { points: 1, reason: 'goodwill' }, lastMinute))).type).toMatch(
+        /adjustment-budget-exceeded$/,
+      );
+      expect((await adjust(memberId, { points: 500, reason: 'goodwill' }, nextDay)).status).toBe(201);
+      const budgets = await Promise.all(
+        ['2026-06-01', '2026-06-02'].map((day) =>
+          store.client.send(
+            new GetCommand({ TableName: store.tableName, Key: { PK: `ADJUSTBUDGET#night-desk#${day}`, SK: 'BUDGET' } }),
+          ),
+        ),
+      );
+      expect(budgets.map((budget) => budget.Item?.credited)).toEqual([500, 500]);
+      // Kept two days after its day, then removed by DynamoDB's TTL.
+      expect(budgets[0]?.Item?.ttl).toBe(Date.parse('2026-06-03T00:00:00Z') / 1000);
+    } finally {
+      if (saved === undefined) delete process.env.ADJUSTMENT_DAILY_POINTS_CAP;
+      else process.env.ADJUSTMENT_DAILY_POINTS_CAP = saved;
+    }
+  });
 });
 
 describe('earn preview', () => {
