@@ -88,8 +88,16 @@ export function memberEvents(
   }));
 }
 
-/** An event about no member (reward.out-of-stock, webhook.test). */
+/**
+ * The only events about no member. Every other type concerns one member and carries its
+ * `memberId` and `sequence`, so the member's feed (`GET /v1/events?memberId=`) shows it.
+ */
+export const EVENTS_ABOUT_NO_MEMBER: readonly EventType[] = ['reward.out-of-stock', 'webhook.test'];
+
+/** An event about no member (reward.out-of-stock, webhook.test); any other type is refused. */
 export function globalEvent(draft: EventDraft, createdAt: string, id: string, target?: string): DomainEvent {
+  if (!EVENTS_ABOUT_NO_MEMBER.includes(draft.type))
+    throw new Error(`a ${draft.type} event is about a member: emit it with that member's memberId`);
   return { id, type: draft.type, createdAt, data: draft.data, ...(target ? { target } : {}) };
 }
 

@@ -9,6 +9,8 @@ import {
   memberEventSequence,
   publicEvent,
   withoutPersonalData,
+  EVENTS_ABOUT_NO_MEMBER,
+  globalEvent,
 } from '@shared/domain/events';
 import { newEventId } from '@shared/ids';
 import { Event } from '@shared/schemas/events';
@@ -146,5 +148,16 @@ describe('fitEventData', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('events about a member', () => {
+  it('every type but reward.out-of-stock and webhook.test is about a member: stored without one, it is refused', () => {
+    const aboutMembers = EVENT_TYPES.filter((type) => !EVENTS_ABOUT_NO_MEMBER.includes(type));
+    expect(aboutMembers).toContain('raffle.won');
+    for (const type of aboutMembers)
+      expect(() => globalEvent({ type, data: {} }, new Date().toISOString(), newEventId())).toThrow(/about a member/);
+    for (const type of EVENTS_ABOUT_NO_MEMBER)
+      expect(globalEvent({ type, data: {} }, new Date().toISOString(), newEventId())).not.toHaveProperty('memberId');
   });
 });
