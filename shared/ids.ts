@@ -1,4 +1,5 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { GENERATED_CODE_LENGTH, generatedCode } from './domain/codes';
 import { monotonicFactory } from 'ulid';
 
 /** Server-chosen ids: a readable prefix and a ULID (time-ordered, collision-free in practice). */
@@ -19,3 +20,6 @@ export function newReferralCode(): string {
 }
 export const newEventId = () => `evt_${ulid()}`;
 export const newWebhookId = () => `whk_${ulid()}`;
+export const newCodeId = () => `cod_${ulid()}`;
+/** A reward code's text: crypto-random symbols of the code alphabet (shared/domain/codes.ts). */
+export const newCodeText = () => generatedCode(randomBytes(GENERATED_CODE_LENGTH));

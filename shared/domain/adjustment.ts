@@ -1,3 +1,4 @@
+import { reservedPoints } from './codes';
 import { DomainError } from './errors';
 import type { Movement } from './ledger';
 import type { MemberState } from './member';
@@ -19,10 +20,11 @@ export interface Adjustment {
 export function adjustmentMovement(member: Pick<MemberState, 'points' | 'cashback'>, adjustment: Adjustment): Movement {
   const points = adjustment.points ?? 0;
   const cashback = adjustment.cashback ?? 0;
-  if (points < 0 && member.points.balance + points < 0)
+  const spendable = member.points.balance - reservedPoints(member);
+  if (points < 0 && spendable + points < 0)
     throw new DomainError(
       'insufficient-points',
-      `The balance is ${member.points.balance} points; an adjustment of ${points} would take it below zero.`,
+      `The balance is ${spendable} points; an adjustment of ${points} would take it below zero.`,
     );
   if (cashback < 0 && member.cashback.available + cashback < 0)
     throw new DomainError(

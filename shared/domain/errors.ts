@@ -40,7 +40,15 @@ export type DomainErrorCode =
   | 'delivery-not-found'
   | 'too-many-webhooks'
   | 'forbidden-webhook-url'
-  | 'import-not-found';
+  | 'import-not-found'
+  | 'code-not-found'
+  | 'code-used'
+  | 'code-expired'
+  | 'code-cancelled'
+  | 'code-not-used-for-order'
+  | 'not-a-pool-reward'
+  | 'donation-below-minimum'
+  | 'not-a-donation';
 
 export interface FieldError {
   path: string;

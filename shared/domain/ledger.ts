@@ -2,7 +2,7 @@ import type { MemberState } from './member';
 import { pendingCashbackTotal } from './member';
 
 export type LedgerEntryType =
-  'earn' | 'redeem' | 'bonus' | 'cashback' | 'cashback-redeem' | 'refund' | 'expiry' | 'adjustment';
+  'earn' | 'redeem' | 'bonus' | 'cashback' | 'cashback-redeem' | 'refund' | 'expiry' | 'adjustment' | 'return';
 
 export interface BreakdownLine {
   rule: string;
@@ -25,7 +25,10 @@ export interface Movement {
   /** The purchase (earn, cashback) or refund amount the movement is about, in minor units of the program currency. */
   amount?: number;
   breakdown?: BreakdownLine[];
-  /** Counts toward lifetimeRedeemed (redemptions), as opposed to reversals and expiry. */
+  /**
+   * Counts toward lifetimeRedeemed (redemptions), as opposed to reversals and expiry. A `return`
+   * (a code's points given back) is a redemption undone: it lowers lifetimeRedeemed and earns nothing.
+   */
   redemption?: boolean;
   /** Adjustments: why (support desks write it), and the caller's own reference (a ticket number). */
   reason?: string;
@@ -90,7 +93,7 @@ export function postMovements(
   const entries: LedgerEntry[] = movements.map((movement, index) => {
     points = {
       balance: points.balance + movement.points,
-      lifetimeEarned: points.lifetimeEarned + (movement.points > 0 ? movement.points : 0),
+      lifetimeEarned: points.lifetimeEarned + (movement.points > 0 && !movement.redemption ? movement.points : 0),
       lifetimeRedeemed: points.lifetimeRedeemed + (movement.redemption ? -movement.points : 0),
     };
     const cashback = movement.cashback;
@@ -113,7 +116,12 @@ export function postMovements(
             },
           }
         : {}),
-      balance: { points: points.balance, cashbackAvailable: available, cashbackPending },
+      // What the member can spend after it: reserved points (codes charged at use) are held apart.
+      balance: {
+        points: points.balance - (member.points.reserved ?? 0),
+        cashbackAvailable: available,
+        cashbackPending,
+      },
       ...(movement.orderId ? { orderId: movement.orderId } : {}),
       ...(movement.rewardId ? { rewardId: movement.rewardId } : {}),
       ...(movement.raffleId ? { raffleId: movement.raffleId } : {}),

@@ -3,6 +3,7 @@ import type { MemberState } from './member';
 import { pendingCashbackTotal, settleCashback } from './member';
 import { pointsExpireAt } from './expiry';
 import { qualifyingSpend, tierFor } from './tiers';
+import { reservedPoints } from './codes';
 
 /** Points as the lots say at `now` (shared/app/support/lots.ts); absent for a member who never had a lot. */
 export interface LotPoints {
@@ -33,7 +34,9 @@ export function memberView(stored: MemberState, program: Program, now: Date, lot
         : {}),
     },
     points: {
-      balance: lots ? lots.balance : member.points.balance,
+      // Reserved points (codes charged at use) are not spendable: balance + pending + reserved = the ledger's sum.
+      balance: (lots ? lots.balance : member.points.balance) - reservedPoints(member),
+      reserved: reservedPoints(member),
       lifetimeEarned: member.points.lifetimeEarned,
       lifetimeRedeemed: member.points.lifetimeRedeemed,
       ...(expiresAt ? { expiresAt } : {}),

@@ -59,7 +59,17 @@ export interface MemberState {
   consentHistory?: ConsentChange[];
   /** Incremented by every write: the optimistic-concurrency token and the ledger sequence. */
   version: number;
-  points: { balance: number; lifetimeEarned: number; lifetimeRedeemed: number };
+  /**
+   * `balance` is the ledger's sum. `reserved`: points held for issued codes charged at use
+   * (shared/domain/codes.ts), not in the ledger yet: what can be spent is the rest.
+   */
+  points: { balance: number; lifetimeEarned: number; lifetimeRedeemed: number; reserved?: number };
+  /**
+   * The earliest `expiresAt` of the member's issued codes (absent: none issued): when the codes'
+   * time rule is next due for this member. Moved by every write that issues, uses, releases,
+   * cancels or expires a code.
+   */
+  codesDueAt?: string;
   cashback: {
     available: number;
     pending: PendingCashback[];

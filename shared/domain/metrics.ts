@@ -120,8 +120,9 @@ export function advanceTotals(totals: RunningTotals, activity: RecordedActivity)
   const next = { ...totals };
   next.membersTotal += activity.enrolments ?? 0;
   for (const entry of activity.entries ?? []) {
-    if (entry.points > 0) next.pointsIssued += entry.points;
-    if (entry.type === 'redeem') next.pointsRedeemed -= entry.points;
+    // A `return` gives back points a redemption took (a code cancelled or expired): redeemed less, not issued more.
+    if (entry.points > 0 && entry.type !== 'return') next.pointsIssued += entry.points;
+    if (entry.type === 'redeem' || entry.type === 'return') next.pointsRedeemed -= entry.points;
     next.pointsOutstanding += entry.points;
     next.cashbackOutstanding += entry.cashback ?? 0;
   }

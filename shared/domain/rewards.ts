@@ -1,4 +1,5 @@
 import type { ProgramRules } from '@shared/schemas/program';
+import type { Fulfilment } from './codes';
 import { DomainError } from './errors';
 import type { Movement } from './ledger';
 import type { MemberState } from './member';
@@ -17,6 +18,8 @@ export interface RewardState {
   availableFrom?: string;
   availableTo?: string;
   active: boolean;
+  /** Absent: a plain catalog reward (the partner hands it over). */
+  fulfilment?: Fulfilment;
   updatedAt: string;
   /** Bumped by every admin replace (not by redemptions): a redemption is conditioned on the terms it read. */
   revision: number;

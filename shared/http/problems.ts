@@ -19,6 +19,9 @@ export interface ProblemDetails {
   errors?: FieldError[];
   /** external-id-taken: the member that holds the external id. */
   memberId?: string;
+  /** code-used: the order the code was first used for, and when. */
+  orderId?: string;
+  usedAt?: string;
 }
 
 export interface ProblemResponse {
@@ -80,6 +83,14 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'too-many-webhooks': { status: 400, title: 'Too many webhooks' },
   'forbidden-webhook-url': { status: 400, title: 'Webhook URL not allowed' },
   'import-not-found': { status: 404, title: 'Import not found' },
+  'code-not-found': { status: 404, title: 'Code not found' },
+  'code-used': { status: 409, title: 'Code already used' },
+  'code-expired': { status: 409, title: 'Code expired' },
+  'code-cancelled': { status: 409, title: 'Code cancelled' },
+  'code-not-used-for-order': { status: 409, title: 'Code not used for this order' },
+  'not-a-pool-reward': { status: 409, title: 'Reward takes no uploaded codes' },
+  'donation-below-minimum': { status: 400, title: 'Donation below the minimum' },
+  'not-a-donation': { status: 400, title: 'Points given to a reward that is not a donation' },
 };
 
 /** The status a business-rule refusal answers with (the document lists it per operation). */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DAY_MS } from '@shared/domain/time';
 import { Money, Name, RewardId, Timestamp } from './common';
+import { Fulfilment } from './codes';
 
 export const PARTNER_SCOPES = [
   'members:read',
@@ -13,6 +14,7 @@ export const PARTNER_SCOPES = [
   'events:read',
   'points:adjust',
   'members:session',
+  'codes:use',
 ] as const;
 export const Scope = z.enum(PARTNER_SCOPES);
 export type Scope = z.infer<typeof Scope>;
@@ -88,10 +90,15 @@ export const PutRewardRequest = z
     availableFrom: Timestamp.optional(),
     availableTo: Timestamp.optional(),
     active: z.boolean().default(true),
+    fulfilment: Fulfilment.optional().meta({ description: 'A code the member takes to the till, or a donation' }),
   })
   .refine((r) => !r.availableFrom || !r.availableTo || Date.parse(r.availableTo) > Date.parse(r.availableFrom), {
     message: 'must be after availableFrom',
     path: ['availableTo'],
+  })
+  .refine((r) => r.stock === undefined || r.fulfilment?.type !== 'code' || r.fulfilment.source !== 'pool', {
+    message: 'a pool reward has the stock of its codes left (POST …/codes adds to it)',
+    path: ['stock'],
   })
   .meta({ id: 'PutRewardRequest' });
 
@@ -105,6 +112,11 @@ export const Reward = z
     availableFrom: Timestamp.optional(),
     availableTo: Timestamp.optional(),
     active: z.boolean(),
+    fulfilment: Fulfilment.optional(),
+    donated: z
+      .object({ points: z.int(), members: z.int() })
+      .optional()
+      .meta({ description: 'Donation rewards: what members gave to the cause, and how many members gave' }),
     updatedAt: Timestamp,
   })
   .meta({ id: 'Reward' });

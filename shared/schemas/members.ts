@@ -60,7 +60,11 @@ export const Member = z
       expiresAt: Timestamp.optional(),
       pending: z.int().meta({
         description:
-          'Points still in their return window (earn.holdDays): not redeemable yet; balance + pending = the sum of the ledger',
+          'Points still in their return window (earn.holdDays): not redeemable yet; balance + pending + reserved = the sum of the ledger',
+      }),
+      reserved: z.int().meta({
+        description:
+          'Points held for issued reward codes charged when used (chargeOn "use"): not spendable, not yet debited',
       }),
       expiring: z
         .array(z.object({ points: z.int(), expiresAt: Timestamp }))
@@ -84,6 +88,7 @@ export const TransactionType = z.enum([
   'refund',
   'expiry',
   'adjustment',
+  'return',
 ]);
 
 export const BreakdownLine = z
@@ -151,13 +156,22 @@ export const EarnRequest = z
       'A purchase; with lines, tenders, channel and storeId the basket rules of the program see the basket (none of them: the order total alone)',
   });
 
-// Exactly one of the two shapes (oneOf in the document): `{ points, rewardId }` together is refused.
+const RedeemablePoints = z.int().min(1).max(1_000_000_000);
+// Exactly one of the shapes (oneOf in the document): `{ rewardId, points }` is a donation.
 export const RedeemRequest = z
   .xor([
-    z.strictObject({ points: z.int().min(1).max(1_000_000_000), orderId: OrderId.optional() }),
+    z.strictObject({ points: RedeemablePoints, orderId: OrderId.optional() }),
     z.strictObject({ rewardId: RewardId, orderId: OrderId.optional() }),
+    z.strictObject({
+      rewardId: RewardId,
+      points: RedeemablePoints.meta({ description: "A donation: the points given, at least the reward's pointsCost" }),
+      orderId: OrderId.optional(),
+    }),
   ])
-  .meta({ id: 'RedeemRequest', description: 'Either a number of points or a reward of the catalog' });
+  .meta({
+    id: 'RedeemRequest',
+    description: 'A number of points, a reward of the catalog, or points given to a donation reward',
+  });
 
 export const CashbackRequest = z.strictObject(PurchaseFields).meta({ id: 'CashbackRequest' });
 

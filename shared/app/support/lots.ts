@@ -1,3 +1,4 @@
+import { DomainError } from '@shared/domain/errors';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import { lotRulesOf, type LotRules } from '@shared/domain/lot-rules';
 import { nextLotDueAt } from '@shared/domain/lot-time';
@@ -221,6 +222,8 @@ async function applyToMember(
     }
   }
   const room = () => Math.max(0, budget() - lotChanges.size);
+  // Points held for codes charged at use (after this write): not spendable by a redemption.
+  const reserved = write.member.points.reserved ?? 0;
   const take = (plan: LotPlan) => {
     book = plan.book;
     for (const lot of plan.writes) lotChanges.set(lot.lotId, lot);
@@ -238,10 +241,10 @@ async function applyToMember(
       lotChanges.set(lot.lotId, book.lots.at(-1) ?? lot);
       if (entry.type === 'earn') entry.pointsAvailableAt = lot.availableAt;
     } else if (entry.points < 0) {
-      take(debit(book, entry, at, room()));
+      take(debit(book, entry, at, room(), reserved));
     }
     const totals = pointsTotals(book, at);
-    entry.balance = { ...entry.balance, points: totals.balance };
+    entry.balance = { ...entry.balance, points: totals.balance - reserved };
   }
   const totals = pointsTotals(book, at);
   // The ledger is the truth: what the lots hold must be what the ledger sums to.
@@ -268,8 +271,13 @@ async function applyToMember(
 }
 
 /** A debit of the ledger as the lots take it. */
-function debit(book: LotBook, entry: LedgerEntry, at: Date, room: number): LotPlan {
+function debit(book: LotBook, entry: LedgerEntry, at: Date, room: number, reserved: number): LotPlan {
   const points = -entry.points;
+  if (entry.type === 'redeem' || entry.type === 'adjustment') {
+    const spendable = pointsTotals(book, at).balance - reserved;
+    if (spendable >= 0 && spendable < points)
+      throw new DomainError('insufficient-points', `The balance is ${spendable} points; ${points} were asked.`);
+  }
   if (entry.type === 'refund' && entry.orderId !== undefined)
     return planLotRefund(book, entry.orderId, points, at, room);
   if (entry.type === 'expiry') {

@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { IssuedCode } from '@shared/domain/codes';
+import { store } from '../client';
+import { getItem } from '../get';
+import { memberPartition } from '../keys';
+import { createPut, withoutStorageAttributes, type Item, type Key, type TransactItem } from '../item';
+
+/**
+ * Reward codes. A code is ONE item keyed by a hash of its text, `CODE#<sha256>`: the till's
+ * validate and use find it in one read, and the text appears in no key, index or log. Beside it:
+ * - in the member's partition, `CODE#<codeId>` (written once at issue: the member's list, newest
+ *   first) and, while the code is issued, `CODEDUE#<expiresAt>#<codeId>` (the codes' time rule
+ *   reads the member's due ones in expiry order);
+ * - for a pool reward, `POOL#<rewardId>` / `<hash>` while an uploaded code waits to be issued.
+ * Only this module knows these keys and attributes.
+ */
+
+export const codeHash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export const codeKey = (hash: string): Key => ({ PK: `CODE#${hash}`, SK: 'CODE' });
+const MEMBER_CODE_PREFIX = 'CODE#';
+const CODE_DUE_PREFIX = 'CODEDUE#';
+export const memberCodeKey = (memberId: string, codeId: string): Key => ({
+  PK: memberPartition(memberId),
+  SK: `${MEMBER_CODE_PREFIX}${codeId}`,
+});
+const codeDueKey = (code: Pick<IssuedCode, 'memberId' | 'expiresAt' | 'codeId'>): Key => ({
+  PK: memberPartition(code.memberId),
+  SK: `${CODE_DUE_PREFIX}${code.expiresAt}#${code.codeId}`,
+});
+const poolPartition = (rewardId: string) => `POOL#${rewardId}`;
+const poolKey = (rewardId: string, hash: string): Key => ({ PK: poolPartition(rewardId), SK: hash });
+
+/** A code item: an uploaded pool code not issued yet, or a code issued to a member. */
+export type StoredCode =
+  | { kind: 'available'; hash: string; code: string; rewardId: string; uploadRef: string; revision: number }
+  | { kind: 'issued'; hash: string; state: IssuedCode; revision: number };
+
+function itemToStoredCode(item: Item): StoredCode {
+  const { hash, revision, ...rest } = withoutStorageAttributes(item) as Record<string, unknown> & {
+    hash: string;
+    revision: number;
+  };
+  if (rest.status === 'available')
+    return {
+      kind: 'available',
+      hash,
+      code: String(rest.code),
+      rewardId: String(rest.rewardId),
+      uploadRef: String(rest.uploadRef),
+      revision,
+    };
+  return { kind: 'issued', hash, state: rest as unknown as IssuedCode, revision };
+}
+
+/** The code with this text, in one strongly consistent read. */
+export async function findCodeByText(text: string): Promise<StoredCode | undefined> {
+  const item = await getItem(codeKey(codeHash(text)));
+  return item ? itemToStoredCode(item) : undefined;
+}
+
+async function findCodeByHash(hash: string): Promise<StoredCode | undefined> {
+  const item = await getItem(codeKey(hash));
+  return item ? itemToStoredCode(item) : undefined;
+}
+
+/** One of the member's codes by its id (the member's pointer, then the code): undefined when it is not theirs. */
+export async function findMemberCode(memberId: string, codeId: string): Promise<StoredCode | undefined> {
+  const pointer = await getItem(memberCodeKey(memberId, codeId));
+  if (!pointer) return undefined;
+  return findCodeByHash(String(pointer.codeHash));
+}
+
+/** The member's codes, newest first, a page of pointers then their codes in one batch. */
+export async function memberCodesPage(
+  memberId: string,
+  limit: number,
+  startAfter: string | undefined,
+): Promise<{ codes: StoredCode[]; lastKey?: string }> {
+  const { client, tableName } = store();
+  const partition = memberPartition(memberId);
+  const page = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': partition, ':prefix': MEMBER_CODE_PREFIX },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(startAfter ? { ExclusiveStartKey: { PK: partition, SK: startAfter } } : {}),
+    }),
+  );
+  const hashes = (page.Items ?? []).map((item) => String(item.codeHash));
+  const found = await Promise.all(hashes.map(findCodeByHash));
+  const codes = found.filter((code): code is StoredCode => code !== undefined);
+  return page.LastEvaluatedKey ? { codes, lastKey: String(page.LastEvaluatedKey.SK) } : { codes };
+}
+
+/** The member's issued codes whose `expiresAt` is at or before `through`, soonest first (at most `limit`). */
+export async function memberCodesDue(
+  memberId: string,
+  through: Date,
+  limit: number,
+): Promise<{ due: StoredCode[]; nextDueAt: string | undefined }> {
+  const { client, tableName } = store();
+  const page = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':prefix': CODE_DUE_PREFIX },
+      ConsistentRead: true,
+      Limit: limit + 1,
+    }),
+  );
+  const items = page.Items ?? [];
+  const dueAtOf = (item: Item) => String(item.SK).slice(CODE_DUE_PREFIX.length, CODE_DUE_PREFIX.length + 24);
+  const dueItems = items.filter((item) => Date.parse(dueAtOf(item)) <= through.getTime()).slice(0, limit);
+  const rest = items.slice(dueItems.length);
+  const found = await Promise.all(dueItems.map((item) => findCodeByHash(String(item.codeHash))));
+  const next = rest[0];
+  return {
+    due: found.filter((code): code is StoredCode => code !== undefined),
+    nextDueAt: next ? dueAtOf(next) : undefined,
+  };
+}
+
+/** The earliest expiry among the member's issued codes (its CODEDUE items), or undefined. */
+export async function earliestCodeDue(memberId: string): Promise<string | undefined> {
+  const { client, tableName } = store();
+  const page = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':prefix': CODE_DUE_PREFIX },
+      ConsistentRead: true,
+      Limit: 1,
+    }),
+  );
+  const first = page.Items?.[0];
+  return first ? String(first.SK).slice(CODE_DUE_PREFIX.length, CODE_DUE_PREFIX.length + 24) : undefined;
+}
+
+/**
+ * An available code of a pool reward, or undefined when the pool is empty. It starts at a random
+ * point of the pool's (hash-ordered, so random) codes, so concurrent redemptions rarely pick the
+ * same code; a pick lost to another redemption fails its condition and is decided again.
+ */
+export async function pickPoolCode(rewardId: string): Promise<StoredCode | undefined> {
+  const { client, tableName } = store();
+  const partition = poolPartition(rewardId);
+  const query = async (from?: string) =>
+    (
+      await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: from ? 'PK = :pk AND SK >= :from' : 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': partition, ...(from ? { ':from': from } : {}) },
+          ConsistentRead: true,
+          Limit: 1,
+        }),
+      )
+    ).Items?.[0];
+  const start = codeHash(String(Math.random())).slice(0, 8);
+  const pooled = (await query(start)) ?? (await query());
+  return pooled ? findCodeByHash(String(pooled.SK)) : undefined;
+}
+
+// ---------------------------------------------------------------- writes
+
+function codeItem(hash: string, code: IssuedCode, revision: number): Item {
+  return { ...codeKey(hash), entity: 'code', hash, ...code, revision };
+}
+
+/**
+ * The writes that issue a code to its member: the code item (a new generated text must be new in
+ * the region; a pool code must still be available at the revision read), the member's pointer
+ * and due item, and for a pool code its place in the pool removed.
+ */
+export function codeIssueWrites(
+  code: IssuedCode,
+  from: { kind: 'generated' } | { kind: 'pool'; stored: Extract<StoredCode, { kind: 'available' }> },
+): TransactItem[] {
+  const { tableName } = store();
+  const hash = from.kind === 'pool' ? from.stored.hash : codeHash(code.code);
+  const pointers = [
+    createPut({ ...memberCodeKey(code.memberId, code.codeId), entity: 'member-code', codeHash: hash }),
+    dueItemPut(code, hash),
+  ];
+  if (from.kind === 'generated') return [createPut(codeItem(hash, code, 1)), ...pointers];
+  return [
+    revisionPut(codeItem(hash, code, from.stored.revision + 1), from.stored.revision),
+    {
+      Delete: { TableName: tableName, Key: poolKey(code.rewardId, hash), ConditionExpression: 'attribute_exists(PK)' },
+    },
+    ...pointers,
+  ];
+}
+
+function revisionPut(item: Item, revisionRead: number): TransactItem {
+  return {
+    Put: {
+      TableName: store().tableName,
+      Item: item,
+      ConditionExpression: '#revision = :revision',
+      ExpressionAttributeNames: { '#revision': 'revision' },
+      ExpressionAttributeValues: { ':revision': revisionRead },
+    },
+  };
+}
+
+function dueItemPut(code: IssuedCode, hash: string): TransactItem {
+  return { Put: { TableName: store().tableName, Item: { ...codeDueKey(code), entity: 'code-due', codeHash: hash } } };
+}
+
+/**
+ * A change of an issued code's state, conditioned on the revision read: of many tills using one
+ * code at once, one write wins and every other fails its condition, reads the code again and is
+ * refused (code-used). Leaving `issued` removes its due item; coming back to it puts the item again.
+ */
+export function codeChangeWrites(stored: Extract<StoredCode, { kind: 'issued' }>, next: IssuedCode): TransactItem[] {
+  const { tableName } = store();
+  const writes: TransactItem[] = [revisionPut(codeItem(stored.hash, next, stored.revision + 1), stored.revision)];
+  const wasIssued = stored.state.status === 'issued';
+  const isIssued = next.status === 'issued';
+  if (wasIssued && !isIssued) writes.push({ Delete: { TableName: tableName, Key: codeDueKey(stored.state) } });
+  if (!wasIssued && isIssued) writes.push(dueItemPut(next, stored.hash));
+  return writes;
+}
+
+/**
+ * An uploaded pool code: the code item (new in the region: a code in any pool, or issued, is a
+ * duplicate) and its place in the reward's pool. `uploadRef` names the upload, so that an upload
+ * retried after a crash counts its own codes as added, not as duplicates.
+ */
+export function poolCodeWrites(rewardId: string, text: string, uploadRef: string): TransactItem[] {
+  const hash = codeHash(text);
+  return [
+    {
+      Put: {
+        TableName: store().tableName,
+        Item: {
+          ...codeKey(hash),
+          entity: 'code',
+          hash,
+          status: 'available',
+          code: text,
+          rewardId,
+          uploadRef,
+          revision: 1,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+    { Put: { TableName: store().tableName, Item: { ...poolKey(rewardId, hash), entity: 'pool-code' } } },
+  ];
+}
+
+/** The upload a stored code item came from (an item returned by a failed condition). */
+export function uploadRefOf(item: Item | undefined): string | undefined {
+  return item && item.status === 'available' && typeof item.uploadRef === 'string' ? item.uploadRef : undefined;
+}
