@@ -48,6 +48,7 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
   events: { description: 'Event feed and webhook endpoints' },
   imports: { description: 'Bulk import: start an import, its progress and bad lines' },
   me: { description: "A member's own app (member session token): the /v1/me routes" },
+  codes: { description: "Reward codes: the till's validate, use and release; members' codes; pool uploads" },
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 export const JOB_TIMEOUT = Duration.minutes(5);

@@ -83,6 +83,12 @@ const bulkImport = 'IMPORT#*';
 const ruleBudget = 'RULEBUDGET#*';
 /** What each partner credited by adjustment on each UTC day (shared/store/items/adjustment-budget.ts). */
 const adjustmentBudget = 'ADJUSTBUDGET#*';
+/** Reward codes: a code by the hash of its text, a pool reward's codes waiting, a reward's code counts (sharded). */
+const code = 'CODE#*';
+const pool = 'POOL#*';
+const codeStats = 'CODESTATS#*';
+/** What members gave to a donation reward (sharded counts). */
+const donations = 'DONATIONS#*';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -117,16 +123,31 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // its partition) and writes them in its transaction: a lot spent or taken back whole is deleted.
   // An earn under a rule with a budget reads its shards beside the member and draws on one with an Update.
   // An adjustment's credit is counted against its partner's daily budget with an Update.
+  // Redeeming a code reward issues its code in the same transaction (a pool code is picked from its
+  // pool and taken out of it; the reward's code counts move); a donation adds to its cause's counts.
   points: {
     items: [
-      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle, ruleBudget] },
-      { actions: ['Query'], partitions: [raffles, member] },
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle, ruleBudget, code] },
+      { actions: ['Query'], partitions: [raffles, member, pool] },
       // A redeem of a reward's last unit also stores reward.out-of-stock, an event about no member.
-      { actions: ['PutItem'], partitions: [member, idempotency, raffle, globalEvent] },
-      { actions: ['DeleteItem'], partitions: [member] },
+      { actions: ['PutItem'], partitions: [member, idempotency, raffle, code, globalEvent] },
+      { actions: ['DeleteItem'], partitions: [member, pool] },
       { actions: ['UpdateItem'], partitions: [ruleBudget, adjustmentBudget] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
+      { actions: ['UpdateItem'], partitions: [codeStats, donations] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
+    ],
+  },
+  // The till's calls find a code by the hash of its text (validate reads that one item) and change it
+  // with its member, ledger entry and events in one transaction; the support desk finds a member's code
+  // through the member's pointer; an upload puts pool codes, then adds to the reward's stock.
+  codes: {
+    items: [
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, code, codeStats] },
+      { actions: ['Query'], partitions: [member] },
+      { actions: ['PutItem'], partitions: [member, idempotency, code, pool] },
+      { actions: ['DeleteItem'], partitions: [member] },
+      { actions: ['UpdateItem'], partitions: [catalog, codeStats] },
     ],
   },
   // A refund takes back the raffle entries its order gave, and gives rule budgets their points back.
@@ -146,7 +167,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   rewards: {
     items: [
       // The draw reads its idempotency record first: a used key must not draw or announce anything.
-      { actions: READ_ACTIONS, partitions: [catalog, program, raffles, raffle, member, idempotency] },
+      // The catalog shows what members gave to each donation reward (its sharded counts).
+      { actions: READ_ACTIONS, partitions: [catalog, program, raffles, raffle, member, idempotency, donations] },
       { actions: ['Query'], partitions: [catalog, raffles, raffle, member] },
       { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency] },
       { actions: ['DeleteItem'], partitions: [member] },

@@ -12,6 +12,9 @@ export interface RewardPut {
   created: boolean;
 }
 
+const isPool = (reward: Pick<RewardState, 'fulfilment'> | undefined) =>
+  reward?.fulfilment?.type === 'code' && reward.fulfilment.source === 'pool';
+
 /**
  * Creates or replaces a reward. A replace states the whole reward, stock included: the
  * admin's number is the stock from now on. The write is conditioned on the revision read,
@@ -25,6 +28,8 @@ export function putReward(rewardId: string, terms: RewardTerms): UseCase<RewardP
       const reward: RewardState = {
         rewardId,
         ...terms,
+        // A pool reward's stock is its codes left: uploads add to it, redemptions take from it, a replace keeps it.
+        ...(isPool(terms) ? { stock: isPool(existing) ? (existing?.stock ?? 0) : 0 } : {}),
         updatedAt: at.toISOString(),
         revision: (existing?.revision ?? 0) + 1,
       };

@@ -23,6 +23,12 @@ export const EVENT_TYPES = [
   'raffle.won',
   'nps.answered',
   'webhook.test',
+  'code.issued',
+  'code.used',
+  'code.released',
+  'code.expired',
+  'code.cancelled',
+  'points.returned',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

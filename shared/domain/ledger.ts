@@ -92,6 +92,7 @@ export function postMovements(
   let pending = member.cashback.pending.map((lot) => ({ ...lot }));
   const entries: LedgerEntry[] = movements.map((movement, index) => {
     points = {
+      ...points,
       balance: points.balance + movement.points,
       lifetimeEarned: points.lifetimeEarned + (movement.points > 0 && !movement.redemption ? movement.points : 0),
       lifetimeRedeemed: points.lifetimeRedeemed + (movement.redemption ? -movement.points : 0),

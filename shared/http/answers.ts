@@ -3,6 +3,9 @@ import { toTransaction } from '@shared/domain/transaction-view';
 import type { CreatedPartner } from '@shared/app/partners';
 import type { MemberView } from '@shared/app/enrol-member';
 import type { RewardPut } from '@shared/app/put-reward';
+import type { Redemption } from '@shared/app/redeem-reward';
+import type { CodeChange } from '@shared/app/codes';
+import type { UploadedCodes } from '@shared/app/upload-pool-codes';
 import type { Snapshot } from '@shared/app/take-snapshot';
 import type { BoughtEntries } from '@shared/app/buy-raffle-entries';
 import type { RafflePut } from '@shared/app/put-raffle';
@@ -26,6 +29,8 @@ const transaction = (entry: LedgerEntry) => created(toTransaction(entry));
 const noContent = (): StoredResponse => ({ status: 204 });
 const ok = (body: unknown): StoredResponse => ({ status: 200, body });
 const accepted = (body: unknown): StoredResponse => ({ status: 202, body });
+const codeChange = ({ code, entry }: CodeChange) =>
+  ok({ code, ...(entry ? { transaction: toTransaction(entry) } : {}) });
 
 export const answers = {
   createMember: (member: MemberView) => created(member),
@@ -34,7 +39,11 @@ export const answers = {
   adjustBalance: transaction,
   eraseMember: noContent,
   earnPoints: transaction,
-  redeemPoints: transaction,
+  // A number of points answers the entry; a reward its entry, with the code of a code reward.
+  redeemPoints: (redeemed: LedgerEntry | Redemption) =>
+    'entry' in redeemed
+      ? created({ ...toTransaction(redeemed.entry), ...(redeemed.code ? { code: redeemed.code } : {}) })
+      : transaction(redeemed),
   redeemMyReward: transaction,
   creditCashback: transaction,
   redeemCashback: transaction,
@@ -58,6 +67,10 @@ export const answers = {
   testWebhook: (sent: { eventId: string }) => accepted(sent),
   retryDelivery: (queued: { eventId: string }) => accepted(queued),
   createImport: (created: CreatedImport) => accepted(created),
+  useCode: codeChange,
+  releaseCode: codeChange,
+  cancelMemberCode: codeChange,
+  uploadPoolCodes: (uploaded: UploadedCodes) => created(uploaded),
 } satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
 
 export type AnsweredRoute = keyof typeof answers;

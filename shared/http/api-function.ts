@@ -103,7 +103,7 @@ function parseRequest(table: FunctionRoutes): MiddlewareObj<ApiEvent, APIGateway
       assertQueryShape(event, route.query);
       const query = parseWith(route.query, event.queryStringParameters, 'query');
       const ndjson = ndjsonBodyOf(event, route.ndjsonBodyBytes);
-      const body = ndjson ? undefined : parseBody(event, route.body);
+      const body = ndjson ? undefined : parseBody(event, route.body, route.maxBodyBytes);
       const hashed = ndjson ? { ndjson: createHash('sha256').update(ndjson).digest('hex') } : body;
       const idempotency = idempotencyKey
         ? {

@@ -178,6 +178,7 @@ const TAGS: Record<FunctionName | 'public', string> = {
   events: 'The event feed and webhook endpoints with their deliveries',
   imports: 'Bulk import of members, balances and purchase history (admin keys only)',
   me: "A member's own app, with a member session token (POST /v1/members/{memberId}/sessions): the /v1/me routes only",
+  codes: "Reward codes: the till's validate, use and release, a member's codes, pool uploads and counts",
   public: 'What needs no key: liveness, readiness, this document, the public keys of member tokens',
 };
 

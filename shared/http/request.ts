@@ -127,14 +127,18 @@ export function ndjsonBodyOf(event: APIGatewayProxyEvent, maxBytes: number | und
 }
 
 /** Checks size, media type and JSON syntax, then validates with the route's schema. */
-export function parseBody(event: APIGatewayProxyEvent, schema: z.ZodType | undefined): unknown {
+export function parseBody(
+  event: APIGatewayProxyEvent,
+  schema: z.ZodType | undefined,
+  maxBytes = MAX_BODY_BYTES,
+): unknown {
   const text = rawBody(event);
-  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
     throw new HttpProblem(
       'payload-too-large',
       413,
       'Payload too large',
-      `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+      `Request bodies are limited to ${maxBytes} bytes.`,
     );
   }
   if (!schema) {

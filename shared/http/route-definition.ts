@@ -17,6 +17,7 @@ export const functionNames = [
   'events',
   'imports',
   'me',
+  'codes',
 ] as const;
 export type FunctionName = (typeof functionNames)[number];
 /**
@@ -55,6 +56,8 @@ export interface RouteDefinition {
   body?: z.ZodType;
   /** The route also takes an NDJSON body (Content-Type: application/x-ndjson) of up to this many bytes. */
   ndjsonBodyBytes?: number;
+  /** A JSON body larger than the general 64 KiB is allowed, up to this many bytes (a pool upload). */
+  maxBodyBytes?: number;
   responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType | null>>;
   /** What the operation does and when it refuses, for the document (the summary is its title). */
   description?: string;

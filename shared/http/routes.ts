@@ -1,5 +1,6 @@
 import { adminRoutes } from './function-routes/admin';
 import { cashbackRoutes } from './function-routes/cashback';
+import { codesRoutes } from './function-routes/codes';
 import { eventsRoutes } from './function-routes/events';
 import { importsRoutes } from './function-routes/imports';
 import { insightsRoutes } from './function-routes/insights';
@@ -36,6 +37,7 @@ export const routes = {
   ...eventsRoutes,
   ...importsRoutes,
   ...meRoutes,
+  ...codesRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

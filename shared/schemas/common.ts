@@ -110,5 +110,7 @@ export const Problem = z
       .optional()
       .meta({ description: 'Each field refused, by path (body.amount.value, query.cursor, headers.Idempotency-Key)' }),
     memberId: z.string().optional().meta({ description: 'external-id-taken: the member that holds the external id' }),
+    orderId: z.string().optional().meta({ description: 'code-used: the order the code was first used for' }),
+    usedAt: z.string().optional().meta({ description: 'code-used: when the code was first used' }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

@@ -41,6 +41,7 @@ const apiHandlers: Record<FunctionName | 'public', () => Promise<{ handler: unkn
   events: () => import('@functions/events'),
   imports: () => import('@functions/imports'),
   me: () => import('@functions/me'),
+  codes: () => import('@functions/codes'),
   public: () => import('@functions/public'),
 };
 
@@ -244,6 +245,37 @@ beforeAll(async () => {
   );
   expect201(await call('POST', `${member}/redeem`, { body: { rewardId: 'poster' } }), 'redeem the last unit');
   expect201(await call('POST', `${member}/redeem`, { body: { points: 5 } }), 'redeem points');
+  // Reward codes: a generated code charged at use (validate, use twice for one order, release, cancel),
+  // a pool reward (upload, redeem), the member's codes, a reward's counts, a donation and the catalog.
+  const voucher = {
+    name: 'Voucher',
+    pointsCost: 5,
+    fulfilment: { type: 'code', source: 'generated', validDays: 30, chargeOn: 'use' },
+  };
+  expect201(await call('PUT', '/v1/admin/rewards/voucher', { as: 'admin', body: voucher }), 'code reward');
+  const issued = expect201(await twice('POST', `${member}/redeem`, { body: { rewardId: 'voucher' } }), 'code').body;
+  const { code: voucherCode, codeId } = issued.code as { code: string; codeId: string };
+  await call('POST', '/v1/codes/validate', { body: { code: voucherCode } });
+  expect201(await twice('POST', '/v1/codes/use', { body: { code: voucherCode, orderId: 'till:1' } }), 'use');
+  expect201(await call('POST', '/v1/codes/use', { body: { code: voucherCode, orderId: 'till:1' } }), 'use again');
+  expect201(await twice('POST', '/v1/codes/release', { body: { code: voucherCode, orderId: 'till:1' } }), 'release');
+  expect201(await twice('POST', `${member}/codes/${codeId}/cancel`, { body: { reason: 'r' } }), 'cancel');
+  await call('GET', `${member}/codes?status=cancelled`);
+  await call('GET', '/v1/admin/rewards/voucher/codes/stats', { as: 'admin' });
+  const poolReward = {
+    name: 'Pool',
+    pointsCost: 5,
+    fulfilment: { type: 'code', source: 'pool', validDays: 30, chargeOn: 'issue' },
+  };
+  expect201(await call('PUT', '/v1/admin/rewards/pooled', { as: 'admin', body: poolReward }), 'pool reward');
+  expect201(
+    await twice('POST', '/v1/admin/rewards/pooled/codes', { as: 'admin', body: { codes: ['POOL-0001', 'POOL-0002'] } }),
+    'upload',
+  );
+  expect201(await call('POST', `${member}/redeem`, { body: { rewardId: 'pooled' } }), 'redeem a pool code');
+  const cause = { name: 'Cause', pointsCost: 1, fulfilment: { type: 'donation', cause: 'Trees' } };
+  expect201(await call('PUT', '/v1/admin/rewards/cause', { as: 'admin', body: cause }), 'donation reward');
+  expect201(await call('POST', `${member}/redeem`, { body: { rewardId: 'cause', points: 2 } }), 'donate');
   await call('POST', `${member}/redeem`, { body: { points: 1_000_000 } });
   await call('GET', '/v1/rewards');
   await call('GET', member);

@@ -1,15 +1,27 @@
 import { DomainError } from '@shared/domain/errors';
 import { rewardAvailableAt, rewardForMember, rewardView } from '@shared/domain/rewards';
 import { currentProgram } from '@shared/store/program';
+import { donationTotals } from '@shared/store/items/reward-counters';
 import { findLatestSnapshot, listCatalog, listSnapshots } from '@shared/store/queries';
 import { lotPoints } from '../support/lots';
 import { loadActiveMember } from '../support/load';
 import type { Snapshot } from '../take-snapshot';
 
-/** The rewards a member can see now (active, inside their window), in rewardId order. */
+/**
+ * The rewards a member can see now (active, inside their window), in rewardId order; a donation
+ * reward with what members gave to it, summed from its sharded counts (one batch read per page).
+ */
 export async function listRewards(limit: number, cursor: string | undefined, now: Date) {
   const page = await listCatalog(limit, cursor, (reward) => rewardAvailableAt(reward, now));
-  return { ...page, items: page.items.map(rewardView) };
+  const causes = page.items.filter((reward) => reward.fulfilment?.type === 'donation').map((r) => r.rewardId);
+  const donated = causes.length > 0 ? await donationTotals(causes) : new Map<string, never>();
+  return {
+    ...page,
+    items: page.items.map((reward) => {
+      const given = donated.get(reward.rewardId);
+      return given ? { ...rewardView(reward), donated: given } : rewardView(reward);
+    }),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { AdjustmentRequest, EarnPreview, EarnRequest, RedeemRequest, Transaction } from '@shared/schemas/members';
+import { Redemption } from '@shared/schemas/codes';
 import type { RouteDefinition } from '../route-definition';
 import { MemberParams } from './params';
 
@@ -87,7 +88,9 @@ export const pointsRoutes = {
     scope: 'points:redeem',
     summary: 'Redeem points or a reward',
     description:
-      'Spends points: a number of points, or a reward of the catalog at its cost (stock, availability window and minimum tier apply). Never takes the balance below zero.',
+      'Spends points: a number of points, or a reward of the catalog at its cost (stock, availability window and minimum tier apply), ' +
+      'or points given to a donation reward (`{ rewardId, points }`, at least its pointsCost). A code reward answers the code issued ' +
+      '(charged at use: the points are reserved, the entry is 0 points). Never takes the balance below zero.',
     errors: [
       'member-not-found',
       'member-erased',
@@ -97,10 +100,12 @@ export const pointsRoutes = {
       'reward-out-of-stock',
       'reward-not-available',
       'tier-too-low',
+      'donation-below-minimum',
+      'not-a-donation',
     ],
     example: { points: 500, orderId: 'till-7:2026-11-22:0043' },
     params: MemberParams,
     body: RedeemRequest,
-    responses: { 201: Transaction },
+    responses: { 201: Redemption },
   },
 } as const satisfies Record<string, RouteDefinition>;

@@ -54,3 +54,26 @@ export function rewardStockTake(reward: RewardState): TransactItem {
     },
   };
 }
+
+/**
+ * Codes uploaded to a pool reward add to its stock (the codes left). The revision moves too, so
+ * an admin's replace read before the upload is refused and reads again instead of writing back
+ * the stock it read.
+ */
+export function rewardPoolAdd(rewardId: string, added: number): TransactItem {
+  return {
+    Update: {
+      TableName: store().tableName,
+      Key: rewardKey(rewardId),
+      UpdateExpression: 'ADD #stock :added, #revision :one',
+      ConditionExpression: 'attribute_exists(PK) AND #fulfilment.#source = :pool',
+      ExpressionAttributeNames: {
+        '#stock': 'stock',
+        '#revision': 'revision',
+        '#fulfilment': 'fulfilment',
+        '#source': 'source',
+      },
+      ExpressionAttributeValues: { ':added': added, ':one': 1, ':pool': 'pool' },
+    },
+  };
+}

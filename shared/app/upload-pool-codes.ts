@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { DomainError } from '@shared/domain/errors';
+import type { RewardState } from '@shared/domain/rewards';
+import { putPoolCodes } from '@shared/store/pool-upload';
+import { findReward, rewardPoolAdd } from '@shared/store/items/reward';
+import { newCodeId } from '@shared/ids';
+import { outcome, type Caller, type UseCase } from './support/outcome';
+import { codeFulfilmentOf } from './support/reward-codes';
+
+export interface UploadedCodes {
+  added: number;
+  duplicates: string[];
+}
+
+async function poolReward(rewardId: string): Promise<RewardState> {
+  const reward = await findReward(rewardId);
+  if (!reward) throw new DomainError('reward-not-found', `No reward ${rewardId}.`);
+  if (codeFulfilmentOf(reward)?.source !== 'pool')
+    throw new DomainError('not-a-pool-reward', `Reward ${rewardId} is not fulfilled by codes from a pool.`);
+  return reward;
+}
+
+/** Names an upload by its caller's Idempotency-Key: the same upload sent again has the same name. */
+export function poolUploadRef(caller: Pick<Caller, 'idempotency'>): string {
+  const key = caller.idempotency;
+  return key ? createHash('sha256').update(`${key.scope}\u0000${key.key}`).digest('hex').slice(0, 32) : newCodeId();
+}
+
+/**
+ * `POST /v1/admin/rewards/{id}/codes`: up to 10,000 codes into the reward's pool. A code already
+ * in any pool, issued, or twice in the upload is a duplicate (reported, not an error). The codes
+ * go in by many transactions at once (shared/store/pool-upload.ts); the stock grows by what was
+ * added in the final one, with the idempotency record, so it grows once however often a crashed
+ * upload is sent again with its Idempotency-Key (its own codes then count as added).
+ */
+export function uploadPoolCodes(rewardId: string, codes: readonly string[]): UseCase<UploadedCodes> {
+  return (caller) => {
+    const uploadRef = poolUploadRef(caller);
+    return async () => {
+      await poolReward(rewardId);
+      const unique = [...new Set(codes)];
+      const twice = codes.filter((code, index) => codes.indexOf(code) !== index);
+      const put = await putPoolCodes(rewardId, unique, uploadRef);
+      const result = { added: put.added.length, duplicates: [...new Set([...twice, ...put.duplicates])] };
+      // The reward changed to another kind meanwhile: its condition fails, the upload is decided again and refused.
+      return outcome(result, {
+        writes: put.added.length > 0 ? [{ item: rewardPoolAdd(rewardId, put.added.length) }] : [],
+      });
+    };
+  };
+}
