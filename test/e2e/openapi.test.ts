@@ -328,8 +328,105 @@ describe('every answer of every route is described by the document', () => {
       { params, body: { rewardId: 'nothing' } },
       { status: 404, type: 'reward-not-found' },
     );
-    const both = { points: 5, rewardId: 'mug' } as unknown as CallInput<Routes['redeemPoints']>['body'];
-    await call(partner, 'redeemPoints', { params, body: both }, { status: 400, type: 'validation-error' });
+    // Points with a rewardId is a donation: refused for a reward that is not one.
+    await call(
+      partner,
+      'redeemPoints',
+      { params, body: { points: 5, rewardId: 'mug' } },
+      { status: 400, type: 'not-a-donation' },
+    );
+    const three = { points: 5, rewardId: 'mug', count: 1 } as unknown as CallInput<Routes['redeemPoints']>['body'];
+    await call(partner, 'redeemPoints', { params, body: three }, { status: 400, type: 'validation-error' });
+
+    // Reward codes: issue, the till's three calls, the member's list, cancel, a pool and its counts, a donation.
+    const voucher = { type: 'code' as const, source: 'generated' as const, validDays: 30, chargeOn: 'issue' as const };
+    await call(
+      admin,
+      'putReward',
+      { params: { rewardId: 'voucher' }, body: { name: 'Voucher', pointsCost: 5, fulfilment: voucher } },
+      { status: 201 },
+    );
+    const issued = await call(partner, 'redeemPoints', { params, body: { rewardId: 'voucher' } }, { status: 201 });
+    const { code, codeId } = (issued.body as { code: { code: string; codeId: string } }).code;
+    await call(partner, 'validateCode', { body: { code } }, { status: 200 });
+    await call(partner, 'useCode', { body: { code, orderId: 'till:1' } }, { status: 200 });
+    await call(partner, 'useCode', { body: { code, orderId: 'till:2' } }, { status: 409, type: 'code-used' });
+    await call(
+      partner,
+      'useCode',
+      { body: { code: 'NO-SUCH-CODE', orderId: 'till:2' } },
+      { status: 404, type: 'code-not-found' },
+    );
+    await call(
+      partner,
+      'releaseCode',
+      { body: { code, orderId: 'till:2' } },
+      { status: 409, type: 'code-not-used-for-order' },
+    );
+    await call(partner, 'releaseCode', { body: { code, orderId: 'till:1' } }, { status: 200 });
+    await call(partner, 'listMemberCodes', { params, query: { status: 'issued' } }, { status: 200 });
+    await call(partner, 'cancelMemberCode', { params: { ...params, codeId }, body: { reason: 'r' } }, { status: 200 });
+    await call(
+      partner,
+      'cancelMemberCode',
+      { params: { ...params, codeId }, body: { reason: 'r' } },
+      { status: 409, type: 'code-cancelled' },
+    );
+    await call(partner, 'useCode', { body: { code, orderId: 'till:3' } }, { status: 409, type: 'code-cancelled' });
+    await call(admin, 'rewardCodeStats', { params: { rewardId: 'voucher' } }, { status: 200 });
+    await call(
+      admin,
+      'rewardCodeStats',
+      { params: { rewardId: 'nothing' } },
+      { status: 404, type: 'reward-not-found' },
+    );
+    await call(
+      admin,
+      'uploadPoolCodes',
+      { params: { rewardId: 'voucher' }, body: { codes: ['ABCD-1'] } },
+      { status: 409, type: 'not-a-pool-reward' },
+    );
+    await call(
+      admin,
+      'uploadPoolCodes',
+      { params: { rewardId: 'voucher' }, body: { codes: ['AB'] } },
+      { status: 400, type: 'validation-error' },
+    );
+    const pool = { type: 'code' as const, source: 'pool' as const, validDays: 30, chargeOn: 'use' as const };
+    await call(
+      admin,
+      'putReward',
+      { params: { rewardId: 'pooled' }, body: { name: 'Pool', pointsCost: 5, fulfilment: pool } },
+      { status: 201 },
+    );
+    await call(
+      admin,
+      'uploadPoolCodes',
+      { params: { rewardId: 'pooled' }, body: { codes: ['POOL-1'] } },
+      { status: 201 },
+    );
+    await call(partner, 'redeemPoints', { params, body: { rewardId: 'pooled' } }, { status: 201 });
+    await call(
+      partner,
+      'redeemPoints',
+      { params, body: { rewardId: 'pooled' } },
+      { status: 409, type: 'reward-out-of-stock' },
+    );
+    await call(partner, 'validateCode', { body: { code: 'POOL-1' } }, { status: 200 });
+    const cause = { type: 'donation' as const, cause: 'Trees' };
+    await call(
+      admin,
+      'putReward',
+      { params: { rewardId: 'cause' }, body: { name: 'Cause', pointsCost: 2, fulfilment: cause } },
+      { status: 201 },
+    );
+    await call(
+      partner,
+      'redeemPoints',
+      { params, body: { rewardId: 'cause', points: 1 } },
+      { status: 400, type: 'donation-below-minimum' },
+    );
+    await call(partner, 'redeemPoints', { params, body: { rewardId: 'cause', points: 3 } }, { status: 201 });
 
     await call(partner, 'creditCashback', { params, body: { orderId: 'o-1', amount: eur(12_000) } }, { status: 201 });
     await call(partner, 'redeemCashback', { params, body: { amount: eur(10) } }, { status: 201 });

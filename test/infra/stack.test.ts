@@ -262,7 +262,8 @@ describe.each(regions)('the stack of $region', (expected) => {
       expect(isAllowed(statements, resourceOf, { action: 'dynamodb:Scan', resource: 'table', partitions: [] })).toBe(
         false,
       );
-      // Only the member functions (a member's own app too), raffle entries bought with points (rewards) and the jobs write member items.
+      // Only the member functions (a member's own app too), raffle entries bought with points (rewards), a
+      // code's change with its member (codes) and the jobs write member items.
       expect(
         isAllowed(statements, resourceOf, { action: 'dynamodb:PutItem', resource: 'table', partitions: ['MEMBER#m'] }),
       ).toBe(
@@ -272,6 +273,7 @@ describe.each(regions)('the stack of $region', (expected) => {
           'points',
           'cashback',
           'rewards',
+          'codes',
           'insights',
           'metrics-job',
           'expiry-job',
