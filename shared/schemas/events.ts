@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Code } from './codes';
 import { EVENT_TYPES, type EventType } from '@shared/domain/events';
 import { CurrencyCode, FreeText, Timestamp } from './common';
 import { Member, Transaction } from './members';
@@ -90,6 +91,12 @@ export const EVENT_DATA = {
     .object({ score: z.int().min(0).max(10), answeredAt: Timestamp })
     .meta({ description: 'The score, never its comment' }),
   'webhook.test': z.object({ webhookId: z.string() }),
+  'code.issued': Code,
+  'code.used': Code,
+  'code.released': Code,
+  'code.expired': Code,
+  'code.cancelled': Code,
+  'points.returned': TransactionEventData,
 } satisfies Record<EventType, z.ZodType>;
 
 /** `points.earned` → `PointsEarnedEvent`: the name of each type's event schema in the document. */
