@@ -216,7 +216,10 @@ export async function dispatch(
   const match = url.pathname.startsWith('/v1/') ? matchPath(url.pathname) : undefined;
   const candidate = match?.candidates.find((c) => routes[c.routeId].method === method);
   const routeLimits = candidate ? (routes[candidate.routeId] as RouteDefinition) : undefined;
-  const body = await readBody(request, Math.max(MAX_BODY_BYTES, routeLimits?.ndjsonBodyBytes ?? 0, routeLimits?.maxBodyBytes ?? 0));
+  const body = await readBody(
+    request,
+    Math.max(MAX_BODY_BYTES, routeLimits?.ndjsonBodyBytes ?? 0, routeLimits?.maxBodyBytes ?? 0),
+  );
   if (!candidate) {
     // Health, OpenAPI, unknown routes (404) and wrong methods (405): the public function, no key needed.
     return (await handlerOf('public'))(
