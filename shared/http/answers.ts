@@ -29,6 +29,11 @@ const transaction = (entry: LedgerEntry) => created(toTransaction(entry));
 const noContent = (): StoredResponse => ({ status: 204 });
 const ok = (body: unknown): StoredResponse => ({ status: 200, body });
 const accepted = (body: unknown): StoredResponse => ({ status: 202, body });
+/** A number of points answers the entry; a reward its entry, with the code of a code reward. */
+const redemption = (redeemed: LedgerEntry | Redemption) =>
+  'entry' in redeemed
+    ? created({ ...toTransaction(redeemed.entry), ...(redeemed.code ? { code: redeemed.code } : {}) })
+    : transaction(redeemed);
 const codeChange = ({ code, entry }: CodeChange) =>
   ok({ code, ...(entry ? { transaction: toTransaction(entry) } : {}) });
 
@@ -39,12 +44,8 @@ export const answers = {
   adjustBalance: transaction,
   eraseMember: noContent,
   earnPoints: transaction,
-  // A number of points answers the entry; a reward its entry, with the code of a code reward.
-  redeemPoints: (redeemed: LedgerEntry | Redemption) =>
-    'entry' in redeemed
-      ? created({ ...toTransaction(redeemed.entry), ...(redeemed.code ? { code: redeemed.code } : {}) })
-      : transaction(redeemed),
-  redeemMyReward: transaction,
+  redeemPoints: redemption,
+  redeemMyReward: redemption,
   creditCashback: transaction,
   redeemCashback: transaction,
   refundPurchase: transaction,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { page, PageQuery } from '@shared/schemas/common';
 import { Member, MemberExport, Transaction } from '@shared/schemas/members';
 import { MePatchRequest, MemberReward, MeRedeemRequest } from '@shared/schemas/me';
+import { Redemption } from '@shared/schemas/codes';
 import { BoughtEntries, BuyEntriesRequest, MemberRaffle, RaffleId } from '@shared/schemas/raffles';
 import type { RouteDefinition } from '../route-definition';
 import { pointsRoutes } from './points';
@@ -58,7 +59,8 @@ export const meRoutes = {
     errors: pointsRoutes.redeemPoints.errors,
     example: { rewardId: 'espresso-cup' },
     body: MeRedeemRequest,
-    responses: { 201: Transaction },
+    // A code reward answers the code issued with the entry, as the partner route does.
+    responses: { 201: Redemption },
   },
   listMyRaffles: {
     method: 'GET',
