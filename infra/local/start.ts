@@ -7,7 +7,9 @@ import { startLocalStack, type LocalStack } from './stack';
 /**
  * `npm start`: the whole API locally. PORT (default 3000), DYNAMODB_PORT (default: a
  * free port), DATA_DIR (persist between runs; default in memory), LOCAL_PARTNER_KEY,
- * LOCAL_ADMIN_KEY, METRICS_INTERVAL_SECONDS (default 3600, as the hourly schedule), TEST_CLOCK=1
+ * LOCAL_ADMIN_KEY (a restart with other keys removes the old ones), LOCAL_CORS_ORIGINS (browser
+ * origins allowed besides the server's own), LOCAL_ALLOWED_HOSTS (Host values answered besides
+ * localhost, 127.0.0.1 and [::1] with the port), METRICS_INTERVAL_SECONDS (default 3600, as the hourly schedule), TEST_CLOCK=1
  * (the test clock and its route) with TEST_CLOCK_START (where it begins: an ISO date-time or
  * `-<days>d`; `npm run demo` needs it in the past).
  *
