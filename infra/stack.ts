@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, Names, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Alias, IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -52,20 +52,22 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
 };
 // Jobs are not behind API Gateway, so they may run longer than its 29 s limit.
 export const JOB_TIMEOUT = Duration.minutes(5);
-/** The expiry job stops this long before its timeout (functions/expiry-job.ts SAFETY_MARGIN_MS). */
+/** The time job stops this long before its timeout (functions/time-job.ts SAFETY_MARGIN_MS). */
 export const EXPIRY_STOP_MARGIN = Duration.seconds(20);
-export type JobEntry = 'metrics-job' | 'expiry-job' | 'time-changes-job';
+export type JobEntry = 'metrics-job' | 'time-job';
 const jobFunctions: Record<JobEntry, FunctionSpec> = {
   'metrics-job': { description: 'Scheduled metrics snapshot', timeout: JOB_TIMEOUT },
-  'expiry-job': { description: 'Scheduled points expiry', timeout: JOB_TIMEOUT },
-  'time-changes-job': { description: 'Scheduled events of changes by time alone', timeout: JOB_TIMEOUT },
+  'time-job': {
+    description: 'Scheduled time rules: points expiry, points lots, changes by time, anniversary',
+    timeout: JOB_TIMEOUT,
+  },
 };
-/** What `POST /v1/admin/jobs/{job}/run` names each job function (shared/jobs.ts). */
+/** What `POST /v1/admin/jobs/{job}/run` names each job function (shared/jobs.ts); the event's `job` picks the rules. */
 const jobOfRoute: Record<JobName, JobEntry> = {
   metrics: 'metrics-job',
-  expiry: 'expiry-job',
-  reminders: 'expiry-job',
-  'time-changes': 'time-changes-job',
+  expiry: 'time-job',
+  reminders: 'time-job',
+  'time-changes': 'time-job',
 };
 /** A failed scheduled run is retried by Lambda this often before its event goes to the job's dead-letter queue. */
 export const JOB_RETRY_ATTEMPTS = 2;
@@ -166,9 +168,8 @@ export class RewardsApiStack extends Stack {
     sessionKeys.grantPublicKeys(functions.public as NodejsFunction);
     this.sessionKeys = sessionKeys;
     const metricsJob = make('metrics-job', jobFunctions['metrics-job']);
-    const expiryJob = make('expiry-job', jobFunctions['expiry-job']);
-    const timeChangesJob = make('time-changes-job', jobFunctions['time-changes-job']);
-    // The jobs route starts a job asynchronously: the admin function may invoke the three job aliases, nothing else.
+    const timeJob = make('time-job', jobFunctions['time-job']);
+    // The jobs route starts a job asynchronously: the admin function may invoke the two job aliases, nothing else.
     const adminFunction = functions.admin as NodejsFunction;
     for (const entry of new Set(Object.values(jobOfRoute))) aliases[entry].grantInvoke(adminFunction);
     for (const [job, entry] of Object.entries(jobOfRoute) as [JobName, JobEntry][])
@@ -243,8 +244,7 @@ export class RewardsApiStack extends Stack {
     };
     this.jobDeadLetters = {
       'metrics-job': deadLetters('metrics-job'),
-      'expiry-job': deadLetters('expiry-job'),
-      'time-changes-job': deadLetters('time-changes-job'),
+      'time-job': deadLetters('time-job'),
     };
     new Rule(this, 'MetricsSchedule', {
       description: 'Computes a metrics snapshot',
@@ -261,9 +261,10 @@ export class RewardsApiStack extends Stack {
       description: 'Emits the events of changes by time alone (cashback.available, tier.changed down)',
       schedule: Schedule.expression(settings.timeChangesSchedule),
       targets: [
-        new LambdaFunction(timeChangesJob, {
+        new LambdaFunction(timeJob, {
+          event: RuleTargetInput.fromObject({ source: 'schedule', job: 'time-changes' }),
           retryAttempts: JOB_RETRY_ATTEMPTS,
-          deadLetterQueue: this.jobDeadLetters['time-changes-job'],
+          deadLetterQueue: this.jobDeadLetters['time-job'],
         }),
       ],
     });
@@ -271,9 +272,10 @@ export class RewardsApiStack extends Stack {
       description: 'Expires the points of members inactive for the program months',
       schedule: Schedule.expression(settings.expirySchedule),
       targets: [
-        new LambdaFunction(expiryJob, {
+        new LambdaFunction(timeJob, {
+          event: RuleTargetInput.fromObject({ source: 'schedule', job: 'expiry' }),
           retryAttempts: JOB_RETRY_ATTEMPTS,
-          deadLetterQueue: this.jobDeadLetters['expiry-job'],
+          deadLetterQueue: this.jobDeadLetters['time-job'],
         }),
       ],
     });
@@ -286,19 +288,11 @@ export class RewardsApiStack extends Stack {
         deadLetters: this.jobDeadLetters['metrics-job'],
       },
       {
-        name: 'expiry-job',
-        fn: functions['expiry-job'],
+        name: 'time-job',
+        fn: functions['time-job'],
         timeout: JOB_TIMEOUT,
-        deadLetters: this.jobDeadLetters['expiry-job'],
-        // The run stops with members left in the index once less than this margin remains.
-        stopsEarlyAfter: JOB_TIMEOUT.minus(EXPIRY_STOP_MARGIN),
-      },
-      {
-        name: 'time-changes-job',
-        fn: functions['time-changes-job'],
-        timeout: JOB_TIMEOUT,
-        deadLetters: this.jobDeadLetters['time-changes-job'],
-        // Stops with members left in the index like the expiry job (functions/time-changes-job.ts).
+        deadLetters: this.jobDeadLetters['time-job'],
+        // The run stops with members left in the indexes once less than this margin remains.
         stopsEarlyAfter: JOB_TIMEOUT.minus(EXPIRY_STOP_MARGIN),
       },
     ];

@@ -16,10 +16,10 @@ export type JobRunner = (job: JobName) => Promise<JobAnswer>;
 /** The job functions' names (their `live` aliases) the stack gives the admin function. */
 export const JOB_FUNCTION_ENV: Record<JobName, string> = {
   metrics: 'JOB_FUNCTION_METRICS',
-  expiry: 'JOB_FUNCTION_EXPIRY',
-  // The points lots' part of the expiry function, asked for alone (its event says `job: 'reminders'`).
-  reminders: 'JOB_FUNCTION_EXPIRY',
-  'time-changes': 'JOB_FUNCTION_TIME_CHANGES',
+  // One function for what happens by time (functions/time-job.ts); its event's `job` picks the rules.
+  expiry: 'JOB_FUNCTION_TIME',
+  reminders: 'JOB_FUNCTION_TIME',
+  'time-changes': 'JOB_FUNCTION_TIME',
 };
 
 let installed: JobRunner | undefined;

@@ -261,25 +261,18 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     ],
     queryIndexes: [indexNames.activityByDay],
   },
-  // Inactivity expiry, and the points lots' time job (availability, reminders, lot expiry): it reads
-  // a member's lots and drops the member's schedule item once nothing is due.
-  'expiry-job': {
+  // The time rules (shared/domain/time-rules.ts): finds the members due (GSI2 for inactivity expiry
+  // and the lots' schedule items, GSI4 for the schedule key), reads each, its lots and the program,
+  // and commits the member with its entries and events (all in its partition); drops the member's
+  // lot schedule item once nothing is due.
+  'time-job': {
     items: [
       { actions: READ_ACTIONS, partitions: [member, program] },
       { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member] },
       { actions: ['DeleteItem'], partitions: [member] },
     ],
-    queryIndexes: [indexNames.dueByDay],
-  },
-  // Finds the members with a change by time due (GSI4), reads each and the program, and commits the
-  // member with its events (a member's events live in its partition).
-  'time-changes-job': {
-    items: [
-      { actions: READ_ACTIONS, partitions: [member, program] },
-      { actions: ['PutItem'], partitions: [member] },
-    ],
-    queryIndexes: [indexNames.timeChangesDue],
+    queryIndexes: [indexNames.dueByDay, indexNames.timeChangesDue],
   },
 };
 

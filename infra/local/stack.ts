@@ -16,9 +16,8 @@ import { createLocalServer, serveLocalUploads } from './server';
 import { localJobRunner, registerLocalJob, startLocalJobs } from './jobs';
 import { parseTestClockStart, TestClock } from './test-clock';
 import { startLocalEventPipeline, type LocalEventPipeline } from './events';
-import { handler as expiryJob } from '@functions/expiry-job';
 import { handler as metricsJob } from '@functions/metrics-job';
-import { handler as timeChangesJob } from '@functions/time-changes-job';
+import { handler as timeJob } from '@functions/time-job';
 import { useClock } from '@shared/clock';
 import { useJobRunner } from '@shared/jobs';
 import { useConsoleAssets } from '@shared/console/assets';
@@ -66,10 +65,11 @@ export interface LocalStack {
   stop: () => Promise<void>;
 }
 
-registerLocalJob({ name: 'expiry', run: () => expiryJob() });
-registerLocalJob({ name: 'reminders', run: () => expiryJob({ job: 'reminders' }) });
+// The time rules' one function (functions/time-job.ts), as its two schedules and the jobs route invoke it.
+registerLocalJob({ name: 'expiry', run: () => timeJob({ job: 'expiry' }) });
+registerLocalJob({ name: 'reminders', run: () => timeJob({ job: 'reminders' }) });
 registerLocalJob({ name: 'metrics', run: () => metricsJob() });
-registerLocalJob({ name: 'time-changes', run: () => timeChangesJob() });
+registerLocalJob({ name: 'time-changes', run: () => timeJob({ job: 'time-changes' }) });
 
 /**
  * The browser origins the local server answers with CORS headers: its own (as localhost,

@@ -2,7 +2,8 @@ import type { Program } from '@shared/schemas/program';
 import { birthdayIn } from './earn';
 import type { MemberState } from './member';
 import type { TimeRule } from './time-rule';
-import { DAY_MS, localDate, startOfLocalDay } from './time';
+import { localDate, startOfLocalDay } from './local-time';
+import { DAY_MS } from './time';
 
 /**
  * `bonuses.anniversary`: points on the day of each enrolment anniversary, in the program's time

@@ -42,6 +42,23 @@ export function localTime(at: string, timeZone: string): LocalTime {
   };
 }
 
+/** The calendar date (YYYY-MM-DD) of an instant in an IANA zone. */
+export const localDate = (at: Date, timeZone: string): string => localTime(at.toISOString(), timeZone).date;
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms (zones move by whole minutes). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const local = localTime(new Date(at).toISOString(), timeZone);
+  const wall = Date.parse(`${local.date}T00:00:00.000Z`) + local.minutes * 60_000;
+  return wall - Math.floor(at / 60_000) * 60_000;
+}
+
+/** The instant a calendar date (YYYY-MM-DD) starts in an IANA zone (corrected twice for a daylight-saving change). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const wall = Date.parse(`${date}T00:00:00.000Z`);
+  const first = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(first, timeZone));
+}
+
 /** "HH:MM" as minutes since midnight. */
 export const minutesOf = (hourMinute: string) => Number(hourMinute.slice(0, 2)) * 60 + Number(hourMinute.slice(3, 5));
 

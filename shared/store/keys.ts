@@ -7,20 +7,24 @@ export { pad };
 
 export const memberPartition = (memberId: string) => `MEMBER#${memberId}`;
 
-export const EXPIRY_SHARDS = 8;
-function expiryShard(memberId: string): number {
-  let hash = 0;
-  for (const char of memberId) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  return hash % EXPIRY_SHARDS;
-}
-
-export const ACTIVITY_SHARDS = 8;
-/** A stable shard per id (FNV-1a): a busy day's facts spread over several index partitions. */
-export function activityShard(id: string): number {
+/**
+ * The one shard hash: a stable shard per id (FNV-1a) among `shards`, so the writes of a sharded
+ * index spread over several partitions. Every reader queries every shard, so the hash only has to
+ * be stable, not the same as an earlier one's.
+ */
+export function shardOf(id: string, shards: number): number {
   let hash = 0x811c9dc5;
   for (const char of id) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193) >>> 0;
-  return hash % ACTIVITY_SHARDS;
+  return hash % shards;
 }
+
+/** Shards of the members' time indexes (expiry, schedule key, lot schedule items). */
+export const EXPIRY_SHARDS = 8;
+const expiryShard = (memberId: string) => shardOf(memberId, EXPIRY_SHARDS);
+
+export const ACTIVITY_SHARDS = 8;
+/** A busy day's facts spread over several index partitions. */
+export const activityShard = (id: string): number => shardOf(id, ACTIVITY_SHARDS);
 /** Facts by when they were recorded (written): the metrics job reads what was recorded since its last run. */
 const activityBucket = (day: string, shard: number) => `RECORDED#${day}#${shard}`;
 
@@ -64,7 +68,7 @@ export const indexKeys = {
   activityPartition: activityBucket,
   /** GSI3 (the event feed): every event, sharded by id, sorted by time; fixed-width keys sort as they compare. */
   eventFeed: (createdAt: string, eventId: string) => ({
-    GSI3PK: `EVENTS#${activityShard(eventId) % EVENT_FEED_SHARDS}`,
+    GSI3PK: `EVENTS#${shardOf(eventId, EVENT_FEED_SHARDS)}`,
     GSI3SK: `${createdAt}#${eventId}`,
   }),
   eventFeedPartition: (shard: number) => `EVENTS#${shard}`,

@@ -54,8 +54,7 @@ const entries: EntryName[] = [
   'public',
   'authorizer',
   'metrics-job',
-  'expiry-job',
-  'time-changes-job',
+  'time-job',
 ];
 
 describe('bundles', () => {

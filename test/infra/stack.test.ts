@@ -30,14 +30,7 @@ const regions = [
 
 const routeList = Object.entries(routes as Record<string, RouteDefinition>);
 const routeFunctionNames = [...new Set(routeList.map(([, route]) => route.fn))] as FunctionName[];
-const allEntries: EntryName[] = [
-  ...routeFunctionNames,
-  'public',
-  'authorizer',
-  'metrics-job',
-  'expiry-job',
-  'time-changes-job',
-];
+const allEntries: EntryName[] = [...routeFunctionNames, 'public', 'authorizer', 'metrics-job', 'time-job'];
 
 describe.each(regions)('the stack of $region', (expected) => {
   let synthesized: SynthesizedStack;
@@ -267,40 +260,34 @@ describe.each(regions)('the stack of $region', (expected) => {
       expect(
         isAllowed(statements, resourceOf, { action: 'dynamodb:PutItem', resource: 'table', partitions: ['MEMBER#m'] }),
       ).toBe(
-        [
-          'members',
-          'me',
-          'points',
-          'cashback',
-          'rewards',
-          'codes',
-          'insights',
-          'metrics-job',
-          'expiry-job',
-          'time-changes-job',
-        ].includes(entry),
+        ['members', 'me', 'points', 'cashback', 'rewards', 'codes', 'insights', 'metrics-job', 'time-job'].includes(
+          entry,
+        ),
       );
     });
 
     it.each([
-      ['metrics-job', 'GSI1'],
-      ['insights', 'GSI1'],
-      ['expiry-job', 'GSI2'],
-      ['time-changes-job', 'GSI4'],
-    ] as [EntryName, string][])('lets %s query only the %s index', (entry, indexName) => {
+      ['metrics-job', ['GSI1']],
+      ['insights', ['GSI1']],
+      // The time rules: inactivity expiry and the lots' schedule items (GSI2), the schedule key (GSI4).
+      ['time-job', ['GSI2', 'GSI4']],
+    ] as [EntryName, string[]][])('lets %s query only the %s index', (entry, indexNames) => {
       const statements = statementsOfFunction(
         synthesized.template,
         synthesized.stack,
         synthesized.stack.functions[entry],
       );
       const onIndexes = statements.filter((statement) => JSON.stringify(statement.Resource).includes('/index/'));
-      expect(onIndexes).toEqual([
-        {
-          Effect: 'Allow',
-          Action: 'dynamodb:Query',
-          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, `/index/${indexName}`]] },
-        },
-      ]);
+      for (const statement of onIndexes) expect(statement).toMatchObject({ Effect: 'Allow', Action: 'dynamodb:Query' });
+      const resources = onIndexes.flatMap((statement) =>
+        Array.isArray(statement.Resource) ? (statement.Resource as unknown[]) : [statement.Resource],
+      );
+      expect(resources).toHaveLength(indexNames.length);
+      expect(resources).toEqual(
+        expect.arrayContaining(
+          indexNames.map((name) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, `/index/${name}`]] })),
+        ),
+      );
     });
 
     it(`${expected.customerManagedKey ? 'lets the functions use the table key and nothing more' : 'grants no KMS access while the table uses the AWS-managed key'}`, () => {
@@ -538,36 +525,43 @@ describe.each(regions)('the stack of $region', (expected) => {
       });
     });
 
-    it('runs points expiry once a day', () => {
+    it('runs points expiry and the lots once a day, through the one time function', () => {
       synthesized.template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'cron(15 3 * * ? *)',
-        Targets: [Match.objectLike({ Arn: { Ref: aliasId('expiry-job') } })],
+        Targets: [
+          Match.objectLike({
+            Arn: { Ref: aliasId('time-job') },
+            Input: JSON.stringify({ source: 'schedule', job: 'expiry' }),
+          }),
+        ],
       });
     });
 
-    it('looks for changes by time alone every hour (their events are at most an hour late)', () => {
+    it('runs the scheduled time rules every hour (changes by time, anniversary: at most an hour late)', () => {
       synthesized.template.hasResourceProperties('AWS::Events::Rule', {
         ScheduleExpression: 'rate(1 hour)',
-        Targets: [Match.objectLike({ Arn: { Ref: aliasId('time-changes-job') } })],
+        Targets: [
+          Match.objectLike({
+            Arn: { Ref: aliasId('time-job') },
+            Input: JSON.stringify({ source: 'schedule', job: 'time-changes' }),
+          }),
+        ],
       });
     });
 
-    it('lets the admin function start the three jobs asynchronously, and invoke nothing else', () => {
+    it('lets the admin function start the two job functions asynchronously, and invoke nothing else', () => {
       const admin = statementsOfFunction(synthesized.template, synthesized.stack, synthesized.stack.functions.admin);
       const invoking = admin.filter((statement) => JSON.stringify(statement.Action).includes('lambda:'));
-      expect(invoking).toHaveLength(3);
+      expect(invoking).toHaveLength(2);
       for (const statement of invoking) expect(statement.Action).toBe('lambda:InvokeFunction');
       expect(invoking.map((statement) => statement.Resource)).toEqual(
-        expect.arrayContaining(
-          (['metrics-job', 'expiry-job', 'time-changes-job'] as const).map((entry) => ({ Ref: aliasId(entry) })),
-        ),
+        expect.arrayContaining((['metrics-job', 'time-job'] as const).map((entry) => ({ Ref: aliasId(entry) }))),
       );
       const variables = synthesized.template.toJSON().Resources[functionId('admin')].Properties.Environment
         .Variables as Record<string, unknown>;
       expect(variables).toMatchObject({
         JOB_FUNCTION_METRICS: { Ref: aliasId('metrics-job') },
-        JOB_FUNCTION_EXPIRY: { Ref: aliasId('expiry-job') },
-        JOB_FUNCTION_TIME_CHANGES: { Ref: aliasId('time-changes-job') },
+        JOB_FUNCTION_TIME: { Ref: aliasId('time-job') },
       });
       // No other function may invoke a job.
       for (const entry of allEntries.filter((name) => name !== 'admin')) {
@@ -590,7 +584,7 @@ describe.each(regions)('the stack of $region', (expected) => {
   });
 
   describe('job failures', () => {
-    it.each(['metrics-job', 'expiry-job', 'time-changes-job'] as const)(
+    it.each(['metrics-job', 'time-job'] as const)(
       'retries a failed %s run twice, then keeps its event in an encrypted dead-letter queue for 14 days',
       (entry) => {
         const queue = logicalIdOf(synthesized.stack, synthesized.stack.jobDeadLetters[entry]);
@@ -807,7 +801,7 @@ describe.each(regions)('the stack of $region', (expected) => {
       });
     });
 
-    it.each(['metrics-job', 'expiry-job', 'time-changes-job'] as EntryName[])(
+    it.each(['metrics-job', 'time-job'] as EntryName[])(
       'alarms when a %s run takes 80 % of its 300 s timeout, and when its events reach the dead-letter queue',
       (entry) => {
         synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -820,7 +814,7 @@ describe.each(regions)('the stack of $region', (expected) => {
         });
         const queue = logicalIdOf(
           synthesized.stack,
-          synthesized.stack.jobDeadLetters[entry as 'metrics-job' | 'expiry-job' | 'time-changes-job'],
+          synthesized.stack.jobDeadLetters[entry as 'metrics-job' | 'time-job'],
         );
         synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/SQS',
@@ -832,12 +826,12 @@ describe.each(regions)('the stack of $region', (expected) => {
       },
     );
 
-    it('alarms when the expiry job stopped early with members left (it stops 20 s before its timeout)', () => {
+    it('alarms when the time job stopped early with members left (it stops 20 s before its timeout)', () => {
       synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Duration',
         Statistic: 'Maximum',
         Threshold: 280_000,
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('expiry-job') } }],
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('time-job') } }],
         AlarmActions: [topicRef()],
       });
     });

@@ -53,6 +53,6 @@ describe('the test clock is never part of a deployed function', () => {
   it('is found by the walk when it is there (the check is live)', () => {
     const files = [...reachable(join(root, 'infra/local/stack.ts'))].map((file) => file.slice(root.length + 1));
     expect(files).toContain('infra/local/test-clock.ts');
-    expect(files).toContain('functions/time-changes-job.ts');
+    expect(files).toContain('functions/time-job.ts');
   });
 });

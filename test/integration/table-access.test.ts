@@ -431,11 +431,13 @@ beforeAll(async () => {
   try {
     const { handler: metricsJob } = await import('@functions/metrics-job');
     await recorder.as('metrics-job', () => metricsJob());
-    const { handler: expiryJob } = await import('@functions/expiry-job');
-    await recorder.as('expiry-job', () => expiryJob({}, context('expiry-job')));
-    // The cashback's hold ended weeks ago: the time-changes job announces it (and marks the member's tier).
-    const { handler: timeChangesJob } = await import('@functions/time-changes-job');
-    const announced = await recorder.as('time-changes-job', () => timeChangesJob({}, context('time-changes-job')));
+    // The time job, as its daily and hourly schedules invoke it: expiry and the lots, then the
+    // scheduled rules (the cashback's hold ended weeks ago: it is announced, and the tier marked).
+    const { handler: timeJob } = await import('@functions/time-job');
+    await recorder.as('time-job', () => timeJob({ job: 'expiry' }, context('time-job')));
+    const announced = (await recorder.as('time-job', () => timeJob({ job: 'time-changes' }, context('time-job')))) as {
+      events: Record<string, number>;
+    };
     if (!announced.events['cashback.available']) throw new Error(`time changes: ${JSON.stringify(announced)}`);
     expect201(await twice('POST', '/v1/admin/raffles/summer/draw', { as: 'admin' }), 'draw');
     await call('GET', '/v1/admin/raffles/summer/entries', { as: 'admin' });

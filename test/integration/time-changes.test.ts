@@ -161,7 +161,7 @@ describe('the time-changes job', () => {
 
   it('finds the members through the index only: no Scan, one Query per shard', async () => {
     const before = recorder.requests.length;
-    await recorder.as('time-changes-job', () => announceDueTimeChanges(new Date('2030-01-01T00:00:00.000Z')));
+    await recorder.as('time-job', () => announceDueTimeChanges(new Date('2030-01-01T00:00:00.000Z')));
     const sent = recorder.requests.slice(before);
     expect(sent.filter((request) => request.command.includes('Scan'))).toEqual([]);
     expect(sent.filter((request) => request.resource === 'index/GSI4')).toHaveLength(8);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultProgram } from '@infra/config/default-program';
 import { anniversaryRule } from '@shared/domain/anniversary';
 import { newMember, type MemberState } from '@shared/domain/member';
-import { localDate, startOfLocalDay } from '@shared/domain/time';
+import { localDate, startOfLocalDay } from '@shared/domain/local-time';
 import { rescheduled, scheduleKeyAt, scheduledAt, TIME_RULES } from '@shared/domain/time-rules';
 import type { Program } from '@shared/schemas/program';
 

@@ -1,5 +1,5 @@
 import { queryAll } from '../query';
-import { EXPIRY_SHARDS, memberPartition } from '../keys';
+import { EXPIRY_SHARDS, memberPartition, shardOf } from '../keys';
 import { deleteItem, plainPut, type TransactItem } from '../item';
 import { indexNames } from '../table';
 
@@ -13,12 +13,6 @@ const LOT_DUE_SK = 'LOTDUE';
 export const lotDueKey = (memberId: string) => ({ PK: memberPartition(memberId), SK: LOT_DUE_SK });
 export const lotDuePartition = (shard: number) => `LOTDUE#${shard}`;
 
-function shardOf(memberId: string): number {
-  let hash = 0;
-  for (const char of memberId) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  return hash % EXPIRY_SHARDS;
-}
-
 /** The schedule item for `dueAt`, or its delete when nothing is due any more. */
 export function lotDueWrite(memberId: string, dueAt: string | undefined): TransactItem {
   if (dueAt === undefined) return deleteItem(lotDueKey(memberId));
@@ -27,7 +21,7 @@ export function lotDueWrite(memberId: string, dueAt: string | undefined): Transa
     entity: 'lot-due',
     memberId,
     dueAt,
-    GSI2PK: lotDuePartition(shardOf(memberId)),
+    GSI2PK: lotDuePartition(shardOf(memberId, EXPIRY_SHARDS)),
     GSI2SK: `${dueAt}#${memberId}`,
   });
 }
