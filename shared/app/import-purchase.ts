@@ -1,6 +1,10 @@
+import { basketOf } from '@shared/domain/basket-earn';
+import { historyBasket } from '@shared/domain/basket-order';
+import { eligibleLinesTotal, floorProduct, paidShare } from '@shared/domain/basket-rules';
 import { DomainError } from '@shared/domain/errors';
 import { assertCurrency } from '@shared/domain/money';
 import { MAX_CLOCK_SKEW_MS, newOrder, recordPurchase, type OrderState } from '@shared/domain/order';
+import { tierBeforePurchase } from '@shared/domain/tiers';
 import type { PurchaseImportLine } from '@shared/schemas/imports';
 import { memberIdForExternalId } from '@shared/store/items/external-id';
 import { findOrder, orderPut } from '@shared/store/items/order';
@@ -43,6 +47,19 @@ export function importPurchase(line: PurchaseImportLine): UseCase<{ memberId: st
         ...newOrder(memberId, line.orderId, line.amount, occurredAt.toISOString(), now),
         imported: true,
       };
+      // Its basket, when the line carries one, is kept like a live order's (lines, channel, store).
+      if (line.lines || line.tenders || line.channel !== undefined || line.storeId !== undefined) {
+        const basket = basketOf(line, order.occurredAt);
+        const tenders = line.tenders?.map((tender) => ({ type: tender.type, amount: tender.amount.value }));
+        const share = paidShare(program.earn.exclude, basket, tenders);
+        order.basket = historyBasket({
+          programVersion: program.version,
+          basket,
+          share,
+          eligible: floorProduct([eligibleLinesTotal(program.earn.exclude, basket), share.num], share.den),
+          tierId: tierBeforePurchase(program, member, undefined, now).id,
+        });
+      }
       const moved = tierChanged(program, member, recordPurchase(member, order, now), now);
       return outcome(
         { memberId, orderId: line.orderId },

@@ -80,6 +80,33 @@ export function orderBasket(input: {
   };
 }
 
+/**
+ * What an imported purchase keeps of its basket: the lines, channel and store (history for
+ * what comes later), and nothing it earned: it earned nothing, so a refund takes nothing back.
+ */
+export function historyBasket(input: {
+  programVersion: number;
+  basket: Basket;
+  share: PaidShare;
+  eligible: number;
+  tierId: string;
+}): OrderBasket {
+  const { basket } = input;
+  return {
+    programVersion: input.programVersion,
+    ...(basket.lines
+      ? { lines: basket.lines.map((line) => ({ ...line, refundedQuantity: 0, refundedAmount: 0 })) }
+      : {}),
+    ...(basket.channel !== undefined ? { channel: basket.channel } : {}),
+    ...(basket.storeId !== undefined ? { storeId: basket.storeId } : {}),
+    share: input.share,
+    basis: { tier: input.tierId, firstPurchase: false },
+    eligible: input.eligible,
+    held: {},
+    rules: {},
+  };
+}
+
 export interface RefundRequestLines {
   amount?: number;
   lines?: { lineId: string; quantity: number }[];

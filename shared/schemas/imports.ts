@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CallerId, IsoDate, Money, Name, OrderId, PositiveMoney, Timestamp } from './common';
+import { basketFields, basketIssues } from './basket';
 import { Consent } from './members';
 
 /** The id of a customer in the program being migrated: the key that makes member lines idempotent. */
@@ -34,7 +35,7 @@ export const MemberImportLine = z
     description: 'Enrols a member at enrolledAt with an opening balance (one adjustment entry); no bonuses',
   });
 
-/** A purchase line: history for tiers and metrics; earns nothing. */
+/** A purchase line: history for tiers and metrics; earns nothing. May carry its basket, like an earn. */
 export const PurchaseImportLine = z
   .strictObject({
     kind: z.literal('purchase'),
@@ -42,11 +43,15 @@ export const PurchaseImportLine = z
     orderId: OrderId,
     amount: PositiveMoney,
     occurredAt: Timestamp.meta({ description: 'When the purchase happened: any age, not in the future' }),
+    ...basketFields,
+  })
+  .superRefine((purchase, ctx) => {
+    for (const issue of basketIssues(purchase)) ctx.addIssue({ code: 'custom', ...issue });
   })
   .meta({
     id: 'PurchaseImportLine',
     description:
-      'A past purchase: counts for tiers and metrics at occurredAt and earns nothing; unique per member and orderId',
+      "A past purchase: counts for tiers and metrics at occurredAt and earns nothing; unique per member and orderId. Its basket (lines, tenders, channel, storeId), when sent, is checked like an earn's and kept on the order",
   });
 
 export const ImportLine = z.discriminatedUnion('kind', [MemberImportLine, PurchaseImportLine]).meta({

@@ -9,7 +9,8 @@
  * separated: operations, throughput (needs operations: it runs them too), import, metrics, scale
  * (the metrics job over ≥ 20,000 members and ≥ 100,000 purchases), cold, lots, hot (N concurrent
  * redeems on one member: how many succeed within the deadline; BENCH_HOT_REQUESTS, default 120),
- * draw (the largest raffle allowed, 2,000 prize units and winners, over HTTP).
+ * draw (the largest raffle allowed, 2,000 prize units and winners, over HTTP), basket (basket
+ * rules: an earn with 20 lines against 20 rules, 200 concurrent earns against a rule with a budget).
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  * `--detail` (or `BENCH_DETAIL=1`) also prints every counted item write on stderr: its key, its
  * size before and after, its write units and the index units by index.
@@ -33,12 +34,24 @@ import { measureThroughput, type ThroughputResult } from './throughput';
 import { measureImport, type ImportFigures } from './import';
 import { measureHotMember, type HotMemberResult } from './hot-member';
 import { measureLargestDraw, type DrawFigures } from './draw';
+import { measureBasketEarn, measureBudgetConcurrency } from './basket-rules';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 const log = (message: string) => console.error(`[bench ${elapsed()}] ${message}`);
 
-const PARTS = ['operations', 'throughput', 'import', 'metrics', 'scale', 'cold', 'lots', 'hot', 'draw'] as const;
+const PARTS = [
+  'operations',
+  'throughput',
+  'import',
+  'metrics',
+  'scale',
+  'cold',
+  'lots',
+  'hot',
+  'draw',
+  'basket',
+] as const;
 type Part = (typeof PARTS)[number];
 const onlyArgument = (() => {
   const args = process.argv.slice(2);
@@ -159,6 +172,20 @@ try {
     largestDraw = await withStack(dynamo.endpoint, (api, tableName) =>
       measureLargestDraw(api, dynamo.endpoint, tableName),
     );
+  }
+
+  let basket:
+    (Awaited<ReturnType<typeof measureBasketEarn>> & Awaited<ReturnType<typeof measureBudgetConcurrency>>) | undefined;
+  if (runs('basket')) {
+    log('basket rules: an earn with 20 lines against 20 rules (counted through the recorder)');
+    const earn = await withStack(recordingEndpoint, (api) => measureBasketEarn(api, recorder));
+    recorder.clear();
+    log(`basket earn: ${JSON.stringify(earn)}`);
+    log('basket rules: 200 concurrent earns with and without a budget (straight to DynamoDB Local)');
+    const concurrency = await withStack(dynamo.endpoint, (api) =>
+      measureBudgetConcurrency(api, 200, Number(process.env.BENCH_BUDGET_EARNS_PER_MEMBER ?? 3)),
+    );
+    basket = { ...earn, ...concurrency };
   }
 
   const costs: Record<string, OpCost> = {};
@@ -292,6 +319,7 @@ try {
       memberItemBytes: lots.memberItemBytes,
       seedSeconds: lots.seedSeconds,
     },
+    basketRules: basket,
     costPerMillion: Object.fromEntries(Object.entries(costs).map(([name, cost]) => [name, cost.total])),
     costBreakdownPerMillion: costs,
     midProgramMonthlyUsd: midProgram,
@@ -494,6 +522,41 @@ try {
         return [name, run.itemsRead, run.queries, run.rru, run.digestRru, run.peakHeapMB, run.durationMs];
       }),
     );
+  if (basket) {
+    console.log('\nBasket rules: an earn with 20 lines against 20 rules, the items it wrote\n');
+    table(
+      ['item', 'bytes', 'write units'],
+      basket.withLines.items.map((item) => [item.item, item.bytes, item.writeUnits]),
+    );
+    console.log(
+      `earn with 20 lines: ${basket.withLines.roundTrips} round trips, ${basket.withLines.wru} WRU, own ${basket.withLines.ownMsMedian} ms; ` +
+        `without lines: ${basket.withoutLines.roundTrips} round trips, ${basket.withoutLines.wru} WRU, own ${basket.withoutLines.ownMsMedian} ms`,
+    );
+    console.log(
+      `${basket.concurrency} concurrent earns: ${basket.budgetedPerSecond}/s with a budget, ${basket.unbudgetedPerSecond}/s without; ` +
+        `oversubscribed budget ${basket.oversubscribed.budget}: asked ${basket.oversubscribed.asked}, given ${basket.oversubscribed.given} (shards ${basket.oversubscribed.shardsSum}); ${basket.retriedAfter503} earns asked again after a 503`,
+    );
+    target(
+      'basket earn round trips (20 lines, 20 rules)',
+      `${basket.withLines.roundTrips}`,
+      '≤ 2',
+      basket.withLines.roundTrips <= 2,
+    );
+    target('basket earn write units', `${basket.withLines.wru}`, '≤ 16', basket.withLines.wru <= 16);
+    target('basket earn own code vs without lines', `${basket.ownRatio}×`, '≤ 1.5×', basket.ownRatio <= 1.5);
+    target(
+      'budget never passed (200 concurrent)',
+      `${basket.oversubscribed.given} of ${basket.oversubscribed.budget}`,
+      `≤ ${basket.oversubscribed.budget}`,
+      basket.oversubscribed.given <= basket.oversubscribed.budget,
+    );
+    target(
+      'throughput with a budget vs without',
+      `${basket.throughputRatio}×`,
+      '≥ 0.7×',
+      basket.throughputRatio >= 0.7,
+    );
+  }
   table(
     ['target', 'measured', 'goal', 'result'],
     targets.map(([name, measured, goal, pass]) => [name, measured, goal, pass ? 'pass' : 'FAIL']),

@@ -632,3 +632,57 @@ describe('the largest allowed input', () => {
     expect(await balance(memberId)).toBe(0);
   });
 });
+
+describe('bulk import', () => {
+  it('keeps the lines of an imported purchase (history), and refuses a basket that does not add up at its path', async () => {
+    await putProgram({});
+    const lines = [
+      { lineId: 'a', sku: 'tee', categories: ['clothing'], quantity: 2, amount: eur(3000) },
+      { lineId: 'b', sku: 'mug', quantity: 1, amount: eur(1250) },
+    ];
+    const file = [
+      { kind: 'member', externalId: 'basket-imp-1', consent: { marketing: false, analytics: false } },
+      {
+        kind: 'purchase',
+        externalId: 'basket-imp-1',
+        orderId: 'hist-1',
+        amount: eur(4250),
+        occurredAt: new Date(Date.now() - 200 * DAY).toISOString(),
+        channel: 'web',
+        lines,
+      },
+      {
+        kind: 'purchase',
+        externalId: 'basket-imp-1',
+        orderId: 'hist-2',
+        amount: eur(4000),
+        occurredAt: new Date(Date.now() - 100 * DAY).toISOString(),
+        lines,
+      },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join('\n');
+    const created = await api.call('POST', '/v1/admin/imports', {
+      rawBody: file,
+      as: 'admin',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+    });
+    expect(created.status).toBe(202);
+    await api.imports.idle();
+    const progress = await api.call('GET', `/v1/admin/imports/${created.body.importId}`, { as: 'admin' });
+    expect(progress.body).toMatchObject({ processed: 3, succeeded: 2, failed: 1 });
+    const errors = await api.call('GET', `/v1/admin/imports/${created.body.importId}/errors`, { as: 'admin' });
+    expect(errors.body.items).toEqual([
+      expect.objectContaining({
+        line: 3,
+        problem: expect.objectContaining({ errors: [expect.objectContaining({ path: 'lines' })] }),
+      }),
+    ]);
+    const member = await api.call('GET', '/v1/members?externalId=basket-imp-1');
+    const memberId = member.body.items[0].memberId as string;
+    // The imported order knows its lines: a refund by line is accepted (it earned nothing, so takes nothing).
+    const refunded = await refund(memberId, { orderId: 'hist-1', lines: [{ lineId: 'b', quantity: 1 }] });
+    expect(refunded).toMatchObject({ points: 0, amount: eur(1250) });
+    await refund(memberId, { orderId: 'hist-1', lines: [{ lineId: 'z', quantity: 1 }] }, 400);
+  });
+});
