@@ -3,7 +3,7 @@ import { withBirthdayBonusYear } from '@shared/domain/earn';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
 import { assertNotEarned, orderForPurchase, resolveOccurredAt, type OrderState } from '@shared/domain/order';
-import { BUDGET_SHARDS } from '@shared/domain/rule-budget';
+import { allShardsRead, BUDGET_SHARDS, firstShards } from '@shared/domain/rule-budget';
 import type { Program } from '@shared/schemas/program';
 import type { ConditionalWrite } from '@shared/store/commit';
 import { orderPut } from '@shared/store/items/order';
@@ -16,8 +16,8 @@ import { loadMemberAndOrder } from './support/load';
 import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
 
 /**
- * What an earn reads: the member and the order, and, beside them in the same round trip, the
- * budget shards of the rules with a budget the purchase could get.
+ * What an earn reads: the member and the order, and, beside them in the same round trip, a few
+ * budget shards (from a random one on) of the rules with a budget the purchase could get.
  */
 export async function loadForEarn(
   program: Program,
@@ -28,40 +28,58 @@ export async function loadForEarn(
 ) {
   const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
   const candidates = budgetedCandidates(program, purchase, occurredAt).map((rule) => rule.id);
+  // Concurrent earns start on different shards (see shared/domain/rule-budget.ts).
+  const startShard = Math.floor(Math.random() * BUDGET_SHARDS);
   const [loaded, budgetsGiven] = await Promise.all([
     loadMemberAndOrder(memberId, purchase.orderId, now, options),
-    findBudgetsGiven(candidates),
+    findBudgetsGiven(candidates, firstShards(startShard)),
   ]);
-  return { ...loaded, budgetsGiven };
+  return { ...loaded, budgetsGiven, startShard };
 }
 
 /**
  * What an earn decides, with nothing written: the order it records (with its basket when the
  * order keeps one), the member with the purchase (and the limited rules it got) counted, the
- * points by the program's rules, and the draws on rule budgets. The earn and its preview both
- * run this, so a preview is what the earn would credit.
+ * points by the program's rules, and the draws on rule budgets. When the shards read first
+ * cannot give a rule what it would give (the budget's last points), every shard of that rule is
+ * read and the earn decided again: it then gets what the whole budget has left. The earn and
+ * its preview both run this, so a preview is what the earn would credit.
  */
-export function earnDecision(
+export async function earnDecision(
   program: Program,
   member: MemberState,
   existing: OrderState | undefined,
   purchase: PurchaseReport,
   now: Date,
-  budgetsGiven: Map<string, number[]> = new Map(),
+  budgets: { budgetsGiven: Map<string, readonly (number | undefined)[]>; startShard: number } = {
+    budgetsGiven: new Map(),
+    startShard: 0,
+  },
 ) {
   const { order, member: purchased } = orderForPurchase(member, existing, purchase, now);
   assertNotEarned(existing, purchase.orderId);
-  const decided = decideBasketEarn({
-    program,
-    member,
-    existing,
-    purchase,
-    occurredAt: order.occurredAt,
-    now,
-    budgetsGiven,
-    // Concurrent earns start their draws on different shards (see shared/domain/rule-budget.ts).
-    startShard: Math.floor(Math.random() * BUDGET_SHARDS),
-  });
+  const decide = (budgetsGiven: Map<string, readonly (number | undefined)[]>) =>
+    decideBasketEarn({
+      program,
+      member,
+      existing,
+      purchase,
+      occurredAt: order.occurredAt,
+      now,
+      budgetsGiven,
+      startShard: budgets.startShard,
+    });
+  let decided = decide(budgets.budgetsGiven);
+  const short = decided.earned.capped
+    .map((rule) => rule.id)
+    .filter((ruleId) => {
+      const given = budgets.budgetsGiven.get(ruleId);
+      return given !== undefined && !allShardsRead(given);
+    });
+  if (short.length > 0) {
+    const all = await findBudgetsGiven(short);
+    decided = decide(new Map([...budgets.budgetsGiven, ...all]));
+  }
   return {
     order: decided.basket ? { ...order, basket: decided.basket } : order,
     purchased: decided.countUses(purchased),
@@ -78,11 +96,12 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
       const {
         member,
         order: existing,
-        budgetsGiven,
+        ...budgets
       } = await loadForEarn(program, memberId, purchase, now, {
         lots: true,
       });
-      const { order, purchased, earned, draws } = earnDecision(program, member, existing, purchase, now, budgetsGiven);
+      const decision = await earnDecision(program, member, existing, purchase, now, budgets);
+      const { order, purchased, earned, draws } = decision;
       const { member: next, entries } = postMovements(
         withBirthdayBonusYear(purchased, earned.birthdayBonusYear),
         [

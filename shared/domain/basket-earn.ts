@@ -126,7 +126,7 @@ export function decideBasketEarn(input: {
   purchase: BasketPurchase;
   occurredAt: string;
   now: Date;
-  budgetsGiven: Map<string, number[]>;
+  budgetsGiven: Map<string, readonly (number | undefined)[]>;
   startShard: number;
 }): BasketEarnDecision {
   const { program, member, purchase, occurredAt, now, budgetsGiven } = input;

@@ -188,19 +188,21 @@ function rulePoints(rule: Rule, money: number, units: number, gate: RuleGate): n
  *   count, no claim. A capped rule gives what its budget has left.
  * - Nothing applies to a basket with nothing that earns (all excluded, or all paid with
  *   excluded tenders).
+ * `capped`: the rules that gave less than they would have without their cap.
  */
 export function evaluateRules(
   rules: readonly Rule[] | undefined,
   exclude: EarnExclude | undefined,
   basket: Basket,
   gate: RuleGate,
-): { applied: AppliedRule[]; nearMisses: NearMiss[] } {
+): { applied: AppliedRule[]; nearMisses: NearMiss[]; capped: Rule[] } {
   const applied: AppliedRule[] = [];
   const nearMisses: NearMiss[] = [];
-  if (!rules || rules.length === 0) return { applied, nearMisses };
+  const capped: Rule[] = [];
+  if (!rules || rules.length === 0) return { applied, nearMisses, capped };
   const lines = eligibleLines(exclude, basket.lines);
   const eligibleTotal = lines ? lines.reduce((sum, line) => sum + line.amount, 0) : basket.amount;
-  if (eligibleTotal === 0 || gate.share.num === 0) return { applied, nearMisses };
+  if (eligibleTotal === 0 || gate.share.num === 0) return { applied, nearMisses, capped };
   const claimed = new Set<string>();
   const at = Date.parse(basket.occurredAt);
 
@@ -227,9 +229,10 @@ export function evaluateRules(
     const wanted = rulePoints(rule, money, units, gate);
     const cap = gate.cap(rule);
     const points = cap === undefined ? wanted : Math.min(wanted, cap);
+    if (points < wanted) capped.push(rule);
     if (points <= 0) continue;
     applied.push(counted ? { rule, points, lineIds: counted.map((line) => line.lineId) } : { rule, points });
     if (rule.exclusive && counted) for (const line of counted) claimed.add(line.lineId);
   }
-  return { applied, nearMisses };
+  return { applied, nearMisses, capped };
 }

@@ -1,4 +1,5 @@
 import type { ProgramRules, Promotion, Tier } from '@shared/schemas/program';
+import type { Rule } from '@shared/schemas/rules';
 import {
   eligibleLinesTotal,
   evaluateRules,
@@ -90,6 +91,8 @@ export interface BasketEarn extends EarnResult {
   eligibleAmount: number;
   rules: AppliedRule[];
   nearMisses: NearMiss[];
+  /** Rules whose cap (budget left) gave less than they would have. */
+  capped: Rule[];
 }
 
 /** The member's basis for a purchase now: the tier before it counts, the birthday bonus due, a first purchase. */
@@ -137,7 +140,14 @@ export function pointsForBasket(
   const eligibleTotal = eligibleLinesTotal(exclude, basket);
   const minorPerMajor = minorUnitsPerMajor(program.currency);
   if (basket.amount === 0)
-    return { points: 0, breakdown: [{ rule: 'base', points: 0 }], eligibleAmount: 0, rules: [], nearMisses: [] };
+    return {
+      points: 0,
+      breakdown: [{ rule: 'base', points: 0 }],
+      eligibleAmount: 0,
+      rules: [],
+      nearMisses: [],
+      capped: [],
+    };
 
   const base = floorProduct([eligibleTotal, share.num, program.earn.pointsPerUnit], share.den * minorPerMajor);
   const breakdown: BreakdownLine[] = [{ rule: 'base', points: base }];
@@ -157,7 +167,7 @@ export function pointsForBasket(
     add('spend-threshold', threshold.points);
   if (basis.birthdayBonusYear !== undefined) add('birthday', program.bonuses.birthday);
 
-  const { applied, nearMisses } = evaluateRules(program.rules, exclude, basket, {
+  const { applied, nearMisses, capped } = evaluateRules(program.rules, exclude, basket, {
     timeZone: program.timezone ?? 'UTC',
     tierId: basis.tier.id,
     firstPurchase: basis.firstPurchase,
@@ -176,7 +186,7 @@ export function pointsForBasket(
 
   const points = breakdown.reduce((sum, line) => sum + line.points, 0);
   const eligibleAmount = floorProduct([eligibleTotal, share.num], share.den);
-  const result: BasketEarn = { points, breakdown, eligibleAmount, rules: applied, nearMisses };
+  const result: BasketEarn = { points, breakdown, eligibleAmount, rules: applied, nearMisses, capped };
   return basis.birthdayBonusYear === undefined ? result : { ...result, birthdayBonusYear: basis.birthdayBonusYear };
 }
 

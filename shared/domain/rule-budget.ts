@@ -1,12 +1,13 @@
 /**
  * A rule's `budgetPoints` is a counter many concurrent earns draw on, so it is sharded: the
  * budget is split over BUDGET_SHARDS items (shard i may give `shardAllotment(budget, i)`), each
- * remembering what it gave. An earn reads every shard of the rules it could get (in the same
- * round trip as the member), starts at a random shard and draws what it needs from it (the
- * next shards only when that one runs short); its transaction adds the draw to each shard on
- * the condition that the shard stays within its allotment. Concurrent earns thus spread over
- * 16 items instead of queueing on one, and the sum of the shards can never pass the budget:
- * a draw whose condition fails is decided again on fresh shards.
+ * remembering what it gave. An earn reads SHARDS_READ_FIRST shards from a random one on (in the
+ * same round trip as the member) and draws what it needs from the first of them (the next only
+ * when that one runs short); only when those cannot give what the rule would (the budget's last
+ * points) does it read every shard and decide again. Its transaction adds the draw to each shard
+ * on the condition that the shard stays within its allotment. Concurrent earns thus spread over
+ * 16 items instead of queueing on one, and the sum of the shards can never pass the budget: a
+ * draw whose condition fails is decided again on fresh shards.
  */
 export const BUDGET_SHARDS = 16;
 
@@ -15,12 +16,27 @@ export function shardAllotment(budget: number, shard: number): number {
   return Math.floor(budget / BUDGET_SHARDS) + (shard < budget % BUDGET_SHARDS ? 1 : 0);
 }
 
-/** What each shard has left, given what each gave (missing: nothing yet). A smaller new budget leaves 0, never less. */
+/** Shards an earn reads first: a few, from a random one on; all of them only when those run short. */
+export const SHARDS_READ_FIRST = 4;
+
+/** The shards read first from `start`: `start`, `start + 1`, … (mod BUDGET_SHARDS). */
+export const firstShards = (start: number) =>
+  Array.from({ length: SHARDS_READ_FIRST }, (_, step) => (start + step) % BUDGET_SHARDS);
+
+/**
+ * What each shard has left, given what each gave (`undefined`: a shard not read, counted as
+ * having nothing to give). A smaller new budget leaves 0, never less.
+ */
 export function shardsLeft(budget: number, given: readonly (number | undefined)[]): number[] {
-  return Array.from({ length: BUDGET_SHARDS }, (_, shard) =>
-    Math.max(0, shardAllotment(budget, shard) - (given[shard] ?? 0)),
-  );
+  return Array.from({ length: BUDGET_SHARDS }, (_, shard) => {
+    const gave = given[shard];
+    return gave === undefined ? 0 : Math.max(0, shardAllotment(budget, shard) - gave);
+  });
 }
+
+/** Whether every shard was read (else a cap from them may be below what the budget has left). */
+export const allShardsRead = (given: readonly (number | undefined)[]) =>
+  Array.from({ length: BUDGET_SHARDS }, (_, shard) => given[shard]).every((gave) => gave !== undefined);
 
 export const budgetLeft = (budget: number, given: readonly (number | undefined)[]) =>
   shardsLeft(budget, given).reduce((sum, left) => sum + left, 0);

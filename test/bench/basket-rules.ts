@@ -169,7 +169,9 @@ export async function measureBasketEarn(api: ApiClient, recorder: DynamoRecorder
       );
       if (result.status !== 201) throw new Error(`basket earn: ${result.status} ${JSON.stringify(result.body)}`);
       // The authorizer's key lookup is cached by API Gateway on AWS: not counted.
-      const own = calls.filter((call) => !call.partitionKeys.every((pk) => pk.startsWith('APIKEY#')));
+      const own = calls.filter(
+        (call) => !(call.partitionKeys.length > 0 && call.partitionKeys.every((pk) => pk.startsWith('APIKEY#'))),
+      );
       figures[`${lines}`].push({
         trips: roundTrips(own),
         wru: own.reduce((sum, call) => sum + call.wru + call.indexWru, 0),
@@ -240,7 +242,10 @@ export async function measureBudgetConcurrency(api: ApiClient, concurrency = 200
     }),
   );
   const { findBudgetsGiven } = await import('@shared/store/items/rule-budget');
-  const shardsSum = ((await findBudgetsGiven(['small-budget'])).get('small-budget') ?? []).reduce((a, b) => a + b, 0);
+  const shardsSum = ((await findBudgetsGiven(['small-budget'])).get('small-budget') ?? []).reduce(
+    (sum: number, gave) => sum + (gave ?? 0),
+    0,
+  );
   const budgetedPerSecond = mean(rates.budgeted);
   const unbudgetedPerSecond = mean(rates.unbudgeted);
   return {

@@ -20,8 +20,8 @@ export interface EarnPreview {
  */
 export async function previewEarn(memberId: string, purchase: PurchaseReport, now: Date): Promise<EarnPreview> {
   const program = await programForAmount(purchase.amount);
-  const { member, order: existing, budgetsGiven } = await loadForEarn(program, memberId, purchase, now);
-  const { order, earned } = earnDecision(program, member, existing, purchase, now, budgetsGiven);
+  const { member, order: existing, ...budgets } = await loadForEarn(program, memberId, purchase, now);
+  const { order, earned } = await earnDecision(program, member, existing, purchase, now, budgets);
   // Cashback, like base points, is computed on the eligible amount (excluded lines and tenders off).
   const credit = cashbackCredit(
     program,

@@ -15,18 +15,25 @@ export const ruleBudgetKey = (ruleId: string, shard: number) => ({
 });
 
 /**
- * What each shard of the rules' budgets gave, by rule id. Read in the turn the use case reads
+ * What each shard of the rules' budgets gave, by rule id (`undefined`: a shard not asked for).
+ * Read in the turn the use case reads
  * its member, so the reads go out with it (one round trip); eventually consistent: a stale
  * shard only makes the draw's condition fail, and the earn is decided again on fresh reads.
  */
-export async function findBudgetsGiven(ruleIds: readonly string[]): Promise<Map<string, number[]>> {
-  const reads = ruleIds.map((ruleId) =>
-    Promise.all(
-      Array.from({ length: BUDGET_SHARDS }, (_, shard) =>
-        getItem(ruleBudgetKey(ruleId, shard), { consistent: false }).then((item) => Number(item?.given ?? 0)),
-      ),
-    ).then((given) => [ruleId, given] as const),
-  );
+export async function findBudgetsGiven(
+  ruleIds: readonly string[],
+  shards: readonly number[] = Array.from({ length: BUDGET_SHARDS }, (_, shard) => shard),
+): Promise<Map<string, (number | undefined)[]>> {
+  const reads = ruleIds.map(async (ruleId) => {
+    const given: (number | undefined)[] = Array.from({ length: BUDGET_SHARDS }, () => undefined);
+    await Promise.all(
+      shards.map(async (shard) => {
+        const item = await getItem(ruleBudgetKey(ruleId, shard), { consistent: false });
+        given[shard] = Number(item?.given ?? 0);
+      }),
+    );
+    return [ruleId, given] as const;
+  });
   return new Map(await Promise.all(reads));
 }
 
