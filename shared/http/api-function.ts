@@ -221,7 +221,9 @@ export function apiFunction<T extends FunctionRoutes>(routes: T, implementations
       if (!parsed) throw new Error('request was not parsed');
       const implementation = table[parsed.routeId];
       const route = routes[parsed.routeId] as RouteDefinition;
-      const memberId = (parsed.input.params as { memberId?: unknown } | undefined)?.memberId;
+      // The member a write is about: named in its path, or the member a session token acts for (/v1/me…).
+      const memberId =
+        (parsed.input.params as { memberId?: unknown } | undefined)?.memberId ?? parsed.input.principal.memberId;
       const result =
         route.method !== 'GET' && typeof memberId === 'string'
           ? await oneWriteAtATime(memberId, () => implementation(parsed.input))
