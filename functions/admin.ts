@@ -11,7 +11,14 @@ import { readProgram } from '@shared/store/program';
 
 // On AWS each partner gets its own API Gateway usage plan; locally (no REST_API_ID) the table is enough.
 const restApiId = process.env.REST_API_ID;
-if (restApiId) usePartnerThrottles(apiGatewayThrottles({ restApiId, stage: process.env.API_STAGE ?? 'prod' }));
+if (restApiId)
+  usePartnerThrottles(
+    apiGatewayThrottles({
+      restApiId,
+      stage: process.env.API_STAGE ?? 'prod',
+      tag: process.env.THROTTLE_TAG ?? restApiId,
+    }),
+  );
 
 export const handler = apiFunction(adminRoutes, {
   getProgram: async () => {

@@ -11,6 +11,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '@shared/http/routes';
 import { JOB_FUNCTION_ENV } from '@shared/jobs';
+import { THROTTLE_TAG_KEY } from '@shared/adapters/api-gateway-throttles';
 import type { JobName } from '@shared/schemas/admin';
 import type { RegionSettings } from './config/regions';
 import { tableAccess, type EntryName } from './config/table-access';
@@ -326,7 +327,10 @@ export class RewardsApiStack extends Stack {
   /**
    * Per-partner throttles on AWS: the admin function creates and deletes each partner's usage
    * plan and API key on this API's stage (and nothing else); the authorizer returns the default
-   * plan's key for keys without a plan of their own.
+   * plan's key for keys without a plan of their own. The keys and plans it makes carry the tag
+   * `rewards-api:stack` = this API's id, given at creation: IAM lets it create only keys and plans
+   * with that tag (and no other) and change or delete only those with it, so the account's other
+   * keys and plans are out of its reach.
    */
   private grantPartnerThrottles(
     admin: NodejsFunction,
@@ -334,26 +338,46 @@ export class RewardsApiStack extends Stack {
     settings: { defaultUsageKey: string; partnerRateLimit: { perSecond: number; burst: number } },
   ): void {
     const api = this.api.api;
+    const tag = api.restApiId;
     admin.addEnvironment('REST_API_ID', api.restApiId);
     admin.addEnvironment('API_STAGE', STAGE_NAME);
+    admin.addEnvironment('THROTTLE_TAG', tag);
     admin.addEnvironment('PARTNER_RATE_LIMIT', JSON.stringify(settings.partnerRateLimit));
     authorizer.addEnvironment('DEFAULT_USAGE_KEY', settings.defaultUsageKey);
     const resource = (path: string) => `arn:${this.partition}:apigateway:${this.region}::${path}`;
+    const requestTagged = {
+      StringEquals: { [`aws:RequestTag/${THROTTLE_TAG_KEY}`]: tag },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [THROTTLE_TAG_KEY] },
+    };
+    // Creating a key or a plan (and tagging it in the same call) only with this API's tag.
+    admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['apigateway:POST'],
+        resources: [resource('/apikeys'), resource('/usageplans')],
+        conditions: requestTagged,
+      }),
+    );
+    admin.addToRolePolicy(
+      new PolicyStatement({ actions: ['apigateway:PUT'], resources: [resource('/tags/*')], conditions: requestTagged }),
+    );
+    // Changing, filling and deleting only the keys and plans that carry it.
     const perPartner = ['/apikeys/*', '/usageplans/*', '/usageplans/*/keys', '/usageplans/*/keys/*'];
     admin.addToRolePolicy(
       new PolicyStatement({
         actions: ['apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
-        resources: [resource('/apikeys'), resource('/usageplans'), ...perPartner.map(resource)],
+        resources: perPartner.map(resource),
+        conditions: { StringEquals: { [`aws:ResourceTag/${THROTTLE_TAG_KEY}`]: tag } },
       }),
     );
     const role = admin.role;
     if (role)
       Validations.of(role).acknowledge(
-        ...perPartner.map((path) => ({
+        ...[...perPartner, '/tags/*'].map((path) => ({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:${this.region}::${path}]`,
           reason:
             "A partner's API key and usage plan get their ids from API Gateway when the partner is created; " +
-            'IAM cannot name them in advance. Only the admin function (admin keys) may create or delete them.',
+            "IAM cannot name them in advance, so the grant is limited by this API's tag on them instead " +
+            '(aws:ResourceTag to change or delete, aws:RequestTag to create and tag).',
         })),
       );
     // Attaching a plan to the stage is checked against the stage too.

@@ -19,6 +19,9 @@ const LOG_RETENTION_DAYS = [
 
 const MAX_PROGRAM_JSON_LENGTH = 3_000;
 
+/** The worst delay between revoking a key and API Gateway refusing it. */
+export const MAX_AUTHORIZER_CACHE_SECONDS = 300;
+
 /** An EventBridge schedule expression: rate(…) or cron(…) with six fields. */
 const ScheduleExpression = z
   .string()
@@ -103,8 +106,11 @@ export const RegionSettings = z
       .max(3)
       .refine((names) => new Set(names).size === names.length, 'must not repeat a generation')
       .default(['1']),
-    /** How long API Gateway keeps an authorizer answer per key: a deleted key works at most this long. */
-    authorizerCacheSeconds: z.int().min(0).max(3600).default(60),
+    /**
+     * How long API Gateway keeps an authorizer answer per key: a deleted or revoked key works at most
+     * this long, so it is capped at 5 minutes (API Gateway itself would allow an hour).
+     */
+    authorizerCacheSeconds: z.int().min(0).max(MAX_AUTHORIZER_CACHE_SECONDS).default(60),
     /** aws-managed: DynamoDB's own key; customer-managed: a KMS key of this stack, rotated yearly. */
     tableEncryption: z.enum(['aws-managed', 'customer-managed']).default('aws-managed'),
     /** Bulk import: worker Lambdas at once per map, and the share of bad lines that stops an import. */

@@ -1,6 +1,9 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { PartnerThrottles } from '@shared/app/support/partner-throttles';
 
+/** The tag every key and plan this API makes carries: the admin function may change only those (infra/stack.ts). */
+export const THROTTLE_TAG_KEY = 'rewards-api:stack';
+
 /**
  * Each partner's own throttle on AWS: an API Gateway usage plan on the API's stage with the
  * partner's rate and burst, and an API key (its value is the partner's usage key) in that plan.
@@ -8,7 +11,7 @@ import type { PartnerThrottles } from '@shared/app/support/partner-throttles';
  * partner against its own plan and one busy partner cannot starve the others.
  */
 export function apiGatewayThrottles(
-  api: { restApiId: string; stage: string },
+  api: { restApiId: string; stage: string; tag: string },
   givenClient?: APIGatewayClient,
 ): PartnerThrottles {
   const name = (partnerId: string) => `rewards-${partnerId}`;
@@ -26,12 +29,17 @@ export function apiGatewayThrottles(
         client,
         sdk: { CreateApiKeyCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand },
       } = await sdk();
-      const key = await client.send(new CreateApiKeyCommand({ name: name(partnerId), value: usageKey, enabled: true }));
+      // Tagged at creation: IAM lets the admin function create only tagged ones and change only those.
+      const tags = { [THROTTLE_TAG_KEY]: api.tag };
+      const key = await client.send(
+        new CreateApiKeyCommand({ name: name(partnerId), value: usageKey, enabled: true, tags }),
+      );
       const plan = await client.send(
         new CreateUsagePlanCommand({
           name: name(partnerId),
           throttle: { rateLimit: rateLimit.perSecond, burstLimit: rateLimit.burst },
           apiStages: [{ apiId: api.restApiId, stage: api.stage }],
+          tags,
         }),
       );
       if (!key.id || !plan.id) throw new Error('API Gateway answered without an id');

@@ -2,7 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { regionSettings, settingsForRegion } from '@infra/config/regions';
 import { entryPoints } from '@shared/http/route-definition';
-import { synthesizeRegion } from './support';
+import { THROTTLE_TAG_KEY } from '@shared/adapters/api-gateway-throttles';
+import { logicalIdOf, statementsOfFunction, synthesizeRegion } from './support';
 
 type FunctionResource = { Properties: { Environment?: { Variables?: Record<string, unknown> } } };
 
@@ -48,6 +49,51 @@ describe('security of a region', () => {
     );
     expect(() => settingsForRegion('us-east-1', { partnerRateLimit: { perSecond: 50, burst: 151 } })).toThrow(
       /partnerRateLimit\.burst/,
+    );
+  });
+
+  it("lets the admin function create, change and delete only this API's own keys and plans", () => {
+    const { template, stack } = synthesizeRegion('eu-west-1');
+    const apiRef = { Ref: logicalIdOf(stack, stack.api.api) };
+    const statements = statementsOfFunction(template, stack, stack.functions.admin) as (ReturnType<
+      typeof statementsOfFunction
+    >[number] & { Condition?: Record<string, Record<string, unknown>> })[];
+    const gateway = statements.filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('apigateway:')),
+    );
+    const onStage = (statement: (typeof gateway)[number]) => JSON.stringify(statement.Resource).includes('/stages/');
+    // Besides its own stage (attaching a plan), every grant is conditioned on this API's tag.
+    for (const statement of gateway.filter((candidate) => !onStage(candidate))) {
+      const tagged = statement.Condition?.StringEquals ?? {};
+      const [conditionKey, value] = Object.entries(tagged)[0] ?? [];
+      expect(conditionKey).toMatch(new RegExp(`^aws:(Resource|Request)Tag/${THROTTLE_TAG_KEY}$`));
+      expect(value).toEqual(apiRef);
+      if (conditionKey?.startsWith('aws:RequestTag'))
+        expect(statement.Condition?.['ForAllValues:StringEquals']).toEqual({ 'aws:TagKeys': [THROTTLE_TAG_KEY] });
+    }
+    const byCondition = (kind: string) =>
+      gateway.filter((statement) =>
+        Object.keys(statement.Condition?.StringEquals ?? {}).some((key) => key.startsWith(kind)),
+      );
+    expect(JSON.stringify(byCondition('aws:ResourceTag').map((s) => s.Action))).toMatch(/DELETE/);
+    expect(JSON.stringify(byCondition('aws:RequestTag').map((s) => s.Resource))).toMatch(/apikeys.*usageplans/);
+    expect(gateway.filter(onStage).every((statement) => JSON.stringify(statement.Resource).includes(apiRef.Ref))).toBe(
+      true,
+    );
+    // The function learns the tag to put on what it creates: this API's id.
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { Properties: { Environment: { Variables: Record<string, unknown> } } }
+    >;
+    expect(resources[logicalIdOf(stack, stack.functions.admin)]?.Properties.Environment.Variables.THROTTLE_TAG).toEqual(
+      apiRef,
+    );
+  });
+
+  it('refuses an authorizer cache over 5 minutes: a revoked key works at most that long', () => {
+    expect(settingsForRegion('eu-west-1', { authorizerCacheSeconds: 300 }).authorizerCacheSeconds).toBe(300);
+    expect(() => settingsForRegion('eu-west-1', { authorizerCacheSeconds: 301 })).toThrow(
+      /authorizerCacheSeconds: Too big: expected number to be <=300/,
     );
   });
 });
