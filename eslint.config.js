@@ -41,7 +41,7 @@ export default tseslint.config(
   {
     // Layers and cycles, on what is built and deployed (tests may reach anything).
     files: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/**/*.ts'],
-    ignores: ['shared/console/app/**'],
+    ignores: ['shared/console/app/**', 'shared/card/app/**'],
     plugins: { 'import-x': importX },
     settings: {
       ...importX.flatConfigs.typescript.settings,

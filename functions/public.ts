@@ -5,7 +5,7 @@ import { HttpProblem, toProblem } from '@shared/http/problems';
 import { jsonResponse, problemResponse } from '@shared/http/responses';
 import { matchPath, methodsForPath } from '@shared/http/routes';
 import { header, preflightResponse, protocolHeaders, requestIdOf } from '@shared/http/protocol';
-import { consoleResponse } from '@shared/console/serve';
+import { consoleResponse, pageResponse } from '@shared/console/serve';
 import { sessionJwks } from '@shared/sessions/tokens';
 import { StorageBusyError } from '@shared/store/errors';
 import { tableAnswers } from '@shared/store/health';
@@ -27,7 +27,9 @@ function servedFrom(event: APIGatewayProxyEvent): string | undefined {
 }
 
 export const JWKS_PATH = '/.well-known/jwks.json';
-const OPEN_PATHS = new Set(['/health', '/health/ready', '/openapi.json', '/console', JWKS_PATH]);
+const OPEN_PATHS = new Set(['/health', '/health/ready', '/openapi.json', '/console', '/card', JWKS_PATH]);
+/** The member's card (`GET /card`, token in the URL fragment), served like the console. */
+const cardResponse = (method: string, path: string) => pageResponse(method, path, 'card');
 const hasResource = (path: string) => OPEN_PATHS.has(path) || matchPath(path) !== undefined;
 
 /**
@@ -59,8 +61,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     // Public keys only; a verifier may keep them a few minutes (a rotation publishes the new key first).
     if (event.httpMethod === 'GET' && event.path === JWKS_PATH)
       return jsonResponse(200, await sessionJwks(), { 'Cache-Control': 'public, max-age=300' });
-    const consoleFile = consoleResponse(event.httpMethod, event.path);
-    if (consoleFile) return consoleFile;
+    const pageFile = consoleResponse(event.httpMethod, event.path) ?? cardResponse(event.httpMethod, event.path);
+    if (pageFile) return pageFile;
     const match = matchPath(event.path);
     if (match) {
       const allowed = methodsForPath(match.template);

@@ -151,10 +151,13 @@ export class RewardsApiStack extends Stack {
     for (const name of Object.keys(httpFunctions) as FunctionName[])
       routeFunctions[name] = make(name, httpFunctions[name], routeEnvironment);
     const publicFunction = make('public', {
-      description: 'Health, readiness, OpenAPI document, the console, 404 and 405 answers',
+      description: 'Health, readiness, OpenAPI document, member token keys, the console and card, 404 and 405',
       memorySize: 512,
       // The console's static files ship beside index.mjs (shared/console/assets.ts reads them there).
-      afterBundling: (outputDir) => [`node_modules/.bin/tsx shared/console/build.ts "${outputDir}/console"`],
+      afterBundling: (outputDir) => [
+        `node_modules/.bin/tsx shared/console/build.ts "${outputDir}/console"`,
+        `node_modules/.bin/tsx shared/card/build.ts "${outputDir}/card"`,
+      ],
     });
     const authorizerFunction = make('authorizer', {
       description: 'API key authorizer (TOKEN)',

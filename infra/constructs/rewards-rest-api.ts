@@ -192,6 +192,8 @@ export function apiMethods(corsPreflights = false): { keyed: string[]; open: str
     '/.well-known/jwks.json/GET',
     '/console/GET',
     '/console/{file}/GET',
+    '/card/GET',
+    '/card/{file}/GET',
     '//ANY',
     '/{proxy+}/ANY',
     ...(corsPreflights ? preflightPaths().map((path) => `${path}/OPTIONS`) : []),
@@ -380,6 +382,9 @@ export class RewardsRestApi extends Construct {
     const consoleResource = this.api.root.resourceForPath('/console');
     openMethod(consoleResource, 'GET');
     openMethod(consoleResource.addResource('{file}'), 'GET');
+    const cardResource = this.api.root.resourceForPath('/card');
+    openMethod(cardResource, 'GET');
+    openMethod(cardResource.addResource('{file}'), 'GET');
     openMethod(this.api.root, 'ANY');
     openMethod(this.api.root.addResource('{proxy+}'), 'ANY');
 
@@ -403,7 +408,7 @@ export class RewardsRestApi extends Construct {
       {
         id: 'AwsSolutions-APIG4',
         reason:
-          "Only /health, /health/ready, /openapi.json, the member tokens' public keys, the console's static files and the 404/405 answers are open on purpose (public function, one GetItem of a probe key); every /v1 route has the key authorizer.",
+          "Only /health, /health/ready, /openapi.json, the member tokens' public keys, the console's and the member card's static files and the 404/405 answers are open on purpose (public function, one GetItem of a probe key); every /v1 route has the key authorizer.",
       },
       {
         id: 'AwsSolutions-COG4',

@@ -20,7 +20,8 @@ import { handler as metricsJob } from '@functions/metrics-job';
 import { handler as timeJob } from '@functions/time-job';
 import { useClock } from '@shared/clock';
 import { useJobRunner } from '@shared/jobs';
-import { useConsoleAssets } from '@shared/console/assets';
+import { useConsoleAssets, usePageAssets } from '@shared/console/assets';
+import { buildCard } from '@shared/card/build';
 import { buildConsole } from '@shared/console/build';
 import { useSessionKeys, installedSessionKeys } from '@shared/sessions/keys';
 import { LocalSessionKeys } from '@shared/sessions/local-keys';
@@ -130,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The console is built from source at every start, so `npm start` always serves the current one.
     useConsoleAssets(await buildConsole());
+    usePageAssets('card', await buildCard());
     // Member session tokens are signed by a key generated now, never stored (one per process: a
     // second stack in the same test process keeps the first one's, so earlier tokens stay valid).
     if (!(installedSessionKeys() instanceof LocalSessionKeys)) useSessionKeys(await LocalSessionKeys.generate());

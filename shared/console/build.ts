@@ -14,21 +14,40 @@ import { consoleContentTypes, type ConsoleAssets, type ConsoleFile } from './ass
  */
 const appDirectory = join(dirname(fileURLToPath(import.meta.url)), 'app');
 
-export async function buildConsole(): Promise<ConsoleAssets> {
+/** A single-page app built the console's way: its entry, the name of its URL path and its page's words. */
+export interface PageSpec {
+  /** The URL path segment the page is served at (`console`, `card`), also the bundle's name. */
+  name: string;
+  entry: string;
+  tsconfig: string;
+  title: string;
+  noscript: string;
+}
+
+const consoleSpec: PageSpec = {
+  name: 'console',
+  entry: join(appDirectory, 'main.tsx'),
+  tsconfig: join(appDirectory, 'tsconfig.json'),
+  title: 'Rewards console',
+  noscript: 'The console needs JavaScript.',
+};
+
+/** Bundles a page's app into one hashed script, one hashed stylesheet and the page that loads them. */
+export async function buildPage(spec: PageSpec): Promise<ConsoleAssets> {
   const result = await build({
-    entryPoints: { console: join(appDirectory, 'main.tsx') },
+    entryPoints: { [spec.name]: spec.entry },
     bundle: true,
     minify: true,
     format: 'esm',
     target: ['es2022'],
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    tsconfig: join(appDirectory, 'tsconfig.json'),
+    tsconfig: spec.tsconfig,
     entryNames: '[name]-[hash]',
     outdir: 'out',
     write: false,
     logLevel: 'silent',
-    // Preact and uPlot are MIT: their notices stay in the bundle, at its end.
+    // Preact, uPlot and uqr are MIT: their notices stay in the bundle, at its end.
     legalComments: 'eof',
   });
   const files: Record<string, ConsoleFile> = {};
@@ -39,32 +58,34 @@ export async function buildConsole(): Promise<ConsoleAssets> {
   }
   const script = Object.keys(files).find((name) => name.endsWith('.js'));
   const stylesheet = Object.keys(files).find((name) => name.endsWith('.css'));
-  if (!script || !stylesheet) throw new Error('The console build produced no script or no stylesheet');
-  return { page: consolePage(script, stylesheet), files };
+  if (!script || !stylesheet) throw new Error(`The ${spec.name} build produced no script or no stylesheet`);
+  return { page: pageHtml(spec, script, stylesheet), files };
 }
 
-/** Relative URLs: the page is /console locally and /<stage>/console behind API Gateway. */
-function consolePage(script: string, stylesheet: string): string {
+export const buildConsole = (): Promise<ConsoleAssets> => buildPage(consoleSpec);
+
+/** Relative URLs: the page is /<name> locally and /<stage>/<name> behind API Gateway. */
+function pageHtml(spec: PageSpec, script: string, stylesheet: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Rewards console</title>
-<link rel="stylesheet" href="console/${stylesheet}">
-<script type="module" src="console/${script}"></script>
+<title>${spec.title}</title>
+<link rel="stylesheet" href="${spec.name}/${stylesheet}">
+<script type="module" src="${spec.name}/${script}"></script>
 </head>
 <body>
-<div id="app"><noscript>The console needs JavaScript.</noscript></div>
+<div id="app"><noscript>${spec.noscript}</noscript></div>
 </body>
 </html>
 `;
 }
 
 /** Writes the page as index.html and the files beside it (what the public function reads on AWS). */
-export async function writeConsole(directory: string): Promise<void> {
-  const assets = await buildConsole();
+export async function writeConsole(directory: string, assets?: ConsoleAssets): Promise<void> {
+  assets ??= await buildConsole();
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   writeFileSync(join(directory, 'index.html'), assets.page);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { consoleAssets } from './assets';
+import { pageAssets } from './assets';
 
 export const CONSOLE_PATH = '/console';
 
@@ -24,18 +24,19 @@ const commonHeaders = {
 };
 
 /**
- * The console's page (`GET /console`) and its files (`GET /console/<name>`), or undefined for any
- * other path. The page is never cached, so a deploy shows at once; the files have content hashes in
- * their names, so they are cached for good.
+ * A page's HTML (`GET /<name>`) and its files (`GET /<name>/<file>`), or undefined for any other
+ * path. The page is never cached, so a deploy shows at once; the files have content hashes in
+ * their names, so they are cached for good. The console and the member's card are served alike.
  */
-export function consoleResponse(method: string, path: string): APIGatewayProxyResult | undefined {
+export function pageResponse(method: string, path: string, name: string): APIGatewayProxyResult | undefined {
   if (method !== 'GET' && method !== 'HEAD') return undefined;
-  if (path !== CONSOLE_PATH && !path.startsWith(`${CONSOLE_PATH}/`)) return undefined;
-  const assets = consoleAssets();
+  const root = `/${name}`;
+  if (path !== root && !path.startsWith(`${root}/`)) return undefined;
+  const assets = pageAssets(name);
   if (!assets) return undefined;
-  // Relative URLs in the page resolve against /console, not /console/: send the browser there.
-  if (path === `${CONSOLE_PATH}/`) return { statusCode: 308, headers: { Location: '../console' }, body: '' };
-  if (path === CONSOLE_PATH) {
+  // Relative URLs in the page resolve against /<name>, not /<name>/: send the browser there.
+  if (path === `${root}/`) return { statusCode: 308, headers: { Location: `../${name}` }, body: '' };
+  if (path === root) {
     return {
       statusCode: 200,
       headers: {
@@ -48,7 +49,7 @@ export function consoleResponse(method: string, path: string): APIGatewayProxyRe
       body: assets.page,
     };
   }
-  const file = assets.files[path.slice(CONSOLE_PATH.length + 1)];
+  const file = assets.files[path.slice(root.length + 1)];
   if (!file) return undefined;
   return {
     statusCode: 200,
@@ -60,3 +61,6 @@ export function consoleResponse(method: string, path: string): APIGatewayProxyRe
     body: file.body,
   };
 }
+
+/** The console's page (`GET /console`) and its files (`GET /console/<name>`). */
+export const consoleResponse = (method: string, path: string) => pageResponse(method, path, 'console');

@@ -284,6 +284,26 @@ function publicPaths(): Record<string, Record<string, unknown>> {
         }),
       },
     ),
+    '/card': publicGet(
+      'memberCard',
+      "The member's card: a page for the member's phone",
+      'Takes a member session token from its URL fragment (`/card#token=…`) and shows the name, tier and progress to the next, balance, pending and expiring points, a QR code of the member id for the till and the rewards the member can afford. Served like the console: strict Content-Security-Policy, never cached.',
+      {
+        200: ok('The card page', 'text/html', text, {
+          'Content-Security-Policy': { description: "Only this origin's script, styles and API", schema: text },
+        }),
+      },
+    ),
+    '/card/{file}': publicGet(
+      'memberCardFile',
+      "A file of the member's card",
+      'Scripts and styles named by their content hash, cached for good; any other name is a 404.',
+      {
+        200: ok('The file', 'application/octet-stream', text),
+        404: problemResponse(404, ['not-found'], requestIdHeader),
+      },
+      [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+    ),
     '/console/{file}': publicGet(
       'consoleFile',
       "A file of the console's page",

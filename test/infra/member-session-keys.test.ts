@@ -98,3 +98,20 @@ describe('member session keys during a rotation (two generations)', () => {
     expect(() => settingsForRegion('eu-west-1', { memberSessionKeys: [] })).toThrow(/memberSessionKeys/);
   });
 });
+
+describe("the member's card in the stack", () => {
+  it('serves GET /card and GET /card/{file} from the public function without an authorizer, and builds the card beside it', () => {
+    const { stack, template } = stackWith();
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { Type: string; Properties: { HttpMethod?: string; AuthorizationType?: string; Integration?: { Uri: unknown } } }
+    >;
+    for (const path of ['/card', '/card/{file}']) {
+      const method = stack.api.api.root.resourceForPath(path).node.tryFindChild('GET');
+      expect(method, path).toBeDefined();
+      const properties = resources[logicalIdOf(stack, method as never)]?.Properties;
+      expect(properties).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'NONE' });
+      expect(JSON.stringify(properties?.Integration?.Uri)).toContain(logicalIdOf(stack, stack.aliases.public));
+    }
+  });
+});
