@@ -128,7 +128,7 @@ describe('bundles', () => {
       principalId: 'bundle-admin',
       context: { role: 'admin' },
       policyDocument: {
-        Statement: [{ Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abcdef/prod/*' }],
+        Statement: [{ Effect: 'Allow', Resource: ['arn:aws:execute-api:eu-west-1:123456789012:abcdef/prod/*'] }],
       },
     });
     await expect(handler({ type: 'TOKEN', authorizationToken: 'Bearer rk_unknown', methodArn })).rejects.toThrow(

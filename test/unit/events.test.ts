@@ -44,7 +44,7 @@ describe('sequence', () => {
     const events = memberEvents(
       { memberId: 'mem_1', version: 7 },
       [
-        { type: 'points.earned', data: {} },
+        { type: 'points.expiring', data: { expiresAt: '2026-12-24T23:59:59.999Z', points: 40 } },
         { type: 'tier.changed', data: { from: 'member', to: 'silver', direction: 'up' } },
       ],
       '2026-11-24T10:00:00.000Z',
