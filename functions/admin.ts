@@ -1,6 +1,7 @@
 import { createPartner, deletePartner, listPartners, rotatePartnerKey } from '@shared/app/partners';
 import { usePartnerThrottles } from '@shared/app/support/partner-throttles';
 import { getProgramVersion, putProgram } from '@shared/app/put-program';
+import { readAudit } from '@shared/app/reads/audit-reads';
 import { apiGatewayThrottles } from '@shared/adapters/api-gateway-throttles';
 import { apiFunction } from '@shared/http/api-function';
 import { adminRoutes } from '@shared/http/function-routes/admin';
@@ -39,6 +40,8 @@ export const handler = apiFunction(adminRoutes, {
   },
 
   listPartners: async ({ query }) => ({ status: 200, body: await listPartners(query) }),
+
+  listAudit: async ({ query, now }) => ({ status: 200, body: await readAudit(query, now()) }),
 
   createPartner: async ({ body, caller }) => respond('createPartner', createPartner(body), caller),
 

@@ -23,3 +23,4 @@ export const newWebhookId = () => `whk_${ulid()}`;
 export const newCodeId = () => `cod_${ulid()}`;
 /** A reward code's text: crypto-random symbols of the code alphabet (shared/domain/codes.ts). */
 export const newCodeText = () => generatedCode(randomBytes(GENERATED_CODE_LENGTH));
+export const newAuditId = () => `aud_${ulid()}`;

@@ -89,6 +89,11 @@ const pool = 'POOL#*';
 const codeStats = 'CODESTATS#*';
 /** What members gave to a donation reward (sharded counts). */
 const donations = 'DONATIONS#*';
+/**
+ * The audit log (shared/store/items/audit.ts): a partition per month. Every function with an admin's or a
+ * support desk's change puts its record in the change's transaction, after reading the actor's name (PARTNERS).
+ */
+const audit = 'AUDIT#*';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -109,9 +114,9 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     items: [
       // Lookup reads a claim (external id, email), then the members it names in one batch.
       // Erasure reads the answers kept for replays that hold the member's personal data, and redacts them.
-      { actions: READ_ACTIONS, partitions: [member, program, referral, externalId, email, idempotency] },
+      { actions: READ_ACTIONS, partitions: [member, program, referral, externalId, email, idempotency, partners] },
       { actions: ['Query'], partitions: [member] },
-      { actions: ['PutItem'], partitions: [member, idempotency, referral, externalId] },
+      { actions: ['PutItem'], partitions: [member, idempotency, referral, externalId, audit] },
       // An email claim is a set of members: adding or removing one is an Update, the last one leaving deletes it.
       { actions: ['UpdateItem'], partitions: [member, email, idempotency] },
       { actions: ['DeleteItem'], partitions: [referral, externalId, email] },
@@ -127,10 +132,10 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // pool and taken out of it; the reward's code counts move); a donation adds to its cause's counts.
   points: {
     items: [
-      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle, ruleBudget, code] },
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle, ruleBudget, code, partners] },
       { actions: ['Query'], partitions: [raffles, member, pool] },
       // A redeem of a reward's last unit also stores reward.out-of-stock, an event about no member.
-      { actions: ['PutItem'], partitions: [member, idempotency, raffle, code, globalEvent] },
+      { actions: ['PutItem'], partitions: [member, idempotency, raffle, code, globalEvent, audit] },
       { actions: ['DeleteItem'], partitions: [member, pool] },
       { actions: ['UpdateItem'], partitions: [ruleBudget, adjustmentBudget] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
@@ -168,9 +173,12 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     items: [
       // The draw reads its idempotency record first: a used key must not draw or announce anything.
       // The catalog shows what members gave to each donation reward (its sharded counts).
-      { actions: READ_ACTIONS, partitions: [catalog, program, raffles, raffle, member, idempotency, donations] },
+      {
+        actions: READ_ACTIONS,
+        partitions: [catalog, program, raffles, raffle, member, idempotency, donations, partners],
+      },
       { actions: ['Query'], partitions: [catalog, raffles, raffle, member] },
-      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency] },
+      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency, audit] },
       { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [raffles] },
       { actions: ['UpdateItem'], partitions: [member] },
@@ -200,8 +208,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     items: [
       // A partner's creation and key rotation read their idempotency record before minting a key.
       { actions: READ_ACTIONS, partitions: [idempotency, program, partners] },
-      { actions: ['Query'], partitions: [partners] },
-      { actions: ['PutItem'], partitions: [idempotency, program, partners, apiKey] },
+      { actions: ['Query'], partitions: [partners, audit] },
+      { actions: ['PutItem'], partitions: [idempotency, program, partners, apiKey, audit] },
       { actions: ['DeleteItem'], partitions: [partners, apiKey] },
     ],
   },
@@ -209,9 +217,9 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // and the webhook endpoints (WEBHOOKS: endpoints and their count) with their deliveries (WEBHOOK#id).
   events: {
     items: [
-      { actions: READ_ACTIONS, partitions: [idempotency, webhooks, webhook] },
+      { actions: READ_ACTIONS, partitions: [idempotency, webhooks, webhook, partners] },
       { actions: ['Query'], partitions: [member, webhooks, webhook] },
-      { actions: ['PutItem'], partitions: [idempotency, webhooks, globalEvent] },
+      { actions: ['PutItem'], partitions: [idempotency, webhooks, globalEvent, audit] },
       { actions: ['UpdateItem', 'DeleteItem'], partitions: [webhooks] },
     ],
     queryIndexes: [indexNames.eventFeed],
@@ -233,9 +241,9 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // Bulk import routes: the import item written with the POST's idempotency record, its progress and bad lines.
   imports: {
     items: [
-      { actions: ['GetItem'], partitions: [bulkImport] },
+      { actions: ['GetItem'], partitions: [bulkImport, partners] },
       { actions: ['Query'], partitions: [bulkImport] },
-      { actions: ['PutItem'], partitions: [idempotency, bulkImport] },
+      { actions: ['PutItem'], partitions: [idempotency, bulkImport, audit] },
     ],
   },
   // The import worker (Step Functions' map on AWS): each member line is one transaction of the member,

@@ -70,7 +70,24 @@ export function adjustBalance(memberId: string, request: AdjustmentRequest): Use
         members: [memberChange(member, next, entries)],
         writes: budget,
         events: [transactionEvent('points.adjusted', entry)],
+        // The reason and reference may name the person: the log keeps the amounts and ids only.
+        audit: {
+          kind: 'points.adjusted',
+          target: `member:${memberId}`,
+          summary: `Member ${memberId} adjusted by ${adjustedAmounts(adjustment, program.currency)} (${entry.transactionId})`,
+        },
       });
     };
   };
+}
+
+/** An adjustment's amounts in words, for the audit log: `+500 points`, `-250 EUR minor units`. */
+function adjustedAmounts(adjustment: Adjustment, currency: string): string {
+  const signed = (n: number) => (n >= 0 ? `+${n}` : String(n));
+  return [
+    ...(adjustment.points !== undefined ? [`${signed(adjustment.points)} points`] : []),
+    ...(adjustment.cashback !== undefined
+      ? [`${signed(adjustment.cashback)} ${currency} minor units of cashback`]
+      : []),
+  ].join(' and ');
 }

@@ -25,8 +25,9 @@ import {
 } from '@shared/store/items/raffle';
 import { allRaffleEntries } from '@shared/store/raffles';
 import { withWriteRetries } from '@shared/store/retry';
-import { idempotencyKeyUsed } from './support/execute';
-import { outcome, type UseCase } from './support/outcome';
+import { auditPut } from '@shared/store/items/audit';
+import { auditActor, idempotencyKeyUsed } from './support/execute';
+import { outcome, type Caller, type UseCase } from './support/outcome';
 
 /** Announcement batches written at once by one draw call: 41 batches (2,000 winners) in about 11 rounds. */
 const ANNOUNCE_CONCURRENCY = 4;
@@ -61,7 +62,7 @@ export function drawRaffle(raffleId: string): UseCase<ReturnType<typeof raffleVi
   return async (caller) => {
     // A used key answers the first response (or 422) from the record: it must not draw anything else.
     if (!(await idempotencyKeyUsed(caller))) {
-      const raffle = await recordDraw(raffleId, caller.now);
+      const raffle = await recordDraw(raffleId, caller);
       await announceWinners(raffle, caller.now);
     }
     return async (at) => {
@@ -72,7 +73,8 @@ export function drawRaffle(raffleId: string): UseCase<ReturnType<typeof raffleVi
 }
 
 /** Steps 1 and 2: the raffle with its draw, recorded now or by an earlier call. */
-async function recordDraw(raffleId: string, now: () => Date): Promise<RaffleState> {
+async function recordDraw(raffleId: string, caller: Caller): Promise<RaffleState> {
+  const { now } = caller;
   const before = await raffleOrNotFound(raffleId);
   if (before.raffle.draw) return before.raffle;
   drawWinnersOnce(before.raffle, [], now()); // 409 raffle-not-closed before closesAt, nothing written
@@ -84,7 +86,21 @@ async function recordDraw(raffleId: string, now: () => Date): Promise<RaffleStat
     const at = now();
     const drawn = drawWinnersOnce(stored.raffle, await allRaffleEntries(raffleId), at);
     const raffle: RaffleState = { ...stored.raffle, draw: { drawnAt: drawn.drawnAt, winners: drawn.winners } };
-    await commit({ members: [], writes: [{ item: rafflePut(raffle, stored.revision) }] }, undefined, at);
+    // The draw is audited in its own transaction: an audit record exactly when a draw is recorded.
+    const audit = auditPut(
+      {
+        kind: 'raffle.drawn',
+        target: `raffle:${raffleId}`,
+        summary: `Raffle ${raffleId} drawn: ${drawn.winners.length} winning entries`,
+      },
+      await auditActor(caller),
+      at,
+    );
+    await commit(
+      { members: [], writes: [{ item: rafflePut(raffle, stored.revision) }, { item: audit }] },
+      undefined,
+      at,
+    );
     return raffle;
   });
 }

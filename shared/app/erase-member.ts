@@ -41,6 +41,7 @@ export function eraseMember(memberId: string): UseCase<undefined> {
       members: [{ expectedVersion: member.version, member: erasedMember(member, now), entries: [] }],
       writes,
       events: [{ type: 'member.erased', memberId, data: { memberId } }],
+      audit: { kind: 'member.erased', target: `member:${memberId}`, summary: `Member ${memberId} erased` },
     });
   };
 }

@@ -69,7 +69,14 @@ export function createPartner(request: {
       };
       return outcome(
         created,
-        { writes: [{ item: partnerCreate(record) }, { item: apiKeyCreate(record) }] },
+        {
+          writes: [{ item: partnerCreate(record) }, { item: apiKeyCreate(record) }],
+          audit: {
+            kind: 'partner.created',
+            target: `partner:${partnerId}`,
+            summary: `Partner ${partnerId} created with scopes ${request.scopes.join(' ') || '(none)'}`,
+          },
+        },
         { replayResult: withoutKey },
       );
     };
@@ -91,7 +98,10 @@ export function deletePartner(partnerId: string): UseCase<undefined> {
     const throttleIds = partner.throttleIds;
     return outcome(
       undefined,
-      { writes },
+      {
+        writes,
+        audit: { kind: 'partner.deleted', target: `partner:${partnerId}`, summary: `Partner ${partnerId} deleted` },
+      },
       // After the commit: a failed delete never leaves a live partner without its throttle.
       throttleIds ? { afterCommit: () => partnerThrottles().remove({ partnerId, throttleIds }) } : {},
     );
@@ -118,7 +128,12 @@ export function rotatePartnerKey(partnerId: string): UseCase<{ apiKey?: string }
       { item: apiKeyExpiring(partner, partner.keyHash, expiresAt) },
     ];
     if (partner.previousKeyHash) writes.push({ item: apiKeyDelete(partner.previousKeyHash) });
-    return outcome({ apiKey }, { writes }, { replayResult: {} });
+    const audit = {
+      kind: 'partner.key-rotated',
+      target: `partner:${partnerId}`,
+      summary: `Key of partner ${partnerId} rotated; the old key works until ${expiresAt.toISOString()}`,
+    } as const;
+    return outcome({ apiKey }, { writes, audit }, { replayResult: {} });
   };
 }
 

@@ -68,7 +68,12 @@ export function putProgram(rules: ProgramRules, preconditions: ProgramPreconditi
     ];
     // The default that was in force until now becomes part of the history too.
     if (!current.stored) writes.push({ item: programVersionPut(previous) });
-    return outcome({ program, saved: true }, { writes }, { afterCommit: forgetCachedProgram });
+    const audit = {
+      kind: 'program.saved',
+      target: 'program',
+      summary: `Program version ${program.version} saved`,
+    } as const;
+    return outcome({ program, saved: true }, { writes, audit }, { afterCommit: forgetCachedProgram });
   };
 }
 

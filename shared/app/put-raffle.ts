@@ -50,7 +50,14 @@ export function putRaffle(raffleId: string, rules: RaffleRules): UseCase<RaffleP
       };
       return outcome(
         { raffle: raffleView(raffle, at), created: !existing },
-        { writes: [{ item: rafflePut(raffle, existing?.revision) }] },
+        {
+          writes: [{ item: rafflePut(raffle, existing?.revision) }],
+          audit: {
+            kind: 'raffle.saved',
+            target: `raffle:${raffleId}`,
+            summary: `Raffle ${raffleId} ${existing ? 'replaced' : 'created'} (closes ${raffle.closesAt})`,
+          },
+        },
         // This instance's earns see the new rules at once; other instances within the cache period.
         { afterCommit: forgetCachedRaffles },
       );

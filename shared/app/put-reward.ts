@@ -35,7 +35,14 @@ export function putReward(rewardId: string, terms: RewardTerms): UseCase<RewardP
       };
       return outcome(
         { reward: rewardView(reward), created: !existing },
-        { writes: [{ item: rewardPut(reward, existing?.revision) }] },
+        {
+          writes: [{ item: rewardPut(reward, existing?.revision) }],
+          audit: {
+            kind: 'reward.saved',
+            target: `reward:${rewardId}`,
+            summary: `Reward ${rewardId} ${existing ? 'replaced' : 'created'} (revision ${reward.revision}, ${reward.pointsCost} points)`,
+          },
+        },
       );
     };
   };

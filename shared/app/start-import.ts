@@ -62,6 +62,11 @@ export function createImport(request: { ndjson: Uint8Array } | { upload: true })
               }),
             },
           ],
+          audit: {
+            kind: 'import.started',
+            target: `import:${importId}`,
+            summary: `Import ${importId} started (${source === 'inline' ? `${lines} lines` : 'file upload'})`,
+          },
         },
       );
   };

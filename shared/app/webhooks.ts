@@ -95,7 +95,14 @@ export function createWebhook(request: {
       const view = webhookView(endpoint);
       return outcome<CreatedWebhook>(
         { ...view, secret },
-        { writes: createWebhookWrites(endpoint) },
+        {
+          writes: createWebhookWrites(endpoint),
+          audit: {
+            kind: 'webhook.created',
+            target: `webhook:${endpoint.webhookId}`,
+            summary: `Webhook ${endpoint.webhookId} created for ${endpoint.types.join(' ')}`,
+          },
+        },
         { replayResult: view },
       );
     };
@@ -126,13 +133,25 @@ export function patchWebhook(
         ...(request.status !== undefined ? { status: request.status } : {}),
         updatedAt: at.toISOString(),
       };
-      return outcome(webhookView(next), { writes: [replaceWebhookWrite(next, endpoint.revision)] });
+      const changed = Object.keys(request).filter((field) => request[field as keyof typeof request] !== undefined);
+      return outcome(webhookView(next), {
+        writes: [replaceWebhookWrite(next, endpoint.revision)],
+        audit: {
+          kind: 'webhook.updated',
+          target: `webhook:${webhookId}`,
+          summary: `Webhook ${webhookId} updated: ${changed.join(', ')}${request.status ? ` (${request.status})` : ''}`,
+        },
+      });
     };
   };
 }
 
 export function deleteWebhook(webhookId: string): UseCase<undefined> {
-  return () => () => outcome(undefined, { writes: deleteWebhookWrites(webhookId) });
+  return () => () =>
+    outcome(undefined, {
+      writes: deleteWebhookWrites(webhookId),
+      audit: { kind: 'webhook.deleted', target: `webhook:${webhookId}`, summary: `Webhook ${webhookId} deleted` },
+    });
 }
 
 /** A new secret, shown once; the old one keeps signing for the overlap (both signatures are sent). */
@@ -143,7 +162,14 @@ export function rotateWebhookSecret(webhookId: string): UseCase<{ secret?: strin
     const next = { ...endpoint, secrets: rotateSecrets(endpoint.secrets, secret, at), updatedAt: at.toISOString() };
     return outcome<{ secret?: string }>(
       { secret },
-      { writes: [replaceWebhookWrite(next, endpoint.revision)] },
+      {
+        writes: [replaceWebhookWrite(next, endpoint.revision)],
+        audit: {
+          kind: 'webhook.secret-rotated',
+          target: `webhook:${webhookId}`,
+          summary: `Signing secret of webhook ${webhookId} rotated`,
+        },
+      },
       { replayResult: {} },
     );
   };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AUDIT_KINDS } from '@shared/domain/audit';
 import { DAY_MS } from '@shared/domain/time';
 import { Money, Name, RewardId, Timestamp } from './common';
 import { Fulfilment } from './codes';
@@ -203,3 +204,32 @@ export const JobRun = z
 export const JobStarted = z
   .object({ job: JobName, status: z.literal('started') })
   .meta({ id: 'JobStarted', description: 'On AWS: the job function was invoked asynchronously' });
+
+export const AuditKind = z.enum(AUDIT_KINDS).meta({ description: 'What kind of change' });
+
+export const AuditQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(1024).optional(),
+    from: Timestamp.optional().meta({ description: 'Changes at or after this time (default: 400 days before `to`)' }),
+    to: Timestamp.optional().meta({ description: 'Changes at or before this time (default: now)' }),
+    actor: PartnerId.optional().meta({ description: 'Only changes made by this partner or admin key' }),
+    kind: AuditKind.optional(),
+  })
+  // A range that ends before it starts is a caller's mistake (400 on `to`), not a query to send.
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) >= Date.parse(q.from), {
+    message: 'must not be before from',
+    path: ['to'],
+  });
+
+export const AuditRecord = z
+  .object({
+    at: Timestamp,
+    actor: z
+      .object({ partnerId: z.string(), name: z.string() })
+      .meta({ description: 'The partner or admin key that made the change, with its name at the time' }),
+    kind: AuditKind,
+    target: z.string().meta({ description: 'What changed: program, reward:<id>, member:<id>, partner:<id>…' }),
+    summary: z.string().meta({ description: 'The change in words, by ids and amounts (never personal data)' }),
+  })
+  .meta({ id: 'AuditRecord' });

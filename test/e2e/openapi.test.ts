@@ -495,6 +495,13 @@ describe('every answer of every route is described by the document', () => {
       { status: 404, type: 'program-version-not-found' },
     );
     await call(admin, 'listPartners', { query: { limit: 5 } }, { status: 200 });
+    await call(admin, 'listAudit', { query: { limit: 5, kind: 'program.saved' } }, { status: 200 });
+    await call(
+      admin,
+      'listAudit',
+      { query: { from: '2026-06-02T00:00:00Z', to: '2026-06-01T00:00:00Z' } },
+      { status: 400, type: 'validation-error' },
+    );
 
     const newPartner = await call(
       admin,

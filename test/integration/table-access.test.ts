@@ -308,6 +308,8 @@ beforeAll(async () => {
   const changed = { ...rules, earn: { ...(rules.earn as Body), pointsPerUnit: 2 } };
   const saved = expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: changed }), 'program').body;
   await call('GET', `/v1/admin/program/versions/${String(saved.version)}`, { as: 'admin' });
+  // The audit log: the changes above, each recorded in its own transaction (AUDIT#<month>).
+  await call('GET', '/v1/admin/audit?kind=program.saved', { as: 'admin' });
   // Points lots: a return window and lot expiry from now on. Two new members: their bonus lots are
   // spent whole by a points redemption and by raffle entries bought with points (each deletes a
   // lot), an earn is pending and refunded whole (the refund deletes its lot), another expires in

@@ -7,9 +7,12 @@ import {
   type DomainEvent,
   type EventDraft,
 } from '@shared/domain/events';
+import type { AuditRecord } from '@shared/domain/audit';
 import { commit, type ConditionalWrite } from '@shared/store/commit';
 import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
 import { eventWrites } from '@shared/store/events';
+import { auditPut } from '@shared/store/items/audit';
+import { partnerNameOf } from '@shared/store/items/partner';
 import {
   interpretRecord,
   lookupIdempotency,
@@ -61,6 +64,7 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
   const decide = await useCase(caller);
   const { idempotency } = caller;
   if (idempotency && !record) throw new Error('an idempotent call needs a way to record its result');
+  let actor: AuditRecord['actor'] | undefined;
   return withWriteRetries(async (): Promise<Executed<R>> => {
     const at = caller.now();
     const decided = await decide(at);
@@ -73,9 +77,11 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
         : undefined;
     const events = eventsOf(decided, at);
     const pointers = recorded ? keptAnswerPointers(decided, recorded.context, recorded.response, at) : [];
+    // The audit record is one more item of the change's transaction: audited exactly when it happened.
+    const audit = decided.audit ? [{ item: auditPut(decided.audit, (actor ??= await auditActor(caller)), at) }] : [];
     try {
       await commit(
-        { members: decided.members, writes: [...decided.writes, ...eventWrites(events), ...pointers] },
+        { members: decided.members, writes: [...decided.writes, ...eventWrites(events), ...pointers, ...audit] },
         recorded,
         at,
       );
@@ -87,6 +93,11 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
     await decided.afterCommit?.();
     return { replayed: false, result: decided.result, events };
   });
+}
+
+/** Who an audit record names: the calling partner (or admin key) by id and name. */
+export async function auditActor(caller: Pick<Caller, 'partnerId'>): Promise<AuditRecord['actor']> {
+  return { partnerId: caller.partnerId, name: await partnerNameOf(caller.partnerId) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { LedgerEntry } from '@shared/domain/ledger';
 import type { LotBook } from '@shared/domain/lots';
 import type { MemberState } from '@shared/domain/member';
+import type { AuditDraft } from '@shared/domain/audit';
 import type { EventDraft } from '@shared/domain/events';
 import type { Commit, ConditionalWrite, MemberWrite } from '@shared/store/commit';
 import type { IdempotencyContext } from '@shared/store/idempotency';
@@ -38,6 +39,8 @@ export interface Outcome<R> extends Commit {
   /** What a replay of the same request answers, when it must differ from `result` (a secret shown once). */
   replayResult?: R;
   events: EmittedEvent[];
+  /** The change as the audit log records it (an admin's or a support desk's change), in the same transaction. */
+  audit?: AuditDraft;
   /**
    * Runs once the transaction is committed (never on a replay): e.g. publish the snapshot's
    * metrics, remove a deleted partner's throttle. Awaited before the caller gets the result.
@@ -55,7 +58,7 @@ export type LoadedBooks = Map<string, LotBook>;
 /** Builds an outcome. */
 export function outcome<R>(
   result: R,
-  changes: { members?: MemberWrite[]; writes?: ConditionalWrite[]; events?: EmittedEvent[] } = {},
+  changes: { members?: MemberWrite[]; writes?: ConditionalWrite[]; events?: EmittedEvent[]; audit?: AuditDraft } = {},
   extra: Pick<Outcome<R>, 'replayResult' | 'afterCommit' | 'lotBooks' | 'lotsApplied'> = {},
 ): Outcome<R> {
   return {
@@ -63,6 +66,7 @@ export function outcome<R>(
     writes: changes.writes ?? [],
     result,
     events: changes.events ?? [],
+    ...(changes.audit ? { audit: changes.audit } : {}),
     ...extra,
   };
 }

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { page, PageQuery } from '@shared/schemas/common';
 import {
+  AuditQuery,
+  AuditRecord,
   CreatePartnerRequest,
   CreatedPartner,
   JobName,
@@ -137,6 +139,21 @@ export const adminRoutes = {
     errors: ['partner-not-found'],
     params: PartnerParams,
     responses: { 204: null },
+  },
+  listAudit: {
+    method: 'GET',
+    path: '/v1/admin/audit',
+    fn: 'admin',
+    scope: 'admin',
+    summary: 'The audit log: every change an admin or a partner key made, newest first',
+    description:
+      'Program saves (with the version), rewards, raffles and draws, partners and keys, webhooks, adjustments, erasures ' +
+      'and imports: each recorded in the same transaction as the change, so a refused or replayed request leaves none. ' +
+      'Filter by time (`from`, `to`; a `to` before `from` is a 400), by `actor` (a partner id) and by `kind`. Summaries ' +
+      'name ids and amounts, never personal data. Records are kept 400 days.',
+    errors: [],
+    query: AuditQuery,
+    responses: { 200: page(AuditRecord, 'AuditPage') },
   },
   runJob: {
     method: 'POST',

@@ -93,3 +93,11 @@ export const partnerUpdate = (partner: PartnerRecord, readVersion: number): Tran
   versionedPut(partnerToItem({ ...partner, version: readVersion + 1 }), readVersion);
 export const partnerDelete = (partnerId: string): TransactItem =>
   deleteItem(partnerKey(partnerId), { mustExist: true });
+
+/**
+ * The name of the partner (or admin key) that makes a change, for its audit record; its id when
+ * it is gone. Eventually consistent, like a key's read: a partner's name never changes.
+ */
+export async function partnerNameOf(partnerId: string): Promise<string> {
+  return (await findLivePartner(partnerId))?.name ?? partnerId;
+}
