@@ -103,7 +103,7 @@ async function enrolMany(api: ApiClient, count: number): Promise<string[]> {
 }
 
 /**
- * One earn, asked again with the same Idempotency-Key when the server answers 503 (what the
+ * A call asked again with the same Idempotency-Key when the server answers 503 (what the
  * problem tells a caller to do: a busy 2-core machine running 200 at once may see one); the
  * retries are counted and printed.
  */
@@ -111,8 +111,14 @@ let retried = 0;
 async function untilAnswered(api: ApiClient, status: number, method: string, path: string, body: unknown) {
   const idempotencyKey = randomUUID();
   for (;;) {
-    const answer = await api.call(method, path, { body, idempotencyKey });
-    if (answer.status === status) return answer;
+    // A reset connection (the local server overwhelmed) is asked again too, with the same key.
+    const answer = await api.call(method, path, { body, idempotencyKey }).catch(() => undefined);
+    if (answer?.status === status) return answer;
+    if (!answer) {
+      retried += 1;
+      await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
+      continue;
+    }
     if (answer.status !== 503) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     retried += 1;
     await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
