@@ -272,13 +272,16 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // The time rules (shared/domain/time-rules.ts): finds the members due (GSI2 for inactivity expiry
   // and the lots' schedule items, GSI4 for the schedule key), reads each, its lots and the program,
   // and commits the member with its entries and events (all in its partition); drops the member's
-  // lot schedule item once nothing is due.
+  // lot schedule item once nothing is due. The codes' rule reads a member's codes past their time (its
+  // due items, then the codes) and writes each expired code with the member, removing its due item and
+  // moving the reward's counts.
   'time-job': {
     items: [
-      { actions: READ_ACTIONS, partitions: [member, program] },
+      { actions: READ_ACTIONS, partitions: [member, program, code] },
       { actions: ['Query'], partitions: [member] },
-      { actions: ['PutItem'], partitions: [member] },
+      { actions: ['PutItem'], partitions: [member, code] },
       { actions: ['DeleteItem'], partitions: [member] },
+      { actions: ['UpdateItem'], partitions: [codeStats] },
     ],
     queryIndexes: [indexNames.dueByDay, indexNames.timeChangesDue],
   },

@@ -6,7 +6,10 @@
  */
 import { DomainError } from './errors';
 import type { Movement } from './ledger';
+import type { EventDraft } from './events';
+import type { MemberState } from './member';
 import { DAY_MS } from './time';
+import type { TimeRule, TimeRuleChange } from './time-rule';
 
 /**
  * 32 symbols without the look-alikes 0/O and 1/I: each symbol is 5 bits, and a random byte
@@ -273,3 +276,51 @@ export function donationPoints(reward: { rewardId: string; pointsCost: number },
     );
   return given;
 }
+
+// ---------------------------------------------------------------- expiry, a time rule
+
+/** Codes one transaction expires (each: the code, its due item, a count, an event, perhaps an entry and its event). */
+export const CODES_EXPIRED_PER_WRITE = 10;
+
+/**
+ * The codes' time rule: once an issued code is past `expiresAt` it is marked `expired` — points
+ * returned (`onExpiry: "returnPoints"`, charged at issue) or the reservation ended (charged at
+ * use) — in one transaction with the member, its entry and the events. Due one millisecond after
+ * the member's earliest issued code's `expiresAt` (a code is usable until that instant exactly);
+ * a use, a cancel or a release meanwhile only leaves the key early, and the rule then moves it on.
+ */
+export const codesExpiryRule: TimeRule = {
+  name: 'codes',
+  codes: true,
+  dueAt: (member) =>
+    member.codesDueAt === undefined ? undefined : new Date(Date.parse(member.codesDueAt) + 1).toISOString(),
+  apply({ member, now, codes }) {
+    if (member.codesDueAt === undefined || !codes) return undefined;
+    let next: MemberState = member;
+    const movements: TimeRuleChange['movements'] = [];
+    const events: EventDraft[] = [];
+    const expired: IssuedCode[] = [];
+    for (const code of codes.due) {
+      if (code.status !== 'issued' || !isPastExpiry(code, now)) continue;
+      const out = expireCode(code, now);
+      next = withReserved(next, -out.reservationReleased);
+      expired.push(out.code);
+      events.push({ type: 'code.expired', data: codeView(out.code, now, { withText: false }) });
+      if (out.movement) movements.push({ movement: out.movement, event: 'points.returned' });
+    }
+    const { codesDueAt: _due, ...rest } = next;
+    next = codes.nextDueAt === undefined ? rest : { ...rest, codesDueAt: codes.nextDueAt };
+    if (expired.length === 0 && next.codesDueAt === member.codesDueAt) return undefined;
+    return {
+      member: next,
+      movements,
+      events,
+      codes: expired,
+      more: codes.more,
+      tally: {
+        codesExpired: expired.length,
+        pointsReturned: movements.reduce((sum, moved) => sum + moved.movement.points, 0),
+      },
+    };
+  },
+};

@@ -1,4 +1,5 @@
 import type { Program } from '@shared/schemas/program';
+import type { IssuedCode } from './codes';
 import type { EventDraft, EventType } from './events';
 import type { Movement } from './ledger';
 import type { LotBook, PointsLot } from './lots';
@@ -15,6 +16,8 @@ export interface TimeRule {
   readonly name: string;
   /** The rule reads (and may plan) the member's points lots: the job loads them beside the member. */
   readonly lots?: boolean;
+  /** The rule reads the member's issued codes past their time: the job loads them (a few at a time) when it is due. */
+  readonly codes?: boolean;
   /**
    * The rule has an index of its own (inactivity expiry, points lots): it is not part of the
    * member's schedule key. Every other rule is found through that key.
@@ -40,6 +43,11 @@ export interface TimeRuleInput {
   now: Date;
   /** The member's points lots, for a rule with `lots` (undefined: the member has none). */
   book: LotBook | undefined;
+  /**
+   * For a rule with `codes`: the member's issued codes whose `expiresAt` has passed (at most a few),
+   * when the next of the others expires, and whether more are past already.
+   */
+  codes?: { due: IssuedCode[]; nextDueAt: string | undefined; more: boolean };
 }
 
 export interface TimeRuleChange {
@@ -53,6 +61,8 @@ export interface TimeRuleChange {
    * plan and the lots to write. Without, the lots follow the movements as for any use case.
    */
   lots?: { book: LotBook; writes: PointsLot[] };
+  /** Codes whose state the rule changed: the job writes each with the member, in the same transaction. */
+  codes?: IssuedCode[];
   /** Work left that did not fit in one transaction: the job applies the rule again in the same run. */
   more?: boolean;
   /** What the run reports, added up over members (e.g. `{ pointsExpired: 120 }`). */

@@ -1,5 +1,6 @@
 import type { Program } from '@shared/schemas/program';
 import { anniversaryRule } from './anniversary';
+import { codesExpiryRule } from './codes';
 import { expiryMonthRechecked, inactivityExpiryRule } from './expiry';
 import { lotTimeRule } from './lot-time';
 import type { MemberState } from './member';
@@ -11,7 +12,13 @@ import { earliest, type TimeRule } from './time-rule';
  * (one transaction each). A new rule: its module (a `TimeRule`) and one line here; it is then
  * part of the member's schedule key, found by the job and applied, with nothing else to wire.
  */
-export const TIME_RULES: readonly TimeRule[] = [inactivityExpiryRule, lotTimeRule, timeChangesRule, anniversaryRule];
+export const TIME_RULES: readonly TimeRule[] = [
+  inactivityExpiryRule,
+  lotTimeRule,
+  timeChangesRule,
+  anniversaryRule,
+  codesExpiryRule,
+];
 
 /** The rules found through the member's schedule key (GSI4): all but those with an index of their own. */
 export const SCHEDULED_RULES: readonly TimeRule[] = TIME_RULES.filter((rule) => !rule.ownIndex);

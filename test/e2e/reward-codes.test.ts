@@ -367,4 +367,33 @@ describe('expiry by the test clock', () => {
       expect.objectContaining({ codeId: second.codeId, status: 'expired' }),
     ]);
   });
+
+  it('marks past codes expired by the time rule: points returned, forfeited, or the reservation ended, once', async () => {
+    const returned = await codeReward({ ...generated, validDays: 3 });
+    const forfeit = await codeReward({ ...generated, validDays: 3, onExpiry: 'forfeit' });
+    const reserved = await codeReward({ ...generated, validDays: 3, chargeOn: 'use' });
+    const memberId = await enrol();
+    const codes = [
+      await issuedCode(memberId, returned),
+      await issuedCode(memberId, forfeit),
+      await issuedCode(memberId, reserved),
+    ];
+    expect((await member(memberId)).points).toMatchObject({ balance: 100, reserved: 300 });
+    const runJob = () => api.call('POST', '/v1/admin/jobs/time-changes/run', { as: 'admin' });
+    await moveClock(new Date(Date.parse(codes[0]?.expiresAt ?? '') + 60_000));
+    expect((await runJob()).status).toBe(200);
+    expect((await runJob()).status).toBe(200);
+    const listed = (await api.call('GET', `/v1/members/${memberId}/codes`)).body.items;
+    expect(listed.map((code: { status: string }) => code.status)).toEqual(['expired', 'expired', 'expired']);
+    expect((await member(memberId)).points).toMatchObject({ balance: 700, reserved: 0 });
+    const entries = await ledger(memberId);
+    expect(entries.filter((entry) => entry.type === 'return')).toEqual([
+      expect.objectContaining({ points: 300, rewardId: returned }),
+    ]);
+    const feed = (await events(memberId)).filter((e) => e.type === 'code.expired' || e.type === 'points.returned');
+    expect(feed.map((e) => e.type).sort()).toEqual(['code.expired', 'code.expired', 'code.expired', 'points.returned']);
+    for (const event of feed.filter((e) => e.type === 'code.expired')) expect(event.data).not.toHaveProperty('code');
+    const stats = await api.call('GET', `/v1/admin/rewards/${reserved}/codes/stats`, { as: 'admin' });
+    expect(stats.body).toEqual({ issued: 0, used: 0, expired: 1, cancelled: 0, reserved: 0 });
+  });
 });

@@ -3,6 +3,7 @@ import {
   CODE_ALPHABET,
   GENERATED_CODE_LENGTH,
   cancelCode,
+  codesExpiryRule,
   codeView,
   donationPoints,
   expireCode,
@@ -154,5 +155,35 @@ describe('reservations and donations', () => {
     expect(donationPoints(reward, 250)).toBe(250);
     expect(donationPoints(reward, undefined)).toBe(100);
     expect(refusal(() => donationPoints(reward, 99)).code).toBe('donation-below-minimum');
+  });
+});
+
+describe('the codes time rule', () => {
+  const member = (codesDueAt?: string) =>
+    ({
+      memberId: 'mem_1',
+      points: { balance: 1000, lifetimeEarned: 1000, lifetimeRedeemed: 0, reserved: 500 },
+      ...(codesDueAt ? { codesDueAt } : {}),
+    }) as unknown as Parameters<typeof codesExpiryRule.dueAt>[0];
+
+  it('is due a millisecond after the earliest issued code expires', () => {
+    expect(codesExpiryRule.dueAt(member('2026-03-31T10:00:00.000Z'))).toBe('2026-03-31T10:00:00.001Z');
+    expect(codesExpiryRule.dueAt(member())).toBeUndefined();
+  });
+
+  it('expires the codes past their time, ends reservations, and moves the key to the next code', () => {
+    const reserved = issued({ ...generated, chargeOn: 'use' });
+    const change = codesExpiryRule.apply({
+      member: member(reserved.expiresAt),
+      program: {} as never,
+      now: at('2026-04-01T00:00:00.000Z'),
+      book: undefined,
+      codes: { due: [issued(), reserved], nextDueAt: '2026-05-01T00:00:00.000Z', more: false },
+    });
+    expect(change?.codes?.map((code) => code.status)).toEqual(['expired', 'expired']);
+    expect(change?.movements).toEqual([expect.objectContaining({ event: 'points.returned' })]);
+    expect(change?.member.points.reserved).toBeUndefined();
+    expect(change?.member.codesDueAt).toBe('2026-05-01T00:00:00.000Z');
+    expect(change?.events.map((event) => event.type)).toEqual(['code.expired', 'code.expired']);
   });
 });

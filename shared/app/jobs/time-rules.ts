@@ -7,6 +7,10 @@ import type { MemberState } from '@shared/domain/member';
 import type { TimeRule, TimeRuleChange } from '@shared/domain/time-rule';
 import { isDue, rescheduled, TIME_RULES } from '@shared/domain/time-rules';
 import type { Program } from '@shared/schemas/program';
+import { CODES_EXPIRED_PER_WRITE, type IssuedCode } from '@shared/domain/codes';
+import type { ConditionalWrite } from '@shared/store/commit';
+import { codeChangeWrites, memberCodesDue } from '@shared/store/items/code';
+import { codeCountsAdd } from '@shared/store/items/reward-counters';
 import { lotDueMembers, lotDueWrite } from '@shared/store/items/lot-due';
 import { lotWrite } from '@shared/store/items/lot';
 import { currentProgram } from '@shared/store/program';
@@ -70,13 +74,33 @@ export function settleMemberTime(memberId: string, rules: readonly TimeRule[] = 
     return async (at) => {
       const member = await loadActiveMember(memberId, at, { lots: true });
       const book = member.lots ? await loadLotBook(member) : undefined;
+      // Codes past their time are read only when the codes' rule is due (their due items, then the codes).
+      const codesRule = rules.find((rule) => rule.codes);
+      const dueCodes =
+        codesRule && isDue(codesRule, member, program, at)
+          ? await memberCodesDue(memberId, at, CODES_EXPIRED_PER_WRITE)
+          : undefined;
+      const codes = dueCodes && { ...dueCodes, due: dueCodes.due.map((stored) => stored.state) };
       for (const [index, rule] of rules.entries()) {
         if (!isDue(rule, member, program, at)) continue;
-        const change = rule.apply({ member, program, now: at, book });
+        const change = rule.apply({ member, program, now: at, book, ...(rule.codes && codes ? { codes } : {}) });
         if (!change) continue;
         const more =
           change.more === true || rules.slice(index + 1).some((later) => isDue(later, change.member, program, at));
-        return ruleOutcome(rule, member, change, program, { partnerId: `system:${rule.name}`, at, more, book });
+        const codeWrites = (change.codes ?? []).flatMap((code) => {
+          const stored = dueCodes?.due.find((candidate) => candidate.state.codeId === code.codeId);
+          if (!stored) throw new Error(`the codes' rule changed code ${code.codeId}, which it was not given`);
+          return [...codeChangeWrites(stored, code), codeCountsAdd(code.rewardId, codeCountsOfExpiry(code))].flatMap(
+            (item) => (item ? [{ item }] : []),
+          );
+        });
+        return ruleOutcome(rule, member, change, program, {
+          partnerId: `system:${rule.name}`,
+          at,
+          more,
+          book,
+          codeWrites,
+        });
       }
       const next = rescheduled(member, program);
       if (next.timeChangesCheckAt === member.timeChangesCheckAt && next.expiryCheckMonth === member.expiryCheckMonth)
@@ -94,7 +118,7 @@ function ruleOutcome(
   member: MemberState,
   change: TimeRuleChange,
   program: Program,
-  context: { partnerId: string; at: Date; more: boolean; book: LotBook | undefined },
+  context: { partnerId: string; at: Date; more: boolean; book: LotBook | undefined; codeWrites: ConditionalWrite[] },
 ): Outcome<Settled> {
   const { at, book } = context;
   const memberId = member.memberId;
@@ -105,7 +129,7 @@ function ruleOutcome(
   );
   let entries: LedgerEntry[] = posted.entries;
   let next = posted.member;
-  const writes: { item: ReturnType<typeof lotWrite> }[] = [];
+  const writes: ConditionalWrite[] = [...context.codeWrites];
   if (change.lots && change.member.lots) {
     // The rule planned the lots itself: what they hold must be what the ledger sums to.
     const totals = pointsTotals(change.lots.book, at);
@@ -128,6 +152,13 @@ function ruleOutcome(
     change.lots ? { lotsApplied: [memberId] } : book ? { lotBooks: new Map([[memberId, book]]) } : {},
   );
 }
+
+/** An expired code leaves the reward's issued count for its expired one, and its reservation ends. */
+const codeCountsOfExpiry = (code: IssuedCode) => ({
+  issued: -1,
+  expired: 1,
+  reserved: code.chargeOn === 'use' ? -code.points : 0,
+});
 
 function entryAt(entries: LedgerEntry[], index: number): LedgerEntry {
   const entry = entries[index];

@@ -95,12 +95,15 @@ export async function memberCodesPage(
   return page.LastEvaluatedKey ? { codes, lastKey: String(page.LastEvaluatedKey.SK) } : { codes };
 }
 
-/** The member's issued codes whose `expiresAt` is at or before `through`, soonest first (at most `limit`). */
+/**
+ * The member's issued codes whose `expiresAt` is before `now`, soonest first (at most `limit`),
+ * when the next of the others expires, and whether more are past already.
+ */
 export async function memberCodesDue(
   memberId: string,
-  through: Date,
+  now: Date,
   limit: number,
-): Promise<{ due: StoredCode[]; nextDueAt: string | undefined }> {
+): Promise<{ due: Extract<StoredCode, { kind: 'issued' }>[]; nextDueAt: string | undefined; more: boolean }> {
   const { client, tableName } = store();
   const page = await client.send(
     new QueryCommand({
@@ -113,30 +116,15 @@ export async function memberCodesDue(
   );
   const items = page.Items ?? [];
   const dueAtOf = (item: Item) => String(item.SK).slice(CODE_DUE_PREFIX.length, CODE_DUE_PREFIX.length + 24);
-  const dueItems = items.filter((item) => Date.parse(dueAtOf(item)) <= through.getTime()).slice(0, limit);
-  const rest = items.slice(dueItems.length);
+  const past = items.filter((item) => Date.parse(dueAtOf(item)) < now.getTime());
+  const dueItems = past.slice(0, limit);
   const found = await Promise.all(dueItems.map((item) => findCodeByHash(String(item.codeHash))));
-  const next = rest[0];
+  const next = items[dueItems.length];
   return {
-    due: found.filter((code): code is StoredCode => code !== undefined),
+    due: found.filter((code): code is Extract<StoredCode, { kind: 'issued' }> => code?.kind === 'issued'),
     nextDueAt: next ? dueAtOf(next) : undefined,
+    more: past.length > limit,
   };
-}
-
-/** The earliest expiry among the member's issued codes (its CODEDUE items), or undefined. */
-export async function earliestCodeDue(memberId: string): Promise<string | undefined> {
-  const { client, tableName } = store();
-  const page = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':prefix': CODE_DUE_PREFIX },
-      ConsistentRead: true,
-      Limit: 1,
-    }),
-  );
-  const first = page.Items?.[0];
-  return first ? String(first.SK).slice(CODE_DUE_PREFIX.length, CODE_DUE_PREFIX.length + 24) : undefined;
 }
 
 /**
