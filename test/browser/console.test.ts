@@ -331,13 +331,35 @@ describe('the console in a browser', () => {
     await shoot('imports');
   });
 
+  it('lists the changes this test made in the audit log, filtered by what and by who', async () => {
+    await open('Audit');
+    const rows = page.locator('table tbody tr');
+    await rows.first().waitFor();
+    // Newest first: the partner this test deleted, made by the admin key the console signed in with.
+    const deleted = rows.filter({ hasText: 'partner.deleted' }).first();
+    expect(await deleted.textContent()).toContain('Local admin');
+    await page.getByLabel('What').selectOption('program.saved');
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    const program = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
+    await expect.poll(() => rows.first().textContent()).toContain(`Program version ${program.body.version} saved`);
+    const kinds = await rows.locator('td:nth-child(3)').allTextContents();
+    expect(new Set(kinds)).toEqual(new Set(['program.saved']));
+    // The adjustment posted on the member page: by the admin key, with the amount but not the reason.
+    await page.getByLabel('What').selectOption('points.adjusted');
+    await page.getByLabel('Who').selectOption('local-admin');
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    await expect.poll(() => rows.first().textContent()).toContain(`Member ${memberId} adjusted by +250 points`);
+    expect(await page.locator('table').textContent()).not.toContain('parcel arrived late');
+    await shoot('audit');
+  });
+
   it('labels every control on every page, and the keyboard reaches the content first', async () => {
     const unlabelled = `[...document.querySelectorAll('input, select, textarea, button')]
       .filter((el) => el.type !== 'hidden')
       .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
         || (el.tagName === 'BUTTON' && el.textContent.trim())))
       .map((el) => el.outerHTML.slice(0, 120))`;
-    for (const section of ['Overview', 'Members', 'Program', 'Rewards', 'Partners', 'Webhooks', 'Imports']) {
+    for (const section of ['Overview', 'Members', 'Program', 'Rewards', 'Partners', 'Webhooks', 'Imports', 'Audit']) {
       await open(section);
       await page.waitForLoadState('networkidle');
       expect(await page.evaluate<string[]>(unlabelled), section).toEqual([]);

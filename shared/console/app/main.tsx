@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { ApiProblem, call, session } from './api';
 import { Field, ProblemAlert } from './components';
 import { navigate, useRoute } from './router';
+import { Audit } from './pages/audit';
 import { Imports } from './pages/imports';
 import { Members } from './pages/members';
 import { Overview } from './pages/overview';
@@ -21,6 +22,7 @@ const pages = [
   { path: 'partners', title: 'Partners' },
   { path: 'webhooks', title: 'Webhooks' },
   { path: 'imports', title: 'Imports' },
+  { path: 'audit', title: 'Audit' },
 ] as const;
 
 /** The admin key is checked with an admin-only read before it is kept (in this tab's session only). */
@@ -121,6 +123,7 @@ function App() {
         {current.path === 'partners' && <Partners />}
         {current.path === 'webhooks' && <Webhooks />}
         {current.path === 'imports' && <Imports />}
+        {current.path === 'audit' && <Audit />}
       </main>
     </>
   );

@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import type { Member as MemberSchema, Transaction as TransactionSchema } from '@shared/schemas/members';
-import type { Reward as RewardSchema, Snapshot as SnapshotSchema } from '@shared/schemas/admin';
+import type {
+  AuditRecord as AuditRecordSchema,
+  Reward as RewardSchema,
+  Snapshot as SnapshotSchema,
+} from '@shared/schemas/admin';
 
 /**
  * The shapes the console reads. Where the server's zod schemas exist they are the source (type
@@ -8,6 +12,7 @@ import type { Reward as RewardSchema, Snapshot as SnapshotSchema } from '@shared
  */
 export type Money = { value: number; currency: string };
 export type Snapshot = z.infer<typeof SnapshotSchema>;
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 export type Reward = z.infer<typeof RewardSchema>;
 export type Member = z.infer<typeof MemberSchema> & {
   points: { pending?: number; expiring?: { points: number; expiresAt: string }[] };
