@@ -148,9 +148,10 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // through the member's pointer; an upload puts pool codes, then adds to the reward's stock.
   codes: {
     items: [
-      { actions: READ_ACTIONS, partitions: [member, program, catalog, code, codeStats] },
+      // An upload of pool codes is audited (the admin's name read, the record put with the stock's update).
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, code, codeStats, partners] },
       { actions: ['Query'], partitions: [member] },
-      { actions: ['PutItem'], partitions: [member, idempotency, code, pool] },
+      { actions: ['PutItem'], partitions: [member, idempotency, code, pool, audit] },
       { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['UpdateItem'], partitions: [catalog, codeStats] },
     ],

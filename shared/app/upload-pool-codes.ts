@@ -43,8 +43,14 @@ export function uploadPoolCodes(rewardId: string, codes: readonly string[]): Use
       const put = await putPoolCodes(rewardId, unique, uploadRef);
       const result = { added: put.added.length, duplicates: [...new Set([...twice, ...put.duplicates])] };
       // The reward changed to another kind meanwhile: its condition fails, the upload is decided again and refused.
+      if (put.added.length === 0) return outcome(result);
       return outcome(result, {
-        writes: put.added.length > 0 ? [{ item: rewardPoolAdd(rewardId, put.added.length) }] : [],
+        writes: [{ item: rewardPoolAdd(rewardId, put.added.length) }],
+        audit: {
+          kind: 'codes.uploaded',
+          target: `reward:${rewardId}`,
+          summary: `${put.added.length} codes added to the pool of reward ${rewardId} (${result.duplicates.length} duplicates)`,
+        },
       });
     };
   };

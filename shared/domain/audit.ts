@@ -7,6 +7,7 @@
 export const AUDIT_KINDS = [
   'program.saved',
   'reward.saved',
+  'codes.uploaded',
   'raffle.saved',
   'raffle.drawn',
   'partner.created',

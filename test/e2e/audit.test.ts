@@ -203,6 +203,31 @@ describe('GET /v1/admin/audit', () => {
     expect(after[0]).toMatchObject({ kind: 'partner.created', target: `partner:${support.body.partnerId as string}` });
   });
 
+  it('records an upload of pool codes, and nothing for an upload that adds none or is refused', async () => {
+    const pool = { type: 'code', source: 'pool', validDays: 10, chargeOn: 'issue' };
+    expect(
+      (
+        await call('PUT', '/v1/admin/rewards/audit-pool', {
+          as: 'admin',
+          body: { name: 'Pool', pointsCost: 5, fulfilment: pool },
+        })
+      ).status,
+    ).toBe(201);
+    const upload = (rewardId: string, codes: string[]) =>
+      call('POST', `/v1/admin/rewards/${rewardId}/codes`, { as: 'admin', body: { codes } });
+    expect((await upload('audit-pool', ['AUDIT-0001', 'AUDIT-0002', 'AUDIT-0001'])).status).toBe(201);
+    const [uploaded] = await audit('?kind=codes.uploaded');
+    expect(uploaded).toMatchObject({
+      actor: { partnerId: 'local-admin', name: 'Local admin' },
+      target: 'reward:audit-pool',
+      summary: '2 codes added to the pool of reward audit-pool (1 duplicates)',
+    });
+    const before = await audit();
+    expect((await upload('audit-pool', ['AUDIT-0001'])).status).toBe(201);
+    expect((await upload('audit-mug', ['AUDIT-0003'])).status).toBe(409);
+    expect(await audit()).toEqual(before);
+  });
+
   it('keeps each record at least 400 days (its TTL)', async () => {
     const { client, tableName } = store();
     const month = new Date().toISOString().slice(0, 7);
