@@ -1,5 +1,6 @@
 import { buyRaffleEntries } from '@shared/app/buy-raffle-entries';
 import { listRewardsForMember } from '@shared/app/reads/catalog-reads';
+import { listMemberCodes } from '@shared/app/reads/code-reads';
 import { exportMember, getMember, listTransactions } from '@shared/app/reads/member-reads';
 import { listMemberRaffles } from '@shared/app/reads/raffle-reads';
 import { redeemReward } from '@shared/app/redeem-reward';
@@ -25,6 +26,11 @@ export const handler = apiFunction(meRoutes, {
 
   redeemMyReward: async ({ principal, body, caller }) =>
     respond('redeemMyReward', redeemReward(memberIdOf(principal), body), caller),
+
+  listMyCodes: async ({ principal, query, now }) => ({
+    status: 200,
+    body: await listMemberCodes(memberIdOf(principal), query, now()),
+  }),
 
   listMyRaffles: async ({ principal, query, now }) => ({
     status: 200,

@@ -185,15 +185,18 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       { actions: ['UpdateItem'], partitions: [member] },
     ],
   },
-  // A member's own app (/v1/me): the member reads and export, the catalog, the member's raffles,
-  // a reward's redemption (its stock), raffle entries bought with points, and a name or consent change.
+  // A member's own app (/v1/me): the member reads and export, the catalog, the member's raffles and
+  // codes, a reward's redemption (its stock; a code reward issues its code as the points function
+  // does: a pool code taken out of its pool, the reward's code counts, a donation's counts; the
+  // last unit stores reward.out-of-stock), raffle entries bought with points, a name or consent change.
   me: {
     items: [
-      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffles, raffle] },
-      { actions: ['Query'], partitions: [member, catalog, raffles] },
-      { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
-      { actions: ['DeleteItem'], partitions: [member] },
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, raffles, raffle, code] },
+      { actions: ['Query'], partitions: [member, catalog, raffles, pool] },
+      { actions: ['PutItem'], partitions: [member, idempotency, raffle, code, globalEvent] },
+      { actions: ['DeleteItem'], partitions: [member, pool] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog] },
+      { actions: ['UpdateItem'], partitions: [codeStats, donations] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
   },

@@ -21,6 +21,14 @@ beforeAll(async () => {
     ['cup', { name: 'Espresso cup', pointsCost: 400, stock: 5 }],
     ['bike', { name: 'City bike', pointsCost: 50_000 }],
     ['lounge', { name: 'Gold lounge', pointsCost: 100, minTier: 'gold' }],
+    [
+      'coffee',
+      {
+        name: 'Coffee voucher',
+        pointsCost: 100,
+        fulfilment: { type: 'code', source: 'generated', validDays: 30, chargeOn: 'issue' },
+      },
+    ],
   ] as const;
   for (const [rewardId, body] of rewards)
     expect((await api.call('PUT', `/v1/admin/rewards/${rewardId}`, { as: 'admin', body })).status).toBe(201);
@@ -148,6 +156,29 @@ describe('the /v1/me routes with a member token', () => {
     const tooDear = await api.call('POST', '/v1/me/redeem', { ...asMember(token), body: { rewardId: 'bike' } });
     expect(tooDear).toMatchObject({ status: 409, body: { type: `${problems}insufficient-points` } });
     expect(await pointsOf(memberId)).toBe(600);
+  });
+
+  it("GET /v1/me/codes lists the member's own codes, the one redeemed in the app included", async () => {
+    const owner = await enrol();
+    const ownToken = await sessionFor(owner);
+    const redeemed = documented(
+      'redeemMyReward',
+      await api.call('POST', '/v1/me/redeem', { ...asMember(ownToken), body: { rewardId: 'coffee' } }),
+      201,
+    ) as { code: { codeId: string; code: string; status: string } };
+    expect(redeemed.code).toMatchObject({ status: 'issued' });
+    const page = documented('listMyCodes', await api.call('GET', '/v1/me/codes', asMember(ownToken)), 200) as {
+      items: { codeId: string; code: string; memberId: string; status: string }[];
+    };
+    expect(page.items).toEqual([
+      expect.objectContaining({ codeId: redeemed.code.codeId, code: redeemed.code.code, memberId: owner }),
+    ]);
+    const used = documented('listMyCodes', await api.call('GET', '/v1/me/codes?status=used', asMember(ownToken)), 200);
+    expect(used.items).toEqual([]);
+    // Another member's token sees none of them.
+    const others = documented('listMyCodes', await api.call('GET', '/v1/me/codes', asMember(token)), 200);
+    expect(others.items).toEqual([]);
+    expect((await api.call('GET', '/v1/me/codes', { as: 'partner' })).status).toBe(403);
   });
 
   it('buys raffle entries with points and lists the raffles the member is in', async () => {

@@ -617,6 +617,7 @@ describe('every answer of every route is described by the document', () => {
     await call(member, 'redeemMyReward', { body: { rewardId: 'nothing' } }, { status: 404, type: 'reward-not-found' });
     await call(member, 'redeemMyReward', { body: { rewardId: 'mug' } }, { status: 201 });
     await call(member, 'listMyRaffles', {}, { status: 200 });
+    await call(member, 'listMyCodes', { query: { status: 'issued' } }, { status: 200 });
     await call(member, 'buyMyRaffleEntries', { params: open, body: { count: 1 } }, { status: 201 });
     await call(member, 'updateMe', { body: { consent: { marketing: false } } }, { status: 200 });
     await call(

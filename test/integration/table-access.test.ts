@@ -346,6 +346,12 @@ beforeAll(async () => {
     'me: entries spend a lot whole',
   );
   await call('GET', '/v1/me/raffles', { as: 'member' });
+  // A code reward, the pool's last code and a donation redeemed in the app (11 points given first).
+  expect201(await call('POST', `${lots3}/adjustments`, { body: { points: 11, reason: 'Codes' } }), 'me: points');
+  expect201(await call('POST', '/v1/me/redeem', { as: 'member', body: { rewardId: 'cause' } }), 'me: a donation');
+  expect201(await call('POST', '/v1/me/redeem', { as: 'member', body: { rewardId: 'voucher' } }), 'me: a code');
+  expect201(await call('POST', '/v1/me/redeem', { as: 'member', body: { rewardId: 'pooled' } }), 'me: a pool code');
+  await call('GET', '/v1/me/codes', { as: 'member' });
   expect201(await call('PATCH', '/v1/me', { as: 'member', body: { consent: { marketing: true } } }), 'me: consent');
   await call('GET', '/v1/me/export', { as: 'member' });
   // Basket rules: an earn reads the budget shards of a rule it could get beside the member and draws

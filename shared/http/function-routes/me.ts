@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { page, PageQuery } from '@shared/schemas/common';
 import { Member, MemberExport, Transaction } from '@shared/schemas/members';
 import { MePatchRequest, MemberReward, MeRedeemRequest } from '@shared/schemas/me';
-import { Redemption } from '@shared/schemas/codes';
+import { Code, MemberCodesQuery, Redemption } from '@shared/schemas/codes';
 import { BoughtEntries, BuyEntriesRequest, MemberRaffle, RaffleId } from '@shared/schemas/raffles';
 import type { RouteDefinition } from '../route-definition';
 import { pointsRoutes } from './points';
@@ -61,6 +61,19 @@ export const meRoutes = {
     body: MeRedeemRequest,
     // A code reward answers the code issued with the entry, as the partner route does.
     responses: { 201: Redemption },
+  },
+  listMyCodes: {
+    method: 'GET',
+    path: '/v1/me/codes',
+    fn: 'me',
+    scope: 'me',
+    summary: "The member's reward codes, newest first",
+    description:
+      'What GET /v1/members/{memberId}/codes answers, for the member the token acts for: the codes to show at ' +
+      'the till, optionally of one status (`?status=`); an issued code past expiresAt shows as expired.',
+    errors: ['member-not-found', 'member-erased'],
+    query: MemberCodesQuery,
+    responses: { 200: page(Code, 'MyCodePage') },
   },
   listMyRaffles: {
     method: 'GET',
