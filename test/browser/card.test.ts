@@ -22,6 +22,7 @@ let page: Page;
 let profile: string;
 let memberId: string;
 let token: string;
+let issuedCode: string;
 const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 const scriptBytes = new Map<string, number>();
@@ -34,6 +35,14 @@ beforeAll(async () => {
   for (const [rewardId, body] of [
     ['cup', { name: 'Espresso cup', pointsCost: 400 }],
     ['bike', { name: 'City bike', pointsCost: 50_000 }],
+    [
+      'coffee',
+      {
+        name: 'Coffee voucher',
+        pointsCost: 100,
+        fulfilment: { type: 'code', source: 'generated', validDays: 30, chargeOn: 'issue' },
+      },
+    ],
   ] as const)
     expect((await api.call('PUT', `/v1/admin/rewards/${rewardId}`, { as: 'admin', body })).status).toBe(201);
   const enrolled = await api.call('POST', '/v1/members', {
@@ -44,6 +53,9 @@ beforeAll(async () => {
     body: { orderId: 'card-1', amount: eur(12_500) },
   });
   expect(earned.status).toBe(201);
+  const redeemed = await api.call('POST', `/v1/members/${memberId}/redeem`, { body: { rewardId: 'coffee' } });
+  expect(redeemed.status).toBe(201);
+  issuedCode = (redeemed.body.code as { code: string }).code;
   const session = await api.call('POST', `/v1/members/${memberId}/sessions`);
   expect(session.status).toBe(201);
   token = session.body.token as string;
@@ -121,6 +133,13 @@ describe("the member's card in a browser", () => {
     const { data, width, height } = await pixelsOf(await qr.screenshot());
     const decoded = jsQR(data, width, height);
     expect(decoded?.data).toBe(memberId);
+  });
+
+  it("shows each issued code with a QR code that decodes to the code's text", async () => {
+    const qr = page.getByRole('img', { name: `QR code of your code ${issuedCode} for Coffee voucher` });
+    const { data, width, height } = await pixelsOf(await qr.screenshot());
+    expect(jsQR(data, width, height)?.data).toBe(issuedCode);
+    await expect(page.locator('#codes').textContent()).resolves.toContain(issuedCode);
   });
 
   it('shows the tier and the progress to the next, the balance and pending points', async () => {

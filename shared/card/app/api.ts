@@ -1,12 +1,14 @@
 import type { z } from 'zod';
 import type { Member as MemberSchema } from '@shared/schemas/members';
 import type { MemberReward as MemberRewardSchema } from '@shared/schemas/me';
+import type { Code as CodeSchema } from '@shared/schemas/codes';
 
 /** What the card reads (type imports only: no zod in the bundle). */
 export type Member = z.infer<typeof MemberSchema> & {
   points: { pending?: number; expiring?: { points: number; expiresAt: string }[] };
 };
 export type MemberReward = z.infer<typeof MemberRewardSchema>;
+export type Code = z.infer<typeof CodeSchema>;
 
 const TOKEN_STORAGE = 'rewards-card:token';
 

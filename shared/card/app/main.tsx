@@ -1,7 +1,7 @@
 import './card.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { read, SessionEnded, sessionToken, type Member, type MemberReward } from './api';
+import { read, SessionEnded, sessionToken, type Code, type Member, type MemberReward } from './api';
 import { QrCode } from './qr';
 
 /** Minor units as the currency writes them (its own number of decimals). */
@@ -92,11 +92,37 @@ function Rewards({ rewards }: { rewards: MemberReward[] }) {
   );
 }
 
+/** The codes to show at the till or type in at the shop: each with its QR code and its last day. */
+function Codes({ codes, rewards }: { codes: Code[]; rewards: MemberReward[] }) {
+  const names = new Map(rewards.map((reward) => [reward.rewardId, reward.name]));
+  // An issued code always carries its text; the type allows none for the events of ended codes.
+  const shown = codes.filter((code): code is Code & { code: string } => typeof code.code === 'string');
+  if (shown.length === 0) return null;
+  return (
+    <section aria-labelledby="codes-heading">
+      <h2 id="codes-heading">Your codes</h2>
+      <ul id="codes" class="codes">
+        {shown.map((code) => {
+          const reward = names.get(code.rewardId) ?? code.rewardId;
+          return (
+            <li key={code.codeId}>
+              <QrCode text={code.code} label={`QR code of your code ${code.code} for ${reward}`} size={160} />
+              <p>
+                <strong>{reward}</strong>: <code>{code.code}</code>, until {day(code.expiresAt)}
+              </p>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 type State =
   | { kind: 'loading' }
   | { kind: 'ended'; message: string }
   | { kind: 'failed'; message: string }
-  | { kind: 'ready'; member: Member; rewards: MemberReward[] };
+  | { kind: 'ready'; member: Member; rewards: MemberReward[]; codes: Code[] };
 
 function Card() {
   const [state, setState] = useState<State>({ kind: 'loading' });
@@ -106,8 +132,14 @@ function Card() {
       setState({ kind: 'ended', message: 'Open your card from the shop’s app: this page has no card link.' });
       return;
     }
-    Promise.all([read<Member>('', token), read<{ items: MemberReward[] }>('/rewards?limit=100', token)])
-      .then(([member, rewards]) => setState({ kind: 'ready', member, rewards: rewards.items }))
+    Promise.all([
+      read<Member>('', token),
+      read<{ items: MemberReward[] }>('/rewards?limit=100', token),
+      read<{ items: Code[] }>('/codes?status=issued&limit=100', token),
+    ])
+      .then(([member, rewards, codes]) =>
+        setState({ kind: 'ready', member, rewards: rewards.items, codes: codes.items }),
+      )
       .catch((error: unknown) =>
         setState(
           error instanceof SessionEnded
@@ -129,7 +161,7 @@ function Card() {
         {state.message}
       </p>
     );
-  const { member, rewards } = state;
+  const { member, rewards, codes } = state;
   return (
     <>
       <h1>{member.name ? `${member.name}’s card` : 'Your card'}</h1>
@@ -139,6 +171,7 @@ function Card() {
         <p class="member-id">{member.memberId}</p>
       </section>
       <TierProgress tier={member.tier} />
+      <Codes codes={codes} rewards={rewards} />
       <Points member={member} />
       <Rewards rewards={rewards} />
     </>
