@@ -130,8 +130,30 @@ export interface LineProblem {
 
 export type ReadLine = { ok: true; value: ImportLine } | { ok: false; problem: LineProblem };
 
+/**
+ * The longest line a file may hold, as a request body may be (64 KiB of UTF-8): no line the API
+ * documents comes near it (a basket of 500 lines is ~60 KB), and a longer one is refused on its own
+ * instead of being parsed and held in a worker's memory.
+ */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+function utf8Length(text: string): number {
+  // A UTF-16 unit is 1 to 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4): measure only when it may matter.
+  if (text.length > MAX_LINE_BYTES) return text.length;
+  if (text.length * 3 <= MAX_LINE_BYTES) return text.length;
+  return new TextEncoder().encode(text).length;
+}
+
 /** A line of the file as JSON checked against the line schema; paths name the field within the line. */
 export function readImportLine(text: string): ReadLine {
+  if (utf8Length(text) > MAX_LINE_BYTES)
+    return {
+      ok: false,
+      problem: {
+        code: 'line-too-long',
+        detail: `The line is longer than ${MAX_LINE_BYTES.toLocaleString('en')} bytes (64 KiB), the most a line may hold.`,
+      },
+    };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -4,6 +4,7 @@ import { PROBLEM_TYPE_BASE } from './problems';
 /** Titles of the problems a line can have; the domain errors keep their own (problems.ts). */
 const LINE_TITLES: Record<string, string> = {
   'malformed-json': 'Malformed JSON',
+  'line-too-long': 'Line too long',
   'validation-error': 'Invalid line',
   'member-not-found': 'Member not found',
   'member-erased': 'Member erased',

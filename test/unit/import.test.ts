@@ -7,6 +7,7 @@ import {
   phaseOf,
   planChunks,
   problemWithoutLineValues,
+  MAX_LINE_BYTES,
   readImportLine,
   tooManyBadLines,
 } from '@shared/domain/import';
@@ -84,6 +85,27 @@ describe('reading a line', () => {
         'consent.marketing',
         'points',
       ]);
+  });
+
+  it('refuses a line over 64 KiB of UTF-8 on its own, and reads one of exactly 64 KiB', () => {
+    const member = JSON.stringify({
+      kind: 'member',
+      externalId: 'long-1',
+      consent: { marketing: true, analytics: false },
+    });
+    // JSON allows any whitespace after the value: pad the line to the byte.
+    const exactly = member + ' '.repeat(MAX_LINE_BYTES - member.length);
+    expect(readImportLine(exactly)).toMatchObject({ ok: true, value: { externalId: 'long-1' } });
+    expect(readImportLine(exactly + ' ')).toMatchObject({ ok: false, problem: { code: 'line-too-long' } });
+    // Counted in bytes, not characters: 3 bytes a character for the euro sign.
+    const euros = JSON.stringify({
+      kind: 'member',
+      externalId: 'e',
+      name: '€'.repeat(22_000),
+      consent: { marketing: true, analytics: false },
+    });
+    expect(euros.length).toBeLessThan(MAX_LINE_BYTES);
+    expect(readImportLine(euros)).toMatchObject({ ok: false, problem: { code: 'line-too-long' } });
   });
 
   it('reports text that is not JSON as malformed-json, in the first phase', () => {
