@@ -41,7 +41,7 @@ const hasResource = (path: string) => OPEN_PATHS.has(path) || matchPath(path) !=
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(protocolHeaders())
   .handler(async (event) => {
-    // A CORS preflight on any route (API Gateway answers it itself where the region allows origins).
+    // A CORS preflight on any route (API Gateway answers those of the open paths itself).
     if (event.httpMethod === 'OPTIONS' && hasResource(event.path)) return preflightResponse(event);
     if (event.httpMethod === 'GET' && event.path === '/health') return jsonResponse(200, { status: 'ok' });
     if (event.httpMethod === 'GET' && event.path === '/health/ready') {

@@ -171,10 +171,15 @@ export interface Throttling {
 /** The open paths that answer CORS preflights besides the route paths, when a region allows origins. */
 export const PREFLIGHT_OPEN_PATHS = ['/health', '/health/ready', '/openapi.json', '/.well-known/jwks.json'];
 
-/** The paths API Gateway answers preflights on itself (mock OPTIONS methods), when a region allows origins. */
+/**
+ * The paths API Gateway answers preflights on itself (mock OPTIONS methods), when a region allows
+ * origins: the open paths, which have no ANY method. A route's path has one (it answers 405 with
+ * Allow), and a preflight there reaches the public function, which answers it for the same origins
+ * (preflightResponse): a mock OPTIONS on each of the ~60 route paths would take a CloudFormation
+ * stack past its 500 resources. Browsers keep a preflight for 10 minutes (Access-Control-Max-Age).
+ */
 export function preflightPaths(): string[] {
-  const routeList = Object.values(routes as Record<string, RouteDefinition>);
-  return [...new Set(routeList.map((route) => route.path)), ...PREFLIGHT_OPEN_PATHS];
+  return [...PREFLIGHT_OPEN_PATHS];
 }
 
 /**
@@ -388,9 +393,9 @@ export class RewardsRestApi extends Construct {
     openMethod(this.api.root, 'ANY');
     openMethod(this.api.root.addResource('{proxy+}'), 'ANY');
 
-    // CORS preflights are answered by API Gateway itself (a mock integration: no Lambda call)
-    // on every route, for the region's origins. With none allowed, an OPTIONS reaches the
-    // public function through ANY, which answers 204 without Access-Control-Allow-Origin.
+    // CORS preflights on the open paths are answered by API Gateway itself (a mock integration);
+    // on a route's path an OPTIONS reaches the public function through ANY, which answers 204
+    // with Access-Control-Allow-Origin for the region's origins (none allowed: without it).
     if (props.corsOrigins.length > 0) {
       for (const resource of preflightPaths().map((path) => this.api.root.resourceForPath(path))) {
         resource.addCorsPreflight({

@@ -351,8 +351,8 @@ const sharedHeaders = {
 };
 
 /**
- * `OPTIONS` on every path: the CORS preflight, answered without a key (on AWS by API Gateway
- * itself where the region allows origins). Other methods than the path's answer 405.
+ * `OPTIONS` on every path: the CORS preflight, answered without a key (on AWS by the public
+ * function, or by API Gateway itself on the open paths). Other methods than the path's answer 405.
  */
 function preflight(path: string, methods: string[], pathParameters: unknown[]): Record<string, unknown> {
   const text = { type: 'string' };
