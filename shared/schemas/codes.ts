@@ -134,7 +134,7 @@ export const CodeStats = z
     reserved: z
       .int()
       .optional()
-      .meta({ description: 'chargeOn "use": points reserved by the issued codes (not yet charged)' }),
+      .meta({ description: 'chargeOn "use": points reserved by the issued codes, charged when each is used' }),
   })
   .meta({
     id: 'CodeStats',

@@ -64,7 +64,7 @@ export const Member = z
       }),
       reserved: z.int().meta({
         description:
-          'Points held for issued reward codes charged when used (chargeOn "use"): not spendable, not yet debited',
+          'Points held for issued reward codes charged when used (chargeOn "use"): not spendable; debited when the code is used, released when it is cancelled or expires',
       }),
       expiring: z
         .array(z.object({ points: z.int(), expiresAt: Timestamp }))
