@@ -1,5 +1,5 @@
-import { store } from '../client';
 import type { TransactItem } from '../item';
+import { boundedCounterAdd } from './bounded-counter';
 
 /**
  * What one partner credited by adjustment on one UTC day (`credited` points), one item per
@@ -20,22 +20,14 @@ export function adjustmentBudgetDraw(
   points: number,
   dailyBudget: number,
 ): TransactItem {
-  return {
-    Update: {
-      TableName: store().tableName,
-      Key: adjustmentBudgetKey(partnerId, day),
-      UpdateExpression: 'SET credited = if_not_exists(credited, :zero) + :points, entity = :entity, #ttl = :ttl',
-      ConditionExpression: 'attribute_not_exists(credited) OR credited <= :most',
-      ExpressionAttributeNames: { '#ttl': 'ttl' },
-      ExpressionAttributeValues: {
-        ':zero': 0,
-        ':points': points,
-        ':entity': 'adjustment-budget',
-        ':most': dailyBudget - points,
-        ':ttl': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + TWO_DAYS_SECONDS,
-      },
-      // The refusal says how much of the day's budget is left.
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    },
-  };
+  return boundedCounterAdd({
+    key: adjustmentBudgetKey(partnerId, day),
+    counter: 'credited',
+    amount: points,
+    most: dailyBudget,
+    entity: 'adjustment-budget',
+    set: { ttl: Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + TWO_DAYS_SECONDS },
+    // The refusal says how much of the day's budget is left.
+    returnOldOnRefusal: true,
+  });
 }

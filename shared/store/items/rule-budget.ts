@@ -3,6 +3,7 @@ import { store } from '../client';
 import { getItem } from '../get';
 import { pad } from '../keys';
 import type { TransactItem } from '../item';
+import { boundedCounterAdd } from './bounded-counter';
 
 /**
  * A shard of a rule's points budget (shared/domain/rule-budget.ts): `given`, the points this
@@ -42,20 +43,13 @@ export async function findBudgetsGiven(
  * earns can never both take a shard's last points (the loser is decided again).
  */
 export function budgetDrawUpdate(ruleId: string, budget: number, shard: number, points: number): TransactItem {
-  return {
-    Update: {
-      TableName: store().tableName,
-      Key: ruleBudgetKey(ruleId, shard),
-      UpdateExpression: 'SET given = if_not_exists(given, :zero) + :points, entity = :entity',
-      ConditionExpression: 'attribute_not_exists(given) OR given <= :most',
-      ExpressionAttributeValues: {
-        ':zero': 0,
-        ':points': points,
-        ':entity': 'rule-budget',
-        ':most': shardAllotment(budget, shard) - points,
-      },
-    },
-  };
+  return boundedCounterAdd({
+    key: ruleBudgetKey(ruleId, shard),
+    counter: 'given',
+    amount: points,
+    most: shardAllotment(budget, shard),
+    entity: 'rule-budget',
+  });
 }
 
 /** Gives points back to a shard (a refund took them from the rule). */
