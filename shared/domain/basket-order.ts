@@ -1,6 +1,7 @@
 import type { ProgramRules } from '@shared/schemas/program';
 import type { Rule } from '@shared/schemas/rules';
 import type { Basket, PaidShare, PurchaseLine } from './basket-rules';
+import type { EarnBoost } from './campaigns';
 import { pointsForBasket, type BasketEarn, type EarnBasis } from './earn';
 import { DomainError } from './errors';
 import type { BreakdownLine, Movement } from './ledger';
@@ -26,7 +27,7 @@ export interface RuleTaken {
 
 /**
  * What an order keeps so a refund can recompute it: the basket, the program version, the
- * member's basis at the earn (tier, first purchase, birthday bonus), the share excluded
+ * member's basis at the earn (tier, first purchase, birthday bonus, campaign boosts), the share excluded
  * tenders left, what the order still holds per breakdown line, and what each applied rule
  * took from its limits. Stored compactly (shared/store/items/order.ts).
  */
@@ -36,7 +37,7 @@ export interface OrderBasket {
   channel?: string;
   storeId?: string;
   share: PaidShare;
-  basis: { tier: string; firstPurchase: boolean; birthdayBonusYear?: number };
+  basis: { tier: string; firstPurchase: boolean; birthdayBonusYear?: number; boosts?: EarnBoost[] };
   /** The eligible amount at the earn (cashback is reversed in proportion to it). */
   eligible: number;
   /** Points the order holds now, per breakdown rule. */
@@ -73,6 +74,7 @@ export function orderBasket(input: {
       tier: input.basis.tier.id,
       firstPurchase: input.basis.firstPurchase,
       ...(input.basis.birthdayBonusYear !== undefined ? { birthdayBonusYear: input.basis.birthdayBonusYear } : {}),
+      ...(input.basis.boosts?.length ? { boosts: [...input.basis.boosts] } : {}),
     },
     eligible: earned.eligibleAmount,
     held,
@@ -223,7 +225,7 @@ export interface BasketRefundPlan {
 /**
  * A refund of an order earned with a basket RECOMPUTES: what the remaining basket earns under
  * the program version of the earn (`program`), with the member's basis as it was then (tier,
- * first purchase, birthday bonus), only the rules that applied then, each capped at what it
+ * first purchase, birthday bonus, campaign boosts), only the rules that applied then, each capped at what it
  * still holds. The difference per breakdown line is taken back, as one `refund` entry with a
  * breakdown by rule (and its cashback in proportion to the eligible amount). A refund never
  * adds points: a line keeps at most what it held. Points a rule gives back return to its
@@ -248,6 +250,7 @@ export function planBasketRefund(
       tier,
       firstPurchase: basket.basis.firstPurchase,
       birthdayBonusYear: basket.basis.birthdayBonusYear,
+      boosts: basket.basis.boosts,
       allowed: (rule: Rule) => basket.rules[rule.id] !== undefined,
       cap: (rule: Rule) => basket.held[`rule:${rule.id}`] ?? 0,
     },

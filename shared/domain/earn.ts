@@ -11,6 +11,7 @@ import {
   type PaidShare,
   type RuleGate,
 } from './basket-rules';
+import { boostsAt, campaignRule, type EarnBoost } from './campaigns';
 import type { BreakdownLine } from './ledger';
 import type { MemberState } from './member';
 import { floorRatio, minorUnitsPerMajor, type Money } from './money';
@@ -41,7 +42,11 @@ function hundredths(multiplier: number): number {
   return Math.round(multiplier * 100);
 }
 
-/** The points a multiplier adds on top of the base: base × (multiplier − 1), rounded down. */
+/**
+ * The points a multiplier (a tier's, a promotion's, a campaign boost's factor) adds on top of the
+ * base: base × (multiplier − 1), rounded down — the multiplier taken as integer hundredths, so
+ * the product is exact before the one division. The earn's only rounding rule for multipliers.
+ */
 export function multiplierExtra(base: number, multiplier: number): number {
   return floorRatio(base, Math.max(0, hundredths(multiplier) - 100), 100);
 }
@@ -84,6 +89,8 @@ export interface EarnBasis {
   allowed?: RuleGate['allowed'];
   /** The rules' budgets (see `RuleGate.cap`); default: no cap. */
   cap?: RuleGate['cap'];
+  /** The campaigns' boosts the purchase earns with (./campaigns.ts `boostsAt`); default: none. */
+  boosts?: readonly EarnBoost[] | undefined;
 }
 
 export interface BasketEarn extends EarnResult {
@@ -113,7 +120,8 @@ export function earnBasis(
   }
   // An order whose cashback came first is already counted among the purchases.
   const earlier = member.purchases.count - (recordedOrder ? 1 : 0);
-  return { tier, birthdayBonusYear, firstPurchase: earlier <= 0 };
+  const boosts = boostsAt(member, occurredAt);
+  return { tier, birthdayBonusYear, firstPurchase: earlier <= 0, ...(boosts.length > 0 ? { boosts } : {}) };
 }
 
 /**
@@ -124,6 +132,8 @@ export function earnBasis(
  * - `promotion:<id>`: for each promotion running at occurredAt, base × (its multiplier − 1)
  *   plus its bonusPoints. Multipliers never compound: each applies to the base alone, so
  *   tier ×1.5 and a ×2 promotion on 100 base points give 100 + 50 + 100 = 250;
+ * - `campaign:<id>`: for each campaign boost the member holds at occurredAt, base × (factor − 1),
+ *   by the same rule (never compounding);
  * - `spend-threshold`: the bonus for an eligible amount of at least the threshold amount;
  * - `birthday`: once per birthday, on a purchase in the member's birthday week;
  * - `rule:<id>`: each basket rule that applies (./basket-rules.ts), with the lines it counted.
@@ -162,6 +172,7 @@ export function pointsForBasket(
       multiplierExtra(base, promotion.pointsMultiplier ?? 1) + (promotion.bonusPoints ?? 0),
     );
   }
+  for (const boost of basis.boosts ?? []) add(campaignRule(boost.campaignId), multiplierExtra(base, boost.factor));
   const threshold = program.bonuses.spendThreshold;
   if (threshold && eligibleTotal * share.num >= threshold.amount.value * share.den)
     add('spend-threshold', threshold.points);

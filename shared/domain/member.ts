@@ -1,3 +1,4 @@
+import type { CampaignMarks } from './campaigns';
 import { DomainError } from './errors';
 import type { RuleUses } from './rule-limits';
 
@@ -120,6 +121,8 @@ export interface MemberState {
   lots?: MemberLots;
   /** Applications of rules with a per-member limit, by rule and calendar period (./rule-limits.ts). */
   ruleUses?: RuleUses;
+  /** What campaigns left on the member: counts per campaign and boosts (./campaigns.ts). */
+  campaigns?: CampaignMarks;
 }
 
 export interface MemberLots {

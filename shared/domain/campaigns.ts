@@ -1,0 +1,153 @@
+import type { Movement } from './ledger';
+import type { MemberState } from './member';
+import { MAX_LATE_DAYS } from './order';
+import { DAY_MS } from './time';
+
+/**
+ * Campaigns: what a member gets when they enter a segment — a bonus, a reward's code, or a
+ * boost of the points of their purchases for some days. Pure rules only: which campaigns apply
+ * to an entry, what each one changes on the member, and what a boost adds to an earn. Applying
+ * them inside the membership write is shared/app/support/campaign-effects.ts.
+ */
+
+export type CampaignEffect =
+  | { type: 'bonus'; points: number }
+  | { type: 'reward'; rewardId: string }
+  | { type: 'multiplier'; factor: number; days: number };
+
+export interface CampaignState {
+  campaignId: string;
+  name: string;
+  segmentId: string;
+  startsAt: string;
+  endsAt?: string;
+  effect: CampaignEffect;
+  limits: { perMember: number };
+  updatedAt: string;
+  /** Moved by every save: an application checks the revision it decided on (the campaign was not changed meanwhile). */
+  revision: number;
+}
+
+/** At most this many campaigns per program: their marks stay small on the member item. */
+export const MAX_CAMPAIGNS = 100;
+export const DEFAULT_PER_MEMBER = 1;
+
+/**
+ * A boost a multiplier campaign gave the member: purchases whose occurredAt falls in
+ * [from, until) earn base × (factor − 1) more, as the breakdown line `campaign:<id>`.
+ */
+export interface Boost {
+  campaignId: string;
+  factor: number;
+  from: string;
+  until: string;
+}
+
+/**
+ * What campaigns left on the member: how many times each campaign applied (the per-member
+ * limit is counted here, so it is exact: the member item is written with a version condition),
+ * and the boosts that purchases may still earn (one per campaign: the latest application's).
+ */
+export interface CampaignMarks {
+  applied: Record<string, number>;
+  boosts?: Boost[];
+}
+
+export const campaignRule = (campaignId: string) => `campaign:${campaignId}`;
+
+/** A campaign runs from startsAt (inclusive) to endsAt (exclusive; none: no end), judged when the member enters. */
+export function campaignRunsAt(campaign: Pick<CampaignState, 'startsAt' | 'endsAt'>, at: Date): boolean {
+  const time = at.getTime();
+  return Date.parse(campaign.startsAt) <= time && (campaign.endsAt === undefined || time < Date.parse(campaign.endsAt));
+}
+
+export function timesApplied(member: Pick<MemberState, 'campaigns'>, campaignId: string): number {
+  return member.campaigns?.applied[campaignId] ?? 0;
+}
+
+/**
+ * The campaigns an entry into `entered` segments applies, in campaignId order: on one of those
+ * segments, running now, and applied to this member fewer than `perMember` times.
+ */
+export function campaignsForEntry(
+  campaigns: readonly CampaignState[],
+  entered: readonly string[],
+  member: Pick<MemberState, 'campaigns'>,
+  now: Date,
+): CampaignState[] {
+  const segments = new Set(entered);
+  return campaigns
+    .filter(
+      (campaign) =>
+        segments.has(campaign.segmentId) &&
+        campaignRunsAt(campaign, now) &&
+        timesApplied(member, campaign.campaignId) < campaign.limits.perMember,
+    )
+    .sort((a, b) => (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0));
+}
+
+/**
+ * A boost is kept while a purchase could still be reported inside it: purchases are accepted up
+ * to MAX_LATE_DAYS after they occurred, so a boost is dropped that long after it ended.
+ */
+export function liveBoosts(boosts: readonly Boost[] | undefined, now: Date): Boost[] {
+  const oldest = now.getTime() - MAX_LATE_DAYS * DAY_MS;
+  return (boosts ?? []).filter((boost) => Date.parse(boost.until) > oldest);
+}
+
+/**
+ * The member after `campaign` applied once at `now`: its count moved on and, for a multiplier,
+ * its boost from now for `days` days (replacing the campaign's earlier boost). Counts of
+ * campaigns that no longer exist (not in `known`) are dropped, so the marks stay bounded.
+ */
+export function withCampaignApplied(
+  member: MemberState,
+  campaign: CampaignState,
+  now: Date,
+  known: ReadonlySet<string>,
+): MemberState {
+  const applied: Record<string, number> = {};
+  for (const [campaignId, count] of Object.entries(member.campaigns?.applied ?? {}))
+    if (known.has(campaignId)) applied[campaignId] = count;
+  applied[campaign.campaignId] = (applied[campaign.campaignId] ?? 0) + 1;
+  let boosts = liveBoosts(member.campaigns?.boosts, now).filter((boost) => known.has(boost.campaignId));
+  if (campaign.effect.type === 'multiplier') {
+    boosts = boosts.filter((boost) => boost.campaignId !== campaign.campaignId);
+    boosts.push({
+      campaignId: campaign.campaignId,
+      factor: campaign.effect.factor,
+      from: now.toISOString(),
+      until: new Date(now.getTime() + campaign.effect.days * DAY_MS).toISOString(),
+    });
+  }
+  return { ...member, campaigns: { applied, ...(boosts.length > 0 ? { boosts } : {}) } };
+}
+
+/** A bonus campaign's ledger movement: a `bonus` entry whose one breakdown line names the campaign. */
+export function campaignBonus(campaign: CampaignState): Movement | undefined {
+  if (campaign.effect.type !== 'bonus') return undefined;
+  const points = campaign.effect.points;
+  return { type: 'bonus', points, breakdown: [{ rule: campaignRule(campaign.campaignId), points }] };
+}
+
+/** What an earn carries of a boost (and an order keeps for its refunds): the campaign and its factor. */
+export interface EarnBoost {
+  campaignId: string;
+  factor: number;
+}
+
+/** The boosts a purchase that occurred at `occurredAt` earns with, in campaignId order. */
+export function boostsAt(member: Pick<MemberState, 'campaigns'>, occurredAt: string): EarnBoost[] {
+  const at = Date.parse(occurredAt);
+  return (member.campaigns?.boosts ?? [])
+    .filter((boost) => Date.parse(boost.from) <= at && at < Date.parse(boost.until))
+    .map(({ campaignId, factor }) => ({ campaignId, factor }))
+    .sort((a, b) => (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0));
+}
+
+/** Whether a campaign's checks on a save find a problem (the schema checks the shapes). */
+export function campaignWindowProblems(terms: Pick<CampaignState, 'startsAt' | 'endsAt'>): string | undefined {
+  if (terms.endsAt !== undefined && Date.parse(terms.endsAt) <= Date.parse(terms.startsAt))
+    return 'must be after startsAt';
+  return undefined;
+}
