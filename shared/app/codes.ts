@@ -3,6 +3,7 @@ import {
   codeView,
   releaseCode,
   reservedPoints,
+  statusAt,
   useCode,
   withReserved,
   type CodeView,
@@ -187,4 +188,29 @@ export function cancelMemberCode(memberId: string, codeId: string, reason: strin
       });
     };
   };
+}
+
+/**
+ * A refund undid gift rules (shared/domain/basket-order.ts): each gifted code still unused is
+ * cancelled in the refund's transaction (`code.cancelled`; a gift cost no points, so none come
+ * back). A code used, expired or cancelled already stays as it is: the member had the gift.
+ */
+export async function cancelUndoneGifts(
+  memberId: string,
+  undone: readonly { codeId?: string }[],
+  now: Date,
+): Promise<{ writes: ConditionalWrite[]; events: EmittedEvent[] }> {
+  const codeIds = undone.flatMap((gift) => (gift.codeId !== undefined ? [gift.codeId] : []));
+  const found = await Promise.all(codeIds.map((codeId) => findMemberCode(memberId, codeId)));
+  const writes: ConditionalWrite[] = [];
+  const events: EmittedEvent[] = [];
+  for (const stored of found.map(issuedOnly)) {
+    if (!stored || statusAt(stored.state, now) !== 'issued') continue;
+    const { code } = cancelCode(stored.state, 'refund', now);
+    writes.push(...codeChangeWrites(stored, code).map((item) => ({ item })));
+    const counts = codeCountsAdd(code.rewardId, { issued: -1, cancelled: 1 });
+    if (counts) writes.push({ item: counts });
+    events.push({ type: 'code.cancelled', memberId, data: codeView(code, now) });
+  }
+  return { writes, events };
 }

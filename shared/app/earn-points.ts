@@ -4,6 +4,7 @@ import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
 import { assertNotEarned, orderForPurchase, resolveOccurredAt, type OrderState } from '@shared/domain/order';
 import { allShardsRead, BUDGET_SHARDS, firstShards } from '@shared/domain/rule-budget';
+import type { RuleGift } from '@shared/domain/ledger';
 import type { Program } from '@shared/schemas/program';
 import type { ConditionalWrite } from '@shared/store/commit';
 import { orderPut } from '@shared/store/items/order';
@@ -14,6 +15,7 @@ import { enterPurchaseInRaffles } from './support/raffle-purchase-entries';
 import { programForAmount, type PurchaseReport } from './support/program';
 import { loadMemberAndOrder } from './support/load';
 import { memberChange, outcome, postedEntry, type UseCase } from './support/outcome';
+import { giveRuleGifts, withGifts } from './support/reward-codes';
 
 /**
  * What an earn reads: the member and the order, and, beside them in the same round trip, a few
@@ -101,9 +103,12 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
         lots: true,
       });
       const decision = await earnDecision(program, member, existing, purchase, now, budgets);
-      const { order, purchased, earned, draws } = decision;
+      const { purchased, earned, draws } = decision;
+      // Gift rules issue their codes in this same transaction (the member carries the codes' due time).
+      const gifts = await giveRuleGifts(withBirthdayBonusYear(purchased, earned.birthdayBonusYear), earned.rules, now);
+      const order = withGiftCodes(decision.order, gifts.gifts);
       const { member: next, entries } = postMovements(
-        withBirthdayBonusYear(purchased, earned.birthdayBonusYear),
+        gifts.member,
         [
           {
             type: 'earn',
@@ -111,7 +116,7 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
             orderId: order.orderId,
             occurredAt: order.occurredAt,
             amount: purchase.amount.value,
-            breakdown: earned.breakdown,
+            breakdown: withGifts(earned.breakdown, gifts.gifts),
             ...(purchase.channel !== undefined ? { channel: purchase.channel } : {}),
             ...(purchase.storeId !== undefined ? { storeId: purchase.storeId } : {}),
           },
@@ -131,9 +136,21 @@ export function earnPoints(memberId: string, purchase: PurchaseReport): UseCase<
       }
       return outcome(entry, {
         members: [memberChange(member, tier.member, entries)],
-        writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes, ...budgetWrites],
-        events: [transactionEvent('points.earned', entry), ...tier.events],
+        writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes, ...budgetWrites, ...gifts.writes],
+        events: [transactionEvent('points.earned', entry), ...gifts.events, ...tier.events],
       });
     };
   };
+}
+
+/** The order remembers each gift rule's code, so a refund that undoes the rule can cancel it. */
+function withGiftCodes(order: OrderState, gifts: ReadonlyMap<string, RuleGift>): OrderState {
+  const basket = order.basket;
+  if (!basket || gifts.size === 0) return order;
+  const rules = { ...basket.rules };
+  for (const [ruleId, gift] of gifts) {
+    const taken = rules[ruleId];
+    if (taken && 'codeId' in gift) rules[ruleId] = { ...taken, codeId: gift.codeId };
+  }
+  return { ...order, basket: { ...basket, rules } };
 }

@@ -4,7 +4,9 @@ import type { Program, ProgramRules } from '@shared/schemas/program';
 import type { ConditionalWrite } from '@shared/store/commit';
 import { findProgramVersion, programCurrentPut, programVersionPut } from '@shared/store/items/program';
 import { forgetCachedProgram, readProgram } from '@shared/store/program';
+import { findReward } from '@shared/store/items/reward';
 import { outcome, type UseCase } from './support/outcome';
+import { codeFulfilmentOf } from './support/reward-codes';
 
 /** The version a change was made on: `If-Match` (412 when moved on, or weak) and/or the body's `version` (409). */
 export interface ProgramPreconditions {
@@ -46,6 +48,28 @@ function assertPreconditions(current: Program, preconditions: ProgramPreconditio
 }
 
 /**
+ * A rule's `reward` effect (a gift) names a reward fulfilled by a code: anything else is refused
+ * at its path (400 unknown-reward), and nothing is saved. A reward changed later to another kind
+ * makes the gift skipped at the earn, noted in its breakdown line.
+ */
+async function assertGiftRewards(rules: ProgramRules): Promise<void> {
+  const gifts = (rules.rules ?? []).flatMap((rule, index) =>
+    rule.effect.type === 'reward' ? [{ index, rewardId: rule.effect.rewardId }] : [],
+  );
+  if (gifts.length === 0) return;
+  const ids = [...new Set(gifts.map((gift) => gift.rewardId))];
+  const rewards = new Map(await Promise.all(ids.map(async (id) => [id, await findReward(id)] as const)));
+  const errors = gifts.flatMap(({ index, rewardId }) => {
+    const reward = rewards.get(rewardId);
+    if (reward && codeFulfilmentOf(reward)) return [];
+    const why = reward ? 'is not fulfilled by a code' : 'does not exist';
+    return [{ path: `body.rules.${index}.effect.rewardId`, message: `reward "${rewardId}" ${why}` }];
+  });
+  if (errors.length > 0)
+    throw new DomainError('unknown-reward', 'A rule gives a reward that is not a code reward.', errors);
+}
+
+/**
  * A new version of the program: the current pointer (conditioned on the version it replaces,
  * so two admins cannot both write version n+1) and an immutable copy of the version for history.
  * The preconditions are checked on fresh state at every attempt; rules equal to those in force
@@ -57,6 +81,7 @@ export function putProgram(rules: ProgramRules, preconditions: ProgramPreconditi
     const previous = current.program;
     assertPreconditions(previous, preconditions);
     if (isDeepStrictEqual(rulesOf(previous), rules)) return outcome({ program: previous, saved: false });
+    await assertGiftRewards(rules);
     const program: Program = { ...rules, version: previous.version + 1, updatedAt: now.toISOString() };
     const writes: ConditionalWrite[] = [
       {

@@ -9,6 +9,7 @@ import type { ConditionalWrite } from '@shared/store/commit';
 import { orderPut } from '@shared/store/items/order';
 import { budgetReturnUpdate } from '@shared/store/items/rule-budget';
 import { currentProgram } from '@shared/store/program';
+import { cancelUndoneGifts } from './codes';
 import { tierChanged, transactionEvent } from './support/emit';
 import { postingContext } from './support/posting';
 import { programVersion } from './support/program-versions';
@@ -37,18 +38,27 @@ export function refundOrder(memberId: string, refund: RefundReport): UseCase<Led
     return async (now) => {
       const { member, order: recorded } = await loadMemberAndOrder(memberId, refund.orderId, now, { lots: true });
       const order = refundableOrder(recorded, memberId, refund.orderId);
-      const { plan, budgetWrites } = order.basket
+      const { plan, budgetWrites, giftsUndone } = order.basket
         ? await planRecomputedRefund(member, { ...order, basket: order.basket }, refund, now)
-        : { plan: planRefund(member, order, proportionalAmount(order, refund), now), budgetWrites: [] };
+        : {
+            plan: planRefund(member, order, proportionalAmount(order, refund), now),
+            budgetWrites: [],
+            giftsUndone: [],
+          };
+      const gifts = await cancelUndoneGifts(memberId, giftsUndone, now);
       const posting = postingContext(caller, program, now);
       const { member: next, entries } = postMovements(plan.member, plan.movements, posting);
       const raffles = await takeBackRaffleEntries(plan.order);
       const tier = tierChanged(program, member, next, now);
       return outcome(postedEntry(entries, 'last'), {
         members: [memberChange(member, tier.member, entries)],
-        writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes, ...budgetWrites],
+        writes: [{ item: orderPut(raffles.order, order.version) }, ...raffles.writes, ...budgetWrites, ...gifts.writes],
         // One event per refund entry (points, then each cashback reversal): each is a transaction.
-        events: [...entries.map((entry) => transactionEvent('points.refunded', entry)), ...tier.events],
+        events: [
+          ...entries.map((entry) => transactionEvent('points.refunded', entry)),
+          ...gifts.events,
+          ...tier.events,
+        ],
       });
     };
   };
@@ -88,5 +98,5 @@ async function planRecomputedRefund(
   const budgetWrites: ConditionalWrite[] = plan.budgetReturns.flatMap(({ ruleId, draws }) =>
     draws.map(([shard, points]) => ({ item: budgetReturnUpdate(ruleId, shard, points) })),
   );
-  return { plan, budgetWrites };
+  return { plan, budgetWrites, giftsUndone: plan.giftsUndone };
 }

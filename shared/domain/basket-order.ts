@@ -23,6 +23,8 @@ export interface OrderLine extends PurchaseLine {
 export interface RuleTaken {
   period: string;
   draws?: BudgetDraw[];
+  /** A gift rule: the code it issued (a refund that undoes the rule cancels it while unused). */
+  codeId?: string;
 }
 
 /**
@@ -220,6 +222,8 @@ export interface BasketRefundPlan {
   movements: Movement[];
   /** Points that go back to rules' budgets, by rule: [shard, points]. */
   budgetReturns: { ruleId: string; draws: BudgetDraw[] }[];
+  /** Gift rules the refund undoes (the remaining basket no longer meets them), with the code each gave. */
+  giftsUndone: { ruleId: string; codeId?: string }[];
 }
 
 /**
@@ -229,7 +233,9 @@ export interface BasketRefundPlan {
  * still holds. The difference per breakdown line is taken back, as one `refund` entry with a
  * breakdown by rule (and its cashback in proportion to the eligible amount). A refund never
  * adds points: a line keeps at most what it held. Points a rule gives back return to its
- * budget; a rule undone entirely gives its per-member count back.
+ * budget; a rule undone entirely gives its per-member count back. A gift rule (no points) is
+ * undone when the remaining basket no longer meets it: its count comes back and its code is
+ * listed in `giftsUndone` (the refund cancels it if it is still unused).
  */
 export function planBasketRefund(
   program: ProgramRules,
@@ -275,9 +281,17 @@ export function planBasketRefund(
     },
   };
   const budgetReturns: BasketRefundPlan['budgetReturns'] = [];
+  const giftsUndone: BasketRefundPlan['giftsUndone'] = [];
+  const stillApplied = new Set(recomputed.rules.map((applied) => applied.rule.id));
   const rules: Record<string, RuleTaken> = {};
   for (const [ruleId, took] of Object.entries(basket.rules)) {
     const key = `rule:${ruleId}`;
+    const gift = program.rules?.find((rule) => rule.id === ruleId)?.effect.type === 'reward';
+    if (gift && !stillApplied.has(ruleId)) {
+      if (took.period !== '') nextMember = uncountRuleUse(nextMember, ruleId, took.period);
+      giftsUndone.push({ ruleId, ...(took.codeId !== undefined ? { codeId: took.codeId } : {}) });
+      continue;
+    }
     const back = (basket.held[key] ?? 0) - (held[key] ?? 0);
     let draws = took.draws;
     if (draws && back > 0) {
@@ -311,5 +325,5 @@ export function planBasketRefund(
   if (order.points) next = { ...next, points: { ...order.points, reversed: order.points.reversed + taken } };
   if (taken > 0 || movements.length === 0)
     movements.push({ ...common, points: -taken, ...(breakdown.length > 0 ? { breakdown } : {}) });
-  return { member: nextMember, order: next, movements, budgetReturns };
+  return { member: nextMember, order: next, movements, budgetReturns, giftsUndone };
 }

@@ -170,7 +170,7 @@ function rulePoints(rule: Rule, money: number, units: number, gate: RuleGate): n
     case 'bonus':
       return rule.effect.points;
     case 'reward':
-      // Refused when the program is saved: no reward codes to give.
+      // A gift gives a code of the reward, no points (shared/app/earn-points.ts issues it).
       return 0;
   }
 }
@@ -185,7 +185,8 @@ function rulePoints(rule: Rule, money: number, units: number, gate: RuleGate): n
  * - An exclusive rule that applies claims the lines it counted: a rule of lower priority with
  *   a multiplier or pointsPerUnit effect no longer counts them (a bonus still sees them).
  * - A rule that would give 0 points (or whose budget is spent) does not apply: no line, no
- *   count, no claim. A capped rule gives what its budget has left.
+ *   count, no claim. A capped rule gives what its budget has left. A `reward` rule (a gift)
+ *   gives no points: it applies with 0 points when its conditions hold, whatever its budget.
  * - Nothing applies to a basket with nothing that earns (all excluded, or all paid with
  *   excluded tenders).
  * `capped`: the rules that gave less than they would have without their cap.
@@ -226,12 +227,14 @@ export function evaluateRules(
       continue;
     }
 
+    const counts = counted ? { lineIds: counted.map((line) => line.lineId) } : {};
+    const gift = rule.effect.type === 'reward';
     const wanted = rulePoints(rule, money, units, gate);
-    const cap = gate.cap(rule);
+    const cap = gift ? undefined : gate.cap(rule);
     const points = cap === undefined ? wanted : Math.min(wanted, cap);
     if (points < wanted) capped.push(rule);
-    if (points <= 0) continue;
-    applied.push(counted ? { rule, points, lineIds: counted.map((line) => line.lineId) } : { rule, points });
+    if (points <= 0 && !gift) continue;
+    applied.push({ rule, points, ...counts });
     if (rule.exclusive && counted) for (const line of counted) claimed.add(line.lineId);
   }
   return { applied, nearMisses, capped };

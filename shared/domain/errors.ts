@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | 'unknown-order-line'
   | 'refund-mismatch'
   | 'reward-not-found'
+  | 'unknown-reward'
   | 'reward-out-of-stock'
   | 'reward-not-available'
   | 'tier-too-low'

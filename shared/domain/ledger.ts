@@ -9,7 +9,13 @@ export interface BreakdownLine {
   points: number;
   /** A basket rule's line: the order lines it counted. */
   lineIds?: string[];
+  /** A rule's gift (a `reward` effect): the code issued, or why none was (e.g. out of stock). */
+  gift?: RuleGift;
 }
+
+export type GiftSkipped = 'reward-not-found' | 'not-a-code-reward' | 'not-available' | 'out-of-stock' | 'gift-limit';
+
+export type RuleGift = { rewardId: string; codeId: string } | { rewardId: string; skipped: GiftSkipped };
 
 /** One movement a use case wants to post; `postMovements` turns it into a ledger entry. */
 export interface Movement {

@@ -61,6 +61,7 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'reward-not-available': { status: 409, title: 'Reward not available' },
   'tier-too-low': { status: 409, title: 'Tier too low for this reward' },
   'unknown-tier': { status: 400, title: 'Unknown tier' },
+  'unknown-reward': { status: 400, title: 'Unknown reward' },
   'unknown-referral-code': { status: 400, title: 'Unknown referral code' },
   'external-id-taken': { status: 409, title: 'External id taken by another member' },
   'transaction-not-found': { status: 404, title: 'Transaction not found' },

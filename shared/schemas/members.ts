@@ -96,6 +96,19 @@ export const BreakdownLine = z
     rule: z.string(),
     points: z.int(),
     lineIds: z.array(z.string()).optional().meta({ description: 'A basket rule (`rule:<id>`): the lines it counted' }),
+    gift: z
+      .union([
+        z.object({ rewardId: z.string(), codeId: z.string() }),
+        z.object({
+          rewardId: z.string(),
+          skipped: z.enum(['reward-not-found', 'not-a-code-reward', 'not-available', 'out-of-stock', 'gift-limit']),
+        }),
+      ])
+      .optional()
+      .meta({
+        description:
+          "A rule's `reward` effect: the code issued free (the member's codes list it), or why none was: out of stock, the reward no longer available, more gifts than one order gives",
+      }),
   })
   .meta({ id: 'BreakdownLine' });
 

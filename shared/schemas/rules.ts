@@ -118,8 +118,8 @@ interface RuleIssue {
 
 /**
  * What a program's rules must satisfy beyond each field's shape (400 with the path). Segments
- * do not exist in this engine yet, so every segment id is unknown; the `reward` effect needs
- * reward codes, which this engine does not issue yet, so it is refused at its path.
+ * do not exist in this engine yet, so every segment id is unknown. A `reward` effect's reward is
+ * looked up when the program is saved (shared/app/put-program.ts): it must be a code reward.
  */
 export function ruleIssues(program: { currency: string; tiers: { id: string }[]; rules?: Rule[] }): RuleIssue[] {
   const issues: RuleIssue[] = [];
@@ -143,11 +143,6 @@ export function ruleIssues(program: { currency: string; tiers: { id: string }[];
     );
     if (when?.minAmount && when.minAmount.currency !== program.currency)
       issues.push({ path: at('when', 'minAmount', 'currency'), message: `must be ${program.currency}` });
-    if (rule.effect.type === 'reward')
-      issues.push({
-        path: at('effect', 'rewardId'),
-        message: `unknown reward "${rule.effect.rewardId}": this engine issues no reward codes, so a rule cannot give a reward`,
-      });
     if (rule.exclusive) {
       const priority = rule.priority ?? 0;
       const other = exclusivePriorities.get(priority);

@@ -159,18 +159,132 @@ describe('effects', () => {
     ]);
   });
 
-  it('refuses the reward effect at its path while the engine issues no reward codes, and saves nothing', async () => {
+  it('refuses a reward effect whose reward is unknown or not a code reward, at its path, and saves nothing', async () => {
     const before = (await api.call('GET', '/v1/admin/program', { as: 'admin' })).body.version;
+    const plainReward = await api.call('PUT', '/v1/admin/rewards/plain-mug', {
+      as: 'admin',
+      body: { name: 'Plain mug', pointsCost: 100 },
+    });
+    expect(plainReward.status).toBe(201);
     const response = await api.call('PUT', '/v1/admin/program', {
       as: 'admin',
       body: {
         ...structuredClone(defaultProgram),
-        rules: [{ id: 'gift', name: 'Gift', effect: { type: 'reward', rewardId: 'mug' } }],
+        rules: [
+          { id: 'gift', name: 'Gift', effect: { type: 'reward', rewardId: 'no-such-reward' } },
+          { id: 'gift2', name: 'Gift 2', effect: { type: 'reward', rewardId: 'plain-mug' } },
+        ],
       },
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([expect.objectContaining({ path: 'body.rules.0.effect.rewardId' })]);
+    expect(response.body.type).toBe(`${problems}unknown-reward`);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ path: 'body.rules.0.effect.rewardId' }),
+      expect.objectContaining({ path: 'body.rules.1.effect.rewardId' }),
+    ]);
     expect((await api.call('GET', '/v1/admin/program', { as: 'admin' })).body.version).toBe(before);
+  });
+});
+
+describe('the reward effect: a gift', () => {
+  async function codeReward(rewardId: string, extra: Record<string, unknown> = {}) {
+    const put = await api.call('PUT', `/v1/admin/rewards/${rewardId}`, {
+      as: 'admin',
+      body: {
+        name: `Gift ${rewardId}`,
+        pointsCost: 500,
+        fulfilment: { type: 'code', source: 'generated', validDays: 30, chargeOn: 'issue' },
+        ...extra,
+      },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(201);
+  }
+  const codesOf = async (memberId: string) =>
+    (await api.call('GET', `/v1/members/${memberId}/codes`)).body.items as {
+      codeId: string;
+      rewardId: string;
+      status: string;
+    }[];
+  const giftRule = (rewardId: string): Rule => ({
+    id: 'tee-gift',
+    name: 'A mug with two tees',
+    lines: { skus: ['tee'] },
+    when: { minQuantity: 2 },
+    effect: { type: 'reward', rewardId },
+  });
+
+  it('issues one code of the reward free with the earn, exactly once also on a retry, noted in the breakdown', async () => {
+    await codeReward('gift-mug');
+    await useRules([giftRule('gift-mug')]);
+    const memberId = await enrol();
+    const body = purchase('g1', [tee, mug]);
+    const first = await api.call('POST', `/v1/members/${memberId}/earn`, { body, idempotencyKey: 'gift-g1' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.points).toBe(42);
+    const giftLine = ruleLines(first.body)[0] as { gift?: { rewardId: string; codeId: string } };
+    expect(ruleLines(first.body)).toEqual([
+      { rule: 'rule:tee-gift', points: 0, lineIds: ['1'], gift: { rewardId: 'gift-mug', codeId: expect.any(String) } },
+    ]);
+    const again = await api.call('POST', `/v1/members/${memberId}/earn`, { body, idempotencyKey: 'gift-g1' });
+    expect(again.status).toBe(201);
+    expect(again.body.transactionId).toBe(first.body.transactionId);
+    const codes = await codesOf(memberId);
+    expect(codes).toEqual([
+      expect.objectContaining({ codeId: giftLine.gift?.codeId, rewardId: 'gift-mug', status: 'issued' }),
+    ]);
+    // Free: no points left the member for it; the reward's counts see one issued code.
+    expect(await balance(memberId)).toBe(42);
+    const stats = await api.call('GET', '/v1/admin/rewards/gift-mug/codes/stats', { as: 'admin' });
+    expect(stats.body).toMatchObject({ issued: 1 });
+    const events = (await api.call('GET', `/v1/events?memberId=${memberId}&limit=100`)).body.items as {
+      type: string;
+    }[];
+    expect(events.filter((event) => event.type === 'code.issued')).toHaveLength(1);
+    // A basket that does not meet the rule gets no gift.
+    const other = await earn(memberId, purchase('g2', [line('1', 'tee', 1, 1500), mug]));
+    expect(ruleLines(other)).toEqual([]);
+    expect(await codesOf(memberId)).toHaveLength(1);
+  });
+
+  it('is skipped when the reward is out of stock, and the breakdown says so', async () => {
+    await codeReward('gift-last', { stock: 1 });
+    await useRules([giftRule('gift-last')]);
+    const first = await enrol();
+    const second = await enrol();
+    const got = await earn(first, purchase('s1', [tee]));
+    expect(ruleLines(got)[0]).toMatchObject({ gift: { rewardId: 'gift-last', codeId: expect.any(String) } });
+    const skipped = await earn(second, purchase('s1', [tee]));
+    expect(ruleLines(skipped)).toEqual([
+      { rule: 'rule:tee-gift', points: 0, lineIds: ['1'], gift: { rewardId: 'gift-last', skipped: 'out-of-stock' } },
+    ]);
+    expect(skipped.points).toBe(30);
+    expect(await codesOf(second)).toEqual([]);
+  });
+
+  it('a refund that breaks the rule cancels the gifted code while unused; a used gift stays used', async () => {
+    await codeReward('gift-refund');
+    await useRules([giftRule('gift-refund')]);
+    const memberId = await enrol();
+    await earn(memberId, purchase('r1', [tee, mug]));
+    const [code] = await codesOf(memberId);
+    const refunded = await refund(memberId, { orderId: 'r1', lines: [{ lineId: '1', quantity: 1 }] });
+    expect(refunded.points).toBe(-15);
+    expect(await codesOf(memberId)).toEqual([expect.objectContaining({ codeId: code?.codeId, status: 'cancelled' })]);
+    const events = (await api.call('GET', `/v1/events?memberId=${memberId}&limit=100`)).body.items as {
+      type: string;
+    }[];
+    expect(events.filter((event) => event.type === 'code.cancelled')).toHaveLength(1);
+    expect(await balance(memberId)).toBe(42 - 15);
+
+    // Used at the till first: the refund takes the points back and leaves the code used.
+    const other = await enrol();
+    const earned = await earn(other, purchase('r2', [tee, mug]));
+    const gifted = (await api.call('GET', `/v1/members/${other}/codes`)).body.items[0] as { code: string };
+    expect(earned.points).toBe(42);
+    const used = await api.call('POST', '/v1/codes/use', { body: { code: gifted.code, orderId: 'till-1' } });
+    expect(used.status, JSON.stringify(used.body)).toBe(200);
+    await refund(other, { orderId: 'r2', lines: [{ lineId: '1', quantity: 2 }] });
+    expect((await codesOf(other))[0]?.status).toBe('used');
   });
 });
 

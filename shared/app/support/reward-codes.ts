@@ -1,4 +1,5 @@
 import { codeView, newIssuedCode, withReserved, type CodeFulfilment, type IssuedCode } from '@shared/domain/codes';
+import type { BreakdownLine, GiftSkipped, RuleGift } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
 import { rewardAvailableAt, type RewardState } from '@shared/domain/rewards';
 import type { ConditionalWrite } from '@shared/store/commit';
@@ -77,8 +78,7 @@ export async function issueRewardCode(
   };
 }
 
-export type RewardGift =
-  { gifted: CodeIssue } | { skipped: 'reward-not-found' | 'not-a-code-reward' | 'not-available' | 'out-of-stock' };
+export type RewardGift = { gifted: CodeIssue } | { skipped: Exclude<GiftSkipped, 'gift-limit'> };
 
 /**
  * A GIFT: issues a code of reward `rewardId` to `member` for free (no points, no reservation),
@@ -96,4 +96,62 @@ export async function giftRewardCode(member: MemberState, rewardId: string, now:
   if (!rewardAvailableAt(reward, now)) return { skipped: 'not-available' };
   const issued = await issueRewardCode(member, reward, fulfilment, 0, now);
   return issued ? { gifted: issued } : { skipped: 'out-of-stock' };
+}
+
+/**
+ * The most gifts one order gives. Each costs about seven items of the earn's transaction (the
+ * code, the member's pointer and due item, a pool code's place, the stock, the counts, the event),
+ * which holds at most 100 items; a program may have 100 gift rules. Further gifts, and a second
+ * gift of one reward in one order (its stock and counts are one item each), are skipped and the
+ * breakdown says so (`gift-limit`).
+ */
+export const MAX_GIFTS_PER_ORDER = 5;
+
+/** What an earn's gift rules give: the member to write, the items and events to add, and each gift by rule id. */
+export interface RuleGifts {
+  member: MemberState;
+  writes: ConditionalWrite[];
+  events: EmittedEvent[];
+  gifts: Map<string, RuleGift>;
+}
+
+/**
+ * Issues the code of each applied gift rule (`{ type: "reward" }` effect), in evaluation order,
+ * to `member` (the state the earn is about to write), inside the earn's one transaction: exactly
+ * one code per gift rule per earn (a lost race decides the whole earn again, with new codes).
+ */
+export async function giveRuleGifts(
+  member: MemberState,
+  applied: readonly { rule: { id: string; effect: { type: string; rewardId?: string } } }[],
+  now: Date,
+): Promise<RuleGifts> {
+  const result: RuleGifts = { member, writes: [], events: [], gifts: new Map() };
+  const given = new Set<string>();
+  for (const { rule } of applied) {
+    const rewardId = rule.effect.type === 'reward' ? rule.effect.rewardId : undefined;
+    if (rewardId === undefined) continue;
+    if (given.has(rewardId) || given.size >= MAX_GIFTS_PER_ORDER) {
+      result.gifts.set(rule.id, { rewardId, skipped: 'gift-limit' });
+      continue;
+    }
+    const gift = await giftRewardCode(result.member, rewardId, now);
+    if ('skipped' in gift) {
+      result.gifts.set(rule.id, { rewardId, skipped: gift.skipped });
+      continue;
+    }
+    given.add(rewardId);
+    result.member = gift.gifted.member;
+    result.writes.push(...gift.gifted.writes);
+    result.events.push(...gift.gifted.events);
+    result.gifts.set(rule.id, { rewardId, codeId: gift.gifted.code.codeId });
+  }
+  return result;
+}
+
+/** The breakdown with each gift rule's line saying what it gave. */
+export function withGifts(breakdown: readonly BreakdownLine[], gifts: ReadonlyMap<string, RuleGift>): BreakdownLine[] {
+  return breakdown.map((line) => {
+    const gift = line.rule.startsWith('rule:') ? gifts.get(line.rule.slice('rule:'.length)) : undefined;
+    return gift ? { ...line, gift } : line;
+  });
 }
