@@ -194,35 +194,66 @@ describe('the console in a browser', () => {
     await shoot('member-adjusted');
   });
 
+  it('shows the program as a form: money in major units with the currency, rates as percentages, help per field', async () => {
+    const program = await api.call<{
+      currency: string;
+      updatedAt: string;
+      tiers: { name: string; minQualifyingSpend: { value: number }; cashbackRate: number }[];
+    }>('GET', '/v1/admin/program', { as: 'admin' });
+    await open('Program');
+    const silver = program.body.tiers[1];
+    const threshold = page.getByLabel(`Minimum qualifying spend (${program.body.currency})`).nth(1);
+    expect(await threshold.inputValue()).toBe((Number(silver?.minQualifyingSpend.value) / 100).toFixed(2));
+    expect(await page.getByLabel('Cashback (%)').nth(1).inputValue()).toBe(String(Number(silver?.cashbackRate) / 100));
+    // Each field says what it means, announced with it.
+    const describedBy = await threshold.getAttribute('aria-describedby');
+    expect(await page.locator(`#${describedBy}`).textContent()).toContain('rolling 12 months');
+    expect(await page.locator('section[aria-labelledby="program-title"] > p.muted').textContent()).not.toContain(
+      '1970',
+    );
+  });
+
   it('shows a refused program at the field that is wrong, and saves nothing', async () => {
     const before = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
-    await open('Program');
     const silverThreshold = page.locator('#program-tiers-1-minQualifyingSpend-value');
+    // What the console can tell by itself (not an amount) is shown before anything is sent…
+    await page.locator('#program-tiers-1-cashbackRate').fill('2,555');
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await expect.poll(() => page.locator('#program-tiers-1-cashbackRate').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('#program-tiers-1-cashbackRate').fill('2.5');
+    // …and what the server refuses is shown at the same place.
     await silverThreshold.fill('0');
     await page.getByRole('button', { name: 'Save program' }).click();
     await expect.poll(() => silverThreshold.getAttribute('aria-invalid')).toBe('true');
     const describedBy = await silverThreshold.getAttribute('aria-describedby');
-    expect(await page.locator(`#${describedBy}`).textContent()).toContain('tiers must rise');
+    expect(await page.locator(`#${describedBy?.split(' ').pop()}`).textContent()).toContain('tiers must rise');
     await shoot('program');
     const after = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
     expect(after.body.version).toBe(before.body.version);
   });
 
-  it('saves with If-Match, shows the earlier version in the history, and refuses a save over a newer version', async () => {
-    const before = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
+  it('saves with If-Match, shows what changed between two versions, and refuses a save over a newer version', async () => {
+    const before = await api.call<{ version: number; tiers: { cashbackRate: number }[] }>('GET', '/v1/admin/program', {
+      as: 'admin',
+    });
     const silverThreshold = page.locator('#program-tiers-1-minQualifyingSpend-value');
-    await silverThreshold.fill('60000');
+    await silverThreshold.fill('600');
     await page.getByRole('button', { name: 'Save program' }).click();
     await page.getByText(`Saved as version ${before.body.version + 1}.`).waitFor();
     const saved = await api.call<{
       version: number;
       updatedAt: string;
-      tiers: { minQualifyingSpend: { value: number } }[];
+      tiers: { minQualifyingSpend: { value: number }; cashbackRate: number }[];
     }>('GET', '/v1/admin/program', { as: 'admin' });
     expect(saved.body.version).toBe(before.body.version + 1);
     expect(saved.body.tiers[1]?.minQualifyingSpend.value).toBe(60_000);
-    await page.getByRole('button', { name: `Version ${before.body.version}`, exact: true }).click();
-    await expect.poll(() => page.locator('pre.json').textContent()).toContain('50000');
+    expect(saved.body.tiers[1]?.cashbackRate).toBe(250);
+    // The history compares the version before with this one, field by field, in the form's units.
+    const diff = page.locator('table.diff');
+    await expect.poll(() => diff.locator('tbody tr').count()).toBe(2);
+    const spendRow = diff.getByRole('row', { name: /tiers\.1\.minQualifyingSpend/ });
+    expect(await spendRow.textContent()).toMatch(/500\.00.*600\.00/);
+    expect(await diff.getByRole('row', { name: /tiers\.1\.cashbackRate/ }).textContent()).toContain('2.5 %');
     // Someone else saves meanwhile: this page's If-Match no longer holds, and nothing is overwritten.
     const { version: _version, updatedAt: _updatedAt, ...rules } = saved.body;
     const changed = structuredClone(rules);
@@ -233,12 +264,59 @@ describe('the console in a browser', () => {
       headers: { 'If-Match': saved.headers.get('etag') ?? '' },
     });
     expect(other.status).toBe(200);
-    await silverThreshold.fill('70000');
+    await silverThreshold.fill('700');
     await page.getByRole('button', { name: 'Save program' }).click();
     await page.getByText('The program changed since you opened it').waitFor();
     const after = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
     expect(after.body.version).toBe(before.body.version + 2);
     await shoot('program-history');
+  });
+
+  it('adds a promotion by form, keeps every field in its place after the save, then restores the version before', async () => {
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    const start = await api.call<{ version: number; promotions: unknown[] }>('GET', '/v1/admin/program', {
+      as: 'admin',
+    });
+    await page.getByText(`Version ${start.body.version}, saved`).waitFor();
+    await page.getByRole('button', { name: 'Add a promotion' }).click();
+    const index = start.body.promotions.length;
+    await page.locator(`#program-promotions-${index}-id`).fill('double-december');
+    await page.locator(`#program-promotions-${index}-name`).fill('Double points in December');
+    await page.locator(`#program-promotions-${index}-startsAt`).fill('2026-12-01T00:00:00');
+    await page.locator(`#program-promotions-${index}-endsAt`).fill('2027-01-01T00:00:00');
+    await page.locator(`#program-promotions-${index}-pointsMultiplier`).fill('2');
+    // The ids of the form's controls in page order (a string expression: it runs in the page).
+    const fieldOrder = () =>
+      page.evaluate<string[]>(
+        "[...document.querySelectorAll('form.program-form input, form.program-form select, form.program-form textarea')].map((e) => e.id)",
+      );
+    const before = await fieldOrder();
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await page.getByText(`Saved as version ${start.body.version + 1}.`).waitFor();
+    const saved = await api.call<{ promotions: Record<string, unknown>[] }>('GET', '/v1/admin/program', {
+      as: 'admin',
+    });
+    expect(saved.body.promotions[index]).toEqual({
+      id: 'double-december',
+      name: 'Double points in December',
+      startsAt: '2026-12-01T00:00:00.000Z',
+      endsAt: '2027-01-01T00:00:00.000Z',
+      pointsMultiplier: 2,
+    });
+    expect(await fieldOrder()).toEqual(before);
+    expect(await page.locator(`#program-promotions-${index}-name`).inputValue()).toBe('Double points in December');
+    // Restore: the version before, saved again as the next one; the history keeps both.
+    await page.getByLabel('Compare version').selectOption(String(start.body.version));
+    await expect.poll(() => page.locator('table.diff').textContent()).toContain(`promotions.${index}.id`);
+    await page.getByRole('button', { name: `Restore version ${start.body.version}` }).click();
+    await page.getByText(`Restored version ${start.body.version} as version ${start.body.version + 2}.`).waitFor();
+    const restored = await api.call<{ version: number; promotions: unknown[] }>('GET', '/v1/admin/program', {
+      as: 'admin',
+    });
+    expect(restored.body.version).toBe(start.body.version + 2);
+    expect(restored.body.promotions).toEqual(start.body.promotions);
+    await expect.poll(() => page.locator(`#program-promotions-${index}-id`).count()).toBe(0);
+    await shoot('program-restored');
   });
 
   it('creates a partner and shows its key once; the key works, and stops when the partner is deleted', async () => {
