@@ -1,4 +1,5 @@
 import { buyRaffleEntries } from '@shared/app/buy-raffle-entries';
+import { deleteCampaign, getCampaign, listCampaigns, putCampaign } from '@shared/app/campaigns';
 import { listRewards } from '@shared/app/reads/catalog-reads';
 import { drawRaffle } from '@shared/app/draw-raffle';
 import { putRaffle } from '@shared/app/put-raffle';
@@ -13,8 +14,16 @@ import { apiFunction } from '@shared/http/api-function';
 import { rewardsRoutes } from '@shared/http/function-routes/rewards';
 import { respond } from '@shared/http/answers';
 
-/** The catalog and the raffles: what members can win or redeem besides points. */
+/** The catalog, the raffles and the campaigns: what members can win, redeem or be given besides points. */
 export const handler = apiFunction(rewardsRoutes, {
+  putCampaign: async ({ params, body, caller }) => respond('putCampaign', putCampaign(params.campaignId, body), caller),
+
+  getCampaign: async ({ params }) => ({ status: 200, body: await getCampaign(params.campaignId) }),
+
+  listCampaigns: async ({ query }) => ({ status: 200, body: await listCampaigns(query.limit, query.cursor) }),
+
+  deleteCampaign: async ({ params, caller }) => respond('deleteCampaign', deleteCampaign(params.campaignId), caller),
+
   listRewards: async ({ query, now }) => ({ status: 200, body: await listRewards(query.limit, query.cursor, now()) }),
 
   putReward: async ({ params, body, caller }) => respond('putReward', putReward(params.rewardId, body), caller),

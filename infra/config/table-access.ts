@@ -94,6 +94,8 @@ const donations = 'DONATIONS#*';
  * support desk's change puts its record in the change's transaction, after reading the actor's name (PARTNERS).
  */
 const audit = 'AUDIT#*';
+/** The campaigns (shared/store/items/campaign.ts): one partition, read whole (cached) by what applies them. */
+const campaigns = 'CAMPAIGNS';
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -174,13 +176,14 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     items: [
       // The draw reads its idempotency record first: a used key must not draw or announce anything.
       // The catalog shows what members gave to each donation reward (its sharded counts).
+      // Campaigns: saved (a Put on the revision read) and deleted by the admin, listed with a Query.
       {
         actions: READ_ACTIONS,
-        partitions: [catalog, program, raffles, raffle, member, idempotency, donations, partners],
+        partitions: [catalog, program, raffles, raffle, member, idempotency, donations, partners, campaigns],
       },
-      { actions: ['Query'], partitions: [catalog, raffles, raffle, member] },
-      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency, audit] },
-      { actions: ['DeleteItem'], partitions: [member] },
+      { actions: ['Query'], partitions: [catalog, raffles, raffle, member, campaigns] },
+      { actions: ['PutItem'], partitions: [catalog, raffles, raffle, member, idempotency, audit, campaigns] },
+      { actions: ['DeleteItem'], partitions: [member, campaigns] },
       { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [raffles] },
       { actions: ['UpdateItem'], partitions: [member] },
     ],

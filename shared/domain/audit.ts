@@ -20,6 +20,8 @@ export const AUDIT_KINDS = [
   'points.adjusted',
   'member.erased',
   'import.started',
+  'campaign.saved',
+  'campaign.deleted',
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

@@ -1,3 +1,4 @@
+import { DomainError } from './errors';
 import type { Movement } from './ledger';
 import type { MemberState } from './member';
 import { MAX_LATE_DAYS } from './order';
@@ -145,9 +146,60 @@ export function boostsAt(member: Pick<MemberState, 'campaigns'>, occurredAt: str
     .sort((a, b) => (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0));
 }
 
-/** Whether a campaign's checks on a save find a problem (the schema checks the shapes). */
-export function campaignWindowProblems(terms: Pick<CampaignState, 'startsAt' | 'endsAt'>): string | undefined {
-  if (terms.endsAt !== undefined && Date.parse(terms.endsAt) <= Date.parse(terms.startsAt))
-    return 'must be after startsAt';
-  return undefined;
+/** A campaign as the API answers it: the admin's terms and when they were saved (never the revision). */
+export function campaignView(campaign: CampaignState) {
+  return {
+    campaignId: campaign.campaignId,
+    name: campaign.name,
+    segmentId: campaign.segmentId,
+    startsAt: campaign.startsAt,
+    ...(campaign.endsAt !== undefined ? { endsAt: campaign.endsAt } : {}),
+    effect: campaign.effect,
+    limits: { perMember: campaign.limits.perMember },
+    updatedAt: campaign.updatedAt,
+  };
+}
+
+/** The terms an admin saves (the rest is kept by the engine). */
+export type CampaignTerms = Omit<CampaignState, 'campaignId' | 'updatedAt' | 'revision'>;
+
+/** Whether a save changes nothing the campaign does (its name included): then nothing is written. */
+export function sameTerms(campaign: CampaignState, terms: CampaignTerms): boolean {
+  const { campaignId: _id, updatedAt: _at, revision: _revision, ...kept } = campaign;
+  return JSON.stringify(canonical(kept)) === JSON.stringify(canonical(terms));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, entry]) => entry !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, entry]) => [key, canonical(entry)]),
+    );
+  return value;
+}
+
+/** Refusals of a save the schema cannot see: the catalog's room, a reward that issues no code. */
+export function assertRoomForCampaign(campaignId: string, existing: readonly Pick<CampaignState, 'campaignId'>[]) {
+  if (existing.some((campaign) => campaign.campaignId === campaignId)) return;
+  if (existing.length >= MAX_CAMPAIGNS)
+    throw new DomainError('too-many-campaigns', `A program has at most ${MAX_CAMPAIGNS} campaigns.`, [
+      { path: 'path.campaignId', message: `${MAX_CAMPAIGNS} campaigns exist already; delete one first` },
+    ]);
+}
+
+export function assertCampaignReward(
+  rewardId: string,
+  reward: { fulfilment?: { type: string } | undefined } | undefined,
+): void {
+  if (!reward)
+    throw new DomainError('unknown-reward', `No reward ${rewardId}.`, [
+      { path: 'body.effect.rewardId', message: `no reward "${rewardId}"` },
+    ]);
+  if (reward.fulfilment?.type !== 'code')
+    throw new DomainError('unknown-reward', `Reward ${rewardId} issues no code.`, [
+      { path: 'body.effect.rewardId', message: `reward "${rewardId}" has no code fulfilment: a campaign gives a code` },
+    ]);
 }

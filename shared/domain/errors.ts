@@ -49,7 +49,11 @@ export type DomainErrorCode =
   | 'code-not-used-for-order'
   | 'not-a-pool-reward'
   | 'donation-below-minimum'
-  | 'not-a-donation';
+  | 'not-a-donation'
+  | 'campaign-not-found'
+  | 'unknown-segment'
+  | 'unknown-reward'
+  | 'too-many-campaigns';
 
 export interface FieldError {
   path: string;

@@ -29,6 +29,7 @@ export const EVENT_TYPES = [
   'code.expired',
   'code.cancelled',
   'points.returned',
+  'campaign.applied',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

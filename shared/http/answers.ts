@@ -9,6 +9,7 @@ import type { UploadedCodes } from '@shared/app/upload-pool-codes';
 import type { Snapshot } from '@shared/app/take-snapshot';
 import type { BoughtEntries } from '@shared/app/buy-raffle-entries';
 import type { RafflePut } from '@shared/app/put-raffle';
+import type { CampaignPut } from '@shared/app/campaigns';
 import type { raffleView } from '@shared/domain/raffle';
 import type { CreatedWebhook } from '@shared/app/webhooks';
 import type { WebhookView } from '@shared/store/webhooks';
@@ -51,6 +52,11 @@ export const answers = {
   refundPurchase: transaction,
   putReward: ({ reward, created: isNew }: RewardPut): StoredResponse => ({ status: isNew ? 201 : 200, body: reward }),
   putRaffle: ({ raffle, created: isNew }: RafflePut): StoredResponse => ({ status: isNew ? 201 : 200, body: raffle }),
+  putCampaign: ({ campaign, created: isNew }: CampaignPut): StoredResponse => ({
+    status: isNew ? 201 : 200,
+    body: campaign,
+  }),
+  deleteCampaign: noContent,
   buyRaffleEntries: ({ entries, entry }: BoughtEntries) => created({ entries, transaction: toTransaction(entry) }),
   buyMyRaffleEntries: ({ entries, entry }: BoughtEntries) => created({ entries, transaction: toTransaction(entry) }),
   drawRaffle: (raffle: ReturnType<typeof raffleView>) => created(raffle),

@@ -172,7 +172,7 @@ const TAGS: Record<FunctionName | 'public', string> = {
   members: 'Enrolment, profile, ledger, export and erasure of members',
   points: 'Earning and redeeming points',
   cashback: 'Cashback credit and spend; refunds of orders',
-  rewards: 'The rewards catalog and raffles (prize draws)',
+  rewards: 'The rewards catalog, raffles (prize draws) and campaigns (what members get on entering a segment)',
   insights: 'NPS answers, non-member purchases and loyalty metrics',
   admin: 'Program rules and partner keys (admin keys only)',
   events: 'The event feed and webhook endpoints with their deliveries',

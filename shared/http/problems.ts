@@ -92,6 +92,10 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'not-a-pool-reward': { status: 409, title: 'Reward takes no uploaded codes' },
   'donation-below-minimum': { status: 400, title: 'Donation below the minimum' },
   'not-a-donation': { status: 400, title: 'Points given to a reward that is not a donation' },
+  'campaign-not-found': { status: 404, title: 'Campaign not found' },
+  'unknown-segment': { status: 400, title: 'Unknown segment' },
+  'unknown-reward': { status: 400, title: 'Unknown reward' },
+  'too-many-campaigns': { status: 400, title: 'Too many campaigns' },
 };
 
 /** The status a business-rule refusal answers with (the document lists it per operation). */

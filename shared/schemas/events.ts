@@ -3,6 +3,7 @@ import { Code } from './codes';
 import { EVENT_TYPES, type EventType } from '@shared/domain/events';
 import { CurrencyCode, FreeText, Timestamp } from './common';
 import { Member, Transaction } from './members';
+import { CampaignAppliedData } from './campaigns';
 import { RaffleWonData } from './raffles';
 
 export const EventTypeSchema = z.enum(EVENT_TYPES).meta({ id: 'EventType' });
@@ -97,6 +98,7 @@ export const EVENT_DATA = {
   'code.expired': Code,
   'code.cancelled': Code,
   'points.returned': TransactionEventData,
+  'campaign.applied': CampaignAppliedData,
 } satisfies Record<EventType, z.ZodType>;
 
 /** `points.earned` → `PointsEarnedEvent`: the name of each type's event schema in the document. */

@@ -413,6 +413,26 @@ describe('every answer of every route is described by the document', () => {
       { status: 409, type: 'reward-out-of-stock' },
     );
     await call(partner, 'validateCode', { body: { code: 'POOL-1' } }, { status: 200 });
+    // Campaigns: saved, replaced, read, listed, deleted; an unknown reward refused at its path.
+    const campaign = {
+      name: 'Win-back',
+      segmentId: 'lapsed',
+      startsAt: '2026-01-01T00:00:00.000Z',
+      effect: { type: 'multiplier' as const, factor: 3, days: 30 },
+    };
+    const winBack = { campaignId: 'win-back' };
+    await call(admin, 'putCampaign', { params: winBack, body: campaign }, { status: 201 });
+    await call(admin, 'putCampaign', { params: winBack, body: { ...campaign, name: 'Win-back x3' } }, { status: 200 });
+    await call(
+      admin,
+      'putCampaign',
+      { params: winBack, body: { ...campaign, effect: { type: 'reward', rewardId: 'nothing' } } },
+      { status: 400, type: 'unknown-reward' },
+    );
+    await call(admin, 'getCampaign', { params: winBack }, { status: 200 });
+    await call(admin, 'listCampaigns', { query: { limit: 10 } }, { status: 200 });
+    await call(admin, 'deleteCampaign', { params: winBack }, { status: 204 });
+    await call(admin, 'getCampaign', { params: winBack }, { status: 404, type: 'campaign-not-found' });
     const cause = { type: 'donation' as const, cause: 'Trees' };
     await call(
       admin,

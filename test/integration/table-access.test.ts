@@ -253,6 +253,18 @@ beforeAll(async () => {
     fulfilment: { type: 'code', source: 'generated', validDays: 30, chargeOn: 'use' },
   };
   expect201(await call('PUT', '/v1/admin/rewards/voucher', { as: 'admin', body: voucher }), 'code reward');
+  // Campaigns: saved, read, listed and deleted by the admin.
+  const campaign = {
+    name: 'Win-back',
+    segmentId: 'lapsed',
+    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    effect: { type: 'reward', rewardId: 'voucher' },
+  };
+  expect201(await call('PUT', '/v1/admin/campaigns/win-back', { as: 'admin', body: campaign }), 'campaign');
+  expect201(await call('PUT', '/v1/admin/campaigns/spare', { as: 'admin', body: campaign }), 'campaign');
+  await call('GET', '/v1/admin/campaigns/win-back', { as: 'admin' });
+  await call('GET', '/v1/admin/campaigns', { as: 'admin' });
+  expect201(await twice('DELETE', '/v1/admin/campaigns/spare', { as: 'admin' }), 'campaign deleted');
   const issued = expect201(await twice('POST', `${member}/redeem`, { body: { rewardId: 'voucher' } }), 'code').body;
   const { code: voucherCode, codeId } = issued.code as { code: string; codeId: string };
   await call('POST', '/v1/codes/validate', { body: { code: voucherCode } });

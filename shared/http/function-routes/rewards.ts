@@ -12,12 +12,14 @@ import {
   RaffleId,
 } from '@shared/schemas/raffles';
 import type { RouteDefinition } from '../route-definition';
+import { campaignRoutes } from './campaigns';
 import { MemberParams } from './params';
 
 const RaffleParams = z.strictObject({ raffleId: RaffleId });
 
 /** The routes of the `rewards` function (see ../routes.ts, which assembles every function's). */
 export const rewardsRoutes = {
+  ...campaignRoutes,
   listRewards: {
     method: 'GET',
     path: '/v1/rewards',
