@@ -52,7 +52,6 @@ export type DomainErrorCode =
   | 'not-a-donation'
   | 'campaign-not-found'
   | 'unknown-segment'
-  | 'unknown-reward'
   | 'too-many-campaigns';
 
 export interface FieldError {

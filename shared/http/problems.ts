@@ -94,7 +94,6 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'not-a-donation': { status: 400, title: 'Points given to a reward that is not a donation' },
   'campaign-not-found': { status: 404, title: 'Campaign not found' },
   'unknown-segment': { status: 400, title: 'Unknown segment' },
-  'unknown-reward': { status: 400, title: 'Unknown reward' },
   'too-many-campaigns': { status: 400, title: 'Too many campaigns' },
 };
 
