@@ -409,6 +409,76 @@ describe('the console in a browser', () => {
     await shoot('imports');
   });
 
+  it('creates a raffle, lists the entries members bought, draws it and checks the draw in the browser', async () => {
+    const clock = api.testClock;
+    if (!clock) throw new Error('the console tests run with the test clock');
+    const now = clock.now();
+    /** The value of an <input type="datetime-local">: the browser's local time, as this process's. */
+    const local = (date: Date) =>
+      `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}T` +
+      `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+    const closesAt = new Date(now.getTime() + 3_600_000);
+    await open('Raffles');
+    await page.getByLabel('Raffle id').fill('spring-draw');
+    await page.getByLabel('Name', { exact: true }).fill('Spring draw');
+    await page.getByLabel('Opens at').fill(local(new Date(now.getTime() - 3_600_000)));
+    await page.getByLabel('Closes at').fill(local(closesAt));
+    await page.getByLabel('Points per entry (optional)').fill('10');
+    await page.getByLabel('Prize 1 id').fill('bike');
+    await page.getByLabel('Prize 1 name').fill('City bike');
+    await page.getByRole('button', { name: 'Add a prize' }).click();
+    await page.getByLabel('Prize 2 id').fill('mug');
+    await page.getByLabel('Prize 2 name').fill('Mug');
+    await page.getByLabel('Prize 2 units').fill('2');
+    await page.getByRole('button', { name: 'Create raffle' }).click();
+    await expect.poll(() => page.getByTestId('raffle-status').textContent()).toBe('open');
+    expect(page.url()).toContain('#/raffles/spring-draw');
+
+    // Three of the demo's members with points buy entries, as a till would.
+    const buyers: string[] = [];
+    for (const candidate of demo.members) {
+      const member = await api.call<{ points: { available?: number; balance: number } }>(
+        'GET',
+        `/v1/members/${candidate}`,
+      );
+      if (member.status !== 200 || member.body.points.balance < 100) continue;
+      const bought = await api.call('POST', `/v1/members/${candidate}/raffles/spring-draw/entries`, {
+        body: { count: 3 },
+      });
+      if (bought.status === 201) buyers.push(candidate);
+      if (buyers.length === 3) break;
+    }
+    expect(buyers).toHaveLength(3);
+    await page.reload();
+    await expect.poll(() => page.locator('table.raffle-entries tbody tr').count()).toBe(3);
+    expect(await page.getByRole('button', { name: 'Draw the winners' }).count()).toBe(0);
+
+    // Entries close: the list shows it waiting for its draw first, and the draw is one click.
+    clock.moveTo(new Date(closesAt.getTime() + 60_000));
+    await page.getByRole('link', { name: 'All raffles' }).click();
+    await expect
+      .poll(() => page.locator('table tbody tr').first().textContent())
+      .toContain('closed, waiting for the draw');
+    await page.getByRole('link', { name: 'Spring draw' }).click();
+    await page.getByRole('button', { name: 'Draw the winners' }).click();
+    await expect.poll(() => page.locator('table.winners tbody tr').count()).toBe(3);
+    const drawn = await api.call<{ seed: string; winners: { prizeId: string; memberId: string; entry: number }[] }>(
+      'GET',
+      '/v1/raffles/spring-draw',
+    );
+    expect(await page.getByTestId('raffle-seed').textContent()).toBe(drawn.body.seed);
+    const rows = await page.locator('table.winners tbody tr').allTextContents();
+    expect(rows).toEqual(
+      drawn.body.winners.map((w) => `${w.prizeId === 'bike' ? 'City bike' : 'Mug'}${w.memberId}${w.entry}`),
+    );
+    for (const winner of drawn.body.winners) expect(buyers).toContain(winner.memberId);
+    await page.getByRole('button', { name: 'Check the draw in this browser' }).click();
+    const check = page.getByTestId('raffle-check');
+    await expect.poll(() => check.textContent()).toContain('matches the seed hash');
+    expect(await check.textContent()).toContain('over 9 entries, the winners match the published winners');
+    await shoot('raffles');
+  });
+
   it('lists the changes this test made in the audit log, filtered by what and by who', async () => {
     await open('Audit');
     const rows = page.locator('table tbody tr');
@@ -437,7 +507,17 @@ describe('the console in a browser', () => {
       .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
         || (el.tagName === 'BUTTON' && el.textContent.trim())))
       .map((el) => el.outerHTML.slice(0, 120))`;
-    for (const section of ['Overview', 'Members', 'Program', 'Rewards', 'Partners', 'Webhooks', 'Imports', 'Audit']) {
+    for (const section of [
+      'Overview',
+      'Members',
+      'Program',
+      'Rewards',
+      'Raffles',
+      'Partners',
+      'Webhooks',
+      'Imports',
+      'Audit',
+    ]) {
       await open(section);
       await page.waitForLoadState('networkidle');
       expect(await page.evaluate<string[]>(unlabelled), section).toEqual([]);

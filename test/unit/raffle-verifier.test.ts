@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { drawRaffle, raffleView, type RaffleState } from '@shared/domain/raffle';
 import { newRaffleSeed, seedHashOf } from '@shared/domain/raffle-draw';
+import { drawnRaffle } from '../support/drawn-raffle';
 
 const script = fileURLToPath(new URL('../support/raffle-verifier.js', import.meta.url));
 const readme = fileURLToPath(new URL('../../shared/README.md', import.meta.url));
@@ -27,27 +27,6 @@ function verify(raffle: unknown, entries: unknown): { status: number; lines: str
     const failed = error as { status: number; stdout: string };
     return { status: failed.status, lines: failed.stdout.trim().split('\n') };
   }
-}
-
-function drawnRaffle(seed: string, entries: { memberId: string; entries: number }[]) {
-  const open: RaffleState = {
-    raffleId: 'summer',
-    name: 'Summer raffle',
-    opensAt: '2026-07-01T00:00:00.000Z',
-    closesAt: '2026-08-01T00:00:00.000Z',
-    entries: { pointsPerEntry: 100 },
-    prizes: [
-      { prizeId: 'bike', name: 'City bike', quantity: 1 },
-      { prizeId: 'mug', name: 'Mug', quantity: 6 },
-    ],
-    seed,
-    seedHash: seedHashOf(seed),
-    createdAt: '2026-06-01T00:00:00.000Z',
-    updatedAt: '2026-06-01T00:00:00.000Z',
-  };
-  const now = new Date('2026-08-02T00:00:00.000Z');
-  const { drawnAt, winners } = drawRaffle(open, entries, now);
-  return raffleView({ ...open, draw: { drawnAt, winners } }, now);
 }
 
 // As the admin entries route lists them: ordered by memberId, one page.

@@ -11,6 +11,7 @@ import { Members } from './pages/members';
 import { Overview } from './pages/overview';
 import { Partners } from './pages/partners';
 import { ProgramPage } from './pages/program';
+import { Raffles } from './pages/raffles';
 import { Rewards } from './pages/rewards';
 import { Webhooks } from './pages/webhooks';
 
@@ -19,6 +20,7 @@ const pages = [
   { path: 'members', title: 'Members' },
   { path: 'program', title: 'Program' },
   { path: 'rewards', title: 'Rewards' },
+  { path: 'raffles', title: 'Raffles' },
   { path: 'partners', title: 'Partners' },
   { path: 'webhooks', title: 'Webhooks' },
   { path: 'imports', title: 'Imports' },
@@ -120,6 +122,7 @@ function App() {
         {current.path === 'members' && <Members memberId={rest[0] || undefined} />}
         {current.path === 'program' && <ProgramPage />}
         {current.path === 'rewards' && <Rewards />}
+        {current.path === 'raffles' && <Raffles raffleId={rest[0] || undefined} />}
         {current.path === 'partners' && <Partners />}
         {current.path === 'webhooks' && <Webhooks />}
         {current.path === 'imports' && <Imports />}
