@@ -431,7 +431,7 @@ describe('the console in a browser', () => {
     await page.getByLabel('Prize 2 name').fill('Mug');
     await page.getByLabel('Prize 2 units').fill('2');
     await page.getByRole('button', { name: 'Create raffle' }).click();
-    await expect.poll(() => page.getByTestId('raffle-status').textContent()).toBe('open');
+    await expect.poll(() => page.getByTestId('raffle-status').textContent(), { timeout: 10_000 }).toBe('open');
     expect(page.url()).toContain('#/raffles/spring-draw');
 
     // Three of the demo's members with points buy entries, as a till would.
@@ -450,18 +450,18 @@ describe('the console in a browser', () => {
     }
     expect(buyers).toHaveLength(3);
     await page.reload();
-    await expect.poll(() => page.locator('table.raffle-entries tbody tr').count()).toBe(3);
+    await expect.poll(() => page.locator('table.raffle-entries tbody tr').count(), { timeout: 10_000 }).toBe(3);
     expect(await page.getByRole('button', { name: 'Draw the winners' }).count()).toBe(0);
 
     // Entries close: the list shows it waiting for its draw first, and the draw is one click.
     clock.moveTo(new Date(closesAt.getTime() + 60_000));
     await page.getByRole('link', { name: 'All raffles' }).click();
     await expect
-      .poll(() => page.locator('table tbody tr').first().textContent())
+      .poll(() => page.locator('table tbody tr').first().textContent(), { timeout: 10_000 })
       .toContain('closed, waiting for the draw');
     await page.getByRole('link', { name: 'Spring draw' }).click();
     await page.getByRole('button', { name: 'Draw the winners' }).click();
-    await expect.poll(() => page.locator('table.winners tbody tr').count()).toBe(3);
+    await expect.poll(() => page.locator('table.winners tbody tr').count(), { timeout: 10_000 }).toBe(3);
     const drawn = await api.call<{ seed: string; winners: { prizeId: string; memberId: string; entry: number }[] }>(
       'GET',
       '/v1/raffles/spring-draw',
@@ -474,7 +474,7 @@ describe('the console in a browser', () => {
     for (const winner of drawn.body.winners) expect(buyers).toContain(winner.memberId);
     await page.getByRole('button', { name: 'Check the draw in this browser' }).click();
     const check = page.getByTestId('raffle-check');
-    await expect.poll(() => check.textContent()).toContain('matches the seed hash');
+    await expect.poll(() => check.textContent(), { timeout: 10_000 }).toContain('matches the seed hash');
     expect(await check.textContent()).toContain('over 9 entries, the winners match the published winners');
     await shoot('raffles');
   });
