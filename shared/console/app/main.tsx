@@ -6,6 +6,7 @@ import { ApiProblem, call, session } from './api';
 import { Field, ProblemAlert } from './components';
 import { navigate, useRoute } from './router';
 import { Audit } from './pages/audit';
+import { Campaigns } from './pages/campaigns';
 import { Imports } from './pages/imports';
 import { Members } from './pages/members';
 import { Overview } from './pages/overview';
@@ -21,6 +22,7 @@ const pages = [
   { path: 'program', title: 'Program' },
   { path: 'rewards', title: 'Rewards' },
   { path: 'raffles', title: 'Raffles' },
+  { path: 'campaigns', title: 'Campaigns' },
   { path: 'partners', title: 'Partners' },
   { path: 'webhooks', title: 'Webhooks' },
   { path: 'imports', title: 'Imports' },
@@ -123,6 +125,7 @@ function App() {
         {current.path === 'program' && <ProgramPage />}
         {current.path === 'rewards' && <Rewards />}
         {current.path === 'raffles' && <Raffles raffleId={rest[0] || undefined} />}
+        {current.path === 'campaigns' && <Campaigns />}
         {current.path === 'partners' && <Partners />}
         {current.path === 'webhooks' && <Webhooks />}
         {current.path === 'imports' && <Imports />}

@@ -1,0 +1,107 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api';
+
+/**
+ * The console's Campaigns page in a real browser (Debian's chromium, driven by playwright-core)
+ * against the local stack: a campaign created by the form is listed and saved as the API has it,
+ * a refused factor is shown at its field, and a delete removes it. No chromium is a failure.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const screenshots = join(import.meta.dirname, '..', 'output', 'console');
+
+let api: TestApi;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+const cspViolations: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  mkdirSync(screenshots, { recursive: true });
+  api = await startTestApi();
+  const reward = await api.call('PUT', '/v1/admin/rewards/free-coffee', {
+    as: 'admin',
+    body: {
+      name: 'Free coffee',
+      pointsCost: 500,
+      fulfilment: { type: 'code', source: 'generated', validDays: 30, chargeOn: 'issue' },
+    },
+  });
+  expect(reward.status).toBe(201);
+  profile = mkdtempSync(join(tmpdir(), 'campaigns-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1366, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await api?.stop();
+});
+
+async function fill(label: string, value: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).fill(value);
+}
+
+describe('the Campaigns page', () => {
+  it('creates a campaign by form, lists it, shows a refused factor at its field, and deletes it', async () => {
+    await page.goto(`${api.url}/console`);
+    await page.getByLabel('Admin key').fill(api.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
+
+    await fill('Campaign id', 'win-back');
+    await fill('Name', 'Win-back coffee');
+    await fill('Segment id', 'lapsed');
+    await fill('Starts at', '2026-01-01T00:00');
+    await page.getByLabel('Gives').selectOption('reward');
+    await fill('Reward id (a code reward)', 'free-coffee');
+    await page.getByRole('button', { name: 'Save campaign' }).click();
+    await page.getByRole('status').filter({ hasText: 'Created win-back.' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'win-back' });
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('a code of free-coffee');
+    const saved = await api.call('GET', '/v1/admin/campaigns/win-back', { as: 'admin' });
+    expect(saved.body).toMatchObject({
+      name: 'Win-back coffee',
+      segmentId: 'lapsed',
+      effect: { type: 'reward', rewardId: 'free-coffee' },
+      limits: { perMember: 1 },
+    });
+
+    await fill('Campaign id', 'too-much');
+    await fill('Name', 'Too much');
+    await fill('Segment id', 'lapsed');
+    await fill('Starts at', '2026-01-01T00:00');
+    await page.getByLabel('Gives').selectOption('multiplier');
+    await fill('Factor (1.01–10)', '12');
+    await fill('Days (1–365)', '30');
+    await page.getByRole('button', { name: 'Save campaign' }).click();
+    const factor = page.getByLabel('Factor (1.01–10)');
+    await expect.poll(() => factor.getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
+    expect((await api.call('GET', '/v1/admin/campaigns/too-much', { as: 'admin' })).status).toBe(404);
+    await page.screenshot({ path: join(screenshots, 'campaigns.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Delete win-back' }).click();
+    await expect
+      .poll(async () => (await api.call('GET', '/v1/admin/campaigns/win-back', { as: 'admin' })).status)
+      .toBe(404);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  }, 120_000);
+});
