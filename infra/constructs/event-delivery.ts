@@ -7,11 +7,13 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { tableAccess } from '../config/table-access';
 import { RewardsFunction } from './rewards-function';
+import { WebhookSecretsKey } from './webhook-secrets-key';
 
 /** FilterRule.isEqual is typed `any` in aws-cdk-lib: one typed wrapper keeps the construct free of it. */
 const equalTo = (value: string): unknown => FilterRule.isEqual(value) as unknown;
@@ -43,6 +45,8 @@ export class EventDelivery extends Construct {
   readonly deadLetterQueue: Queue;
   readonly fanOut: NodejsFunction;
   readonly delivery: NodejsFunction;
+  /** The KMS key webhook signing secrets are sealed under (only delivery and the webhook admin function use it). */
+  readonly secretsKey: Key;
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: EventDeliveryProps) {
@@ -114,6 +118,11 @@ export class EventDelivery extends Construct {
       new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }),
     );
     this.deadLetterQueue.grantSendMessages(this.delivery);
+
+    this.secretsKey = new WebhookSecretsKey(this, 'WebhookSecrets', {
+      delivery: this.delivery,
+      admin: props.webhookApi,
+    }).key;
 
     props.webhookApi.addEnvironment('DELIVERY_QUEUE_URL', this.queue.queueUrl);
     this.queue.grantSendMessages(props.webhookApi);

@@ -6,7 +6,7 @@ import { useStore } from '@shared/store/client';
 import { putKnownKey } from '@shared/store/partners';
 import { defaultProgram } from '@infra/config/default-program';
 import { createTable, localDocumentClient, startDynamoDbLocal, type LocalDynamo } from './dynamodb';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useImportEngine } from '@shared/store/import-engine';
@@ -25,6 +25,9 @@ import { buildCard } from '@shared/card/build';
 import { buildConsole } from '@shared/console/build';
 import { useSessionKeys, installedSessionKeys } from '@shared/sessions/keys';
 import { LocalSessionKeys } from '@shared/sessions/local-keys';
+import { installedDataKeys, useDataKeys } from '@shared/secrets/data-keys';
+import { LocalDataKeys } from '@shared/secrets/local-data-keys';
+import { sealPlaintextWebhookSecrets } from '@shared/app/webhooks';
 
 export interface LocalStackOptions {
   port?: number;
@@ -135,6 +138,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Member session tokens are signed by a key generated now, never stored (one per process: a
     // second stack in the same test process keeps the first one's, so earlier tokens stay valid).
     if (!(installedSessionKeys() instanceof LocalSessionKeys)) useSessionKeys(await LocalSessionKeys.generate());
+    // Webhook secrets are sealed at rest as on AWS, under a key kept with the data (else one of this
+    // process); endpoints stored in clear before sealing are sealed now (the migration step on AWS).
+    if (options.dataDir) {
+      await mkdir(options.dataDir, { recursive: true });
+      useDataKeys(await LocalDataKeys.inFile(join(options.dataDir, 'webhook-secrets.key')));
+    } else if (!(installedDataKeys() instanceof LocalDataKeys)) useDataKeys(LocalDataKeys.generate());
+    await sealPlaintextWebhookSecrets(new Date());
     useClock(testClock?.now);
     useJobRunner(localJobRunner);
     // Import files live beside the data (or in a temporary directory), as in the S3 bucket on AWS.

@@ -13,24 +13,27 @@ import {
   findDelivery,
   listDeliveries,
   listWebhooks as listEndpoints,
+  listWebhooksWithPlaintextSecrets,
   loadWebhook,
+  loadWebhookWithSecrets,
   replaceWebhookWrite,
   webhookView,
   type WebhookEndpoint,
   type WebhookView,
 } from '@shared/store/webhooks';
+import { openWebhookSecrets, sealedForm, sealWebhookSecrets } from '@shared/secrets/webhook-secrets';
+import { commit } from '@shared/store/commit';
+import { VersionConflictError } from '@shared/store/errors';
 import { idempotencyKeyUsed } from './support/execute';
 import { outcome, type UseCase } from './support/outcome';
 
 /** Webhook endpoints (admin) and the event feed: the use cases behind functions/events.ts. */
 
-const config = eventsConfig();
-
 export type CreatedWebhook = WebhookView & { secret?: string };
 
 /** SSRF rule at registration (delivery checks again at connect time): a 400 with the field's path. */
 async function assertUrlAllowed(url: string): Promise<void> {
-  const refusal = await webhookUrlRefusal(url, config.policy);
+  const refusal = await webhookUrlRefusal(url, eventsConfig().policy);
   if (refusal)
     throw new DomainError('forbidden-webhook-url', `The webhook URL ${refusal}.`, [
       { path: 'body.url', message: refusal },
@@ -47,7 +50,7 @@ export async function listEvents(
     ...(query.types ? { types: query.types } : {}),
     ...(query.memberId ? { memberId: query.memberId } : {}),
     now,
-    settleMs: config.feedSettleMs,
+    settleMs: eventsConfig().feedSettleMs,
   });
   return toPublicEvents(page);
 }
@@ -80,23 +83,24 @@ export function createWebhook(request: {
 }): UseCase<CreatedWebhook> {
   return async () => {
     await assertUrlAllowed(request.url);
-    return (at) => {
+    return async (at) => {
       const secret = newWebhookSecret();
+      const webhookId = newWebhookId();
       const endpoint: WebhookEndpoint = {
-        webhookId: newWebhookId(),
+        webhookId,
         url: request.url,
         types: request.types,
         ...(request.description ? { description: request.description } : {}),
         status: 'enabled',
         createdAt: at.toISOString(),
-        secrets: [{ secret }],
         revision: 1,
       };
+      const sealed = await sealWebhookSecrets(webhookId, [{ secret }]);
       const view = webhookView(endpoint);
       return outcome<CreatedWebhook>(
         { ...view, secret },
         {
-          writes: createWebhookWrites(endpoint),
+          writes: createWebhookWrites(endpoint, sealed),
           audit: {
             kind: 'webhook.created',
             target: `webhook:${endpoint.webhookId}`,
@@ -122,7 +126,7 @@ export function patchWebhook(
   return async () => {
     if (request.url !== undefined) await assertUrlAllowed(request.url);
     return async (at) => {
-      const endpoint = await loadWebhook(webhookId);
+      const { endpoint, secrets } = await loadWebhookWithSecrets(webhookId);
       const { description: _description, ...rest } = endpoint;
       const description = request.description === undefined ? endpoint.description : (request.description ?? undefined);
       const next: WebhookEndpoint = {
@@ -135,7 +139,8 @@ export function patchWebhook(
       };
       const changed = Object.keys(request).filter((field) => request[field as keyof typeof request] !== undefined);
       return outcome(webhookView(next), {
-        writes: [replaceWebhookWrite(next, endpoint.revision)],
+        // Secrets stored in clear before sealing are sealed by this change.
+        writes: [replaceWebhookWrite(next, await sealedForm(webhookId, secrets), endpoint.revision)],
         audit: {
           kind: 'webhook.updated',
           target: `webhook:${webhookId}`,
@@ -157,13 +162,14 @@ export function deleteWebhook(webhookId: string): UseCase<undefined> {
 /** A new secret, shown once; the old one keeps signing for the overlap (both signatures are sent). */
 export function rotateWebhookSecret(webhookId: string): UseCase<{ secret?: string }> {
   return () => async (at) => {
-    const endpoint = await loadWebhook(webhookId);
+    const { endpoint, secrets } = await loadWebhookWithSecrets(webhookId);
     const secret = newWebhookSecret();
-    const next = { ...endpoint, secrets: rotateSecrets(endpoint.secrets, secret, at), updatedAt: at.toISOString() };
+    const rotated = rotateSecrets(await openWebhookSecrets(webhookId, secrets), secret, at);
+    const next = { ...endpoint, updatedAt: at.toISOString() };
     return outcome<{ secret?: string }>(
       { secret },
       {
-        writes: [replaceWebhookWrite(next, endpoint.revision)],
+        writes: [replaceWebhookWrite(next, await sealWebhookSecrets(webhookId, rotated), endpoint.revision)],
         audit: {
           kind: 'webhook.secret-rotated',
           target: `webhook:${webhookId}`,
@@ -213,4 +219,26 @@ export function retryDelivery(webhookId: string, eventId: string): UseCase<{ eve
       return outcome({ eventId: record.eventId });
     };
   };
+}
+
+/**
+ * The migration of endpoints stored before secrets were sealed: seals each one's secrets in clear,
+ * conditioned on the revision read (an endpoint changed meanwhile was sealed by that change).
+ * Running it again is safe: it only reads endpoints still in clear. On AWS it runs in the webhook
+ * admin function (the one that may seal), invoked directly (infra/README.md); locally at start.
+ */
+export async function sealPlaintextWebhookSecrets(now: Date): Promise<{ sealed: number; changedMeanwhile: number }> {
+  let sealed = 0;
+  let changedMeanwhile = 0;
+  for (const { endpoint, secrets } of await listWebhooksWithPlaintextSecrets()) {
+    try {
+      const write = replaceWebhookWrite(endpoint, await sealedForm(endpoint.webhookId, secrets), endpoint.revision);
+      await commit({ members: [], writes: [write] }, undefined, now);
+      sealed += 1;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      changedMeanwhile += 1;
+    }
+  }
+  return { sealed, changedMeanwhile };
 }

@@ -1,7 +1,8 @@
 import { publicEvent } from '@shared/domain/events';
 import { afterAttempt, signingSecrets, type AddressPolicy, type AttemptOutcome } from '@shared/domain/webhooks';
 import { readEvent } from '@shared/store/events';
-import { findDelivery, findWebhook, saveDeliveryState } from '@shared/store/webhooks';
+import { openWebhookSecrets } from '@shared/secrets/webhook-secrets';
+import { findDelivery, findWebhookWithSecrets, saveDeliveryState } from '@shared/store/webhooks';
 import { postWebhook } from './http';
 import type { DeliveryMessage } from './queue';
 import { signedHeaders } from './signing';
@@ -31,11 +32,12 @@ export type DeliveryResult =
  * function serves the SQS consumer on AWS and the in-process queue locally.
  */
 export async function deliver(message: DeliveryMessage, deps: DeliveryDeps): Promise<DeliveryResult> {
-  const [endpoint, record] = await Promise.all([
-    findWebhook(message.webhookId),
+  const [stored, record] = await Promise.all([
+    findWebhookWithSecrets(message.webhookId),
     findDelivery(message.webhookId, message.eventId),
   ]);
-  if (!endpoint) return { kind: 'done', reason: 'endpoint deleted' };
+  if (!stored) return { kind: 'done', reason: 'endpoint deleted' };
+  const { endpoint } = stored;
   if (!record) return { kind: 'done', reason: 'no delivery record' };
   if (record.status === 'succeeded' && !message.manual) return { kind: 'done', reason: 'already delivered' };
   const now = deps.now();
@@ -47,7 +49,12 @@ export async function deliver(message: DeliveryMessage, deps: DeliveryDeps): Pro
       : await (deps.post ?? postWebhook)(
           endpoint.url,
           JSON.stringify(publicEvent(event)),
-          signedHeaders(event.id, JSON.stringify(publicEvent(event)), signingSecrets(endpoint.secrets, now), now),
+          signedHeaders(
+            event.id,
+            JSON.stringify(publicEvent(event)),
+            signingSecrets(await openWebhookSecrets(endpoint.webhookId, stored.secrets), now),
+            now,
+          ),
           { policy: deps.policy, ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}) },
         );
   // Nothing to retry when the event is gone or the endpoint is switched off: fail at once (retry by hand later).

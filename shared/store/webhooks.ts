@@ -7,6 +7,8 @@ import {
   type DeliveryStatus,
   type StoredSecret,
 } from '@shared/domain/webhooks';
+import type { Sealed } from '@shared/secrets/envelope';
+import type { StoredSecrets } from '@shared/secrets/webhook-secrets';
 import { store } from './client';
 import type { ConditionalWrite } from './commit';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -27,7 +29,7 @@ import { queryAll } from './query';
 
 type Item = Record<string, unknown>;
 
-/** A webhook endpoint as stored: with its secrets, which the API never shows after creation. */
+/** A webhook endpoint, without its signing secrets (the API never shows them after creation). */
 export interface WebhookEndpoint {
   webhookId: string;
   url: string;
@@ -36,34 +38,55 @@ export interface WebhookEndpoint {
   status: 'enabled' | 'disabled';
   createdAt: string;
   updatedAt?: string;
-  secrets: StoredSecret[];
   /** Bumped by every change: a change conditioned on it never overwrites another one. */
   revision: number;
 }
 
-export type WebhookView = Omit<WebhookEndpoint, 'secrets' | 'revision'>;
+/** An endpoint with its secrets as stored: only what signs (delivery) or changes them (the admin routes) reads them. */
+export interface WebhookWithSecrets {
+  endpoint: WebhookEndpoint;
+  secrets: StoredSecrets;
+}
+
+export type WebhookView = Omit<WebhookEndpoint, 'revision'>;
 
 export function webhookView(endpoint: WebhookEndpoint): WebhookView {
-  const { secrets: _secrets, revision: _revision, ...view } = endpoint;
+  const { revision: _revision, ...view } = endpoint;
   return view;
 }
 
 const notFound = (webhookId: string) => new DomainError('webhook-not-found', `No webhook ${webhookId}.`);
 
-function endpointToItem(endpoint: WebhookEndpoint): Item {
-  return { ...keys.webhook(endpoint.webhookId), entity: 'webhook', ...endpoint };
+/**
+ * The endpoint's fields, not its secrets: every read that does not sign or change secrets projects
+ * these (the fan-out's query among them), so the secrets never reach its memory.
+ */
+const ENDPOINT_FIELDS = ['webhookId', 'url', 'types', 'description', 'status', 'createdAt', 'updatedAt', 'revision'];
+const endpointProjection = {
+  ProjectionExpression: ENDPOINT_FIELDS.map((field) => `#${field}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(ENDPOINT_FIELDS.map((field) => [`#${field}`, field])),
+};
+
+/** Written sealed only (`sealedSecrets`); `secrets` in clear is how endpoints were stored before sealing. */
+function endpointToItem(endpoint: WebhookEndpoint, sealed: Sealed): Item {
+  return { ...keys.webhook(endpoint.webhookId), entity: 'webhook', ...endpoint, sealedSecrets: sealed };
 }
 
 function itemToEndpoint(item: Item): WebhookEndpoint {
-  const { PK: _pk, SK: _sk, entity: _entity, ...endpoint } = item;
+  const { PK: _pk, SK: _sk, entity: _entity, secrets: _secrets, sealedSecrets: _sealedSecrets, ...endpoint } = item;
   return endpoint as unknown as WebhookEndpoint;
+}
+
+function itemToSecrets(item: Item): StoredSecrets {
+  if (item.sealedSecrets) return { sealed: item.sealedSecrets as Sealed };
+  return { plaintext: (item.secrets ?? []) as StoredSecret[] };
 }
 
 /**
  * Creating an endpoint also counts it: the count item's condition keeps a region at 20 even
  * when admins create endpoints at the same moment (both in the create's one transaction).
  */
-export function createWebhookWrites(endpoint: WebhookEndpoint): ConditionalWrite[] {
+export function createWebhookWrites(endpoint: WebhookEndpoint, sealed: Sealed): ConditionalWrite[] {
   const { tableName } = store();
   return [
     {
@@ -84,7 +107,11 @@ export function createWebhookWrites(endpoint: WebhookEndpoint): ConditionalWrite
     },
     {
       item: {
-        Put: { TableName: tableName, Item: endpointToItem(endpoint), ConditionExpression: 'attribute_not_exists(PK)' },
+        Put: {
+          TableName: tableName,
+          Item: endpointToItem(endpoint, sealed),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
       },
     },
   ];
@@ -113,13 +140,20 @@ export function deleteWebhookWrites(webhookId: string): ConditionalWrite[] {
   ];
 }
 
-/** Replaces an endpoint read at `expected.revision`; a concurrent change makes it a StaleMemberError (read again). */
-export function replaceWebhookWrite(endpoint: WebhookEndpoint, expectedRevision: number): ConditionalWrite {
+/**
+ * Replaces an endpoint read at `expectedRevision`, its secrets sealed (whatever form they were read
+ * in); a concurrent change makes it a VersionConflictError (read again).
+ */
+export function replaceWebhookWrite(
+  endpoint: WebhookEndpoint,
+  sealed: Sealed,
+  expectedRevision: number,
+): ConditionalWrite {
   return {
     item: {
       Put: {
         TableName: store().tableName,
-        Item: endpointToItem({ ...endpoint, revision: expectedRevision + 1 }),
+        Item: endpointToItem({ ...endpoint, revision: expectedRevision + 1 }, sealed),
         ConditionExpression: '#revision = :expected',
         ExpressionAttributeNames: { '#revision': 'revision' },
         ExpressionAttributeValues: { ':expected': expectedRevision },
@@ -131,7 +165,7 @@ export function replaceWebhookWrite(endpoint: WebhookEndpoint, expectedRevision:
 export async function findWebhook(webhookId: string): Promise<WebhookEndpoint | undefined> {
   const { client, tableName } = store();
   const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: keys.webhook(webhookId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName, Key: keys.webhook(webhookId), ConsistentRead: true, ...endpointProjection }),
   );
   return Item ? itemToEndpoint(Item) : undefined;
 }
@@ -142,14 +176,41 @@ export async function loadWebhook(webhookId: string): Promise<WebhookEndpoint> {
   return endpoint;
 }
 
-/** Every endpoint of the region (at most 20: one Query of one small partition). */
+/** The endpoint with its secrets as stored (sealed, or in clear from before sealing). */
+export async function findWebhookWithSecrets(webhookId: string): Promise<WebhookWithSecrets | undefined> {
+  const { client, tableName } = store();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: keys.webhook(webhookId), ConsistentRead: true }),
+  );
+  return Item ? { endpoint: itemToEndpoint(Item), secrets: itemToSecrets(Item) } : undefined;
+}
+
+export async function loadWebhookWithSecrets(webhookId: string): Promise<WebhookWithSecrets> {
+  const found = await findWebhookWithSecrets(webhookId);
+  if (!found) throw notFound(webhookId);
+  return found;
+}
+
+/** Every endpoint of the region (at most 20: one Query of one small partition), without secrets. */
 export async function listWebhooks(): Promise<WebhookEndpoint[]> {
   const items = await queryAll({
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.webhooksPartition, ':prefix': keys.webhookPrefix },
     ConsistentRead: true,
+    ...endpointProjection,
   });
   return items.map(itemToEndpoint);
+}
+
+/** The endpoints whose secrets are still stored in clear (the migration's work list). */
+export async function listWebhooksWithPlaintextSecrets(): Promise<WebhookWithSecrets[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    FilterExpression: 'attribute_not_exists(sealedSecrets)',
+    ExpressionAttributeValues: { ':pk': keys.webhooksPartition, ':prefix': keys.webhookPrefix },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({ endpoint: itemToEndpoint(item), secrets: itemToSecrets(item) }));
 }
 
 // ---------------------------------------------------------------- deliveries

@@ -27,6 +27,9 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { handler as fanOutHandler } from '@functions/event-fanout';
 import { useDeliveryQueue } from '@shared/delivery/queue';
 import { eventToItem } from '@shared/store/events';
+import { useDataKeys } from '@shared/secrets/data-keys';
+import { LocalDataKeys } from '@shared/secrets/local-data-keys';
+import { sealWebhookSecrets } from '@shared/secrets/webhook-secrets';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { useFreshTable } from '../support/table';
 
@@ -63,13 +66,15 @@ function endpoint(url: string, types: string[] = ['*']): WebhookEndpoint {
     types,
     status: 'enabled',
     createdAt: new Date().toISOString(),
-    secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
     revision: 1,
   };
 }
 
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
 async function register(hook: WebhookEndpoint): Promise<void> {
-  await commit({ members: [], writes: createWebhookWrites(hook) }, undefined, new Date());
+  const sealed = await sealWebhookSecrets(hook.webhookId, [{ secret: SECRET }]);
+  await commit({ members: [], writes: createWebhookWrites(hook, sealed) }, undefined, new Date());
 }
 
 // DynamoDB Local on a busy machine (and 25 transactions queued on one count item) can take longer
@@ -78,6 +83,7 @@ process.env.DYNAMODB_CALL_TIMEOUT_MS = '30000';
 
 beforeAll(async () => {
   await useFreshTable();
+  useDataKeys(LocalDataKeys.generate());
 });
 
 describe('events in the table', () => {
@@ -236,7 +242,7 @@ describe('fan-out and delivery on a real receiver', () => {
 
     expect(await deliver(sent[0]!, deps())).toEqual({ kind: 'delivered' });
     const request = receiver.received.at(-1)!;
-    expect(new Webhook(all.secrets[0]!.secret).verify(request.body, request.headers as Record<string, string>)).toEqual(
+    expect(new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>)).toEqual(
       JSON.parse(JSON.stringify(event)),
     );
     expect(request.headers['webhook-id']).toBe(event.id);

@@ -18,6 +18,8 @@ import { IMPORT_PHASES } from '@shared/domain/import';
 import { useImportEngine } from '@shared/store/import-engine';
 import { useSessionKeys } from '@shared/sessions/keys';
 import { LocalSessionKeys } from '@shared/sessions/local-keys';
+import { useDataKeys } from '@shared/secrets/data-keys';
+import { LocalDataKeys } from '@shared/secrets/local-data-keys';
 import { importFiles, useImportFiles } from '@shared/store/import-files';
 import { isAllowed, tableResources } from '../support/iam';
 import { startReceiver, type Receiver } from '../support/receiver';
@@ -171,6 +173,7 @@ beforeAll(async () => {
   });
   const table = await useFreshTable({ expiry: { inactivityMonths: 1 } });
   useSessionKeys(await LocalSessionKeys.generate());
+  useDataKeys(LocalDataKeys.generate());
   await putKnownKey({
     partnerId: 'p-1',
     name: 'Partner',
@@ -523,6 +526,7 @@ afterAll(async () => {
   vi.unstubAllEnvs();
   useStore(undefined);
   useSessionKeys(undefined);
+  useDataKeys(undefined);
 });
 
 const entries = Object.keys(tableAccess) as EntryName[];
