@@ -87,6 +87,8 @@ const adjustmentBudget = 'ADJUSTBUDGET#*';
 const code = 'CODE#*';
 const pool = 'POOL#*';
 const codeStats = 'CODESTATS#*';
+/** The one lock pool uploads take in turn (shared/store/pool-upload.ts). */
+const poolUploadLock = 'POOLUPLOAD';
 /** What members gave to a donation reward (sharded counts). */
 const donations = 'DONATIONS#*';
 /**
@@ -151,20 +153,24 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   codes: {
     items: [
       // An upload of pool codes is audited (the admin's name read, the record put with the stock's update).
-      { actions: READ_ACTIONS, partitions: [member, program, catalog, code, codeStats, partners] },
+      // An upload reads its idempotency record first (a replay must not read or write 10,000 codes again),
+      // takes the uploads' lock, reads the codes in batches and writes the new ones and their places in batches.
+      { actions: READ_ACTIONS, partitions: [member, program, catalog, code, codeStats, partners, idempotency] },
       { actions: ['Query'], partitions: [member] },
-      { actions: ['PutItem'], partitions: [member, idempotency, code, pool, audit] },
-      { actions: ['DeleteItem'], partitions: [member] },
+      { actions: ['PutItem'], partitions: [member, idempotency, code, audit, poolUploadLock] },
+      { actions: ['BatchWriteItem'], partitions: [code, pool] },
+      { actions: ['DeleteItem'], partitions: [member, poolUploadLock] },
       { actions: ['UpdateItem'], partitions: [catalog, codeStats] },
     ],
   },
-  // A refund takes back the raffle entries its order gave, and gives rule budgets their points back.
+  // A refund takes back the raffle entries its order gave, and gives rule budgets their points back;
+  // a refund that undoes a gift rule cancels its code (the member's pointer, the code, the reward's counts).
   cashback: {
     items: [
-      { actions: READ_ACTIONS, partitions: [member, program, raffles, raffle] },
+      { actions: READ_ACTIONS, partitions: [member, program, raffles, raffle, code] },
       { actions: ['Query'], partitions: [member] },
-      { actions: ['PutItem'], partitions: [member, idempotency, raffle] },
-      { actions: ['UpdateItem'], partitions: [ruleBudget] },
+      { actions: ['PutItem'], partitions: [member, idempotency, raffle, code] },
+      { actions: ['UpdateItem'], partitions: [ruleBudget, codeStats] },
       { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['ConditionCheckItem'], partitions: [raffles] },
     ],
@@ -214,7 +220,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   admin: {
     items: [
       // A partner's creation and key rotation read their idempotency record before minting a key.
-      { actions: READ_ACTIONS, partitions: [idempotency, program, partners] },
+      // Saving a program reads the rewards its gift rules name (they must be code rewards).
+      { actions: READ_ACTIONS, partitions: [idempotency, program, partners, catalog] },
       { actions: ['Query'], partitions: [partners, audit] },
       { actions: ['PutItem'], partitions: [idempotency, program, partners, apiKey, audit] },
       { actions: ['DeleteItem'], partitions: [partners, apiKey] },

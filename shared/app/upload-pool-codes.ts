@@ -5,6 +5,7 @@ import { putPoolCodes } from '@shared/store/pool-upload';
 import { findReward, rewardPoolAdd } from '@shared/store/items/reward';
 import { newCodeId } from '@shared/ids';
 import { outcome, type Caller, type UseCase } from './support/outcome';
+import { idempotencyKeyUsed } from './support/execute';
 import { codeFulfilmentOf } from './support/reward-codes';
 
 export interface UploadedCodes {
@@ -29,13 +30,15 @@ export function poolUploadRef(caller: Pick<Caller, 'idempotency'>): string {
 /**
  * `POST /v1/admin/rewards/{id}/codes`: up to 10,000 codes into the reward's pool. A code already
  * in any pool, issued, or twice in the upload is a duplicate (reported, not an error). The codes
- * go in by many transactions at once (shared/store/pool-upload.ts); the stock grows by what was
- * added in the final one, with the idempotency record, so it grows once however often a crashed
+ * go in by batches under the pool uploads' lock (shared/store/pool-upload.ts); the stock grows by what was
+ * added in the final transaction, with the idempotency record, so it grows once however often a crashed
  * upload is sent again with its Idempotency-Key (its own codes then count as added).
  */
 export function uploadPoolCodes(rewardId: string, codes: readonly string[]): UseCase<UploadedCodes> {
-  return (caller) => {
+  return async (caller) => {
     const uploadRef = poolUploadRef(caller);
+    // A replay answers the first response from the record (its write fails): no codes read or written again.
+    if (await idempotencyKeyUsed(caller)) return () => Promise.resolve(outcome({ added: 0, duplicates: [] }));
     return async () => {
       await poolReward(rewardId);
       const unique = [...new Set(codes)];

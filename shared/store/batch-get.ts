@@ -10,6 +10,7 @@ type Request = NonNullable<BatchGetCommandInput['RequestItems']>;
 export async function batchGet(
   keyList: Key[],
   projection?: { expression: string; names: Record<string, string> },
+  options: { consistent?: boolean } = {},
 ): Promise<Item[]> {
   const { client, tableName } = store();
   const found: Item[] = [];
@@ -17,6 +18,7 @@ export async function batchGet(
     const request: Request = {
       [tableName]: {
         Keys: keyList.slice(start, start + BATCH_GET_KEYS),
+        ...(options.consistent ? { ConsistentRead: true } : {}),
         ...(projection
           ? { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names }
           : {}),

@@ -11,7 +11,7 @@ import {
   TransactionConflictError,
   VersionConflictError,
 } from './errors';
-import { idempotencyRecordPut, type IdempotencyContext, type StoredResponse } from './idempotency';
+import { idempotencyRecordPut, keptAnswer, type IdempotencyContext, type StoredResponse } from './idempotency';
 import type { Item, TransactItem } from './item';
 import { ledgerEntryPut } from './items/ledger-entry';
 import { memberPut } from './items/member';
@@ -67,11 +67,15 @@ export async function commit(unit: Commit, idempotency: IdempotencyRecord | unde
     for (const entry of write.entries) items.push({ item: ledgerEntryPut(entry), onFailed: conflict });
   }
   for (const write of unit.writes) items.push({ item: write.item, onFailed: write.onConditionFailed ?? conflict });
-  if (idempotency)
+  if (idempotency) {
+    const kept = keptAnswer(idempotency.context, idempotency.response, now);
+    for (const item of kept.partPuts) items.push({ item, onFailed: conflict });
+    // Last: a cancellation is read from the record's reason first (translateCancellation).
     items.push({
-      item: idempotencyRecordPut(idempotency.context, idempotency.response, now),
+      item: idempotencyRecordPut(idempotency.context, kept.recorded, now),
       onFailed: (stored) => new IdempotencyRecordExistsError(stored),
     });
+  }
   // A decision that changes nothing (an unchanged PATCH, a PUT of the same rules or raffle, a draw
   // answered from the first one, a manual delivery retry) without an idempotency record to keep:
   // there is nothing to write, and DynamoDB refuses an empty transaction.

@@ -1,6 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { batchGet } from './batch-get';
 import { store } from './client';
 import { getItem } from './get';
 import { createPut, type TransactItem } from './item';
@@ -34,6 +36,62 @@ export interface StoredResponse {
   status: number;
   text?: string;
   body?: unknown;
+  /** A long answer (the largest pool upload's 10,000 duplicates): its deflated text is in this many part items. */
+  parts?: number;
+}
+
+/** An answer text longer than this (bytes) is kept deflated in part items beside the record: an item holds 400 KB. */
+const RECORD_TEXT_BYTES = 200_000;
+const PART_BYTES = 300_000;
+const partKey = (context: Pick<IdempotencyContext, 'scope' | 'key'>, index: number) => ({
+  PK: idempotencyKey(context.scope, context.key).PK,
+  SK: `PART#${index}`,
+});
+
+/**
+ * What the record keeps of an answer, and the part items written before it in the same
+ * transaction: the answer itself, or for a long one `{ status, parts }` and its deflated text
+ * cut in parts (a replay reads them back: `completeAnswer`).
+ */
+export function keptAnswer(
+  context: IdempotencyContext,
+  response: StoredResponse,
+  now: Date,
+): { recorded: StoredResponse; partPuts: TransactItem[] } {
+  if (response.text === undefined || Buffer.byteLength(response.text) <= RECORD_TEXT_BYTES)
+    return { recorded: response, partPuts: [] };
+  const deflated = deflateRawSync(Buffer.from(response.text));
+  const partPuts: TransactItem[] = [];
+  for (let start = 0; start < deflated.length; start += PART_BYTES)
+    partPuts.push({
+      Put: {
+        TableName: store().tableName,
+        Item: {
+          ...partKey(context, partPuts.length),
+          entity: 'idempotency-part',
+          z: deflated.subarray(start, start + PART_BYTES),
+          ttl: epochSeconds(now) + IDEMPOTENCY_TTL_SECONDS,
+        },
+      },
+    });
+  return { recorded: { status: response.status, parts: partPuts.length }, partPuts };
+}
+
+/** A kept answer with its text read back from its parts (one batch read), or as it is. */
+export async function completeAnswer(
+  context: Pick<IdempotencyContext, 'scope' | 'key'>,
+  response: StoredResponse,
+): Promise<StoredResponse> {
+  if (!response.parts) return response;
+  const keys = Array.from({ length: response.parts }, (_, index) => partKey(context, index));
+  const found = await batchGet(keys, undefined, { consistent: true });
+  const bySk = new Map(found.map((item) => [String(item.SK), item.z as Uint8Array]));
+  const chunks = keys.map((key) => {
+    const chunk = bySk.get(key.SK);
+    if (!chunk) throw new Error('a part of a kept answer is missing');
+    return chunk;
+  });
+  return { status: response.status, text: inflateRawSync(Buffer.concat(chunks)).toString() };
 }
 
 export type IdempotencyLookup =

@@ -381,6 +381,14 @@ beforeAll(async () => {
         effect: { type: 'multiplier', factor: 2 },
         limits: { budgetPoints: 1_000 },
       },
+      // A gift: the earn issues a voucher code; the refund that breaks the rule cancels it.
+      {
+        id: 'fruit-gift',
+        name: 'Fruit gift',
+        lines: { skus: ['apple'] },
+        when: { minQuantity: 2 },
+        effect: { type: 'reward', rewardId: 'voucher' },
+      },
     ],
   };
   expect201(await call('PUT', '/v1/admin/program', { as: 'admin', body: budgetRules }), 'program with a budget');

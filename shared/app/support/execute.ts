@@ -14,6 +14,7 @@ import { eventWrites } from '@shared/store/events';
 import { auditPut } from '@shared/store/items/audit';
 import { partnerNameOf } from '@shared/store/items/partner';
 import {
+  completeAnswer,
   interpretRecord,
   lookupIdempotency,
   replayPointerPut,
@@ -87,7 +88,10 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
       );
     } catch (error) {
       if (error instanceof IdempotencyRecordExistsError && idempotency)
-        return { replayed: true, response: replayFromRecord(idempotency, caller.now(), error.record) };
+        return {
+          replayed: true,
+          response: await completeAnswer(idempotency, replayFromRecord(idempotency, caller.now(), error.record)),
+        };
       throw error;
     }
     await decided.afterCommit?.();

@@ -215,33 +215,20 @@ export function codeChangeWrites(stored: Extract<StoredCode, { kind: 'issued' }>
 }
 
 /**
- * An uploaded pool code: the code item (new in the region: a code in any pool, or issued, is a
- * duplicate) and its place in the reward's pool. `uploadRef` names the upload, so that an upload
- * retried after a crash counts its own codes as added, not as duplicates.
+ * An uploaded pool code: the code item (status `available`; `uploadRef` names the upload, so an
+ * upload retried after a crash counts its own codes as added, not as duplicates) and its place in
+ * the reward's pool. Written in batches under the upload lock (shared/store/pool-upload.ts).
  */
-export function poolCodeWrites(rewardId: string, text: string, uploadRef: string): TransactItem[] {
+export function poolCodeItems(rewardId: string, text: string, uploadRef: string): { code: Item; place: Item } {
   const hash = codeHash(text);
-  return [
-    {
-      Put: {
-        TableName: store().tableName,
-        Item: {
-          ...codeKey(hash),
-          entity: 'code',
-          hash,
-          status: 'available',
-          code: text,
-          rewardId,
-          uploadRef,
-          revision: 1,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    },
-    { Put: { TableName: store().tableName, Item: { ...poolKey(rewardId, hash), entity: 'pool-code' } } },
-  ];
+  return {
+    code: { ...codeKey(hash), entity: 'code', hash, status: 'available', code: text, rewardId, uploadRef, revision: 1 },
+    place: { ...poolKey(rewardId, hash), entity: 'pool-code' },
+  };
 }
+
+/** The one lock pool uploads take in turn (any pool: a code in any pool is a duplicate). */
+export const poolUploadLockKey: Key = { PK: 'POOLUPLOAD', SK: 'LOCK' };
 
 /** The upload a stored code item came from (an item returned by a failed condition). */
 export function uploadRefOf(item: Item | undefined): string | undefined {
