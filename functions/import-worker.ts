@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { completeImport, planImport, processImportChunk } from '@shared/app/jobs/import-worker';
+import { collectDay, completeSimulation, planSimulation, replayShard } from '@shared/app/jobs/simulation-worker';
 import { importIdOfKey } from '@shared/app/start-import';
 import { IMPORT_PHASES } from '@shared/domain/import';
 import { importFiles } from '@shared/store/import-files';
@@ -10,7 +11,9 @@ import { logger } from '@shared/observability';
  * - `plan`: streams the file once, marks the import running, writes the chunk manifest the
  *   Distributed Map reads (an S3 JSON array of byte ranges of whole lines);
  * - a batch of chunks (the map's ItemBatcher: `Items` + `BatchInput`): applies them;
- * - `complete`: done, or failed when the map gave up.
+ * - `complete`: done, or failed when the map gave up;
+ * - `simulation-*`: the steps of a program simulation (shared/app/jobs/simulation-worker.ts), invoked by
+ *   the simulation state machine (infra/constructs/program-simulation.ts): the bulk engine's other work.
  * The local engine runs the same worker functions in-process (shared/app/jobs/import-worker.ts).
  */
 const Chunk = z.object({
@@ -28,10 +31,38 @@ const WorkerEvent = z.union([
   }),
   z.object({ action: z.literal('complete'), importId: z.string(), failed: z.boolean().optional() }),
 ]);
+/** The simulation state machine's steps (infra/constructs/program-simulation.ts): the same worker, other work. */
+const SimulationEvent = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('simulation-plan'), simulationId: z.string() }),
+  z.object({ action: z.literal('simulation-day'), simulationId: z.string(), day: z.int().min(0) }),
+  z.object({ action: z.literal('simulation-shard'), simulationId: z.string(), shard: z.int().min(0) }),
+  z.object({ action: z.literal('simulation-complete'), simulationId: z.string(), failed: z.boolean().optional() }),
+]);
+
+async function simulationStep(event: z.infer<typeof SimulationEvent>): Promise<unknown> {
+  const { simulationId } = event;
+  switch (event.action) {
+    case 'simulation-plan':
+      return { simulationId, ...(await planSimulation(simulationId)) };
+    case 'simulation-day':
+      await collectDay(simulationId, event.day);
+      return { day: event.day };
+    case 'simulation-shard':
+      await replayShard(simulationId, event.shard);
+      return { shard: event.shard };
+    case 'simulation-complete': {
+      const state = await completeSimulation(simulationId, event.failed);
+      logger.info('simulation finished', { simulationId, status: state?.status });
+      return { simulationId, status: state?.status };
+    }
+  }
+}
 
 export const manifestKeyOf = (importId: string) => `manifests/${importId}.json`;
 
 export async function handler(input: unknown): Promise<unknown> {
+  const simulation = SimulationEvent.safeParse(input);
+  if (simulation.success) return simulationStep(simulation.data);
   const event = WorkerEvent.parse(input);
   if ('Items' in event) {
     const { importId, key, phase } = event.BatchInput;

@@ -2,22 +2,36 @@ import { getImport, listImportErrors } from '@shared/app/reads/import-reads';
 import { createImport, launchImport } from '@shared/app/start-import';
 import { apiFunction } from '@shared/http/api-function';
 import { importsRoutes } from '@shared/http/function-routes/imports';
+import { simulationRoutes } from '@shared/http/function-routes/simulations';
+import { createSimulation, getSimulation, launchSimulation } from '@shared/app/simulate-program';
 import { respond } from '@shared/http/answers';
 import { lineErrorView } from '@shared/http/import-answers';
 
-export const handler = apiFunction(importsRoutes, {
-  createImport: async ({ ndjson, caller }) => {
-    const answered = await respond('createImport', createImport(ndjson ? { ndjson } : { upload: true }), caller);
-    // An inline file runs now (a replay starts it again if the first start failed; starting is idempotent).
-    // An upload runs when the file lands.
-    if (ndjson && answered.status === 202) await launchImport((answered.body as { importId: string }).importId);
-    return answered;
-  },
+export const handler = apiFunction(
+  { ...importsRoutes, ...simulationRoutes },
+  {
+    createImport: async ({ ndjson, caller }) => {
+      const answered = await respond('createImport', createImport(ndjson ? { ndjson } : { upload: true }), caller);
+      // An inline file runs now (a replay starts it again if the first start failed; starting is idempotent).
+      // An upload runs when the file lands.
+      if (ndjson && answered.status === 202) await launchImport((answered.body as { importId: string }).importId);
+      return answered;
+    },
 
-  getImport: async ({ params }) => ({ status: 200, body: await getImport(params.importId) }),
+    getImport: async ({ params }) => ({ status: 200, body: await getImport(params.importId) }),
 
-  listImportErrors: async ({ params, query }) => {
-    const page = await listImportErrors(params.importId, query);
-    return { status: 200, body: { ...page, items: page.items.map(lineErrorView) } };
+    listImportErrors: async ({ params, query }) => {
+      const page = await listImportErrors(params.importId, query);
+      return { status: 200, body: { ...page, items: page.items.map(lineErrorView) } };
+    },
+
+    createSimulation: async ({ body, caller }) => {
+      const answered = await respond('createSimulation', createSimulation(body), caller);
+      // Runs now; a replay of the POST starts it again if the first start failed (starting is idempotent).
+      if (answered.status === 202) await launchSimulation((answered.body as { simulationId: string }).simulationId);
+      return answered;
+    },
+
+    getSimulation: async ({ params }) => ({ status: 200, body: await getSimulation(params.simulationId) }),
   },
-});
+);

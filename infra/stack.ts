@@ -16,6 +16,7 @@ import type { JobName } from '@shared/schemas/admin';
 import type { RegionSettings } from './config/regions';
 import { tableAccess, type EntryName } from './config/table-access';
 import { BulkImport } from './constructs/bulk-import';
+import { ProgramSimulation } from './constructs/program-simulation';
 import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME, type ScheduledJob } from './constructs/monitoring';
 import { RewardsFunction } from './constructs/rewards-function';
 import { RewardsRestApi, STAGE_NAME } from './constructs/rewards-rest-api';
@@ -47,7 +48,9 @@ const httpFunctions: Record<FunctionName, FunctionSpec> = {
   insights: { description: 'NPS answers, non-member purchases, metrics snapshots' },
   admin: { description: 'Program rules and partner keys' },
   events: { description: 'Event feed and webhook endpoints' },
-  imports: { description: 'Bulk import: start an import, its progress and bad lines' },
+  imports: {
+    description: 'Bulk import: start an import, its progress and bad lines; program simulations on the same engine',
+  },
   me: { description: "A member's own app (member session token): the /v1/me routes" },
   codes: { description: "Reward codes: the till's validate, use and release; members' codes; pool uploads" },
 };
@@ -90,6 +93,7 @@ export class RewardsApiStack extends Stack {
   readonly waf?: RegionalWaf;
   readonly events: EventDelivery;
   readonly bulkImport: BulkImport;
+  readonly simulation: ProgramSimulation;
   readonly sessionKeys: MemberSessionKeys;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
@@ -197,6 +201,11 @@ export class RewardsApiStack extends Stack {
     });
     this.bulkImport = bulkImport;
     functions['import-worker'] = bulkImport.worker;
+    this.simulation = new ProgramSimulation(this, 'ProgramSimulation', {
+      worker: bulkImport.worker,
+      apiFunction: functions.imports as NodejsFunction,
+      logRetention,
+    });
     this.functions = functions;
     this.aliases = aliases;
 

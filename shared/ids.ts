@@ -24,3 +24,4 @@ export const newCodeId = () => `cod_${ulid()}`;
 /** A reward code's text: crypto-random symbols of the code alphabet (shared/domain/codes.ts). */
 export const newCodeText = () => generatedCode(randomBytes(GENERATED_CODE_LENGTH));
 export const newAuditId = () => `aud_${ulid()}`;
+export const newSimulationId = () => `sim_${ulid()}`;

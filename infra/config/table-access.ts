@@ -79,6 +79,8 @@ const webhook = 'WEBHOOK#*';
 const globalEvent = 'EVENT#*';
 /** A bulk import: its progress item and its bad lines. */
 const bulkImport = 'IMPORT#*';
+/** A program simulation: its item, the members it found by shard and day, each shard's partial result. */
+const simulation = 'SIMULATION#*';
 /** The shards of basket rules' points budgets (shared/store/items/rule-budget.ts). */
 const ruleBudget = 'RULEBUDGET#*';
 /** What each partner credited by adjustment on each UTC day (shared/store/items/adjustment-budget.ts). */
@@ -253,11 +255,13 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     ],
   },
   // Bulk import routes: the import item written with the POST's idempotency record, its progress and bad lines.
+  // Program simulations: the simulation item written with the POST's idempotency record (the draft is checked
+  // against the program's currency), read back for its progress and figures.
   imports: {
     items: [
-      { actions: ['GetItem'], partitions: [bulkImport, partners] },
+      { actions: ['GetItem'], partitions: [bulkImport, partners, program, simulation] },
       { actions: ['Query'], partitions: [bulkImport] },
-      { actions: ['PutItem'], partitions: [idempotency, bulkImport, audit] },
+      { actions: ['PutItem'], partitions: [idempotency, bulkImport, audit, simulation] },
     ],
   },
   // The import worker (Step Functions' map on AWS): each member line is one transaction of the member,
@@ -265,14 +269,18 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // on the member; chunk checkpoints update the import item and bad lines are batch-written under it.
   // A purchase line of a member with points lots reads the member's lots (a Query of its partition,
   // beside the member's read) and puts the new lot in its transaction.
+  // The same worker runs a program simulation's steps, which write only under the simulation: it reads the
+  // activity index (GSI1) for the members who bought, their orders (a Query of each member's partition) and
+  // birthdays (a batch read of member items), the program's versions (a Query of PROGRAM).
   'import-worker': {
     items: [
-      { actions: READ_ACTIONS, partitions: [bulkImport, externalId, program, member] },
-      { actions: ['Query'], partitions: [member] },
-      { actions: ['PutItem'], partitions: [member, referral, externalId] },
-      { actions: ['UpdateItem'], partitions: [bulkImport, email] },
-      { actions: ['BatchWriteItem'], partitions: [bulkImport] },
+      { actions: READ_ACTIONS, partitions: [bulkImport, externalId, program, member, simulation] },
+      { actions: ['Query'], partitions: [member, program, simulation] },
+      { actions: ['PutItem'], partitions: [member, referral, externalId, simulation] },
+      { actions: ['UpdateItem'], partitions: [bulkImport, email, simulation] },
+      { actions: ['BatchWriteItem'], partitions: [bulkImport, simulation] },
     ],
+    queryIndexes: [indexNames.activityByDay],
   },
   // Reads the member and order items of what was recorded, and its own digests (Query on METRICS).
   'metrics-job': {

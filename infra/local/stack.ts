@@ -10,8 +10,10 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useImportEngine } from '@shared/store/import-engine';
+import { useSimulationEngine } from '@shared/store/simulation-engine';
 import { useImportFiles } from '@shared/store/import-files';
 import { DirectoryImportFiles, InProcessImportEngine } from './imports';
+import { InProcessSimulationEngine } from './simulations';
 import { createLocalServer, serveLocalUploads } from './server';
 import { localJobRunner, registerLocalJob, startLocalJobs } from './jobs';
 import { parseTestClockStart, TestClock } from './test-clock';
@@ -64,6 +66,8 @@ export interface LocalStack {
   testClock?: TestClock;
   /** The in-process import engine (tests wait for it to be idle). */
   imports: InProcessImportEngine;
+  /** The in-process simulation engine (tests may wait for it to be idle). */
+  simulations: InProcessSimulationEngine;
   /** The in-process fan-out and delivery worker (tests kill and restart the worker). */
   events?: LocalEventPipeline;
   stop: () => Promise<void>;
@@ -154,6 +158,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const imports = new InProcessImportEngine();
     useImportFiles(files);
     useImportEngine(imports);
+    const simulations = new InProcessSimulationEngine();
+    useSimulationEngine(simulations);
     serveLocalUploads(files);
     const server = createLocalServer(testClock ? { testClock } : {});
     await new Promise<void>((resolve, reject) => {
@@ -168,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const stop = async () => {
       jobs.stop();
       await imports.idle();
+      await simulations.idle();
       await events?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -185,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       endpoint,
       ...(testClock ? { testClock } : {}),
       imports,
+      simulations,
       ...(events ? { events } : {}),
       stop,
     };

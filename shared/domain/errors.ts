@@ -42,6 +42,7 @@ export type DomainErrorCode =
   | 'too-many-webhooks'
   | 'forbidden-webhook-url'
   | 'import-not-found'
+  | 'simulation-not-found'
   | 'code-not-found'
   | 'code-used'
   | 'code-expired'

@@ -74,6 +74,7 @@ export const answers = {
   testWebhook: (sent: { eventId: string }) => accepted(sent),
   retryDelivery: (queued: { eventId: string }) => accepted(queued),
   createImport: (created: CreatedImport) => accepted(created),
+  createSimulation: (started: { simulationId: string; status: 'running' }) => accepted(started),
   useCode: codeChange,
   releaseCode: codeChange,
   cancelMemberCode: codeChange,

@@ -84,6 +84,7 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'too-many-webhooks': { status: 400, title: 'Too many webhooks' },
   'forbidden-webhook-url': { status: 400, title: 'Webhook URL not allowed' },
   'import-not-found': { status: 404, title: 'Import not found' },
+  'simulation-not-found': { status: 404, title: 'Simulation not found' },
   'code-not-found': { status: 404, title: 'Code not found' },
   'code-used': { status: 409, title: 'Code already used' },
   'code-expired': { status: 409, title: 'Code expired' },

@@ -8,6 +8,7 @@ import { meRoutes } from './function-routes/me';
 import { membersRoutes } from './function-routes/members';
 import { pointsRoutes } from './function-routes/points';
 import { rewardsRoutes } from './function-routes/rewards';
+import { simulationRoutes } from './function-routes/simulations';
 import { HttpProblem } from './problems';
 import type { FunctionName, RouteDefinition } from './route-definition';
 
@@ -36,6 +37,7 @@ export const routes = {
   ...adminRoutes,
   ...eventsRoutes,
   ...importsRoutes,
+  ...simulationRoutes,
   ...meRoutes,
   ...codesRoutes,
 } as const satisfies Record<string, RouteDefinition>;

@@ -550,6 +550,25 @@ describe('every answer of every route is described by the document', () => {
       { status: 404, type: 'import-not-found' },
     );
 
+    // Simulations: a draft over the last day runs in the background; its figures, an unknown one, a bad period.
+    const day = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() };
+    const simulation = await call(admin, 'createSimulation', { body: { program: rules, ...day } }, { status: 202 });
+    if (!simulation.ok) throw new Error('no simulation');
+    await api.simulations.idle();
+    await call(admin, 'getSimulation', { params: { simulationId: simulation.body.simulationId } }, { status: 200 });
+    await call(
+      admin,
+      'getSimulation',
+      { params: { simulationId: 'sim_unknown' } },
+      { status: 404, type: 'simulation-not-found' },
+    );
+    await call(
+      admin,
+      'createSimulation',
+      { body: { program: rules, from: day.to, to: day.from } },
+      { status: 400, type: 'validation-error' },
+    );
+
     // Jobs run in the request locally (200); an unknown job is refused at its path parameter.
     await call(admin, 'runJob', { params: { job: 'time-changes' } }, { status: 200 });
     await call(admin, 'runJob', { params: { job: 'reminders' } }, { status: 200 });

@@ -64,13 +64,15 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
       .filter((acknowledgement) => acknowledgement.ruleId === 'AwsSolutions-IAM5[Resource::*]')
       .map((acknowledgement) => inStack(acknowledgement.constructPath));
     expect(anyResource.filter((path) => path.endsWith('/XRayWrite'))).toHaveLength(functionCount);
-    // dynamodb:ListStreams (the fan-out's stream source); X-Ray and log delivery of the import state machine.
+    // dynamodb:ListStreams (the fan-out's stream source); X-Ray and log delivery of the import and
+    // simulation state machines.
     expect(anyResource.filter((path) => !path.endsWith('/XRayWrite')).sort()).toEqual([
       'BulkImport/StateMachine',
       'Events/FanOutFunction/Role',
+      'ProgramSimulation/StateMachine',
     ]);
     // Narrower wildcards: objects under one prefix of the import bucket (the route and the worker), the
-    // import state machine's manifest reads, worker versions and child executions, and the API keys and
+    // import state machine's manifest reads, worker versions and child executions (of both state machines), and the API keys and
     // usage plans API Gateway names per partner (the admin role).
     const narrower = wildcard.filter((acknowledgement) => acknowledgement.ruleId !== 'AwsSolutions-IAM5[Resource::*]');
     expect([...new Set(narrower.map((acknowledgement) => inStack(acknowledgement.constructPath)))].sort()).toEqual([
@@ -78,6 +80,7 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
       'BulkImport/StateMachine',
       'BulkImport/Worker/Role',
       'ImportsFunction/Role',
+      'ProgramSimulation/StateMachine',
     ]);
     for (const acknowledgement of narrower.filter((a) => /(Worker|Imports\w*)\/Role$/.test(a.constructPath)))
       expect(acknowledgement.ruleId).toMatch(

@@ -16,6 +16,7 @@ import { deliveryQueue, useDeliveryQueue, type DeliveryMessage } from '@shared/d
 import { DirectoryImportFiles } from '@infra/local/imports';
 import { IMPORT_PHASES } from '@shared/domain/import';
 import { useImportEngine } from '@shared/store/import-engine';
+import { useSimulationEngine } from '@shared/store/simulation-engine';
 import { useSessionKeys } from '@shared/sessions/keys';
 import { LocalSessionKeys } from '@shared/sessions/local-keys';
 import { useDataKeys } from '@shared/secrets/data-keys';
@@ -171,6 +172,8 @@ beforeAll(async () => {
       return Promise.resolve();
     },
   });
+  // The simulations' state machine, likewise: the scenario runs its steps through the worker.
+  useSimulationEngine({ start: () => Promise.resolve() });
   const table = await useFreshTable({ expiry: { inactivityMonths: 1 } });
   useSessionKeys(await LocalSessionKeys.generate());
   useDataKeys(LocalDataKeys.generate());
@@ -455,6 +458,26 @@ beforeAll(async () => {
   expect201(await twice('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true } }), 'upload import');
   await call('GET', `/v1/admin/imports/${started.importId}`, { as: 'admin' });
   await call('GET', `/v1/admin/imports/${started.importId}/errors`, { as: 'admin' });
+  // A program simulation of the last day under a draft: the route stores it and hands it to the engine;
+  // the same worker then runs the state machine's steps (days of activity, member shards, the sum).
+  const simulation = expect201(
+    await twice('POST', '/v1/admin/program/simulations', {
+      as: 'admin',
+      body: {
+        program: { ...changed, earn: { ...changed.earn, pointsPerUnit: 3 } },
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+        to: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    }),
+    'simulation',
+  ).body;
+  const simulationId = field(simulation, 'simulationId');
+  const steps = (await work({ action: 'simulation-plan', simulationId })) as { days: number[]; shards: number[] };
+  for (const day of steps.days) await work({ action: 'simulation-day', simulationId, day });
+  for (const shard of steps.shards) await work({ action: 'simulation-shard', simulationId, shard });
+  const simulated = (await work({ action: 'simulation-complete', simulationId })) as Body;
+  if (simulated.status !== 'done') throw new Error(`simulation: ${JSON.stringify(simulated)}`);
+  await call('GET', `/v1/admin/program/simulations/${simulationId}`, { as: 'admin' });
   // Weeks later: the metrics job counts the settled purchases, the pending cashback is due and the
   // inactive members' points expire.
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -529,6 +552,7 @@ afterAll(async () => {
   await receiver?.close();
   useDeliveryQueue(undefined);
   useImportEngine(undefined);
+  useSimulationEngine(undefined);
   useImportFiles(undefined);
   if (importDirectory) await rm(importDirectory, { recursive: true, force: true });
   vi.unstubAllEnvs();
