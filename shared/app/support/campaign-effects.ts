@@ -1,0 +1,127 @@
+import {
+  campaignBonus,
+  campaignsForEntry,
+  timesApplied,
+  withCampaignApplied,
+  type CampaignState,
+} from '@shared/domain/campaigns';
+import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
+import type { MemberState } from '@shared/domain/member';
+import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
+import { VersionConflictError } from '@shared/store/errors';
+import { campaignList, forgetCachedCampaigns } from '@shared/store/campaigns';
+import { campaignRevisionCheck } from '@shared/store/items/campaign';
+import { cachedProgram, currentProgram } from '@shared/store/program';
+import { logger } from '@shared/observability';
+import { transactionEvent } from './emit';
+import type { EmittedEvent, Outcome } from './outcome';
+import { postingContext } from './posting';
+import { giftRewardCode } from './reward-codes';
+
+/**
+ * Campaigns in the use cases: what a member gets on entering a segment joins the SAME
+ * transaction as the entry (the segment membership hook, ./segment-membership.ts, says which
+ * segments each member write entered). The member item counts each campaign's applications, so
+ * a campaign applies at most `perMember` times however the entries come (a retry with the same
+ * Idempotency-Key replays the first answer without deciding again; concurrent writes of one
+ * member conflict on its version and decide again on the new state). Each application checks
+ * the campaign's revision: a campaign changed or deleted since this instance cached the list
+ * fails the transaction, the cache is forgotten and the write is decided again.
+ */
+
+/**
+ * A transaction holds at most 100 items. What the use case and the membership hook wrote leaves
+ * room; the lots hook, the idempotency record and the audit record come after: this many are
+ * kept for them. A campaign that would not fit is left for the member's next entry (logged), so
+ * the member's own write never fails for a campaign.
+ */
+const TRANSACTION_ITEMS = 100;
+const ROOM_KEPT = 12;
+
+/** What one application adds to the transaction, at most (a reward's code: code, pointer, due item, stock, counts, events). */
+const ITEMS_PER_APPLICATION = { bonus: 4, reward: 9, multiplier: 2 } as const;
+
+export interface SegmentEntry {
+  write: MemberWrite;
+  /** The segments this write made the member enter. */
+  entered: readonly string[];
+}
+
+export async function applyCampaigns(
+  decided: Outcome<unknown>,
+  entries: readonly SegmentEntry[],
+  at: Date,
+  partnerId: string,
+): Promise<void> {
+  if (!entries.some((entry) => entry.entered.length > 0)) return;
+  const campaigns = await campaignList();
+  if (campaigns.length === 0) return;
+  const known = new Set(campaigns.map((campaign) => campaign.campaignId));
+  const program = cachedProgram() ?? (await currentProgram());
+  for (const { write, entered } of entries) {
+    for (const campaign of campaignsForEntry(campaigns, entered, write.member, at)) {
+      if (itemsOf(decided) + ITEMS_PER_APPLICATION[campaign.effect.type] > TRANSACTION_ITEMS - ROOM_KEPT) {
+        logger.warn('campaign left for a later entry: the transaction is full', { campaignId: campaign.campaignId });
+        continue;
+      }
+      await applyOne(decided, write, campaign, known, at, postingContext({ partnerId }, program, at));
+    }
+  }
+}
+
+const itemsOf = (decided: Outcome<unknown>) =>
+  decided.members.reduce((sum, write) => sum + 1 + write.entries.length, 0) +
+  decided.writes.length +
+  decided.events.length;
+
+async function applyOne(
+  decided: Outcome<unknown>,
+  write: MemberWrite,
+  campaign: CampaignState,
+  known: ReadonlySet<string>,
+  at: Date,
+  context: ReturnType<typeof postingContext>,
+): Promise<void> {
+  const { memberId } = write.member;
+  let member: MemberState = withCampaignApplied(write.member, campaign, at, known);
+  const writes: ConditionalWrite[] = [
+    {
+      item: campaignRevisionCheck(campaign),
+      onConditionFailed: () => {
+        forgetCachedCampaigns();
+        return new VersionConflictError();
+      },
+    },
+  ];
+  const events: EmittedEvent[] = [];
+  const applied = { campaignId: campaign.campaignId, segmentId: campaign.segmentId, type: campaign.effect.type };
+  let detail: Record<string, unknown> = {};
+  const bonus = campaignBonus(campaign);
+  if (bonus) {
+    const posted = postMovements(member, [bonus], context);
+    // The entries of the write so far come first: the bonus takes the next index of the same version.
+    const entry: LedgerEntry = { ...(posted.entries[0] as LedgerEntry), index: write.entries.length };
+    member = posted.member;
+    write.entries = [...write.entries, entry];
+    events.push(transactionEvent('points.earned', entry));
+    detail = { points: bonus.points, transactionId: entry.transactionId };
+  } else if (campaign.effect.type === 'reward') {
+    const gift = await giftRewardCode(member, campaign.effect.rewardId, at);
+    if ('gifted' in gift) {
+      member = gift.gifted.member;
+      writes.push(...gift.gifted.writes);
+      events.push(...gift.gifted.events);
+      detail = { rewardId: campaign.effect.rewardId, codeId: gift.gifted.code.codeId };
+    } else detail = { rewardId: campaign.effect.rewardId, skipped: gift.skipped };
+  } else if (campaign.effect.type === 'multiplier') {
+    const boost = member.campaigns?.boosts?.find((candidate) => candidate.campaignId === campaign.campaignId);
+    detail = { factor: campaign.effect.factor, ...(boost ? { until: boost.until } : {}) };
+  }
+  write.member = member;
+  decided.writes.push(...writes);
+  decided.events.push(...events, {
+    type: 'campaign.applied',
+    memberId,
+    data: { ...applied, ...detail, applied: timesApplied(member, campaign.campaignId) },
+  });
+}
