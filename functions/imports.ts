@@ -1,4 +1,4 @@
-import { getImport, listImportErrors } from '@shared/app/reads/import-reads';
+import { getImport, listImportErrors, listImports } from '@shared/app/reads/import-reads';
 import { createImport, launchImport } from '@shared/app/start-import';
 import { apiFunction } from '@shared/http/api-function';
 import { importsRoutes } from '@shared/http/function-routes/imports';
@@ -17,6 +17,8 @@ export const handler = apiFunction(
       if (ndjson && answered.status === 202) await launchImport((answered.body as { importId: string }).importId);
       return answered;
     },
+
+    listImports: async ({ query }) => ({ status: 200, body: await listImports(query) }),
 
     getImport: async ({ params }) => ({ status: 200, body: await getImport(params.importId) }),
 

@@ -81,6 +81,8 @@ const globalEvent = 'EVENT#*';
 const bulkImport = 'IMPORT#*';
 /** A program simulation: its item, the members it found by shard and day, each shard's partial result. */
 const simulation = 'SIMULATION#*';
+/** Every import's id, in one partition: the admin's list of imports. */
+const importList = 'IMPORTS';
 /** The shards of basket rules' points budgets (shared/store/items/rule-budget.ts). */
 const ruleBudget = 'RULEBUDGET#*';
 /** What each partner credited by adjustment on each UTC day (shared/store/items/adjustment-budget.ts). */
@@ -260,8 +262,10 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   imports: {
     items: [
       { actions: ['GetItem'], partitions: [bulkImport, partners, program, simulation] },
-      { actions: ['Query'], partitions: [bulkImport] },
-      { actions: ['PutItem'], partitions: [idempotency, bulkImport, audit, simulation] },
+      // The list of imports: a page of ids, then their progress items.
+      { actions: ['BatchGetItem'], partitions: [bulkImport] },
+      { actions: ['Query'], partitions: [bulkImport, importList] },
+      { actions: ['PutItem'], partitions: [idempotency, bulkImport, importList, audit, simulation] },
     ],
   },
   // The import worker (Step Functions' map on AWS): each member line is one transaction of the member,

@@ -2,7 +2,7 @@ import { planChunks } from '@shared/domain/import';
 import { newImportId } from '@shared/ids';
 import { importEngine } from '@shared/store/import-engine';
 import { importFiles, INLINE_PREFIX, UPLOAD_PREFIX, UPLOAD_URL_SECONDS } from '@shared/store/import-files';
-import { findImport, newImportPut } from '@shared/store/items/import';
+import { findImport, importListingPut, newImportPut } from '@shared/store/items/import';
 import { outcome, type UseCase } from './support/outcome';
 
 export interface CreatedImport {
@@ -61,6 +61,7 @@ export function createImport(request: { ndjson: Uint8Array } | { upload: true })
                 failed: 0,
               }),
             },
+            { item: importListingPut(importId, now.toISOString()) },
           ],
           audit: {
             kind: 'import.started',

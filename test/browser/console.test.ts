@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoResult } from '@infra/local/demo';
 import { matchPath, routes } from '@shared/http/routes';
 import { startTestApi, type TestApi } from '../support/api';
+import { importFile } from '../support/import-file';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 /**
@@ -404,9 +405,41 @@ describe('the console in a browser', () => {
     await page.getByText('2 of 2 lines: 1 applied, 1 refused.').waitFor({ timeout: 30_000 });
     await page.getByRole('heading', { name: 'Refused lines' }).waitFor();
     await expect.poll(() => page.locator('table tbody tr').first().textContent()).toMatch(/^2/);
+    // The refused line names its field at fault, as a request with that line would.
+    expect(await page.locator('table tbody tr').first().locator('ul.field-errors').textContent()).toContain('consent');
     const found = await api.call<{ items: { memberId: string }[] }>('GET', '/v1/members?externalId=imported-1');
     expect(found.body.items).toHaveLength(1);
     await shoot('imports');
+  });
+
+  it('lists every import newest first with its status; one that stopped says why, with its refused lines', async () => {
+    // Every other line bad: past 100 lines, more than 10 % bad stops the import.
+    const stopped = await api.call<{ importId: string }>('POST', '/v1/admin/imports', {
+      as: 'admin',
+      rawBody: importFile({ lines: 150, badEvery: 2, purchaseShare: 0, prefix: 'stopped' }).text,
+      headers: { 'Content-Type': 'application/x-ndjson' },
+    });
+    await api.imports.idle();
+    const progress = await api.call<{ status: string; stopReason: string }>(
+      'GET',
+      `/v1/admin/imports/${stopped.body.importId}`,
+      { as: 'admin' },
+    );
+    expect(progress.body.status).toBe('failed');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Imports' }).waitFor();
+    const rows = page.locator('table.import-list tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(2);
+    expect(await rows.first().textContent()).toContain(stopped.body.importId);
+    expect(await rows.first().textContent()).toContain('failed');
+    expect(await rows.first().locator('td').last().textContent()).toBe(progress.body.stopReason);
+    expect(await rows.nth(1).textContent()).toContain('done');
+    await page.getByRole('button', { name: `Show import ${stopped.body.importId}` }).click();
+    await expect
+      .poll(() => page.getByTestId('stop-reason').textContent(), { timeout: 10_000 })
+      .toBe(progress.body.stopReason);
+    await page.getByRole('heading', { name: 'Refused lines' }).waitFor();
+    await shoot('imports-stopped');
   });
 
   it('creates a raffle, lists the entries members bought, draws it and checks the draw in the browser', async () => {

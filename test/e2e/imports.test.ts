@@ -97,6 +97,50 @@ describe('bulk import over HTTP', () => {
     });
   });
 
+  it('lists the imports newest first, a page at a time, a stopped one with why; admins only', async () => {
+    // Every other line bad: past 100 lines, over 10 % bad stops the import as failed.
+    const stopped = await api.call(
+      'POST',
+      '/v1/admin/imports',
+      ndjson(importFile({ lines: 150, badEvery: 2, purchaseShare: 0, prefix: 'listed' }).text),
+    );
+    await finished(stopped.body.importId);
+    const waiting = await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true } });
+
+    const first = await api.call('GET', '/v1/admin/imports?limit=2', { as: 'admin' });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((i: { importId: string }) => i.importId)).toEqual([
+      waiting.body.importId,
+      stopped.body.importId,
+    ]);
+    expect(first.body.items[0]).toMatchObject({ status: 'waiting', lines: 0, processed: 0 });
+    expect(first.body.items[1]).toEqual(await finished(stopped.body.importId));
+    expect(first.body.items[1]).toMatchObject({
+      status: 'failed',
+      stopReason: expect.stringContaining('Running the same file again is safe'),
+    });
+    // The next pages hold the earlier tests' imports, older and older, none twice.
+    const seen = [...first.body.items];
+    let cursor: string | undefined = first.body.nextCursor;
+    while (cursor) {
+      const next = await api.call('GET', `/v1/admin/imports?limit=2&cursor=${encodeURIComponent(cursor)}`, {
+        as: 'admin',
+      });
+      seen.push(...next.body.items);
+      cursor = next.body.nextCursor;
+    }
+    const ids = seen.map((i: { importId: string }) => i.importId);
+    expect(ids.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(ids.toSorted().reverse());
+    expect(seen.filter((i) => i.status === 'done').length).toBeGreaterThanOrEqual(3);
+    expect(seen.every((i) => i.status === 'failed' || i.stopReason === undefined)).toBe(true);
+
+    expect((await api.call('GET', '/v1/admin/imports')).status).toBe(403);
+    const altered = await api.call('GET', '/v1/admin/imports?cursor=bm9wZQ', { as: 'admin' });
+    expect(altered.status).toBe(400);
+  });
+
   it('refuses what is not an import: 400, 403 for a partner key, 404 for an unknown import', async () => {
     expect((await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: false } })).status).toBe(400);
     expect((await api.call('POST', '/v1/admin/imports', ndjson('\n\n'))).status).toBe(400);

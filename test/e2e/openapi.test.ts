@@ -541,6 +541,7 @@ describe('every answer of every route is described by the document', () => {
     if (!started.ok) throw new Error('no import');
     const importParams = { importId: started.body.importId };
     await call(admin, 'getImport', { params: importParams }, { status: 200 });
+    await call(admin, 'listImports', { query: { limit: 5 } }, { status: 200 });
     await call(admin, 'listImportErrors', { params: importParams, query: { limit: 5 } }, { status: 200 });
     await call(admin, 'getImport', { params: { importId: 'imp_unknown' } }, { status: 404, type: 'import-not-found' });
     await call(

@@ -458,6 +458,7 @@ beforeAll(async () => {
   expect201(await twice('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true } }), 'upload import');
   await call('GET', `/v1/admin/imports/${started.importId}`, { as: 'admin' });
   await call('GET', `/v1/admin/imports/${started.importId}/errors`, { as: 'admin' });
+  await call('GET', '/v1/admin/imports', { as: 'admin' });
   // A program simulation of the last day under a draft: the route stores it and hands it to the engine;
   // the same worker then runs the state machine's steps (days of activity, member shards, the sum).
   const simulation = expect201(

@@ -1,6 +1,6 @@
 import { DomainError } from '@shared/domain/errors';
 import { stopReasonText } from '@shared/domain/import';
-import { findImport, listLineErrors, type ImportState } from '@shared/store/items/import';
+import { findImport, listImportStates, listLineErrors, type ImportState } from '@shared/store/items/import';
 
 /** An import's progress as the API shows it (checkpoints and file location stay inside). */
 export function importView(state: ImportState) {
@@ -25,6 +25,12 @@ async function existingImport(importId: string): Promise<ImportState> {
 
 export async function getImport(importId: string) {
   return importView(await existingImport(importId));
+}
+
+/** The imports, newest first, a page at a time, each with its progress (and why it stopped). */
+export async function listImports(page: { limit: number; cursor?: string | undefined }) {
+  const found = await listImportStates(page.limit, page.cursor);
+  return { ...found, items: found.items.map(importView) };
 }
 
 /** The bad lines of an import, in line order, a page at a time. */

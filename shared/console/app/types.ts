@@ -66,6 +66,8 @@ export interface ImportJob {
   failed?: number;
   startedAt?: string;
   finishedAt?: string;
+  /** Why a failed import stopped, what to do, and whether sending the same file again is safe. */
+  stopReason?: string;
 }
 
 /** Partner scopes of the contract (v1, the v1.1 additions and v1.2's members:session). */

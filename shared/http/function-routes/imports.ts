@@ -21,6 +21,18 @@ export const importsRoutes = {
     ndjsonBodyBytes: 5 * 1024 * 1024,
     responses: { 202: CreatedImport },
   },
+  listImports: {
+    method: 'GET',
+    path: '/v1/admin/imports',
+    fn: 'imports',
+    scope: 'admin',
+    summary: 'The imports, newest first, with their progress',
+    description:
+      'Every import with its status and counts, newest first, a page at a time; a failed one says why it stopped (`stopReason`) and whether sending the same file again is safe.',
+    errors: [],
+    query: PageQuery,
+    responses: { 200: page(ImportProgress, 'ImportProgressPage') },
+  },
   getImport: {
     method: 'GET',
     path: '/v1/admin/imports/{importId}',

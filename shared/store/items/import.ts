@@ -1,6 +1,7 @@
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LINE_ERROR_RETENTION_DAYS, type LineProblem } from '@shared/domain/import';
 import { DAY_MS } from '@shared/domain/time';
+import { batchGet } from '../batch-get';
 import { store } from '../client';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { pad } from '../keys';
@@ -48,6 +49,44 @@ const errorKey = (importId: string, line: number) => ({
 
 export function newImportPut(state: Omit<ImportState, 'chunksDone'>): TransactItem {
   return createPut({ ...importKey(state.importId), entity: 'import', ...state });
+}
+
+/**
+ * Every import is also listed in one partition, keyed by its id (a ULID, so in the order they
+ * were created): the admin's list, newest first, is one Query and a BatchGet of the page's
+ * progress items. Imports are few (an admin's migrations), so one partition is plenty.
+ */
+const IMPORTS_LIST = 'IMPORTS';
+
+export function importListingPut(importId: string, createdAt: string): TransactItem {
+  return createPut({ PK: IMPORTS_LIST, SK: importId, entity: 'import-listing', importId, createdAt });
+}
+
+/** One page of the imports, newest first, each with its progress as it is now. */
+export async function listImportStates(
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ items: ImportState[]; nextCursor?: string }> {
+  const { client, tableName } = store();
+  const list = 'imports';
+  const after = cursor ? decodeCursor(cursor, list) : undefined;
+  const page = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': IMPORTS_LIST },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: { PK: IMPORTS_LIST, SK: after } } : {}),
+    }),
+  );
+  const ids = (page.Items ?? []).map((item) => String(item.importId));
+  const found = new Map(
+    (await batchGet(ids.map(importKey))).map((item) => [String(item.importId), itemToImport(item)]),
+  );
+  const items = ids.flatMap((importId) => found.get(importId) ?? []);
+  const last = page.LastEvaluatedKey;
+  return last ? { items, nextCursor: encodeCursor(list, String(last.SK)) } : { items };
 }
 
 function itemToImport(item: Item): ImportState {

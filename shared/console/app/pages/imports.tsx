@@ -112,6 +112,78 @@ export function Imports() {
         </button>
       </form>
       {watching && <ImportStatus key={watching} importId={watching} />}
+      <ImportList watching={watching} onOpen={setWatching} />
+    </section>
+  );
+}
+
+/** Every import, newest first: status, counts and, for one that stopped, why and whether sending it again is safe. */
+function ImportList({ watching, onOpen }: { watching: string | undefined; onOpen: (importId: string) => void }) {
+  const pager = usePager();
+  const list = useLoad(
+    () =>
+      call<Page<ImportJob>>('GET', '/v1/admin/imports', { query: { limit: 25, cursor: pager.cursor } }).then(
+        (r) => r.body,
+      ),
+    [pager.cursor, watching],
+  );
+  return (
+    <section aria-labelledby="import-list-title">
+      <h2 id="import-list-title">All imports</h2>
+      <ProblemAlert error={list.error} />
+      <div class="table-scroll">
+        <table class="import-list">
+          <caption>Newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Import</th>
+              <th scope="col">Status</th>
+              <th scope="col">Started</th>
+              <th scope="col" class="num">
+                Lines
+              </th>
+              <th scope="col" class="num">
+                Applied
+              </th>
+              <th scope="col" class="num">
+                Refused
+              </th>
+              <th scope="col">Why it stopped</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.items.map((job) => (
+              <tr key={job.importId}>
+                <td>
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={`Show import ${job.importId}`}
+                    onClick={() => onOpen(job.importId)}
+                  >
+                    <code>{job.importId}</code>
+                  </button>
+                </td>
+                <td>
+                  <span class={`badge badge-${job.status}`}>{job.status}</span>
+                </td>
+                <td>{formatTime(job.startedAt)}</td>
+                <td class="num">{formatInt(job.lines ?? 0)}</td>
+                <td class="num">{formatInt(job.succeeded ?? 0)}</td>
+                <td class="num">{formatInt(job.failed ?? 0)}</td>
+                <td>{job.stopReason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {list.data?.items.length === 0 && <p>No import yet.</p>}
+      <Pager
+        page={pager.page}
+        nextCursor={list.data?.nextCursor}
+        onNext={() => list.data?.nextCursor && pager.next(list.data.nextCursor)}
+        onPrevious={pager.previous}
+      />
     </section>
   );
 }
@@ -144,6 +216,11 @@ function ImportStatus({ importId }: { importId: string }) {
           <p class="muted">
             Started {formatTime(j.startedAt)}; finished {formatTime(j.finishedAt)}.
           </p>
+          {j.stopReason && (
+            <p class="alert alert-error" data-testid="stop-reason">
+              {j.stopReason}
+            </p>
+          )}
           {(j.failed ?? 0) > 0 && <ImportErrors path={`${path}/errors`} />}
         </>
       )}
@@ -151,11 +228,17 @@ function ImportStatus({ importId }: { importId: string }) {
   );
 }
 
+/** A refused line: its number and the problem a request with that line would get, each field at fault listed. */
+interface LineError {
+  line: number;
+  problem: { title: string; detail?: string; errors?: { path: string; message: string }[] };
+}
+
 function ImportErrors({ path }: { path: string }) {
   const pager = usePager();
   const page = useLoad(
     () =>
-      call<Page<{ line: number; problem: { title: string; detail?: string } }>>('GET', path, {
+      call<Page<LineError>>('GET', path, {
         query: { limit: 50, cursor: pager.cursor },
       }).then((r) => r.body),
     [path, pager.cursor],
@@ -180,6 +263,15 @@ function ImportErrors({ path }: { path: string }) {
               <td>
                 {e.problem.title}
                 {e.problem.detail ? `: ${e.problem.detail}` : ''}
+                {e.problem.errors && e.problem.errors.length > 0 && (
+                  <ul class="field-errors">
+                    {e.problem.errors.map((fieldError) => (
+                      <li key={fieldError.path}>
+                        <code>{fieldError.path}</code>: {fieldError.message}
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </td>
             </tr>
           ))}
