@@ -21,13 +21,14 @@ export class ApiClient {
   call(
     method: string,
     path: string,
-    options: { body?: unknown; key?: string; idempotencyKey?: string } = {},
+    /** `idempotencyKey: null` sends none (the till's validate takes none). */
+    options: { body?: unknown; key?: string; idempotencyKey?: string | null } = {},
   ): Promise<Answer> {
     const url = new URL(this.base + path);
     const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? this.partnerKey}` };
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (payload !== undefined) headers['content-type'] = 'application/json';
-    if (method === 'POST' || method === 'DELETE' || method === 'PUT')
+    if ((method === 'POST' || method === 'DELETE' || method === 'PUT') && options.idempotencyKey !== null)
       headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
     return new Promise((resolve, reject) => {
       const outgoing = request(

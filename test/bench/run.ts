@@ -10,7 +10,8 @@
  * (the metrics job over ≥ 20,000 members and ≥ 100,000 purchases), cold, lots, hot (N concurrent
  * redeems on one member: how many succeed within the deadline; BENCH_HOT_REQUESTS, default 120),
  * draw (the largest raffle allowed, 2,000 prize units and winners, over HTTP), basket (basket
- * rules: an earn with 20 lines against 20 rules, 200 concurrent earns against a rule with a budget).
+ * rules: an earn with 20 lines against 20 rules, 200 concurrent earns against a rule with a budget),
+ * codes (reward codes: the till's validate and use counted, 100 concurrent uses of one code).
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  * `--detail` (or `BENCH_DETAIL=1`) also prints every counted item write on stderr: its key, its
  * size before and after, its write units and the index units by index.
@@ -35,6 +36,7 @@ import { measureImport, type ImportFigures } from './import';
 import { measureHotMember, type HotMemberResult } from './hot-member';
 import { measureLargestDraw, type DrawFigures } from './draw';
 import { measureBasketEarn, measureBudgetConcurrency } from './basket-rules';
+import { measureCodes, type CodesResult } from './codes';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -51,6 +53,7 @@ const PARTS = [
   'hot',
   'draw',
   'basket',
+  'codes',
 ] as const;
 type Part = (typeof PARTS)[number];
 const onlyArgument = (() => {
@@ -188,6 +191,13 @@ try {
     basket = { ...earn, ...concurrency };
   }
 
+  let codes: CodesResult | undefined;
+  if (runs('codes')) {
+    log("reward codes: the till's validate and use (counted through the recorder), 100 concurrent uses of one code");
+    codes = await withStack(recordingEndpoint, (api) => measureCodes(api, recorder));
+    recorder.clear();
+  }
+
   const costs: Record<string, OpCost> = {};
   const allOps = { ...operations?.ops, ...lots?.ops };
   for (const [name, op] of Object.entries(allOps)) if (op) costs[name] = costPerMillion(op);
@@ -320,6 +330,7 @@ try {
       seedSeconds: lots.seedSeconds,
     },
     basketRules: basket,
+    rewardCodes: codes,
     costPerMillion: Object.fromEntries(Object.entries(costs).map(([name, cost]) => [name, cost.total])),
     costBreakdownPerMillion: costs,
     midProgramMonthlyUsd: midProgram,
@@ -555,6 +566,40 @@ try {
       `${basket.throughputRatio}×`,
       '≥ 0.7×',
       basket.throughputRatio >= 0.7,
+    );
+  }
+  if (codes) {
+    console.log("\nReward codes: the till's calls\n");
+    table(
+      ['call', 'calls', 'round trips', 'items read', 'read units', 'write units'],
+      (['validate', 'useChargedAtIssue', 'useChargedAtUse'] as const).map((name) => {
+        const op = codes?.[name] as CodesResult['validate'];
+        return [name, op.calls, op.roundTrips, op.itemsRead, op.rru, op.wru];
+      }),
+    );
+    const contest = codes.concurrentUses;
+    console.log(
+      `${contest.requests} concurrent uses of one code: ${contest.succeeded} succeeded, ${contest.codeUsed} answered 409 code-used, ` +
+        `other ${JSON.stringify(contest.other)}; slowest answer ${contest.slowestMs} ms`,
+    );
+    target(
+      'code validate: reads',
+      `${codes.validate.itemsRead} in ${codes.validate.calls} call(s)`,
+      '1',
+      codes.validate.calls === 1 && codes.validate.itemsRead <= 1,
+    );
+    for (const name of ['useChargedAtIssue', 'useChargedAtUse'] as const)
+      target(
+        `code use (${name === 'useChargedAtIssue' ? 'charged at issue' : 'charged at use'}): round trips`,
+        `${codes[name].roundTrips}`,
+        '≤ 2',
+        codes[name].roundTrips <= 2,
+      );
+    target(
+      '100 concurrent uses of one code',
+      `${contest.succeeded} ok, ${contest.codeUsed} code-used, ${contest.slowestMs} ms`,
+      '1 ok, 99 code-used, < 29,000 ms',
+      contest.succeeded === 1 && contest.codeUsed === contest.requests - 1 && contest.slowestMs < 29_000,
     );
   }
   table(

@@ -141,6 +141,6 @@ describe("the README's quick start and guides, as written", () => {
       headers: { Authorization: `Bearer ${env.LOCAL_PARTNER_KEY}` },
     });
     const types = ((await member.json()) as { items: { type: string }[] }).items.map((entry) => entry.type);
-    expect(new Set(types)).toEqual(new Set(['bonus', 'earn', 'redeem', 'cashback', 'refund', 'adjustment']));
+    expect(new Set(types)).toEqual(new Set(['bonus', 'earn', 'redeem', 'cashback', 'refund', 'adjustment', 'return']));
   }, 150_000);
 });
