@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { completeImport, planImport, processImportChunk } from '@shared/app/jobs/import-worker';
 import { collectDay, completeSimulation, planSimulation, replayShard } from '@shared/app/jobs/simulation-worker';
+import {
+  beginSegmentEvaluation,
+  evaluateSegmentPart,
+  finishSegmentEvaluation,
+} from '@shared/app/jobs/segment-evaluation';
 import { importIdOfKey } from '@shared/app/start-import';
 import { IMPORT_PHASES } from '@shared/domain/import';
 import { importFiles } from '@shared/store/import-files';
@@ -15,6 +20,12 @@ import { logger } from '@shared/observability';
  * - `simulation-*`: the steps of a program simulation (shared/app/jobs/simulation-worker.ts), invoked by
  *   the simulation state machine (infra/constructs/program-simulation.ts): the bulk engine's other work.
  * The local engine runs the same worker functions in-process (shared/app/jobs/import-worker.ts).
+ *
+ * The same worker runs the other bulk work of the engine, a segment's evaluation over every member
+ * (infra/constructs/segment-evaluation.ts, shared/app/jobs/segment-evaluation.ts):
+ * - `segment-begin`: marks it running and answers the parts of the parallel Scan;
+ * - `segment-part`: evaluates one part from its checkpoint for a while; `done` says whether to call again;
+ * - `segment-finish`: marks it done.
  */
 const Chunk = z.object({
   chunk: z.int(),
@@ -30,6 +41,9 @@ const WorkerEvent = z.union([
     BatchInput: z.object({ importId: z.string(), key: z.string(), phase: z.enum(IMPORT_PHASES) }),
   }),
   z.object({ action: z.literal('complete'), importId: z.string(), failed: z.boolean().optional() }),
+  z.object({ action: z.literal('segment-begin'), segmentId: z.string(), revision: z.int() }),
+  z.object({ action: z.literal('segment-finish'), segmentId: z.string(), revision: z.int() }),
+  z.object({ action: z.literal('segment-part'), segmentId: z.string(), revision: z.int(), part: z.int() }),
 ]);
 /** The simulation state machine's steps (infra/constructs/program-simulation.ts): the same worker, other work. */
 const SimulationEvent = z.discriminatedUnion('action', [
@@ -58,6 +72,9 @@ async function simulationStep(event: z.infer<typeof SimulationEvent>): Promise<u
   }
 }
 
+/** A part's invocation stops reading new pages after this long, well within the function's 5 minutes. */
+const PART_INVOCATION_MS = 120_000;
+
 export const manifestKeyOf = (importId: string) => `manifests/${importId}.json`;
 
 export async function handler(input: unknown): Promise<unknown> {
@@ -68,6 +85,20 @@ export async function handler(input: unknown): Promise<unknown> {
     const { importId, key, phase } = event.BatchInput;
     for (const chunk of event.Items) await processImportChunk({ importId, fileKey: key, phase, chunk });
     return { chunks: event.Items.length };
+  }
+  if (event.action === 'segment-begin')
+    return { ...event, parts: await beginSegmentEvaluation(event.segmentId, event.revision) };
+  if (event.action === 'segment-part') {
+    const until = Date.now() + PART_INVOCATION_MS;
+    const { done } = await evaluateSegmentPart(event.segmentId, event.revision, event.part, {
+      timeLeft: () => Date.now() < until,
+    });
+    return { ...event, done };
+  }
+  if (event.action === 'segment-finish') {
+    await finishSegmentEvaluation(event.segmentId, event.revision);
+    logger.info('segment evaluated', { segmentId: event.segmentId, revision: event.revision });
+    return { segmentId: event.segmentId, revision: event.revision };
   }
   if (event.action === 'plan') {
     const importId = importIdOfKey(event.key);

@@ -47,6 +47,11 @@ export interface ItemGrant {
   actions: readonly ItemAction[];
   /** Partition-key patterns the actions may name (every key of a batch or transaction must match). */
   partitions: readonly string[];
+  /**
+   * Writes any member write may make (the segment membership hook): every function that writes a
+   * member holds the grant, and the access test finds them used by one function or another.
+   */
+  withMemberWrites?: true;
 }
 
 export interface TableAccess {
@@ -56,6 +61,11 @@ export interface TableAccess {
    * against the index's own partition key, and index queries are read-only.
    */
   queryIndexes?: readonly IndexName[];
+  /**
+   * A Scan of the table (no partition key to scope it by): only the evaluation of a new segment
+   * over every member (shared/store/member-scan.ts), which must read each member once.
+   */
+  scan?: true;
 }
 
 const member = 'MEMBER#*';
@@ -102,6 +112,21 @@ const donations = 'DONATIONS#*';
 const audit = 'AUDIT#*';
 /** The campaigns (shared/store/items/campaign.ts): one partition, read whole (cached) by what applies them. */
 const campaigns = 'CAMPAIGNS';
+/**
+ * Segments (shared/store/items/segment.ts): every definition and tombstone in one partition; each
+ * segment's members and size shards, and its evaluation's progress, under partitions of its own.
+ */
+const segments = 'SEGMENTS';
+const segment = 'SEGMENT#*';
+/**
+ * The membership hook every member write runs (shared/app/support/segment-membership.ts): the
+ * catalog's Query (cached per instance), and the membership items and size shards of the segments
+ * a write enters or leaves, in the write's own transaction.
+ */
+const membershipHook: readonly ItemGrant[] = [
+  { actions: ['Query'], partitions: [segments] },
+  { actions: ['PutItem', 'DeleteItem', 'UpdateItem'], partitions: [segment], withMemberWrites: true },
+];
 
 /*
  * Why each write: members, points, cashback, insights and the jobs commit a member with a conditional
@@ -120,9 +145,17 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   authorizer: { items: [{ actions: READ_ACTIONS, partitions: [apiKey, partners, member] }] },
   members: {
     items: [
+      ...membershipHook,
+      // The segment routes: definitions (read, put, delete with a tombstone), sizes and member pages;
+      // a list change reads the segment and the member in one batch.
+      { actions: ['Query'], partitions: [segment] },
+      { actions: ['PutItem', 'DeleteItem'], partitions: [segments] },
       // Lookup reads a claim (external id, email), then the members it names in one batch.
       // Erasure reads the answers kept for replays that hold the member's personal data, and redacts them.
-      { actions: READ_ACTIONS, partitions: [member, program, referral, externalId, email, idempotency, partners] },
+      {
+        actions: READ_ACTIONS,
+        partitions: [member, program, referral, externalId, email, idempotency, partners, segments, segment],
+      },
       { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, idempotency, referral, externalId, audit] },
       // An email claim is a set of members: adding or removing one is an Update, the last one leaving deletes it.
@@ -140,6 +173,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // pool and taken out of it; the reward's code counts move); a donation adds to its cause's counts.
   points: {
     items: [
+      ...membershipHook,
       { actions: READ_ACTIONS, partitions: [member, program, catalog, raffle, ruleBudget, code, partners] },
       { actions: ['Query'], partitions: [raffles, member, pool] },
       // A redeem of a reward's last unit also stores reward.out-of-stock, an event about no member.
@@ -156,6 +190,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // through the member's pointer; an upload puts pool codes, then adds to the reward's stock.
   codes: {
     items: [
+      ...membershipHook,
       // An upload of pool codes is audited (the admin's name read, the record put with the stock's update).
       // An upload reads its idempotency record first (a replay must not read or write 10,000 codes again),
       // takes the uploads' lock, reads the codes in batches and writes the new ones and their places in batches.
@@ -171,6 +206,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // a refund that undoes a gift rule cancels its code (the member's pointer, the code, the reward's counts).
   cashback: {
     items: [
+      ...membershipHook,
       { actions: READ_ACTIONS, partitions: [member, program, raffles, raffle, code] },
       { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, idempotency, raffle, code] },
@@ -184,6 +220,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // each winner's version on (an Update of the member) beside its raffle.won event and a batch marker.
   rewards: {
     items: [
+      ...membershipHook,
       // The draw reads its idempotency record first: a used key must not draw or announce anything.
       // The catalog shows what members gave to each donation reward (its sharded counts).
       // Campaigns: saved (a Put on the revision read) and deleted by the admin, listed with a Query.
@@ -204,6 +241,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // last unit stores reward.out-of-stock), raffle entries bought with points, a name or consent change.
   me: {
     items: [
+      ...membershipHook,
       { actions: READ_ACTIONS, partitions: [member, program, catalog, raffles, raffle, code] },
       { actions: ['Query'], partitions: [member, catalog, raffles, pool] },
       { actions: ['PutItem'], partitions: [member, idempotency, raffle, code, globalEvent] },
@@ -215,6 +253,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   },
   insights: {
     items: [
+      ...membershipHook,
       { actions: READ_ACTIONS, partitions: [member, program, metrics] },
       { actions: ['Query'], partitions: [metrics] },
       { actions: ['PutItem'], partitions: [member, idempotency, metrics, purchase] },
@@ -277,11 +316,15 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // activity index (GSI1) for the members who bought, their orders (a Query of each member's partition) and
   // birthdays (a batch read of member items), the program's versions (a Query of PROGRAM).
   'import-worker': {
+    // It also runs the evaluation of a segment over every member (its parts of a parallel Scan, each
+    // page checkpointed with the segment's progress): shared/app/jobs/segment-evaluation.ts.
+    scan: true,
     items: [
-      { actions: READ_ACTIONS, partitions: [bulkImport, externalId, program, member, simulation] },
+      ...membershipHook,
+      { actions: READ_ACTIONS, partitions: [bulkImport, externalId, program, member, simulation, segment] },
       { actions: ['Query'], partitions: [member, program, simulation] },
       { actions: ['PutItem'], partitions: [member, referral, externalId, simulation] },
-      { actions: ['UpdateItem'], partitions: [bulkImport, email, simulation] },
+      { actions: ['UpdateItem'], partitions: [bulkImport, email, simulation, segments] },
       { actions: ['BatchWriteItem'], partitions: [bulkImport, simulation] },
     ],
     queryIndexes: [indexNames.activityByDay],
@@ -303,6 +346,7 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // moving the reward's counts.
   'time-job': {
     items: [
+      ...membershipHook,
       { actions: READ_ACTIONS, partitions: [member, program, code] },
       { actions: ['Query'], partitions: [member] },
       { actions: ['PutItem'], partitions: [member, code] },

@@ -170,6 +170,10 @@ export class RewardsFunction extends Construct {
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] } },
         }),
       );
+    if (access.scan)
+      this.role.addToPolicy(
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+      );
     const indexArns = (access.queryIndexes ?? []).map((indexName) => `${table.tableArn}/index/${indexName}`);
     if (indexArns.length > 0)
       this.role.addToPolicy(

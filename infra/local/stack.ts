@@ -14,6 +14,8 @@ import { useSimulationEngine } from '@shared/store/simulation-engine';
 import { useImportFiles } from '@shared/store/import-files';
 import { DirectoryImportFiles, InProcessImportEngine } from './imports';
 import { InProcessSimulationEngine } from './simulations';
+import { InProcessSegmentEvaluations } from './segments';
+import { useSegmentEvaluationEngine } from '@shared/store/segment-evaluation-engine';
 import { createLocalServer, serveLocalUploads } from './server';
 import { localJobRunner, registerLocalJob, startLocalJobs } from './jobs';
 import { parseTestClockStart, TestClock } from './test-clock';
@@ -68,6 +70,8 @@ export interface LocalStack {
   imports: InProcessImportEngine;
   /** The in-process simulation engine (tests may wait for it to be idle). */
   simulations: InProcessSimulationEngine;
+  /** The in-process segment evaluations (tests wait for them to be idle). */
+  segments: InProcessSegmentEvaluations;
   /** The in-process fan-out and delivery worker (tests kill and restart the worker). */
   events?: LocalEventPipeline;
   stop: () => Promise<void>;
@@ -160,6 +164,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     useImportEngine(imports);
     const simulations = new InProcessSimulationEngine();
     useSimulationEngine(simulations);
+    const segments = new InProcessSegmentEvaluations();
+    useSegmentEvaluationEngine(segments);
+    await segments.resume();
     serveLocalUploads(files);
     const server = createLocalServer(testClock ? { testClock } : {});
     await new Promise<void>((resolve, reject) => {
@@ -175,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       jobs.stop();
       await imports.idle();
       await simulations.idle();
+      await segments.idle();
       await events?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -193,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(testClock ? { testClock } : {}),
       imports,
       simulations,
+      segments,
       ...(events ? { events } : {}),
       stop,
     };

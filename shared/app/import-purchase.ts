@@ -60,7 +60,7 @@ export function importPurchase(line: PurchaseImportLine): UseCase<{ memberId: st
           tierId: tierBeforePurchase(program, member, undefined, now).id,
         });
       }
-      const moved = tierChanged(program, member, recordPurchase(member, order, now), now);
+      const moved = tierChanged(program, member, recordPurchase(member, order, now, line.channel), now);
       return outcome(
         { memberId, orderId: line.orderId },
         {

@@ -22,6 +22,9 @@ export const AUDIT_KINDS = [
   'import.started',
   'campaign.saved',
   'campaign.deleted',
+  'segment.saved',
+  'segment.deleted',
+  'segment.member-changed',
 ] as const;
 
 export type AuditKind = (typeof AUDIT_KINDS)[number];

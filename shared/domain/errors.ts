@@ -53,7 +53,12 @@ export type DomainErrorCode =
   | 'not-a-donation'
   | 'campaign-not-found'
   | 'unknown-segment'
-  | 'too-many-campaigns';
+  | 'too-many-campaigns'
+  | 'segment-not-found'
+  | 'segment-in-use'
+  | 'segment-not-a-list'
+  | 'segment-limit'
+  | 'not-eligible';
 
 export interface FieldError {
   path: string;

@@ -30,6 +30,8 @@ export const EVENT_TYPES = [
   'code.cancelled',
   'points.returned',
   'campaign.applied',
+  'segment.entered',
+  'segment.left',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

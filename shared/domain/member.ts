@@ -85,6 +85,8 @@ export interface MemberState {
     count: number;
     firstAt?: string;
     lastAt?: string;
+    /** The channel of the latest purchase (by occurredAt), when its caller said (segments' `channel.last`). */
+    lastChannel?: string;
     /** Net qualifying spend per UTC day (YYYY-MM-DD), pruned to the tier window. */
     spendByDay: Record<string, number>;
     birthdayBonusYear?: number;
@@ -119,6 +121,13 @@ export interface MemberState {
    * included); what can be spent now is computed from the lots (shared/app/support/lots.ts).
    */
   lots?: MemberLots;
+  /**
+   * The segments the member is in, and since when (shared/domain/segments.ts): at most 100, kept
+   * current by every write of the member (shared/app/support/segment-membership.ts).
+   */
+  segments?: Record<string, string>;
+  /** When a rules segment of the member could next change by time alone: the segments' time rule is due. */
+  segmentsDueAt?: string;
   /** Applications of rules with a per-member limit, by rule and calendar period (./rule-limits.ts). */
   ruleUses?: RuleUses;
   /** What campaigns left on the member: counts per campaign and boosts (./campaigns.ts). */

@@ -69,28 +69,32 @@ export function newOrder(memberId: string, orderId: string, amount: Money, occur
 export function orderForPurchase(
   member: MemberState,
   recorded: OrderState | undefined,
-  purchase: { orderId: string; amount: Money; occurredAt?: string },
+  purchase: { orderId: string; amount: Money; occurredAt?: string; channel?: string | undefined },
   now: Date,
 ): { order: OrderState; member: MemberState } {
   const occurredAt = resolveOccurredAt(purchase.occurredAt, now);
   if (recorded) return { order: recorded, member };
   const order = newOrder(member.memberId, purchase.orderId, purchase.amount, occurredAt, now);
-  return { order, member: recordPurchase(member, order, now) };
+  return { order, member: recordPurchase(member, order, now, purchase.channel) };
 }
 
 /**
  * The member-side facts of a new purchase: one purchase however many things it earned
  * (points and cashback), counted at its occurredAt, its spend qualifying for tiers.
  */
-export function recordPurchase(member: MemberState, order: OrderState, now: Date): MemberState {
-  const { firstAt, lastAt } = member.purchases;
+export function recordPurchase(member: MemberState, order: OrderState, now: Date, channel?: string): MemberState {
+  const { firstAt, lastAt, lastChannel: _lastChannel, ...purchases } = member.purchases;
+  const latest = !(lastAt && lastAt > order.occurredAt);
+  // The latest purchase names the last channel (none when its caller did not say); an older one changes nothing.
+  const lastChannel = latest ? channel : member.purchases.lastChannel;
   return {
     ...member,
     purchases: {
-      ...member.purchases,
+      ...purchases,
       count: member.purchases.count + 1,
       firstAt: firstAt && firstAt < order.occurredAt ? firstAt : order.occurredAt,
-      lastAt: lastAt && lastAt > order.occurredAt ? lastAt : order.occurredAt,
+      lastAt: latest ? order.occurredAt : lastAt,
+      ...(lastChannel !== undefined ? { lastChannel } : {}),
       spendByDay: recordSpend(member.purchases.spendByDay, order.occurredAt, order.amount, now),
     },
   };

@@ -4,6 +4,7 @@ import { codesExpiryRule } from './codes';
 import { expiryMonthRechecked, inactivityExpiryRule } from './expiry';
 import { lotTimeRule } from './lot-time';
 import type { MemberState } from './member';
+import { segmentsTimeRule } from './segments';
 import { timeChangesRule } from './time-changes';
 import { earliest, type TimeRule } from './time-rule';
 
@@ -18,6 +19,7 @@ export const TIME_RULES: readonly TimeRule[] = [
   timeChangesRule,
   anniversaryRule,
   codesExpiryRule,
+  segmentsTimeRule,
 ];
 
 /** The rules found through the member's schedule key (GSI4): all but those with an index of their own. */

@@ -17,6 +17,7 @@ import type { CreatedImport } from '@shared/app/start-import';
 import { execute } from '@shared/app/support/execute';
 import type { Caller, UseCase } from '@shared/app/support/outcome';
 import type { ProgramPut } from '@shared/app/put-program';
+import type { SegmentMembership, SegmentPut } from '@shared/app/segments';
 import type { Money } from '@shared/domain/money';
 import type { StoredResponse } from '@shared/store/idempotency';
 import type { RouteId } from './routes';
@@ -79,6 +80,12 @@ export const answers = {
   releaseCode: codeChange,
   cancelMemberCode: codeChange,
   uploadPoolCodes: (uploaded: UploadedCodes) => created(uploaded),
+  putSegment: ({ segment, created: isNew, evaluating }: SegmentPut): StoredResponse => ({
+    status: evaluating ? 202 : isNew ? 201 : 200,
+    body: segment,
+  }),
+  deleteSegment: noContent,
+  changeSegmentMember: (membership: SegmentMembership) => ok(membership),
 } satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
 
 export type AnsweredRoute = keyof typeof answers;

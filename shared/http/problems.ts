@@ -96,6 +96,11 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'campaign-not-found': { status: 404, title: 'Campaign not found' },
   'unknown-segment': { status: 400, title: 'Unknown segment' },
   'too-many-campaigns': { status: 400, title: 'Too many campaigns' },
+  'segment-not-found': { status: 404, title: 'Segment not found' },
+  'segment-in-use': { status: 409, title: 'Segment named by a rule, a reward or a campaign' },
+  'segment-not-a-list': { status: 400, title: 'Segment kept by rules, not a list' },
+  'segment-limit': { status: 409, title: 'A program has at most 100 segments' },
+  'not-eligible': { status: 409, title: 'Reward limited to segments the member is not in' },
 };
 
 /** The status a business-rule refusal answers with (the document lists it per operation). */

@@ -9,6 +9,7 @@ import { membersRoutes } from './function-routes/members';
 import { pointsRoutes } from './function-routes/points';
 import { rewardsRoutes } from './function-routes/rewards';
 import { simulationRoutes } from './function-routes/simulations';
+import { segmentsRoutes } from './function-routes/segments';
 import { HttpProblem } from './problems';
 import type { FunctionName, RouteDefinition } from './route-definition';
 
@@ -30,6 +31,7 @@ export {
  */
 export const routes = {
   ...membersRoutes,
+  ...segmentsRoutes,
   ...pointsRoutes,
   ...cashbackRoutes,
   ...rewardsRoutes,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SegmentEventData } from './segments';
 import { Code } from './codes';
 import { EVENT_TYPES, type EventType } from '@shared/domain/events';
 import { CurrencyCode, FreeText, Timestamp } from './common';
@@ -99,6 +100,8 @@ export const EVENT_DATA = {
   'code.cancelled': Code,
   'points.returned': TransactionEventData,
   'campaign.applied': CampaignAppliedData,
+  'segment.entered': SegmentEventData,
+  'segment.left': SegmentEventData,
 } satisfies Record<EventType, z.ZodType>;
 
 /** `points.earned` → `PointsEarnedEvent`: the name of each type's event schema in the document. */

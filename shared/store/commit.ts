@@ -2,6 +2,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
+import type { ListChange } from '@shared/domain/segments';
 import { store } from './client';
 import {
   asStorageError,
@@ -25,6 +26,8 @@ export interface MemberWrite {
   /** The member's schedule key (`timeChangesCheckAt`) is set already: stored as it is, not moved earlier only. */
   scheduleSet?: boolean;
   entries: LedgerEntry[];
+  /** An admin's changes of the member's list segments: applied with the rules segments by the membership hook. */
+  listChanges?: ListChange[];
 }
 
 /** Any other item of the use case's transaction, with the error its failed condition means. */

@@ -668,6 +668,67 @@ describe('every answer of every route is described by the document', () => {
     );
     await call(member, 'exportMe', {}, { status: 200 });
 
+    // Segments: a rules segment (evaluated in the background), a list segment and its member, the refusals.
+    const winback = { segmentId: 'winback' };
+    const segmentRules = { all: [{ field: 'purchases.count' as const, op: 'gte' as const, value: 1 }] };
+    await call(
+      admin,
+      'putSegment',
+      { params: winback, body: { name: 'Win-back', rules: segmentRules } },
+      { status: 202 },
+    );
+    await call(
+      admin,
+      'putSegment',
+      { params: winback, body: { name: 'Win-back', rules: segmentRules } },
+      { status: 200 },
+    );
+    await call(
+      admin,
+      'putSegment',
+      { params: winback, body: { name: 'X', rules: { all: [{ field: 'tier', op: 'in', value: ['nothing'] }] } } },
+      { status: 400, type: 'unknown-tier' },
+    );
+    await call(
+      admin,
+      'putSegment',
+      {
+        params: winback,
+        body: {
+          name: 'X',
+          rules: { all: [{ field: 'spend.rolling12m', op: 'gte', value: { value: 1, currency: 'USD' } }] },
+        },
+      },
+      { status: 400, type: 'currency-mismatch' },
+    );
+    const vip = { segmentId: 'vip' };
+    await call(admin, 'putSegment', { params: vip, body: { name: 'VIP', list: true } }, { status: 201 });
+    await call(
+      admin,
+      'changeSegmentMember',
+      { params: vip, body: { memberId: params.memberId, action: 'add' } },
+      { status: 200 },
+    );
+    await call(
+      admin,
+      'changeSegmentMember',
+      { params: winback, body: { memberId: params.memberId, action: 'add' } },
+      { status: 400, type: 'segment-not-a-list' },
+    );
+    await call(
+      admin,
+      'changeSegmentMember',
+      { params: { segmentId: 'nothing' }, body: { memberId: params.memberId, action: 'add' } },
+      { status: 404, type: 'segment-not-found' },
+    );
+    await call(admin, 'listSegments', {}, { status: 200 });
+    await call(admin, 'getSegment', { params: vip }, { status: 200 });
+    await call(admin, 'getSegment', { params: { segmentId: 'nothing' } }, { status: 404, type: 'segment-not-found' });
+    await call(admin, 'listSegmentMembers', { params: vip }, { status: 200 });
+    await call(partner, 'listMemberSegments', { params }, { status: 200 });
+    await call(admin, 'deleteSegment', { params: vip }, { status: 204 });
+    await call(admin, 'deleteSegment', { params: vip }, { status: 404, type: 'segment-not-found' });
+
     await call(admin, 'eraseMember', { params }, { status: 204 });
     await call(member, 'getMe', {}, { status: 401, type: 'unauthorized' });
     await call(partner, 'getMember', { params }, { status: 409, type: 'member-erased' });

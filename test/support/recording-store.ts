@@ -51,6 +51,9 @@ function requestsOf(command: string, input: Input): TableRequest[] {
       const { resource, partition } = queryPartition(input);
       return [{ action: 'dynamodb:Query', resource, partitions: [partition] }];
     }
+    case 'ScanCommand':
+      // A Scan names no partition: IAM scopes it by the table alone.
+      return [{ action: 'dynamodb:Scan', resource: 'table', partitions: [] }];
     case 'BatchGetCommand': {
       const tables = Object.values(input.RequestItems as Record<string, { Keys: Key[] }>);
       return [

@@ -26,6 +26,7 @@ import { withWriteRetries } from '@shared/store/retry';
 import { scheduleKeyAt } from '@shared/domain/time-rules';
 import { newEventId } from '@shared/ids';
 import { applyLots } from './lots';
+import { applySegmentMemberships } from './segment-membership';
 import type { Caller, Outcome, UseCase } from './outcome';
 
 /** How the caller's protocol records a result for idempotent replays (shared/http knows; the app does not). */
@@ -69,6 +70,9 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
   return withWriteRetries(async (): Promise<Executed<R>> => {
     const at = caller.now();
     const decided = await decide(at);
+    // Segment memberships follow the member as the write leaves it (before the lots: what acts on
+    // entering a segment may credit points, which the lots then hold).
+    await applySegmentMemberships(decided, at);
     // Points lots: the lot items and the member's lot scalars join the same transaction.
     await applyLots(decided, at);
     scheduleMembers(decided);
