@@ -6,12 +6,21 @@ import { simulationRoutes } from '@shared/http/function-routes/simulations';
 import { createSimulation, getSimulation, launchSimulation } from '@shared/app/simulate-program';
 import { respond } from '@shared/http/answers';
 import { lineErrorView } from '@shared/http/import-answers';
+import { HttpProblem } from '@shared/http/problems';
 
 export const handler = apiFunction(
   { ...importsRoutes, ...simulationRoutes },
   {
-    createImport: async ({ ndjson, caller }) => {
-      const answered = await respond('createImport', createImport(ndjson ? { ndjson } : { upload: true }), caller);
+    createImport: async ({ ndjson, body, caller }) => {
+      const request = ndjson ? { ndjson } : body ? body : undefined;
+      if (!request)
+        throw new HttpProblem(
+          'invalid-request',
+          400,
+          'Invalid request',
+          'Send an NDJSON body, or { "upload": true, "size": <bytes> }.',
+        );
+      const answered = await respond('createImport', createImport(request), caller);
       // An inline file runs now (a replay starts it again if the first start failed; starting is idempotent).
       // An upload runs when the file lands.
       if (ndjson && answered.status === 202) await launchImport((answered.body as { importId: string }).importId);

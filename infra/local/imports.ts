@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, writeFile, rename } from 'node:fs/promises';
+import { access, link, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,9 @@ import { runImportInProcess } from '@shared/app/jobs/import-worker';
 import { withoutDeadline } from '@shared/deadline';
 import { importIdOfKey, launchImport } from '@shared/app/start-import';
 import type { ImportEngine } from '@shared/store/import-engine';
-import { UPLOAD_PREFIX, type ImportFiles } from '@shared/store/import-files';
+import { HttpProblem, toProblem } from '@shared/http/problems';
+import { problemResponse } from '@shared/http/responses';
+import { UPLOAD_PREFIX, uploadHeaders, type ImportFiles, type UploadUrl } from '@shared/store/import-files';
 
 /**
  * Bulk import on one machine: files in a directory (as in the S3 bucket), upload URLs served
@@ -53,35 +55,117 @@ export class DirectoryImportFiles implements ImportFiles {
     return Promise.resolve(createReadStream(this.pathOf(key)));
   }
 
-  private signature(key: string, expires: number): Buffer {
-    return createHmac('sha256', this.secret).update(`${key}\n${expires}`).digest();
+  private signature(key: string, expires: number, size: number): Buffer {
+    return createHmac('sha256', this.secret).update(`${key}\n${expires}\n${size}`).digest();
   }
 
-  uploadUrl(key: string, expiresAt: Date): Promise<string> {
+  uploadUrl(key: string, expiresAt: Date, size: number): Promise<UploadUrl> {
     const expires = expiresAt.getTime();
-    const signature = this.signature(key, expires).toString('base64url');
-    return Promise.resolve(
-      `${this.baseUrl}${LOCAL_UPLOAD_PATH}${key.slice(UPLOAD_PREFIX.length)}?expires=${expires}&signature=${signature}`,
-    );
+    const signature = this.signature(key, expires, size).toString('base64url');
+    const path = `${LOCAL_UPLOAD_PATH}${key.slice(UPLOAD_PREFIX.length)}`;
+    return Promise.resolve({
+      url: `${this.baseUrl}${path}?expires=${expires}&size=${size}&signature=${signature}`,
+      headers: uploadHeaders(size),
+    });
   }
 
-  /** The S3 side of a presigned PUT: checks the signature and expiry, stores the body whatever its size. */
-  async receiveUpload(request: IncomingMessage, url: URL): Promise<APIGatewayProxyResult> {
+  /**
+   * The S3 side of a presigned PUT, with S3's rules: the signature and expiry (403), the signed
+   * headers sent (403), a body of exactly the declared size (413 over it, refused on its
+   * Content-Length before it is read; 400 short of it), and one PUT only (`If-None-Match: *`: 412 once the file is there). Refusals are
+   * RFC 9457 problems; nothing refused is stored.
+   */
+  async receiveUpload(request: IncomingMessage, url: URL, requestId: string): Promise<APIGatewayProxyResult> {
+    const refused = (slug: string, status: number, title: string, detail: string) => {
+      // An unread body is not drained: the connection closes after the answer.
+      request.resume();
+      return problemResponse(toProblem(new HttpProblem(slug, status, title, detail), requestId));
+    };
     const key = `${UPLOAD_PREFIX}${url.pathname.slice(LOCAL_UPLOAD_PATH.length)}`;
     const expires = Number(url.searchParams.get('expires'));
+    const size = Number(url.searchParams.get('size'));
     const given = Buffer.from(url.searchParams.get('signature') ?? '', 'base64url');
-    const expected = this.signature(key, expires);
-    const valid = given.length === expected.length && timingSafeEqual(given, expected) && Date.now() < expires;
+    const expected = this.signature(key, expires, size);
+    const valid =
+      request.method === 'PUT' &&
+      given.length === expected.length &&
+      timingSafeEqual(given, expected) &&
+      Date.now() < expires &&
+      request.headers['if-none-match'] === '*';
+    if (!valid)
+      return refused(
+        'upload-url-invalid',
+        403,
+        'Upload URL invalid or expired',
+        'PUT the file to the URL the import answered, before it expires, with the headers it named.',
+      );
+    const declared = request.headers['content-length'];
+    if (declared !== undefined && Number(declared) > size) return refused(...tooLarge(size));
+    if (await this.exists(key)) return refused(...alreadyReceived);
     const chunks: Buffer[] = [];
-    for await (const chunk of request) if (valid) chunks.push(chunk as Buffer);
-    if (request.method !== 'PUT' || !valid)
-      return { statusCode: 403, headers: { 'Content-Type': 'text/plain' }, body: 'invalid or expired upload URL' };
-    await this.put(key, Buffer.concat(chunks));
+    let received = 0;
+    // A body without a length, or longer than it said: kept up to the declared size, the rest read
+    // and dropped (leaving the loop early would reset the connection before the problem is sent).
+    for await (const chunk of request) {
+      received += (chunk as Buffer).length;
+      if (received <= size) chunks.push(chunk as Buffer);
+    }
+    if (received > size) return refused(...tooLarge(size));
+    if (received < size)
+      return refused(
+        'upload-incomplete',
+        400,
+        'Upload incomplete',
+        `The upload URL takes exactly ${size} bytes, the declared size; ${received} arrived.`,
+      );
+    // Written only if absent (S3's If-None-Match: *): of two PUTs at once, one lands.
+    if (!(await this.putIfAbsent(key, Buffer.concat(chunks)))) return refused(...alreadyReceived);
     // On AWS the object's creation event starts the state machine.
     await launchImport(importIdOfKey(key));
     return { statusCode: 200, body: '' };
   }
+
+  private async exists(key: string): Promise<boolean> {
+    try {
+      await access(this.pathOf(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Like `put`, but only when no file is there yet (the rename is replaced by a link, which fails if it exists). */
+  private async putIfAbsent(key: string, body: Uint8Array): Promise<boolean> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const part = `${path}.${randomBytes(6).toString('hex')}.part`;
+    await writeFile(part, body);
+    try {
+      await link(part, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await unlink(part);
+    }
+  }
 }
+
+const alreadyReceived = [
+  'upload-already-received',
+  412,
+  'Upload already received',
+  'This upload URL was used: its file is imported once. Start another import to send another file.',
+] as const;
+
+const tooLarge = (size: number) =>
+  [
+    'payload-too-large',
+    413,
+    'Upload larger than declared',
+    `The upload URL takes exactly ${size} bytes, the size the import declared.`,
+  ] as const;
 
 /** Runs each started import once, in the background of the local server's process. */
 export class InProcessImportEngine implements ImportEngine {

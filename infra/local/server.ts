@@ -210,7 +210,8 @@ export async function dispatch(
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
   // What S3 does on AWS: the PUT of a file to an import's upload URL.
-  if (localUploads && url.pathname.startsWith(LOCAL_UPLOAD_PATH)) return localUploads.receiveUpload(request, url);
+  if (localUploads && url.pathname.startsWith(LOCAL_UPLOAD_PATH))
+    return finishResponse(arrival, await localUploads.receiveUpload(request, url, requestIdOf(arrival)));
   if (options.testClock && url.pathname === TEST_CLOCK_PATH && method === 'POST')
     return moveTestClock(request, arrival, await readBody(request), options.testClock);
   const match = url.pathname.startsWith('/v1/') ? matchPath(url.pathname) : undefined;

@@ -56,16 +56,18 @@ if (size <= INLINE_LIMIT) {
   });
   importId = created.importId;
 } else {
-  const created = await call<{ importId: string; upload: { url: string } }>('POST', '/v1/admin/imports', {
-    headers: { ...post, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ upload: true }),
-  });
+  const created = await call<{ importId: string; upload: { url: string; headers: Record<string, string> } }>(
+    'POST',
+    '/v1/admin/imports',
+    { headers: { ...post, 'Content-Type': 'application/json' }, body: JSON.stringify({ upload: true, size }) },
+  );
   importId = created.importId;
   process.stderr.write(`uploading ${(size / 1024 / 1024).toFixed(1)} MB…\n`);
   // Streamed, so a file of any size never sits in memory whole (fetch needs duplex for a stream body).
   const upload: RequestInit & { duplex: 'half' } = {
     method: 'PUT',
-    headers: { 'Content-Length': String(size) },
+    // The URL takes exactly the declared size, once: the headers it was signed with.
+    headers: created.upload.headers,
     body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
     duplex: 'half',
   };

@@ -8,7 +8,7 @@ import { outcome, type UseCase } from './support/outcome';
 export interface CreatedImport {
   importId: string;
   status: 'waiting';
-  upload?: { url: string; expiresAt: string };
+  upload?: { url: string; expiresAt: string; headers: Record<string, string> };
 }
 
 /** The file's key from the import id: what the worker and, on AWS, the upload event derive it from. */
@@ -24,11 +24,11 @@ export function importIdOfKey(key: string): string {
 
 /**
  * Creates an import: an NDJSON body is stored as the import's file at once (it runs when
- * `launchImport` starts it); `{ upload: true }` answers where to PUT a larger file, which runs
- * when it lands. The import item is written with the idempotency record, so a retried POST
+ * `launchImport` starts it); `{ upload: true, size }` answers where to PUT a larger file of that
+ * size, once (the URL refuses another size and a second PUT), which runs when it lands. The import item is written with the idempotency record, so a retried POST
  * answers the same import.
  */
-export function createImport(request: { ndjson: Uint8Array } | { upload: true }): UseCase<CreatedImport> {
+export function createImport(request: { ndjson: Uint8Array } | { upload: true; size: number }): UseCase<CreatedImport> {
   return async (caller) => {
     const importId = newImportId();
     const source = 'ndjson' in request ? 'inline' : 'upload';
@@ -41,7 +41,8 @@ export function createImport(request: { ndjson: Uint8Array } | { upload: true })
       lines = planChunks(request.ndjson, 1).lines;
     } else {
       const expiresAt = new Date(caller.now().getTime() + UPLOAD_URL_SECONDS * 1000);
-      upload = { url: await importFiles().uploadUrl(fileKey, expiresAt), expiresAt: expiresAt.toISOString() };
+      const url = await importFiles().uploadUrl(fileKey, expiresAt, request.size);
+      upload = { ...url, expiresAt: expiresAt.toISOString() };
     }
     return (now) =>
       outcome<CreatedImport>(
@@ -66,7 +67,7 @@ export function createImport(request: { ndjson: Uint8Array } | { upload: true })
           audit: {
             kind: 'import.started',
             target: `import:${importId}`,
-            summary: `Import ${importId} started (${source === 'inline' ? `${lines} lines` : 'file upload'})`,
+            summary: `Import ${importId} started (${'ndjson' in request ? `${lines} lines` : `upload of ${request.size} bytes`})`,
           },
         },
       );

@@ -68,10 +68,19 @@ export type PurchaseImportLine = z.infer<typeof PurchaseImportLine>;
 
 export const ImportId = CallerId.meta({ description: 'The import, as POST /v1/admin/imports answered it' });
 
+/** The largest upload: one PUT to S3 takes at most 5 GiB. */
+export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
+
 /** JSON body of POST /v1/admin/imports (an NDJSON body is the other way to send lines). */
 export const CreateImportRequest = z
-  .strictObject({ upload: z.literal(true) })
-  .meta({ id: 'CreateImportRequest', examples: [{ upload: true }] });
+  .strictObject({
+    upload: z.literal(true),
+    size: z.int().min(1).max(MAX_UPLOAD_BYTES).meta({
+      description:
+        "The file's size in bytes (at most 5 GiB, what one PUT to S3 takes): the upload URL takes a body of exactly this size, once",
+    }),
+  })
+  .meta({ id: 'CreateImportRequest', examples: [{ upload: true, size: 48_000_000 }] });
 
 export const ImportStatus = z.enum(['waiting', 'running', 'done', 'failed']);
 
@@ -79,7 +88,16 @@ export const CreatedImport = z
   .object({
     importId: z.string(),
     status: ImportStatus,
-    upload: z.object({ url: z.string(), expiresAt: Timestamp }).optional(),
+    upload: z
+      .object({
+        url: z.string(),
+        expiresAt: Timestamp,
+        headers: z.record(z.string(), z.string()).meta({
+          description:
+            'Send these headers with the PUT (`Content-Length` of the declared size, `If-None-Match: *`): they are signed, so a PUT without them, of another size, or a second PUT is refused',
+        }),
+      })
+      .optional(),
   })
   .meta({ id: 'CreatedImport' });
 

@@ -11,9 +11,21 @@ export interface ImportFiles {
   /** Bytes [start, end) of the file. */
   readRange(key: string, start: number, end: number): Promise<Uint8Array>;
   stream(key: string): Promise<AsyncIterable<Uint8Array>>;
-  /** Where an admin PUTs a large file (an S3 presigned URL on AWS), valid until `expiresAt`. */
-  uploadUrl(key: string, expiresAt: Date): Promise<string>;
+  /**
+   * Where an admin PUTs a large file (an S3 presigned URL on AWS), valid until `expiresAt`, for a
+   * body of exactly `size` bytes, once: the headers to send are signed with it.
+   */
+  uploadUrl(key: string, expiresAt: Date, size: number): Promise<UploadUrl>;
 }
+
+export interface UploadUrl {
+  url: string;
+  /** `Content-Length` (the declared size) and `If-None-Match: *` (S3 refuses a PUT over an existing object). */
+  headers: Record<string, string>;
+}
+
+/** The headers an upload must carry: its size, and the condition that makes the URL good for one PUT. */
+export const uploadHeaders = (size: number) => ({ 'Content-Length': String(size), 'If-None-Match': '*' });
 
 /** Upload URLs are valid for one hour. */
 export const UPLOAD_URL_SECONDS = 3600;
@@ -46,10 +58,35 @@ class S3ImportFiles implements ImportFiles {
     return object.Body as AsyncIterable<Uint8Array>;
   }
 
-  uploadUrl(key: string, expiresAt: Date): Promise<string> {
-    const expiresIn = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 1000));
-    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  async uploadUrl(key: string, expiresAt: Date, size: number): Promise<UploadUrl> {
+    this.presigner ??= uploadPresigner();
+    return {
+      url: await presignedUpload(this.presigner, this.bucket, key, expiresAt, size),
+      headers: uploadHeaders(size),
+    };
   }
+
+  private presigner: S3Client | undefined;
+}
+
+/**
+ * A presigned PUT whose signature covers `Content-Length` (S3 refuses a body of any other size)
+ * and `If-None-Match: *` (S3 refuses to overwrite: the URL uploads one file, once). Neither is
+ * hoisted into the query string: S3 checks them as headers, and the client must send them.
+ */
+/**
+ * The client upload URLs are signed with: no checksum of its own (the SDK would otherwise sign the
+ * CRC32 of an empty body into the URL, and S3 would refuse every file put there).
+ */
+export const uploadPresigner = (region?: string) =>
+  new S3Client({ ...(region ? { region } : {}), requestChecksumCalculation: 'WHEN_REQUIRED' });
+
+export function presignedUpload(s3: S3Client, bucket: string, key: string, expiresAt: Date, size: number) {
+  const expiresIn = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 1000));
+  return getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key, ContentLength: size, IfNoneMatch: '*' }), {
+    expiresIn,
+    unhoistableHeaders: new Set(['content-length', 'if-none-match']),
+  });
 }
 
 let current: ImportFiles | undefined;

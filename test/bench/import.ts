@@ -29,10 +29,13 @@ export async function measureImport(endpoint: string, lines: number): Promise<Im
     const created = await fetch(`${stack.url}/v1/admin/imports`, {
       method: 'POST',
       headers: { ...headers, 'Content-Type': inline ? 'application/x-ndjson' : 'application/json' },
-      body: inline ? file : JSON.stringify({ upload: true }),
+      body: inline ? file : JSON.stringify({ upload: true, size: Buffer.byteLength(file) }),
     });
-    const answer = (await created.json()) as { importId: string; upload?: { url: string } };
-    if (answer.upload) await fetch(answer.upload.url, { method: 'PUT', body: file });
+    const answer = (await created.json()) as {
+      importId: string;
+      upload?: { url: string; headers: Record<string, string> };
+    };
+    if (answer.upload) await fetch(answer.upload.url, { method: 'PUT', body: file, headers: answer.upload.headers });
     await stack.imports.idle();
     const seconds = (performance.now() - started) / 1000;
     const progress = (await (await fetch(`${stack.url}/v1/admin/imports/${answer.importId}`, { headers })).json()) as {

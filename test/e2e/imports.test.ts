@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api';
 import { importFile } from '../support/import-file';
@@ -20,6 +21,15 @@ async function finished(importId: string) {
   const progress = await api.call('GET', `/v1/admin/imports/${importId}`, { as: 'admin' });
   expect(progress.status).toBe(200);
   return progress.body;
+}
+
+/** A refusal of the upload URL: an RFC 9457 problem with its request id. */
+async function expectProblem(response: Response | undefined, status: number, slug: string): Promise<void> {
+  expect(response?.status).toBe(status);
+  expect(response?.headers.get('content-type')).toBe('application/problem+json');
+  expect(response?.headers.get('x-request-id')).toBeTruthy();
+  const problem = (await response?.json()) as { type: string; status: number; detail: string };
+  expect(problem).toMatchObject({ type: `https://rewards-api.dev/problems/${slug}`, status });
 }
 
 describe('bulk import over HTTP', () => {
@@ -75,20 +85,51 @@ describe('bulk import over HTTP', () => {
   });
 
   it('gives an upload URL for a large file; the import runs once the file is PUT there', async () => {
-    const created = await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true } });
+    const file = importFile({ lines: 40, prefix: 'upl', purchaseShare: 0.25 });
+    const size = Buffer.byteLength(file.text);
+    const created = await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true, size } });
     expect(created.status).toBe(202);
-    const { url, expiresAt } = created.body.upload;
+    const { url, expiresAt, headers } = created.body.upload;
+    expect(headers).toEqual({ 'Content-Length': String(size), 'If-None-Match': '*' });
     expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
     expect((await api.call('GET', `/v1/admin/imports/${created.body.importId}`, { as: 'admin' })).body).toMatchObject({
       status: 'waiting',
       lines: 0,
     });
 
-    const forged = await fetch(url.replace(/signature=[^&]+/, 'signature=AAAA'), { method: 'PUT', body: 'x' });
-    expect(forged.status).toBe(403);
-    const file = importFile({ lines: 40, prefix: 'upl', purchaseShare: 0.25 });
-    const put = await fetch(url, { method: 'PUT', body: file.text });
+    const forged = await fetch(url.replace(/signature=[^&]+/, 'signature=AAAA'), {
+      method: 'PUT',
+      body: file.text,
+      headers,
+    });
+    await expectProblem(forged, 403, 'upload-url-invalid');
+    // The size is signed into the URL: another one in the URL is a forgery too.
+    await expectProblem(
+      await fetch(url.replace(/size=\d+/, `size=${size + 1000}`), { method: 'PUT', body: file.text, headers }),
+      403,
+      'upload-url-invalid',
+    );
+    // Without the one-use condition the URL was signed with: refused, as S3 refuses a missing signed header.
+    await expectProblem(await fetch(url, { method: 'PUT', body: file.text }), 403, 'upload-url-invalid');
+    // One byte over the declared size: refused, nothing stored.
+    await expectProblem(
+      await fetch(url, { method: 'PUT', body: `${file.text} `, headers: { 'If-None-Match': '*' } }),
+      413,
+      'payload-too-large',
+    );
+    await expectProblem(
+      await fetch(url, { method: 'PUT', body: file.text.slice(0, -1), headers: { 'If-None-Match': '*' } }),
+      400,
+      'upload-incomplete',
+    );
+    const put = await fetch(url, { method: 'PUT', body: file.text, headers: { 'If-None-Match': '*' } });
     expect(put.status).toBe(200);
+    // The URL is good for one PUT: a second one (even of the same file) is refused.
+    await expectProblem(
+      await fetch(url, { method: 'PUT', body: file.text, headers: { 'If-None-Match': '*' } }),
+      412,
+      'upload-already-received',
+    );
     expect(await finished(created.body.importId)).toMatchObject({
       status: 'done',
       lines: 40,
@@ -105,7 +146,7 @@ describe('bulk import over HTTP', () => {
       ndjson(importFile({ lines: 150, badEvery: 2, purchaseShare: 0, prefix: 'listed' }).text),
     );
     await finished(stopped.body.importId);
-    const waiting = await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true } });
+    const waiting = await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true, size: 10 } });
 
     const first = await api.call('GET', '/v1/admin/imports?limit=2', { as: 'admin' });
     expect(first.status).toBe(200);
@@ -141,10 +182,41 @@ describe('bulk import over HTTP', () => {
     expect(altered.status).toBe(400);
   });
 
+  it('an upload declares its size: none, zero or over 5 GiB is refused; 5 GiB exactly gets a URL', async () => {
+    const start = (body: unknown) => api.call('POST', '/v1/admin/imports', { as: 'admin', body });
+    for (const body of [{ upload: true }, { upload: true, size: 0 }, { upload: true, size: 5 * 1024 ** 3 + 1 }]) {
+      const refused = await start(body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.errors[0].path).toBe('body.size');
+    }
+    const largest = await start({ upload: true, size: 5 * 1024 ** 3 });
+    expect(largest.status).toBe(202);
+    expect(largest.body.upload.headers['Content-Length']).toBe(String(5 * 1024 ** 3));
+    // Its URL refuses a body announced over the declared size before reading any of it.
+    const { url } = largest.body.upload as { url: string };
+    const answer = await new Promise<{ status: number; type: string }>((resolve, reject) => {
+      const request = httpRequest(url, {
+        method: 'PUT',
+        headers: { 'If-None-Match': '*', 'Content-Length': String(5 * 1024 ** 3 + 1) },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          request.destroy();
+          resolve({ status: response.statusCode ?? 0, type: (JSON.parse(text) as { type: string }).type });
+        });
+      });
+      request.on('error', reject);
+      request.flushHeaders();
+    });
+    expect(answer).toEqual({ status: 413, type: 'https://rewards-api.dev/problems/payload-too-large' });
+  });
+
   it('refuses what is not an import: 400, 403 for a partner key, 404 for an unknown import', async () => {
     expect((await api.call('POST', '/v1/admin/imports', { as: 'admin', body: { upload: false } })).status).toBe(400);
     expect((await api.call('POST', '/v1/admin/imports', ndjson('\n\n'))).status).toBe(400);
-    expect((await api.call('POST', '/v1/admin/imports', { body: { upload: true } })).status).toBe(403);
+    expect((await api.call('POST', '/v1/admin/imports', { body: { upload: true, size: 10 } })).status).toBe(403);
     const unknown = await api.call('GET', '/v1/admin/imports/imp_NOPE', { as: 'admin' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.type).toBe('https://rewards-api.dev/problems/import-not-found');

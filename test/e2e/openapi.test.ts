@@ -537,7 +537,7 @@ describe('every answer of every route is described by the document', () => {
     await call(admin, 'rotatePartnerKey', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
 
     // Imports: an upload URL (the file itself goes to storage, not the API), its progress and bad lines.
-    const started = await call(admin, 'createImport', { body: { upload: true } }, { status: 202 });
+    const started = await call(admin, 'createImport', { body: { upload: true, size: 100 } }, { status: 202 });
     if (!started.ok) throw new Error('no import');
     const importParams = { importId: started.body.importId };
     await call(admin, 'getImport', { params: importParams }, { status: 200 });

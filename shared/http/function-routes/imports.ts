@@ -10,14 +10,15 @@ export const importsRoutes = {
     path: '/v1/admin/imports',
     fn: 'imports',
     scope: 'admin',
-    summary: 'Import members and purchase history: an NDJSON body (≤ 5 MB) or { upload: true } for a larger file',
+    summary: 'Import members and purchase history: an NDJSON body (≤ 5 MB) or { upload: true, size } for a larger file',
     description:
-      'An NDJSON body (Content-Type: application/x-ndjson) starts at once; `{ "upload": true }` answers a ' +
-      'presigned upload URL and the import starts when the file lands. Lines are checked one by one: a bad ' +
+      'An NDJSON body (Content-Type: application/x-ndjson) starts at once; `{ "upload": true, "size": <bytes> }` ' +
+      'answers a presigned upload URL for one PUT of exactly that size, with the headers to send, and the import ' +
+      'starts when the file lands. Lines are checked one by one: a bad ' +
       'line is listed under the import’s errors and the others go on. A file of the same lines again changes nothing.',
     errors: [],
     body: CreateImportRequest.optional(),
-    example: { upload: true },
+    example: { upload: true, size: 48_000_000 },
     ndjsonBodyBytes: 5 * 1024 * 1024,
     responses: { 202: CreatedImport },
   },

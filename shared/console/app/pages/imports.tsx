@@ -35,11 +35,15 @@ export function Imports() {
         });
         setWatching(body.importId);
       } else {
-        const { body } = await call<ImportJob & { upload?: { url: string } }>('POST', '/v1/admin/imports', {
-          body: { upload: true },
-        });
+        const { body } = await call<ImportJob & { upload?: { url: string; headers: Record<string, string> } }>(
+          'POST',
+          '/v1/admin/imports',
+          { body: { upload: true, size: file.size } },
+        );
         if (!body.upload) throw new Error('The API gave no upload URL.');
-        const put = await fetch(body.upload.url, { method: 'PUT', body: file });
+        // The browser sets Content-Length itself (the file's size, as declared); If-None-Match is ours to send.
+        const { 'Content-Length': _length, ...headers } = body.upload.headers;
+        const put = await fetch(body.upload.url, { method: 'PUT', body: file, headers });
         if (!put.ok) throw new Error(`The upload failed (${put.status}).`);
         setWatching(body.importId);
       }
