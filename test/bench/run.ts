@@ -12,6 +12,7 @@
  * draw (the largest raffle allowed, 2,000 prize units and winners, over HTTP), basket (basket
  * rules: an earn with 20 lines against 20 rules, 200 concurrent earns against a rule with a budget),
  * codes (reward codes: the till's validate and use counted, 100 concurrent uses of one code).
+ * simulation (a program change replayed on history: purchases per second, a run's reads, the AWS estimate).
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  * `--detail` (or `BENCH_DETAIL=1`) also prints every counted item write on stderr: its key, its
  * size before and after, its write units and the index units by index.
@@ -37,6 +38,7 @@ import { measureHotMember, type HotMemberResult } from './hot-member';
 import { measureLargestDraw, type DrawFigures } from './draw';
 import { measureBasketEarn, measureBudgetConcurrency } from './basket-rules';
 import { measureCodes, type CodesResult } from './codes';
+import { measureSimulation, type SimulationFigures } from './simulation';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -54,6 +56,7 @@ const PARTS = [
   'draw',
   'basket',
   'codes',
+  'simulation',
 ] as const;
 type Part = (typeof PARTS)[number];
 const onlyArgument = (() => {
@@ -198,6 +201,17 @@ try {
     recorder.clear();
   }
 
+  let simulation: SimulationFigures | undefined;
+  if (runs('simulation')) {
+    const replayMembers = Number(process.env.BENCH_SIMULATION_REPLAY_MEMBERS ?? 5_000);
+    const localMembers = Number(process.env.BENCH_SIMULATION_MEMBERS ?? 300);
+    log(
+      `simulation: the fold over ${replayMembers} members; a run over ${localMembers} (counted through the recorder)`,
+    );
+    simulation = await withStack(recordingEndpoint, () => measureSimulation(recorder, { replayMembers, localMembers }));
+    recorder.clear();
+  }
+
   const costs: Record<string, OpCost> = {};
   const allOps = { ...operations?.ops, ...lots?.ops };
   for (const [name, op] of Object.entries(allOps)) if (op) costs[name] = costPerMillion(op);
@@ -331,6 +345,7 @@ try {
     },
     basketRules: basket,
     rewardCodes: codes,
+    simulation,
     costPerMillion: Object.fromEntries(Object.entries(costs).map(([name, cost]) => [name, cost.total])),
     costBreakdownPerMillion: costs,
     midProgramMonthlyUsd: midProgram,
@@ -601,6 +616,27 @@ try {
       '1 ok, 99 code-used, < 29,000 ms',
       contest.succeeded === 1 && contest.codeUsed === contest.requests - 1 && contest.slowestMs < 29_000,
     );
+  }
+  if (simulation) {
+    const { replay, local, aws } = simulation;
+    console.log(
+      `\nsimulation: the fold replays ${replay.ordersPerSecond} purchases/s (each under the program in force and the draft; ` +
+        `${replay.ordersFolded} in ${replay.ms} ms); a local run over ${local.members} members (${local.purchases} purchases in 90 days, ` +
+        `60 orders each over a year) took ${local.wallSeconds} s: ${local.queries} queries, ${local.rru} read units (${local.rruPerMember} a member), ` +
+        `${local.wru} write units; an order item ${local.orderBytes} B`,
+    );
+    console.log(
+      `simulation on AWS, ${aws.members} members, ${aws.purchases} purchases in 90 days, ${aws.shards} shards at ${aws.concurrency} workers: ` +
+        `a day step ${aws.daySeconds} s, a shard step ${aws.shardSeconds} s → ${aws.minutes} min; ` +
+        `${aws.readUnitsMillions} M read units = $${aws.readUsd} (writes $${aws.writeUsd})`,
+    );
+    target(
+      'simulation of 1M members over 90 days on AWS (estimate)',
+      `${aws.minutes} min`,
+      '≤ 15 min',
+      aws.minutes <= 15,
+    );
+    target('simulation read cost (on-demand)', `$${aws.readUsd}`, '≤ $2', aws.readUsd <= 2);
   }
   table(
     ['target', 'measured', 'goal', 'result'],

@@ -17,6 +17,7 @@ import {
 } from '@shared/store/items/simulation';
 import { queryEach } from '@shared/store/query';
 import { readProgram } from '@shared/store/program';
+import { CHUNK_RETRY, LINE_RETRY, retryWhenBusy } from './import-worker';
 import { indexNames } from '@shared/store/table';
 
 /**
@@ -127,7 +128,7 @@ export async function replayShard(simulationId: string, shard: number): Promise<
         replayMemberHistory({
           memberId,
           birthday: birthdays.get(memberId),
-          orders: await ordersOfMember(memberId),
+          orders: await retryWhenBusy(() => ordersOfMember(memberId), LINE_RETRY),
           history,
           draft: state.program,
           period,
@@ -156,8 +157,13 @@ const STEP_CONCURRENCY = 4;
 export async function runSimulationInProcess(simulationId: string): Promise<SimulationState | undefined> {
   try {
     const { days, shards } = await planSimulation(simulationId);
-    await mapWithConcurrency(days, STEP_CONCURRENCY, (day) => collectDay(simulationId, day));
-    await mapWithConcurrency(shards, STEP_CONCURRENCY, (shard) => replayShard(simulationId, shard));
+    // A step that finds the database busy runs again, as the state machine retries it on AWS (it is idempotent).
+    await mapWithConcurrency(days, STEP_CONCURRENCY, (day) =>
+      retryWhenBusy(() => collectDay(simulationId, day), CHUNK_RETRY),
+    );
+    await mapWithConcurrency(shards, STEP_CONCURRENCY, (shard) =>
+      retryWhenBusy(() => replayShard(simulationId, shard), CHUNK_RETRY),
+    );
     return await completeSimulation(simulationId);
   } catch (error) {
     await completeSimulation(simulationId, true);
