@@ -11,7 +11,7 @@
  * redeems on one member: how many succeed within the deadline; BENCH_HOT_REQUESTS, default 120),
  * draw (the largest raffle allowed, 2,000 prize units and winners, over HTTP), basket (basket
  * rules: an earn with 20 lines against 20 rules, 200 concurrent earns against a rule with a budget),
- * codes (reward codes: the till's validate and use counted, 100 concurrent uses of one code).
+ * codes (reward codes: the till's validate and use counted, 100 concurrent uses of one code),
  * simulation (a program change replayed on history: purchases per second, a run's reads, the AWS estimate).
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  * `--detail` (or `BENCH_DETAIL=1`) also prints every counted item write on stderr: its key, its
