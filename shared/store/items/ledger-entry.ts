@@ -1,5 +1,6 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LedgerEntry } from '@shared/domain/ledger';
+import type { BreakdownLine, LedgerEntry } from '@shared/domain/ledger';
 import { mapWithConcurrency } from '../activity';
 import { store } from '../client';
 import { queryAll } from '../query';
@@ -13,18 +14,38 @@ export const ledgerEntryKey = (memberId: string, sequence: number, index: number
   SK: `${LEDGER_PREFIX}${pad(sequence, 12)}#${pad(index, 3)}`,
 });
 
+/**
+ * A breakdown longer than this (JSON bytes) is stored deflated as `breakdownZ`: an earn's basket
+ * rules list the lines each counted, so an earn of 20 lines under 20 rules carried a 1.1 KB
+ * breakdown and its entry took 2 KB (4 write units, and 2 more for its GSI1 copy); deflated, the
+ * entry fits in 1 KB. Nothing reads a breakdown but through `itemToLedgerEntry`.
+ */
+const DEFLATE_BREAKDOWN_FROM_BYTES = 256;
+
 export function ledgerEntryToItem(entry: LedgerEntry): Item {
+  const { breakdown, ...rest } = entry;
+  const json = breakdown ? JSON.stringify(breakdown) : undefined;
+  const stored =
+    json === undefined
+      ? {}
+      : json.length > DEFLATE_BREAKDOWN_FROM_BYTES
+        ? { breakdownZ: deflateRawSync(Buffer.from(json)) }
+        : { breakdown };
   // GSI1 (recorded activity): the metrics job reads only the entries written since its last run.
   return {
     ...ledgerEntryKey(entry.memberId, entry.sequence, entry.index),
     entity: 'ledger',
-    ...entry,
+    ...rest,
+    ...stored,
     ...indexKeys.activity(entry.createdAt, entry.transactionId),
   };
 }
 
 export function itemToLedgerEntry(item: Item): LedgerEntry {
-  return withoutStorageAttributes(item) as unknown as LedgerEntry;
+  const { breakdownZ, ...entry } = withoutStorageAttributes(item) as Item & { breakdownZ?: Uint8Array };
+  if (!breakdownZ) return entry as unknown as LedgerEntry;
+  const breakdown = JSON.parse(inflateRawSync(breakdownZ).toString()) as BreakdownLine[];
+  return { ...entry, breakdown } as unknown as LedgerEntry;
 }
 
 export const ledgerEntryPut = (entry: LedgerEntry): TransactItem => createPut(ledgerEntryToItem(entry));
