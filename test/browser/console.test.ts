@@ -341,7 +341,7 @@ describe('the console in a browser', () => {
     expect(await page.content()).not.toContain(key);
   });
 
-  it('lists rewards, creates one and edits its stock', async () => {
+  it('lists rewards, creates one, edits one in place (the tier picked by name) and deactivates one', async () => {
     await open('Rewards');
     await page.getByRole('cell', { name: 'Espresso cup', exact: true }).waitFor();
     await page.getByLabel('Reward id').fill('tote-bag');
@@ -349,22 +349,36 @@ describe('the console in a browser', () => {
     await page.getByLabel('Points cost').fill('800');
     await page.getByRole('button', { name: 'Save reward' }).click();
     await page.getByText('Created tote-bag.').waitFor();
-    await page.getByLabel('Stock of Espresso cup').fill('3');
-    await page
-      .getByRole('row', { name: /Espresso cup/ })
-      .getByRole('button', { name: 'Save stock' })
-      .click();
+
+    await page.getByRole('button', { name: 'Edit Espresso cup' }).click();
+    const edit = page.getByRole('region', { name: 'Edit Espresso cup' });
+    await edit.getByLabel('Stock (empty: unlimited)').fill('3');
+    await edit.getByLabel('Lowest tier').selectOption({ label: 'Silver' });
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved espresso-cup.').waitFor();
     await expect
-      .poll(async () => {
-        const rewards = await api.call<{ items: { rewardId: string; stock?: number }[] }>('GET', '/v1/rewards');
-        return rewards.body.items.map((r) => [r.rewardId, r.stock ?? null]);
-      })
-      .toEqual(
-        expect.arrayContaining([
-          ['espresso-cup', 3],
-          ['tote-bag', null],
-        ]),
-      );
+      .poll(() => page.getByRole('row', { name: /Espresso cup/ }).textContent(), { timeout: 10_000 })
+      .toContain('Silver');
+
+    await page.getByRole('button', { name: 'Edit Tote bag' }).click();
+    await page
+      .getByRole('region', { name: 'Edit Tote bag' })
+      .getByLabel(/^Active/)
+      .uncheck();
+    await page.getByRole('region', { name: 'Edit Tote bag' }).getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved tote-bag: deactivated, out of the catalog.').waitFor();
+    await expect
+      .poll(() => page.getByRole('cell', { name: 'Tote bag', exact: true }).count(), { timeout: 10_000 })
+      .toBe(0);
+    const rewards = await api.call<{ items: { rewardId: string; stock?: number; minTier?: string }[] }>(
+      'GET',
+      '/v1/rewards',
+    );
+    expect(rewards.body.items.find((r) => r.rewardId === 'espresso-cup')).toMatchObject({
+      stock: 3,
+      minTier: 'silver',
+    });
+    expect(rewards.body.items.map((r) => r.rewardId)).not.toContain('tote-bag');
     await shoot('rewards');
   });
 

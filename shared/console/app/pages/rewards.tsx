@@ -2,26 +2,99 @@ import { useState } from 'preact/hooks';
 import { ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
 import { formatInt, formatTime } from '../format';
-import type { Reward } from '../types';
+import type { Program, Reward } from '../types';
 
-/** The body of `PUT /v1/admin/rewards/{id}` for a reward as read (the whole reward is replaced). */
-function putBody(reward: Reward, stock: number | undefined): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...reward };
-  for (const readOnly of ['rewardId', 'updatedAt', 'stock']) delete body[readOnly];
-  return stock === undefined ? body : { ...body, stock };
+/** The program's tiers, for the lowest-tier select (ids are what the API takes, names what people read). */
+type Tiers = { id: string; name: string }[];
+const loadTiers = () =>
+  call<Program>('GET', '/v1/admin/program').then(({ body }) => (body as unknown as { tiers: Tiers }).tiers);
+
+/** A reward's editable fields as the form holds them (text, as inputs do). */
+interface RewardDraft {
+  rewardId: string;
+  name: string;
+  pointsCost: string;
+  stock: string;
+  minTier: string;
+  availableFrom: string;
+  availableTo: string;
+  active: boolean;
+}
+
+const emptyDraft: RewardDraft = {
+  rewardId: '',
+  name: '',
+  pointsCost: '',
+  stock: '',
+  minTier: '',
+  availableFrom: '',
+  availableTo: '',
+  active: true,
+};
+
+/** An ISO time as the value of an <input type="datetime-local"> (the browser's local time). */
+function localInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+const draftOf = (reward: Reward): RewardDraft => ({
+  rewardId: reward.rewardId,
+  name: reward.name,
+  pointsCost: String(reward.pointsCost),
+  stock: reward.stock === undefined ? '' : String(reward.stock),
+  minTier: reward.minTier ?? '',
+  availableFrom: localInput(reward.availableFrom),
+  availableTo: localInput(reward.availableTo),
+  active: reward.active,
+});
+
+/**
+ * The body of `PUT /v1/admin/rewards/{id}`: the whole reward is replaced, so what the form does
+ * not show (a code reward's fulfilment) is sent back as it was read.
+ */
+function putBody(draft: RewardDraft, read: Reward | undefined): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    name: draft.name,
+    pointsCost: Number(draft.pointsCost),
+    active: draft.active,
+  };
+  if (read?.fulfilment) body.fulfilment = read.fulfilment;
+  if (draft.stock.trim() !== '') body.stock = Number(draft.stock);
+  if (draft.minTier) body.minTier = draft.minTier;
+  if (draft.availableFrom) body.availableFrom = new Date(draft.availableFrom).toISOString();
+  if (draft.availableTo) body.availableTo = new Date(draft.availableTo).toISOString();
+  return body;
 }
 
 export function Rewards() {
   const pager = usePager();
   const [version, setVersion] = useState(0);
+  const [editing, setEditing] = useState<string>();
+  const tiers = useLoad(loadTiers, []);
   const page = useLoad(
     () => call<Page<Reward>>('GET', '/v1/rewards', { query: { limit: 25, cursor: pager.cursor } }).then((r) => r.body),
     [pager.cursor, version],
   );
+  const tierName = (id: string | undefined) => (id ? (tiers.data?.find((t) => t.id === id)?.name ?? id) : '—');
+  const [notice, setNotice] = useState<string>();
+  const saved = (message: string) => {
+    setEditing(undefined);
+    setNotice(message);
+    setVersion((v) => v + 1);
+  };
+  const edited = page.data?.items.find((r) => r.rewardId === editing);
   return (
     <section aria-labelledby="rewards-title">
       <h1 id="rewards-title">Rewards</h1>
+      <p class="muted">
+        The active catalog. A deactivated reward leaves it (members no longer see or redeem it); saving it again with
+        “Create or replace a reward” brings it back.
+      </p>
       <ProblemAlert error={page.error} />
+      {notice && <p role="status">{notice}</p>}
       <div class="table-scroll">
         <table>
           <caption>Active rewards of the catalog</caption>
@@ -32,9 +105,12 @@ export function Rewards() {
               <th scope="col" class="num">
                 Points
               </th>
-              <th scope="col">Min tier</th>
+              <th scope="col">Lowest tier</th>
               <th scope="col">Available</th>
               <th scope="col">Stock</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -45,14 +121,22 @@ export function Rewards() {
                 </td>
                 <td>{r.name}</td>
                 <td class="num">{formatInt(r.pointsCost)}</td>
-                <td>{r.minTier ?? '—'}</td>
+                <td>{tierName(r.minTier)}</td>
                 <td>
                   {r.availableFrom || r.availableTo
                     ? `${formatTime(r.availableFrom)} – ${formatTime(r.availableTo)}`
                     : 'always'}
                 </td>
+                <td>{r.stock === undefined ? 'unlimited' : formatInt(r.stock)}</td>
                 <td>
-                  <StockEditor reward={r} onSaved={() => setVersion((v) => v + 1)} />
+                  <button
+                    type="button"
+                    class="secondary"
+                    aria-expanded={editing === r.rewardId}
+                    onClick={() => setEditing(editing === r.rewardId ? undefined : r.rewardId)}
+                  >
+                    Edit {r.name}
+                  </button>
                 </td>
               </tr>
             ))}
@@ -65,112 +149,112 @@ export function Rewards() {
         onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
         onPrevious={pager.previous}
       />
-      <CreateReward onCreated={() => setVersion((v) => v + 1)} />
+      {edited && (
+        <RewardForm
+          key={edited.rewardId}
+          title={`Edit ${edited.name}`}
+          read={edited}
+          tiers={tiers.data ?? []}
+          onSaved={saved}
+          onCancel={() => setEditing(undefined)}
+        />
+      )}
+      <RewardForm title="Create or replace a reward" tiers={tiers.data ?? []} onSaved={saved} />
     </section>
   );
 }
 
-function StockEditor({ reward, onSaved }: { reward: Reward; onSaved: () => void }) {
-  const [stock, setStock] = useState(reward.stock === undefined ? '' : String(reward.stock));
+/** One form for a new reward and for one edited in place: the whole reward, the tier as a select. */
+function RewardForm(props: {
+  title: string;
+  read?: Reward;
+  tiers: Tiers;
+  onSaved: (message: string) => void;
+  onCancel?: () => void;
+}) {
+  const { read } = props;
+  const [form, setForm] = useState<RewardDraft>(read ? draftOf(read) : emptyDraft);
   const [error, setError] = useState<unknown>();
-  const id = `stock-${reward.rewardId}`;
-  const save = async (event: Event) => {
-    event.preventDefault();
-    setError(undefined);
-    try {
-      await call('PUT', `/v1/admin/rewards/${encodeURIComponent(reward.rewardId)}`, {
-        body: putBody(reward, stock.trim() === '' ? undefined : Number(stock)),
-      });
-      onSaved();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const message = error instanceof ApiProblem ? (error.fieldErrors().get('stock') ?? error.message) : undefined;
-  return (
-    <form class="inline-form compact" onSubmit={(e) => void save(e)}>
-      <label for={id} class="visually-hidden">
-        Stock of {reward.name}
-      </label>
-      <input
-        id={id}
-        type="number"
-        min={0}
-        step={1}
-        placeholder="unlimited"
-        value={stock}
-        onInput={(e) => setStock(e.currentTarget.value)}
-        {...(message ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {})}
-      />
-      <button type="submit" class="secondary">
-        Save stock
-      </button>
-      {message && (
-        <span class="field-error" id={`${id}-error`}>
-          {message}
-        </span>
-      )}
-    </form>
-  );
-}
-
-function CreateReward({ onCreated }: { onCreated: () => void }) {
-  const empty = { rewardId: '', name: '', pointsCost: '', stock: '', minTier: '', availableFrom: '', availableTo: '' };
-  const [form, setForm] = useState(empty);
-  const [error, setError] = useState<unknown>();
-  const [done, setDone] = useState<string>();
   const fields = error instanceof ApiProblem ? error.fieldErrors() : new Map<string, string>();
-  const set = (name: keyof typeof empty) => (e: Event) =>
+  const prefix = read ? `edit-${read.rewardId}` : 'reward';
+  const set = (name: keyof RewardDraft) => (e: Event) =>
     setForm({ ...form, [name]: (e.currentTarget as HTMLInputElement).value });
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(undefined);
-    setDone(undefined);
-    const body: Record<string, unknown> = { name: form.name, pointsCost: Number(form.pointsCost) };
-    if (form.stock.trim()) body.stock = Number(form.stock);
-    if (form.minTier.trim()) body.minTier = form.minTier.trim();
-    if (form.availableFrom) body.availableFrom = new Date(form.availableFrom).toISOString();
-    if (form.availableTo) body.availableTo = new Date(form.availableTo).toISOString();
     try {
-      const { status } = await call<Reward>('PUT', `/v1/admin/rewards/${encodeURIComponent(form.rewardId)}`, { body });
-      setDone(status === 201 ? `Created ${form.rewardId}.` : `Replaced ${form.rewardId}.`);
-      setForm(empty);
-      onCreated();
+      const { status } = await call<Reward>('PUT', `/v1/admin/rewards/${encodeURIComponent(form.rewardId)}`, {
+        body: putBody(form, read),
+      });
+      if (!read) setForm(emptyDraft);
+      props.onSaved(
+        status === 201
+          ? `Created ${form.rewardId}.`
+          : form.active
+            ? `Saved ${form.rewardId}.`
+            : `Saved ${form.rewardId}: deactivated, out of the catalog.`,
+      );
     } catch (e) {
       setError(e);
     }
   };
   return (
-    <section class="card" aria-labelledby="create-reward-title">
-      <h2 id="create-reward-title">Create or replace a reward</h2>
+    <section class="card" aria-labelledby={`${prefix}-title`}>
+      <h2 id={`${prefix}-title`}>{props.title}</h2>
       <form class="grid-form" onSubmit={(e) => void submit(e)}>
-        <Field id="reward-id" label="Reward id" hint="1–128 of A–Z a–z 0–9 . _ : -" error={fields.get('rewardId')}>
-          {(a) => <input {...a} required value={form.rewardId} onInput={set('rewardId')} />}
-        </Field>
-        <Field id="reward-name" label="Name" error={fields.get('name')}>
+        {!read && (
+          <Field id="reward-id" label="Reward id" hint="1–128 of A–Z a–z 0–9 . _ : -" error={fields.get('rewardId')}>
+            {(a) => <input {...a} required value={form.rewardId} onInput={set('rewardId')} />}
+          </Field>
+        )}
+        <Field id={`${prefix}-name`} label="Name" error={fields.get('name')}>
           {(a) => <input {...a} required value={form.name} onInput={set('name')} />}
         </Field>
-        <Field id="reward-cost" label="Points cost" error={fields.get('pointsCost')}>
+        <Field id={`${prefix}-cost`} label="Points cost" error={fields.get('pointsCost')}>
           {(a) => <input {...a} type="number" min={1} required value={form.pointsCost} onInput={set('pointsCost')} />}
         </Field>
-        <Field id="reward-stock" label="Stock (empty: unlimited)" error={fields.get('stock')}>
+        <Field id={`${prefix}-stock`} label="Stock (empty: unlimited)" error={fields.get('stock')}>
           {(a) => <input {...a} type="number" min={0} value={form.stock} onInput={set('stock')} />}
         </Field>
-        <Field id="reward-tier" label="Lowest tier (optional)" error={fields.get('minTier')}>
-          {(a) => <input {...a} value={form.minTier} onInput={set('minTier')} />}
+        <Field id={`${prefix}-tier`} label="Lowest tier" error={fields.get('minTier')}>
+          {(a) => (
+            <select {...a} value={form.minTier} onChange={set('minTier')}>
+              <option value="">Every tier</option>
+              {props.tiers.map((tier) => (
+                <option key={tier.id} value={tier.id}>
+                  {tier.name}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
-        <Field id="reward-from" label="Available from (optional)" error={fields.get('availableFrom')}>
+        <Field id={`${prefix}-from`} label="Available from (optional)" error={fields.get('availableFrom')}>
           {(a) => <input {...a} type="datetime-local" value={form.availableFrom} onInput={set('availableFrom')} />}
         </Field>
-        <Field id="reward-to" label="Available to (optional)" error={fields.get('availableTo')}>
+        <Field id={`${prefix}-to`} label="Available to (optional)" error={fields.get('availableTo')}>
           {(a) => <input {...a} type="datetime-local" value={form.availableTo} onInput={set('availableTo')} />}
         </Field>
+        {read && (
+          <div class="field-check">
+            <input
+              id={`${prefix}-active`}
+              type="checkbox"
+              checked={form.active}
+              onChange={(e) => setForm({ ...form, active: e.currentTarget.checked })}
+            />
+            <label for={`${prefix}-active`}>Active (unchecked: deactivated, out of the catalog)</label>
+          </div>
+        )}
         <div class="form-actions">
-          <button type="submit">Save reward</button>
+          <button type="submit">{read ? 'Save changes' : 'Save reward'}</button>
+          {props.onCancel && (
+            <button type="button" class="secondary" onClick={props.onCancel}>
+              Cancel
+            </button>
+          )}
         </div>
       </form>
       {error !== undefined && fields.size === 0 && <ProblemAlert error={error} />}
-      {done && <p role="status">{done}</p>}
     </section>
   );
 }
