@@ -18,6 +18,7 @@ import {
 } from '../program-form';
 import type { Program } from '../types';
 import { ProgramVersions } from './program-versions';
+import { TryOnHistory } from './program-simulation';
 
 export const fieldId = (path: string) => `program-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
@@ -774,6 +775,15 @@ export function ProgramPage() {
           )}
           <div class="form-actions">
             <button type="submit">Save program</button>
+            <TryOnHistory
+              draft={() => {
+                if (!form) return undefined;
+                if (mode === 'json') return JSON.parse(jsonText) as Rules;
+                const read = fromForm(form, base);
+                setLocalErrors(read.errors);
+                return read.errors.size > 0 ? undefined : read.rules;
+              }}
+            />
             <button
               type="button"
               class="secondary"

@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api';
+
+/**
+ * The program page's "Try on history" in a real browser (Debian's chromium, driven by
+ * playwright-core) against the local stack: the form's draft (Silver from 700 EUR instead of 500)
+ * is simulated on the last 90 days and shown beside the program in force, with the difference by
+ * rule; nothing is saved. No chromium is a failure.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const screenshots = join(import.meta.dirname, '..', 'output', 'console');
+
+let api: TestApi;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  mkdirSync(screenshots, { recursive: true });
+  api = await startTestApi();
+  const enrolled = await api.call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false } } });
+  expect(enrolled.status).toBe(201);
+  // 600 EUR, then 100 EUR: in force, the second earns at Silver (≥ 500 EUR); with the draft, not (< 700 EUR).
+  for (const [orderId, value] of [
+    ['big', 60_000],
+    ['small', 10_000],
+  ] as const) {
+    const earned = await api.call('POST', `/v1/members/${enrolled.body.memberId}/earn`, {
+      body: { orderId, amount: { value, currency: 'EUR' } },
+    });
+    expect(earned.status).toBe(201);
+  }
+  profile = mkdtempSync(join(tmpdir(), 'simulation-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1366, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await api?.stop();
+});
+
+describe("the program page's Try on history", () => {
+  it('simulates the form’s draft and shows current vs draft by rule, saving nothing', async () => {
+    await page.goto(`${api.url}/console`);
+    await page.getByLabel('Admin key').fill(api.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Program' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Program' }).waitFor();
+
+    await page.getByLabel('Minimum qualifying spend (EUR)').nth(1).fill('700.00');
+    await page.getByRole('button', { name: 'Try on history' }).click();
+    const tiers = page.getByRole('row').filter({ hasText: 'tier:silver' });
+    await expect.poll(() => tiers.count(), { timeout: 60_000 }).toBe(1);
+    // In force: 650 + 175 (the second at Silver: 100 × 0.25 = 25 more); the draft gives the second no tier line.
+    expect((await tiers.textContent())?.replace(/\s+/g, ' ')).toMatch(/tier:silver\s*25\s*0\s*-25/);
+    const points = page.getByRole('row').filter({ hasText: /^Points/ });
+    expect(await points.textContent()).toMatch(/Points\s*825\s*800\s*-25/);
+    await page.screenshot({ path: join(screenshots, 'program-simulation.png'), fullPage: true });
+
+    const program = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
+    expect(program.body.version).toBe(1);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
