@@ -36,7 +36,16 @@ export function putReward(rewardId: string, terms: RewardTerms): UseCase<RewardP
       return outcome(
         { reward: rewardView(reward), created: !existing },
         {
-          writes: [{ item: rewardPut(reward, existing?.revision) }],
+          writes: [
+            {
+              // A pool reward replaced keeps the stock it read: a redemption in between must not be undone.
+              item: rewardPut(
+                reward,
+                existing?.revision,
+                isPool(terms) && isPool(existing) ? { read: existing?.stock } : undefined,
+              ),
+            },
+          ],
           audit: {
             kind: 'reward.saved',
             target: `reward:${rewardId}`,

@@ -213,6 +213,41 @@ describe('pool codes', () => {
   });
 });
 
+describe('a pool reward replaced while members redeem it', () => {
+  it('keeps its stock equal to the codes left: a replace never undoes a redemption', async () => {
+    const fulfilment = { source: 'pool', validDays: 10, chargeOn: 'issue' };
+    const rewardId = await codeReward(fulfilment);
+    const codes = Array.from({ length: 30 }, (_, i) => `RACE-${String(i).padStart(4, '0')}`);
+    const uploaded = await api.call('POST', `/v1/admin/rewards/${rewardId}/codes`, { as: 'admin', body: { codes } });
+    expect(uploaded.body).toEqual({ added: 30, duplicates: [] });
+    const members = await Promise.all(Array.from({ length: 12 }, () => enrol()));
+    const replace = (round: number) =>
+      api.call('PUT', `/v1/admin/rewards/${rewardId}`, {
+        as: 'admin',
+        body: { name: `Pool reward, round ${round}`, pointsCost: 300, fulfilment: { type: 'code', ...fulfilment } },
+      });
+    const answers = await Promise.all([
+      ...members.map((memberId) => redeem(memberId, { rewardId })),
+      ...Array.from({ length: 8 }, (_, round) => replace(round)),
+    ]);
+    // A loaded machine may answer a racing write 503 (retry later): nothing of it was written.
+    const statuses = answers.map((answer) => answer.status);
+    expect(
+      statuses.every((status) => [200, 201, 503].includes(status)),
+      JSON.stringify(statuses),
+    ).toBe(true);
+    const redeemed = statuses.slice(0, members.length).filter((status) => status === 201).length;
+    expect(redeemed).toBeGreaterThan(0);
+    const stats = await api.call('GET', `/v1/admin/rewards/${rewardId}/codes/stats`, { as: 'admin' });
+    expect(stats.body).toMatchObject({ available: 30 - redeemed, issued: redeemed });
+    const listed = (await api.call('GET', '/v1/rewards?limit=100')).body.items as {
+      rewardId: string;
+      stock?: number;
+    }[];
+    expect(listed.find((reward) => reward.rewardId === rewardId)?.stock).toBe(30 - redeemed);
+  });
+});
+
 describe('refusals: 400s, 404s and 409s that write nothing', () => {
   it('refuses a code reward outside the rules with the field at fault', async () => {
     const put = (fulfilment: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

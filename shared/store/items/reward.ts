@@ -22,8 +22,26 @@ export async function findReward(rewardId: string): Promise<RewardState | undefi
 }
 
 /** Creates the reward, or replaces the revision that was read: two admins cannot silently overwrite each other. */
-export function rewardPut(reward: RewardState, revisionRead: number | undefined): TransactItem {
-  return versionedPut(rewardToItem(reward), revisionRead, 'revision');
+export function rewardPut(
+  reward: RewardState,
+  revisionRead: number | undefined,
+  keptStock?: { read: number | undefined },
+): TransactItem {
+  const put = versionedPut(rewardToItem(reward), revisionRead, 'revision');
+  if (!keptStock || !put.Put || revisionRead === undefined) return put;
+  // A redemption takes a unit without moving the revision: the stock kept must be the one read too.
+  const stockHolds = keptStock.read === undefined ? 'attribute_not_exists(#stock)' : '#stock = :stock';
+  return {
+    Put: {
+      ...put.Put,
+      ConditionExpression: `${put.Put.ConditionExpression ?? ''} AND ${stockHolds}`,
+      ExpressionAttributeNames: { ...put.Put.ExpressionAttributeNames, '#stock': 'stock' },
+      ExpressionAttributeValues: {
+        ...put.Put.ExpressionAttributeValues,
+        ...(keptStock.read === undefined ? {} : { ':stock': keptStock.read }),
+      },
+    },
+  };
 }
 
 /**
