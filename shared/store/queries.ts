@@ -7,16 +7,13 @@ import { itemToLedgerEntry, LEDGER_PREFIX } from './items/ledger-entry';
 import { itemToReward, REWARD_PREFIX, CATALOG_PARTITION } from './items/reward';
 import { itemToSnapshot, SNAPSHOT_PREFIX, SNAPSHOTS_PARTITION, type StoredSnapshot } from './items/snapshot';
 import { EXPIRY_SHARDS, indexKeys, memberPartition } from './keys';
-import { queryAll } from './query';
+import { filteredPage, queryAll, type Page } from './query';
 import { indexNames } from './table';
 import type { RewardState } from '@shared/domain/rewards';
 
 /** The read paths that span several items: one Query each, never a Scan. */
 
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
+export type { Page };
 
 /** A member's ledger, newest first. */
 export async function listLedger(
@@ -91,37 +88,15 @@ export async function memberItems(
  * Rewards of the catalog in rewardId order that pass `keep`, filled up to `limit`. The
  * catalog is one partition: pages are Queries on it, filtered here.
  */
-export async function listCatalog(
+export function listCatalog(
   limit: number,
   cursor: string | undefined,
   keep: (reward: RewardState) => boolean,
 ): Promise<Page<RewardState>> {
-  const { client, tableName } = store();
-  const items: RewardState[] = [];
-  let start: string | undefined = cursor ? decodeCursor(cursor, 'rewards') : undefined;
-  for (;;) {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': CATALOG_PARTITION, ':prefix': REWARD_PREFIX },
-        Limit: 100,
-        ...(start ? { ExclusiveStartKey: { PK: CATALOG_PARTITION, SK: start } } : {}),
-      }),
-    );
-    const found = page.Items ?? [];
-    for (const [index, item] of found.entries()) {
-      const reward = itemToReward(item);
-      if (!keep(reward)) continue;
-      items.push(reward);
-      if (items.length === limit) {
-        const more = index < found.length - 1 || page.LastEvaluatedKey !== undefined;
-        return more ? { items, nextCursor: encodeCursor('rewards', String(item.SK)) } : { items };
-      }
-    }
-    if (!page.LastEvaluatedKey) return { items };
-    start = String(page.LastEvaluatedKey.SK);
-  }
+  return filteredPage('rewards', CATALOG_PARTITION, REWARD_PREFIX, { limit, cursor }, (item) => {
+    const reward = itemToReward(item);
+    return keep(reward) ? reward : undefined;
+  });
 }
 
 const snapshotBound = (time: string | undefined) => SNAPSHOT_PREFIX + (time ? new Date(time).toISOString() : '');

@@ -1,9 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_LATE_DAYS } from '@shared/domain/order';
 import { DAY_MS } from '@shared/domain/time';
-import { store } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { Item } from './item';
 import {
   findMemberEntries,
   itemToRaffleEntry,
@@ -11,50 +8,9 @@ import {
   raffleEntriesPartition,
 } from './items/raffle-entry';
 import { itemToRaffle, RAFFLE_PREFIX, RAFFLES_PARTITION, type StoredRaffle } from './items/raffle';
-import { queryAll } from './query';
-import type { Page } from './queries';
+import { filteredPage, queryAll, type Page } from './query';
 
 /** The read paths over raffles and their entries: Queries of one partition each, never a Scan. */
-
-/**
- * Items of one partition in sort-key order that pass `keep`, filled up to `limit`; the cursor
- * is the sort key of the last item answered.
- */
-async function filteredPage<T>(
-  list: string,
-  partition: string,
-  prefix: string,
-  page: { limit: number; cursor?: string | undefined; consistent?: boolean },
-  read: (item: Item) => T | undefined,
-): Promise<Page<T>> {
-  const { client, tableName } = store();
-  const items: T[] = [];
-  let start: string | undefined = page.cursor ? decodeCursor(page.cursor, list) : undefined;
-  for (;;) {
-    const found = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
-        Limit: 100,
-        ConsistentRead: page.consistent ?? false,
-        ...(start ? { ExclusiveStartKey: { PK: partition, SK: start } } : {}),
-      }),
-    );
-    const batch = found.Items ?? [];
-    for (const [index, item] of batch.entries()) {
-      const value = read(item);
-      if (value === undefined) continue;
-      items.push(value);
-      if (items.length === page.limit) {
-        const more = index < batch.length - 1 || found.LastEvaluatedKey !== undefined;
-        return more ? { items, nextCursor: encodeCursor(list, String(item.SK)) } : { items };
-      }
-    }
-    if (!found.LastEvaluatedKey) return { items };
-    start = String(found.LastEvaluatedKey.SK);
-  }
-}
 
 /** Raffles in raffleId order that pass `keep`. */
 export function listRaffles(
