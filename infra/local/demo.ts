@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { createClient, type Client } from '@shared/http/client';
 import { PARTNER_SCOPES, type Scope } from '@shared/schemas/admin';
 import { DAY_MS } from '@shared/domain/time';
+import { progressBar } from './progress-bar';
 
 /**
  * `npm run demo`: fills a running local server (`TEST_CLOCK=1`, its clock started in the past with
@@ -380,74 +381,74 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     count('non-member purchases');
   };
 
-  const bar = (day: number) => {
-    const stream = options.progress;
-    if (!stream) return;
-    const width = 30;
-    const done = Math.round((width * day) / options.days);
-    const seconds = Math.round((Date.now() - began) / 1000);
-    const line =
-      `[${'#'.repeat(done)}${'-'.repeat(width - done)}] day ${day}/${options.days} · ` +
-      `${members.length.toLocaleString('en-US')} members · ${calls.toLocaleString('en-US')} calls · ` +
-      `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-    if (stream.isTTY) stream.write(`\r${line}${day === options.days ? '\n' : ''}`);
-    else if (day === options.days || day % Math.max(1, Math.round(options.days / 10)) === 0) stream.write(`${line}\n`);
-  };
-  bar(0);
+  // The bar (cli-progress) counts days; its ETA is smoothed over the last days' pace.
+  const bar = options.progress
+    ? progressBar(
+        options.progress,
+        '{bar} day {value}/{total} · {members} members · {calls} calls · {duration_formatted} · ETA {eta_formatted}',
+      )
+    : undefined;
+  const dayDone = (day: number) =>
+    bar?.update(day, { members: members.length.toLocaleString('en-US'), calls: calls.toLocaleString('en-US') });
+  bar?.start(options.days, 0, { members: '0', calls: '0' });
 
-  for (let day = 0; day < options.days; day++) {
-    const date = new Date(start.getTime() + day * DAY_MS);
-    const factor = weekdayFactor(date);
-    const enrolToday = plan[day] ?? 0;
-    const activityStart = Date.now();
-    for (const [wave, hour] of WAVES.entries()) {
-      await moveClock(new Date(date.getTime() + hour * HOUR_MS + Math.floor(rng.next() * 50) * 60_000));
-      // Enrolments first (this wave's share), then the members' visits, refunds and the guests.
-      const enrolNow = Math.floor(enrolToday / WAVES.length) + (wave < enrolToday % WAVES.length ? 1 : 0);
-      await inPool(
-        Array.from({ length: enrolNow }, () => day),
-        options.concurrency,
-        enrol,
-      );
-      const visitors = members.filter((m) => {
-        const rate = m.perDay * factor * (day >= m.lapsesOn ? 0.15 : 1);
-        return rng.next() < rate / WAVES.length;
-      });
-      const refunds = members.flatMap((m) =>
-        m.orders
-          .filter((o) => !o.refunded && day - o.day >= 2 && day - o.day <= 10 && rng.next() < 0.03 / 9 / WAVES.length)
-          .map((o) => ({ member: m, order: o })),
-      );
-      const guests = Math.round(visitors.length * (0.5 + 0.3 * rng.next()));
-      // Each member at most once per wave, so the member's own calls stay in order.
-      const work: (() => Promise<void>)[] = [
-        ...visitors.map((m) => () => visit(m, day, wave)),
-        ...refunds
-          .filter(({ member }) => !visitors.includes(member))
-          .map(
-            ({ member, order }) =>
-              () =>
-                refund(member, order),
-          ),
-        ...Array.from({ length: guests }, () => () => guest(day, wave)),
-      ];
-      await inPool(work, options.concurrency, (task) => task());
+  try {
+    for (let day = 0; day < options.days; day++) {
+      const date = new Date(start.getTime() + day * DAY_MS);
+      const factor = weekdayFactor(date);
+      const enrolToday = plan[day] ?? 0;
+      const activityStart = Date.now();
+      for (const [wave, hour] of WAVES.entries()) {
+        await moveClock(new Date(date.getTime() + hour * HOUR_MS + Math.floor(rng.next() * 50) * 60_000));
+        // Enrolments first (this wave's share), then the members' visits, refunds and the guests.
+        const enrolNow = Math.floor(enrolToday / WAVES.length) + (wave < enrolToday % WAVES.length ? 1 : 0);
+        await inPool(
+          Array.from({ length: enrolNow }, () => day),
+          options.concurrency,
+          enrol,
+        );
+        const visitors = members.filter((m) => {
+          const rate = m.perDay * factor * (day >= m.lapsesOn ? 0.15 : 1);
+          return rng.next() < rate / WAVES.length;
+        });
+        const refunds = members.flatMap((m) =>
+          m.orders
+            .filter((o) => !o.refunded && day - o.day >= 2 && day - o.day <= 10 && rng.next() < 0.03 / 9 / WAVES.length)
+            .map((o) => ({ member: m, order: o })),
+        );
+        const guests = Math.round(visitors.length * (0.5 + 0.3 * rng.next()));
+        // Each member at most once per wave, so the member's own calls stay in order.
+        const work: (() => Promise<void>)[] = [
+          ...visitors.map((m) => () => visit(m, day, wave)),
+          ...refunds
+            .filter(({ member }) => !visitors.includes(member))
+            .map(
+              ({ member, order }) =>
+                () =>
+                  refund(member, order),
+            ),
+          ...Array.from({ length: guests }, () => () => guest(day, wave)),
+        ];
+        await inPool(work, options.concurrency, (task) => task());
+      }
+      timings.activityMs += Date.now() - activityStart;
+      // The end of the day: the schedule's jobs, the metrics job taking the day's snapshot.
+      const jobsStart = Date.now();
+      await moveClock(new Date(date.getTime() + 23 * HOUR_MS));
+      for (const job of ['expiry', 'time-changes'] as const)
+        must(`running the ${job} job`, await send(() => admin.call('runJob', { params: { job } })), 200, 202);
+      const metrics = must(
+        'running the metrics job',
+        await send(() => admin.call('runJob', { params: { job: 'metrics' } })),
+        200,
+        202,
+      ).body as { result?: { snapshotId?: string } };
+      if (metrics.result?.snapshotId) snapshots.push(metrics.result.snapshotId);
+      timings.jobsMs += Date.now() - jobsStart;
+      dayDone(day + 1);
     }
-    timings.activityMs += Date.now() - activityStart;
-    // The end of the day: the schedule's jobs, the metrics job taking the day's snapshot.
-    const jobsStart = Date.now();
-    await moveClock(new Date(date.getTime() + 23 * HOUR_MS));
-    for (const job of ['expiry', 'time-changes'] as const)
-      must(`running the ${job} job`, await send(() => admin.call('runJob', { params: { job } })), 200, 202);
-    const metrics = must(
-      'running the metrics job',
-      await send(() => admin.call('runJob', { params: { job: 'metrics' } })),
-      200,
-      202,
-    ).body as { result?: { snapshotId?: string } };
-    if (metrics.result?.snapshotId) snapshots.push(metrics.result.snapshotId);
-    timings.jobsMs += Date.now() - jobsStart;
-    bar(day + 1);
+  } finally {
+    bar?.stop();
   }
   // Back to the present, so what is done in the console now happens today.
   await moveClock(new Date(Math.max(Date.now(), clockAt + 60_000)));

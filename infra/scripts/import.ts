@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { progressBar } from '../local/progress-bar';
 
 /**
  * `npm run import -- <file> --api <url> --key <admin key>`: imports an NDJSON file of any size.
@@ -76,33 +77,30 @@ if (size <= INLINE_LIMIT) {
 }
 console.log(`import ${importId}`);
 
-const formatDuration = (seconds: number) =>
-  !Number.isFinite(seconds)
-    ? '--:--'
-    : `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
-
-/** One line, redrawn: bar, counts, lines per second since the first progress, and the time left at that rate. */
-function render(progress: Progress, startedAt: number, firstProcessed: number): string {
-  const width = 30;
-  const share = progress.lines > 0 ? progress.processed / progress.lines : 0;
-  const bar = '█'.repeat(Math.round(share * width)).padEnd(width, '░');
-  const elapsed = (Date.now() - startedAt) / 1000;
-  const rate = elapsed > 0 ? (progress.processed - firstProcessed) / elapsed : 0;
-  const eta = rate > 0 ? (progress.lines - progress.processed) / rate : Number.POSITIVE_INFINITY;
-  return `${bar} ${(share * 100).toFixed(1)}% ${progress.processed}/${progress.lines || '?'} lines · ${progress.failed} bad · ${rate.toFixed(0)} lines/s · ETA ${formatDuration(eta)} · ${progress.status}`;
-}
-
+// The bar (cli-progress): counts, the pace since the first progress, an ETA smoothed over the last polls.
+const bar = progressBar(
+  process.stdout,
+  '{bar} {percentage}% {value}/{total} lines · {failed} bad · {rate} lines/s · ETA {eta_formatted} · {status}',
+);
+bar.start(0, 0, { failed: 0, status: 'waiting', rate: '0' });
 const startedAt = Date.now();
 let first: number | undefined;
 let progress: Progress;
 for (;;) {
   progress = await call<Progress>('GET', `/v1/admin/imports/${importId}`);
   first ??= progress.processed;
-  process.stdout.write(`\r${render(progress, startedAt, first)}\x1b[K`);
+  const elapsed = (Date.now() - startedAt) / 1000;
+  const payload = {
+    failed: progress.failed,
+    status: progress.status,
+    rate: elapsed > 0 ? ((progress.processed - first) / elapsed).toFixed(0) : '0',
+  };
+  bar.setTotal(progress.lines);
+  bar.update(progress.processed, payload);
   if (progress.status === 'done' || progress.status === 'failed') break;
   await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 }
-process.stdout.write('\n');
+bar.stop();
 console.log(`${progress.status}: ${progress.succeeded} imported, ${progress.failed} bad of ${progress.lines} lines`);
 
 if (progress.failed > 0) {
