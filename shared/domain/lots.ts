@@ -10,7 +10,7 @@
  * ## Storage shape (why the member item stays small)
  *
  * A daily buyer whose points live 24 months has ~730 open lots, so lots are NOT on the member
- * item. Each lot is its own item, `MEMBER#<id>` / `lotSortKey(lot)` =
+ * item. Each lot is its own item, `MEMBER#<id>` / `lotSortKey(lot)` (shared/store/items/lot.ts) =
  * `LOT#<expiresAt | ~>#<availableAt>#<lotId>`: a Query in key order reads lots in exactly the
  * order redemptions consume them (soonest expiry first, ties oldest first, never-expiring last).
  * The member item keeps only bounded facts: the balances (derived, as today), `owed` and two
@@ -164,13 +164,17 @@ export function newLot(
 
 /** Consumption order: soonest expiry first, ties oldest (availableAt, then lotId) first, never-expiring last. */
 export function compareLots(a: PointsLot, b: PointsLot): number {
-  return lotSortKey(a) < lotSortKey(b) ? -1 : lotSortKey(a) > lotSortKey(b) ? 1 : 0;
+  const order = (lot: PointsLot) => [lot.expiresAt ?? NEVER, lot.availableAt, lot.lotId];
+  const [x, y] = [order(a), order(b)];
+  for (const [index, field] of x.entries()) {
+    const other = y[index] ?? '';
+    if (field !== other) return field < other ? -1 : 1;
+  }
+  return 0;
 }
 
-/** The lot item's sort key. ISO-8601 instants sort as text; `~` sorts after every digit. */
-export function lotSortKey(lot: Pick<PointsLot, 'expiresAt' | 'availableAt' | 'lotId'>): string {
-  return `LOT#${lot.expiresAt ?? '~'}#${lot.availableAt}#${lot.lotId}`;
-}
+/** A lot that never expires sorts after every expiry: ISO-8601 instants sort as text, and `~` after every digit. */
+const NEVER = '~';
 
 export function isDead(
   lot: PointsLot,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '@shared/domain/errors';
 import { lotRulesOf } from '@shared/domain/lot-rules';
+import { lotSortKey } from '@shared/store/items/lot';
 import {
+  compareLots,
   effectiveLots,
   lotAvailableAt,
   lotExpiresAt,
-  lotSortKey,
   lotsToRemind,
   materializeOwed,
   newLot,
@@ -102,15 +103,16 @@ describe('lot dates', () => {
   });
 
   it('sorts lot keys in consumption order: soonest expiry, then oldest, never-expiring last', () => {
-    const keys = [
+    const lots = [
       lot('c', 1, '2026-01-01T00:00:00.000Z'),
       lot('b', 1, '2026-01-02T00:00:00.000Z', '2026-06-30T23:59:59.999Z'),
       lot('a', 1, '2026-01-01T00:00:00.000Z', '2026-06-30T23:59:59.999Z'),
       lot('d', 1, '2026-03-01T00:00:00.000Z', '2026-05-31T23:59:59.999Z'),
-    ]
-      .map(lotSortKey)
-      .sort();
+    ];
+    const keys = lots.map(lotSortKey).sort();
     expect(keys.map((key) => key.split('#').at(-1))).toEqual(['d', 'a', 'b', 'c']);
+    // The domain compares the fields in the order the storage keys sort.
+    expect(lots.toSorted(compareLots).map((l) => l.lotId)).toEqual(['d', 'a', 'b', 'c']);
   });
 });
 

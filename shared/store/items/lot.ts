@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { LotBook, PointsLot } from '@shared/domain/lots';
-import { lotSortKey } from '@shared/domain/lots';
 import type { MemberLots } from '@shared/domain/member';
 import { memberPartition } from '../keys';
 import { deleteItem, plainPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
@@ -13,6 +12,11 @@ import { queryAll } from '../query';
  * member's versioned put: the member's version guards them, so their puts carry no condition.
  */
 export const LOT_PREFIX = 'LOT#';
+
+/** The lot item's sort key: the domain's consumption order (compareLots) as text. ISO-8601 instants sort as text; `~` after every digit. */
+export function lotSortKey(lot: Pick<PointsLot, 'expiresAt' | 'availableAt' | 'lotId'>): string {
+  return `${LOT_PREFIX}${lot.expiresAt ?? '~'}#${lot.availableAt}#${lot.lotId}`;
+}
 export const lotKey = (memberId: string, lot: Pick<PointsLot, 'expiresAt' | 'availableAt' | 'lotId'>) => ({
   PK: memberPartition(memberId),
   SK: lotSortKey(lot),
