@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type DemoResult } from '@infra/local/demo';
@@ -27,6 +28,8 @@ let profile: string;
 let memberId: string;
 let demo: DemoResult;
 let receiver: Receiver;
+/** The support desk's partner id (created by a test, checked in the audit log). */
+let supportDesk = '';
 const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 const scriptBytes = new Map<string, number>();
@@ -51,6 +54,14 @@ async function seed(): Promise<void> {
 
 async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Clicks something that downloads a file; the file's text (and, for CSV, its parsed rows). */
+async function downloaded(click: () => Promise<void>) {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  const text = readFileSync((await file.path()) ?? '', 'utf8');
+  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+  return { name: file.suggestedFilename(), text, rows: parsed.data, fields: parsed.meta.fields ?? [] };
 }
 
 async function open(section: string): Promise<void> {
@@ -112,7 +123,7 @@ describe('the console in a browser', () => {
     expect(headers['content-type']).toContain('text/html');
     expect(headers['content-security-policy']).toContain("script-src 'self'");
     expect(headers['content-security-policy']).not.toContain('unsafe-inline');
-    await page.getByLabel('Admin key').waitFor();
+    await page.getByLabel('API key').waitFor();
     const total = [...scriptBytes.values()].reduce((sum, bytes) => sum + bytes, 0);
     expect(scriptBytes.size).toBe(1);
     expect(total).toBeGreaterThan(0);
@@ -120,11 +131,11 @@ describe('the console in a browser', () => {
     await shoot('sign-in');
   });
 
-  it('refuses a key that is not an admin key, then signs in with one kept only in session storage', async () => {
-    await page.getByLabel('Admin key').fill(api.partnerKey);
+  it('refuses a key the API does not know, then signs in with an admin key kept only in session storage', async () => {
+    await page.getByLabel('API key').fill('rk_not_a_key_of_this_api');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByText('This is not an admin key of this API.').isVisible()).toBe(true);
-    await page.getByLabel('Admin key').fill(api.adminKey);
+    await expect.poll(() => page.getByText('This key is not known to this API.').isVisible()).toBe(true);
+    await page.getByLabel('API key').fill(api.adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     // A string expression: it runs in the page, whose DOM types this Node project does not include.
@@ -156,6 +167,13 @@ describe('the console in a browser', () => {
     const canvas = page.locator('figure.chart[aria-label="Members"] canvas');
     expect(Number(await canvas.getAttribute('width'))).toBeGreaterThan(200);
     expect(Number(await canvas.getAttribute('height'))).toBeGreaterThan(100);
+    // The measures as CSV: a snapshot a row, oldest first, as the API has them.
+    const measures = await downloaded(() => page.getByRole('button', { name: 'Export the measures as CSV' }).click());
+    expect(measures.rows).toHaveLength(DEMO_DAYS);
+    expect(Number(measures.rows.at(-1)?.membersTotal)).toBe(members.body.members.total);
+    expect(measures.fields).toEqual(
+      expect.arrayContaining(['computedAt', 'clv', 'retentionRate', 'cashbackOutstanding']),
+    );
     await shoot('overview');
   });
 
@@ -193,6 +211,91 @@ describe('the console in a browser', () => {
     const after = await api.call<{ points: { balance: number } }>('GET', `/v1/members/${memberId}`);
     expect(after.body.points.balance).toBe(balance);
     await shoot('member-adjusted');
+  });
+
+  it("exports the member's ledger as CSV: every entry with its rules, the adjustment's reason on top", async () => {
+    const ledger = await api.call<{ items: { type: string; breakdown?: unknown[] }[] }>(
+      'GET',
+      `/v1/members/${memberId}/transactions?limit=100`,
+    );
+    const csv = await downloaded(() => page.getByRole('button', { name: 'Export the ledger as CSV' }).click());
+    expect(csv.name).toBe(`ledger-${memberId}.csv`);
+    expect(csv.rows).toHaveLength(ledger.body.items.length);
+    expect(csv.rows[0]).toMatchObject({ type: 'adjustment', points: '250', reason: 'Goodwill: parcel arrived late' });
+    const withRules = ledger.body.items.filter((t) => (t.breakdown?.length ?? 0) > 0).length;
+    expect(withRules).toBeGreaterThan(0);
+    expect(csv.rows.filter((row) => row.rules !== '')).toHaveLength(withRules);
+  });
+
+  it('lists members newest first with tier names, filters them by tier and exports the list as CSV', async () => {
+    await open('Members');
+    const rows = page.locator('table.members tbody tr');
+    const newest = await api.call<{ items: { memberId: string }[] }>('GET', '/v1/admin/members?limit=25', {
+      as: 'admin',
+    });
+    await expect.poll(() => rows.count()).toBe(newest.body.items.length);
+    const links = await rows
+      .locator('td:first-child a')
+      .evaluateAll((as) =>
+        as.map((a) => decodeURIComponent((a as unknown as { hash: string }).hash.replace('#/members/', ''))),
+      );
+    expect(links).toEqual(newest.body.items.map((m) => m.memberId));
+    // By tier: the API's members of the tier, each row naming the tier (its name, not its id).
+    const ofTier = await api.call<{ items: { memberId: string }[] }>('GET', '/v1/admin/members?limit=100&tier=member', {
+      as: 'admin',
+    });
+    await page.getByLabel('Tier').selectOption('member');
+    await page.getByRole('button', { name: 'Show members' }).click();
+    await expect.poll(() => rows.count()).toBe(Math.min(25, ofTier.body.items.length));
+    expect(new Set(await rows.locator('td:nth-child(3)').allTextContents())).toEqual(new Set(['Member']));
+    const csv = await downloaded(() => page.getByRole('button', { name: 'Export CSV' }).click());
+    expect(csv.rows.map((row) => row.memberId)).toEqual(ofTier.body.items.map((m) => m.memberId));
+    expect(new Set(csv.rows.map((row) => row.tier))).toEqual(new Set(['Member']));
+    expect(csv.fields).toEqual(expect.arrayContaining(['memberId', 'email', 'tier', 'pointsBalance', 'enrolledAt']));
+    await page.getByText(`Exported ${ofTier.body.items.length} members.`).waitFor();
+    await shoot('members-list');
+  });
+
+  it('enrols a member whose long values never overflow, edits profile and consent, exports and erases them', async () => {
+    const longName = `Maximiliane-${'Wolfeschlegelsteinhausenbergerdorff'.repeat(3)}`;
+    const email = `${'x'.repeat(60)}@example.com`;
+    await page.getByLabel('Name (optional)').fill(longName);
+    await page.getByLabel('E-mail (optional)').fill(email);
+    await page.locator('#enrol-consent-marketing').check();
+    await page.getByRole('button', { name: 'Enrol member' }).click();
+    await page.getByRole('heading', { level: 2, name: new RegExp(longName) }).waitFor();
+    const enrolled = decodeURIComponent(page.url().split('#/members/')[1] ?? '');
+    expect(enrolled).toMatch(/^mem_/);
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shoot('member-long-values');
+    // A merge patch of what changed: a new e-mail, marketing consent withdrawn.
+    await page.getByLabel('E-mail', { exact: true }).fill('maxi@example.com');
+    await page.locator('#profile-consent-marketing').uncheck();
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved.').waitFor();
+    const patched = await api.call<{ email: string; consent: { marketing: boolean } }>(
+      'GET',
+      `/v1/members/${enrolled}`,
+    );
+    expect(patched.body.email).toBe('maxi@example.com');
+    expect(patched.body.consent.marketing).toBe(false);
+    const exported = await downloaded(() =>
+      page.getByRole('button', { name: 'Export everything stored (JSON)' }).click(),
+    );
+    expect(exported.name).toBe(`member-${enrolled}.json`);
+    expect(exported.text).toContain('maxi@example.com');
+    // Erasure asks first; keeping the member changes nothing.
+    await page.getByRole('button', { name: 'Erase this member…' }).click();
+    await page.getByRole('button', { name: 'Keep the member' }).click();
+    expect((await api.call('GET', `/v1/members/${enrolled}`)).status).toBe(200);
+    await page.getByRole('button', { name: 'Erase this member…' }).click();
+    await page.getByRole('alertdialog').getByText('for good?').waitFor();
+    await page.getByRole('button', { name: 'Erase for good' }).click();
+    await page.getByRole('heading', { level: 2, name: 'All members, newest first' }).waitFor();
+    expect([404, 409]).toContain((await api.call('GET', `/v1/members/${enrolled}`)).status);
   });
 
   it('shows the program as a form: money in major units with the currency, rates as percentages, help per field', async () => {
@@ -526,6 +629,46 @@ describe('the console in a browser', () => {
     await shoot('raffles');
   });
 
+  it("gives a support desk's key (members:read + points:adjust) members and adjustments only", async () => {
+    const created = await api.call<{ partnerId: string; apiKey: string }>('POST', '/v1/admin/partners', {
+      as: 'admin',
+      body: { name: 'Support desk', scopes: ['members:read', 'points:adjust'] },
+    });
+    expect(created.status).toBe(201);
+    supportDesk = created.body.partnerId;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(created.body.apiKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Console' }).getByRole('link');
+    expect(await nav.allTextContents()).toEqual(['Members']);
+    // No list (admin only) and no enrolment (members:write): only the lookup.
+    expect(await page.getByRole('heading', { name: 'All members, newest first' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Enrol a member' }).count()).toBe(0);
+    const member = await api.call<{ email: string; points: { balance: number } }>('GET', `/v1/members/${memberId}`);
+    await page.getByLabel('Look up by').selectOption('email');
+    await page.getByLabel('Value').fill(member.body.email);
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByTestId('points-balance').waitFor();
+    expect(await page.getByRole('heading', { name: 'Edit profile and consent' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Erase this member…' }).count()).toBe(0);
+    await page.getByLabel('Points (negative to debit)').fill('-10');
+    await page.getByLabel('Reason').fill('Support: duplicate welcome bonus');
+    await page.getByRole('button', { name: 'Post adjustment' }).click();
+    const balance = new Intl.NumberFormat('en-US').format(member.body.points.balance - 10);
+    await page.getByText(`Balance now ${balance}.`).waitFor();
+    await shoot('support-desk');
+    // A page the key cannot use is not there even at its address.
+    await page.goto(`${api.url}/console#/program`);
+    await page.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1, name: 'Program' }).count()).toBe(0);
+    expect(await nav.allTextContents()).toEqual(['Members']);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(api.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Audit' }).waitFor();
+  });
+
   it('lists the changes this test made in the audit log, filtered by what and by who', async () => {
     await open('Audit');
     const rows = page.locator('table tbody tr');
@@ -545,6 +688,17 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Show changes' }).click();
     await expect.poll(() => rows.first().textContent()).toContain(`Member ${memberId} adjusted by +250 points`);
     expect(await page.locator('table').textContent()).not.toContain('parcel arrived late');
+    // The support desk's adjustment, by its own key and name; and the member this test erased.
+    await page.getByLabel('Who').selectOption(supportDesk);
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    await expect.poll(() => rows.first().textContent()).toContain('Support desk');
+    expect(await rows.first().textContent()).toContain(`Member ${memberId} adjusted by -10 points`);
+    await page.getByLabel('Who').selectOption('');
+    await page.getByLabel('What').selectOption('member.erased');
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    await expect.poll(() => rows.first().textContent()).toContain('member.erased');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('Local admin');
     await shoot('audit');
   });
 

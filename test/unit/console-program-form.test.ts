@@ -3,11 +3,11 @@ import {
   basisPointsToPercent,
   diffPrograms,
   fromForm,
-  minorToMajor,
   percentToBasisPoints,
   toForm,
   type Rules,
 } from '@shared/console/app/program-form';
+import { minorToMajor } from '@shared/console/app/format';
 
 /** A program with every field the console's form edits, and one it does not (earn.exclude). */
 const program: Rules = {

@@ -57,6 +57,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Another key than the session's (checking a key before keeping it). */
   key?: string;
+  /** A request the API refuses on purpose (learning a key's scopes): no Idempotency-Key. */
+  noIdempotencyKey?: boolean;
 }
 
 /** The API's base: the page is <base>/console, so the API is the page's directory. */
@@ -69,7 +71,8 @@ export async function call<T>(method: string, path: string, options: RequestOpti
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   const key = options.key ?? session.key();
   if (key) headers.Authorization = `Bearer ${key}`;
-  if (method === 'POST' || method === 'DELETE') headers['Idempotency-Key'] = crypto.randomUUID();
+  if ((method === 'POST' || method === 'DELETE') && !options.noIdempotencyKey)
+    headers['Idempotency-Key'] = crypto.randomUUID();
   let body: string | undefined;
   if (options.raw) {
     body = options.raw.text;

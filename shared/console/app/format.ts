@@ -33,6 +33,15 @@ export function parseMinor(text: string, currency: string): number | undefined {
   return sign ? -minor : minor;
 }
 
+/** 12345 minor units of EUR → "123.45": the digits moved, no division. */
+export function minorToMajor(value: number, currency: string): string {
+  const digits = fractionDigits(currency);
+  if (digits === 0) return String(value);
+  const sign = value < 0 ? '-' : '';
+  const padded = String(Math.abs(value)).padStart(digits + 1, '0');
+  return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
+}
+
 export const formatInt = (value: number | null | undefined) =>
   value === null || value === undefined ? '—' : new Intl.NumberFormat().format(value);
 

@@ -1,8 +1,9 @@
 import 'uplot/dist/uPlot.min.css';
 import './console.css';
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
-import { ApiProblem, call, session } from './api';
+import { useEffect, useState } from 'preact/hooks';
+import { AccessContext, can, learnAccess, type Access, type ConsoleScope } from './access';
+import { ApiProblem, session } from './api';
 import { Field, ProblemAlert } from './components';
 import { navigate, useRoute } from './router';
 import { Audit } from './pages/audit';
@@ -16,9 +17,10 @@ import { Raffles } from './pages/raffles';
 import { Rewards } from './pages/rewards';
 import { Webhooks } from './pages/webhooks';
 
-const pages = [
+/** Each page and what a key needs to see it (an admin key sees every page). */
+const pages: readonly { path: string; title: string; needs?: ConsoleScope }[] = [
   { path: 'overview', title: 'Overview' },
-  { path: 'members', title: 'Members' },
+  { path: 'members', title: 'Members', needs: 'members:read' },
   { path: 'program', title: 'Program' },
   { path: 'rewards', title: 'Rewards' },
   { path: 'raffles', title: 'Raffles' },
@@ -27,25 +29,29 @@ const pages = [
   { path: 'webhooks', title: 'Webhooks' },
   { path: 'imports', title: 'Imports' },
   { path: 'audit', title: 'Audit' },
-] as const;
+];
 
-/** The admin key is checked with an admin-only read before it is kept (in this tab's session only). */
-function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+const visible = (access: Access) => pages.filter((p) => can(access, p.needs ?? 'admin'));
+
+/**
+ * Any key of the API signs in: what it may do is learnt first (access.ts), and a key that can use
+ * no page is refused. The key is kept in this tab's session only; what it may do is learnt again
+ * on each load, never stored.
+ */
+function SignIn({ onSignedIn }: { onSignedIn: (access: Access) => void }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<unknown>();
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(undefined);
     try {
-      await call('GET', '/v1/admin/program', { key: key.trim() });
+      const access = await learnAccess(key.trim());
+      if (visible(access).length === 0)
+        return setError(new Error('This key can use none of the console (it needs members:read, or an admin key).'));
       session.signIn(key.trim());
-      onSignedIn();
+      onSignedIn(access);
     } catch (e) {
-      setError(
-        e instanceof ApiProblem && (e.status === 401 || e.status === 403)
-          ? new Error('This is not an admin key of this API.')
-          : e,
-      );
+      setError(e instanceof ApiProblem && e.status === 401 ? new Error('This key is not known to this API.') : e);
     }
   };
   return (
@@ -53,9 +59,9 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       <h1>Rewards console</h1>
       <form onSubmit={(e) => void submit(e)} aria-label="Sign in">
         <Field
-          id="admin-key"
-          label="Admin key"
-          hint="Kept only in this browser tab; closing the tab signs you out."
+          id="api-key"
+          label="API key"
+          hint="An admin key, or a partner key with members:read. Kept only in this browser tab; closing the tab signs you out."
           error={error instanceof Error && !(error instanceof ApiProblem) ? error.message : undefined}
         >
           {(a) => (
@@ -77,13 +83,32 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
 }
 
 function App() {
-  const [signedIn, setSignedIn] = useState(() => session.key() !== null);
+  const [access, setAccess] = useState<Access>();
+  const [checking, setChecking] = useState(() => session.key() !== null);
   const [section = 'overview', ...rest] = useRoute();
-  if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
-  const current = pages.find((p) => p.path === section) ?? pages[0];
+  useEffect(() => {
+    const key = session.key();
+    if (!key) return;
+    learnAccess(key)
+      .then(setAccess, () => session.signOut())
+      .finally(() => setChecking(false));
+  }, []);
+  if (checking) return <p aria-live="polite">Checking the key…</p>;
+  if (!access)
+    return (
+      <SignIn
+        onSignedIn={(a) => {
+          setAccess(a);
+          if (!a.admin) navigate('/members');
+        }}
+      />
+    );
+  const shown = visible(access);
+  const current = shown.find((p) => p.path === section) ?? shown[0];
+  if (!current) return null;
   document.title = `${current.title} — Rewards console`;
   return (
-    <>
+    <AccessContext.Provider value={access}>
       <a
         class="skip-link"
         href="#main"
@@ -98,7 +123,7 @@ function App() {
         <span class="brand">Rewards console</span>
         <nav aria-label="Console">
           <ul>
-            {pages.map((p) => (
+            {shown.map((p) => (
               <li key={p.path}>
                 <a href={`#/${p.path}`} aria-current={p.path === current.path ? 'page' : undefined}>
                   {p.title}
@@ -112,7 +137,7 @@ function App() {
           class="secondary"
           onClick={() => {
             session.signOut();
-            setSignedIn(false);
+            setAccess(undefined);
             navigate('/overview');
           }}
         >
@@ -131,7 +156,7 @@ function App() {
         {current.path === 'imports' && <Imports />}
         {current.path === 'audit' && <Audit />}
       </main>
-    </>
+    </AccessContext.Provider>
   );
 }
 

@@ -1,4 +1,4 @@
-import { fractionDigits, parseMinor } from './format';
+import { fractionDigits, minorToMajor, parseMinor } from './format';
 import type { JsonValue } from './types';
 
 /**
@@ -77,15 +77,6 @@ const object = (value: JsonValue | undefined): Rules =>
 const list = (value: JsonValue | undefined): JsonValue[] => (Array.isArray(value) ? value : []);
 const text = (value: JsonValue | undefined): string =>
   value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-
-/** 12345 minor units of EUR → "123.45": the digits moved, no division. */
-export function minorToMajor(value: number, currency: string): string {
-  const digits = fractionDigits(currency);
-  if (digits === 0) return String(value);
-  const sign = value < 0 ? '-' : '';
-  const padded = String(Math.abs(value)).padStart(digits + 1, '0');
-  return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
-}
 
 /** 150 basis points → "1.5" (percent). */
 export function basisPointsToPercent(value: number): string {

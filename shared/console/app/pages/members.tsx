@@ -1,14 +1,78 @@
 import { useState } from 'preact/hooks';
-import { allPages, ApiProblem, call, type Page } from '../api';
+import { can, useAccess } from '../access';
+import { ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
-import { formatInt, formatMinor, formatMoney, formatTime, parseMinor } from '../format';
-import type { Member, Partner, Transaction } from '../types';
+import { downloadCsv } from '../csv';
+import { formatInt, formatTime, isoDay } from '../format';
+import type { Member, Program } from '../types';
 import { navigate } from '../router';
+import { MemberDetail } from './member-detail';
 
 type LookupBy = 'memberId' | 'externalId' | 'email';
 
-/** Member lookup: by id straight to the member; by externalId or email through `GET /v1/members?…`. */
+/** The members list asks for at least this many per page, following short pages (the API reads 31 days a request). */
+const LIST_PAGE = 25;
+/** Requests one shown page may take: a year of days without an enrolment, then the page is shown as it is. */
+const LIST_REQUESTS_PER_PAGE = 12;
+/** The export follows the list to its end, or this many members. */
+const EXPORT_MAX = 10_000;
+
+interface ListFilters {
+  tier: string;
+  from: string;
+  to: string;
+}
+
+const listQuery = (filters: ListFilters) => ({
+  tier: filters.tier || undefined,
+  from: filters.from ? `${filters.from}T00:00:00.000Z` : undefined,
+  to: filters.to ? `${filters.to}T23:59:59.999Z` : undefined,
+});
+
+/** Members from `GET /v1/admin/members`, following its cursor until `want` members or its end. */
+async function readMembers(filters: ListFilters, cursor: string | undefined, want: number, maxRequests: number) {
+  const items: Member[] = [];
+  let next = cursor;
+  for (let request = 0; request < maxRequests; request++) {
+    const { body } = await call<Page<Member>>('GET', '/v1/admin/members', {
+      query: { ...listQuery(filters), limit: Math.min(100, want - items.length), cursor: next },
+    });
+    items.push(...body.items);
+    next = body.nextCursor;
+    if (!next || items.length >= want) break;
+  }
+  return { items, nextCursor: next };
+}
+
+export const tierNames = (program: Program | undefined): Map<string, string> =>
+  new Map(
+    (Array.isArray(program?.tiers) ? program.tiers : []).flatMap((tier) =>
+      tier && typeof tier === 'object' && !Array.isArray(tier) && typeof tier.id === 'string'
+        ? [[tier.id, typeof tier.name === 'string' ? tier.name : tier.id] as const]
+        : [],
+    ),
+  );
+
+/** Members: the list (admin keys), a lookup by id, external id or e-mail, enrolment, and the member's page. */
 export function Members({ memberId }: { memberId: string | undefined }) {
+  const access = useAccess();
+  return (
+    <section aria-labelledby="members-title">
+      <h1 id="members-title">Members</h1>
+      <Lookup />
+      {memberId ? (
+        <MemberDetail key={memberId} memberId={memberId} />
+      ) : (
+        <>
+          {access.admin && <MemberList />}
+          {can(access, 'members:write') && <Enrol />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function Lookup() {
   const [by, setBy] = useState<LookupBy>('memberId');
   const [value, setValue] = useState('');
   const [matches, setMatches] = useState<Member[] | undefined>();
@@ -31,8 +95,7 @@ export function Members({ memberId }: { memberId: string | undefined }) {
   };
 
   return (
-    <section aria-labelledby="members-title">
-      <h1 id="members-title">Members</h1>
+    <>
       <form class="inline-form" onSubmit={(e) => void lookUp(e)} aria-label="Look up a member">
         <Field id="lookup-by" label="Look up by">
           {(a) => (
@@ -57,7 +120,7 @@ export function Members({ memberId }: { memberId: string | undefined }) {
       <ProblemAlert error={error} />
       {matches && matches.length === 0 && <p role="status">No member found.</p>}
       {matches && matches.length > 1 && (
-        <ul aria-label="Matching members">
+        <ul aria-label="Matching members" class="wrap">
           {matches.map((m) => (
             <li key={m.memberId}>
               <a href={`#/members/${encodeURIComponent(m.memberId)}`}>
@@ -67,284 +130,268 @@ export function Members({ memberId }: { memberId: string | undefined }) {
           ))}
         </ul>
       )}
-      {memberId && <MemberDetail key={memberId} memberId={memberId} />}
-    </section>
+    </>
   );
 }
 
-function MemberDetail({ memberId }: { memberId: string }) {
-  const [version, setVersion] = useState(0);
-  const member = useLoad(
-    () => call<Member>('GET', `/v1/members/${encodeURIComponent(memberId)}`).then((r) => r.body),
-    [memberId, version],
-  );
-  if (member.loading && !member.data) return <p aria-live="polite">Loading member…</p>;
-  if (member.error) return <ProblemAlert error={member.error} />;
-  const m = member.data;
-  if (!m) return null;
-  const currency = m.cashback.currency;
-  const next = m.tier.nextTier;
-  const progressMax = next ? m.tier.qualifyingSpend.value + next.remainingSpend.value : 1;
-  return (
-    <div class="member" data-member-id={m.memberId}>
-      <h2>
-        {m.name ?? 'Member'} <code>{m.memberId}</code> {m.status === 'erased' && <span class="badge">erased</span>}
-      </h2>
-      <div class="cards">
-        <section class="card" aria-labelledby="profile-title">
-          <h3 id="profile-title">Profile</h3>
-          <dl>
-            <dt>External id</dt>
-            <dd>{m.externalId ?? '—'}</dd>
-            <dt>E-mail</dt>
-            <dd>{m.email ?? '—'}</dd>
-            <dt>Birthday</dt>
-            <dd>{m.birthday ?? '—'}</dd>
-            <dt>Enrolled</dt>
-            <dd>{formatTime(m.createdAt)}</dd>
-            <dt>Referral code</dt>
-            <dd>
-              <code>{m.referralCode}</code>
-            </dd>
-            <dt>Consent</dt>
-            <dd>
-              marketing {m.consent.marketing ? 'yes' : 'no'}, analytics {m.consent.analytics ? 'yes' : 'no'}
-            </dd>
-          </dl>
-        </section>
-        <section class="card" aria-labelledby="tier-title">
-          <h3 id="tier-title">Tier: {m.tier.name}</h3>
-          <p>
-            Qualifying spend {formatMoney(m.tier.qualifyingSpend)}; discount {(m.tier.discountRate / 100).toFixed(2)} %
-          </p>
-          {next ? (
-            <>
-              <label for="tier-progress">
-                {formatMoney(next.remainingSpend)} more qualifying spend to <code>{next.id}</code>
-              </label>
-              <progress id="tier-progress" max={progressMax} value={m.tier.qualifyingSpend.value} />
-            </>
-          ) : (
-            <p>Highest tier.</p>
-          )}
-        </section>
-        <section class="card" aria-labelledby="balances-title">
-          <h3 id="balances-title">Balances</h3>
-          <dl>
-            <dt>Points available</dt>
-            <dd data-testid="points-balance">{formatInt(m.points.balance)}</dd>
-            {m.points.pending !== undefined && (
-              <>
-                <dt>Points pending</dt>
-                <dd data-testid="points-pending">{formatInt(m.points.pending)}</dd>
-              </>
-            )}
-            <dt>Lifetime earned / redeemed</dt>
-            <dd>
-              {formatInt(m.points.lifetimeEarned)} / {formatInt(m.points.lifetimeRedeemed)}
-            </dd>
-            <dt>Expiring</dt>
-            <dd>
-              {m.points.expiring && m.points.expiring.length > 0
-                ? m.points.expiring.map((e) => `${formatInt(e.points)} on ${formatTime(e.expiresAt)}`).join('; ')
-                : m.points.expiresAt
-                  ? `all on ${formatTime(m.points.expiresAt)}`
-                  : 'nothing'}
-            </dd>
-            <dt>Cashback available</dt>
-            <dd>{formatMinor(m.cashback.available, currency)}</dd>
-            <dt>Cashback pending</dt>
-            <dd>{formatMinor(m.cashback.pending, currency)}</dd>
-          </dl>
-        </section>
-      </div>
-      <Adjustment memberId={m.memberId} currency={currency} onDone={() => setVersion((v) => v + 1)} />
-      <Ledger memberId={m.memberId} version={version} />
-    </div>
-  );
-}
+const none: ListFilters = { tier: '', from: '', to: '' };
 
-function Ledger({ memberId, version }: { memberId: string; version: number }) {
+/** The members list, newest enrolment first, by the tier held now and the enrolment date; exported as CSV. */
+function MemberList() {
   const pager = usePager();
-  // Who made each entry, by name where the partner still exists (ids otherwise: deleted partners, the system).
-  const partners = useLoad(
-    () =>
-      allPages<Partner>('/v1/admin/partners', {}, 5).then(
-        (items) => new Map(items.map((p) => [p.partnerId, p.name])),
-        () => new Map<string, string>(),
-      ),
-    [],
+  const [draft, setDraft] = useState<ListFilters>(none);
+  const [filters, setFilters] = useState<ListFilters>(none);
+  const [exporting, setExporting] = useState<string>();
+  const [exportError, setExportError] = useState<unknown>();
+  const program = useLoad(() => call<Program>('GET', '/v1/admin/program').then((r) => r.body), []);
+  const names = tierNames(program.data);
+  const list = useLoad(
+    () => readMembers(filters, pager.cursor, LIST_PAGE, LIST_REQUESTS_PER_PAGE),
+    [filters, pager.cursor],
   );
-  const page = useLoad(
-    () =>
-      call<Page<Transaction>>('GET', `/v1/members/${encodeURIComponent(memberId)}/transactions`, {
-        query: { limit: 20, cursor: pager.cursor },
-      }).then((r) => r.body),
-    [memberId, pager.cursor, version],
-  );
+  const set = (name: keyof ListFilters) => (e: { currentTarget: { value: string } }) =>
+    setDraft((d) => ({ ...d, [name]: e.currentTarget.value }));
+
+  const exportCsv = async () => {
+    setExportError(undefined);
+    setExporting('Exporting…');
+    try {
+      const { items, nextCursor } = await readMembers(filters, undefined, EXPORT_MAX, Infinity);
+      downloadCsv(
+        `members-${isoDay(new Date())}.csv`,
+        [
+          'memberId',
+          'name',
+          'email',
+          'externalId',
+          'tier',
+          'pointsBalance',
+          'pointsPending',
+          'cashbackAvailable',
+          'currency',
+          'enrolledAt',
+          'marketingConsent',
+          'analyticsConsent',
+        ],
+        items.map((m) => [
+          m.memberId,
+          m.name,
+          m.email,
+          m.externalId,
+          m.tier.name,
+          m.points.balance,
+          m.points.pending ?? 0,
+          m.cashback.available,
+          m.cashback.currency,
+          m.createdAt,
+          m.consent.marketing,
+          m.consent.analytics,
+        ]),
+      );
+      setExporting(
+        nextCursor
+          ? `Exported the newest ${formatInt(items.length)} members; narrow the dates for the rest.`
+          : `Exported ${formatInt(items.length)} members.`,
+      );
+    } catch (e) {
+      setExporting(undefined);
+      setExportError(e);
+    }
+  };
+
   return (
-    <section aria-labelledby="ledger-title">
-      <h3 id="ledger-title">Ledger</h3>
-      <ProblemAlert error={page.error} />
+    <section aria-labelledby="member-list-title">
+      <h2 id="member-list-title">All members, newest first</h2>
+      <form
+        class="grid-form card"
+        aria-label="Filter the members"
+        onSubmit={(e) => {
+          e.preventDefault();
+          pager.reset();
+          setFilters(draft);
+        }}
+      >
+        <Field id="members-tier" label="Tier">
+          {(a) => (
+            <select {...a} value={draft.tier} onChange={set('tier')}>
+              <option value="">Any tier</option>
+              {[...names].map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="members-from" label="Enrolled from" hint="UTC date; empty: 400 days back">
+          {(a) => <input {...a} type="date" value={draft.from} onInput={set('from')} />}
+        </Field>
+        <Field id="members-to" label="Enrolled until" hint="UTC date; empty: today">
+          {(a) => <input {...a} type="date" value={draft.to} onInput={set('to')} />}
+        </Field>
+        <div class="form-actions">
+          <button type="submit">Show members</button>
+          <button type="button" class="secondary" onClick={() => void exportCsv()}>
+            Export CSV
+          </button>
+        </div>
+      </form>
+      {exporting && <p role="status">{exporting}</p>}
+      <ProblemAlert error={exportError ?? list.error} />
       <div class="table-scroll">
-        <table class="ledger">
+        <table class="members">
+          <caption class="visually-hidden">Members, newest first</caption>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Type</th>
+              <th scope="col">Member</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Tier</th>
               <th scope="col" class="num">
                 Points
               </th>
-              <th scope="col" class="num">
-                Cashback
-              </th>
-              <th scope="col" class="num">
-                Points after
-              </th>
-              <th scope="col">Order / reward</th>
-              <th scope="col">By</th>
-              <th scope="col">Why</th>
+              <th scope="col">Enrolled</th>
             </tr>
           </thead>
           <tbody>
-            {page.data?.items.map((t) => (
-              <tr key={t.transactionId}>
-                <td>{formatTime(t.createdAt)}</td>
+            {(list.data?.items ?? []).map((m) => (
+              <tr key={m.memberId}>
                 <td>
-                  {t.type}
-                  {t.pointsStatus === 'pending' ? ' (pending)' : ''}
-                </td>
-                <td class="num">{formatInt(t.points)}</td>
-                <td class="num">
-                  {t.cashback ? `${formatMinor(t.cashback.value, t.cashback.currency)} ${t.cashback.status ?? ''}` : ''}
-                </td>
-                <td class="num">{formatInt(t.balance.points)}</td>
-                <td>{t.orderId ?? t.rewardId ?? ''}</td>
-                <td title={t.partnerId}>{partners.data?.get(t.partnerId) ?? t.partnerId}</td>
-                <td>
-                  {t.breakdown && t.breakdown.length > 0 ? (
-                    <details>
-                      <summary>
-                        {t.breakdown.length} {t.breakdown.length === 1 ? 'rule' : 'rules'}
-                      </summary>
-                      <ul>
-                        {t.breakdown.map((b) => (
-                          <li key={b.rule}>
-                            <code>{b.rule}</code>: {formatInt(b.points)}
-                          </li>
-                        ))}
-                      </ul>
-                    </details>
-                  ) : (
-                    [t.reason, t.reference].filter(Boolean).join(' — ')
+                  <a href={`#/members/${encodeURIComponent(m.memberId)}`}>{m.name ?? m.memberId}</a>
+                  {m.name && (
+                    <>
+                      <br />
+                      <code class="muted">{m.memberId}</code>
+                    </>
                   )}
                 </td>
+                <td>{m.email ?? '—'}</td>
+                <td>{m.tier.name}</td>
+                <td class="num">{formatInt(m.points.balance)}</td>
+                <td>{formatTime(m.createdAt)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {page.data && page.data.items.length === 0 && <p>No entries.</p>}
+      {list.data && list.data.items.length === 0 && <p>No member matches these filters.</p>}
       <Pager
         page={pager.page}
-        nextCursor={page.data?.nextCursor}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
+        nextCursor={list.data?.nextCursor}
+        onNext={() => list.data?.nextCursor && pager.next(list.data.nextCursor)}
         onPrevious={pager.previous}
       />
     </section>
   );
 }
 
-/** `POST /v1/members/{id}/adjustments`: points and/or cashback (signed), with a reason. */
-function Adjustment(props: { memberId: string; currency: string; onDone: () => void }) {
-  const [points, setPoints] = useState('');
-  const [cashback, setCashback] = useState('');
-  const [reason, setReason] = useState('');
-  const [reference, setReference] = useState('');
+/** `POST /v1/members`: enrols a member (the sign-up bonus applies), then opens them. */
+function Enrol() {
+  const [fields, setFields] = useState({ name: '', email: '', externalId: '', birthday: '' });
+  const [consent, setConsent] = useState({ marketing: false, analytics: false });
   const [error, setError] = useState<unknown>();
-  const [local, setLocal] = useState<Map<string, string>>(new Map());
-  const [done, setDone] = useState<string>();
-  const fields = error instanceof ApiProblem ? error.fieldErrors() : new Map<string, string>();
-  const errorOf = (path: string) => local.get(path) ?? fields.get(path);
+  const errors = error instanceof ApiProblem ? error.fieldErrors() : new Map<string, string>();
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(undefined);
-    setDone(undefined);
-    const problems = new Map<string, string>();
-    const body: Record<string, unknown> = { reason };
-    if (points.trim()) {
-      const n = Number(points);
-      if (!Number.isInteger(n) || n === 0) problems.set('points', 'a whole number other than 0');
-      else body.points = n;
-    }
-    if (cashback.trim()) {
-      const minor = parseMinor(cashback, props.currency);
-      if (minor === undefined || minor === 0) problems.set('cashback.value', `an amount in ${props.currency}, not 0`);
-      else body.cashback = { value: minor, currency: props.currency };
-    }
-    if (!points.trim() && !cashback.trim()) problems.set('points', 'points, cashback or both');
-    if (reference.trim()) body.reference = reference.trim();
-    setLocal(problems);
-    if (problems.size > 0) return;
+    const body: Record<string, unknown> = { consent };
+    for (const [name, value] of Object.entries(fields)) if (value.trim()) body[name] = value.trim();
     try {
-      const { body: entry } = await call<Transaction>(
-        'POST',
-        `/v1/members/${encodeURIComponent(props.memberId)}/adjustments`,
-        { body },
-      );
-      setDone(`Adjusted: ${formatInt(entry.points)} points. Balance now ${formatInt(entry.balance.points)}.`);
-      setPoints('');
-      setCashback('');
-      setReason('');
-      setReference('');
-      props.onDone();
+      const { body: member } = await call<Member>('POST', '/v1/members', { body });
+      navigate(`/members/${encodeURIComponent(member.memberId)}`);
     } catch (e) {
       setError(e);
     }
   };
 
   return (
-    <section class="card" aria-labelledby="adjust-title">
-      <h3 id="adjust-title">Adjust balance</h3>
-      <form onSubmit={(e) => void submit(e)} class="grid-form">
-        <Field id="adjust-points" label="Points (negative to debit)" error={errorOf('points')}>
-          {(a) => (
-            <input {...a} type="number" step="1" value={points} onInput={(e) => setPoints(e.currentTarget.value)} />
-          )}
-        </Field>
-        <Field
-          id="adjust-cashback"
-          label={`Cashback in ${props.currency} (negative to debit)`}
-          error={errorOf('cashback.value') ?? errorOf('cashback')}
-        >
-          {(a) => (
-            <input {...a} inputMode="decimal" value={cashback} onInput={(e) => setCashback(e.currentTarget.value)} />
-          )}
-        </Field>
-        <Field id="adjust-reason" label="Reason" error={errorOf('reason')}>
-          {(a) => (
-            <textarea
-              {...a}
-              required
-              maxLength={500}
-              rows={2}
-              value={reason}
-              onInput={(e) => setReason(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <Field id="adjust-reference" label="Reference (optional)" error={errorOf('reference')}>
-          {(a) => (
-            <input {...a} maxLength={128} value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
-          )}
-        </Field>
+    <section class="card" aria-labelledby="enrol-title">
+      <h2 id="enrol-title">Enrol a member</h2>
+      <form class="grid-form" onSubmit={(e) => void submit(e)}>
+        <ProfileFields
+          prefix="enrol"
+          optional
+          fields={fields}
+          errors={errors}
+          onInput={(name, value) => setFields((f) => ({ ...f, [name]: value }))}
+          consent={consent}
+          onConsent={setConsent}
+        />
         <div class="form-actions">
-          <button type="submit">Post adjustment</button>
+          <button type="submit">Enrol member</button>
         </div>
       </form>
-      {error !== undefined && fields.size === 0 && <ProblemAlert error={error} />}
-      {done && <p role="status">{done}</p>}
+      {error !== undefined && errors.size === 0 && <ProblemAlert error={error} />}
     </section>
+  );
+}
+
+export interface ProfileText {
+  name: string;
+  email: string;
+  externalId: string;
+  birthday: string;
+}
+
+/** A member's profile and consent as inputs: enrolment's form and the member's edit form. */
+export function ProfileFields(props: {
+  prefix: string;
+  optional?: boolean;
+  fields: ProfileText;
+  errors: Map<string, string>;
+  onInput: (name: keyof ProfileText, value: string) => void;
+  consent: { marketing: boolean; analytics: boolean };
+  onConsent: (consent: { marketing: boolean; analytics: boolean }) => void;
+}) {
+  const { prefix, fields, errors } = props;
+  const label = (text: string) => (props.optional ? `${text} (optional)` : text);
+  const input = (name: keyof ProfileText) => (e: { currentTarget: { value: string } }) =>
+    props.onInput(name, e.currentTarget.value);
+  return (
+    <>
+      <Field id={`${prefix}-name`} label={label('Name')} error={errors.get('name')}>
+        {(a) => <input {...a} maxLength={200} value={fields.name} onInput={input('name')} />}
+      </Field>
+      <Field id={`${prefix}-email`} label={label('E-mail')} error={errors.get('email')}>
+        {(a) => <input {...a} type="email" value={fields.email} onInput={input('email')} />}
+      </Field>
+      <Field
+        id={`${prefix}-external-id`}
+        label={label('External id')}
+        hint="Your own id for them, unique"
+        error={errors.get('externalId')}
+      >
+        {(a) => <input {...a} value={fields.externalId} onInput={input('externalId')} />}
+      </Field>
+      <Field id={`${prefix}-birthday`} label={label('Birthday')} error={errors.get('birthday')}>
+        {(a) => <input {...a} type="date" value={fields.birthday} onInput={input('birthday')} />}
+      </Field>
+      <ConsentBoxes prefix={prefix} consent={props.consent} onChange={props.onConsent} />
+    </>
+  );
+}
+
+export function ConsentBoxes(props: {
+  prefix: string;
+  consent: { marketing: boolean; analytics: boolean };
+  onChange: (consent: { marketing: boolean; analytics: boolean }) => void;
+}) {
+  return (
+    <fieldset>
+      <legend>Consent</legend>
+      {(['marketing', 'analytics'] as const).map((kind) => (
+        <div class="field field-check" key={kind}>
+          <input
+            type="checkbox"
+            id={`${props.prefix}-consent-${kind}`}
+            checked={props.consent[kind]}
+            onChange={(e) => props.onChange({ ...props.consent, [kind]: e.currentTarget.checked })}
+          />
+          <label for={`${props.prefix}-consent-${kind}`}>
+            {kind === 'marketing' ? 'Marketing messages' : 'Analytics of their purchases'}
+          </label>
+        </div>
+      ))}
+    </fieldset>
   );
 }

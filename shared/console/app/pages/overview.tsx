@@ -2,7 +2,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { allPages } from '../api';
 import { TimeChart, type Series } from '../chart';
 import { Field, ProblemAlert, useLoad } from '../components';
-import { formatInt, formatMinor, formatRate, isoDay } from '../format';
+import { downloadCsv } from '../csv';
+import { formatInt, formatMinor, formatRate, isoDay, minorToMajor } from '../format';
 import type { Money, Snapshot } from '../types';
 
 /** One measure of a snapshot: how to read it and how to show it. */
@@ -47,6 +48,63 @@ const charts: { title: string; measures: string[] }[] = [
   { title: 'Points outstanding', measures: ['points'] },
   { title: 'Cashback outstanding', measures: ['cashback'] },
 ];
+
+/** Every measure of the snapshots, oldest first: rates as 0..1, money in major units with its currency. */
+function exportSnapshots(snapshots: Snapshot[], from: string, to: string) {
+  const currency = snapshots[0]?.cashbackOutstanding.currency ?? 'EUR';
+  const major = (money: Money | null) => (money ? minorToMajor(money.value, money.currency) : null);
+  downloadCsv(
+    `measures-${from}-${to}.csv`,
+    [
+      'computedAt',
+      'windowFrom',
+      'windowTo',
+      'membersTotal',
+      'membersActive',
+      'clv',
+      'clvLifespanYears',
+      'clvPurchasesPerYear',
+      'clvAverageOrderValue',
+      'repeatCustomerRate',
+      'retentionRate',
+      'nps',
+      'npsResponses',
+      'redemptionRate',
+      'averageSpendPerMember',
+      'aovMembers',
+      'aovNonMembers',
+      'aovNewMembers',
+      'aovReturningMembers',
+      'pointsOutstanding',
+      'cashbackOutstanding',
+      'currency',
+    ],
+    snapshots.map((s) => [
+      s.computedAt,
+      s.window.from,
+      s.window.to,
+      s.members.total,
+      s.members.active,
+      major(s.clv.value),
+      s.clv.lifespanYears,
+      s.clv.purchasesPerYear,
+      major(s.clv.averageOrderValue),
+      s.repeatCustomerRate,
+      s.retentionRate,
+      s.nps,
+      s.npsResponses,
+      s.redemptionRate,
+      major(s.averageSpendPerMember),
+      major(s.averageOrderValue.members),
+      major(s.averageOrderValue.nonMembers),
+      major(s.averageOrderValue.newMembers),
+      major(s.averageOrderValue.returningMembers),
+      s.pointsOutstanding,
+      major(s.cashbackOutstanding),
+      currency,
+    ]),
+  );
+}
 
 function Change({ measure, latest, previous }: { measure: Measure; latest: number | null; previous: number | null }) {
   if (latest === null || previous === null) return <span class="change">no earlier value</span>;
@@ -103,7 +161,10 @@ export function Overview() {
           <p class="muted">
             Latest snapshot {new Date(latest.computedAt).toLocaleString()}, window{' '}
             {new Date(latest.window.from).toLocaleDateString()} – {new Date(latest.window.to).toLocaleDateString()};{' '}
-            {snapshots.data?.length} snapshots in range.
+            {snapshots.data?.length} snapshots in range.{' '}
+            <button type="button" class="secondary" onClick={() => exportSnapshots(ordered, from, to)}>
+              Export the measures as CSV
+            </button>
           </p>
           <ul class="tiles" aria-label="Latest measures">
             {Object.entries(all).map(([id, m]) => (
