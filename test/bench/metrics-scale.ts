@@ -50,7 +50,7 @@ type Item = Record<string, unknown>;
 /** History is stored as a bulk import stores it: an order no ledger entry records. */
 const importedOrderItem = (order: OrderState): Item => orderToItem({ ...order, imported: true });
 
-async function batchWrite(items: Item[]): Promise<void> {
+export async function batchWrite(items: Item[]): Promise<void> {
   const { client, tableName } = store();
   const batches: Item[][] = [];
   for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultProgram } from '@infra/config/default-program';
 import { AWS_SIMULATION_CONCURRENCY, AWS_SIMULATION_SHARDS } from '@infra/constructs/program-simulation';
 import { MEMBER_CONCURRENCY, runSimulationInProcess } from '@shared/app/jobs/simulation-worker';
@@ -23,9 +23,9 @@ import { memberToItem } from '@shared/store/items/member';
 import { orderToItem } from '@shared/store/items/order';
 import { simulationKey } from '@shared/store/items/simulation';
 import { ACTIVITY_SHARDS } from '@shared/store/keys';
-import { pool } from './api-client';
 import { PRICES } from './cost';
 import type { DynamoRecorder } from './dynamo-recorder';
+import { batchWrite } from './metrics-scale';
 
 const DAY_MS = 86_400_000;
 const PERIOD_DAYS = 90;
@@ -119,19 +119,6 @@ function measureReplay(members: number) {
   if (purchases !== members * IN_PERIOD) throw new Error(`replay counted ${purchases} purchases`);
   const ordersFolded = members * (IN_PERIOD + BEFORE);
   return { members, ordersFolded, ms: Math.round(ms), ordersPerSecond: Math.round((ordersFolded / ms) * 1000) };
-}
-
-async function batchWrite(items: Record<string, unknown>[]): Promise<void> {
-  const { client, tableName } = store();
-  const batches: Record<string, unknown>[][] = [];
-  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
-  await pool(batches.length, 8, async (index) => {
-    let pending: Record<string, unknown>[] = (batches[index] ?? []).map((Item) => ({ PutRequest: { Item } }));
-    while (pending.length > 0) {
-      const answer = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (answer.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
-    }
-  });
 }
 
 /** A whole run on DynamoDB Local, its requests counted by the recorder. */

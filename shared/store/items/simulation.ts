@@ -122,18 +122,22 @@ export async function partials(simulationId: string): Promise<ReplayResult[]> {
  * there in the same write. False if it already was (a step run again after a retry or a resume).
  */
 export async function checkpointStep(simulationId: string, step: string): Promise<boolean> {
-  const { client, tableName } = store();
+  return updateIfCondition(
+    new UpdateCommand({
+      TableName: store().tableName,
+      Key: simulationKey(simulationId),
+      ConditionExpression: 'attribute_exists(PK) AND NOT contains(stepsDone, :step)',
+      UpdateExpression: 'ADD #processed :one, stepsDone :set',
+      ExpressionAttributeNames: { '#processed': 'processed' },
+      ExpressionAttributeValues: { ':step': step, ':set': new Set([step]), ':one': 1 },
+    }),
+  );
+}
+
+/** Sends a conditional update: true if it applied, false if its condition failed (someone was first). */
+async function updateIfCondition(command: UpdateCommand): Promise<boolean> {
   try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: simulationKey(simulationId),
-        ConditionExpression: 'attribute_exists(PK) AND NOT contains(stepsDone, :step)',
-        UpdateExpression: 'ADD #processed :one, stepsDone :set',
-        ExpressionAttributeNames: { '#processed': 'processed' },
-        ExpressionAttributeValues: { ':step': step, ':set': new Set([step]), ':one': 1 },
-      }),
-    );
+    await store().client.send(command);
     return true;
   } catch (error) {
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
@@ -147,32 +151,27 @@ export async function finishSimulation(
   outcome: { status: 'done'; result: ReplayResult } | { status: 'failed' },
   now: string,
 ): Promise<void> {
-  const { client, tableName } = store();
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: simulationKey(simulationId),
-        ConditionExpression: '#status = :running',
-        UpdateExpression:
-          outcome.status === 'done'
-            ? 'SET #status = :status, finishedAt = :now, #result = :result'
-            : 'SET #status = :status, finishedAt = :now',
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          ...(outcome.status === 'done' ? { '#result': 'result' } : {}),
-        },
-        ExpressionAttributeValues: {
-          ':running': 'running',
-          ':status': outcome.status,
-          ':now': now,
-          ...(outcome.status === 'done' ? { ':result': outcome.result } : {}),
-        },
-      }),
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  await updateIfCondition(
+    new UpdateCommand({
+      TableName: store().tableName,
+      Key: simulationKey(simulationId),
+      ConditionExpression: '#status = :running',
+      UpdateExpression:
+        outcome.status === 'done'
+          ? 'SET #status = :status, finishedAt = :now, #result = :result'
+          : 'SET #status = :status, finishedAt = :now',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        ...(outcome.status === 'done' ? { '#result': 'result' } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':running': 'running',
+        ':status': outcome.status,
+        ':now': now,
+        ...(outcome.status === 'done' ? { ':result': outcome.result } : {}),
+      },
+    }),
+  );
 }
 
 /** Every saved version of the program, oldest first (none while the deployment's default is in force). */

@@ -41,6 +41,19 @@ function Row(props: { label: string; current: number; draft: number; format?: (v
   );
 }
 
+function Header({ first }: { first: string }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        <th scope="col">Current</th>
+        <th scope="col">Draft</th>
+        <th scope="col">Difference</th>
+      </tr>
+    </thead>
+  );
+}
+
 function Result({ simulation }: { simulation: Simulation }) {
   const { current, draft, tierMoves } = simulation;
   const rules = [...new Set([...Object.keys(current.byRule), ...Object.keys(draft.byRule)])].sort();
@@ -53,14 +66,7 @@ function Result({ simulation }: { simulation: Simulation }) {
       </p>
       <table>
         <caption>Points and cashback, as in force and with the draft</caption>
-        <thead>
-          <tr>
-            <th scope="col">Rule</th>
-            <th scope="col">Current</th>
-            <th scope="col">Draft</th>
-            <th scope="col">Difference</th>
-          </tr>
-        </thead>
+        <Header first="Rule" />
         <tbody>
           <Row label="Points" current={current.points} draft={draft.points} />
           {rules.map((rule) => (
@@ -71,14 +77,7 @@ function Result({ simulation }: { simulation: Simulation }) {
       </table>
       <table>
         <caption>Members per tier at the end of the period</caption>
-        <thead>
-          <tr>
-            <th scope="col">Tier</th>
-            <th scope="col">Current</th>
-            <th scope="col">Draft</th>
-            <th scope="col">Difference</th>
-          </tr>
-        </thead>
+        <Header first="Tier" />
         <tbody>
           {tiers.map((tier) => (
             <Row key={tier} label={tier} current={tierMoves.current[tier] ?? 0} draft={tierMoves.draft[tier] ?? 0} />
