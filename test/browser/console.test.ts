@@ -253,6 +253,28 @@ describe('the console in a browser', () => {
     expect(new Set(csv.rows.map((row) => row.tier))).toEqual(new Set(['Member']));
     expect(csv.fields).toEqual(expect.arrayContaining(['memberId', 'email', 'tier', 'pointsBalance', 'enrolledAt']));
     await page.getByText(`Exported ${ofTier.body.items.length} members.`).waitFor();
+    // By segment: a list segment of two of the demo's members.
+    const vip = demo.members.slice(1, 3);
+    const segment = await api.call('PUT', '/v1/admin/segments/vip', { as: 'admin', body: { name: 'VIP', list: true } });
+    expect(segment.status).toBeLessThan(300);
+    for (const id of vip) {
+      const added = await api.call('POST', '/v1/admin/segments/vip/members', {
+        as: 'admin',
+        body: { memberId: id, action: 'add' },
+      });
+      expect(added.status).toBeLessThan(300);
+    }
+    await page.reload();
+    await page.getByLabel('Segment').selectOption('vip');
+    await page.getByLabel('Tier').selectOption('');
+    await page.getByRole('button', { name: 'Show members' }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+    const inSegment = await rows
+      .locator('td:first-child a')
+      .evaluateAll((as) =>
+        as.map((a) => decodeURIComponent((a as unknown as { hash: string }).hash.replace('#/members/', ''))),
+      );
+    expect(new Set(inSegment)).toEqual(new Set(vip));
     await shoot('members-list');
   });
 
