@@ -126,6 +126,16 @@ const segment = 'SEGMENT#*';
 const membershipHook: readonly ItemGrant[] = [
   { actions: ['Query'], partitions: [segments] },
   { actions: ['PutItem', 'DeleteItem', 'UpdateItem'], partitions: [segment], withMemberWrites: true },
+  // What a campaign gives on an entry (shared/app/support/campaign-effects.ts), in the same write: the
+  // campaigns' Query (cached per instance) and a check of the campaign's revision; a reward's code
+  // gifted as a redemption issues one (the reward read, its stock taken or its terms checked, a pool
+  // code taken out of its pool, the code item, the reward's counts, reward.out-of-stock for the last).
+  { actions: ['Query', 'ConditionCheckItem'], partitions: [campaigns], withMemberWrites: true },
+  { actions: READ_ACTIONS, partitions: [catalog, code], withMemberWrites: true },
+  { actions: ['UpdateItem', 'ConditionCheckItem'], partitions: [catalog], withMemberWrites: true },
+  { actions: ['PutItem'], partitions: [code, globalEvent], withMemberWrites: true },
+  { actions: ['Query', 'DeleteItem'], partitions: [pool], withMemberWrites: true },
+  { actions: ['UpdateItem'], partitions: [codeStats], withMemberWrites: true },
 ];
 
 /*
@@ -223,7 +233,9 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       ...membershipHook,
       // The draw reads its idempotency record first: a used key must not draw or announce anything.
       // The catalog shows what members gave to each donation reward (its sharded counts).
-      // Campaigns: saved (a Put on the revision read) and deleted by the admin, listed with a Query.
+      // Campaigns: saved (a Put on the revision read, the segment read and checked in the transaction)
+      // and deleted by the admin, listed with a Query.
+      { actions: [...READ_ACTIONS, 'ConditionCheckItem'], partitions: [segments] },
       {
         actions: READ_ACTIONS,
         partitions: [catalog, program, raffles, raffle, member, idempotency, donations, partners, campaigns],

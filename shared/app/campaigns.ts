@@ -10,6 +10,7 @@ import { DomainError } from '@shared/domain/errors';
 import { forgetCachedCampaigns } from '@shared/store/campaigns';
 import { campaignDelete, campaignPage, campaignPut, findCampaign, readCampaigns } from '@shared/store/items/campaign';
 import { findReward } from '@shared/store/items/reward';
+import { findSegment, segmentExistsCheck } from '@shared/store/items/segment';
 import { outcome, type UseCase } from './support/outcome';
 
 export type { CampaignTerms };
@@ -20,11 +21,16 @@ export interface CampaignPut {
   created: boolean;
 }
 
+const unknownSegment = (segmentId: string) =>
+  new DomainError('unknown-segment', `No segment ${segmentId}.`, [
+    { path: 'body.segmentId', message: `no segment "${segmentId}"` },
+  ]);
+
 const campaignNotFound = (campaignId: string) => new DomainError('campaign-not-found', `No campaign ${campaignId}.`);
 
 /**
- * Creates or replaces a campaign. Its segment must exist (checked in the same transaction, so a
- * segment deleted meanwhile refuses the save) and a reward effect must name a reward that issues
+ * Creates or replaces a campaign. Its segment must exist (checked again in the same transaction,
+ * so a segment deleted meanwhile refuses the save) and a reward effect must name a reward that issues
  * codes. A replace applies from now on: members who got the campaign keep what they got, and
  * its per-member counts carry over. Conditioned on the revision read.
  */
@@ -37,6 +43,7 @@ export function putCampaign(campaignId: string, terms: CampaignTerms): UseCase<C
       const existing = campaigns.find((campaign) => campaign.campaignId === campaignId);
       if (existing && sameTerms(existing, terms)) return outcome({ campaign: campaignView(existing), created: false });
       assertRoomForCampaign(campaignId, campaigns);
+      if (!(await findSegment(terms.segmentId))) throw unknownSegment(terms.segmentId);
       const campaign: CampaignState = {
         campaignId,
         ...terms,
@@ -46,7 +53,14 @@ export function putCampaign(campaignId: string, terms: CampaignTerms): UseCase<C
       return outcome(
         { campaign: campaignView(campaign), created: !existing },
         {
-          writes: [{ item: campaignPut(campaign, existing?.revision) }],
+          writes: [
+            { item: campaignPut(campaign, existing?.revision) },
+            // A segment deleted since it was read refuses the save, as an unknown one does.
+            {
+              item: segmentExistsCheck(campaign.segmentId),
+              onConditionFailed: () => unknownSegment(campaign.segmentId),
+            },
+          ],
           audit: {
             kind: 'campaign.saved',
             target: `campaign:${campaignId}`,

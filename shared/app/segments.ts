@@ -14,6 +14,7 @@ import {
 } from '@shared/store/items/segment';
 import { segmentSize } from '@shared/store/items/segment-member';
 import { currentProgram, readProgram } from '@shared/store/program';
+import { readCampaigns } from '@shared/store/items/campaign';
 import { forgetCachedSegments, segmentCacheMs } from '@shared/store/segments';
 import { startSegmentEvaluation } from './jobs/segment-evaluation';
 import { outcome, type UseCase } from './support/outcome';
@@ -136,14 +137,17 @@ export function putSegment(segmentId: string, request: PutSegmentRequest): UseCa
 }
 
 /**
- * What names the segment: the program's rules (`when.segments`) and rewards (`segments`), as
- * `rule:<id>` / `reward:<id>`. Read fresh, not from a cache: a delete must not miss a new name.
+ * What names the segment: the program's rules (`when.segments`), rewards (`segments`) and campaigns,
+ * as `rule:<id>` / `reward:<id>` / `campaign:<id>`. Read fresh, not from a cache: a delete must not miss a new name.
  */
 export async function segmentNamedBy(segmentId: string): Promise<string[]> {
-  const { program } = await readProgram();
-  return (program.rules ?? [])
-    .filter((rule) => rule.when?.segments?.includes(segmentId))
-    .map((rule) => `rule:${rule.id}`);
+  const [{ program }, campaigns] = await Promise.all([readProgram(), readCampaigns()]);
+  return [
+    ...(program.rules ?? [])
+      .filter((rule) => rule.when?.segments?.includes(segmentId))
+      .map((rule) => `rule:${rule.id}`),
+    ...campaigns.filter((campaign) => campaign.segmentId === segmentId).map((c) => `campaign:${c.campaignId}`),
+  ];
 }
 
 /** Deletes a segment that no rule, reward or campaign names (409 segment-in-use otherwise). */

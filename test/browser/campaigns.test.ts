@@ -33,6 +33,11 @@ beforeAll(async () => {
     },
   });
   expect(reward.status).toBe(201);
+  const segment = await api.call('PUT', '/v1/admin/segments/lapsed', {
+    as: 'admin',
+    body: { name: 'Lapsed', list: true },
+  });
+  expect(segment.status, JSON.stringify(segment.body)).toBeLessThan(300);
   profile = mkdtempSync(join(tmpdir(), 'campaigns-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -421,7 +421,13 @@ describe('every answer of every route is described by the document', () => {
       { status: 409, type: 'reward-out-of-stock' },
     );
     await call(partner, 'validateCode', { body: { code: 'POOL-1' } }, { status: 200 });
-    // Campaigns: saved, replaced, read, listed, deleted; an unknown reward refused at its path.
+    // Campaigns: saved, replaced, read, listed, deleted; an unknown reward or segment refused at its path.
+    await call(
+      admin,
+      'putSegment',
+      { params: { segmentId: 'lapsed' }, body: { name: 'Lapsed', list: true } },
+      { status: 201 },
+    );
     const campaign = {
       name: 'Win-back',
       segmentId: 'lapsed',
@@ -436,6 +442,12 @@ describe('every answer of every route is described by the document', () => {
       'putCampaign',
       { params: winBack, body: { ...campaign, effect: { type: 'reward', rewardId: 'nothing' } } },
       { status: 400, type: 'unknown-reward' },
+    );
+    await call(
+      admin,
+      'putCampaign',
+      { params: winBack, body: { ...campaign, segmentId: 'nowhere' } },
+      { status: 400, type: 'unknown-segment' },
     );
     await call(admin, 'getCampaign', { params: winBack }, { status: 200 });
     await call(admin, 'listCampaigns', { query: { limit: 10 } }, { status: 200 });

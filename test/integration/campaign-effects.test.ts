@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as app from '@shared/app';
 import { putCampaign, type CampaignTerms } from '@shared/app/campaigns';
+import { putSegment } from '@shared/app/segments';
 import { campaignList } from '@shared/store/campaigns';
 import { commit } from '@shared/store/commit';
 import { campaignDelete, findCampaign } from '@shared/store/items/campaign';
@@ -77,6 +78,8 @@ beforeAll(async () => {
     },
     clock,
   );
+  for (const segmentId of ['lapsed', 'gone-segment'])
+    await executeOnce(putSegment(segmentId, { name: segmentId, list: true }), admin);
   await executeOnce(putCampaign('bonus', campaign('lapsed', { type: 'bonus', points: 300 })), admin);
   await executeOnce(putCampaign('code', campaign('lapsed', { type: 'reward', rewardId: 'coffee' })), admin);
   await executeOnce(putCampaign('triple', campaign('lapsed', { type: 'multiplier', factor: 3, days: 30 }, 2)), admin);

@@ -300,18 +300,45 @@ beforeAll(async () => {
     fulfilment: { type: 'code', source: 'generated', validDays: 30, chargeOn: 'use' },
   };
   expect201(await call('PUT', '/v1/admin/rewards/voucher', { as: 'admin', body: voucher }), 'code reward');
-  // Campaigns: saved, read, listed and deleted by the admin.
-  const campaign = {
-    name: 'Win-back',
-    segmentId: 'lapsed',
-    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
-    effect: { type: 'reward', rewardId: 'voucher' },
+  // Campaigns: saved, read, listed and deleted by the admin; on a list segment's entry they give a
+  // bonus, a boost and the last code of a pool reward (its reward.out-of-stock), in the entry's write.
+  expect201(await call('PUT', '/v1/admin/segments/win-back', { as: 'admin', body: { name: 'W', list: true } }), 'list');
+  const giftPool = {
+    name: 'Gift',
+    pointsCost: 5,
+    fulfilment: { type: 'code', source: 'pool', validDays: 30, chargeOn: 'issue' },
   };
-  expect201(await call('PUT', '/v1/admin/campaigns/win-back', { as: 'admin', body: campaign }), 'campaign');
-  expect201(await call('PUT', '/v1/admin/campaigns/spare', { as: 'admin', body: campaign }), 'campaign');
-  await call('GET', '/v1/admin/campaigns/win-back', { as: 'admin' });
+  expect201(await call('PUT', '/v1/admin/rewards/gift-pool', { as: 'admin', body: giftPool }), 'pool reward');
+  expect201(
+    await twice('POST', '/v1/admin/rewards/gift-pool/codes', { as: 'admin', body: { codes: ['GIFT-0001'] } }),
+    'upload',
+  );
+  const campaignOf = (effect: Record<string, unknown>) => ({
+    name: 'Win-back',
+    segmentId: 'win-back',
+    startsAt: new Date(Date.now() - 86_400_000).toISOString(),
+    effect,
+  });
+  for (const [campaignId, effect] of [
+    ['win-back-code', { type: 'reward', rewardId: 'gift-pool' }],
+    ['win-back-bonus', { type: 'bonus', points: 5 }],
+    ['win-back-x3', { type: 'multiplier', factor: 3, days: 30 }],
+    ['spare', { type: 'bonus', points: 1 }],
+  ] as const)
+    expect201(
+      await call('PUT', `/v1/admin/campaigns/${campaignId}`, { as: 'admin', body: campaignOf(effect) }),
+      'campaign',
+    );
+  await call('GET', '/v1/admin/campaigns/win-back-code', { as: 'admin' });
   await call('GET', '/v1/admin/campaigns', { as: 'admin' });
   expect201(await twice('DELETE', '/v1/admin/campaigns/spare', { as: 'admin' }), 'campaign deleted');
+  expect201(
+    await call('POST', '/v1/admin/segments/win-back/members', {
+      as: 'admin',
+      body: { memberId: field(enrolled, 'memberId'), action: 'add' },
+    }),
+    'entry with campaigns',
+  );
   const issued = expect201(await twice('POST', `${member}/redeem`, { body: { rewardId: 'voucher' } }), 'code').body;
   const { code: voucherCode, codeId } = issued.code as { code: string; codeId: string };
   await call('POST', '/v1/codes/validate', { body: { code: voucherCode } });

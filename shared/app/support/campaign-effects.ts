@@ -47,6 +47,19 @@ export interface SegmentEntry {
   entered: readonly string[];
 }
 
+/**
+ * The segments each member write of the outcome entered, as the membership hook
+ * (./segment-membership.ts) put them in the outcome: its `segment.entered` events.
+ */
+export function segmentEntries(decided: Pick<Outcome<unknown>, 'members' | 'events'>): SegmentEntry[] {
+  return decided.members.flatMap((write) => {
+    const entered = decided.events
+      .filter((event) => event.type === 'segment.entered' && event.memberId === write.member.memberId)
+      .map((event) => String(event.data.segmentId));
+    return entered.length > 0 ? [{ write, entered }] : [];
+  });
+}
+
 export async function applyCampaigns(
   decided: Outcome<unknown>,
   entries: readonly SegmentEntry[],

@@ -27,6 +27,7 @@ import { scheduleKeyAt } from '@shared/domain/time-rules';
 import { newEventId } from '@shared/ids';
 import { applyLots } from './lots';
 import { applySegmentMemberships } from './segment-membership';
+import { applyCampaigns, segmentEntries } from './campaign-effects';
 import type { Caller, Outcome, UseCase } from './outcome';
 
 /** How the caller's protocol records a result for idempotent replays (shared/http knows; the app does not). */
@@ -73,6 +74,8 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
     // Segment memberships follow the member as the write leaves it (before the lots: what acts on
     // entering a segment may credit points, which the lots then hold).
     await applySegmentMemberships(decided, at);
+    // What campaigns give on those entries joins the same transaction (before the lots too).
+    await applyCampaigns(decided, segmentEntries(decided), at, caller.partnerId);
     // Points lots: the lot items and the member's lot scalars join the same transaction.
     await applyLots(decided, at);
     scheduleMembers(decided);

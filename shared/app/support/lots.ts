@@ -178,7 +178,8 @@ export async function applyLots<R>(decided: Outcome<R>, at: Date): Promise<void>
   const entries = new Map(touched.flatMap((write) => write.entries.map((entry) => [entry.transactionId, entry])));
   for (const event of decided.events) {
     const entry = entries.get(String(event.data.transactionId));
-    if (entry) event.data = toTransaction(entry);
+    // Only an event whose data IS the transaction (it carries the balances); others may name one (campaign.applied).
+    if (entry && event.data.balance !== undefined) event.data = toTransaction(entry);
   }
 }
 
