@@ -510,9 +510,17 @@ describe('the console in a browser', () => {
   it('adds a webhook endpoint (secret shown once), sends it a test event and lists the delivery', async () => {
     await open('Webhooks');
     await page.getByLabel('URL').fill(receiver.url);
+    // The types are picked from the catalogue: not every type, two of them.
+    await page.getByLabel('Every event type, new ones included (*)').uncheck();
+    await page.getByLabel('points.earned', { exact: true }).check();
+    await page.getByLabel('tier.changed', { exact: true }).check();
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     const secret = await page.getByTestId('secret').inputValue();
     expect(secret).toMatch(/^whsec_/);
+    const endpoints = await api.call<{ items: { url: string; types: string[] }[] }>('GET', '/v1/admin/webhooks', {
+      as: 'admin',
+    });
+    expect(endpoints.body.items.find((w) => w.url === receiver.url)?.types).toEqual(['points.earned', 'tier.changed']);
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('button', { name: 'Send test event' }).click();
     await page.getByText('A webhook.test event is on its way.').waitFor();

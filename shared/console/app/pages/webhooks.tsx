@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, SecretOnce, useLoad, usePager } from '../components';
 import { formatTime } from '../format';
+import { EVENT_TYPES } from '@shared/domain/events';
 import type { Delivery, Webhook } from '../types';
 
 export function Webhooks() {
@@ -55,7 +56,7 @@ export function Webhooks() {
 
 function CreateWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void }) {
   const [url, setUrl] = useState('');
-  const [types, setTypes] = useState('*');
+  const [types, setTypes] = useState<string[]>(['*']);
   const [description, setDescription] = useState('');
   const [error, setError] = useState<unknown>();
   const fields = error instanceof ApiProblem ? error.fieldErrors() : new Map<string, string>();
@@ -64,10 +65,7 @@ function CreateWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void })
     setError(undefined);
     const body: Record<string, unknown> = {
       url,
-      types: types
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
+      types,
     };
     if (description.trim()) body.description = description.trim();
     try {
@@ -86,14 +84,11 @@ function CreateWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void })
         <Field id="webhook-url" label="URL" error={fields.get('url')}>
           {(a) => <input {...a} type="url" required value={url} onInput={(e) => setUrl(e.currentTarget.value)} />}
         </Field>
-        <Field
-          id="webhook-types"
-          label="Event types"
-          hint="Comma-separated, e.g. points.earned, tier.changed; * for all"
+        <EventTypes
+          value={types}
+          onChange={setTypes}
           error={fields.get('types') ?? [...fields].find(([p]) => p.startsWith('types.'))?.[1]}
-        >
-          {(a) => <input {...a} required value={types} onInput={(e) => setTypes(e.currentTarget.value)} />}
-        </Field>
+        />
         <Field id="webhook-description" label="Description (optional)" error={fields.get('description')}>
           {(a) => <input {...a} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
         </Field>
@@ -103,6 +98,49 @@ function CreateWebhook({ onCreated }: { onCreated: (webhook: Webhook) => void })
       </form>
       {error !== undefined && fields.size === 0 && <ProblemAlert error={error} />}
     </section>
+  );
+}
+
+/** The event types an endpoint receives, picked from the catalogue: every type (`*`, new ones too) or some. */
+function EventTypes(props: { value: string[]; onChange: (types: string[]) => void; error: string | undefined }) {
+  const all = props.value.includes('*');
+  const toggle = (type: string, on: boolean) =>
+    props.onChange(on ? [...props.value, type] : props.value.filter((t) => t !== type));
+  return (
+    <fieldset
+      class={`event-types${props.error ? ' field-invalid' : ''}`}
+      {...(props.error ? { 'aria-describedby': 'webhook-types-error' } : {})}
+    >
+      <legend>Event types</legend>
+      <div class="field-check">
+        <input
+          id="webhook-types-all"
+          type="checkbox"
+          checked={all}
+          onChange={(e) => props.onChange(e.currentTarget.checked ? ['*'] : [])}
+        />
+        <label for="webhook-types-all">Every event type, new ones included (*)</label>
+      </div>
+      {!all &&
+        EVENT_TYPES.map((type) => (
+          <div class="field-check" key={type}>
+            <input
+              id={`webhook-type-${type}`}
+              type="checkbox"
+              checked={props.value.includes(type)}
+              onChange={(e) => toggle(type, e.currentTarget.checked)}
+            />
+            <label for={`webhook-type-${type}`}>
+              <code>{type}</code>
+            </label>
+          </div>
+        ))}
+      {props.error && (
+        <p class="field-error" id="webhook-types-error">
+          {props.error}
+        </p>
+      )}
+    </fieldset>
   );
 }
 
