@@ -17,6 +17,7 @@ import type { RegionSettings } from './config/regions';
 import { tableAccess, type EntryName } from './config/table-access';
 import { BulkImport } from './constructs/bulk-import';
 import { ProgramSimulation } from './constructs/program-simulation';
+import { SegmentEvaluation } from './constructs/segment-evaluation';
 import { METRICS_NAMESPACE, Monitoring, SERVICE_NAME, type ScheduledJob } from './constructs/monitoring';
 import { RewardsFunction } from './constructs/rewards-function';
 import { RewardsRestApi, STAGE_NAME } from './constructs/rewards-rest-api';
@@ -94,6 +95,7 @@ export class RewardsApiStack extends Stack {
   readonly events: EventDelivery;
   readonly bulkImport: BulkImport;
   readonly simulation: ProgramSimulation;
+  readonly segmentEvaluation: SegmentEvaluation;
   readonly sessionKeys: MemberSessionKeys;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
@@ -205,6 +207,13 @@ export class RewardsApiStack extends Stack {
       worker: bulkImport.worker,
       apiFunction: functions.imports as NodejsFunction,
       logRetention,
+    });
+    // A new segment's evaluation over every member: the same worker, started by the segment routes (members).
+    this.segmentEvaluation = new SegmentEvaluation(this, 'SegmentEvaluation', {
+      worker: bulkImport.worker,
+      apiFunction: functions.members as NodejsFunction,
+      role: this.simulation.stateMachine.role,
+      logs: this.simulation.logs,
     });
     this.functions = functions;
     this.aliases = aliases;

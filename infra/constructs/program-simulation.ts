@@ -41,6 +41,8 @@ export const AWS_SIMULATION_CONCURRENCY = 100;
  */
 export class ProgramSimulation extends Construct {
   readonly stateMachine: StateMachine;
+  /** Its executions' log group: the segment evaluations' state machine logs there too. */
+  readonly logs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ProgramSimulationProps) {
     super(scope, id);
@@ -92,6 +94,7 @@ export class ProgramSimulation extends Construct {
       .next(complete('Complete', false))
       .next(new Succeed(this, 'Simulated'));
     const logs = new LogGroup(this, 'StateMachineLogs', { retention: props.logRetention });
+    this.logs = logs;
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromChainable(definition),
       comment: 'Program simulation: read the days of activity, replay the member shards, sum the partial results',

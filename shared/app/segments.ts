@@ -1,5 +1,7 @@
 import { DomainError, type FieldError } from '@shared/domain/errors';
-import { assertActiveMember } from '@shared/domain/member';
+import { assertActiveMember, type MemberState } from '@shared/domain/member';
+import type { SegmentImportLine } from '@shared/schemas/imports';
+import { memberIdForExternalId } from '@shared/store/items/external-id';
 import type { Program } from '@shared/schemas/program';
 import { MAX_SEGMENTS, type PutSegmentRequest, type SegmentRules, type SegmentView } from '@shared/schemas/segments';
 import { findMember } from '@shared/store/items/member';
@@ -204,31 +206,55 @@ export function changeSegmentMember(
   memberId: string,
   action: 'add' | 'remove',
 ): UseCase<SegmentMembership> {
+  return () => async (at) =>
+    listChange(segmentId, await findMember(memberId), memberId, action, at, 'params.segmentId');
+}
+
+/**
+ * A bulk import's segment line: the same change, the member found by its externalId. Idempotent
+ * like every import line: applied again, it finds the member where the line asks and writes nothing.
+ */
+export function importSegmentLine(line: SegmentImportLine): UseCase<SegmentMembership> {
   return () => async (at) => {
-    const [stored, read] = await Promise.all([requireSegment(segmentId), findMember(memberId)]);
-    const member = assertActiveMember(read, memberId);
-    const segment = stored.segment;
-    if (segment.rules)
-      throw new DomainError(
-        'segment-not-a-list',
-        `Segment ${segmentId} is kept by its rules; it takes no list changes.`,
-        [{ path: 'params.segmentId', message: 'is a rules segment' }],
-      );
-    const storedSince = member.segments?.[segmentId];
-    const since = storedSince !== undefined && storedSince >= segment.startedAt ? storedSince : undefined;
-    const add = action === 'add';
-    if ((since !== undefined) === add)
-      return outcome({ segmentId, memberId, member: add, ...(since !== undefined ? { since } : {}) });
-    return outcome(
-      { segmentId, memberId, member: add, ...(add ? { since: at.toISOString() } : {}) },
-      {
-        members: [{ expectedVersion: member.version, member, entries: [], listChanges: [{ segmentId, action }] }],
-        audit: {
-          kind: 'segment.member-changed',
-          target: `segment:${segmentId}`,
-          summary: `Member ${memberId} ${add ? 'added to' : 'removed from'} segment ${segmentId}`,
-        },
-      },
-    );
+    const memberId = await memberIdForExternalId(line.externalId);
+    if (!memberId)
+      throw new DomainError('member-not-found', "No member has this line's externalId.", [
+        { path: 'externalId', message: 'no member was enrolled or imported with this externalId' },
+      ]);
+    return listChange(line.segmentId, await findMember(memberId), memberId, line.action, at, 'segmentId');
   };
+}
+
+async function listChange(
+  segmentId: string,
+  read: MemberState | undefined,
+  memberId: string,
+  action: 'add' | 'remove',
+  at: Date,
+  segmentPath: string,
+) {
+  const segment = (await requireSegment(segmentId)).segment;
+  const member = assertActiveMember(read, memberId);
+  if (segment.rules)
+    throw new DomainError(
+      'segment-not-a-list',
+      `Segment ${segmentId} is kept by its rules; it takes no list changes.`,
+      [{ path: segmentPath, message: 'is a rules segment: its members follow its rules' }],
+    );
+  const storedSince = member.segments?.[segmentId];
+  const since = storedSince !== undefined && storedSince >= segment.startedAt ? storedSince : undefined;
+  const add = action === 'add';
+  if ((since !== undefined) === add)
+    return outcome<SegmentMembership>({ segmentId, memberId, member: add, ...(since !== undefined ? { since } : {}) });
+  return outcome<SegmentMembership>(
+    { segmentId, memberId, member: add, ...(add ? { since: at.toISOString() } : {}) },
+    {
+      members: [{ expectedVersion: member.version, member, entries: [], listChanges: [{ segmentId, action }] }],
+      audit: {
+        kind: 'segment.member-changed',
+        target: `segment:${segmentId}`,
+        summary: `Member ${memberId} ${add ? 'added to' : 'removed from'} segment ${segmentId}`,
+      },
+    },
+  );
 }

@@ -214,9 +214,12 @@ export function problemWithoutLineValues(problem: LineProblem, line: unknown): L
   };
 }
 
-/** The phase a line is applied in; a line that cannot be read is reported once, in the first phase. */
+/**
+ * The phase a line is applied in; a line that cannot be read is reported once, in the first phase.
+ * Purchase and segment lines name a member by its externalId: they come after every member line.
+ */
 export function phaseOf(read: ReadLine): ImportPhase {
-  return read.ok && read.value.kind === 'purchase' ? 'purchases' : 'members';
+  return read.ok && read.value.kind !== 'member' ? 'purchases' : 'members';
 }
 
 /** A member's opening balance: ONE adjustment entry (reason `import`), or none when there is nothing to carry over. */

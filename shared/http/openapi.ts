@@ -461,7 +461,8 @@ function importLineFormat(maxBytes: number): Record<string, unknown> {
       description:
         `One JSON object per line (NDJSON), at most ${maxBytes} bytes in all; each line is an ImportLine ` +
         '(components.schemas.ImportLine): a member line (kind "member") enrols a member with its opening balance, ' +
-        'a purchase line (kind "purchase") records history for tiers and metrics and earns nothing.',
+        'a purchase line (kind "purchase") records history for tiers and metrics and earns nothing, ' +
+        'a segment line (kind "segment") adds the member to a list segment or removes it (applied after the member lines).',
       'x-line-schema': { $ref: refUri('ImportLine') },
     },
     example: IMPORT_EXAMPLE_LINES.map((line) => JSON.stringify(line)).join('\n') + '\n',
@@ -486,6 +487,7 @@ const IMPORT_EXAMPLE_LINES = [
     amount: { value: 8990, currency: 'EUR' },
     occurredAt: '2024-11-02T15:30:00Z',
   },
+  { kind: 'segment', segmentId: 'vip', externalId: 'legacy-1002', action: 'add' },
 ];
 
 /** The origin (and base path) the document is served from, for `servers`; the local default otherwise. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CallerId, IsoDate, Money, Name, OrderId, PositiveMoney, Timestamp } from './common';
 import { basketFields, basketIssues } from './basket';
 import { Consent } from './members';
+import { SegmentId } from './segments';
 
 /** The id of a customer in the program being migrated: the key that makes member lines idempotent. */
 const ExternalId = z
@@ -54,17 +55,36 @@ export const PurchaseImportLine = z
       "A past purchase: counts for tiers and metrics at occurredAt and earns nothing; unique per member and orderId. Its basket (lines, tenders, channel, storeId), when sent, is checked like an earn's and kept on the order",
   });
 
-export const ImportLine = z.discriminatedUnion('kind', [MemberImportLine, PurchaseImportLine]).meta({
+/** A segment line: adds a member to a list segment, or removes it (after every member line). */
+export const SegmentImportLine = z
+  .strictObject({
+    kind: z.literal('segment'),
+    segmentId: SegmentId.meta({ description: 'A list segment (a rules segment refuses the line)' }),
+    externalId: ExternalId.meta({ description: 'The member, by the externalId of its member line' }),
+    action: z.enum(['add', 'remove']),
+  })
+  .meta({
+    id: 'SegmentImportLine',
+    description:
+      'Adds the member to a list segment or removes it, with its segment.entered / segment.left event; applied after the member lines. Adding a member already in (or removing one who is not) changes nothing',
+  });
+
+export const ImportLine = z.discriminatedUnion('kind', [MemberImportLine, PurchaseImportLine, SegmentImportLine]).meta({
   id: 'ImportLine',
-  description: 'One line of a bulk import (NDJSON): a member line or a purchase line',
+  description: 'One line of a bulk import (NDJSON): a member line, a purchase line or a segment line',
   discriminator: {
     propertyName: 'kind',
-    mapping: { member: '#/components/schemas/MemberImportLine', purchase: '#/components/schemas/PurchaseImportLine' },
+    mapping: {
+      member: '#/components/schemas/MemberImportLine',
+      purchase: '#/components/schemas/PurchaseImportLine',
+      segment: '#/components/schemas/SegmentImportLine',
+    },
   },
 });
 export type ImportLine = z.infer<typeof ImportLine>;
 export type MemberImportLine = z.infer<typeof MemberImportLine>;
 export type PurchaseImportLine = z.infer<typeof PurchaseImportLine>;
+export type SegmentImportLine = z.infer<typeof SegmentImportLine>;
 
 export const ImportId = CallerId.meta({ description: 'The import, as POST /v1/admin/imports answered it' });
 

@@ -152,6 +152,58 @@ describe('list segments', () => {
   });
 });
 
+describe('list segments by bulk import', () => {
+  const ndjson = (lines: unknown[]) => ({
+    rawBody: lines.map((line) => JSON.stringify(line)).join('\n'),
+    as: 'admin' as const,
+    headers: { 'Content-Type': 'application/x-ndjson' },
+  });
+  async function runImport(lines: unknown[]) {
+    const created = await api.call('POST', '/v1/admin/imports', ndjson(lines));
+    expect(created.status).toBe(202);
+    await api.imports.idle();
+    const importId = created.body.importId as string;
+    const progress = await api.call('GET', `/v1/admin/imports/${importId}`, { as: 'admin' });
+    const errors = await api.call('GET', `/v1/admin/imports/${importId}/errors`, { as: 'admin' });
+    return { progress: progress.body, errors: errors.body.items as { line: number; problem: { type: string } }[] };
+  }
+
+  it('adds members by segment lines after the member lines, once however often the file runs; refuses a rules segment', async () => {
+    await api.call('PUT', '/v1/admin/segments/imported', { as: 'admin', body: { name: 'Imported', list: true } });
+    await api.call('PUT', '/v1/admin/segments/by-rules', {
+      as: 'admin',
+      body: { name: 'By rules', rules: { all: [{ field: 'purchases.count', op: 'gte', value: 100 }] } },
+    });
+    const lines = [
+      { kind: 'segment', segmentId: 'imported', externalId: 'imp-1', action: 'add' },
+      { kind: 'member', externalId: 'imp-1', consent: { marketing: true, analytics: false } },
+      { kind: 'member', externalId: 'imp-2', consent: { marketing: true, analytics: false } },
+      { kind: 'segment', segmentId: 'imported', externalId: 'imp-2', action: 'add' },
+      { kind: 'segment', segmentId: 'by-rules', externalId: 'imp-2', action: 'add' },
+      { kind: 'segment', segmentId: 'nowhere', externalId: 'imp-2', action: 'add' },
+    ];
+    const first = await runImport(lines);
+    expect(first.progress).toMatchObject({ status: 'done', lines: 6, succeeded: 4, failed: 2 });
+    expect(first.errors.map((error) => [error.line, error.problem.type.split('/').at(-1)])).toEqual([
+      [5, 'segment-not-a-list'],
+      [6, 'segment-not-found'],
+    ]);
+    expect((await segment('imported')).size).toBe(2);
+    const again = await runImport(lines);
+    expect(again.progress).toMatchObject({ status: 'done', succeeded: 4, failed: 2 });
+    expect((await segment('imported')).size).toBe(2);
+    const removed = await runImport([
+      { kind: 'segment', segmentId: 'imported', externalId: 'imp-1', action: 'remove' },
+    ]);
+    expect(removed.progress).toMatchObject({ status: 'done', succeeded: 1 });
+    const members = await api.call('GET', '/v1/admin/segments/imported/members', { as: 'admin' });
+    expect(members.body.items).toHaveLength(1);
+    const memberId = members.body.items[0].memberId as string;
+    const events = (await segmentEvents(memberId)).filter((event) => event.type.startsWith('segment.'));
+    expect(events.map(({ type, segmentId }) => `${type} ${segmentId}`)).toEqual(['segment.entered imported']);
+  });
+});
+
 describe('refusals', () => {
   it('refuses bad rules with their paths, a list change of a rules segment, and an unknown segment', async () => {
     const bad = await api.call('PUT', '/v1/admin/segments/bad', {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
+import { actionsOf, logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
 
 let synthesized: SynthesizedStack;
 beforeAll(() => {
@@ -102,7 +102,14 @@ describe('bulk import infrastructure', () => {
     expect(importsActions).not.toContain('s3:GetObject');
     for (const fn of ['members', 'points', 'admin'] as const) {
       const actions = actionsOf(statementsOfFunction(template, stack, stack.functions[fn]));
-      expect(actions.filter((action) => action.startsWith('s3:') || action.startsWith('states:'))).toEqual([]);
+      expect(actions.filter((action) => action.startsWith('s3:'))).toEqual([]);
+      // The segment routes (members) start segment evaluations, on their own state machine only.
+      const starts = statementsOfFunction(template, stack, stack.functions[fn]).filter((s) =>
+        actionsOf([s]).some((action) => action.startsWith('states:')),
+      );
+      expect(starts.map((s) => JSON.stringify(s.Resource))).toEqual(
+        fn === 'members' ? [JSON.stringify({ Ref: logicalIdOf(stack, stack.segmentEvaluation.stateMachine) })] : [],
+      );
     }
   });
 });

@@ -72,7 +72,7 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
       'ProgramSimulation/StateMachine',
     ]);
     // Narrower wildcards: objects under one prefix of the import bucket (the route and the worker), the
-    // import state machine's manifest reads, worker versions and child executions (of both state machines), and the API keys and
+    // import state machine's manifest reads, worker versions and child executions (of the state machines), and the API keys and
     // usage plans API Gateway names per partner (the admin role).
     const narrower = wildcard.filter((acknowledgement) => acknowledgement.ruleId !== 'AwsSolutions-IAM5[Resource::*]');
     expect([...new Set(narrower.map((acknowledgement) => inStack(acknowledgement.constructPath)))].sort()).toEqual([
@@ -81,6 +81,7 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
       'BulkImport/Worker/Role',
       'ImportsFunction/Role',
       'ProgramSimulation/StateMachine',
+      'SegmentEvaluation/StateMachine',
     ]);
     for (const acknowledgement of narrower.filter((a) => /(Worker|Imports\w*)\/Role$/.test(a.constructPath)))
       expect(acknowledgement.ruleId).toMatch(

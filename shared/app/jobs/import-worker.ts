@@ -27,6 +27,7 @@ import {
 } from '@shared/store/items/import';
 import { importMember } from '../import-member';
 import { importPurchase } from '../import-purchase';
+import { importSegmentLine } from '../segments';
 import { executeOnce } from '../support/execute';
 
 /**
@@ -143,7 +144,11 @@ async function applyLine(
     // A busy write is tried again: the line's own condition refuses a second application.
     await retryWhenBusy(
       () =>
-        line.kind === 'member' ? executeOnce(importMember(line), caller) : executeOnce(importPurchase(line), caller),
+        line.kind === 'member'
+          ? executeOnce(importMember(line), caller)
+          : line.kind === 'purchase'
+            ? executeOnce(importPurchase(line), caller)
+            : executeOnce(importSegmentLine(line), caller),
       retry,
     );
     return 'applied';
