@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import {
   Choice,
   Condition,
   DefinitionBody,
-  DistributedMap,
+  Map as MapState,
   JsonPath,
   LogLevel,
   StateMachine,
@@ -43,7 +43,7 @@ export const AWS_SEGMENT_EVALUATION_PARTS = 64;
 /**
  * A segment's evaluation of every member on AWS (issue #27), on the bulk engine: a state machine
  * that waits until every function instance holds the new rules (`notBefore`), marks the
- * evaluation running, runs a Distributed Map over the parts of a parallel Scan (each part a loop
+ * evaluation running, runs a map over the parts of a parallel Scan (each part a loop
  * of worker calls, each reading pages for up to two minutes from the part's checkpoint) and marks
  * it done. Every page is checkpointed with the segment's progress in one transaction, so a
  * redriven or restarted execution resumes where it stopped.
@@ -79,11 +79,12 @@ export class SegmentEvaluation extends Construct {
         .when(Condition.booleanEquals('$.done', true), new Succeed(this, 'PartEvaluated'))
         .otherwise(part),
     );
-    const parts = new DistributedMap(this, 'EvaluateParts', {
+    // An inline map: a few tens of parts, each a few worker calls, stay far within one execution's
+    // history, and it needs no policy of its own (a stack holds at most 500 resources).
+    const parts = new MapState(this, 'EvaluateParts', {
       itemsPath: '$.parts',
       itemSelector: { action: 'segment-part', ...run, 'part.$': '$$.Map.Item.Value' },
       maxConcurrency: props.parts ?? AWS_SEGMENT_EVALUATION_PARTS,
-      toleratedFailurePercentage: 0,
       resultPath: JsonPath.DISCARD,
     });
     parts.itemProcessor(partLoop);
@@ -105,25 +106,5 @@ export class SegmentEvaluation extends Construct {
     api.addEnvironment('SEGMENT_EVALUATION_STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
     if ('addEnvironment' in props.worker)
       props.worker.addEnvironment('SEGMENT_EVALUATION_PARTS', String(props.parts ?? AWS_SEGMENT_EVALUATION_PARTS));
-    this.acknowledgeWildcards();
-  }
-
-  /**
-   * The one wildcard this machine adds (in its Distributed Map's own policy): its child
-   * executions. The worker's versions and X-Ray/log delivery are on the shared role, acknowledged
-   * with the simulations' state machine.
-   */
-  private acknowledgeWildcards(): void {
-    const stack = Stack.of(this);
-    const machine = stack.getLogicalId(this.stateMachine.node.defaultChild as CfnElement);
-    const execution = `arn:<AWS::Partition>:states:${stack.region}:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
-    const reason =
-      "A Distributed Map runs its items as child executions of this state machine; only this state machine's executions are named.";
-    Validations.of(this.stateMachine).acknowledge(
-      ...[`AwsSolutions-IAM5[Resource::${execution}:*]`, `AwsSolutions-IAM5[Resource::${execution}/*:*]`].map((id) => ({
-        id,
-        reason,
-      })),
-    );
   }
 }

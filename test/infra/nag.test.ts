@@ -81,7 +81,6 @@ describe.each(['eu-west-1', 'us-east-1'])('cdk-nag AwsSolutions on the stack of 
       'BulkImport/Worker/Role',
       'ImportsFunction/Role',
       'ProgramSimulation/StateMachine',
-      'SegmentEvaluation/StateMachine',
     ]);
     for (const acknowledgement of narrower.filter((a) => /(Worker|Imports\w*)\/Role$/.test(a.constructPath)))
       expect(acknowledgement.ruleId).toMatch(

@@ -18,11 +18,10 @@ function definition(): string {
 }
 
 describe('segment evaluation infrastructure', () => {
-  it('waits for the rules to reach every instance, then a Distributed Map over the Scan parts, each a loop of worker calls', () => {
+  it('waits for the rules to reach every instance, then a map over the Scan parts, each a loop of worker calls', () => {
     const text = definition();
     for (const fragment of [
       '\\"TimestampPath\\":\\"$.notBefore\\"',
-      '\\"ProcessorConfig\\":{\\"Mode\\":\\"DISTRIBUTED\\"',
       '\\"ItemsPath\\":\\"$.parts\\"',
       '\\"action\\":\\"segment-begin\\"',
       '\\"action\\":\\"segment-part\\"',
