@@ -152,7 +152,7 @@ export async function segmentNamedBy(segmentId: string): Promise<string[]> {
   ];
 }
 
-/** Deletes a segment that no rule, reward or campaign names (409 segment-in-use otherwise). */
+/** Deletes a segment that no rule names (409 segment-in-use otherwise). */
 export function deleteSegment(segmentId: string): UseCase<undefined> {
   return () => async (at) => {
     const existing = await requireSegment(segmentId);
