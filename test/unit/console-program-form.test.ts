@@ -4,6 +4,7 @@ import {
   diffPrograms,
   fromForm,
   percentToBasisPoints,
+  ruleConditionErrors,
   toForm,
   type Rules,
 } from '@shared/console/app/program-form';
@@ -52,6 +53,24 @@ const program: Rules = {
       effect: { type: 'multiplier', factor: 2 },
       limits: { perMember: { count: 1, period: 'week' } },
     },
+    {
+      id: 'every-condition',
+      name: 'Every condition',
+      lines: { skus: ['sku-1', 'sku-2'], categories: ['tea', 'cakes'] },
+      when: {
+        channels: ['app', 'web'],
+        stores: ['paris-1'],
+        daysOfWeek: [1, 3, 5],
+        localTime: { from: '07:30', to: '10:00' },
+        firstPurchase: true,
+        tiers: ['gold'],
+        segments: ['lapsed'],
+        minAmount: { value: 100_000_000_001, currency: 'EUR' },
+        minQuantity: 5_000_000,
+      },
+      effect: { type: 'pointsPerUnit', points: 3 },
+      limits: { perMember: { count: 1_000_000, period: 'lifetime' }, budgetPoints: 1_000_000_000_000 },
+    },
   ],
   bonuses: {
     signup: 100,
@@ -92,15 +111,65 @@ describe("the console's program form", () => {
     const form = toForm(program);
     form.tiers[1] = { ...form.tiers[1]!, minSpend: '12.345', cashbackPercent: 'lots' };
     form.promotions[0] = { ...form.promotions[0]!, startsAt: 'soon' };
-    form.rules[0] = { ...form.rules[0]!, conditions: '{ "when": ' };
+    form.rules[0] = { ...form.rules[0]!, timeFrom: '7:30', minAmount: '1.234', limitPeriod: '' };
     const { errors } = fromForm(form, program);
     expect([...errors.keys()]).toEqual([
       'tiers.1.minQualifyingSpend.value',
       'tiers.1.cashbackRate',
       'promotions.0.startsAt',
-      'rules.0.conditions',
+      'rules.0.when.localTime.from',
+      'rules.0.when.localTime.to',
+      'rules.0.when.minAmount.value',
+      'rules.0.limits.perMember.period',
     ]);
     expect(errors.get('tiers.1.minQualifyingSpend.value')).toContain('EUR with at most 2 decimals');
+  });
+
+  it('fills the inputs of a rule with every condition, and keeps what it has no input for', () => {
+    const rule = toForm(program).rules[1]!;
+    expect(rule).toMatchObject({
+      skus: 'sku-1, sku-2',
+      categories: 'tea, cakes',
+      channels: 'app, web',
+      daysOfWeek: [1, 3, 5],
+      timeFrom: '07:30',
+      timeTo: '10:00',
+      firstPurchase: true,
+      tiers: ['gold'],
+      minAmount: '1000000000.01',
+      minQuantity: '5000000',
+      limitCount: '1000000',
+      limitPeriod: 'lifetime',
+      budgetPoints: '1000000000000',
+      kept: { lines: {}, when: { segments: ['lapsed'] }, limits: {} },
+    });
+    const edited = toForm(program);
+    edited.rules[1] = { ...rule, skus: ' , ', categories: 'tea,', daysOfWeek: [], timeFrom: '', timeTo: '' };
+    const saved = (fromForm(edited, program).rules.rules as Rules[])[1]!;
+    expect(saved.lines).toEqual({ categories: ['tea'] });
+    expect(saved.when).not.toHaveProperty('daysOfWeek');
+    expect(saved.when).not.toHaveProperty('localTime');
+    expect((saved.when as Rules).segments).toEqual(['lapsed']);
+  });
+
+  it("shows a server's error about a rule's condition at the input that edits it", () => {
+    const errors = new Map([
+      ['rules.1.when.tiers.0', 'unknown tier "platinum"'],
+      ['rules.1.when.minAmount.currency', 'must be EUR'],
+      ['rules.1.when.localTime.from', 'must be before to'],
+      ['rules.1.when.segments.0', 'unknown segment "lapsed"'],
+      ['rules.10.when.stores', 'not this rule'],
+      ['rules.1.effect.points', 'not a condition'],
+    ]);
+    const { byField, other } = ruleConditionErrors(errors, 'rules.1');
+    expect(byField).toEqual(
+      new Map([
+        ['rules.1.when.tiers', 'unknown tier "platinum"'],
+        ['rules.1.when.minAmount.value', 'must be EUR'],
+        ['rules.1.when.localTime.from', 'must be before to'],
+      ]),
+    );
+    expect(other).toEqual([['when.segments.0', 'unknown segment "lapsed"']]);
   });
 
   it('diffs two versions by field, whatever the order of their keys; money is one field', () => {

@@ -41,9 +41,30 @@ export interface RuleForm {
   effectType: EffectType;
   /** The factor, the points or the reward id, by effect type. */
   effectValue: string;
-  /** `lines`, `when` and `limits` as JSON: conditions too varied for fixed inputs. */
-  conditions: string;
+  /** The lines it looks at: comma-separated lists. */
+  skus: string;
+  categories: string;
+  /** Its conditions (`when`): lists comma-separated, days 1 = Monday … 7 = Sunday. */
+  channels: string;
+  stores: string;
+  daysOfWeek: number[];
+  timeFrom: string;
+  timeTo: string;
+  firstPurchase: boolean;
+  tiers: string[];
+  /** In major units of the program's currency. */
+  minAmount: string;
+  minQuantity: string;
+  /** `limits`: per member (count per period, '' = no limit) and the budget in points. */
+  limitCount: string;
+  limitPeriod: RulePeriod | '';
+  budgetPoints: string;
+  /** What the form has no input for (e.g. `when.segments`), sent back as it came. */
+  kept: { lines: Rules; when: Rules; limits: Rules };
 }
+
+export type RulePeriod = 'day' | 'week' | 'month' | 'year' | 'lifetime';
+export const RULE_PERIODS: RulePeriod[] = ['day', 'week', 'month', 'year', 'lifetime'];
 
 export type ExpiryMode = 'none' | 'inactivity' | 'lots';
 
@@ -101,11 +122,34 @@ export function inputToIso(input: string): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
-function ruleToForm(rule: Rules): RuleForm {
+/** The keys of a rule's `lines`, `when` and `limits` that the form has inputs for. */
+const RULE_FORM_KEYS = {
+  lines: ['skus', 'categories'],
+  when: ['channels', 'stores', 'daysOfWeek', 'localTime', 'firstPurchase', 'tiers', 'minAmount', 'minQuantity'],
+  limits: ['perMember', 'budgetPoints'],
+} as const;
+
+const withoutFormKeys = (value: Rules, keys: readonly string[]): Rules =>
+  Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+const joinList = (value: JsonValue | undefined): string => list(value).map(text).join(', ');
+const splitList = (input: string): string[] | undefined => {
+  const items = input
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return items.length > 0 ? items : undefined;
+};
+
+function ruleToForm(rule: Rules, currency: string): RuleForm {
   const effect = object(rule.effect);
   const type = (['multiplier', 'pointsPerUnit', 'bonus', 'reward'] as const).find((t) => t === effect.type);
-  const conditions: Rules = {};
-  for (const name of ['lines', 'when', 'limits']) if (rule[name] !== undefined) conditions[name] = rule[name];
+  const lines = object(rule.lines);
+  const when = object(rule.when);
+  const limits = object(rule.limits);
+  const localTime = object(when.localTime);
+  const perMember = object(limits.perMember);
+  const minAmount = object(when.minAmount);
+  const period = RULE_PERIODS.find((p) => p === perMember.period);
   return {
     id: text(rule.id),
     name: text(rule.name),
@@ -115,7 +159,25 @@ function ruleToForm(rule: Rules): RuleForm {
     endsAt: isoToInput(text(rule.endsAt)),
     effectType: type ?? 'bonus',
     effectValue: text(type === 'multiplier' ? effect.factor : type === 'reward' ? effect.rewardId : effect.points),
-    conditions: Object.keys(conditions).length > 0 ? JSON.stringify(conditions, null, 2) : '',
+    skus: joinList(lines.skus),
+    categories: joinList(lines.categories),
+    channels: joinList(when.channels),
+    stores: joinList(when.stores),
+    daysOfWeek: list(when.daysOfWeek).filter((day) => typeof day === 'number'),
+    timeFrom: text(localTime.from),
+    timeTo: text(localTime.to),
+    firstPurchase: when.firstPurchase === true,
+    tiers: list(when.tiers).map(text),
+    minAmount: typeof minAmount.value === 'number' ? minorToMajor(minAmount.value, currency) : '',
+    minQuantity: text(when.minQuantity),
+    limitCount: text(perMember.count),
+    limitPeriod: period ?? '',
+    budgetPoints: text(limits.budgetPoints),
+    kept: {
+      lines: withoutFormKeys(lines, RULE_FORM_KEYS.lines),
+      when: withoutFormKeys(when, RULE_FORM_KEYS.when),
+      limits: withoutFormKeys(limits, RULE_FORM_KEYS.limits),
+    },
   };
 }
 
@@ -157,7 +219,7 @@ export function toForm(program: Rules): ProgramForm {
         bonusPoints: text(promotion.bonusPoints),
       };
     }),
-    rules: list(program.rules).map((rule) => ruleToForm(object(rule))),
+    rules: list(program.rules).map((rule) => ruleToForm(object(rule), currency)),
     bonuses: {
       signup: text(bonuses.signup ?? 0),
       referrer: text(bonuses.referrer ?? 0),
@@ -185,7 +247,7 @@ class Reader {
   readonly errors = new Map<string, string>();
   constructor(readonly currency: string) {}
 
-  private fail(path: string, message: string): undefined {
+  fail(path: string, message: string): undefined {
     this.errors.set(path, message);
     return undefined;
   }
@@ -213,16 +275,6 @@ class Reader {
     if (input.trim() === '') return optional ? undefined : this.fail(path, 'required: a date and time (UTC)');
     return inputToIso(input.trim()) ?? this.fail(path, 'must be a date and time');
   }
-  json(input: string, path: string): Rules | undefined {
-    if (input.trim() === '') return {};
-    try {
-      const value = JSON.parse(input) as JsonValue;
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
-      return this.fail(path, 'must be a JSON object');
-    } catch (e) {
-      return this.fail(path, `not valid JSON: ${(e as Error).message}`);
-    }
-  }
 }
 
 /** Drops the keys whose value is undefined (optional fields left empty). */
@@ -241,7 +293,55 @@ function ruleFromForm(rule: RuleForm, index: number, read: Reader): Rules {
       : rule.effectType === 'reward'
         ? { type: 'reward', rewardId: value.trim() }
         : { type: rule.effectType, points: read.int(value, `${at}.effect.points`) ?? 0 };
-  const conditions = read.json(rule.conditions, `${at}.conditions`) ?? {};
+  const timeGiven = rule.timeFrom.trim() !== '' || rule.timeTo.trim() !== '';
+  const hourMinute = (input: string, path: string) =>
+    /^\s*([01]\d|2[0-3]):[0-5]\d\s*$/.test(input) ? input.trim() : read.fail(path, 'must be HH:MM (00:00-23:59)');
+  const section = (entries: [string, JsonValue | undefined][], kept: Rules) => {
+    const value = { ...defined(entries), ...kept };
+    return Object.keys(value).length > 0 ? value : undefined;
+  };
+  const lines = section(
+    [
+      ['skus', splitList(rule.skus)],
+      ['categories', splitList(rule.categories)],
+    ],
+    rule.kept.lines,
+  );
+  const when = section(
+    [
+      ['channels', splitList(rule.channels)],
+      ['stores', splitList(rule.stores)],
+      ['daysOfWeek', rule.daysOfWeek.length > 0 ? rule.daysOfWeek : undefined],
+      [
+        'localTime',
+        timeGiven
+          ? defined([
+              ['from', hourMinute(rule.timeFrom, `${at}.when.localTime.from`)],
+              ['to', hourMinute(rule.timeTo, `${at}.when.localTime.to`)],
+            ])
+          : undefined,
+      ],
+      ['firstPurchase', rule.firstPurchase ? true : undefined],
+      ['tiers', rule.tiers.length > 0 ? rule.tiers : undefined],
+      ['minAmount', rule.minAmount.trim() ? read.money(rule.minAmount, `${at}.when.minAmount`) : undefined],
+      ['minQuantity', read.int(rule.minQuantity, `${at}.when.minQuantity`, true)],
+    ],
+    rule.kept.when,
+  );
+  const limitGiven = rule.limitCount.trim() !== '' || rule.limitPeriod !== '';
+  const perMember = limitGiven
+    ? defined([
+        ['count', read.int(rule.limitCount, `${at}.limits.perMember.count`)],
+        ['period', rule.limitPeriod || read.fail(`${at}.limits.perMember.period`, 'required: choose a period')],
+      ])
+    : undefined;
+  const limits = section(
+    [
+      ['perMember', perMember],
+      ['budgetPoints', read.int(rule.budgetPoints, `${at}.limits.budgetPoints`, true)],
+    ],
+    rule.kept.limits,
+  );
   return defined([
     ['id', rule.id.trim()],
     ['name', rule.name],
@@ -249,10 +349,10 @@ function ruleFromForm(rule: RuleForm, index: number, read: Reader): Rules {
     ['endsAt', read.time(rule.endsAt, `${at}.endsAt`, true)],
     ['priority', read.int(rule.priority, `${at}.priority`, true)],
     ['exclusive', rule.exclusive ? true : undefined],
-    ['lines', conditions.lines],
-    ['when', conditions.when],
+    ['lines', lines],
+    ['when', when],
     ['effect', effect],
-    ['limits', conditions.limits],
+    ['limits', limits],
   ]);
 }
 
@@ -388,7 +488,21 @@ export const emptyRule = (): RuleForm => ({
   endsAt: '',
   effectType: 'bonus',
   effectValue: '',
-  conditions: '',
+  skus: '',
+  categories: '',
+  channels: '',
+  stores: '',
+  daysOfWeek: [],
+  timeFrom: '',
+  timeTo: '',
+  firstPurchase: false,
+  tiers: [],
+  minAmount: '',
+  minQuantity: '',
+  limitCount: '',
+  limitPeriod: '',
+  budgetPoints: '',
+  kept: { lines: {}, when: {}, limits: {} },
 });
 
 /**
@@ -419,4 +533,52 @@ export function diffPrograms(a: JsonValue, b: JsonValue): { path: string; before
   return paths
     .filter((path) => JSON.stringify(left.get(path)) !== JSON.stringify(right.get(path)))
     .map((path) => ({ path, before: left.get(path), after: right.get(path) }));
+}
+
+/** The paths of a rule's condition inputs, under `rules.<i>.`: where a server's error about them is shown. */
+export const RULE_CONDITION_FIELDS = [
+  'lines.skus',
+  'lines.categories',
+  'when.channels',
+  'when.stores',
+  'when.daysOfWeek',
+  'when.localTime.from',
+  'when.localTime.to',
+  'when.firstPurchase',
+  'when.tiers',
+  'when.minAmount.value',
+  'when.minQuantity',
+  'limits.perMember.count',
+  'limits.perMember.period',
+  'limits.budgetPoints',
+];
+
+/**
+ * A rule's errors moved to the input that edits them: one about an item of a list
+ * (`when.tiers.1`) goes to the list, one about a whole object (`when.localTime`,
+ * `when.minAmount.currency`) to its first input. What no input edits (`when.segments.0`, an
+ * unknown key) is returned apart, to be shown on the rule as it is.
+ */
+export function ruleConditionErrors(
+  errors: Map<string, string>,
+  at: string,
+): { byField: Map<string, string>; other: [string, string][] } {
+  const byField = new Map<string, string>();
+  const other: [string, string][] = [];
+  for (const [path, message] of errors) {
+    if (!/^(lines|when|limits)(\.|$)/.test(path.slice(at.length + 1)) || !path.startsWith(`${at}.`)) continue;
+    const rest = path.slice(at.length + 1);
+    let field = RULE_CONDITION_FIELDS.find((f) => rest === f || rest.startsWith(`${f}.`));
+    for (let parts = rest.split('.'); !field && parts.length >= 2; parts = parts.slice(0, -1)) {
+      const prefix = parts.join('.');
+      field = RULE_CONDITION_FIELDS.find((f) => f.startsWith(`${prefix}.`));
+    }
+    if (!field) {
+      other.push([rest, message]);
+      continue;
+    }
+    const key = `${at}.${field}`;
+    byField.set(key, byField.has(key) ? `${byField.get(key)}; ${message}` : message);
+  }
+  return { byField, other };
 }

@@ -8,6 +8,8 @@ import {
   emptyRule,
   emptyTier,
   fromForm,
+  ruleConditionErrors,
+  RULE_PERIODS,
   toForm,
   type EffectType,
   type ProgramForm,
@@ -261,9 +263,205 @@ const EFFECTS: { type: EffectType; label: string; value: string }[] = [
   { type: 'reward', label: 'A reward for free (a code)', value: 'Reward id' },
 ];
 
+const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** Checkboxes of a list condition (days, tiers): checking one adds its value, in the options' order. */
+function Checks<T extends string | number>(props: {
+  path: string;
+  legend: string;
+  options: { value: T; label: string }[];
+  checked: T[];
+  errors: Errors;
+  onChange: (checked: T[]) => void;
+}) {
+  return (
+    <Group path={props.path} legend={props.legend} errors={props.errors} class="checks">
+      {props.options.map((option) => {
+        const id = fieldId(`${props.path}.${option.value}`);
+        return (
+          <span class="field-check" key={option.value}>
+            <input
+              type="checkbox"
+              id={id}
+              checked={props.checked.includes(option.value)}
+              onChange={(e) => {
+                const on = e.currentTarget.checked;
+                props.onChange(
+                  props.options
+                    .map((o) => o.value)
+                    .filter((v) => (v === option.value ? on : props.checked.includes(v))),
+                );
+              }}
+            />
+            <label for={id}>{option.label}</label>
+          </span>
+        );
+      })}
+    </Group>
+  );
+}
+
+/** A rule's lines, conditions and limits; what the form has no input for is listed, kept as it is. */
+function RuleConditions(props: {
+  rule: RuleForm;
+  at: string;
+  currency: string;
+  tierIds: string[];
+  errors: Errors;
+  other: [string, string][];
+  onChange: (rule: RuleForm) => void;
+}) {
+  const { rule, at, errors } = props;
+  const set = (key: keyof RuleForm) => (value: string) => props.onChange({ ...rule, [key]: value });
+  const kept = Object.entries(rule.kept).filter(([, value]) => Object.keys(value).length > 0);
+  // A tier the rule names but the program no longer has stays checkable, so that its error shows.
+  const tiers = [...new Set([...props.tierIds.filter((id) => id !== ''), ...rule.tiers])];
+  return (
+    <>
+      <div class="grid-form">
+        <Input
+          path={`${at}.lines.skus`}
+          label="Only these SKUs (comma-separated, optional)"
+          hint="With categories: a line matching either counts; none: every eligible line"
+          value={rule.skus}
+          errors={errors}
+          onInput={set('skus')}
+        />
+        <Input
+          path={`${at}.lines.categories`}
+          label="Only these categories (comma-separated, optional)"
+          value={rule.categories}
+          errors={errors}
+          onInput={set('categories')}
+        />
+        <Input
+          path={`${at}.when.channels`}
+          label="Channels (comma-separated, optional)"
+          hint="pos, web, app, …"
+          value={rule.channels}
+          errors={errors}
+          onInput={set('channels')}
+        />
+        <Input
+          path={`${at}.when.stores`}
+          label="Stores (comma-separated, optional)"
+          value={rule.stores}
+          errors={errors}
+          onInput={set('stores')}
+        />
+        <Input
+          path={`${at}.when.localTime.from`}
+          label="From (HH:MM, optional)"
+          hint="Local time in the program's time zone, included"
+          value={rule.timeFrom}
+          errors={errors}
+          onInput={set('timeFrom')}
+        />
+        <Input
+          path={`${at}.when.localTime.to`}
+          label="To (HH:MM)"
+          hint="Excluded; after From"
+          value={rule.timeTo}
+          errors={errors}
+          onInput={set('timeTo')}
+        />
+        <Input
+          path={`${at}.when.minAmount.value`}
+          label={`Minimum amount (${props.currency}, optional)`}
+          hint="Of the rule's lines (of the eligible amount when it names none)"
+          decimal
+          value={rule.minAmount}
+          errors={errors}
+          onInput={set('minAmount')}
+        />
+        <Input
+          path={`${at}.when.minQuantity`}
+          label="Minimum quantity (optional)"
+          hint="Units of the rule's lines"
+          value={rule.minQuantity}
+          errors={errors}
+          onInput={set('minQuantity')}
+        />
+        <Input
+          path={`${at}.limits.perMember.count`}
+          label="At most per member (optional)"
+          hint="Times the rule applies to one member in each period"
+          value={rule.limitCount}
+          errors={errors}
+          onInput={set('limitCount')}
+        />
+        <Field
+          id={fieldId(`${at}.limits.perMember.period`)}
+          label="Per"
+          error={errors.get(`${at}.limits.perMember.period`)}
+        >
+          {(a) => (
+            <select {...a} value={rule.limitPeriod} onChange={(e) => set('limitPeriod')(e.currentTarget.value)}>
+              <option value="">(no limit)</option>
+              {RULE_PERIODS.map((period) => (
+                <option key={period} value={period}>
+                  {period === 'lifetime' ? 'ever' : `calendar ${period}`}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Input
+          path={`${at}.limits.budgetPoints`}
+          label="Budget (points in all, optional)"
+          hint="The rule gives no more than this, ever"
+          value={rule.budgetPoints}
+          errors={errors}
+          onInput={set('budgetPoints')}
+        />
+      </div>
+      <Checks
+        path={`${at}.when.daysOfWeek`}
+        legend="On these days only (optional, program time zone)"
+        options={DAYS.map((label, i) => ({ value: i + 1, label }))}
+        checked={rule.daysOfWeek}
+        errors={errors}
+        onChange={(daysOfWeek) => props.onChange({ ...rule, daysOfWeek })}
+      />
+      {tiers.length > 0 && (
+        <Checks
+          path={`${at}.when.tiers`}
+          legend="For these tiers only (optional)"
+          options={tiers.map((id) => ({ value: id, label: id }))}
+          checked={rule.tiers}
+          errors={errors}
+          onChange={(checked) => props.onChange({ ...rule, tiers: checked })}
+        />
+      )}
+      <div class="field field-check">
+        <input
+          type="checkbox"
+          id={fieldId(`${at}.when.firstPurchase`)}
+          checked={rule.firstPurchase}
+          onChange={(e) => props.onChange({ ...rule, firstPurchase: e.currentTarget.checked })}
+        />
+        <label for={fieldId(`${at}.when.firstPurchase`)}>On a member's first purchase only</label>
+      </div>
+      {kept.length > 0 && (
+        <p class="hint">
+          Kept as they are (edit them in the JSON view):{' '}
+          {kept.map(([section, value]) => `${section} ${JSON.stringify(value)}`).join('; ')}
+        </p>
+      )}
+      {props.other.length > 0 && (
+        <p class="field-error" role="alert">
+          {props.other.map(([path, message]) => `${path}: ${message}`).join('; ')}
+        </p>
+      )}
+    </>
+  );
+}
+
 function RuleFields(props: {
   rule: RuleForm;
   index: number;
+  currency: string;
+  tierIds: string[];
   errors: Errors;
   onChange: (rule: RuleForm) => void;
   onRemove: () => void;
@@ -274,14 +472,8 @@ function RuleFields(props: {
   const title = rule.name || `Rule ${index + 1}`;
   const effectLabel = (EFFECTS.find((e) => e.type === rule.effectType) ?? EFFECTS[0])?.value ?? 'Value';
   const effectPath = `${at}.effect.${rule.effectType === 'multiplier' ? 'factor' : rule.effectType === 'reward' ? 'rewardId' : 'points'}`;
-  const conditionsError = ['conditions', 'lines', 'when', 'limits']
-    .map((name) =>
-      [...errors]
-        .filter(([path]) => path.startsWith(`${at}.${name}`))
-        .map(([p, m]) => `${p.slice(at.length + 1)}: ${m}`),
-    )
-    .flat()
-    .join('; ');
+  const conditionErrors = ruleConditionErrors(errors, at);
+  const fieldErrors: Errors = new Map([...errors, ...conditionErrors.byField]);
   return (
     <Group path={at} legend={title} errors={errors} class="array-item">
       <div class="grid-form">
@@ -350,22 +542,15 @@ function RuleFields(props: {
         />
         <label for={fieldId(`${at}.exclusive`)}>Exclusive: lower rules do not count its lines again</label>
       </div>
-      <Field
-        id={fieldId(`${at}.conditions`)}
-        label="Lines, conditions and limits (JSON, optional)"
-        hint='{ "lines": { "categories": ["coffee"] }, "when": { "channels": ["pos"], "minQuantity": 3 }, "limits": { "perMember": { "count": 1, "period": "week" } } }'
-        error={conditionsError || undefined}
-      >
-        {(a) => (
-          <textarea
-            {...a}
-            rows={4}
-            spellcheck={false}
-            value={rule.conditions}
-            onInput={(e) => set('conditions')(e.currentTarget.value)}
-          />
-        )}
-      </Field>
+      <RuleConditions
+        rule={rule}
+        at={at}
+        currency={props.currency}
+        tierIds={props.tierIds}
+        errors={fieldErrors}
+        other={conditionErrors.other}
+        onChange={props.onChange}
+      />
       <button type="button" class="secondary" onClick={props.onRemove}>
         Remove rule {title}
       </button>
@@ -486,7 +671,15 @@ function ProgramFields({
         make={emptyRule}
         onItems={(rules) => onChange({ ...form, rules })}
         render={(rule, i, change, remove) => (
-          <RuleFields rule={rule} index={i} errors={errors} onChange={change} onRemove={remove} />
+          <RuleFields
+            rule={rule}
+            index={i}
+            currency={currency}
+            tierIds={form.tiers.map((tier) => tier.id.trim())}
+            errors={errors}
+            onChange={change}
+            onRemove={remove}
+          />
         )}
       />
       <Group path="bonuses" legend="Bonuses (points)" errors={errors}>
