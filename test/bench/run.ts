@@ -12,7 +12,9 @@
  * draw (the largest raffle allowed, 2,000 prize units and winners, over HTTP), basket (basket
  * rules: an earn with 20 lines against 20 rules, 200 concurrent earns against a rule with a budget),
  * codes (reward codes: the till's validate and use counted, 100 concurrent uses of one code),
- * simulation (a program change replayed on history: purchases per second, a run's reads, the AWS estimate).
+ * simulation (a program change replayed on history: purchases per second, a run's reads, the AWS estimate),
+ * segments (an earn entering 3 segments vs none: round trips, extra write units; a new segment evaluated over
+ * BENCH_SEGMENT_MEMBERS members, default 20,000: members per second and the 1M estimate on AWS).
  * A partial run writes `.bench/results.<parts>.json` and leaves `.bench/results.json` alone.
  * `--detail` (or `BENCH_DETAIL=1`) also prints every counted item write on stderr: its key, its
  * size before and after, its write units and the index units by index.
@@ -39,6 +41,7 @@ import { measureLargestDraw, type DrawFigures } from './draw';
 import { measureBasketEarn, measureBudgetConcurrency } from './basket-rules';
 import { measureCodes, type CodesResult } from './codes';
 import { measureSimulation, type SimulationFigures } from './simulation';
+import { measureSegments, type SegmentsResult } from './segments';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
@@ -57,6 +60,7 @@ const PARTS = [
   'basket',
   'codes',
   'simulation',
+  'segments',
 ] as const;
 type Part = (typeof PARTS)[number];
 const onlyArgument = (() => {
@@ -212,6 +216,13 @@ try {
     recorder.clear();
   }
 
+  let segments: SegmentsResult | undefined;
+  if (runs('segments')) {
+    const members = Number(process.env.BENCH_SEGMENT_MEMBERS ?? 20_000);
+    segments = await measureSegments(recordingEndpoint, dynamo.endpoint, recorder, { members, log });
+    recorder.clear();
+  }
+
   const costs: Record<string, OpCost> = {};
   const allOps = { ...operations?.ops, ...lots?.ops };
   for (const [name, op] of Object.entries(allOps)) if (op) costs[name] = costPerMillion(op);
@@ -346,6 +357,7 @@ try {
     basketRules: basket,
     rewardCodes: codes,
     simulation,
+    segments,
     costPerMillion: Object.fromEntries(Object.entries(costs).map(([name, cost]) => [name, cost.total])),
     costBreakdownPerMillion: costs,
     midProgramMonthlyUsd: midProgram,
@@ -392,6 +404,13 @@ try {
   const dailyBytes = operations?.memberItemBytes.dailyBuyerYear;
   if (dailyBytes !== undefined)
     target('member item, daily buyer after a year', `${dailyBytes} B`, '≤ 2048 B', dailyBytes <= 2048);
+  if (segments)
+    target(
+      'earn entering 3 segments: round trips',
+      String(segments.earn.threeSegments.roundTrips),
+      '≤ 2',
+      segments.earn.threeSegments.roundTrips <= 2,
+    );
   if (largestDraw)
     target(
       `raffle draw of ${largestDraw.prizeUnits} units: every winner drawn, answered 201`,
@@ -588,7 +607,7 @@ try {
     table(
       ['call', 'calls', 'round trips', 'items read', 'read units', 'write units'],
       (['validate', 'useChargedAtIssue', 'useChargedAtUse'] as const).map((name) => {
-        const op = codes?.[name] as CodesResult['validate'];
+        const op = codes?.[name];
         return [name, op.calls, op.roundTrips, op.itemsRead, op.rru, op.wru];
       }),
     );
@@ -637,6 +656,25 @@ try {
       aws.minutes <= 15,
     );
     target('simulation read cost (on-demand)', `$${aws.readUsd}`, '≤ $2', aws.readUsd <= 2);
+  }
+  if (segments) {
+    const { earn, evaluation } = segments;
+    const units = (op: { wru: number; indexWru: number }) => `${op.wru + op.indexWru} (${op.indexWru} index)`;
+    console.log(
+      `\nsegments: a first earn with no segment ${earn.noSegments.roundTrips} round trips, ${units(earn.noSegments)} write units; ` +
+        `entering 3 segments ${earn.threeSegments.roundTrips} round trips, ${units(earn.threeSegments)} write units: +${earn.extraWru}`,
+    );
+    console.log(
+      `segment evaluation: ${evaluation.members} members (${evaluation.entered} entered) in ${evaluation.seconds} s over ` +
+        `${evaluation.parts} parts = ${evaluation.membersPerSecond} members/s; on AWS, 1M members at ${evaluation.aws.parts} parts × ` +
+        `${evaluation.aws.membersPerSecondPerPart}/s → ${evaluation.aws.minutes} min, Scan ${evaluation.aws.scanRru} read units = $${evaluation.aws.scanUsd}`,
+    );
+    target(
+      'segment evaluation of 1M members on AWS (estimate)',
+      `${evaluation.aws.minutes} min`,
+      '≤ 15 min',
+      evaluation.aws.minutes <= 15,
+    );
   }
   table(
     ['target', 'measured', 'goal', 'result'],
