@@ -5,6 +5,7 @@ import type { ConditionalWrite } from '@shared/store/commit';
 import { findProgramVersion, programCurrentPut, programVersionPut } from '@shared/store/items/program';
 import { forgetCachedProgram, readProgram } from '@shared/store/program';
 import { findReward } from '@shared/store/items/reward';
+import { findSegment } from '@shared/store/items/segment';
 import { outcome, type UseCase } from './support/outcome';
 import { codeFulfilmentOf } from './support/reward-codes';
 
@@ -70,6 +71,24 @@ async function assertGiftRewards(rules: ProgramRules): Promise<void> {
 }
 
 /**
+ * The segments the rules name (`when.segments`) must exist: an unknown one is refused at its path
+ * (400 unknown-segment). Read at each attempt, not in the save's transaction: up to 100 segments
+ * would not fit in it beside the program's writes.
+ */
+async function assertRuleSegments(rules: ProgramRules): Promise<void> {
+  const named = (rules.rules ?? []).flatMap((rule, index) =>
+    (rule.when?.segments ?? []).map((segmentId, s) => ({ segmentId, path: `body.rules.${index}.when.segments.${s}` })),
+  );
+  const ids = [...new Set(named.map((name) => name.segmentId))];
+  const found = new Map(await Promise.all(ids.map(async (id) => [id, await findSegment(id)] as const)));
+  const errors = named
+    .filter(({ segmentId }) => !found.get(segmentId))
+    .map(({ segmentId, path }) => ({ path, message: `no segment "${segmentId}"` }));
+  if (errors.length > 0)
+    throw new DomainError('unknown-segment', 'A rule names a segment that does not exist.', errors);
+}
+
+/**
  * A new version of the program: the current pointer (conditioned on the version it replaces,
  * so two admins cannot both write version n+1) and an immutable copy of the version for history.
  * The preconditions are checked on fresh state at every attempt; rules equal to those in force
@@ -82,6 +101,7 @@ export function putProgram(rules: ProgramRules, preconditions: ProgramPreconditi
     assertPreconditions(previous, preconditions);
     if (isDeepStrictEqual(rulesOf(previous), rules)) return outcome({ program: previous, saved: false });
     await assertGiftRewards(rules);
+    await assertRuleSegments(rules);
     const program: Program = { ...rules, version: previous.version + 1, updatedAt: now.toISOString() };
     const writes: ConditionalWrite[] = [
       {

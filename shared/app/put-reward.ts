@@ -1,5 +1,7 @@
 import { assertKnownTier, rewardView, type RewardState } from '@shared/domain/rewards';
+import { DomainError } from '@shared/domain/errors';
 import { findReward, rewardPut } from '@shared/store/items/reward';
+import { findSegment, segmentExistsCheck } from '@shared/store/items/segment';
 import { currentProgram } from '@shared/store/program';
 import { outcome, type UseCase } from './support/outcome';
 
@@ -15,15 +17,34 @@ export interface RewardPut {
 const isPool = (reward: Pick<RewardState, 'fulfilment'> | undefined) =>
   reward?.fulfilment?.type === 'code' && reward.fulfilment.source === 'pool';
 
+const unknownSegments = (segmentIds: string[], segments: string[]) =>
+  new DomainError(
+    'unknown-segment',
+    'The reward names a segment that does not exist.',
+    segmentIds.map((segmentId) => ({
+      path: `body.segments.${segments.indexOf(segmentId)}`,
+      message: `no segment "${segmentId}"`,
+    })),
+  );
+
+/** The segments a reward is limited to must exist (400 unknown-segment at each one's path). */
+async function assertKnownSegments(segments: string[] | undefined): Promise<void> {
+  if (!segments) return;
+  const missing = (await Promise.all(segments.map(async (id) => ((await findSegment(id)) ? [] : [id])))).flat();
+  if (missing.length > 0) throw unknownSegments(missing, segments);
+}
+
 /**
  * Creates or replaces a reward. A replace states the whole reward, stock included: the
  * admin's number is the stock from now on. The write is conditioned on the revision read,
- * so two admins cannot silently overwrite each other's replace.
+ * so two admins cannot silently overwrite each other's replace. Its segments must exist, checked
+ * again in the same transaction so a segment deleted meanwhile refuses the save.
  */
 export function putReward(rewardId: string, terms: RewardTerms): UseCase<RewardPut> {
   return async () => {
     assertKnownTier(await currentProgram(), terms.minTier);
     return async (at) => {
+      await assertKnownSegments(terms.segments);
       const existing = await findReward(rewardId);
       const reward: RewardState = {
         rewardId,
@@ -45,6 +66,10 @@ export function putReward(rewardId: string, terms: RewardTerms): UseCase<RewardP
                 isPool(terms) && isPool(existing) ? { read: existing?.stock } : undefined,
               ),
             },
+            ...[...new Set(terms.segments ?? [])].map((segmentId) => ({
+              item: segmentExistsCheck(segmentId),
+              onConditionFailed: () => unknownSegments([segmentId], terms.segments ?? []),
+            })),
           ],
           audit: {
             kind: 'reward.saved',

@@ -17,6 +17,7 @@ import {
 import { segmentSize } from '@shared/store/items/segment-member';
 import { currentProgram, readProgram } from '@shared/store/program';
 import { readCampaigns } from '@shared/store/items/campaign';
+import { rewardsNamingSegment } from '@shared/store/items/reward';
 import { forgetCachedSegments, segmentCacheMs } from '@shared/store/segments';
 import { startSegmentEvaluation } from './jobs/segment-evaluation';
 import { outcome, type UseCase } from './support/outcome';
@@ -143,16 +144,21 @@ export function putSegment(segmentId: string, request: PutSegmentRequest): UseCa
  * as `rule:<id>` / `reward:<id>` / `campaign:<id>`. Read fresh, not from a cache: a delete must not miss a new name.
  */
 export async function segmentNamedBy(segmentId: string): Promise<string[]> {
-  const [{ program }, campaigns] = await Promise.all([readProgram(), readCampaigns()]);
+  const [{ program }, campaigns, rewards] = await Promise.all([
+    readProgram(),
+    readCampaigns(),
+    rewardsNamingSegment(segmentId),
+  ]);
   return [
     ...(program.rules ?? [])
       .filter((rule) => rule.when?.segments?.includes(segmentId))
       .map((rule) => `rule:${rule.id}`),
+    ...rewards.map((reward) => `reward:${reward.rewardId}`),
     ...campaigns.filter((campaign) => campaign.segmentId === segmentId).map((c) => `campaign:${c.campaignId}`),
   ];
 }
 
-/** Deletes a segment that no rule names (409 segment-in-use otherwise). */
+/** Deletes a segment that no rule, reward or campaign names (409 segment-in-use otherwise). */
 export function deleteSegment(segmentId: string): UseCase<undefined> {
   return () => async (at) => {
     const existing = await requireSegment(segmentId);

@@ -258,6 +258,8 @@ export function planBasketRefund(
       birthdayBonusYear: basket.basis.birthdayBonusYear,
       boosts: basket.basis.boosts,
       allowed: (rule: Rule) => basket.rules[rule.id] !== undefined,
+      // Only rules that applied at the earn may apply here, and they passed their segments then.
+      inSegment: () => true,
       cap: (rule: Rule) => basket.held[`rule:${rule.id}`] ?? 0,
     },
     remainingBasket(after, basket, lines),

@@ -89,6 +89,8 @@ export interface RuleGate {
   timeZone: string;
   tierId: string;
   firstPurchase: boolean;
+  /** Whether the member is in the segment (a rule's `when.segments` holds when it is in at least one). */
+  inSegment: (segmentId: string) => boolean;
   /** Base points per major unit and minor units per major unit (the base the multipliers scale). */
   pointsPerUnit: number;
   minorPerMajor: number;
@@ -134,8 +136,7 @@ function occasionHolds(rule: Rule, basket: Basket, gate: RuleGate): boolean {
   if (when.stores && !(basket.storeId !== undefined && when.stores.includes(basket.storeId))) return false;
   if (when.firstPurchase && !gate.firstPurchase) return false;
   if (when.tiers && !when.tiers.includes(gate.tierId)) return false;
-  // A member belongs to no segment in this engine (segment ids are refused when the program is saved).
-  if (when.segments) return false;
+  if (when.segments && !when.segments.some((segmentId) => gate.inSegment(segmentId))) return false;
   if (when.daysOfWeek || when.localTime) {
     const local = localTime(basket.occurredAt, gate.timeZone);
     if (when.daysOfWeek && !when.daysOfWeek.includes(local.weekday)) return false;

@@ -85,6 +85,12 @@ export interface EarnBasis {
   /** The year of the birthday whose bonus this purchase gets, if it gets one. */
   birthdayBonusYear?: number | undefined;
   firstPurchase: boolean;
+  /**
+   * Whether the member is in a segment (rules' `when.segments`); default: in none. An earn judges the
+   * memberships as they are before its write: the purchase that moves a member into a segment does
+   * not yet earn as a member of it (its segment changes are computed from the member after the earn).
+   */
+  inSegment?: RuleGate['inSegment'];
   /** The member's limits on rules (see `RuleGate.allowed`); default: every rule may apply. */
   allowed?: RuleGate['allowed'];
   /** The rules' budgets (see `RuleGate.cap`); default: no cap. */
@@ -121,7 +127,14 @@ export function earnBasis(
   // An order whose cashback came first is already counted among the purchases.
   const earlier = member.purchases.count - (recordedOrder ? 1 : 0);
   const boosts = boostsAt(member, occurredAt);
-  return { tier, birthdayBonusYear, firstPurchase: earlier <= 0, ...(boosts.length > 0 ? { boosts } : {}) };
+  const segments = member.segments ?? {};
+  return {
+    tier,
+    birthdayBonusYear,
+    firstPurchase: earlier <= 0,
+    inSegment: (segmentId) => segments[segmentId] !== undefined,
+    ...(boosts.length > 0 ? { boosts } : {}),
+  };
 }
 
 /**
@@ -182,6 +195,7 @@ export function pointsForBasket(
     timeZone: program.timezone ?? 'UTC',
     tierId: basis.tier.id,
     firstPurchase: basis.firstPurchase,
+    inSegment: basis.inSegment ?? (() => false),
     pointsPerUnit: program.earn.pointsPerUnit,
     minorPerMajor,
     share,

@@ -20,6 +20,8 @@ export interface RewardState {
   active: boolean;
   /** Absent: a plain catalog reward (the partner hands it over). */
   fulfilment?: Fulfilment;
+  /** Only members in at least one of these segments may redeem it. */
+  segments?: string[];
   updatedAt: string;
   /** Bumped by every admin replace (not by redemptions): a redemption is conditioned on the terms it read. */
   revision: number;
@@ -39,7 +41,8 @@ export function rewardAvailableAt(
 
 /**
  * Why the member may not redeem the reward now, whatever their balance: not available now, the
- * member's current tier below `minTier`, or no unit in stock. Undefined when they may.
+ * member's current tier below `minTier`, in none of the reward's `segments` (the memberships as
+ * the member is read, before the redemption's own write), or no unit in stock. Undefined when they may.
  */
 export function rewardRefusal(
   member: MemberState,
@@ -65,6 +68,12 @@ export function rewardRefusal(
         `Reward ${reward.rewardId} is for tier ${reward.minTier} and above; the member is ${held.id}.`,
       );
     }
+  }
+  if (reward.segments && !reward.segments.some((segmentId) => member.segments?.[segmentId] !== undefined)) {
+    return new DomainError(
+      'not-eligible',
+      `Reward ${reward.rewardId} is for members of ${reward.segments.join(', ')}; the member is in none of them.`,
+    );
   }
   if (reward.stock !== undefined && reward.stock <= 0) {
     return new DomainError('reward-out-of-stock', `Reward ${reward.rewardId} is out of stock.`);
@@ -94,7 +103,7 @@ export function rewardRedemption(
 
 /**
  * A reward as the member's own app shows it: `eligible` when the member may redeem it now (available,
- * tier, stock), `affordable` when their spendable balance covers its cost. Redeeming needs both.
+ * tier, segments, stock), `affordable` when their spendable balance covers its cost. Redeeming needs both.
  */
 export function rewardForMember(
   reward: RewardState,

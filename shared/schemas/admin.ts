@@ -3,6 +3,7 @@ import { AUDIT_KINDS } from '@shared/domain/audit';
 import { DAY_MS } from '@shared/domain/time';
 import { Money, Name, RewardId, Timestamp } from './common';
 import { Fulfilment } from './codes';
+import { SegmentId } from './segments';
 
 export const PARTNER_SCOPES = [
   'members:read',
@@ -92,6 +93,9 @@ export const PutRewardRequest = z
     availableTo: Timestamp.optional(),
     active: z.boolean().default(true),
     fulfilment: Fulfilment.optional().meta({ description: 'A code the member takes to the till, or a donation' }),
+    segments: z.array(SegmentId).min(1).max(20).optional().meta({
+      description: 'Only members in at least one of these segments may redeem it (409 not-eligible otherwise)',
+    }),
   })
   .refine((r) => !r.availableFrom || !r.availableTo || Date.parse(r.availableTo) > Date.parse(r.availableFrom), {
     message: 'must be after availableFrom',
@@ -114,6 +118,7 @@ export const Reward = z
     availableTo: Timestamp.optional(),
     active: z.boolean(),
     fulfilment: Fulfilment.optional(),
+    segments: z.array(z.string()).optional(),
     donated: z
       .object({ points: z.int(), members: z.int() })
       .optional()

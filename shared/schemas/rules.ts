@@ -117,9 +117,9 @@ interface RuleIssue {
 }
 
 /**
- * What a program's rules must satisfy beyond each field's shape (400 with the path). Segments
- * do not exist in this engine yet, so every segment id is unknown. A `reward` effect's reward is
- * looked up when the program is saved (shared/app/put-program.ts): it must be a code reward.
+ * What a program's rules must satisfy beyond each field's shape (400 with the path). The segments
+ * of `when.segments` and a `reward` effect's reward are looked up when the program is saved
+ * (shared/app/put-program.ts): the segments must exist, the reward must be a code reward.
  */
 export function ruleIssues(program: { currency: string; tiers: { id: string }[]; rules?: Rule[] }): RuleIssue[] {
   const issues: RuleIssue[] = [];
@@ -138,9 +138,6 @@ export function ruleIssues(program: { currency: string; tiers: { id: string }[];
     when?.tiers?.forEach((tier, t) => {
       if (!tierIds.has(tier)) issues.push({ path: at('when', 'tiers', t), message: `unknown tier "${tier}"` });
     });
-    when?.segments?.forEach((segment, s) =>
-      issues.push({ path: at('when', 'segments', s), message: `unknown segment "${segment}"` }),
-    );
     if (when?.minAmount && when.minAmount.currency !== program.currency)
       issues.push({ path: at('when', 'minAmount', 'currency'), message: `must be ${program.currency}` });
     if (rule.exclusive) {

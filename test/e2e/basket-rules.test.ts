@@ -425,7 +425,7 @@ describe('conditions', () => {
     expect(await balance(memberId)).toBe(290);
   });
 
-  it('refuses every segment while the engine has no segments', async () => {
+  it('refuses a segment that does not exist, at its path', async () => {
     const response = await api.call('PUT', '/v1/admin/program', {
       as: 'admin',
       body: {
@@ -434,7 +434,7 @@ describe('conditions', () => {
       },
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors).toEqual([{ path: 'body.rules.0.when.segments.0', message: 'unknown segment "vip"' }]);
+    expect(response.body.errors).toEqual([{ path: 'body.rules.0.when.segments.0', message: 'no segment "vip"' }]);
   });
 });
 

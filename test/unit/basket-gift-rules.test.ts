@@ -15,6 +15,7 @@ const gate = (overrides: Partial<RuleGate> = {}): RuleGate => ({
   timeZone: 'UTC',
   tierId: 'member',
   firstPurchase: false,
+  inSegment: () => false,
   pointsPerUnit: 1,
   minorPerMajor: 100,
   share: WHOLE,

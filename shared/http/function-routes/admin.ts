@@ -41,7 +41,7 @@ export const adminRoutes = {
       'answers 412 and a body `version` 409 when the program has moved on since; nothing is saved. If-Match compares ' +
       'strongly (RFC 9110): a weak tag (`W/"4"`) never matches and answers 412. Rules equal to ' +
       'those in force save no new version and answer the program in force.',
-    errors: ['program-conflict', 'program-precondition-failed', 'unknown-reward'],
+    errors: ['program-conflict', 'program-precondition-failed', 'unknown-reward', 'unknown-segment'],
     ifMatch: true,
     example: {
       currency: 'EUR',

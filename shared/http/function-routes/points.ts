@@ -100,6 +100,7 @@ export const pointsRoutes = {
       'reward-out-of-stock',
       'reward-not-available',
       'tier-too-low',
+      'not-eligible',
       'donation-below-minimum',
       'not-a-donation',
     ],

@@ -37,8 +37,9 @@ export const rewardsRoutes = {
     fn: 'rewards',
     scope: 'admin',
     summary: 'Create or replace a reward',
-    description: 'Creates (201) or replaces (200) a reward: cost, stock, availability window, minimum tier.',
-    errors: ['unknown-tier'],
+    description:
+      'Creates (201) or replaces (200) a reward: cost, stock, availability window, minimum tier, segments it is limited to.',
+    errors: ['unknown-tier', 'unknown-segment'],
     example: { name: 'Espresso cup', pointsCost: 1200, stock: 50 },
     params: z.strictObject({ rewardId: RewardId }),
     body: PutRewardRequest,

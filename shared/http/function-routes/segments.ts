@@ -70,7 +70,7 @@ export const segmentsRoutes = {
     scope: 'admin',
     summary: 'Delete a segment no rule names',
     description:
-      'Deletes the segment; members leave it with their next write (no event). 409 segment-in-use while a basket rule (`when.segments`) names it.',
+      'Deletes the segment; members leave it with their next write (no event). 409 segment-in-use while a basket rule (`when.segments`), a reward (`segments`) or a campaign names it.',
     errors: ['segment-not-found', 'segment-in-use'],
     params: SegmentParams,
     responses: { 204: null },

@@ -1,6 +1,7 @@
 import type { RewardState } from '@shared/domain/rewards';
 import { store } from '../client';
 import { getItem } from '../get';
+import { queryAll } from '../query';
 import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
 
 /** The catalog is one partition, so listing it is a Query, never a Scan. */
@@ -14,6 +15,18 @@ export function rewardToItem(reward: RewardState): Item {
 
 export function itemToReward(item: Item): RewardState {
   return withoutStorageAttributes(item) as unknown as RewardState;
+}
+
+/** The rewards limited to the segment (`segments` names it): a Query on the catalog partition, filtered. */
+export async function rewardsNamingSegment(segmentId: string): Promise<RewardState[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    FilterExpression: 'contains(#segments, :segmentId)',
+    ExpressionAttributeNames: { '#segments': 'segments' },
+    ExpressionAttributeValues: { ':pk': CATALOG_PARTITION, ':prefix': REWARD_PREFIX, ':segmentId': segmentId },
+    ConsistentRead: true,
+  });
+  return items.map(itemToReward);
 }
 
 export async function findReward(rewardId: string): Promise<RewardState | undefined> {
