@@ -68,7 +68,7 @@ export const segmentsRoutes = {
     path: '/v1/admin/segments/{segmentId}',
     fn: 'members',
     scope: 'admin',
-    summary: 'Delete a segment no rule names',
+    summary: 'Delete a segment no rule, reward or campaign names',
     description:
       'Deletes the segment; members leave it with their next write (no event). 409 segment-in-use while a basket rule (`when.segments`), a reward (`segments`) or a campaign names it.',
     errors: ['segment-not-found', 'segment-in-use'],
