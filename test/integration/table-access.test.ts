@@ -523,7 +523,10 @@ beforeAll(async () => {
     await work({ Items: chunks, BatchInput: { importId: started.importId, key: started.fileKey, phase } });
   const completed = (await work({ action: 'complete', importId: started.importId })) as Body;
   if (completed.status !== 'done') throw new Error(`import: ${JSON.stringify(completed)}`);
-  expect201(await twice('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true, size: 100 } }), 'upload import');
+  expect201(
+    await twice('POST', '/v1/admin/imports', { as: 'admin', body: { upload: true, size: 100 } }),
+    'upload import',
+  );
   await call('GET', `/v1/admin/imports/${started.importId}`, { as: 'admin' });
   await call('GET', `/v1/admin/imports/${started.importId}/errors`, { as: 'admin' });
   await call('GET', '/v1/admin/imports', { as: 'admin' });
