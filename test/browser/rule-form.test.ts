@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api';
+
+/**
+ * A basket rule edited by the Program page's form in a real browser (Debian's chromium, driven by
+ * playwright-core) against the local stack: a category rule on weekdays is saved as the API has
+ * it, and a local time the server refuses is shown at its input, saving nothing.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const screenshots = join(import.meta.dirname, '..', 'output', 'console');
+
+let api: TestApi;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+
+interface SavedProgram {
+  version: number;
+  rules?: Record<string, unknown>[];
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  mkdirSync(screenshots, { recursive: true });
+  api = await startTestApi();
+  profile = mkdtempSync(join(tmpdir(), 'rule-form-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1366, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await api?.stop();
+});
+
+describe("the Program page's rule form", () => {
+  it('saves a category rule on weekdays, and shows a refused local time at its input', async () => {
+    const start = await api.call<SavedProgram>('GET', '/v1/admin/program', { as: 'admin' });
+    const index = start.body.rules?.length ?? 0;
+    const at = (path: string) => page.locator(`#program-rules-${index}-${path}`);
+    await page.goto(`${api.url}/console`);
+    await page.getByLabel('API key').fill(api.adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Program' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Program' }).waitFor();
+
+    await page.getByRole('button', { name: 'Add a basket rule' }).click();
+    await at('id').fill('coffee-weekdays');
+    await at('name').fill('Coffee x2 on weekdays');
+    await at('effect-type').selectOption('multiplier');
+    await at('effect-factor').fill('2');
+    await at('lines-categories').fill('coffee, tea');
+    for (const day of [1, 2, 3, 4, 5]) await at(`when-daysOfWeek-${day}`).check();
+    await at('limits-perMember-count').fill('1');
+    await at('limits-perMember-period').selectOption('day');
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await page.getByText(`Saved as version ${start.body.version + 1}.`).waitFor();
+    const saved = await api.call<SavedProgram>('GET', '/v1/admin/program', { as: 'admin' });
+    expect(saved.body.rules?.[index]).toEqual({
+      id: 'coffee-weekdays',
+      name: 'Coffee x2 on weekdays',
+      lines: { categories: ['coffee', 'tea'] },
+      when: { daysOfWeek: [1, 2, 3, 4, 5] },
+      effect: { type: 'multiplier', factor: 2 },
+      limits: { perMember: { count: 1, period: 'day' } },
+    });
+    // The page reloads what was saved: the inputs show it back.
+    await expect.poll(() => at('lines-categories').inputValue()).toBe('coffee, tea');
+    expect(await at('when-daysOfWeek-6').isChecked()).toBe(false);
+    expect(await at('when-daysOfWeek-5').isChecked()).toBe(true);
+
+    await at('when-localTime-from').fill('18:00');
+    await at('when-localTime-to').fill('09:00');
+    await page.getByRole('button', { name: 'Save program' }).click();
+    await expect.poll(() => at('when-localTime-from').getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
+    const after = await api.call<SavedProgram>('GET', '/v1/admin/program', { as: 'admin' });
+    expect(after.body.version).toBe(saved.body.version);
+    await page.screenshot({ path: join(screenshots, 'program-rule-form.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
