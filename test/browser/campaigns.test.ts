@@ -65,7 +65,7 @@ async function fill(label: string, value: string): Promise<void> {
 describe('the Campaigns page', () => {
   it('creates a campaign by form, lists it, shows a refused factor at its field, and deletes it', async () => {
     await page.goto(`${api.url}/console`);
-    await page.getByLabel('Admin key').fill(api.adminKey);
+    await page.getByLabel('API key').fill(api.adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Campaigns' }).click();
     await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();

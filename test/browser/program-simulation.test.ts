@@ -56,7 +56,7 @@ afterAll(async () => {
 describe("the program page's Try on history", () => {
   it('simulates the form’s draft and shows current vs draft by rule, saving nothing', async () => {
     await page.goto(`${api.url}/console`);
-    await page.getByLabel('Admin key').fill(api.adminKey);
+    await page.getByLabel('API key').fill(api.adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Program' }).click();
     await page.getByRole('heading', { level: 1, name: 'Program' }).waitFor();
