@@ -15,6 +15,7 @@ import { Partners } from './pages/partners';
 import { ProgramPage } from './pages/program';
 import { Raffles } from './pages/raffles';
 import { Rewards } from './pages/rewards';
+import { Segments } from './pages/segments';
 import { Webhooks } from './pages/webhooks';
 
 /** Each page and what a key needs to see it (an admin key sees every page). */
@@ -24,6 +25,7 @@ const pages: readonly { path: string; title: string; needs?: ConsoleScope }[] = 
   { path: 'program', title: 'Program' },
   { path: 'rewards', title: 'Rewards' },
   { path: 'raffles', title: 'Raffles' },
+  { path: 'segments', title: 'Segments' },
   { path: 'campaigns', title: 'Campaigns' },
   { path: 'partners', title: 'Partners' },
   { path: 'webhooks', title: 'Webhooks' },
@@ -150,6 +152,7 @@ function App() {
         {current.path === 'program' && <ProgramPage />}
         {current.path === 'rewards' && <Rewards />}
         {current.path === 'raffles' && <Raffles raffleId={rest[0] || undefined} />}
+        {current.path === 'segments' && <Segments />}
         {current.path === 'campaigns' && <Campaigns />}
         {current.path === 'partners' && <Partners />}
         {current.path === 'webhooks' && <Webhooks />}
