@@ -38,7 +38,7 @@ export interface SegmentEvaluationProps {
  * Parts of an evaluation on AWS: each is a segment of the parallel Scan one worker reads at a
  * time. 1M members with their ledgers are some tens of GB of table; 64 parts read it in minutes.
  */
-export const AWS_SEGMENT_EVALUATION_PARTS = 64;
+export const AWS_SEGMENT_EVALUATION_PARTS = 40;
 
 /**
  * A segment's evaluation of every member on AWS (issue #27), on the bulk engine: a state machine
@@ -80,7 +80,8 @@ export class SegmentEvaluation extends Construct {
         .otherwise(part),
     );
     // An inline map: a few tens of parts, each a few worker calls, stay far within one execution's
-    // history, and it needs no policy of its own (a stack holds at most 500 resources).
+    // history, and it needs no policy of its own (a stack holds at most 500 resources). An inline
+    // map runs at most 40 iterations at once, so the Scan has 40 parts: more would only queue.
     const parts = new MapState(this, 'EvaluateParts', {
       itemsPath: '$.parts',
       itemSelector: { action: 'segment-part', ...run, 'part.$': '$$.Map.Item.Value' },

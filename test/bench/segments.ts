@@ -13,6 +13,7 @@ import { newMember } from '@shared/domain/member';
 import { memberToItem } from '@shared/store/items/member';
 import { forgetCachedSegments } from '@shared/store/segments';
 import { startLocalStack } from '@infra/local/stack';
+import { AWS_SEGMENT_EVALUATION_PARTS } from '@infra/constructs/segment-evaluation';
 import { ApiClient } from './api-client';
 import { itemBytes, type Item } from './capacity';
 import { PRICES } from './cost';
@@ -206,9 +207,9 @@ export async function measureSegmentEvaluation(
   const seconds = (Date.parse(evaluation.finishedAt) - Date.parse(evaluation.startedAt)) / 1000;
   const membersPerSecond = evaluation.evaluated / seconds;
   const localParts = Number(process.env.SEGMENT_EVALUATION_PARTS ?? 8);
-  // On AWS the map runs 64 parts at once (infra/constructs/segment-evaluation.ts), each a worker
-  // Lambda against on-demand DynamoDB; each is assumed no faster than a part here.
-  const awsParts = 64;
+  // On AWS the map runs its parts at once (an inline map: 40 at most), each a worker Lambda against
+  // on-demand DynamoDB; each is assumed no faster than a part here.
+  const awsParts = AWS_SEGMENT_EVALUATION_PARTS;
   const perPart = membersPerSecond / localParts;
   const awsMembers = 1_000_000;
   // The Scan reads every member item once, eventually consistent: half a unit per 4 KB.

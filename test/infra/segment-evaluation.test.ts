@@ -28,7 +28,7 @@ describe('segment evaluation infrastructure', () => {
       '\\"action\\":\\"segment-finish\\"',
       '\\"part.$\\":\\"$$.Map.Item.Value\\"',
       '\\"Variable\\":\\"$.done\\"',
-      '\\"MaxConcurrency\\":64',
+      '\\"MaxConcurrency\\":40',
       '\\"BackoffRate\\":2',
     ])
       expect(text).toContain(fragment);
@@ -52,7 +52,7 @@ describe('segment evaluation infrastructure', () => {
       Environment: { Variables: Match.objectLike({ SEGMENT_EVALUATION_STATE_MACHINE_ARN: Match.anyValue() }) },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ SEGMENT_EVALUATION_PARTS: '64' }) },
+      Environment: { Variables: Match.objectLike({ SEGMENT_EVALUATION_PARTS: '40' }) },
     });
     const worker = statementsOfFunction(template, stack, stack.functions['import-worker']);
     expect(actionsOf(worker)).toContain('dynamodb:Scan');
