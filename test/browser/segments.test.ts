@@ -8,7 +8,8 @@ import { startTestApi, type TestApi } from '../support/api';
 /**
  * The console's Segments page in a real browser (Debian's chromium, driven by playwright-core)
  * against the local stack: a list segment and a rules segment are listed with their exact size
- * and evaluation, and a segment's members are shown, each linked to the member's page. Everything
+ * and evaluation, and a segment's members are shown, each linked to the member's page, which lists
+ * the member's segments and since when. Everything
  * is reached by role and accessible name (nav, headings, captioned tables, named buttons).
  * No chromium is a failure.
  */
@@ -101,6 +102,12 @@ describe('the Segments page', () => {
     await page.getByRole('button', { name: 'Members of vip' }).click();
     const vipMembers = page.getByRole('table', { name: 'Members of vip and since when' });
     await expect.poll(() => vipMembers.getByRole('link', { name: other }).count(), { timeout: 10_000 }).toBe(1);
+
+    // The member's own page says which segments the member is in, and since when.
+    await vipMembers.getByRole('link', { name: other }).click();
+    const inSegments = page.getByRole('region', { name: 'Segments' }).getByTestId('member-segments');
+    await expect.poll(() => inSegments.textContent(), { timeout: 10_000 }).toContain('vip since');
+    expect(await inSegments.textContent()).not.toContain('buyers');
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   }, 120_000);

@@ -104,6 +104,7 @@ export function MemberDetail({ memberId }: { memberId: string }) {
           </dl>
         </section>
       </div>
+      {m.status !== 'erased' && <MemberSegments memberId={m.memberId} version={version} />}
       <MemberActions member={m} onChanged={() => setVersion((v) => v + 1)} />
       {can(access, 'members:write') && <Profile member={m} onSaved={() => setVersion((v) => v + 1)} />}
       {can(access, 'points:adjust') && (
@@ -111,6 +112,33 @@ export function MemberDetail({ memberId }: { memberId: string }) {
       )}
       <Ledger memberId={m.memberId} version={version} />
     </div>
+  );
+}
+
+/** The segments the member is in now and since when (`GET /v1/members/{id}/segments`, members:read). */
+function MemberSegments({ memberId, version }: { memberId: string; version: number }) {
+  const segments = useLoad(
+    () =>
+      call<{ segmentId: string; since: string }[]>('GET', `/v1/members/${encodeURIComponent(memberId)}/segments`).then(
+        (r) => r.body,
+      ),
+    [memberId, version],
+  );
+  return (
+    <section class="card" aria-labelledby="member-segments-title">
+      <h3 id="member-segments-title">Segments</h3>
+      <ProblemAlert error={segments.error} />
+      {segments.data && segments.data.length === 0 && <p>In no segment.</p>}
+      {segments.data && segments.data.length > 0 && (
+        <ul data-testid="member-segments">
+          {segments.data.map((s) => (
+            <li key={s.segmentId}>
+              <code>{s.segmentId}</code> since {formatTime(s.since)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
