@@ -157,8 +157,9 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     items: [
       ...membershipHook,
       // The segment routes: definitions (read, put, delete with a tombstone), sizes and member pages;
-      // a list change reads the segment and the member in one batch.
-      { actions: ['Query'], partitions: [segment] },
+      // a list change reads the segment and the member in one batch. A delete first reads the catalog's
+      // rewards for one that names the segment (409 segment-in-use).
+      { actions: ['Query'], partitions: [segment, catalog] },
       { actions: ['PutItem', 'DeleteItem'], partitions: [segments] },
       // Lookup reads a claim (external id, email), then the members it names in one batch.
       // Erasure reads the answers kept for replays that hold the member's personal data, and redacts them.

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
@@ -137,23 +137,7 @@ export class RewardsFunction extends Construct {
     });
 
     this.grantTable(props.table, props.tableAccess);
-    // X-Ray's two write actions support no resource-level permissions, so they sit in a policy of their
-    // own and the acknowledgement covers that policy only: a "*" anywhere else still fails the synth.
-    const xray = new Policy(this, 'XRayWrite', {
-      roles: [this.role],
-      statements: [
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-          resources: ['*'],
-        }),
-      ],
-    });
-    Validations.of(xray).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; "*" is the only possible resource.',
-    });
+    xrayWritePolicy(this).attachToRole(this.role);
   }
 
   /**
@@ -192,4 +176,31 @@ export class RewardsFunction extends Construct {
       );
     }
   }
+}
+
+/**
+ * X-Ray's two write actions support no resource-level permissions, so they sit in a policy of their
+ * own and the acknowledgement covers that policy only: a "*" anywhere else still fails the synth. One
+ * policy per stack, attached to every function's role: a policy per function cost a CloudFormation
+ * resource each, and a stack holds at most 500.
+ */
+function xrayWritePolicy(scope: Construct): Policy {
+  const stack = Stack.of(scope);
+  const existing = stack.node.tryFindChild('XRayWrite');
+  if (existing) return existing as Policy;
+  const xray = new Policy(stack, 'XRayWrite', {
+    statements: [
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+      }),
+    ],
+  });
+  Validations.of(xray).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; "*" is the only possible resource.',
+  });
+  return xray;
 }
