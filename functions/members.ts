@@ -1,7 +1,14 @@
 import { enrolMember } from '@shared/app/enrol-member';
 import { eraseMember } from '@shared/app/erase-member';
 import { createMemberSession } from '@shared/app/member-sessions';
-import { exportMember, findMembers, getMember, getTransaction, listTransactions } from '@shared/app/reads/member-reads';
+import {
+  exportMember,
+  findMembers,
+  getMember,
+  getTransaction,
+  listMembers,
+  listTransactions,
+} from '@shared/app/reads/member-reads';
 import { updateMember } from '@shared/app/update-member';
 import { apiFunction } from '@shared/http/api-function';
 import { membersRoutes } from '@shared/http/function-routes/members';
@@ -16,6 +23,8 @@ export const handler = apiFunction(
     createMember: async ({ body, caller }) => respond('createMember', enrolMember(body), caller),
 
     findMembers: async ({ query, now }) => ({ status: 200, body: await findMembers(query, now()) }),
+
+    listMembers: async ({ query, now }) => ({ status: 200, body: await listMembers(query, now()) }),
 
     getMember: async ({ params, now }) => ({ status: 200, body: await getMember(params.memberId, now()) }),
 

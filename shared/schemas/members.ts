@@ -262,6 +262,26 @@ export const MemberLookupQuery = z
       ctx.addIssue({ code: 'custom', path: ['externalId'], message: 'one of externalId or email is required' });
   });
 
+export const MemberListQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().min(1).max(1024).optional(),
+    from: Timestamp.optional().meta({
+      description: 'Members enrolled at or after this time (default: 400 days before `to`)',
+    }),
+    to: Timestamp.optional().meta({ description: 'Members enrolled at or before this time (default: now)' }),
+    tier: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/, 'must be a tier id')
+      .optional()
+      .meta({ description: 'Only the members who hold this tier now' }),
+  })
+  // A range that ends before it starts is a caller's mistake (400 on `to`), not a query to send.
+  .refine((q) => !q.from || !q.to || Date.parse(q.to) >= Date.parse(q.from), {
+    message: 'must not be before from',
+    path: ['to'],
+  });
+
 export const MemberPatchRequest = z
   .strictObject({
     email: Email.nullable().optional(),

@@ -59,3 +59,39 @@ export async function readActivity(from: string, to: string): Promise<Item[]> {
   const sortKey = (item: Item) => String(item.GSI1SK);
   return pages.flat().sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
 }
+
+export interface Enrolment {
+  memberId: string;
+  createdAt: string;
+  /** Its place on the index (`<createdAt>#<memberId>`): where a page of enrolments resumes. */
+  sortKey: string;
+}
+
+/**
+ * The enrolments recorded in [from, before) of one UTC day, newest first: one Query per shard
+ * of the day (each enrolment's referral-code claim is its one entry on GSI1), only the claims
+ * returned. `from` and `before` are index sort keys (`<time>#<id>`) within that day.
+ */
+export async function enrolmentsOfDay(day: string, from: string, before: string): Promise<Enrolment[]> {
+  const shards = await mapWithConcurrency(
+    Array.from({ length: ACTIVITY_SHARDS }, (_, shard) => indexKeys.activityPartition(day, shard)),
+    QUERY_CONCURRENCY,
+    (bucket) =>
+      queryAll({
+        IndexName: indexNames.activityByDay,
+        KeyConditionExpression: 'GSI1PK = :bucket AND GSI1SK BETWEEN :from AND :before',
+        FilterExpression: '#entity = :claim',
+        ExpressionAttributeNames: { '#entity': 'entity' },
+        ExpressionAttributeValues: { ':bucket': bucket, ':from': from, ':before': before, ':claim': 'referral-code' },
+      }),
+  );
+  return shards
+    .flat()
+    .map((item) => ({
+      memberId: String(item.memberId),
+      createdAt: String(item.createdAt),
+      sortKey: String(item.GSI1SK),
+    }))
+    .filter((enrolment) => enrolment.sortKey < before)
+    .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+}

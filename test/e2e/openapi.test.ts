@@ -224,6 +224,14 @@ describe('every answer of every route is described by the document', () => {
     await call(partner, 'findMembers', { query: { externalId: 'crm-1' } }, { status: 200 });
     await call(partner, 'findMembers', { query: { email: 'ADA@example.com' } }, { status: 200 });
     await call(partner, 'findMembers', {}, { status: 400, type: 'validation-error' });
+    await call(admin, 'listMembers', { query: { limit: 5, tier: 'member' } }, { status: 200 });
+    await call(partner, 'listMembers', {}, { status: 403, type: 'forbidden' });
+    await call(
+      admin,
+      'listMembers',
+      { query: { from: '2026-06-02T00:00:00Z', to: '2026-06-01T00:00:00Z' } },
+      { status: 400, type: 'validation-error' },
+    );
     await call(
       partner,
       'updateMember',

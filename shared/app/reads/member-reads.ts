@@ -11,6 +11,9 @@ import { batchGet } from '@shared/store/batch-get';
 import { memberIdsForEmail } from '@shared/store/items/email';
 import { memberIdForExternalId } from '@shared/store/items/external-id';
 import { itemToMember, memberKey } from '@shared/store/items/member';
+import { DAY_MS } from '@shared/domain/time';
+import { enrolmentsOfDay } from '@shared/store/activity';
+import { decodeCursor, encodeCursor } from '@shared/store/cursor';
 import { lotPoints } from '../support/lots';
 import { loadActiveMember } from '../support/load';
 
@@ -96,4 +99,78 @@ export async function exportMember(memberId: string, now: Date) {
     npsAnswers,
     consentHistory,
   };
+}
+
+/** Days of enrolments one request reads at most: a page's cost stays bounded however sparse the range. */
+const MEMBER_LIST_DAYS_PER_PAGE = 31;
+const MEMBER_LIST_DEFAULT_DAYS = 400;
+/** Days read together: 8 shards each, so 64 queries in flight, then taken newest first. */
+const MEMBER_LIST_DAYS_AT_ONCE = 8;
+
+/**
+ * The next `count` UTC days going back from `before` (an index sort key, exclusive), each as the
+ * window [start, before) of that day, none before `fromKey`. A key at midnight belongs to the day before.
+ */
+function dayWindows(before: string, fromKey: string, count: number) {
+  const windows: { day: string; start: string; before: string }[] = [];
+  let upper = before;
+  while (windows.length < count && upper > fromKey) {
+    const date = new Date(upper.slice(0, 24));
+    if (upper <= `${upper.slice(0, 10)}T00:00:00.000Z#`) date.setTime(date.getTime() - 1);
+    const day = date.toISOString().slice(0, 10);
+    const dayStart = `${day}T00:00:00.000Z#`;
+    const start = dayStart > fromKey ? dayStart : fromKey;
+    windows.push({ day, start, before: upper });
+    upper = start;
+  }
+  return windows;
+}
+
+/**
+ * The members list (admin), newest enrolment first, optionally only those holding a tier now:
+ * the enrolments of [from, to] read day by day backwards from the activity index — never a
+ * Scan — then the members themselves. A request reads at most 31 days: a page may hold fewer
+ * than `limit` members (even none) with a `nextCursor` to go on. Erased members are not listed
+ * (erasure releases the claim the list reads).
+ */
+export async function listMembers(
+  query: {
+    limit: number;
+    cursor?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    tier?: string | undefined;
+  },
+  now: Date,
+) {
+  // As the index writes them (milliseconds, Z), whatever RFC 3339 form the caller sent.
+  const to = new Date(query.to ?? now).toISOString();
+  const from = new Date(query.from ?? Date.parse(to) - MEMBER_LIST_DEFAULT_DAYS * DAY_MS).toISOString();
+  const scope = { list: 'members', boundTo: [query.from, query.to, query.tier].map((v) => v ?? '').join('/') };
+  const fromKey = `${from}#`;
+  let before = query.cursor ? decodeCursor(query.cursor, scope) : `${to}#~`;
+  const program = await currentProgram();
+  const items: ReturnType<typeof memberView>[] = [];
+  let daysRead = 0;
+  while (daysRead < MEMBER_LIST_DAYS_PER_PAGE && before > fromKey) {
+    // A few days at once (their queries in parallel), then taken newest first.
+    const days = dayWindows(before, fromKey, Math.min(MEMBER_LIST_DAYS_AT_ONCE, MEMBER_LIST_DAYS_PER_PAGE - daysRead));
+    const read = await Promise.all(days.map((d) => enrolmentsOfDay(d.day, d.start, d.before)));
+    daysRead += days.length;
+    for (const [index, enrolments] of read.entries()) {
+      const stored = new Map(
+        (await batchGet(enrolments.map((e) => memberKey(e.memberId)))).map(itemToMember).map((m) => [m.memberId, m]),
+      );
+      for (const enrolment of enrolments) {
+        const member = stored.get(enrolment.memberId);
+        if (!member || member.status !== 'active') continue;
+        const view = memberView(member, program, now, await lotPoints(member, now));
+        if (query.tier !== undefined && view.tier.id !== query.tier) continue;
+        items.push(view);
+        if (items.length === query.limit) return { items, nextCursor: encodeCursor(scope, enrolment.sortKey) };
+      }
+      before = days[index]?.start ?? before;
+    }
+  }
+  return before > fromKey ? { items, nextCursor: encodeCursor(scope, before) } : { items };
 }

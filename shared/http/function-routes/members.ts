@@ -2,6 +2,7 @@ import { page, PageQuery } from '@shared/schemas/common';
 import {
   CreateMemberRequest,
   Member,
+  MemberListQuery,
   MemberLookupQuery,
   MemberPatchRequest,
   MemberExport,
@@ -83,6 +84,21 @@ export const membersRoutes = {
     errors: [],
     query: MemberLookupQuery,
     responses: { 200: page(Member, 'MemberPage') },
+  },
+  listMembers: {
+    method: 'GET',
+    path: '/v1/admin/members',
+    fn: 'members',
+    scope: 'admin',
+    summary: 'The members list: newest enrolment first, optionally of one tier',
+    description:
+      'For the console and back offices (partners find members with `GET /v1/members?externalId=|email=`). Reads the ' +
+      'enrolments of `[from, to]` (default: the 400 days before now) day by day backwards from the activity index, ' +
+      'never a scan; one request reads at most 31 days, so a page may hold fewer than `limit` members, even none, with ' +
+      'a `nextCursor` to go on. `tier` keeps the members who hold that tier now. Erased members are not listed.',
+    errors: [],
+    query: MemberListQuery,
+    responses: { 200: page(Member, 'MemberListPage') },
   },
   updateMember: {
     method: 'PATCH',

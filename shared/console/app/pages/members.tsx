@@ -10,9 +10,9 @@ import { MemberDetail } from './member-detail';
 
 type LookupBy = 'memberId' | 'externalId' | 'email';
 
-/** The list asks for at least this many per page, following short pages (the tier filter keeps some only). */
+/** The members list asks for at least this many per page, following short pages (the API reads 31 days a request). */
 const LIST_PAGE = 25;
-/** Requests one shown page may take before it is shown as it is. */
+/** Requests one shown page may take: a year of days without an enrolment, then the page is shown as it is. */
 const LIST_REQUESTS_PER_PAGE = 12;
 /** The export follows the list to its end, or this many members. */
 const EXPORT_MAX = 10_000;
@@ -20,7 +20,15 @@ const EXPORT_MAX = 10_000;
 interface ListFilters {
   tier: string;
   segment: string;
+  from: string;
+  to: string;
 }
+
+const listQuery = (filters: ListFilters) => ({
+  tier: filters.tier || undefined,
+  from: filters.from ? `${filters.from}T00:00:00.000Z` : undefined,
+  to: filters.to ? `${filters.to}T23:59:59.999Z` : undefined,
+});
 
 /**
  * A segment's members (`GET /v1/admin/segments/{id}/members`, ids and since when), each read
@@ -44,6 +52,22 @@ async function readSegment(filters: ListFilters, cursor: string | undefined, wan
       ),
     );
     items.push(...members.filter((m): m is Member => m !== undefined && (!filters.tier || m.tier.id === filters.tier)));
+    next = body.nextCursor;
+    if (!next || items.length >= want) break;
+  }
+  return { items, nextCursor: next };
+}
+
+/** Members from `GET /v1/admin/members`, following its cursor until `want` members or its end. */
+async function readMembers(filters: ListFilters, cursor: string | undefined, want: number, maxRequests: number) {
+  if (filters.segment) return readSegment(filters, cursor, want, maxRequests);
+  const items: Member[] = [];
+  let next = cursor;
+  for (let request = 0; request < maxRequests; request++) {
+    const { body } = await call<Page<Member>>('GET', '/v1/admin/members', {
+      query: { ...listQuery(filters), limit: Math.min(100, want - items.length), cursor: next },
+    });
+    items.push(...body.items);
     next = body.nextCursor;
     if (!next || items.length >= want) break;
   }
@@ -140,12 +164,9 @@ function Lookup() {
   );
 }
 
-const none: ListFilters = { tier: '', segment: '' };
+const none: ListFilters = { tier: '', segment: '', from: '', to: '' };
 
-/**
- * The members of a segment (the contract has no list of all members: a rules segment such as
- * "enrolled within P36500D" holds them all), by the tier held now; exported as CSV.
- */
+/** The members list, newest enrolment first, by the tier held now and the enrolment date; exported as CSV. */
 function MemberList() {
   const pager = usePager();
   const [draft, setDraft] = useState<ListFilters>(none);
@@ -162,10 +183,7 @@ function MemberList() {
     [],
   );
   const list = useLoad(
-    () =>
-      filters.segment
-        ? readSegment(filters, pager.cursor, LIST_PAGE, LIST_REQUESTS_PER_PAGE)
-        : Promise.resolve(undefined),
+    () => readMembers(filters, pager.cursor, LIST_PAGE, LIST_REQUESTS_PER_PAGE),
     [filters, pager.cursor],
   );
   const set = (name: keyof ListFilters) => (e: { currentTarget: { value: string } }) =>
@@ -173,10 +191,9 @@ function MemberList() {
 
   const exportCsv = async () => {
     setExportError(undefined);
-    if (!filters.segment) return setExportError(new Error('Pick a segment and show its members first.'));
     setExporting('Exporting…');
     try {
-      const { items, nextCursor } = await readSegment(filters, undefined, EXPORT_MAX, Infinity);
+      const { items, nextCursor } = await readMembers(filters, undefined, EXPORT_MAX, Infinity);
       downloadCsv(
         `members-${isoDay(new Date())}.csv`,
         [
@@ -210,7 +227,7 @@ function MemberList() {
       );
       setExporting(
         nextCursor
-          ? `Exported the first ${formatInt(items.length)} members of the segment.`
+          ? `Exported the newest ${formatInt(items.length)} members; narrow the dates for the rest.`
           : `Exported ${formatInt(items.length)} members.`,
       );
     } catch (e) {
@@ -221,7 +238,7 @@ function MemberList() {
 
   return (
     <section aria-labelledby="member-list-title">
-      <h2 id="member-list-title">Members of a segment</h2>
+      <h2 id="member-list-title">All members, newest first</h2>
       <ProblemAlert error={segments.error} />
       <form
         class="grid-form card"
@@ -244,14 +261,10 @@ function MemberList() {
             </select>
           )}
         </Field>
-        <Field
-          id="members-segment"
-          label="Segment"
-          hint="Its members in its own order (segments: rules or a list you keep)"
-        >
+        <Field id="members-segment" label="Segment" hint="Its members in its own order; dates do not apply">
           {(a) => (
             <select {...a} value={draft.segment} onChange={set('segment')}>
-              <option value="">Pick a segment</option>
+              <option value="">Any segment</option>
               {(segments.data ?? []).map((segment) => (
                 <option key={segment.segmentId} value={segment.segmentId}>
                   {segment.name} ({formatInt(segment.size)})
@@ -259,6 +272,12 @@ function MemberList() {
               ))}
             </select>
           )}
+        </Field>
+        <Field id="members-from" label="Enrolled from" hint="UTC date; empty: 400 days back">
+          {(a) => <input {...a} type="date" value={draft.from} onInput={set('from')} />}
+        </Field>
+        <Field id="members-to" label="Enrolled until" hint="UTC date; empty: today">
+          {(a) => <input {...a} type="date" value={draft.to} onInput={set('to')} />}
         </Field>
         <div class="form-actions">
           <button type="submit">Show members</button>
@@ -271,7 +290,7 @@ function MemberList() {
       <ProblemAlert error={exportError ?? list.error} />
       <div class="table-scroll">
         <table class="members">
-          <caption class="visually-hidden">Members of the segment</caption>
+          <caption class="visually-hidden">Members, newest first</caption>
           <thead>
             <tr>
               <th scope="col">Member</th>
@@ -304,7 +323,6 @@ function MemberList() {
           </tbody>
         </table>
       </div>
-      {!filters.segment && <p>Pick a segment to list its members.</p>}
       {list.data && list.data.items.length === 0 && <p>No member matches these filters.</p>}
       <Pager
         page={pager.page}
