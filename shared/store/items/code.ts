@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { IssuedCode } from '@shared/domain/codes';
 import { store } from '../client';
+import { VersionConflictError } from '../errors';
 import { getItem } from '../get';
 import { memberPartition } from '../keys';
 import { createPut, withoutStorageAttributes, type Item, type Key, type TransactItem } from '../item';
@@ -149,7 +150,12 @@ export async function pickPoolCode(rewardId: string): Promise<StoredCode | undef
     ).Items?.[0];
   const start = codeHash(String(Math.random())).slice(0, 8);
   const pooled = (await query(start)) ?? (await query());
-  return pooled ? findCodeByHash(String(pooled.SK)) : undefined;
+  if (!pooled) return undefined;
+  const stored = await findCodeByHash(String(pooled.SK));
+  // A concurrent redemption took this code between the pool's query and the code's read: the pool is
+  // not empty, so read again and pick again (the caller's write retries), never "out of stock".
+  if (stored?.kind !== 'available') throw new VersionConflictError();
+  return stored;
 }
 
 // ---------------------------------------------------------------- writes
