@@ -90,4 +90,48 @@ describe("the Program page's rule form", () => {
     await page.screenshot({ path: join(screenshots, 'program-rule-form.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 120_000);
+
+  it("shows in the member's ledger the lines each rule counted", async () => {
+    const current = await api.call<SavedProgram & { rules?: unknown[] }>('GET', '/v1/admin/program', { as: 'admin' });
+    const { version: _version, ...program } = current.body as unknown as Record<string, unknown>;
+    const put = await api.call('PUT', '/v1/admin/program', {
+      as: 'admin',
+      body: {
+        ...program,
+        rules: [
+          {
+            id: 'shoes-x2',
+            name: 'Shoes x2',
+            lines: { categories: ['shoes'] },
+            effect: { type: 'multiplier', factor: 2 },
+          },
+        ],
+      },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const enrolled = await api.call<{ memberId: string }>('POST', '/v1/members', {
+      body: { consent: { marketing: false, analytics: false } },
+    });
+    const memberId = enrolled.body.memberId;
+    const eur = (value: number) => ({ value, currency: 'EUR' });
+    const earned = await api.call('POST', `/v1/members/${memberId}/earn`, {
+      body: {
+        orderId: 'shoe-shop-1',
+        amount: eur(9_000),
+        lines: [
+          { lineId: 'boots', sku: 'boot-42', categories: ['shoes'], quantity: 1, amount: eur(6_000) },
+          { lineId: 'socks', sku: 'sock-3', categories: ['socks'], quantity: 3, amount: eur(3_000) },
+        ],
+      },
+    });
+    expect(earned.status, JSON.stringify(earned.body)).toBe(201);
+
+    await page.goto(`${api.url}/console#/members/${memberId}`);
+    const ledger = page.getByRole('region', { name: 'Ledger' });
+    await ledger.getByText('rules', { exact: false }).first().click();
+    const rule = ledger.getByRole('listitem').filter({ hasText: 'rule:shoes-x2' });
+    await expect.poll(() => rule.textContent(), { timeout: 10_000 }).toContain('lines boots');
+    expect(await rule.textContent()).not.toContain('socks');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -221,6 +221,14 @@ function Ledger({ memberId, version }: { memberId: string; version: number }) {
                         {t.breakdown.map((b) => (
                           <li key={b.rule}>
                             <code>{b.rule}</code>: {formatInt(b.points)}
+                            {b.lineIds && b.lineIds.length > 0 && <> — lines {b.lineIds.join(', ')}</>}
+                            {b.gift && (
+                              <>
+                                {' '}
+                                — gift of {b.gift.rewardId}
+                                {'skipped' in b.gift ? ` skipped (${b.gift.skipped})` : `: code ${b.gift.codeId}`}
+                              </>
+                            )}
                           </li>
                         ))}
                       </ul>
@@ -378,7 +386,9 @@ async function exportLedger(memberId: string, partners: Map<string, string>) {
       t.orderId,
       t.rewardId,
       partners.get(t.partnerId) ?? t.partnerId,
-      (t.breakdown ?? []).map((b) => `${b.rule}: ${b.points}`).join('; '),
+      (t.breakdown ?? [])
+        .map((b) => `${b.rule}: ${b.points}${b.lineIds?.length ? ` (lines ${b.lineIds.join(' ')})` : ''}`)
+        .join('; '),
       t.reason,
       t.reference,
     ]),
