@@ -105,6 +105,9 @@ export function MemberDetail({ memberId }: { memberId: string }) {
         </section>
       </div>
       {m.status !== 'erased' && <MemberSegments memberId={m.memberId} version={version} />}
+      {m.status !== 'erased' && (
+        <MemberCodes memberId={m.memberId} version={version} onCancelled={() => setVersion((v) => v + 1)} />
+      )}
       <MemberActions member={m} onChanged={() => setVersion((v) => v + 1)} />
       {can(access, 'members:write') && <Profile member={m} onSaved={() => setVersion((v) => v + 1)} />}
       {can(access, 'points:adjust') && (
@@ -137,6 +140,113 @@ function MemberSegments({ memberId, version }: { memberId: string; version: numb
             </li>
           ))}
         </ul>
+      )}
+    </section>
+  );
+}
+
+interface MemberCode {
+  codeId: string;
+  code?: string;
+  rewardId: string;
+  status: 'issued' | 'used' | 'expired' | 'cancelled';
+  expiresAt: string;
+  usedAt?: string;
+  orderId?: string;
+}
+
+/**
+ * The member's reward codes, newest first; an admin key cancels one still issued (its points come
+ * back). Partner keys see them only: the console does not learn a key's points:redeem scope.
+ */
+function MemberCodes(props: { memberId: string; version: number; onCancelled: () => void }) {
+  const access = useAccess();
+  const pager = usePager();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+  const codes = useLoad(
+    () =>
+      call<Page<MemberCode>>('GET', `/v1/members/${encodeURIComponent(props.memberId)}/codes`, {
+        query: { limit: 10, cursor: pager.cursor },
+      }).then((r) => r.body),
+    [props.memberId, props.version, pager.cursor],
+  );
+  const cancel = async (codeId: string) => {
+    setError(undefined);
+    try {
+      await call(
+        'POST',
+        `/v1/members/${encodeURIComponent(props.memberId)}/codes/${encodeURIComponent(codeId)}/cancel`,
+        { body: { reason: reason.trim() || 'Cancelled from the console' } },
+      );
+      setReason('');
+      props.onCancelled();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const items = codes.data?.items ?? [];
+  return (
+    <section class="card" aria-labelledby="member-codes-title">
+      <h3 id="member-codes-title">Codes</h3>
+      <ProblemAlert error={codes.error ?? error} />
+      {codes.data && items.length === 0 && <p>No codes.</p>}
+      {items.length > 0 && (
+        <>
+          {access.admin && (
+            <Field id="code-cancel-reason" label="Reason for a cancel">
+              {(attributes) => (
+                <input
+                  {...attributes}
+                  value={reason}
+                  maxLength={500}
+                  onInput={(e) => setReason(e.currentTarget.value)}
+                />
+              )}
+            </Field>
+          )}
+          <div class="table-scroll">
+            <table>
+              <caption>The member's codes, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Code</th>
+                  <th scope="col">Reward</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((c) => (
+                  <tr key={c.codeId}>
+                    <td>
+                      <code>{c.code ?? c.codeId}</code>
+                    </td>
+                    <td>{c.rewardId}</td>
+                    <td>{c.status === 'used' && c.orderId ? `used for ${c.orderId}` : c.status}</td>
+                    <td>{formatTime(c.expiresAt)}</td>
+                    <td>
+                      {c.status === 'issued' && access.admin && (
+                        <button type="button" class="secondary" onClick={() => void cancel(c.codeId)}>
+                          Cancel code {c.code ?? c.codeId}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            page={pager.page}
+            nextCursor={codes.data?.nextCursor}
+            onNext={() => codes.data?.nextCursor && pager.next(codes.data.nextCursor)}
+            onPrevious={pager.previous}
+          />
+        </>
       )}
     </section>
   );

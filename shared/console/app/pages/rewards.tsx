@@ -3,6 +3,7 @@ import { ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
 import { formatInt, formatTime } from '../format';
 import type { Program, Reward } from '../types';
+import { RewardCodes } from './reward-codes';
 
 /** The program's tiers, for the lowest-tier select (ids are what the API takes, names what people read). */
 type Tiers = { id: string; name: string }[];
@@ -127,7 +128,16 @@ export function Rewards() {
                     ? `${formatTime(r.availableFrom)} – ${formatTime(r.availableTo)}`
                     : 'always'}
                 </td>
-                <td>{r.stock === undefined ? 'unlimited' : formatInt(r.stock)}</td>
+                <td>
+                  {r.stock === undefined ? 'unlimited' : formatInt(r.stock)}
+                  {r.donated && (
+                    <>
+                      {' '}
+                      — given {formatInt(r.donated.points)} points by {formatInt(r.donated.members)}{' '}
+                      {r.donated.members === 1 ? 'member' : 'members'}
+                    </>
+                  )}
+                </td>
                 <td>
                   <button
                     type="button"
@@ -149,6 +159,9 @@ export function Rewards() {
         onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
         onPrevious={pager.previous}
       />
+      {edited?.fulfilment?.type === 'code' && (
+        <RewardCodes key={`codes-${edited.rewardId}`} reward={edited} onUploaded={() => setVersion((v) => v + 1)} />
+      )}
       {edited && (
         <RewardForm
           key={edited.rewardId}
