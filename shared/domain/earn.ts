@@ -87,8 +87,9 @@ export interface EarnBasis {
   firstPurchase: boolean;
   /**
    * Whether the member is in a segment (rules' `when.segments`); default: in none. An earn judges the
-   * memberships as they are before its write: the purchase that moves a member into a segment does
-   * not yet earn as a member of it (its segment changes are computed from the member after the earn).
+   * memberships as they are before its write: the purchase that moves a member into a segment earns
+   * as a non-member, and the membership counts from the next write (segment changes are computed from
+   * the member after the earn, so one write never judges a rule on memberships it is itself changing).
    */
   inSegment?: RuleGate['inSegment'];
   /** The member's limits on rules (see `RuleGate.allowed`); default: every rule may apply. */
