@@ -1,28 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api';
+import { launchBrowser, screenshots, type HeadlessBrowser } from '../support/browser';
 
 /**
  * The console's Campaigns page in a real browser (Debian's chromium, driven by playwright-core)
  * against the local stack: a campaign created by the form is listed and saved as the API has it,
  * a refused factor is shown at its field, and a delete removes it. No chromium is a failure.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const screenshots = join(import.meta.dirname, '..', 'output', 'console');
 
 let api: TestApi;
-let context: BrowserContext;
+let browser: HeadlessBrowser;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
-const cspViolations: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  mkdirSync(screenshots, { recursive: true });
   api = await startTestApi();
   const reward = await api.call('PUT', '/v1/admin/rewards/free-coffee', {
     as: 'admin',
@@ -38,23 +30,12 @@ beforeAll(async () => {
     body: { name: 'Lapsed', list: true },
   });
   expect(segment.status, JSON.stringify(segment.body)).toBeLessThan(300);
-  profile = mkdtempSync(join(tmpdir(), 'campaigns-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1366, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
-  });
+  browser = await launchBrowser('campaigns');
+  page = browser.page;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await api?.stop();
 });
 
@@ -106,7 +87,7 @@ describe('the Campaigns page', () => {
       .poll(async () => (await api.call('GET', '/v1/admin/campaigns/win-back', { as: 'admin' })).status)
       .toBe(404);
     await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
-    expect(pageErrors).toEqual([]);
-    expect(cspViolations).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   }, 120_000);
 });

@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api';
+import { launchBrowser, screenshots, type HeadlessBrowser } from '../support/browser';
 
 /**
  * The console's reward codes in a real browser (Debian's chromium, driven by playwright-core)
@@ -12,21 +11,14 @@ import { startTestApi, type TestApi } from '../support/api';
  * members gave to a donation reward.
  * No chromium is a failure.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const screenshots = join(import.meta.dirname, '..', 'output', 'console');
 
 let api: TestApi;
-let context: BrowserContext;
+let browser: HeadlessBrowser;
 let page: Page;
-let profile: string;
 let memberId: string;
 let pointsBefore: number;
-const pageErrors: string[] = [];
-const cspViolations: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  mkdirSync(screenshots, { recursive: true });
   api = await startTestApi();
   const put = await api.call('PUT', '/v1/admin/rewards/gift-card', {
     as: 'admin',
@@ -42,23 +34,12 @@ beforeAll(async () => {
   memberId = (enrolled.body as { memberId: string }).memberId;
   pointsBefore = ((await api.call('GET', `/v1/members/${memberId}`)).body as { points: { balance: number } }).points
     .balance;
-  profile = mkdtempSync(join(tmpdir(), 'codes-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1366, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
-  });
+  browser = await launchBrowser('codes');
+  page = browser.page;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await api?.stop();
 });
 
@@ -104,7 +85,7 @@ describe('reward codes in the console', () => {
       .filter({ hasText: 'Plant trees' });
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('given 20 points by 1 member');
     await page.screenshot({ path: join(screenshots, 'codes.png'), fullPage: true });
-    expect(pageErrors).toEqual([]);
-    expect(cspViolations).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   }, 120_000);
 });

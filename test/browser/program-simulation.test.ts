@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api';
+import { launchBrowser, screenshots, type HeadlessBrowser } from '../support/browser';
 
 /**
  * The program page's "Try on history" in a real browser (Debian's chromium, driven by
@@ -11,18 +10,12 @@ import { startTestApi, type TestApi } from '../support/api';
  * is simulated on the last 90 days and shown beside the program in force, with the difference by
  * rule; nothing is saved. No chromium is a failure.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const screenshots = join(import.meta.dirname, '..', 'output', 'console');
 
 let api: TestApi;
-let context: BrowserContext;
+let browser: HeadlessBrowser;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  mkdirSync(screenshots, { recursive: true });
   api = await startTestApi();
   const enrolled = await api.call('POST', '/v1/members', { body: { consent: { marketing: false, analytics: false } } });
   expect(enrolled.status).toBe(201);
@@ -36,20 +29,12 @@ beforeAll(async () => {
     });
     expect(earned.status).toBe(201);
   }
-  profile = mkdtempSync(join(tmpdir(), 'simulation-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1366, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  browser = await launchBrowser('simulation');
+  page = browser.page;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await api?.stop();
 });
 
@@ -73,6 +58,6 @@ describe("the program page's Try on history", () => {
 
     const program = await api.call<{ version: number }>('GET', '/v1/admin/program', { as: 'admin' });
     expect(program.body.version).toBe(1);
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -1,23 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api';
+import { launchBrowser, screenshots, type HeadlessBrowser } from '../support/browser';
 
 /**
  * A basket rule edited by the Program page's form in a real browser (Debian's chromium, driven by
  * playwright-core) against the local stack: a category rule on weekdays is saved as the API has
  * it, and a local time the server refuses is shown at its input, saving nothing.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const screenshots = join(import.meta.dirname, '..', 'output', 'console');
 
 let api: TestApi;
-let context: BrowserContext;
+let browser: HeadlessBrowser;
 let page: Page;
-let profile: string;
-const pageErrors: string[] = [];
 
 interface SavedProgram {
   version: number;
@@ -25,23 +20,13 @@ interface SavedProgram {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  mkdirSync(screenshots, { recursive: true });
   api = await startTestApi();
-  profile = mkdtempSync(join(tmpdir(), 'rule-form-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1366, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  browser = await launchBrowser('rule-form');
+  page = browser.page;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await api?.stop();
 });
 
@@ -88,7 +73,7 @@ describe("the Program page's rule form", () => {
     const after = await api.call<SavedProgram>('GET', '/v1/admin/program', { as: 'admin' });
     expect(after.body.version).toBe(saved.body.version);
     await page.screenshot({ path: join(screenshots, 'program-rule-form.png'), fullPage: true });
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   }, 120_000);
 
   it("shows in the member's ledger the lines each rule counted", async () => {
@@ -132,6 +117,6 @@ describe("the Program page's rule form", () => {
     const rule = ledger.getByRole('listitem').filter({ hasText: 'rule:shoes-x2' });
     await expect.poll(() => rule.textContent(), { timeout: 10_000 }).toContain('lines boots');
     expect(await rule.textContent()).not.toContain('socks');
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api';
+import { launchBrowser, screenshots, type HeadlessBrowser } from '../support/browser';
 
 /**
  * The console's Segments page in a real browser (Debian's chromium, driven by playwright-core)
@@ -13,21 +12,14 @@ import { startTestApi, type TestApi } from '../support/api';
  * is reached by role and accessible name (nav, headings, captioned tables, named buttons).
  * No chromium is a failure.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const screenshots = join(import.meta.dirname, '..', 'output', 'console');
 
 let api: TestApi;
-let context: BrowserContext;
+let browser: HeadlessBrowser;
 let page: Page;
-let profile: string;
 let buyer: string;
 let other: string;
-const pageErrors: string[] = [];
-const cspViolations: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  mkdirSync(screenshots, { recursive: true });
   api = await startTestApi();
   const enrol = async () => {
     const enrolled = await api.call('POST', '/v1/members', {
@@ -55,23 +47,12 @@ beforeAll(async () => {
   });
   expect(rules.status).toBe(202);
   await api.segments.idle();
-  profile = mkdtempSync(join(tmpdir(), 'segments-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1366, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
-  });
+  browser = await launchBrowser('segments');
+  page = browser.page;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await api?.stop();
 });
 
@@ -108,7 +89,7 @@ describe('the Segments page', () => {
     const inSegments = page.getByRole('region', { name: 'Segments' }).getByTestId('member-segments');
     await expect.poll(() => inSegments.textContent(), { timeout: 10_000 }).toContain('vip since');
     expect(await inSegments.textContent()).not.toContain('buyers');
-    expect(pageErrors).toEqual([]);
-    expect(cspViolations).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   }, 120_000);
 });
