@@ -53,7 +53,9 @@ describe('npm run demo', () => {
     for (let i = 1; i < totals.length; i++) expect(totals[i]).toBeGreaterThanOrEqual(totals[i - 1] ?? 0);
     expect(totals.at(-1)).toBe(MEMBERS);
     expect(snapshots.at(-1)?.members.active).toBeGreaterThan(0);
-    expect(snapshots.some((s) => s.nps !== null)).toBe(true);
+    // NPS answers are random (8% of visits, ~2 in this small run, none in about one run of ten):
+    // a snapshot has an NPS exactly when some member answered.
+    expect(snapshots.some((s) => s.nps !== null)).toBe((demo.counts['NPS answers'] ?? 0) > 0);
     expect(demo.members).toHaveLength(MEMBERS);
   });
 
