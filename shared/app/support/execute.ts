@@ -70,14 +70,14 @@ export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: R
   let actor: AuditRecord['actor'] | undefined;
   return withWriteRetries(async (): Promise<Executed<R>> => {
     const at = caller.now();
-    const decided = await decide(at);
+    const decision = await decide(at);
     // Segment memberships follow the member as the write leaves it (before the lots: what acts on
     // entering a segment may credit points, which the lots then hold).
-    await applySegmentMemberships(decided, at);
+    await applySegmentMemberships(decision, at);
     // What campaigns give on those entries joins the same transaction (before the lots too).
-    await applyCampaigns(decided, segmentEntries(decided), at, caller.partnerId);
+    await applyCampaigns(decision, segmentEntries(decision), at, caller.partnerId);
     // Points lots: the lot items and the member's lot scalars join the same transaction.
-    await applyLots(decided, at);
+    const decided = await applyLots(decision, at);
     scheduleMembers(decided);
     const recorded =
       idempotency && record

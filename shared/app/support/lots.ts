@@ -32,7 +32,8 @@ import { DAY_MS } from '@shared/domain/time';
  * before it is committed. Use cases keep posting movements as before; for each member write
  * with point movements the hook credits a lot per credit, spends debits soonest-expiring first,
  * takes a refund back from the order's own lot, applies an expiry, and adds the lot items (within
- * the transaction's 100 items) and the member's lot scalars to the SAME transaction.
+ * the transaction's 100 items) and the member's lot scalars to the SAME transaction. It returns a
+ * new outcome: what the use case decided is not changed.
  *
  * A member has lots once a credit was made under a program with `earn.holdDays` or lot expiry;
  * then every later credit is a lot too, whatever the program (so the book always covers the whole
@@ -139,63 +140,122 @@ export async function spendablePoints(member: MemberState, now: Date): Promise<n
 export type { LoadedBooks };
 
 /**
- * Applies the lots to every member write of the outcome, in place: the writes gain their lot
- * items and the members their lot scalars; earn entries gain `pointsAvailableAt` and every entry's
- * `balance.points` is what was spendable after it. Refusals (a redemption of pending points)
- * throw the same DomainError as a redemption beyond the balance.
+ * The outcome with its points lots, as a NEW outcome (the use case's is left as it was): the
+ * member writes gain their lot scalars, the writes their lot items. Reads only what the lots need:
+ * the program's lot rules, and the books of members with lots the use case did not hand over
+ * (`lotBooks`); `outcomeWithLots` decides. Refusals (a redemption of pending points) throw the same
+ * DomainError as a redemption beyond the balance.
  */
-export async function applyLots<R>(decided: Outcome<R>, at: Date): Promise<void> {
-  const touched = decided.members.filter(
+export async function applyLots<R>(decided: Outcome<R>, at: Date): Promise<Outcome<R>> {
+  const touched = lotWritesOf(decided);
+  // Without a member that has lots or is credited, nothing changes and the program is not needed.
+  if (!touched.some((write) => write.member.lots !== undefined || write.entries.some((entry) => entry.points > 0)))
+    return decided;
+  const rules = lotRulesOf(await currentProgram());
+  const books = new Map(decided.lotBooks);
+  const missing = touched.filter((write) => write.member.lots !== undefined && !books.has(write.member.memberId));
+  const read = await Promise.all(missing.map((write) => loadLotBook(write.member)));
+  for (const [index, write] of missing.entries()) {
+    const book = read[index];
+    if (book) books.set(write.member.memberId, book);
+  }
+  return outcomeWithLots(decided, at, rules, books);
+}
+
+/** The member writes the lots act on: those with point movements, unless the use case applied their lots itself. */
+const lotWritesOf = (decided: Pick<Outcome<unknown>, 'members' | 'lotsApplied'>) =>
+  decided.members.filter(
     (write) =>
       !decided.lotsApplied?.includes(write.member.memberId) && write.entries.some((entry) => entry.points !== 0),
   );
-  if (touched.length === 0) return;
-  let rules: LotRules | undefined;
-  const rulesNow = async () => (rules ??= lotRulesOf(await currentProgram()));
+
+/**
+ * The lots applied to every member write of the outcome, given the lot rules and the books read
+ * (pure: a new outcome, nothing of `decided` changed). Earn entries gain `pointsAvailableAt` and
+ * every entry's `balance.points` is what was spendable after it; the events that carry a
+ * transaction, and the result that answers with an entry (itself or as one of its fields: an
+ * earn's entry, a redemption's `{ entry, code }`), carry the annotated entry.
+ */
+export function outcomeWithLots<R>(
+  decided: Outcome<R>,
+  at: Date,
+  rules: LotRules,
+  books: ReadonlyMap<string, LotBook>,
+): Outcome<R> {
+  const touched = new Set(lotWritesOf(decided));
+  if (touched.size === 0) return decided;
+  const writes: ConditionalWrite[] = [...decided.writes];
   let used =
     decided.members.reduce((sum, write) => sum + 1 + write.entries.length, 0) +
     decided.writes.length +
     decided.events.length +
     1; // the idempotency record
-  for (const write of touched) {
-    const before = write.member.lots;
+  const annotated = new Map<LedgerEntry, LedgerEntry>();
+  const members = decided.members.map((write): MemberWrite => {
+    if (!touched.has(write)) return write;
     const credits = write.entries.some((entry) => entry.points > 0);
-    if (!before) {
-      if (!credits) continue;
-      const program = await rulesNow();
-      if (program.holdDays === 0 && !program.lotExpiry) continue;
-    }
+    if (!write.member.lots && (!credits || (rules.holdDays === 0 && !rules.lotExpiry))) return write;
     used += 1; // the schedule item, should its instant move
     const budget = () => Math.max(0, Math.min(MAX_LOT_WRITES, MAX_TRANSACTION_ITEMS - used));
-    const loaded = decided.lotBooks?.get(write.member.memberId);
-    const applied = await applyToMember(write, at, await rulesNow(), loaded, budget);
+    const applied = lotsOfMember(write, at, rules, books.get(write.member.memberId), budget);
     used += applied.writes.length;
-    decided.writes.push(...applied.writes.map((item) => ({ item }) satisfies ConditionalWrite));
-    if (applied.dueMoved) decided.writes.push({ item: lotDueWrite(write.member.memberId, applied.state.dueAt) });
-    write.member = { ...write.member, lots: applied.state };
-  }
+    writes.push(...applied.writes.map((item) => ({ item }) satisfies ConditionalWrite));
+    if (applied.dueMoved) writes.push({ item: lotDueWrite(write.member.memberId, applied.state.dueAt) });
+    for (const [index, entry] of write.entries.entries()) {
+      const after = applied.entries[index];
+      if (after) annotated.set(entry, after);
+    }
+    return { ...write, member: { ...write.member, lots: applied.state }, entries: applied.entries };
+  });
   // Events carry the transaction as the API shows it: rebuilt from the entries the lots annotated.
-  const entries = new Map(touched.flatMap((write) => write.entries.map((entry) => [entry.transactionId, entry])));
-  for (const event of decided.events) {
-    const entry = entries.get(String(event.data.transactionId));
+  const byTransaction = new Map(
+    [...touched].flatMap((write) => write.entries.map((entry) => [entry.transactionId, annotated.get(entry) ?? entry])),
+  );
+  const events = decided.events.map((event) => {
+    const entry = byTransaction.get(String(event.data.transactionId));
     // Only an event whose data IS the transaction (it carries the balances); others may name one (campaign.applied).
-    if (entry && event.data.balance !== undefined) event.data = toTransaction(entry);
-  }
+    return entry && event.data.balance !== undefined ? { ...event, data: toTransaction(entry) } : event;
+  });
+  return {
+    ...decided,
+    members,
+    writes,
+    events,
+    result: withAnnotated(decided.result, annotated),
+    ...(decided.replayResult !== undefined ? { replayResult: withAnnotated(decided.replayResult, annotated) } : {}),
+  };
+}
+
+/** A result with the annotated entries in place of the ones posted: the result itself, or its fields. */
+function withAnnotated<R>(result: R, annotated: ReadonlyMap<unknown, LedgerEntry>): R {
+  if (annotated.size === 0 || typeof result !== 'object' || result === null) return result;
+  const whole = annotated.get(result);
+  if (whole) return whole as R;
+  if (Array.isArray(result)) return result;
+  let swapped = false;
+  const fields = Object.entries(result).map(([name, value]) => {
+    const entry = annotated.get(value);
+    swapped ||= entry !== undefined;
+    return [name, entry ?? value] as const;
+  });
+  return swapped ? (Object.fromEntries(fields) as R) : result;
 }
 
 interface Applied {
   writes: ReturnType<typeof lotWrite>[];
   state: MemberLots;
   dueMoved: boolean;
+  /** The write's entries, annotated: earns with `pointsAvailableAt`, each with the spendable balance after it. */
+  entries: LedgerEntry[];
 }
 
-async function applyToMember(
+function lotsOfMember(
   write: MemberWrite,
   at: Date,
   rules: LotRules,
   loaded: LotBook | undefined,
   budget: () => number,
-): Promise<Applied> {
+): Applied {
   const memberId = write.member.memberId;
   const now = at.toISOString();
   const lotChanges = new Map<string, PointsLot>();
@@ -204,7 +264,7 @@ async function applyToMember(
   let stored: readonly PointsLot[] = [];
   if (write.member.lots) {
     state = write.member.lots;
-    book = loaded ?? (await loadLotBook(write.member)) ?? { lots: [], owed: state.owed };
+    book = loaded ?? { lots: [], owed: state.owed };
     stored = book.lots;
   } else {
     // The first lot: what the member had becomes one never-expiring, available lot (or a debt).
@@ -229,7 +289,8 @@ async function applyToMember(
     book = plan.book;
     for (const lot of plan.writes) lotChanges.set(lot.lotId, lot);
   };
-  for (const entry of write.entries) {
+  const entries = write.entries.map((entry): LedgerEntry => {
+    let availableAt: string | undefined;
     if (entry.points > 0) {
       const lot = newLot(rules, {
         lotId: entry.transactionId,
@@ -240,13 +301,17 @@ async function applyToMember(
       });
       book = creditLot(book, lot);
       lotChanges.set(lot.lotId, book.lots.at(-1) ?? lot);
-      if (entry.type === 'earn') entry.pointsAvailableAt = lot.availableAt;
+      if (entry.type === 'earn') availableAt = lot.availableAt;
     } else if (entry.points < 0) {
       take(debit(book, entry, at, room(), reserved));
     }
     const totals = pointsTotals(book, at);
-    entry.balance = { ...entry.balance, points: totals.balance - reserved };
-  }
+    return {
+      ...entry,
+      ...(availableAt !== undefined ? { pointsAvailableAt: availableAt } : {}),
+      balance: { ...entry.balance, points: totals.balance - reserved },
+    };
+  });
   const totals = pointsTotals(book, at);
   // The ledger is the truth: what the lots hold must be what the ledger sums to.
   if (totals.balance + totals.pending !== write.member.points.balance) {
@@ -268,6 +333,7 @@ async function applyToMember(
     writes: [...lotChanges.values()].map((lot) => lotWrite(memberId, lot)),
     state: withDigest(next, stored, lotChanges.values()),
     dueMoved: next.dueAt !== write.member.lots?.dueAt,
+    entries,
   };
 }
 
