@@ -108,7 +108,9 @@ export function putSegment(segmentId: string, request: PutSegmentRequest): UseCa
                 revision,
                 status: 'pending' as const,
                 evaluated: 0,
-                notBefore: new Date(at.getTime() + segmentCacheMs()).toISOString(),
+                // Instances' segment caches expire by the system clock, not business time (a
+                // test clock ahead of it would make the evaluation wait for days).
+                notBefore: new Date(Date.now() + segmentCacheMs()).toISOString(),
               },
             }
           : kept?.evaluation && sameKind

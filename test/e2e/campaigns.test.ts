@@ -369,3 +369,56 @@ describe('refusals that need segments', () => {
     expect((await api.call('DELETE', '/v1/admin/segments/vip-used', { as: 'admin' })).status).toBe(204);
   });
 });
+
+describe('a member the time job puts in a segment', () => {
+  it('gets its campaigns in the job’s write, once, however often the job runs', async () => {
+    // Far past every other test's clock: this member's purchase is the only recent one.
+    const now = new Date(start.getTime() + 200 * DAY);
+    await moveClock(now);
+    const quiet = await api.call('PUT', '/v1/admin/segments/quiet', {
+      as: 'admin',
+      body: {
+        name: 'Quiet for a month',
+        rules: { all: [{ field: 'purchases.lastAt', op: 'olderThan', value: 'P30D' }] },
+      },
+    });
+    expect(quiet.status, JSON.stringify(quiet.body)).toBe(202);
+    await api.segments.idle();
+    expect(
+      (await putCampaign('quiet-bonus', bonusCampaign('quiet', { effect: { type: 'bonus', points: 100 } }))).status,
+    ).toBe(201);
+    expect(
+      (await putCampaign('quiet-code', bonusCampaign('quiet', { effect: { type: 'reward', rewardId: 'free-coffee' } })))
+        .status,
+    ).toBe(201);
+    const memberId = await enrol();
+    const earned = await api.call('POST', `/v1/members/${memberId}/earn`, {
+      body: { orderId: 'q-1', amount: eur(1_000) },
+    });
+    expect(earned.status).toBe(201);
+    const balance = (await api.call('GET', `/v1/members/${memberId}`)).body.points.balance as number;
+    expect(await applied(memberId)).toEqual([]);
+
+    await moveClock(new Date(now.getTime() + 31 * DAY));
+    for (let run = 0; run < 2; run++)
+      expect((await api.call('POST', '/v1/admin/jobs/time-changes/run', { as: 'admin' })).status).toBeLessThan(300);
+
+    const segments = (await api.call('GET', `/v1/members/${memberId}/segments`)).body as { segmentId: string }[];
+    expect(segments.map((s) => s.segmentId)).toContain('quiet');
+    const feed = await events(memberId);
+    const gifts = feed.filter((event) => event.type === 'campaign.applied');
+    expect(gifts.map((event) => [event.data.campaignId, event.data.applied]).sort()).toEqual([
+      ['quiet-bonus', 1],
+      ['quiet-code', 1],
+    ]);
+    const entered = feed.findIndex((event) => event.type === 'segment.entered' && event.data.segmentId === 'quiet');
+    for (const gift of gifts) expect(feed.indexOf(gift)).toBeGreaterThan(entered);
+    const bonuses = (await ledger(memberId)).filter((entry) => entry.type === 'bonus');
+    expect(bonuses).toEqual([
+      expect.objectContaining({ points: 100, breakdown: [{ rule: 'campaign:quiet-bonus', points: 100 }] }),
+    ]);
+    expect((await api.call('GET', `/v1/members/${memberId}`)).body.points.balance).toBe(balance + 100);
+    const codes = (await api.call('GET', `/v1/members/${memberId}/codes`)).body.items as { rewardId: string }[];
+    expect(codes.map((code) => code.rewardId)).toEqual(['free-coffee']);
+  });
+});
