@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   expiresAtEpochSeconds,
   publicEvent,
@@ -25,7 +25,7 @@ const keys = {
   eventFeed: indexKeys.eventFeed,
   eventFeedPartition: indexKeys.eventFeedPartition,
 };
-import { queryAll } from './query';
+import { queryAll, queryPage, readPartition } from './query';
 import { indexNames } from './table';
 
 type Item = Record<string, unknown>;
@@ -201,27 +201,23 @@ export async function readEventFeed(query: FeedQuery): Promise<FeedPage> {
  * holds nothing beyond it and the cursor resumes from there.
  */
 async function readRegionFeed(query: FeedQuery): Promise<FeedPage> {
-  const { client, tableName } = store();
   const after = query.after ? decodeCursor(query.after, FEED_LIST) : FEED_START;
   const until = `${new Date(query.now.getTime() - query.settleMs).toISOString()}#~`;
   if (after >= until) return { items: [], nextCursor: encodeCursor(FEED_LIST, after) };
   const shards = await Promise.all(
     Array.from({ length: EVENT_FEED_SHARDS }, async (_, shard) => {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: indexNames.eventFeed,
-          ...feedExpression(
-            'GSI3PK = :pk AND GSI3SK BETWEEN :after AND :until',
-            { ':pk': keys.eventFeedPartition(shard), ':after': after, ':until': until },
-            query.types,
-            query.includeTests ?? false,
-          ),
-          Limit: query.limit + 1,
-        }),
-      );
-      const items = (page.Items ?? []).filter((item) => String(item.GSI3SK) > after);
-      const frontier = page.LastEvaluatedKey ? String(page.LastEvaluatedKey.GSI3SK) : until;
+      const page = await queryPage({
+        IndexName: indexNames.eventFeed,
+        ...feedExpression(
+          'GSI3PK = :pk AND GSI3SK BETWEEN :after AND :until',
+          { ':pk': keys.eventFeedPartition(shard), ':after': after, ':until': until },
+          query.types,
+          query.includeTests ?? false,
+        ),
+        Limit: query.limit + 1,
+      });
+      const items = page.items.filter((item) => String(item.GSI3SK) > after);
+      const frontier = page.next ? String(page.next.GSI3SK) : until;
       return { items, frontier };
     }),
   );
@@ -236,14 +232,16 @@ async function readRegionFeed(query: FeedQuery): Promise<FeedPage> {
   return { items: merged.map(itemToEvent), nextCursor: encodeCursor(FEED_LIST, position) };
 }
 
-/** A member's events by sequence: one Query of the member's partition, strongly consistent. */
+/**
+ * A member's events by sequence, strongly consistent: the cursor always resumes after the last
+ * event read (a feed never ends; before the member's first event it is "before everything").
+ */
 async function readMemberFeed(query: FeedQuery & { memberId: string }): Promise<FeedPage> {
-  const { client, tableName } = store();
   const partition = keys.memberPartition(query.memberId);
-  const afterSk = query.after ? decodeCursor(query.after, MEMBER_FEED_LIST) : undefined;
-  const page = await client.send(
-    new QueryCommand({
-      TableName: tableName,
+  const after = query.after ? decodeCursor(query.after, MEMBER_FEED_LIST) : undefined;
+  const found = await readPartition(
+    {
+      partition,
       ...feedExpression(
         'PK = :pk AND begins_with(SK, :prefix)',
         { ':pk': partition, ':prefix': keys.memberEventPrefix },
@@ -251,18 +249,13 @@ async function readMemberFeed(query: FeedQuery & { memberId: string }): Promise<
         query.includeTests ?? false,
       ),
       ConsistentRead: true,
-      Limit: query.limit,
-      ...(afterSk ? { ExclusiveStartKey: { PK: partition, SK: afterSk } } : {}),
-    }),
+    },
+    { limit: query.limit, after },
+    itemToEvent,
   );
-  const items = page.Items ?? [];
-  const position = page.LastEvaluatedKey
-    ? String(page.LastEvaluatedKey.SK)
-    : ((items.at(-1)?.SK as string | undefined) ?? afterSk);
-  // Before the member's first event the position is "before everything" of that member.
   return {
-    items: items.map(itemToEvent),
-    nextCursor: encodeCursor(MEMBER_FEED_LIST, position ?? keys.memberEventPrefix),
+    items: found.items,
+    nextCursor: encodeCursor(MEMBER_FEED_LIST, found.lastKey ?? after ?? keys.memberEventPrefix),
   };
 }
 

@@ -1,7 +1,6 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { MemberState } from '@shared/domain/member';
-import { store } from './client';
 import { itemToMember } from './items/member';
+import { scanPage } from './query';
 
 /**
  * One page of one segment of a parallel Scan of the member items: the one read of every member,
@@ -13,17 +12,15 @@ export async function scanMembers(
   parts: number,
   cursor: Record<string, unknown> | undefined,
 ): Promise<{ members: MemberState[]; cursor?: Record<string, unknown> }> {
-  const { client, tableName } = store();
-  const page = await client.send(
-    new ScanCommand({
-      TableName: tableName,
+  const page = await scanPage(
+    {
       Segment: part,
       TotalSegments: parts,
       FilterExpression: 'entity = :member',
       ExpressionAttributeValues: { ':member': 'member' },
-      ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-    }),
+    },
+    cursor,
   );
-  const members = (page.Items ?? []).map(itemToMember);
-  return page.LastEvaluatedKey ? { members, cursor: page.LastEvaluatedKey } : { members };
+  const members = page.items.map(itemToMember);
+  return page.next ? { members, cursor: page.next } : { members };
 }

@@ -1,13 +1,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import { store } from './client';
-import { decodeCursor, encodeCursor } from './cursor';
 import type { Item } from './item';
 import { itemToLedgerEntry, LEDGER_PREFIX } from './items/ledger-entry';
 import { itemToReward, REWARD_PREFIX, CATALOG_PARTITION } from './items/reward';
 import { itemToSnapshot, SNAPSHOT_PREFIX, SNAPSHOTS_PARTITION, type StoredSnapshot } from './items/snapshot';
 import { EXPIRY_SHARDS, indexKeys, memberPartition } from './keys';
-import { filteredPage, queryAll, type Page } from './query';
+import { cursorPage, filteredPage, queryAll, readPartition, type Page } from './query';
 import { indexNames } from './table';
 import type { RewardState } from '@shared/domain/rewards';
 
@@ -15,28 +14,23 @@ import type { RewardState } from '@shared/domain/rewards';
 
 export type { Page };
 
+/** Ledger entries a Query evaluates while looking for one transaction (DynamoDB stops at 1 MB anyway). */
+const LEDGER_SEARCH_BATCH = 1000;
+
 /** A member's ledger, newest first. */
-export async function listLedger(
-  memberId: string,
-  limit: number,
-  cursor: string | undefined,
-): Promise<Page<LedgerEntry>> {
-  const { client, tableName } = store();
+export function listLedger(memberId: string, limit: number, cursor: string | undefined): Promise<Page<LedgerEntry>> {
   const partition = memberPartition(memberId);
-  const scope = { list: 'ledger', boundTo: memberId };
-  const startSk = cursor ? decodeCursor(cursor, scope) : undefined;
-  const { Items = [], LastEvaluatedKey } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
+  return cursorPage(
+    { list: 'ledger', boundTo: memberId },
+    {
+      partition,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ExpressionAttributeValues: { ':pk': partition, ':prefix': LEDGER_PREFIX },
       ScanIndexForward: false,
-      Limit: limit,
-      ...(startSk ? { ExclusiveStartKey: { PK: partition, SK: startSk } } : {}),
-    }),
+    },
+    { limit, cursor },
+    itemToLedgerEntry,
   );
-  const items = Items.map(itemToLedgerEntry);
-  return LastEvaluatedKey ? { items, nextCursor: encodeCursor(scope, String(LastEvaluatedKey.SK)) } : { items };
 }
 
 /**
@@ -45,25 +39,21 @@ export async function listLedger(
  * desk's occasional read, and cheaper than a second item per entry on every write.
  */
 export async function findLedgerEntry(memberId: string, transactionId: string): Promise<LedgerEntry | undefined> {
-  const { client, tableName } = store();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        FilterExpression: 'transactionId = :id',
-        ExpressionAttributeValues: { ':pk': memberPartition(memberId), ':prefix': LEDGER_PREFIX, ':id': transactionId },
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    const found = page.Items?.[0];
-    if (found) return itemToLedgerEntry(found);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return undefined;
+  const partition = memberPartition(memberId);
+  const found = await readPartition(
+    {
+      partition,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: 'transactionId = :id',
+      ExpressionAttributeValues: { ':pk': partition, ':prefix': LEDGER_PREFIX, ':id': transactionId },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    },
+    // The filter drops all but one entry: each Query reads a large batch, not the one item left to find.
+    { limit: 1, perQuery: LEDGER_SEARCH_BATCH },
+    itemToLedgerEntry,
+  );
+  return found.items[0];
 }
 
 /** The items of the member's partition, page by page, optionally those whose sort key starts with `prefix`. */
@@ -102,19 +92,17 @@ export function listCatalog(
 const snapshotBound = (time: string | undefined) => SNAPSHOT_PREFIX + (time ? new Date(time).toISOString() : '');
 
 /** Snapshots newest first, optionally those computed in [from, to]. */
-export async function listSnapshots(query: {
+export function listSnapshots(query: {
   limit: number;
   cursor?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
 }): Promise<Page<StoredSnapshot>> {
-  const { client, tableName } = store();
   // Bound to the range: a cursor of another range could point outside this one's key condition.
-  const scope = { list: 'snapshots', boundTo: `${query.from ?? ''}/${query.to ?? ''}` };
-  const startSk = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
-  const { Items = [], LastEvaluatedKey } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
+  return cursorPage(
+    { list: 'snapshots', boundTo: `${query.from ?? ''}/${query.to ?? ''}` },
+    {
+      partition: SNAPSHOTS_PARTITION,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       // '~' sorts after every character of a time and after '#': `to` itself is included.
       ExpressionAttributeValues: {
@@ -123,12 +111,10 @@ export async function listSnapshots(query: {
         ':to': `${snapshotBound(query.to)}~`,
       },
       ScanIndexForward: false,
-      Limit: query.limit,
-      ...(startSk ? { ExclusiveStartKey: { PK: SNAPSHOTS_PARTITION, SK: startSk } } : {}),
-    }),
+    },
+    { limit: query.limit, cursor: query.cursor },
+    itemToSnapshot,
   );
-  const items = Items.map(itemToSnapshot);
-  return LastEvaluatedKey ? { items, nextCursor: encodeCursor(scope, String(LastEvaluatedKey.SK)) } : { items };
 }
 
 export async function findLatestSnapshot(): Promise<StoredSnapshot | undefined> {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '@shared/domain/errors';
 import { expiresAtEpochSeconds, type DomainEvent, type EventType } from '@shared/domain/events';
 import {
@@ -11,7 +11,6 @@ import type { Sealed } from '@shared/secrets/envelope';
 import type { StoredSecrets } from '@shared/secrets/webhook-secrets';
 import { store } from './client';
 import type { ConditionalWrite } from './commit';
-import { decodeCursor, encodeCursor } from './cursor';
 import type { EventRef } from './events';
 
 /** Webhook endpoints: one small partition (at most 20 per region) with their count, listed by one Query. */
@@ -25,7 +24,7 @@ const keys = {
   deliveryPartition: (webhookId: string) => `WEBHOOK#${webhookId}`,
   deliveryPrefix: 'DELIVERY#',
 };
-import { queryAll } from './query';
+import { cursorPage, queryAll, type Page } from './query';
 
 type Item = Record<string, unknown>;
 
@@ -303,40 +302,30 @@ export async function saveDeliveryState(webhookId: string, eventId: string, stat
 }
 
 /** An endpoint's deliveries, newest event first, optionally of one status. */
-export async function listDeliveries(
+export function listDeliveries(
   webhookId: string,
   options: { status?: DeliveryStatus; limit: number; cursor?: string },
-): Promise<{ items: DeliveryView[]; nextCursor?: string }> {
-  const { client, tableName } = store();
+): Promise<Page<DeliveryView>> {
   const partition = keys.deliveryPartition(webhookId);
-  const list = { list: `deliveries:${options.status ?? 'all'}`, boundTo: webhookId };
-  const startSk = options.cursor ? decodeCursor(options.cursor, list) : undefined;
-  const items: DeliveryView[] = [];
-  let start = startSk ? { PK: partition, SK: startSk } : undefined;
-  // A status filter reads past the items it drops: keep reading until the page is full or the list ends.
-  for (;;) {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: {
-          ':pk': partition,
-          ':prefix': keys.deliveryPrefix,
-          ...(options.status ? { ':status': options.status } : {}),
-        },
-        ...(options.status
-          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
-          : {}),
-        ScanIndexForward: false,
-        Limit: options.limit - items.length,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    items.push(...(page.Items ?? []).map((item) => deliveryView(itemToDelivery(item))));
-    if (!page.LastEvaluatedKey) return { items };
-    start = { PK: partition, SK: String(page.LastEvaluatedKey.SK) };
-    if (items.length >= options.limit) return { items, nextCursor: encodeCursor(list, start.SK) };
-  }
+  // A status filter reads past the items it drops: the page reads on until it is full or the list ends.
+  return cursorPage(
+    { list: `deliveries:${options.status ?? 'all'}`, boundTo: webhookId },
+    {
+      partition,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': partition,
+        ':prefix': keys.deliveryPrefix,
+        ...(options.status ? { ':status': options.status } : {}),
+      },
+      ...(options.status
+        ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+        : {}),
+      ScanIndexForward: false,
+    },
+    { limit: options.limit, cursor: options.cursor },
+    (item) => deliveryView(itemToDelivery(item)),
+  );
 }
 
 /** Every pending delivery of an endpoint, with its event reference: what a restarted local delivery worker picks up. */

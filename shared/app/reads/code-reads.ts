@@ -3,7 +3,6 @@ import { codeView, statusAt, validateCode, type CodeStatus, type CodeView } from
 import { findCodeByText, memberCodesPage, type StoredCode } from '@shared/store/items/code';
 import { codeCounts } from '@shared/store/items/reward-counters';
 import { findReward } from '@shared/store/items/reward';
-import { decodeCursor, encodeCursor } from '@shared/store/cursor';
 import { loadActiveMember } from '../support/load';
 import { codeFulfilmentOf } from '../support/reward-codes';
 
@@ -24,22 +23,15 @@ export async function listMemberCodes(
   now: Date,
 ) {
   const scope = { list: query.status ? `codes:${query.status}` : 'codes', boundTo: memberId };
-  let start = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
-  const [, first] = await Promise.all([loadActiveMember(memberId, now), memberCodesPage(memberId, query.limit, start)]);
-  const items: CodeView[] = [];
-  let page = first;
-  // A status filter may leave a page short: read on until it is full or the list ends.
-  for (;;) {
-    for (const stored of page.codes) {
-      if (stored.kind !== 'issued') continue;
-      if (query.status && statusAt(stored.state, now) !== query.status) continue;
-      items.push(codeView(stored.state, now));
-    }
-    start = page.lastKey;
-    if (!start || items.length >= query.limit) break;
-    page = await memberCodesPage(memberId, query.limit - items.length, start);
-  }
-  return start ? { items, nextCursor: encodeCursor(scope, start) } : { items };
+  const [, page] = await Promise.all([
+    loadActiveMember(memberId, now),
+    memberCodesPage(memberId, scope, { limit: query.limit, cursor: query.cursor }, (stored): CodeView | undefined => {
+      if (stored.kind !== 'issued') return undefined;
+      if (query.status && statusAt(stored.state, now) !== query.status) return undefined;
+      return codeView(stored.state, now);
+    }),
+  ]);
+  return page;
 }
 
 /** `GET /v1/admin/rewards/{id}/codes/stats`: the reward's codes by status, from its sharded counts. */

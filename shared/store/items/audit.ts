@@ -1,10 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AUDIT_RETENTION_DAYS, type AuditDraft, type AuditKind, type AuditRecord } from '@shared/domain/audit';
 import { newAuditId } from '@shared/ids';
-import { store } from '../client';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { createPut, type Item, type TransactItem } from '../item';
-import type { Page } from '../queries';
+import { readPartitions, type Page } from '../query';
 
 /**
  * Audit records live in one partition per UTC month (`AUDIT#YYYY-MM`), sorted by time: admin
@@ -68,47 +66,32 @@ export interface AuditQuery {
  * to continue before, and is bound to the query's range and filters.
  */
 export async function listAudit(query: AuditQuery): Promise<Page<AuditRecord>> {
-  const { client, tableName } = store();
   const from = query.from.toISOString();
   const to = query.to.toISOString();
   const scope = { list: 'audit', boundTo: query.asked };
   const after = query.cursor ? decodeCursor(query.cursor, scope) : undefined;
   const filters = [...(query.actor ? ['actorPartnerId = :actor'] : []), ...(query.kind ? ['#kind = :kind'] : [])];
-  const items: AuditRecord[] = [];
   const months = monthsBetween(query.from, after ? new Date(after.slice(0, 24)) : query.to);
-  for (const month of months) {
-    const partition = auditPartition(month);
-    let start: Record<string, unknown> | undefined = after?.startsWith(month)
-      ? { PK: partition, SK: after }
-      : undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          // '~' sorts after every character of a time and after '#': `to` itself is included.
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-          ...(query.kind ? { ExpressionAttributeNames: { '#kind': 'kind' } } : {}),
-          ExpressionAttributeValues: {
-            ':pk': partition,
-            ':from': from,
-            ':to': `${to}~`,
-            ...(query.actor ? { ':actor': query.actor } : {}),
-            ...(query.kind ? { ':kind': query.kind } : {}),
-          },
-          ScanIndexForward: false,
-          Limit: query.limit - items.length,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) items.push(itemToAudit(item));
-      start = page.LastEvaluatedKey;
-      if (items.length === query.limit) {
-        const last = start ?? (page.Items ?? []).at(-1);
-        const more = start !== undefined || month !== months.at(-1);
-        return more && last ? { items, nextCursor: encodeCursor(scope, String(last.SK)) } : { items };
-      }
-    } while (start);
-  }
-  return { items };
+  const queries = months.map((month) => ({
+    partition: auditPartition(month),
+    // '~' sorts after every character of a time and after '#': `to` itself is included.
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+    ...(query.kind ? { ExpressionAttributeNames: { '#kind': 'kind' } } : {}),
+    ExpressionAttributeValues: {
+      ':pk': auditPartition(month),
+      ':from': from,
+      ':to': `${to}~`,
+      ...(query.actor ? { ':actor': query.actor } : {}),
+      ...(query.kind ? { ':kind': query.kind } : {}),
+    },
+    ScanIndexForward: false,
+  }));
+  // The cursor's sort key starts with its month, the first of `months`: the partition is rebuilt from it.
+  const { items, next } = await readPartitions(
+    queries,
+    { limit: query.limit, start: { index: 0, after } },
+    itemToAudit,
+  );
+  return next ? { items, nextCursor: encodeCursor(scope, next.after) } : { items };
 }

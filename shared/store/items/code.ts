@@ -6,6 +6,8 @@ import { VersionConflictError } from '../errors';
 import { getItem } from '../get';
 import { memberPartition } from '../keys';
 import { createPut, withoutStorageAttributes, type Item, type Key, type TransactItem } from '../item';
+import type { CursorScope } from '../cursor';
+import { cursorPage, type Page } from '../query';
 
 /**
  * Reward codes. A code is ONE item keyed by a hash of its text, `CODE#<sha256>`: the till's
@@ -72,28 +74,31 @@ export async function findMemberCode(memberId: string, codeId: string): Promise<
   return findCodeByHash(String(pointer.codeHash));
 }
 
-/** The member's codes, newest first, a page of pointers then their codes in one batch. */
-export async function memberCodesPage(
+/**
+ * The member's codes, newest first, that `keep` answers for, filled up to `limit`: a page of
+ * the member's pointers, then their codes.
+ */
+export function memberCodesPage<T>(
   memberId: string,
-  limit: number,
-  startAfter: string | undefined,
-): Promise<{ codes: StoredCode[]; lastKey?: string }> {
-  const { client, tableName } = store();
+  scope: CursorScope,
+  page: { limit: number; cursor?: string | undefined },
+  keep: (code: StoredCode) => T | undefined,
+): Promise<Page<T>> {
   const partition = memberPartition(memberId);
-  const page = await client.send(
-    new QueryCommand({
-      TableName: tableName,
+  return cursorPage(
+    scope,
+    {
+      partition,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ExpressionAttributeValues: { ':pk': partition, ':prefix': MEMBER_CODE_PREFIX },
       ScanIndexForward: false,
-      Limit: limit,
-      ...(startAfter ? { ExclusiveStartKey: { PK: partition, SK: startAfter } } : {}),
-    }),
+    },
+    page,
+    async (pointer) => {
+      const code = await findCodeByHash(String(pointer.codeHash));
+      return code ? keep(code) : undefined;
+    },
   );
-  const hashes = (page.Items ?? []).map((item) => String(item.codeHash));
-  const found = await Promise.all(hashes.map(findCodeByHash));
-  const codes = found.filter((code): code is StoredCode => code !== undefined);
-  return page.LastEvaluatedKey ? { codes, lastKey: String(page.LastEvaluatedKey.SK) } : { codes };
 }
 
 /**

@@ -1,11 +1,11 @@
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { LINE_ERROR_RETENTION_DAYS, type LineProblem } from '@shared/domain/import';
 import { DAY_MS } from '@shared/domain/time';
 import { batchGet } from '../batch-get';
 import { store } from '../client';
-import { decodeCursor, encodeCursor } from '../cursor';
 import { pad } from '../keys';
 import { createPut, type Item, type TransactItem } from '../item';
+import { cursorPage, type Page } from '../query';
 import { untilDone } from '../retry';
 
 /**
@@ -63,30 +63,23 @@ export function importListingPut(importId: string, createdAt: string): TransactI
 }
 
 /** One page of the imports, newest first, each with its progress as it is now. */
-export async function listImportStates(
-  limit: number,
-  cursor: string | undefined,
-): Promise<{ items: ImportState[]; nextCursor?: string }> {
-  const { client, tableName } = store();
-  const list = 'imports';
-  const after = cursor ? decodeCursor(cursor, list) : undefined;
-  const page = await client.send(
-    new QueryCommand({
-      TableName: tableName,
+export async function listImportStates(limit: number, cursor: string | undefined): Promise<Page<ImportState>> {
+  const listings = await cursorPage(
+    'imports',
+    {
+      partition: IMPORTS_LIST,
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': IMPORTS_LIST },
       ScanIndexForward: false,
-      Limit: limit,
-      ...(after ? { ExclusiveStartKey: { PK: IMPORTS_LIST, SK: after } } : {}),
-    }),
+    },
+    { limit, cursor },
+    (item) => String(item.importId),
   );
-  const ids = (page.Items ?? []).map((item) => String(item.importId));
   const found = new Map(
-    (await batchGet(ids.map(importKey))).map((item) => [String(item.importId), itemToImport(item)]),
+    (await batchGet(listings.items.map(importKey))).map((item) => [String(item.importId), itemToImport(item)]),
   );
-  const items = ids.flatMap((importId) => found.get(importId) ?? []);
-  const last = page.LastEvaluatedKey;
-  return last ? { items, nextCursor: encodeCursor(list, String(last.SK)) } : { items };
+  const items = listings.items.flatMap((importId) => found.get(importId) ?? []);
+  return listings.nextCursor ? { items, nextCursor: listings.nextCursor } : { items };
 }
 
 function itemToImport(item: Item): ImportState {
@@ -232,24 +225,19 @@ export async function putLineErrors(importId: string, errors: StoredLineError[],
 }
 
 /** One page of an import's bad lines, in line order. */
-export async function listLineErrors(
+export function listLineErrors(
   importId: string,
   limit: number,
   cursor: string | undefined,
-): Promise<{ items: StoredLineError[]; nextCursor?: string }> {
-  const { client, tableName } = store();
-  const list = `import-errors:${importId}`;
-  const after = cursor ? decodeCursor(cursor, list) : undefined;
-  const page = await client.send(
-    new QueryCommand({
-      TableName: tableName,
+): Promise<Page<StoredLineError>> {
+  return cursorPage(
+    `import-errors:${importId}`,
+    {
+      partition: importPartition(importId),
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ExpressionAttributeValues: { ':pk': importPartition(importId), ':prefix': ERROR_PREFIX },
-      Limit: limit,
-      ...(after ? { ExclusiveStartKey: { PK: importPartition(importId), SK: after } } : {}),
-    }),
+    },
+    { limit, cursor },
+    (item) => ({ line: Number(item.line), problem: item.problem as LineProblem }),
   );
-  const items = (page.Items ?? []).map((item) => ({ line: Number(item.line), problem: item.problem as LineProblem }));
-  const last = page.LastEvaluatedKey;
-  return last ? { items, nextCursor: encodeCursor(list, String(last.SK)) } : { items };
 }

@@ -1,10 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimit } from '@shared/domain/principal';
 import type { Scope } from '@shared/schemas/admin';
-import { store } from '../client';
-import { decodeCursor, encodeCursor } from '../cursor';
 import { getItem } from '../get';
 import { createPut, deleteItem, plainPut, versionedPut, type Item, type TransactItem } from '../item';
+import { cursorPage, type Page } from '../query';
 
 export type { RateLimit };
 
@@ -65,24 +63,18 @@ export async function findPartnerKeyHash(partnerId: string): Promise<string | un
 }
 
 /** Partners in descending id order (ids are time-ordered: the newest first), a page at a time. */
-export async function listPartners(
-  limit: number,
-  cursor: string | undefined,
-): Promise<{ items: PartnerRecord[]; nextCursor?: string }> {
-  const { client, tableName } = store();
-  const startSk = cursor ? decodeCursor(cursor, 'partners') : undefined;
-  const { Items = [], LastEvaluatedKey } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
+export function listPartners(limit: number, cursor: string | undefined): Promise<Page<PartnerRecord>> {
+  return cursorPage(
+    'partners',
+    {
+      partition: PARTNERS_PARTITION,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       ExpressionAttributeValues: { ':pk': PARTNERS_PARTITION, ':prefix': 'PARTNER#' },
       ScanIndexForward: false,
-      Limit: limit,
-      ...(startSk ? { ExclusiveStartKey: { PK: PARTNERS_PARTITION, SK: startSk } } : {}),
-    }),
+    },
+    { limit, cursor },
+    itemToPartner,
   );
-  const items = Items.map(itemToPartner);
-  return LastEvaluatedKey ? { items, nextCursor: encodeCursor('partners', String(LastEvaluatedKey.SK)) } : { items };
 }
 
 export const partnerCreate = (partner: PartnerRecord): TransactItem => createPut(partnerToItem(partner));

@@ -1,11 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { SegmentDefinition } from '@shared/domain/segments';
 import { store } from '../client';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { getItem } from '../get';
 import { deleteItem, plainPut, type TransactItem } from '../item';
 import { shardOf } from '../keys';
-import type { Page } from '../queries';
+import { readPartitions, type Page } from '../query';
 
 /**
  * A segment's members and its size, beside the memberships the member items hold: written in the
@@ -64,35 +63,18 @@ export async function segmentMembersPage(
   segment: SegmentRef,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<{ memberId: string; since: string }>> {
-  const { client, tableName } = store();
   const list = `segment-members:${segment.segmentId}:${segment.startedAt}`;
-  const [startShard, startKey] = page.cursor ? splitCursor(decodeCursor(page.cursor, list)) : [0, undefined];
-  const items: { memberId: string; since: string }[] = [];
-  for (let shard = startShard; shard < SEGMENT_SHARDS; shard += 1) {
-    let start = shard === startShard ? startKey : undefined;
-    for (;;) {
-      const partition = shardPartition(segment, shard);
-      const found = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': MEMBER_PREFIX },
-          Limit: page.limit - items.length,
-          ...(start ? { ExclusiveStartKey: { PK: partition, SK: start } } : {}),
-        }),
-      );
-      for (const item of found.Items ?? []) items.push({ memberId: String(item.memberId), since: String(item.since) });
-      const last = found.LastEvaluatedKey ? String(found.LastEvaluatedKey.SK) : undefined;
-      if (items.length === page.limit) {
-        const more = last !== undefined || shard < SEGMENT_SHARDS - 1;
-        const after = last ?? String((found.Items ?? []).at(-1)?.SK ?? '');
-        return more ? { items, nextCursor: encodeCursor(list, `${shard}|${after}`) } : { items };
-      }
-      if (!last) break;
-      start = last;
-    }
-  }
-  return { items };
+  const [index, after] = page.cursor ? splitCursor(decodeCursor(page.cursor, list)) : [0, undefined];
+  const queries = Array.from({ length: SEGMENT_SHARDS }, (_, shard) => ({
+    partition: shardPartition(segment, shard),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': shardPartition(segment, shard), ':prefix': MEMBER_PREFIX },
+  }));
+  const { items, next } = await readPartitions(queries, { limit: page.limit, start: { index, after } }, (item) => ({
+    memberId: String(item.memberId),
+    since: String(item.since),
+  }));
+  return next ? { items, nextCursor: encodeCursor(list, `${next.index}|${next.after}`) } : { items };
 }
 
 function splitCursor(key: string): [number, string | undefined] {
