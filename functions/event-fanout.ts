@@ -6,7 +6,7 @@ import { fanOut } from '@shared/delivery/fanout';
 import { deliveryQueue } from '@shared/delivery/queue';
 import { clock } from '@shared/clock';
 import { logger } from '@shared/observability';
-import { itemToEvent } from '@shared/store/events';
+import { itemToEvent } from '@shared/store/items/event';
 
 const busName = process.env.EVENT_BUS_NAME;
 const publisher = busName ? new EventBridgePublisher(busName) : undefined;

@@ -5,8 +5,9 @@ import { fanOut } from '@shared/delivery/fanout';
 import { useDeliveryQueue, type DeliveryMessage, type DeliveryQueue } from '@shared/delivery/queue';
 import { postWebhook } from '@shared/delivery/http';
 import type { DomainEvent } from '@shared/domain/events';
-import { feedCursorAt, readEventFeed } from '@shared/store/events';
-import { listWebhooks, pendingDeliveries } from '@shared/store/webhooks';
+import { feedCursorAt, readEventFeed } from '@shared/store/items/event';
+import { pendingDeliveries } from '@shared/store/items/delivery';
+import { listWebhooks } from '@shared/store/items/webhook';
 
 /** Attempts in flight at once, as a Lambda consumer's concurrency bounds them on AWS. */
 const DELIVERY_CONCURRENCY = 16;

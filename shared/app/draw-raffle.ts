@@ -12,7 +12,7 @@ import {
 import { newEventId } from '@shared/ids';
 import { mapWithConcurrency } from '@shared/store/activity';
 import { commit } from '@shared/store/commit';
-import { eventWrites } from '@shared/store/events';
+import { eventWrites } from '@shared/store/items/event';
 import { findMember, memberSequenceMove } from '@shared/store/items/member';
 import {
   announcedBatches,

@@ -1,6 +1,6 @@
 import { erasedMember } from '@shared/domain/member';
 import type { ConditionalWrite } from '@shared/store/commit';
-import { erasePersonalDataFromEvents } from '@shared/store/events';
+import { erasePersonalDataFromEvents } from '@shared/store/items/event';
 import { redactKeptAnswers } from '@shared/store/idempotency';
 import { eraseLedgerFreeText } from '@shared/store/items/ledger-entry';
 import { removeNpsComments } from '@shared/store/items/nps-answer';

@@ -6,12 +6,11 @@ import { webhookUrlRefusal } from '@shared/delivery/http';
 import { deliveryQueue } from '@shared/delivery/queue';
 import { newWebhookSecret } from '@shared/delivery/signing';
 import { newEventId, newWebhookId } from '@shared/ids';
-import { eventWrites, readEventFeed, toPublicEvents } from '@shared/store/events';
+import { eventWrites, readEventFeed, toPublicEvents } from '@shared/store/items/event';
+import { findDelivery, listDeliveries } from '@shared/store/items/delivery';
 import {
   createWebhookWrites,
   deleteWebhookWrites,
-  findDelivery,
-  listDeliveries,
   listWebhooks as listEndpoints,
   listWebhooksWithPlaintextSecrets,
   loadWebhook,
@@ -20,7 +19,7 @@ import {
   webhookView,
   type WebhookEndpoint,
   type WebhookView,
-} from '@shared/store/webhooks';
+} from '@shared/store/items/webhook';
 import { openWebhookSecrets, sealedForm, sealWebhookSecrets } from '@shared/secrets/webhook-secrets';
 import { commit } from '@shared/store/commit';
 import { VersionConflictError } from '@shared/store/errors';

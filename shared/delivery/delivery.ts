@@ -1,8 +1,9 @@
 import { publicEvent } from '@shared/domain/events';
 import { afterAttempt, signingSecrets, type AddressPolicy, type AttemptOutcome } from '@shared/domain/webhooks';
-import { readEvent } from '@shared/store/events';
+import { readEvent } from '@shared/store/items/event';
 import { openWebhookSecrets } from '@shared/secrets/webhook-secrets';
-import { findDelivery, findWebhookWithSecrets, saveDeliveryState } from '@shared/store/webhooks';
+import { findDelivery, saveDeliveryState } from '@shared/store/items/delivery';
+import { findWebhookWithSecrets } from '@shared/store/items/webhook';
 import { postWebhook } from './http';
 import type { DeliveryMessage } from './queue';
 import { signedHeaders } from './signing';

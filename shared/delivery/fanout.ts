@@ -1,5 +1,6 @@
 import { endpointWants, publicEvent, type DomainEvent } from '@shared/domain/events';
-import { createDelivery, listWebhooks, type WebhookEndpoint } from '@shared/store/webhooks';
+import { createDelivery } from '@shared/store/items/delivery';
+import { listWebhooks, type WebhookEndpoint } from '@shared/store/items/webhook';
 import type { EventPublisher } from './bus';
 import type { DeliveryMessage, DeliveryQueue } from './queue';
 

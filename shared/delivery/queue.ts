@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { EventRef } from '@shared/store/events';
+import type { EventRef } from '@shared/store/items/event';
 
 /** One delivery of one event to one endpoint: the unit the queue carries and retries. */
 export interface DeliveryMessage extends EventRef {

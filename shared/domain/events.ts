@@ -1,6 +1,6 @@
 /**
  * Events: what the engine tells the outside world about every change. Pure values and rules
- * only; storing them (in the use case's own transaction) is shared/store/events.ts, delivering
+ * only; storing them (in the use case's own transaction) is shared/store/items/event.ts, delivering
  * them is shared/delivery/.
  */
 export const EVENT_TYPES = [
@@ -150,7 +150,7 @@ export function holdsPersonalData(value: unknown): boolean {
 }
 
 /**
- * An event item must stay within 1 KB (shared/store/events.ts); keys, id, type, times and
+ * An event item must stay within 1 KB (shared/store/items/event.ts); keys, id, type, times and
  * sequence take about 300 bytes, so `data` gets the rest. Measured as JSON, which is larger
  * than DynamoDB's own encoding: a margin, not a guess. Data over budget loses, in this order,
  * the earn's rule-by-rule breakdown (the ledger keeps it) and then the personal fields (the

@@ -12,7 +12,7 @@ import type { RafflePut } from '@shared/app/put-raffle';
 import type { CampaignPut } from '@shared/app/campaigns';
 import type { raffleView } from '@shared/domain/raffle';
 import type { CreatedWebhook } from '@shared/app/webhooks';
-import type { WebhookView } from '@shared/store/webhooks';
+import type { WebhookView } from '@shared/store/items/webhook';
 import type { CreatedImport } from '@shared/app/start-import';
 import { execute } from '@shared/app/support/execute';
 import type { Caller, UseCase } from '@shared/app/support/outcome';

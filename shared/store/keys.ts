@@ -28,9 +28,6 @@ export const activityShard = (id: string): number => shardOf(id, ACTIVITY_SHARDS
 /** Facts by when they were recorded (written): the metrics job reads what was recorded since its last run. */
 const activityBucket = (day: string, shard: number) => `RECORDED#${day}#${shard}`;
 
-/** Feed partitions: events spread over them so no index partition takes every event of the region. */
-export const EVENT_FEED_SHARDS = 4;
-
 export const indexKeys = {
   /**
    * Points expiry (GSI2, sparse: only members with a positive balance): sharded by member so
@@ -66,10 +63,4 @@ export const indexKeys = {
     GSI1SK: `${at}#${id}`,
   }),
   activityPartition: activityBucket,
-  /** GSI3 (the event feed): every event, sharded by id, sorted by time; fixed-width keys sort as they compare. */
-  eventFeed: (createdAt: string, eventId: string) => ({
-    GSI3PK: `EVENTS#${shardOf(eventId, EVENT_FEED_SHARDS)}`,
-    GSI3SK: `${createdAt}#${eventId}`,
-  }),
-  eventFeedPartition: (shard: number) => `EVENTS#${shard}`,
 };

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memberEvents } from '@shared/domain/events';
 import { newEventId } from '@shared/ids';
-import { putEvents } from '@shared/store/events';
+import { putEvents } from '@shared/store/items/event';
 import { startTestApi, type TestApi } from '../support/api';
 import { startReceiver, type Receiver } from '../support/receiver';
 

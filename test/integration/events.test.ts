@@ -14,19 +14,14 @@ import {
   putEvents,
   readEvent,
   readEventFeed,
-} from '@shared/store/events';
-import {
-  createWebhookWrites,
-  deleteWebhookWrites,
-  findDelivery,
-  listDeliveries,
-  type WebhookEndpoint,
-} from '@shared/store/webhooks';
+} from '@shared/store/items/event';
+import { findDelivery, listDeliveries } from '@shared/store/items/delivery';
+import { createWebhookWrites, deleteWebhookWrites, type WebhookEndpoint } from '@shared/store/items/webhook';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { handler as fanOutHandler } from '@functions/event-fanout';
 import { useDeliveryQueue } from '@shared/delivery/queue';
-import { eventToItem } from '@shared/store/events';
+import { eventToItem } from '@shared/store/items/event';
 import { useDataKeys } from '@shared/secrets/data-keys';
 import { LocalDataKeys } from '@shared/secrets/local-data-keys';
 import { sealWebhookSecrets } from '@shared/secrets/webhook-secrets';

@@ -4,7 +4,7 @@ import { getMember, listTransactions } from '@shared/app/reads/member-reads';
 import { runLotTimeEvents } from '@shared/app/jobs/lot-time-events';
 import type { StoreConfig } from '@shared/store/client';
 import type { EventType } from '@shared/domain/events';
-import { readEventFeed } from '@shared/store/events';
+import { readEventFeed } from '@shared/store/items/event';
 import { listLedger } from '@shared/store/queries';
 import { findMember } from '@shared/store/items/member';
 import { earnPoints, enrolMember, redeemPoints, refundOrder } from '../support/use-cases';

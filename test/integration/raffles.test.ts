@@ -10,7 +10,7 @@ import { MAX_PRIZE_UNITS } from '@shared/domain/raffle';
 import { newMemberId, newReferralCode } from '@shared/ids';
 import { mapWithConcurrency } from '@shared/store/activity';
 import { useStore, type StoreConfig } from '@shared/store/client';
-import { readEventFeed } from '@shared/store/events';
+import { readEventFeed } from '@shared/store/items/event';
 import { findMember, memberPut } from '@shared/store/items/member';
 import { findOrder } from '@shared/store/items/order';
 import { findRaffle } from '@shared/store/items/raffle';

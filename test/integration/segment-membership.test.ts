@@ -3,7 +3,7 @@ import { runTimeRules } from '@shared/app/jobs/time-rules';
 import { executeOnce } from '@shared/app/support/execute';
 import type { SegmentRules } from '@shared/schemas/segments';
 import { useStore, type StoreConfig } from '@shared/store/client';
-import { readEventFeed } from '@shared/store/events';
+import { readEventFeed } from '@shared/store/items/event';
 import { findMember } from '@shared/store/items/member';
 import { segmentPut, type SegmentState } from '@shared/store/items/segment';
 import { segmentMembersPage, segmentSize } from '@shared/store/items/segment-member';

@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { announceDueTimeChanges } from '@shared/app/jobs/announce-time-changes';
 import { useStore, type StoreConfig } from '@shared/store/client';
-import { readEventFeed } from '@shared/store/events';
+import { readEventFeed } from '@shared/store/items/event';
 import { findMember, memberKey } from '@shared/store/items/member';
 import { creditCashback, earnPoints, enrolMember, redeemCashback } from '../support/use-cases';
 import { recordingStore, type RecordingStore } from '../support/recording-store';

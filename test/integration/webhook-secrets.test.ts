@@ -15,8 +15,8 @@ import { useDataKeys } from '@shared/secrets/data-keys';
 import { LocalDataKeys } from '@shared/secrets/local-data-keys';
 import { openWebhookSecrets } from '@shared/secrets/webhook-secrets';
 import { useStore, type StoreConfig } from '@shared/store/client';
-import { putEvents } from '@shared/store/events';
-import { createDelivery } from '@shared/store/webhooks';
+import { putEvents } from '@shared/store/items/event';
+import { createDelivery } from '@shared/store/items/delivery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { useFreshTable } from '../support/table';
 

@@ -14,7 +14,7 @@ import {
 } from '@shared/domain/events';
 import { newEventId } from '@shared/ids';
 import { Event } from '@shared/schemas/events';
-import { eventToItem, itemSizeBytes, MAX_EVENT_ITEM_BYTES } from '@shared/store/events';
+import { eventToItem, itemSizeBytes, MAX_EVENT_ITEM_BYTES } from '@shared/store/items/event';
 
 describe('sequence', () => {
   it('increases with every change and every event in it, and is unique per member', () => {

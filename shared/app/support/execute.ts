@@ -10,7 +10,7 @@ import {
 import type { AuditRecord } from '@shared/domain/audit';
 import { commit, type ConditionalWrite } from '@shared/store/commit';
 import { IdempotencyKeyReuseError, IdempotencyRecordExistsError } from '@shared/store/errors';
-import { eventWrites } from '@shared/store/events';
+import { eventWrites } from '@shared/store/items/event';
 import { auditPut } from '@shared/store/items/audit';
 import { partnerNameOf } from '@shared/store/items/partner';
 import {

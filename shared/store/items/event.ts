@@ -7,10 +7,16 @@ import {
   type EventType,
   type PublicEvent,
 } from '@shared/domain/events';
-import { store } from './client';
-import type { ConditionalWrite, TransactItem } from './commit';
-import { decodeCursor, encodeCursor } from './cursor';
-import { EVENT_FEED_SHARDS, indexKeys, memberPartition, pad } from './keys';
+import { store } from '../client';
+import type { ConditionalWrite } from '../commit';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { Item, TransactItem } from '../item';
+import { memberPartition, pad, shardOf } from '../keys';
+import { queryAll, queryPage, readPartition } from '../query';
+import { indexNames } from '../table';
+
+/** Feed partitions: events spread over them so no index partition takes every event of the region. */
+const EVENT_FEED_SHARDS = 4;
 
 /** A member's events live with the member, ordered by their sequence (the `?memberId=` feed is one Query). */
 const keys = {
@@ -22,13 +28,13 @@ const keys = {
   /** Events about no member (reward.out-of-stock, webhook.test). */
   globalEvent: (eventId: string) => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' }),
   memberPartition,
-  eventFeed: indexKeys.eventFeed,
-  eventFeedPartition: indexKeys.eventFeedPartition,
+  /** GSI3 (the event feed): every event, sharded by id, sorted by time; fixed-width keys sort as they compare. */
+  eventFeed: (createdAt: string, eventId: string) => ({
+    GSI3PK: `EVENTS#${shardOf(eventId, EVENT_FEED_SHARDS)}`,
+    GSI3SK: `${createdAt}#${eventId}`,
+  }),
+  eventFeedPartition: (shard: number) => `EVENTS#${shard}`,
 };
-import { queryAll, queryPage, readPartition } from './query';
-import { indexNames } from './table';
-
-type Item = Record<string, unknown>;
 
 /**
  * Events in the single table (the transactional outbox). A member's event is written in the
