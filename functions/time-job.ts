@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { expireDuePoints } from '@shared/app/jobs/expire-points';
 import { runLotTimeEvents } from '@shared/app/jobs/lot-time-events';
 import { announceDueTimeChanges } from '@shared/app/jobs/announce-time-changes';
+import { migrateScheduleKeys, SCHEDULE_KEY_MIGRATION } from '@shared/app/jobs/schedule-key-migration';
 import { runTimeRules } from '@shared/app/jobs/time-rules';
 import { clock } from '@shared/clock';
 import { logger } from '@shared/observability';
@@ -15,12 +16,20 @@ const SAFETY_MARGIN_MS = 20_000;
  * picks the rules: `time-changes` (hourly): the rules found through the schedule key (changes by
  * time, anniversary); `expiry` (daily): inactivity expiry, then the points lots; `reminders`: the
  * lots alone; none: every rule. A run that would outlast the function stops early; the next run
- * continues from the indexes.
+ * continues from the indexes. Every run first goes on with the schedule key's migration while it
+ * has not completed once (shared/app/jobs/schedule-key-migration.ts); invoked directly with
+ * `{ "migration": "schedule-key" }` (infra/README.md), the function makes a new pass of it alone.
  */
 export async function handler(event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
   const now = clock();
   const timeLeft = context ? { timeLeft: () => context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS } : {};
-  const job = (event as { job?: unknown } | undefined)?.job;
+  const { job, migration } = (event ?? {}) as { job?: unknown; migration?: unknown };
+  const migrated = await migrateScheduleKeys(now, {
+    ...timeLeft,
+    again: migration === SCHEDULE_KEY_MIGRATION.migration,
+  });
+  if (migrated.found > 0 || !migrated.completed) logger.info('schedule key migration', { ...migrated });
+  if (migration === SCHEDULE_KEY_MIGRATION.migration) return migrated;
   if (job === 'time-changes') {
     const run = await announceDueTimeChanges(now, timeLeft);
     logger.info('time changes run', { ...run });

@@ -69,6 +69,8 @@ export interface TableAccess {
 }
 
 const member = 'MEMBER#*';
+/** The progress of a migration of the table's own keys (shared/store/items/schedule-migration.ts). */
+const migrations = 'MIGRATIONS';
 const idempotency = 'IDEMPOTENCY#*';
 const program = 'PROGRAM';
 const catalog = 'CATALOG';
@@ -351,18 +353,18 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     ],
     queryIndexes: [indexNames.activityByDay],
   },
-  // The time rules (shared/domain/time-rules.ts): finds the members due (GSI2 for inactivity expiry
-  // and the lots' schedule items, GSI4 for the schedule key), reads each, its lots and the program,
-  // and commits the member with its entries and events (all in its partition); drops the member's
-  // lot schedule item once nothing is due. The codes' rule reads a member's codes past their time (its
-  // due items, then the codes) and writes each expired code with the member, removing its due item and
-  // moving the reward's counts.
+  // The time rules (shared/domain/time-rules.ts): finds the members due (GSI2 for inactivity expiry,
+  // GSI4 for the schedule key), reads each, its lots and the program, and commits the member with
+  // its entries and events (all in its partition). The codes' rule reads a member's codes past their
+  // time (its due items, then the codes) and writes each expired code with the member, removing its
+  // due item and moving the reward's counts. The schedule key's migration reads and saves its
+  // progress, pages the earlier keys (GSI2) and deletes a member's earlier lot schedule item.
   'time-job': {
     items: [
       ...membershipHook,
-      { actions: READ_ACTIONS, partitions: [member, program, code] },
+      { actions: READ_ACTIONS, partitions: [member, program, code, migrations] },
       { actions: ['Query'], partitions: [member] },
-      { actions: ['PutItem'], partitions: [member, code] },
+      { actions: ['PutItem'], partitions: [member, code, migrations] },
       { actions: ['DeleteItem'], partitions: [member] },
       { actions: ['UpdateItem'], partitions: [codeStats] },
     ],

@@ -5,8 +5,8 @@
  * plans, the job commits the plan in the member's one transaction.
  *
  * `lotTimeRule` is this as a rule of the time job (./time-rules.ts): `planLotTime` is everything
- * there is to decide, `nextLotDueAt` is when to look again (the member's lot schedule item,
- * shared/store/items/lot-due.ts).
+ * there is to decide, `nextLotDueAt` is when to look again (`MemberLots.dueAt`, one of the times
+ * the member's schedule key is the earliest of).
  */
 import type { Movement } from './ledger';
 import {
@@ -26,7 +26,7 @@ import type { TimeRule } from './time-rule';
 /**
  * Items one run may add to the member's transaction for its announcements: `points.available`
  * events, reminded lot items and `points.expiring` events (at most one per reminded lot). The
- * transaction's other items — the member, the expiry entry and its event, the schedule item —
+ * transaction's other items — the member, the expiry entry and its event —
  * stay well within the 100 a transaction holds. What does not fit stays due: the member's next
  * due instant is now, and the next run (or the same run again) goes on where this one stopped.
  */
@@ -172,14 +172,13 @@ export function nextLotDueAt(
 
 /**
  * The points lots' time rule: availability, reminders and lot expiry in one plan. It plans the
- * lots itself (the job writes the plan's lots; the lots hook leaves the member be) and keeps its
- * own schedule item (`MemberLots.dueAt`, indexed as `LOTDUE#`), which the lots hook moves with
- * every write that changes the lots.
+ * lots itself (the job writes the plan's lots; the lots hook leaves the member be). Due at
+ * `MemberLots.dueAt`, which the lots hook moves with every write that changes the lots: found
+ * through the member's schedule key like every rule.
  */
 export const lotTimeRule: TimeRule = {
   name: 'lots',
   lots: true,
-  ownIndex: true,
   dueAt: (member) => member.lots?.dueAt,
   apply({ member, program, now, book }) {
     if (!member.lots || !book) return undefined;

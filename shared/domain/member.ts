@@ -142,7 +142,7 @@ export interface MemberLots {
   clearings?: number;
   /** Pending lots that became available up to this instant were announced (`points.available`). */
   announcedThrough?: string;
-  /** The next instant the time job has something to do for this member (its schedule item's key). */
+  /** The next instant the lots' time rule has something to do for this member (its part of the schedule key). */
   dueAt?: string;
   /**
    * The fingerprint of the live lot items this member version goes with (shared/store/items/lot.ts

@@ -19,8 +19,8 @@ export interface TimeRule {
   /** The rule reads the member's issued codes past their time: the job loads them (a few at a time) when it is due. */
   readonly codes?: boolean;
   /**
-   * The rule has an index of its own (inactivity expiry, points lots): it is not part of the
-   * member's schedule key. Every other rule is found through that key.
+   * The rule has an index of its own (inactivity expiry): it is not part of the member's
+   * schedule key. Every other rule is found through that key.
    */
   readonly ownIndex?: boolean;
   /**

@@ -50,6 +50,15 @@ export function scheduleKeyAt(member: MemberState, program?: Program): string | 
   return stored !== undefined && stored < due ? stored : due;
 }
 
+/**
+ * The key of a write whose key was set already (the time job's, exact) once the write's hooks ran:
+ * a hook that changed the member after (the lots', crediting a bonus as a lot) may have brought a
+ * rule earlier, never later than it is due.
+ */
+export function keyAfterHooks(member: MemberState, program?: Program): string | undefined {
+  return earliest([member.timeChangesCheckAt, scheduledAt(member, program)]);
+}
+
 /** The member as the time job leaves it: its keys exactly where its rules are next due. */
 export function rescheduled(member: MemberState, program: Program): MemberState {
   const { timeChangesCheckAt: _stored, ...rest } = member;

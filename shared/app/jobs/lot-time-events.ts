@@ -5,8 +5,8 @@ import { runTimeRules, settleMemberTime } from './time-rules';
  * The points lots' time rule alone (the jobs route's `reminders` and the tests): pending points
  * that became available (`points.available`), points about to expire (`points.expiring`) and lots
  * that expired (one `expiry` entry per member per run, `points.expired`). The decisions are the
- * pure `lotTimeRule` (shared/domain/lot-time.ts); members are found through their schedule item
- * (GSI2 `LOTDUE#<shard>`, by due instant): no Scan.
+ * pure `lotTimeRule` (shared/domain/lot-time.ts); members are found through their schedule key
+ * (GSI4, the earliest time any of their rules is due, the lots' `dueAt` among them): no Scan.
  */
 export const LOTS_JOB_PARTNER = `system:${lotTimeRule.name}`;
 

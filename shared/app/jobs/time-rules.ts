@@ -11,7 +11,6 @@ import { CODES_EXPIRED_PER_WRITE, type IssuedCode } from '@shared/domain/codes';
 import type { ConditionalWrite } from '@shared/store/commit';
 import { codeChangeWrites, memberCodesDue } from '@shared/store/items/code';
 import { codeCountsAdd } from '@shared/store/items/reward-counters';
-import { lotDueMembers, lotDueWrite } from '@shared/store/items/lot-due';
 import { lotWrite } from '@shared/store/items/lot';
 import { currentProgram } from '@shared/store/program';
 import { expiryCandidates, timeChangeCandidates } from '@shared/store/queries';
@@ -25,8 +24,8 @@ import { postingContext } from '../support/posting';
 /**
  * The time job: every member with a time rule due (shared/domain/time-rules.ts) gets it applied,
  * one rule per transaction, in rule order, conditioned on the member version read. Members are
- * found through the indexes (the schedule key GSI4, and the two rules with an index of their own:
- * inactivity expiry on GSI2, the lots' schedule items): one Query per shard, never a Scan. A few
+ * found through the indexes (the schedule key GSI4, and inactivity expiry's own index, GSI2): one
+ * Query per shard, never a Scan. A few
  * members at a time; stops cleanly when `timeLeft` says so: who is left stays in the indexes.
  */
 const CONCURRENCY = 8;
@@ -137,8 +136,6 @@ function ruleOutcome(
       throw new Error(`lots of member ${memberId} out of step with the ledger after ${rule.name}`);
     entries = entries.map((entry) => ({ ...entry, balance: { ...entry.balance, points: totals.balance } }));
     writes.push(...change.lots.writes.map((lot) => ({ item: lotWrite(memberId, lot) })));
-    if (change.member.lots.dueAt !== member.lots?.dueAt)
-      writes.push({ item: lotDueWrite(memberId, change.member.lots.dueAt) });
     next = { ...next, lots: withDigest(change.member.lots, book?.lots ?? [], change.lots.writes) };
   }
   next = rescheduled(next, program);
@@ -170,7 +167,6 @@ function entryAt(entries: LedgerEntry[], index: number): LedgerEntry {
 async function candidates(rules: readonly TimeRule[], program: Program, now: Date): Promise<string[]> {
   const finders: Promise<string[]>[] = [];
   if (rules.some((rule) => !rule.ownIndex)) finders.push(timeChangeCandidates(now));
-  if (rules.some((rule) => rule.name === 'lots')) finders.push(lotDueMembers(now));
   const before = expiryCandidatesBefore(program, now);
   if (before && rules.some((rule) => rule.name === 'expiry')) finders.push(expiryCandidates(before));
   return (await Promise.all(finders)).flat();

@@ -23,7 +23,7 @@ import {
 } from '@shared/store/idempotency';
 import { cachedProgram } from '@shared/store/program';
 import { withWriteRetries } from '@shared/store/retry';
-import { scheduleKeyAt } from '@shared/domain/time-rules';
+import { keyAfterHooks, scheduleKeyAt } from '@shared/domain/time-rules';
 import { newEventId } from '@shared/ids';
 import { applyLots } from './lots';
 import { applySegmentMemberships } from './segment-membership';
@@ -144,14 +144,14 @@ function keptBody(response: StoredResponse): unknown {
 /**
  * Each member's schedule key with the program this instance holds (no read for it): exactly when
  * the time rules are next due, moved only earlier (shared/domain/time-rules.ts). Without a program
- * at hand, the store keys the member from the member alone (never later).
+ * at hand, the store keys the member from the member alone (never later). A key the time job set
+ * stays, unless the hooks brought a rule earlier.
  */
 function scheduleMembers(decided: Pick<Outcome<unknown>, 'members'>): void {
   const program = cachedProgram();
-  if (!program) return;
   for (const write of decided.members) {
-    if (write.scheduleSet) continue;
-    const key = scheduleKeyAt(write.member, program);
+    if (!write.scheduleSet && !program) continue;
+    const key = write.scheduleSet ? keyAfterHooks(write.member, program) : scheduleKeyAt(write.member, program);
     const { timeChangesCheckAt: _stored, ...member } = write.member;
     write.member = key === undefined ? member : { ...member, timeChangesCheckAt: key };
     write.scheduleSet = true;

@@ -20,7 +20,6 @@ import type { LotPoints } from '@shared/domain/member-view';
 import type { MemberLots, MemberState } from '@shared/domain/member';
 import { toTransaction } from '@shared/domain/transaction-view';
 import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
-import { lotDueWrite } from '@shared/store/items/lot-due';
 import { lotBookOf, lotItemsDigest, lotWrite, queryLotBook, queryLotsSince } from '@shared/store/items/lot';
 import { findMember } from '@shared/store/items/member';
 import { cachedProgram, currentProgram } from '@shared/store/program';
@@ -195,12 +194,10 @@ export function outcomeWithLots<R>(
     if (!touched.has(write)) return write;
     const credits = write.entries.some((entry) => entry.points > 0);
     if (!write.member.lots && (!credits || (rules.holdDays === 0 && !rules.lotExpiry))) return write;
-    used += 1; // the schedule item, should its instant move
     const budget = () => Math.max(0, Math.min(MAX_LOT_WRITES, MAX_TRANSACTION_ITEMS - used));
     const applied = lotsOfMember(write, at, rules, books.get(write.member.memberId), budget);
     used += applied.writes.length;
     writes.push(...applied.writes.map((item) => ({ item }) satisfies ConditionalWrite));
-    if (applied.dueMoved) writes.push({ item: lotDueWrite(write.member.memberId, applied.state.dueAt) });
     for (const [index, entry] of write.entries.entries()) {
       const after = applied.entries[index];
       if (after) annotated.set(entry, after);
@@ -244,7 +241,6 @@ function withAnnotated<R>(result: R, annotated: ReadonlyMap<unknown, LedgerEntry
 interface Applied {
   writes: ReturnType<typeof lotWrite>[];
   state: MemberLots;
-  dueMoved: boolean;
   /** The write's entries, annotated: earns with `pointsAvailableAt`, each with the spendable balance after it. */
   entries: LedgerEntry[];
 }
@@ -332,7 +328,6 @@ function lotsOfMember(
   return {
     writes: [...lotChanges.values()].map((lot) => lotWrite(memberId, lot)),
     state: withDigest(next, stored, lotChanges.values()),
-    dueMoved: next.dueAt !== write.member.lots?.dueAt,
     entries,
   };
 }

@@ -35,7 +35,7 @@ export function lotWrite(memberId: string, lot: PointsLot): TransactItem {
   return lot.remaining > 0 ? plainPut(lotToItem(memberId, lot)) : deleteItem(lotKey(memberId, lot));
 }
 
-/** The lot range's last key: never-expiring lots (`LOT#~#…`) sort last; the schedule item (`LOTDUE`) after it. */
+/** The lot range's last key: never-expiring lots (`LOT#~#…`) sort last; an earlier layout's `LOTDUE` item after it. */
 const LOTS_END = `${LOT_PREFIX}~~`;
 
 /** Where the member's live lots start: after every lot the expiry watermark covers (`expiresAt ≤ expiredThrough`). */

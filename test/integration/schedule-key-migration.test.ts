@@ -1,0 +1,146 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runLotTimeEvents } from '@shared/app/jobs/lot-time-events';
+import { migrateScheduleKeys } from '@shared/app/jobs/schedule-key-migration';
+import type { StoreConfig } from '@shared/store/client';
+import { findMember, memberKey } from '@shared/store/items/member';
+import { findScheduleMigration } from '@shared/store/items/schedule-migration';
+import { EXPIRY_SHARDS, shardOf } from '@shared/store/keys';
+import { handler as timeJob } from '@functions/time-job';
+import { earnPoints, enrolMember } from '../support/use-cases';
+import { useFreshTable } from '../support/table';
+
+/**
+ * The migration onto the one schedule key on DynamoDB Local: members stored in the earlier layout
+ * (the points lots' `LOTDUE` item on GSI2, a schedule key that did not count the lots) are found,
+ * keyed by when their lots are due and taken off the earlier key; the time job then finds them
+ * through the schedule key alone. A second pass changes nothing; a pass out of time goes on from
+ * the position it stored.
+ */
+let table: StoreConfig;
+beforeAll(async () => {
+  table = await useFreshTable({
+    earn: { pointsPerUnit: 1, holdDays: 14 },
+    expiry: { afterMonths: 3, roundTo: 'month', remindDays: 10 },
+    bonuses: { signup: 0, referrer: 0, referee: 0, birthday: 0 },
+    cashback: { holdDays: 0 },
+  });
+});
+
+const at = (time: string) => ({ partnerId: 'partner-1', idempotency: undefined, now: () => new Date(time) });
+const eur = (value: number) => ({ value, currency: 'EUR' });
+
+async function item(key: { PK: string; SK: string }) {
+  const { Item } = await table.client.send(
+    new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+/**
+ * A member with pending points as the earlier layout stored it: the lots' due time on a `LOTDUE`
+ * item of GSI2, the schedule key (GSI4) at the member's next anniversary only.
+ */
+async function earlierLayoutMember(time: string): Promise<{ memberId: string; lotsDueAt: string }> {
+  const enrolled = await enrolMember({ consent: { marketing: false, analytics: false } }, at(time));
+  const memberId = (enrolled.body as { memberId: string }).memberId;
+  await earnPoints(memberId, { orderId: 'o-1', amount: eur(1_000) }, at(time));
+  const stored = await item(memberKey(memberId));
+  const lotsDueAt = String((stored?.lots as { dueAt?: string } | undefined)?.dueAt);
+  const anniversary = `${Number(time.slice(0, 4)) + 1}${time.slice(4, 10)}T00:00:00.000Z`;
+  const shard = shardOf(memberId, EXPIRY_SHARDS);
+  await table.client.send(
+    new PutCommand({ TableName: table.tableName, Item: { ...stored, GSI4SK: `${anniversary}#${memberId}` } }),
+  );
+  await table.client.send(
+    new PutCommand({
+      TableName: table.tableName,
+      Item: {
+        PK: `MEMBER#${memberId}`,
+        SK: 'LOTDUE',
+        entity: 'lot-due',
+        memberId,
+        dueAt: lotsDueAt,
+        GSI2PK: `LOTDUE#${shard}`,
+        GSI2SK: `${lotsDueAt}#${memberId}`,
+      },
+    }),
+  );
+  return { memberId, lotsDueAt };
+}
+
+async function onEarlierKeys(): Promise<number> {
+  let count = 0;
+  for (let shard = 0; shard < EXPIRY_SHARDS; shard += 1) {
+    const { Items = [] } = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': `LOTDUE#${shard}` },
+      }),
+    );
+    count += Items.length;
+  }
+  return count;
+}
+
+describe('the schedule key migration', () => {
+  it('moves members off the lots’ earlier key onto the schedule key, once; the job then finds them', async () => {
+    const { memberId, lotsDueAt } = await earlierLayoutMember('2026-01-10T09:00:00.000Z');
+    expect(lotsDueAt).toBe('2026-01-24T09:00:00.000Z');
+    // Before the migration the schedule key does not offer the member when its lots are due.
+    expect((await runLotTimeEvents(new Date('2026-01-25T00:00:00.000Z'))).available).toBe(0);
+
+    const first = await migrateScheduleKeys(new Date('2026-01-25T00:00:00.000Z'), { again: true });
+    expect(first).toEqual({ found: 1, moved: 1, completed: true });
+    expect(await item({ PK: `MEMBER#${memberId}`, SK: 'LOTDUE' })).toBeUndefined();
+    const moved = await item(memberKey(memberId));
+    expect(moved).toMatchObject({ GSI4SK: `${lotsDueAt}#${memberId}` });
+
+    // A second pass finds nothing and writes nothing.
+    expect(await migrateScheduleKeys(new Date('2026-01-25T00:00:00.000Z'), { again: true })).toEqual({
+      found: 0,
+      moved: 0,
+      completed: true,
+    });
+    expect((await item(memberKey(memberId)))?.version).toBe(moved?.version);
+
+    // Found through the one key: the pending points are announced.
+    expect((await runLotTimeEvents(new Date('2026-01-25T00:00:00.000Z'))).available).toBe(10);
+    expect((await findMember(memberId))?.lots?.announcedThrough).toBe('2026-01-25T00:00:00.000Z');
+  });
+
+  it('goes on from the position it stored when a run is out of time; the time job finishes the pass', async () => {
+    const members = await Promise.all(
+      ['2026-02-01', '2026-02-02', '2026-02-03', '2026-02-04', '2026-02-05', '2026-02-06'].map((day) =>
+        earlierLayoutMember(`${day}T09:00:00.000Z`),
+      ),
+    );
+    expect(await onEarlierKeys()).toBe(members.length);
+    // Time for four pages: the first four shards (one page each here), then the run stops.
+    let pages = 0;
+    const partial = await migrateScheduleKeys(new Date('2026-02-07T00:00:00.000Z'), {
+      again: true,
+      timeLeft: () => (pages += 1) <= 4,
+    });
+    const inFirstShards = members.filter(({ memberId }) => shardOf(memberId, EXPIRY_SHARDS) < 4);
+    expect(partial).toEqual({ found: inFirstShards.length, moved: inFirstShards.length, completed: false });
+    expect((await findScheduleMigration()).position).toEqual({ source: 0, shard: 4 });
+    expect(await onEarlierKeys()).toBe(members.length - inFirstShards.length);
+    for (const { memberId, lotsDueAt } of inFirstShards)
+      expect(await item(memberKey(memberId))).toMatchObject({ GSI4SK: `${lotsDueAt}#${memberId}` });
+
+    // The time job (any job) goes on with the pass under way before its rules, which then find
+    // every member through the schedule key: their pending points are announced.
+    await timeJob({ job: 'time-changes' });
+    expect(await onEarlierKeys()).toBe(0);
+    for (const { memberId } of members) expect((await findMember(memberId))?.lots?.announcedThrough).toBeDefined();
+    // Completed: the next runs of the job do not page the earlier keys again.
+    expect(await migrateScheduleKeys(new Date('2026-02-07T00:00:00.000Z'))).toEqual({
+      found: 0,
+      moved: 0,
+      completed: true,
+    });
+  });
+});
