@@ -1,8 +1,9 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { store } from '../client';
 import { getItem } from '../get';
 import { EXPIRY_SHARDS, memberPartition } from '../keys';
 import { deleteItem, withoutStorageAttributes, type TransactItem } from '../item';
+import { queryPage, type StartKey } from '../query';
 import { indexNames } from '../table';
 
 /**
@@ -24,7 +25,7 @@ export const earlierLotDueDelete = (memberId: string): TransactItem => deleteIte
 export interface MigrationPosition {
   source: number;
   shard: number;
-  after?: Record<string, string>;
+  after?: StartKey;
 }
 
 export interface ScheduleMigrationState {
@@ -52,21 +53,18 @@ export async function saveScheduleMigration(state: ScheduleMigrationState): Prom
 export async function earlierKeyPage(
   position: MigrationPosition,
   limit: number,
-): Promise<{ memberIds: string[]; after?: Record<string, string> }> {
+): Promise<{ memberIds: string[]; after?: StartKey }> {
   const source = EARLIER_KEY_SOURCES[position.source];
   if (source === undefined || position.shard >= EXPIRY_SHARDS) throw new Error('no such earlier key partition');
-  const { client, tableName } = store();
-  const page = await client.send(
-    new QueryCommand({
-      TableName: tableName,
+  const page = await queryPage(
+    {
       IndexName: indexNames.dueByDay,
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': `${source}#${position.shard}` },
       Limit: limit,
-      ...(position.after ? { ExclusiveStartKey: position.after } : {}),
-    }),
+    },
+    position.after,
   );
-  const memberIds = (page.Items ?? []).map((item) => String(item.memberId));
-  const after = page.LastEvaluatedKey as Record<string, string> | undefined;
-  return after ? { memberIds, after } : { memberIds };
+  const memberIds = page.items.map((item) => String(item.memberId));
+  return page.next ? { memberIds, after: page.next } : { memberIds };
 }
