@@ -1,4 +1,4 @@
-import { createPartner, deletePartner, listPartners, rotatePartnerKey } from '@shared/app/partners';
+import { createPartner, deletePartner, listPartners, rotatePartnerKey, updatePartner } from '@shared/app/partners';
 import { usePartnerThrottles } from '@shared/app/support/partner-throttles';
 import { getProgramVersion, putProgram } from '@shared/app/put-program';
 import { readAudit } from '@shared/app/reads/audit-reads';
@@ -44,6 +44,9 @@ export const handler = apiFunction(adminRoutes, {
   listAudit: async ({ query, now }) => ({ status: 200, body: await readAudit(query, now()) }),
 
   createPartner: async ({ body, caller }) => respond('createPartner', createPartner(body), caller),
+
+  updatePartner: async ({ params, body, caller }) =>
+    respond('updatePartner', updatePartner(params.partnerId, body), caller),
 
   rotatePartnerKey: async ({ params, caller }) =>
     respond('rotatePartnerKey', rotatePartnerKey(params.partnerId), caller),

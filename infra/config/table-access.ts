@@ -279,7 +279,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     items: [
       // A partner's creation and key rotation read their idempotency record before minting a key.
       // Saving a program reads the rewards its gift rules name (they must be code rewards).
-      { actions: READ_ACTIONS, partitions: [idempotency, program, partners, catalog] },
+      // Changing a partner reads when its rotated-out key expires, to rewrite that key item too.
+      { actions: READ_ACTIONS, partitions: [idempotency, program, partners, catalog, apiKey] },
       { actions: ['Query'], partitions: [partners, audit] },
       { actions: ['PutItem'], partitions: [idempotency, program, partners, apiKey, audit] },
       { actions: ['DeleteItem'], partitions: [partners, apiKey] },

@@ -47,6 +47,24 @@ export function apiGatewayThrottles(
       return { apiKeyId: key.id, usagePlanId: plan.id };
     },
 
+    async change({ throttleIds, rateLimit }) {
+      const { usagePlanId } = throttleIds;
+      if (!usagePlanId) throw new Error('The partner has no usage plan to change');
+      const {
+        client,
+        sdk: { UpdateUsagePlanCommand },
+      } = await sdk();
+      await client.send(
+        new UpdateUsagePlanCommand({
+          usagePlanId,
+          patchOperations: [
+            { op: 'replace', path: '/throttle/rateLimit', value: String(rateLimit.perSecond) },
+            { op: 'replace', path: '/throttle/burstLimit', value: String(rateLimit.burst) },
+          ],
+        }),
+      );
+    },
+
     async remove({ throttleIds }) {
       const { apiKeyId, usagePlanId } = throttleIds;
       if (!apiKeyId && !usagePlanId) return;

@@ -3,7 +3,7 @@ import { DomainError } from '@shared/domain/errors';
 import { newPartnerId } from '@shared/ids';
 import type { Scope } from '@shared/schemas/admin';
 import type { ConditionalWrite } from '@shared/store/commit';
-import { apiKeyCreate, apiKeyDelete, apiKeyExpiring } from '@shared/store/items/api-key';
+import { apiKeyCreate, apiKeyDelete, apiKeyExpiring, apiKeyExpiry, apiKeyReplace } from '@shared/store/items/api-key';
 import {
   findPartner,
   listPartners as listPartnerRecords,
@@ -108,6 +108,82 @@ export function deletePartner(partnerId: string): UseCase<undefined> {
   };
 }
 
+export interface PartnerView {
+  partnerId: string;
+  name: string;
+  role: PartnerRecord['role'];
+  scopes: Scope[];
+  rateLimit?: RateLimit;
+  createdAt: string;
+}
+
+/** What the admin routes show of a partner: never a key, its hash or its throttle's ids. */
+const partnerView = ({ partnerId, name, role, scopes, rateLimit, createdAt }: PartnerRecord): PartnerView => ({
+  partnerId,
+  name,
+  role,
+  scopes,
+  ...(rateLimit ? { rateLimit } : {}),
+  createdAt,
+});
+
+const limitText = (limit: RateLimit | undefined) => (limit ? `${limit.perSecond}/s burst ${limit.burst}` : 'none');
+
+/**
+ * Changes a partner's name, scopes or own limit; its key stays the same. The key items carry
+ * the scopes and the limit the authorizer reads, so they are rewritten with the partner (the
+ * key replaced by a rotation too, until its expiry). The usage plan on AWS is changed before the
+ * write, as creation provisions it before: a failed write leaves the plan at a limit the next
+ * attempt sets again, a failed change leaves everything as it was. An admin key has every scope
+ * and the region's limit: only its name changes (409 otherwise).
+ */
+export function updatePartner(
+  partnerId: string,
+  request: { name?: string | undefined; scopes?: Scope[] | undefined; rateLimit?: RateLimit | undefined },
+): UseCase<PartnerView> {
+  return () => async () => {
+    const partner = await findPartner(partnerId);
+    if (!partner) throw partnerNotFound(partnerId);
+    if (partner.role === 'admin' && (request.scopes || request.rateLimit))
+      throw new DomainError(
+        'admin-key-unscoped',
+        `${partnerId} is an admin key: it has every scope and the region's limit; only its name can change.`,
+      );
+    const next: PartnerRecord = {
+      ...partner,
+      ...(request.name !== undefined ? { name: request.name } : {}),
+      ...(request.scopes ? { scopes: request.scopes } : {}),
+      ...(request.rateLimit ? { rateLimit: request.rateLimit } : {}),
+    };
+    // A partner made by POST has its own throttle; the local seeded key has none, and the local
+    // server throttles from the key item.
+    if (request.rateLimit && partner.throttleIds && Object.keys(partner.throttleIds).length > 0)
+      await partnerThrottles().change({ partnerId, throttleIds: partner.throttleIds, rateLimit: request.rateLimit });
+    const writes: ConditionalWrite[] = [
+      { item: partnerUpdate(next, partner.version ?? 1), onConditionFailed: () => partnerNotFound(partnerId) },
+      { item: apiKeyReplace(next) },
+    ];
+    const previousExpiry = partner.previousKeyHash ? await apiKeyExpiry(partner.previousKeyHash) : undefined;
+    if (partner.previousKeyHash && previousExpiry && previousExpiry.getTime() > Date.now())
+      writes.push({ item: apiKeyExpiring(next, partner.previousKeyHash, previousExpiry) });
+    const changes = [
+      ...(request.name !== undefined && request.name !== partner.name ? ['name'] : []),
+      ...(request.scopes ? [`scopes ${request.scopes.join(' ')} (were ${partner.scopes.join(' ') || 'none'})`] : []),
+      ...(request.rateLimit
+        ? [`rate limit ${limitText(request.rateLimit)} (was ${limitText(partner.rateLimit)})`]
+        : []),
+    ];
+    return outcome(partnerView(next), {
+      writes,
+      audit: {
+        kind: 'partner.updated',
+        target: `partner:${partnerId}`,
+        summary: `Partner ${partnerId} updated: ${changes.join('; ') || 'nothing changed'}`,
+      },
+    });
+  };
+}
+
 /**
  * A new key for the partner, shown once (a replay answers without it). The old key keeps
  * working for 24 hours; a key from a rotation before that stops now, so there are never
@@ -142,13 +218,6 @@ export async function listPartners(page: { limit: number; cursor?: string | unde
   const found = await listPartnerRecords(page.limit, page.cursor);
   return {
     ...found,
-    items: found.items.map(({ partnerId, name, role, scopes, rateLimit, createdAt }) => ({
-      partnerId,
-      name,
-      role,
-      scopes,
-      ...(rateLimit ? { rateLimit } : {}),
-      createdAt,
-    })),
+    items: found.items.map(partnerView),
   };
 }

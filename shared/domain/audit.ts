@@ -11,6 +11,7 @@ export const AUDIT_KINDS = [
   'raffle.saved',
   'raffle.drawn',
   'partner.created',
+  'partner.updated',
   'partner.key-rotated',
   'partner.deleted',
   'webhook.created',

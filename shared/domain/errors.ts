@@ -28,6 +28,7 @@ export type DomainErrorCode =
   | 'currency-mismatch'
   | 'occurred-at-out-of-range'
   | 'partner-not-found'
+  | 'admin-key-unscoped'
   | 'snapshot-not-found'
   | 'program-conflict'
   | 'raffle-not-found'

@@ -1,6 +1,6 @@
 import type { LedgerEntry } from '@shared/domain/ledger';
 import { toTransaction } from '@shared/domain/transaction-view';
-import type { CreatedPartner } from '@shared/app/partners';
+import type { CreatedPartner, PartnerView } from '@shared/app/partners';
 import type { MemberView } from '@shared/app/enrol-member';
 import type { RewardPut } from '@shared/app/put-reward';
 import type { Redemption } from '@shared/app/redeem-reward';
@@ -66,6 +66,7 @@ export const answers = {
   createSnapshot: (snapshot: Snapshot) => created(snapshot),
   putProgram: ({ program }: ProgramPut): StoredResponse => ({ status: 200, body: program }),
   createPartner: (partner: CreatedPartner) => created(partner),
+  updatePartner: (partner: PartnerView) => ok(partner),
   deletePartner: noContent,
   rotatePartnerKey: (rotated: { apiKey?: string }) => ok(rotated),
   createWebhook: (webhook: CreatedWebhook) => created(webhook),

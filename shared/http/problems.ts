@@ -70,6 +70,7 @@ const domainProblems: Record<DomainErrorCode, { status: number; title: string }>
   'currency-mismatch': { status: 400, title: 'Wrong currency' },
   'occurred-at-out-of-range': { status: 400, title: 'Purchase time out of range' },
   'partner-not-found': { status: 404, title: 'Partner not found' },
+  'admin-key-unscoped': { status: 409, title: 'An admin key has every scope and no limit of its own' },
   'snapshot-not-found': { status: 404, title: 'No snapshot yet' },
   'program-conflict': { status: 409, title: 'Program changed concurrently' },
   'raffle-not-found': { status: 404, title: 'Raffle not found' },

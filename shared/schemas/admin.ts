@@ -28,19 +28,35 @@ export const RateLimit = z
   })
   .meta({ id: 'RateLimit' });
 
+/** The partner's scopes as POST takes them: at least one, none repeated. */
+const PartnerScopes = z
+  .array(Scope)
+  .min(1)
+  .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope')
+  .meta({ uniqueItems: true });
+
 export const CreatePartnerRequest = z
   .strictObject({
     name: Name(128),
-    scopes: z
-      .array(Scope)
-      .min(1)
-      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope')
-      .meta({ uniqueItems: true }),
+    scopes: PartnerScopes,
     rateLimit: RateLimit.optional().meta({ description: "This partner's own limit; default: the region's" }),
   })
   .meta({
     id: 'CreatePartnerRequest',
     examples: [{ name: 'Web shop', scopes: ['members:read', 'points:earn'], rateLimit: { perSecond: 20, burst: 40 } }],
+  });
+
+export const UpdatePartnerRequest = z
+  .strictObject({
+    name: Name(128).optional(),
+    scopes: PartnerScopes.optional().meta({ description: 'The whole new set of scopes (replaces the old one)' }),
+    rateLimit: RateLimit.optional().meta({ description: "This partner's own limit, from its next request" }),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field')
+  .meta({
+    id: 'UpdatePartnerRequest',
+    minProperties: 1,
+    examples: [{ scopes: ['members:read', 'points:adjust'], rateLimit: { perSecond: 5, burst: 10 } }],
   });
 
 export const PartnerSummary = z

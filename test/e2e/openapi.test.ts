@@ -552,7 +552,26 @@ describe('every answer of every route is described by the document', () => {
     if (!newPartner.ok) throw new Error('no partner');
     const partnerParams = { partnerId: newPartner.body.partnerId };
     await call(admin, 'rotatePartnerKey', { params: partnerParams }, { status: 200 });
+    await call(
+      admin,
+      'updatePartner',
+      { params: partnerParams, body: { scopes: ['members:read', 'events:read'] } },
+      { status: 200 },
+    );
+    await call(admin, 'updatePartner', { params: partnerParams, body: {} }, { status: 400, type: 'validation-error' });
+    await call(
+      admin,
+      'updatePartner',
+      { params: { partnerId: 'local-admin' }, body: { rateLimit: { perSecond: 1, burst: 1 } } },
+      { status: 409, type: 'admin-key-unscoped' },
+    );
     await call(admin, 'deletePartner', { params: partnerParams }, { status: 204 });
+    await call(
+      admin,
+      'updatePartner',
+      { params: partnerParams, body: { name: 'Gone' } },
+      { status: 404, type: 'partner-not-found' },
+    );
     await call(admin, 'deletePartner', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
     await call(admin, 'rotatePartnerKey', { params: partnerParams }, { status: 404, type: 'partner-not-found' });
 

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { THROTTLE_TAG_KEY } from '@shared/adapters/api-gateway-throttles';
 import { routes } from '@shared/http/routes';
 import { actionsOf, logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
 
@@ -58,5 +59,16 @@ describe('per-partner usage plans', () => {
     );
     expect(JSON.stringify(statement?.Resource)).toMatch(/usageplans/);
     expect(JSON.stringify(statement?.Resource)).not.toMatch(/"\*"/);
+  });
+
+  it("may change a plan's throttle (a partner's new limit, PATCH /v1/admin/partners) only on the plans it tagged", () => {
+    const { template, stack } = synthesized;
+    const patches = statementsOfFunction(template, stack, stack.functions.admin).filter(
+      (s) => actionsOf([s]).includes('apigateway:PATCH') && /usageplans\/\*"/.test(JSON.stringify(s.Resource)),
+    );
+    expect(patches).toHaveLength(1);
+    expect((patches[0] as { Condition?: unknown } | undefined)?.Condition).toEqual({
+      StringEquals: { [`aws:ResourceTag/${THROTTLE_TAG_KEY}`]: expect.anything() as unknown },
+    });
   });
 });

@@ -1,5 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPartner, deletePartner, listPartners, rotatePartnerKey, KEY_OVERLAP_MS } from '@shared/app/partners';
+import {
+  createPartner,
+  deletePartner,
+  listPartners,
+  rotatePartnerKey,
+  updatePartner,
+  KEY_OVERLAP_MS,
+} from '@shared/app/partners';
+import { readAudit } from '@shared/app/reads/audit-reads';
 import {
   tableOnlyThrottles,
   usePartnerThrottles,
@@ -13,7 +21,7 @@ import { DomainError } from '@shared/domain/errors';
 import { respond } from '@shared/http/answers';
 import { toProblem } from '@shared/http/problems';
 import type { ProgramRules } from '@shared/schemas/program';
-import { findPrincipal } from '@shared/store/partners';
+import { findPrincipal, putKnownKey } from '@shared/store/partners';
 import { readProgram } from '@shared/store/program';
 import { useFreshTable } from '../support/table';
 
@@ -73,10 +81,15 @@ describe('program versions and preconditions', () => {
 describe('partners', () => {
   const provisioned: { partnerId: string; rateLimit: RateLimit }[] = [];
   const removed: string[] = [];
+  const changed: { planId: string | undefined; rateLimit: RateLimit }[] = [];
   const recording: PartnerThrottles = {
     provision: (partner) => {
       provisioned.push({ partnerId: partner.partnerId, rateLimit: partner.rateLimit });
       return Promise.resolve({ planId: `plan-${partner.partnerId}` });
+    },
+    change: (partner) => {
+      changed.push({ planId: partner.throttleIds.planId, rateLimit: partner.rateLimit });
+      return Promise.resolve();
     },
     remove: (partner) => {
       removed.push(partner.throttleIds.planId ?? '');
@@ -152,6 +165,59 @@ describe('partners', () => {
     expect(await findPrincipal((again.body as { apiKey: string }).apiKey, justBefore)).toBeUndefined();
     expect(removed).toEqual([`plan-${created.partnerId}`]);
     expect((await refusal(executeOnce(rotatePartnerKey(created.partnerId), admin()))).status).toBe(404);
+  });
+
+  it("changes a partner's scopes and limit on its keys (a rotated-out one too) and its throttle; the key stays", async () => {
+    usePartnerThrottles(recording);
+    const created = (await create('Desk', { perSecond: 5, burst: 10 })).body as { partnerId: string; apiKey: string };
+    const rotated = await respond('rotatePartnerKey', rotatePartnerKey(created.partnerId), admin(0, 'rot-desk'));
+    const newKey = (rotated.body as { apiKey: string }).apiKey;
+    const update = { scopes: ['members:read', 'points:adjust'] as const, rateLimit: { perSecond: 2, burst: 3 } };
+    const answered = await respond(
+      'updatePartner',
+      updatePartner(created.partnerId, { ...update, scopes: [...update.scopes] }),
+      admin(500),
+    );
+    expect(answered).toMatchObject({ status: 200, body: { partnerId: created.partnerId, name: 'Desk', ...update } });
+    expect(answered.text).not.toMatch(/rk_|keyHash|usage|plan/);
+    for (const key of [created.apiKey, newKey])
+      expect(await findPrincipal(key)).toMatchObject({
+        partnerId: created.partnerId,
+        scopes: update.scopes,
+        rateLimit: update.rateLimit,
+      });
+    // The key replaced by the rotation still stops when it did.
+    expect(await findPrincipal(created.apiKey, new Date(Date.now() + KEY_OVERLAP_MS + 1000))).toBeUndefined();
+    expect(changed).toEqual([{ planId: `plan-${created.partnerId}`, rateLimit: update.rateLimit }]);
+
+    const renamed = await respond(
+      'updatePartner',
+      updatePartner(created.partnerId, { name: 'Support desk' }),
+      admin(600),
+    );
+    expect(renamed.body).toMatchObject({ name: 'Support desk', ...update });
+    expect(changed).toHaveLength(1);
+    const audit = await readAudit({ limit: 10, kind: 'partner.updated' }, new Date(T0 + 1000));
+    expect(audit.items.map((record) => record.summary)).toEqual([
+      `Partner ${created.partnerId} updated: name`,
+      `Partner ${created.partnerId} updated: scopes members:read points:adjust (were members:read); ` +
+        'rate limit 2/s burst 3 (was 5/s burst 10)',
+    ]);
+  });
+
+  it('refuses an unknown partner (404) and an admin key its scopes or limit (409), changing nothing', async () => {
+    expect((await refusal(executeOnce(updatePartner('prt_nobody', { name: 'X' }), admin()))).status).toBe(404);
+    await putKnownKey({ partnerId: 'adm_ops', name: 'Ops', scopes: [], apiKey: 'rk_ops_admin_key', role: 'admin' });
+    for (const change of [{ scopes: ['members:read' as const] }, { rateLimit: { perSecond: 1, burst: 1 } }])
+      expect(await refusal(executeOnce(updatePartner('adm_ops', change), admin()))).toMatchObject({
+        status: 409,
+        type: expect.stringMatching(/admin-key-unscoped$/) as unknown,
+      });
+    expect(await findPrincipal('rk_ops_admin_key')).toEqual({ partnerId: 'adm_ops', role: 'admin', scopes: [] });
+    expect(await executeOnce(updatePartner('adm_ops', { name: 'Operations' }), admin())).toMatchObject({
+      name: 'Operations',
+      role: 'admin',
+    });
   });
 
   it('a failed provisioning leaves no partner', async () => {

@@ -485,6 +485,14 @@ beforeAll(async () => {
     await twice('POST', `/v1/admin/partners/${field(partner, 'partnerId')}/rotate-key`, { as: 'admin' }),
     'rotate key',
   );
+  // Changing it rewrites both key items (the one the rotation replaced reads its expiry).
+  expect201(
+    await call('PATCH', `/v1/admin/partners/${field(partner, 'partnerId')}`, {
+      as: 'admin',
+      body: { scopes: ['points:earn', 'members:read'], rateLimit: { perSecond: 5, burst: 10 } },
+    }),
+    'partner changed',
+  );
   await call('DELETE', `/v1/admin/partners/${field(partner, 'partnerId')}`, { as: 'admin' });
   // Bulk import: an inline file (members with opening balances, purchase history of one of them and of
   // the member enrolled above, a bad line), run through the worker's plan, a map batch per phase and

@@ -28,4 +28,29 @@ describe('the partner throttles adapter on AWS', () => {
     expect(created.map((command) => command.name)).toEqual(['CreateApiKeyCommand', 'CreateUsagePlanCommand']);
     for (const command of created) expect(command.input.tags).toEqual({ [THROTTLE_TAG_KEY]: 'abc123' });
   });
+
+  it("changes a partner's limit on its own plan, the key and the plan left as they are", async () => {
+    const { client, sent } = recordingClient();
+    const throttles = apiGatewayThrottles({ restApiId: 'abc123', stage: 'prod', tag: 'abc123' }, client);
+    await throttles.change({
+      partnerId: 'prt_1',
+      throttleIds: { apiKeyId: 'key-1', usagePlanId: 'plan-1' },
+      rateLimit: { perSecond: 7, burst: 9 },
+    });
+    expect(sent).toEqual([
+      {
+        name: 'UpdateUsagePlanCommand',
+        input: {
+          usagePlanId: 'plan-1',
+          patchOperations: [
+            { op: 'replace', path: '/throttle/rateLimit', value: '7' },
+            { op: 'replace', path: '/throttle/burstLimit', value: '9' },
+          ],
+        },
+      },
+    ]);
+    await expect(
+      throttles.change({ partnerId: 'prt_2', throttleIds: {}, rateLimit: { perSecond: 1, burst: 1 } }),
+    ).rejects.toThrow(/no usage plan/);
+  });
 });

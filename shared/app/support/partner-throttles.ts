@@ -11,6 +11,8 @@ export type { RateLimit };
 export interface PartnerThrottles {
   /** Makes the partner's throttle; returns the ids to remove it by later. */
   provision(partner: { partnerId: string; usageKey: string; rateLimit: RateLimit }): Promise<Record<string, string>>;
+  /** Sets the limit of what `provision` made (a changed partner); setting the same limit again is harmless. */
+  change(partner: { partnerId: string; throttleIds: Record<string, string>; rateLimit: RateLimit }): Promise<void>;
   /** Removes what `provision` made; nothing to remove is fine. */
   remove(partner: { partnerId: string; throttleIds: Record<string, string> }): Promise<void>;
 }
@@ -18,6 +20,7 @@ export interface PartnerThrottles {
 /** Locally and in tests: nothing outside the table (the local server throttles from the key item). */
 export const tableOnlyThrottles: PartnerThrottles = {
   provision: () => Promise.resolve({}),
+  change: () => Promise.resolve(),
   remove: () => Promise.resolve(),
 };
 

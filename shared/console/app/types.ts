@@ -70,7 +70,7 @@ export interface ImportJob {
   stopReason?: string;
 }
 
-/** Partner scopes of the contract (v1, the v1.1 additions and v1.2's members:session). */
+/** Partner scopes of the contract (v1, the v1.1 additions, v1.2's members:session and codes:use). */
 export const PARTNER_SCOPES = [
   'members:read',
   'members:write',
@@ -82,4 +82,5 @@ export const PARTNER_SCOPES = [
   'purchases:write',
   'events:read',
   'members:session',
+  'codes:use',
 ] as const;

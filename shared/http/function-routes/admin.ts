@@ -11,6 +11,7 @@ import {
   PartnerId,
   PartnerSummary,
   RotatedKey,
+  UpdatePartnerRequest,
 } from '@shared/schemas/admin';
 import { Program, ProgramUpdate } from '@shared/schemas/program';
 import type { RouteDefinition } from '../route-definition';
@@ -114,6 +115,23 @@ export const adminRoutes = {
     },
     body: CreatePartnerRequest,
     responses: { 201: CreatedPartner },
+  },
+  updatePartner: {
+    method: 'PATCH',
+    path: '/v1/admin/partners/{partnerId}',
+    fn: 'admin',
+    scope: 'admin',
+    summary: "Change a partner's name, scopes or rate limit; its key stays the same",
+    description:
+      'Any of `name`, `scopes` (the whole new set) and `rateLimit`, validated as at creation; the key stays the same ' +
+      'and the change applies from its next request (within the authorizer cache time). Recorded in the audit log ' +
+      '(`partner.updated`, with the old and new scopes and limit). An admin key has every scope and the ' +
+      "region's limit: only its name changes (409 otherwise). Beyond the contract (shared/README.md).",
+    errors: ['partner-not-found', 'admin-key-unscoped'],
+    example: { scopes: ['members:read', 'points:adjust'], rateLimit: { perSecond: 5, burst: 10 } },
+    params: PartnerParams,
+    body: UpdatePartnerRequest,
+    responses: { 200: PartnerSummary },
   },
   rotatePartnerKey: {
     method: 'POST',

@@ -36,6 +36,12 @@ export async function findPrincipalByKeyHash(keyHash: string, now = new Date()):
   return itemToPrincipal(item);
 }
 
+/** When a key replaced by a rotation stops working (undefined: no such key item, or one that never expires). */
+export async function apiKeyExpiry(keyHash: string): Promise<Date | undefined> {
+  const item = await getItem(apiKeyKey(keyHash));
+  return typeof item?.expiresAt === 'string' ? new Date(item.expiresAt) : undefined;
+}
+
 export const apiKeyCreate = (partner: PartnerRecord): TransactItem => createPut(apiKeyToItem(partner));
 export const apiKeyReplace = (partner: PartnerRecord): TransactItem => plainPut(apiKeyToItem(partner));
 export const apiKeyDelete = (keyHash: string): TransactItem => deleteItem(apiKeyKey(keyHash));

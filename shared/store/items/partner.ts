@@ -88,7 +88,8 @@ export const partnerDelete = (partnerId: string): TransactItem =>
 
 /**
  * The name of the partner (or admin key) that makes a change, for its audit record; its id when
- * it is gone. Eventually consistent, like a key's read: a partner's name never changes.
+ * it is gone. Eventually consistent, like a key's read: a renamed partner (PATCH, rare) may be
+ * recorded under its old name for a moment.
  */
 export async function partnerNameOf(partnerId: string): Promise<string> {
   return (await findLivePartner(partnerId))?.name ?? partnerId;

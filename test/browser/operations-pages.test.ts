@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/api';
+import { launchBrowser, screenshots, type HeadlessBrowser } from '../support/browser';
+
+/**
+ * The console's operating pages in a real browser (Debian's chromium, driven by playwright-core)
+ * against the local stack: a partner's scopes and limit changed in place. No chromium is a failure.
+ */
+
+let api: TestApi;
+let browser: HeadlessBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  browser = await launchBrowser('operations');
+  page = browser.page;
+  await page.goto(`${api.url}/console`);
+  await page.getByLabel('API key').fill(api.adminKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await api?.stop();
+});
+
+async function open(section: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: section }).click();
+  await page.getByRole('heading', { level: 1, name: section }).waitFor();
+}
+
+/** Controls without a label (the accessibility sweep's rule), on what the page shows now. */
+const unlabelled = () =>
+  page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => el.type !== 'hidden')
+      .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+        || (el.tagName === 'BUTTON' && el.textContent.trim())))
+      .map((el) => el.outerHTML.slice(0, 120))`);
+
+describe('the Partners page', () => {
+  it("changes a partner's scopes and limit in place; the same key then works with them; a refusal shows at its field", async () => {
+    const created = await api.call<{ partnerId: string; apiKey: string }>('POST', '/v1/admin/partners', {
+      as: 'admin',
+      body: { name: 'Support desk', scopes: ['members:read'], rateLimit: { perSecond: 20, burst: 40 } },
+    });
+    expect(created.status).toBe(201);
+    const { partnerId, apiKey } = created.body;
+    const readFeed = () => api.call('GET', '/v1/events?limit=1', { key: apiKey });
+    expect((await readFeed()).status).toBe(403);
+
+    await open('Partners');
+    await page.getByRole('button', { name: 'Edit Support desk' }).click();
+    const form = page.getByRole('region', { name: 'Edit Support desk' });
+    await form.waitFor();
+    expect(await form.getByLabel('members:read').isChecked()).toBe(true);
+    expect(await form.getByLabel('Requests per second').inputValue()).toBe('20');
+    expect(await unlabelled()).toEqual([]);
+
+    // Too high a burst: the API's 400 is shown at the field and nothing changes.
+    await form.getByLabel('events:read').check();
+    await form.getByLabel('Burst').fill('9999');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => form.getByLabel('Burst').getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
+    expect((await readFeed()).status).toBe(403);
+
+    await form.getByLabel('Requests per second').fill('3');
+    await form.getByLabel('Burst').fill('6');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Saved Support desk (${partnerId}): its key is unchanged.` })
+      .waitFor();
+    const row = page.getByRole('row').filter({ hasText: partnerId });
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('members:read, events:read');
+    expect(await row.textContent()).toContain('3/s, burst 6');
+    await page.screenshot({ path: join(screenshots, 'partners-edit.png'), fullPage: true });
+
+    // The same key, its new scope, its new limit.
+    expect((await readFeed()).status).toBe(200);
+    const listed = await api.call('GET', '/v1/admin/partners?limit=100', { as: 'admin' });
+    expect(listed.body.items).toContainEqual(
+      expect.objectContaining({
+        partnerId,
+        scopes: ['members:read', 'events:read'],
+        rateLimit: { perSecond: 3, burst: 6 },
+      }),
+    );
+    const audit = await api.call('GET', `/v1/admin/audit?kind=partner.updated`, { as: 'admin' });
+    expect(audit.body.items).toHaveLength(1);
+
+    // An admin key: only its name is offered.
+    await page.getByRole('button', { name: 'Edit Local admin' }).click();
+    const adminForm = page.getByRole('region', { name: 'Edit Local admin' });
+    await adminForm.getByText('only its name can change').waitFor();
+    expect(await adminForm.getByRole('checkbox').count()).toBe(0);
+    await adminForm.getByRole('button', { name: 'Cancel' }).click();
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
+  }, 120_000);
+});
