@@ -24,7 +24,7 @@ import { openWebhookSecrets, sealedForm, sealWebhookSecrets } from '@shared/secr
 import { commit } from '@shared/store/commit';
 import { VersionConflictError } from '@shared/store/errors';
 import { idempotencyKeyUsed } from './support/execute';
-import { outcome, type UseCase } from './support/outcome';
+import { outcome, prepareThenDecide, type UseCase } from './support/outcome';
 
 /** Webhook endpoints (admin) and the event feed: the use cases behind functions/events.ts. */
 
@@ -195,29 +195,40 @@ export function testWebhook(webhookId: string): UseCase<{ eventId: string }> {
 }
 
 /**
- * One attempt now. The attempt is queued before the idempotency record is written: a crash in
- * between means one attempt too many (deliveries are at least once), never an acknowledged
- * retry that never runs. A used key queues nothing and answers from its record.
+ * One attempt now. The attempt is queued (the `prepare` step) before the idempotency record is
+ * written: a crash in between means one attempt too many (deliveries are at least once), never an
+ * acknowledged retry that never runs. A used key queues nothing and answers from its record.
  */
 export function retryDelivery(webhookId: string, eventId: string): UseCase<{ eventId: string }> {
   return async (caller) => {
-    const alreadyAnswered = await idempotencyKeyUsed(caller);
-    return async () => {
-      const record = await findDelivery(webhookId, eventId);
-      if (!record) throw new DomainError('delivery-not-found', `No delivery of ${eventId} to ${webhookId}.`);
-      if (!alreadyAnswered)
-        await deliveryQueue().send([
-          {
-            webhookId: record.webhookId,
-            eventId: record.eventId,
-            ...(record.memberId !== undefined ? { memberId: record.memberId } : {}),
-            ...(record.sequence !== undefined ? { sequence: record.sequence } : {}),
-            manual: true,
-          },
-        ]);
-      return outcome({ eventId: record.eventId });
-    };
+    if (await idempotencyKeyUsed(caller))
+      return async () => outcome({ eventId: (await deliveryOf(webhookId, eventId)).eventId });
+    return prepareThenDecide(
+      () => queueManualAttempt(webhookId, eventId),
+      (_now, queued) => outcome({ eventId: queued.eventId }),
+    );
   };
+}
+
+async function deliveryOf(webhookId: string, eventId: string) {
+  const record = await findDelivery(webhookId, eventId);
+  if (!record) throw new DomainError('delivery-not-found', `No delivery of ${eventId} to ${webhookId}.`);
+  return record;
+}
+
+/** The delivery's one manual attempt, queued: the delivery worker makes it. */
+async function queueManualAttempt(webhookId: string, eventId: string) {
+  const record = await deliveryOf(webhookId, eventId);
+  await deliveryQueue().send([
+    {
+      webhookId: record.webhookId,
+      eventId: record.eventId,
+      ...(record.memberId !== undefined ? { memberId: record.memberId } : {}),
+      ...(record.sequence !== undefined ? { sequence: record.sequence } : {}),
+      manual: true,
+    },
+  ]);
+  return record;
 }
 
 /**

@@ -31,6 +31,7 @@ const partner = (key?: string): Caller => ({
 function renameEntering(memberId: string, name: string, entered: string[]): UseCase<unknown> {
   return async (caller) => {
     const decide = await app.updateMember(memberId, { name })(caller);
+    if (typeof decide !== 'function') throw new Error('a name change writes nothing before it decides');
     return async (now) => {
       const decided = await decide(now);
       await applyCampaigns(

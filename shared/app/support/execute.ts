@@ -59,18 +59,21 @@ export function eventsOf(decided: Pick<Outcome<unknown>, 'members' | 'events'>, 
 }
 
 /**
- * Runs a use case: `decide` gets fresh state and returns the outcome (pure rules live in
- * shared/domain); the outcome is committed as one transaction with the idempotency record.
- * Lost races re-run `decide`; a used idempotency key answers with the first response.
+ * Runs a use case: its `prepare` step (if any) makes the writes the decision needs first, then
+ * `decide` gets fresh state and returns the outcome (pure rules live in shared/domain), writing
+ * nothing; the outcome is committed as one transaction with the idempotency record.
+ * Lost races re-run `prepare` and `decide`; a used idempotency key answers with the first response.
  */
 export async function execute<R>(useCase: UseCase<R>, caller: Caller, record?: RecordResult<R>): Promise<Executed<R>> {
-  const decide = await useCase(caller);
+  const steps = await useCase(caller);
+  const decide = typeof steps === 'function' ? steps : steps.decide;
+  const prepare = typeof steps === 'function' ? undefined : steps.prepare;
   const { idempotency } = caller;
   if (idempotency && !record) throw new Error('an idempotent call needs a way to record its result');
   let actor: AuditRecord['actor'] | undefined;
   return withWriteRetries(async (): Promise<Executed<R>> => {
     const at = caller.now();
-    const decision = await decide(at);
+    const decision = await decide(at, prepare ? await prepare(at) : undefined);
     // Segment memberships follow the member as the write leaves it (before the lots: what acts on
     // entering a segment may credit points, which the lots then hold).
     await applySegmentMemberships(decision, at);

@@ -71,14 +71,41 @@ export function outcome<R>(
   };
 }
 
-/** Decides on fresh state; run again after a lost race (an item changed since it was read). */
+/**
+ * Decides on fresh state; run again after a lost race (an item changed since it was read).
+ * It reads and returns the outcome: it writes nothing (a write the decision needs first is `prepare`'s).
+ */
 export type Decide<R> = (now: Date) => Promise<Outcome<R>> | Outcome<R>;
 
 /**
- * A use case: checks what does not depend on stored state (once), then returns `decide`.
+ * The writes a use case needs made before it can decide (an erasure's copies of personal data
+ * removed, an upload's codes put in the pool, a delivery attempt queued). `execute` runs them
+ * before EACH `decide`, which gets what they return: every one is idempotent, so running them
+ * again after a lost race, or for a retried request, changes nothing more.
+ */
+export interface Prepared<R> {
+  prepare: (now: Date) => Promise<unknown>;
+  decide: (now: Date, prepared: unknown) => Promise<Outcome<R>> | Outcome<R>;
+}
+
+/**
+ * A use case's two steps: `prepare` writes (idempotently), then `decide` decides on what it
+ * returned. Pass `prepare` as a named function: its name says what it writes.
+ */
+export function prepareThenDecide<R, P>(
+  prepare: (now: Date) => Promise<P>,
+  decide: (now: Date, prepared: P) => Promise<Outcome<R>> | Outcome<R>,
+): Prepared<R> {
+  // `prepared` is what this `prepare` returned: the executor hands it straight back.
+  return { prepare, decide: (now, prepared) => decide(now, prepared as P) };
+}
+
+/**
+ * A use case: checks what does not depend on stored state (once), then returns `decide`, or
+ * `prepare` and `decide` when it must write before it decides (`prepareThenDecide`).
  * `execute` runs it; the HTTP layer and the jobs are its callers.
  */
-export type UseCase<R> = (caller: Caller) => Promise<Decide<R>> | Decide<R>;
+export type UseCase<R> = (caller: Caller) => Promise<Decide<R> | Prepared<R>> | Decide<R> | Prepared<R>;
 
 /** The member's write: its next state and entries, conditioned on the version it was read at. */
 export function memberChange(read: MemberState, next: MemberState, entries: LedgerEntry[]): MemberWrite {
