@@ -1,6 +1,7 @@
 import {
   cancelCode,
   codeView,
+  keptExpiry,
   releaseCode,
   reservedPoints,
   statusAt,
@@ -67,10 +68,16 @@ function codeChangeOutcome(
   let writer = withReserved(member, change.reserved);
   if (change.next.status === 'issued' && (!writer.codesDueAt || change.next.expiresAt < writer.codesDueAt))
     writer = { ...writer, codesDueAt: change.next.expiresAt };
-  const posted = movement
-    ? postMovements(writer, [movement], postingContext(caller, program, now))
-    : { member: writer, entries: [] };
-  const entry = posted.entries[0];
+  // A reservation that ended without a use (a cancel) no longer needs the points it kept after their
+  // lots died: they expire. A use charges them instead (shared/app/support/lots.ts `debit`).
+  const kept = change.event === 'code.cancelled' ? keptExpiry(writer) : undefined;
+  const movements = [...(movement ? [movement] : []), ...(kept ? [kept] : [])];
+  const posted =
+    movements.length > 0
+      ? postMovements(writer, movements, postingContext(caller, program, now))
+      : { member: writer, entries: [] };
+  const entry = movement ? posted.entries[0] : undefined;
+  const keptEntry = kept ? posted.entries.at(-1) : undefined;
   const next =
     entry && change.event === 'code.used' ? { ...change.next, useTransactionId: entry.transactionId } : change.next;
   const counts = codeCountsAdd(next.rewardId, change.counts);
@@ -78,6 +85,7 @@ function codeChangeOutcome(
   const events: EmittedEvent[] = [
     { type: change.event, memberId: member.memberId, data: codeView(next, now, { withText }) },
     ...(entry ? [transactionEvent(entry.points > 0 ? 'points.returned' : 'points.redeemed', entry)] : []),
+    ...(keptEntry ? [transactionEvent('points.expired', keptEntry)] : []),
   ];
   const writes: ConditionalWrite[] = [
     ...codeChangeWrites(stored, next).map((item) => ({ item })),

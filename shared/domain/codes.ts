@@ -6,6 +6,7 @@
  */
 import { DomainError } from './errors';
 import type { Movement } from './ledger';
+import { planKeptExpiry } from './lots';
 import type { EventDraft } from './events';
 import type { MemberState } from './member';
 import { DAY_MS } from './time';
@@ -263,6 +264,17 @@ export function withReserved<M extends { points: { reserved?: number } }>(member
   return { ...member, points: reserved === 0 ? points : { ...points, reserved } };
 }
 
+/**
+ * The expiry a reservation's end brings (a cancel, a code's expiry; `member` after it): the points
+ * it kept after their lots died and no longer needs expire now (shared/domain/lots.ts "Reservations").
+ */
+export function keptExpiry(member: Pick<MemberState, 'points' | 'lots'>): Movement | undefined {
+  const kept = member.lots?.keptForCodes ?? 0;
+  return kept > 0
+    ? planKeptExpiry({ lots: [], owed: 0, keptForCodes: kept }, reservedPoints(member)).movement
+    : undefined;
+}
+
 // ---------------------------------------------------------------- donations
 
 /** A donation gives at least the reward's pointsCost (its minimum); absent: the minimum. */
@@ -308,6 +320,8 @@ export const codesExpiryRule: TimeRule = {
       events.push({ type: 'code.expired', data: codeView(out.code, now, { withText: false }) });
       if (out.movement) movements.push({ movement: out.movement, event: 'points.returned' });
     }
+    const kept = keptExpiry(next);
+    if (kept) movements.push({ movement: kept, event: 'points.expired' });
     const { codesDueAt: _due, ...rest } = next;
     next = codes.nextDueAt === undefined ? rest : { ...rest, codesDueAt: codes.nextDueAt };
     if (expired.length === 0 && next.codesDueAt === member.codesDueAt) return undefined;
@@ -319,7 +333,8 @@ export const codesExpiryRule: TimeRule = {
       more: codes.more,
       tally: {
         codesExpired: expired.length,
-        pointsReturned: movements.reduce((sum, moved) => sum + moved.movement.points, 0),
+        pointsReturned: movements.reduce((sum, moved) => sum + Math.max(0, moved.movement.points), 0),
+        ...(kept ? { pointsExpired: -kept.points } : {}),
       },
     };
   },

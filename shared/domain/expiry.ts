@@ -1,4 +1,5 @@
 import type { ProgramRules } from '@shared/schemas/program';
+import { reservedPoints } from './codes';
 import type { Movement } from './ledger';
 import { planInactivityExpiry } from './lots';
 import type { MemberState } from './member';
@@ -29,7 +30,7 @@ export const inactiveMonth = (member: Pick<MemberState, 'createdAt' | 'purchases
  * the bucket on to `inactiveMonth`. One re-key per member per inactivity period, not per month.
  */
 export function expiryCheckMonth(member: MemberState): string | undefined {
-  if (member.status !== 'active' || member.points.balance <= 0) return undefined;
+  if (member.status !== 'active' || expirablePoints(member) <= 0) return undefined;
   const month = inactiveMonth(member);
   const stored = member.expiryCheckMonth;
   return stored !== undefined && stored < month ? stored : month;
@@ -39,8 +40,18 @@ export function expiryCheckMonth(member: MemberState): string | undefined {
 export function pointsExpireAt(member: MemberState, program: Pick<ProgramRules, 'expiry'>): string | undefined {
   // Lot expiry (afterMonths) dates each credit instead: see lots.ts.
   const months = program.expiry?.inactivityMonths;
-  if (months === undefined || member.points.balance <= 0 || member.status !== 'active') return undefined;
+  if (months === undefined || expirablePoints(member) <= 0 || member.status !== 'active') return undefined;
   return addMonths(inactiveSince(member), months).toISOString();
+}
+
+/**
+ * What inactivity expiry may take: the balance less the points reserved for codes charged at use
+ * (those are promised: the use charges them; a cancel or the code's expiry gives them back to the
+ * balance, and the next run takes them if the member is still inactive). With lots, see lots.ts
+ * "Reservations": what the reservation held is kept apart.
+ */
+export function expirablePoints(member: Pick<MemberState, 'points'>): number {
+  return member.points.balance - reservedPoints(member);
 }
 
 /** The `expiry` movement that takes a due balance to zero, or nothing when the member's points are not due. */
@@ -51,7 +62,7 @@ export function expiryMovement(
 ): Movement | undefined {
   const expiresAt = pointsExpireAt(member, program);
   if (!expiresAt || Date.parse(expiresAt) > now.getTime()) return undefined;
-  const points = -member.points.balance;
+  const points = -expirablePoints(member);
   return { type: 'expiry', points, breakdown: [{ rule: 'inactivity', points }] };
 }
 
@@ -79,7 +90,7 @@ export const inactivityExpiryRule: TimeRule = {
   dueAt: (member, program) => (program ? pointsExpireAt(member, program) : undefined),
   apply({ member, program, now, book }) {
     const due = expiryMovement(member, program, now);
-    const movement = due && book ? planInactivityExpiry(book, now).movement : due;
+    const movement = due && book ? planInactivityExpiry(book, now, reservedPoints(member)).movement : due;
     if (!movement) return undefined;
     return {
       member,

@@ -18,6 +18,7 @@ import {
   type LotBook,
   type PointsLot,
 } from './lots';
+import { reservedPoints } from './codes';
 import { lotRulesOf } from './lot-rules';
 import type { MemberLots } from './member';
 import { DAY_MS } from './time';
@@ -95,6 +96,7 @@ export function planLotTime(
   rules: { remindDays: number },
   now: Date,
   maxItems = MAX_ANNOUNCEMENT_ITEMS,
+  reserved = 0,
 ): LotTimePlan {
   const through = now.toISOString();
   const becameAvailable = effectiveLots(book, now)
@@ -112,13 +114,16 @@ export function planLotTime(
     points: lot.effective,
     availableAt: lot.availableAt,
   }));
-  const expired = planLotExpiry(book, now);
+  // Points reserved for codes charged at use are spared (kept): lots.ts "Reservations".
+  const expired = planLotExpiry(book, now, reserved);
   const remindRoom = Math.min(MAX_LOT_WRITES, Math.floor((maxItems - available.length) / 2));
   const reminded = lotsToRemind(expired.book, now, rules.remindDays, remindRoom);
+  const { keptForCodes: _kept, ...unkept } = state;
   const next: MemberLots = {
-    ...state,
+    ...unkept,
     owed: reminded.book.owed,
     ...(reminded.book.expiredThrough !== undefined ? { expiredThrough: reminded.book.expiredThrough } : {}),
+    ...(reminded.book.keptForCodes !== undefined ? { keptForCodes: reminded.book.keptForCodes } : {}),
     announcedThrough:
       cut && last
         ? announcementKey(last)
@@ -182,7 +187,14 @@ export const lotTimeRule: TimeRule = {
   dueAt: (member) => member.lots?.dueAt,
   apply({ member, program, now, book }) {
     if (!member.lots || !book) return undefined;
-    const plan = planLotTime(book, member.lots, lotRulesOf(program), now);
+    const plan = planLotTime(
+      book,
+      member.lots,
+      lotRulesOf(program),
+      now,
+      MAX_ANNOUNCEMENT_ITEMS,
+      reservedPoints(member),
+    );
     if (isIdle(plan, member.lots)) return undefined;
     return {
       member: { ...member, lots: plan.state },

@@ -90,6 +90,12 @@ export interface LotBook {
    */
   clearedThrough?: string;
   clearings?: number;
+  /**
+   * Points reserved for codes charged at use that an expiry kept after the lots holding them died
+   * (see "Reservations" below): part of the balance, never more than the reservation, never expiring
+   * while it lasts.
+   */
+  keptForCodes?: number;
 }
 
 export interface LotAllocation {
@@ -213,7 +219,7 @@ export function effectiveLots(book: LotBook, now: Date): { lots: EffectiveLot[];
  */
 export function pointsTotals(book: LotBook, now: Date): { balance: number; pending: number } {
   const { lots, unattributed } = effectiveLots(book, now);
-  let balance = 0 - unattributed; // not -unattributed: that is -0 when nothing is owed
+  let balance = keptOf(book) - unattributed;
   let pending = 0;
   for (const lot of lots) {
     if (lot.status === 'available') balance += lot.effective;
@@ -358,56 +364,135 @@ export interface LotExpiryPlan {
 
 /**
  * Expires every lot due by `now` (`expiresAt ≤ now`): it debits only what is left of each (its
- * effective points), as one movement per member per run, and writes no lot item: the member's
- * `expiredThrough` moves to `now`. The store must load every live lot with `expiresAt ≤ now`.
+ * effective points) and not reserved (`reserved`: the member's points reserved for codes charged
+ * at use, which are kept), as one movement per member per run, and writes no lot item: the
+ * member's `expiredThrough` moves to `now`. The store must load every live lot with `expiresAt ≤ now`.
  */
-export function planLotExpiry(book: LotBook, now: Date): LotExpiryPlan {
+export function planLotExpiry(book: LotBook, now: Date, reserved = 0): LotExpiryPlan {
   const through = now.toISOString();
   const { lots } = effectiveLots(book, now);
-  const dying = lots.filter((lot) => lot.expiresAt !== undefined && lot.expiresAt <= through);
-  return expire(book, dying, { ...book, expiredThrough: maxInstant(book.expiredThrough, through) }, 'lot-expiry');
+  const dies = (lot: EffectiveLot) => lot.expiresAt !== undefined && lot.expiresAt <= through;
+  const watermarked = { ...book, expiredThrough: maxInstant(book.expiredThrough, through) };
+  return expire(book, lots, dies, watermarked, 'lot-expiry', reserved);
 }
 
 /**
- * Inactivity expiry (existing rule, unchanged): every open lot available by `now` expires at
- * once, whatever its own date; pending lots (still in a return window) are not yet the member's
- * and survive. The member's `clearedThrough` moves to `now`; no lot item is written.
+ * Inactivity expiry: every open lot available by `now` expires at once, whatever its own date;
+ * pending lots (still in a return window) are not yet the member's and survive, and so do the
+ * `reserved` points (kept). The member's `clearedThrough` moves to `now`; no lot item is written.
  */
-export function planInactivityExpiry(book: LotBook, now: Date): LotExpiryPlan {
+export function planInactivityExpiry(book: LotBook, now: Date, reserved = 0): LotExpiryPlan {
   const through = now.toISOString();
-  const dying = effectiveLots(book, now).lots.filter((lot) => lot.status === 'available');
+  const { lots } = effectiveLots(book, now);
   const cleared = {
     ...book,
     clearedThrough: maxInstant(book.clearedThrough, through),
     clearings: (book.clearings ?? 0) + 1,
   };
-  return expire(book, dying, cleared, 'inactivity');
+  return expire(book, lots, (lot) => lot.status === 'available', cleared, 'inactivity', reserved);
 }
 
-function expire(book: LotBook, dying: EffectiveLot[], watermarked: LotBook, rule: string): LotExpiryPlan {
+function expire(
+  book: LotBook,
+  lots: EffectiveLot[],
+  dies: (lot: EffectiveLot) => boolean,
+  watermarked: LotBook,
+  rule: string,
+  reserved: number,
+): LotExpiryPlan {
+  const shares = reservationShares(lots, reserved - keptOf(book));
+  const dying = lots.filter(dies);
   const expiredFrom = dying
-    .filter((lot) => lot.effective > 0)
-    .map((lot) => ({ lotId: lot.lotId, points: lot.effective }));
+    .map((lot) => ({ lotId: lot.lotId, points: lot.effective - (shares.get(lot.lotId) ?? 0) }))
+    .filter((lot) => lot.points > 0);
   const expired = expiredFrom.reduce((sum, lot) => sum + lot.points, 0);
   // Spend attributed to a dying lot dies with it; spend beyond every lot (a debt) stays owed.
   const owed = book.owed - dying.reduce((sum, lot) => sum + lot.owedShare, 0);
+  // What the reservation held in a dying lot is kept apart, for the codes.
+  const kept = keptOf(book) + dying.reduce((sum, lot) => sum + (shares.get(lot.lotId) ?? 0), 0);
   const breakdown: BreakdownLine[] = [{ rule, points: -expired }];
   return {
-    book: { ...watermarked, owed },
+    book: withKept({ ...watermarked, owed }, kept),
     ...(expired > 0 ? { movement: { type: 'expiry', points: -expired, breakdown } } : {}),
     expiredFrom,
+  };
+}
+
+// ---------------------------------------------------------------- reservations
+
+/*
+ * Points reserved for codes charged at use (the member's `points.reserved`) are the member's but
+ * promised: no expiry takes them. The reservation is held by the available points that come first
+ * in consumption order after the spend already attributed (`owed`) — the points a charge at issue
+ * would have taken. When an expiry kills a lot, what the reservation held in it is not expired but
+ * kept apart (`keptForCodes`, part of the balance). A use charges the kept points as far as the rest
+ * of the reservation no longer needs them (`spendKept`), then the lots; a reservation that ends
+ * without a use (a cancel, the code's expiry) leaves kept points beyond what is still reserved:
+ * their lots expired meanwhile, so they expire then, in the same transaction (`planKeptExpiry`).
+ */
+
+/** The breakdown rule of the expiry of kept points whose reservation ended. */
+export const RESERVATION_ENDED = 'reservation-ended';
+
+const keptOf = (book: Pick<LotBook, 'keptForCodes'>): number => book.keptForCodes ?? 0;
+
+function withKept(book: LotBook, kept: number): LotBook {
+  const { keptForCodes: _kept, ...rest } = book;
+  return kept > 0 ? { ...rest, keptForCodes: kept } : rest;
+}
+
+/** How much of each available lot (in consumption order, after `owed`) holds the `need` reserved points. */
+export function reservationShares(lots: readonly EffectiveLot[], need: number): Map<string, number> {
+  const shares = new Map<string, number>();
+  let left = Math.max(0, need);
+  for (const lot of lots) {
+    if (left === 0) break;
+    if (lot.status !== 'available' || lot.effective <= 0) continue;
+    const share = Math.min(lot.effective, left);
+    shares.set(lot.lotId, share);
+    left -= share;
+  }
+  return shares;
+}
+
+/**
+ * A debit of `points` when `reserved` points stay reserved after it: the kept points beyond that
+ * reservation pay first (a use charging its code's points), the rest (`points` left) is the lots'.
+ * A debit that leaves the reservation as it was takes nothing kept.
+ */
+export function spendKept(book: LotBook, points: number, reserved: number): { book: LotBook; points: number } {
+  const take = Math.min(points, Math.max(0, keptOf(book) - reserved));
+  return { book: withKept(book, keptOf(book) - take), points: points - take };
+}
+
+/** The expiry of the kept points beyond `reserved` (the reservation that held them ended): none when none. */
+export function planKeptExpiry(book: LotBook, reserved: number): { book: LotBook; movement?: Movement } {
+  const expired = Math.max(0, keptOf(book) - Math.max(0, reserved));
+  if (expired === 0) return { book };
+  return {
+    book: withKept(book, keptOf(book) - expired),
+    movement: { type: 'expiry', points: -expired, breakdown: [{ rule: RESERVATION_ENDED, points: -expired }] },
   };
 }
 
 // ---------------------------------------------------------------- what the member sees
 
 /** The next `count` expiry dates of the points the member can spend now, with how many expire then. */
-export function nextExpiring(book: LotBook, now: Date, count = 3): { points: number; expiresAt: string }[] {
+export function nextExpiring(
+  book: LotBook,
+  now: Date,
+  count = 3,
+  reserved = 0,
+): { points: number; expiresAt: string }[] {
   const byDate = new Map<string, number>();
-  for (const lot of effectiveLots(book, now).lots) {
-    if (lot.status !== 'available' || lot.effective === 0 || lot.expiresAt === undefined) continue;
+  const { lots } = effectiveLots(book, now);
+  // Reserved points do not expire (they are kept): only the rest of each lot is shown expiring.
+  const shares = reservationShares(lots, reserved - keptOf(book));
+  for (const lot of lots) {
+    const expiring = lot.effective - (shares.get(lot.lotId) ?? 0);
+    if (lot.status !== 'available' || expiring <= 0 || lot.expiresAt === undefined) continue;
     if (!byDate.has(lot.expiresAt) && byDate.size === count) break;
-    byDate.set(lot.expiresAt, (byDate.get(lot.expiresAt) ?? 0) + lot.effective);
+    byDate.set(lot.expiresAt, (byDate.get(lot.expiresAt) ?? 0) + expiring);
   }
   return [...byDate].map(([expiresAt, points]) => ({ points, expiresAt }));
 }

@@ -140,6 +140,8 @@ export interface MemberLots {
   expiredThrough?: string;
   clearedThrough?: string;
   clearings?: number;
+  /** Reserved points kept after their lots expired (`LotBook.keptForCodes`, shared/domain/lots.ts "Reservations"). */
+  keptForCodes?: number;
   /** Pending lots that became available up to this instant were announced (`points.available`). */
   announcedThrough?: string;
   /** The next instant the lots' time rule has something to do for this member (its part of the schedule key). */

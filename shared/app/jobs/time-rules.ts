@@ -7,7 +7,7 @@ import type { MemberState } from '@shared/domain/member';
 import type { TimeRule, TimeRuleChange } from '@shared/domain/time-rule';
 import { isDue, rescheduled, TIME_RULES } from '@shared/domain/time-rules';
 import type { Program } from '@shared/schemas/program';
-import { CODES_EXPIRED_PER_WRITE, type IssuedCode } from '@shared/domain/codes';
+import { CODES_EXPIRED_PER_WRITE, reservedPoints, type IssuedCode } from '@shared/domain/codes';
 import type { ConditionalWrite } from '@shared/store/commit';
 import { codeChangeWrites, memberCodesDue } from '@shared/store/items/code';
 import { codeCountsAdd } from '@shared/store/items/reward-counters';
@@ -134,7 +134,9 @@ function ruleOutcome(
     const totals = pointsTotals(change.lots.book, at);
     if (totals.balance + totals.pending !== next.points.balance)
       throw new Error(`lots of member ${memberId} out of step with the ledger after ${rule.name}`);
-    entries = entries.map((entry) => ({ ...entry, balance: { ...entry.balance, points: totals.balance } }));
+    // What the member can spend after it: points reserved for codes charged at use are held apart.
+    const spendable = totals.balance - reservedPoints(next);
+    entries = entries.map((entry) => ({ ...entry, balance: { ...entry.balance, points: spendable } }));
     writes.push(...change.lots.writes.map((lot) => ({ item: lotWrite(memberId, lot) })));
     next = { ...next, lots: withDigest(change.member.lots, book?.lots ?? [], change.lots.writes) };
   }

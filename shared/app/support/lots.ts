@@ -1,3 +1,4 @@
+import { reservedPoints } from '@shared/domain/codes';
 import { DomainError } from '@shared/domain/errors';
 import type { LedgerEntry } from '@shared/domain/ledger';
 import { lotRulesOf, type LotRules } from '@shared/domain/lot-rules';
@@ -9,9 +10,12 @@ import {
   nextExpiring,
   planInactivityExpiry,
   planLotExpiry,
+  planKeptExpiry,
   planLotRefund,
   planRedemption,
   pointsTotals,
+  RESERVATION_ENDED,
+  spendKept,
   type LotBook,
   type LotPlan,
   type PointsLot,
@@ -126,7 +130,7 @@ export function withDigest(state: MemberLots, stored: readonly PointsLot[], chan
 export async function lotPoints(member: MemberState, now: Date, book?: LotBook): Promise<LotPoints | undefined> {
   const loaded = book ?? (await loadLotBook(member));
   if (!loaded) return undefined;
-  return { ...pointsTotals(loaded, now), expiring: nextExpiring(loaded, now) };
+  return { ...pointsTotals(loaded, now), expiring: nextExpiring(loaded, now, 3, reservedPoints(member)) };
 }
 
 /** The spendable balance at `now` (the stored balance for a member without lots). */
@@ -315,12 +319,14 @@ function lotsOfMember(
       `lots of member ${memberId} hold ${totals.balance + totals.pending} points, the ledger ${write.member.points.balance}`,
     );
   }
+  const { keptForCodes: _kept, ...unkept } = state;
   const next: MemberLots = {
-    ...state,
+    ...unkept,
     owed: book.owed,
     ...(book.expiredThrough !== undefined ? { expiredThrough: book.expiredThrough } : {}),
     ...(book.clearedThrough !== undefined ? { clearedThrough: book.clearedThrough } : {}),
     ...(book.clearings !== undefined ? { clearings: book.clearings } : {}),
+    ...(book.keptForCodes !== undefined ? { keptForCodes: book.keptForCodes } : {}),
   };
   const dueAt = nextLotDueAt(book, next, rules, at);
   if (dueAt === undefined) delete next.dueAt;
@@ -332,7 +338,10 @@ function lotsOfMember(
   };
 }
 
-/** A debit of the ledger as the lots take it. */
+/**
+ * A debit of the ledger as the lots take it; `reserved`: the points still reserved for codes after
+ * the write (an expiry spares them; a use's charge takes the kept points the reservation released).
+ */
 function debit(book: LotBook, entry: LedgerEntry, at: Date, room: number, reserved: number): LotPlan {
   const points = -entry.points;
   if (entry.type === 'redeem' || entry.type === 'adjustment') {
@@ -343,11 +352,17 @@ function debit(book: LotBook, entry: LedgerEntry, at: Date, room: number, reserv
   if (entry.type === 'refund' && entry.orderId !== undefined)
     return planLotRefund(book, entry.orderId, points, at, room);
   if (entry.type === 'expiry') {
-    const inactivity = entry.breakdown?.some((line) => line.rule === 'inactivity') ?? false;
-    const plan = inactivity ? planInactivityExpiry(book, at) : planLotExpiry(book, at);
+    const rule = (name: string) => entry.breakdown?.some((line) => line.rule === name) ?? false;
+    const plan = rule(RESERVATION_ENDED)
+      ? planKeptExpiry(book, reserved)
+      : rule('inactivity')
+        ? planInactivityExpiry(book, at, reserved)
+        : planLotExpiry(book, at, reserved);
     if ((plan.movement?.points ?? 0) !== entry.points)
       throw new Error(`an expiry of ${entry.points} points does not match the lots (${plan.movement?.points ?? 0})`);
     return { book: plan.book, writes: [] };
   }
-  return planRedemption(book, points, at, room);
+  const fromKept = spendKept(book, points, reserved);
+  if (fromKept.points === 0) return { book: fromKept.book, writes: [] };
+  return planRedemption(fromKept.book, fromKept.points, at, room);
 }

@@ -61,6 +61,7 @@ export function lotBookOf(lots: readonly PointsLot[], state: MemberLots): LotBoo
     ...(state.expiredThrough !== undefined ? { expiredThrough: state.expiredThrough } : {}),
     ...(state.clearedThrough !== undefined ? { clearedThrough: state.clearedThrough } : {}),
     ...(state.clearings !== undefined ? { clearings: state.clearings } : {}),
+    ...(state.keptForCodes !== undefined ? { keptForCodes: state.keptForCodes } : {}),
   };
 }
 
