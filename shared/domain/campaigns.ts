@@ -3,6 +3,7 @@ import type { Movement } from './ledger';
 import type { MemberState } from './member';
 import { MAX_LATE_DAYS } from './order';
 import { DAY_MS } from './time';
+import { earliest, type TimeRule } from './time-rule';
 
 /**
  * Campaigns: what a member gets when they enter a segment — a bonus, a reward's code, or a
@@ -52,6 +53,18 @@ export interface Boost {
 export interface CampaignMarks {
   applied: Record<string, number>;
   boosts?: Boost[];
+  /**
+   * Campaigns an entry earned that did not fit in the entry's transaction (DynamoDB's 100 items:
+   * a segment may have 100 campaigns), oldest first: kept in the entry's own write, so nothing
+   * earned is lost, and applied by the time job (`owedCampaignsRule`) as room allows.
+   */
+  owed?: OwedCampaign[];
+}
+
+/** A campaign the member earned on entering its segment at `enteredAt`, not applied yet. */
+export interface OwedCampaign {
+  campaignId: string;
+  enteredAt: string;
 }
 
 export const campaignRule = (campaignId: string) => `campaign:${campaignId}`;
@@ -121,8 +134,51 @@ export function withCampaignApplied(
       until: new Date(now.getTime() + campaign.effect.days * DAY_MS).toISOString(),
     });
   }
-  return { ...member, campaigns: { applied, ...(boosts.length > 0 ? { boosts } : {}) } };
+  const owed = member.campaigns?.owed;
+  return {
+    ...member,
+    campaigns: { applied, ...(boosts.length > 0 ? { boosts } : {}), ...(owed?.length ? { owed } : {}) },
+  };
 }
+
+/** The member with exactly these campaigns owed (none: the mark is dropped). */
+export function withCampaignsOwed(member: MemberState, owed: readonly OwedCampaign[]): MemberState {
+  const { owed: _before, ...marks } = member.campaigns ?? { applied: {} };
+  if (owed.length === 0 && !member.campaigns?.owed) return member;
+  return { ...member, campaigns: { ...marks, ...(owed.length > 0 ? { owed: [...owed] } : {}) } };
+}
+
+/**
+ * The owed campaigns still to apply, each with the campaign as it is now, in the order they were
+ * earned: a campaign deleted since, or applied `perMember` times meanwhile, is dropped (owed no
+ * more). The window was judged at the entry; a boost counts from the entry too.
+ */
+export function owedCampaigns(
+  member: Pick<MemberState, 'campaigns'>,
+  campaigns: readonly CampaignState[],
+): { campaign: CampaignState; enteredAt: Date }[] {
+  const byId = new Map(campaigns.map((campaign) => [campaign.campaignId, campaign]));
+  const counted = new Map<string, number>();
+  return (member.campaigns?.owed ?? []).flatMap(({ campaignId, enteredAt }) => {
+    const campaign = byId.get(campaignId);
+    const times = (counted.get(campaignId) ?? timesApplied(member, campaignId)) + 1;
+    counted.set(campaignId, times);
+    return campaign && times <= campaign.limits.perMember ? [{ campaign, enteredAt: new Date(enteredAt) }] : [];
+  });
+}
+
+/**
+ * Owed campaigns by time: due from the earliest entry that owes one. The rule changes nothing
+ * itself — the campaigns hook of every member write (shared/app/support/campaign-effects.ts)
+ * applies what is owed as room allows — so the job's write is the occasion, and it asks for
+ * another pass while any is left.
+ */
+export const owedCampaignsRule: TimeRule = {
+  name: 'campaigns',
+  dueAt: (member) => earliest((member.campaigns?.owed ?? []).map((owed) => owed.enteredAt)),
+  apply: ({ member }) =>
+    member.campaigns?.owed?.length ? { member, movements: [], events: [], more: true } : undefined,
+};
 
 /** A bonus campaign's ledger movement: a `bonus` entry whose one breakdown line names the campaign. */
 export function campaignBonus(campaign: CampaignState): Movement | undefined {

@@ -1,5 +1,6 @@
 import type { Program } from '@shared/schemas/program';
 import { anniversaryRule } from './anniversary';
+import { owedCampaignsRule } from './campaigns';
 import { codesExpiryRule } from './codes';
 import { expiryMonthRechecked, inactivityExpiryRule } from './expiry';
 import { lotTimeRule } from './lot-time';
@@ -20,6 +21,7 @@ export const TIME_RULES: readonly TimeRule[] = [
   anniversaryRule,
   codesExpiryRule,
   segmentsTimeRule,
+  owedCampaignsRule,
 ];
 
 /** The rules found through the member's schedule key (GSI4): all but those with an index of their own. */

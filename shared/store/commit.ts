@@ -40,6 +40,22 @@ export interface ConditionalWrite {
   onConditionFailed?: (existing: Item | undefined) => Error;
 }
 
+/** The key of the item a transaction item acts on, as text. */
+function keyOfWrite({ item }: ConditionalWrite): string | undefined {
+  const key = (item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key) as
+    { PK?: unknown; SK?: unknown } | undefined;
+  return key ? `${String(key.PK)}\u0000${String(key.SK)}` : undefined;
+}
+
+/** Whether any of `writes` acts on an item `others` act on already (one transaction may not act on an item twice). */
+export function touchesAny(writes: readonly ConditionalWrite[], others: readonly ConditionalWrite[]): boolean {
+  const taken = new Set(others.map(keyOfWrite));
+  return writes.some((write) => {
+    const key = keyOfWrite(write);
+    return key !== undefined && taken.has(key);
+  });
+}
+
 export interface Commit {
   members: MemberWrite[];
   writes: ConditionalWrite[];

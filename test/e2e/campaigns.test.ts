@@ -422,3 +422,26 @@ describe('a member the time job puts in a segment', () => {
     expect(codes.map((code) => code.rewardId)).toEqual(['free-coffee']);
   });
 });
+
+describe('two campaigns giving one reward on one segment', () => {
+  it('both give their code: one in the entry, the other (its stock and counts are one item each) by the time job', async () => {
+    await listSegment('vip-pair');
+    for (const campaignId of ['pair-1', 'pair-2'])
+      expect(
+        (
+          await putCampaign(
+            campaignId,
+            bonusCampaign('vip-pair', { effect: { type: 'reward', rewardId: 'free-coffee' } }),
+          )
+        ).status,
+      ).toBe(201);
+    const memberId = await enrol();
+    const added = await membership('vip-pair', memberId, 'add');
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expect((await applied(memberId)).map((event) => event.data.campaignId)).toEqual(['pair-1']);
+    expect((await api.call('POST', '/v1/admin/jobs/time-changes/run', { as: 'admin' })).status).toBeLessThan(300);
+    expect((await applied(memberId)).map((event) => event.data.campaignId)).toEqual(['pair-1', 'pair-2']);
+    const codes = (await api.call('GET', `/v1/members/${memberId}/codes`)).body.items as { rewardId: string }[];
+    expect(codes.map((code) => code.rewardId)).toEqual(['free-coffee', 'free-coffee']);
+  });
+});

@@ -6,8 +6,11 @@ import {
   campaignRunsAt,
   campaignsForEntry,
   liveBoosts,
+  owedCampaigns,
+  owedCampaignsRule,
   timesApplied,
   withCampaignApplied,
+  withCampaignsOwed,
   type CampaignEffect,
   type CampaignState,
 } from '@shared/domain/campaigns';
@@ -263,6 +266,96 @@ describe('campaign properties', () => {
           expect(extra * 100).toBeLessThanOrEqual(base * (hundredths - 100));
           expect(extra * 100).toBeGreaterThan(base * (hundredths - 100) - 100);
           expect(earned.points).toBe(earned.breakdown.reduce((sum, line) => sum + line.points, 0));
+        },
+      ),
+    );
+  });
+});
+
+describe('owed campaigns (an entry whose campaigns did not fit its transaction)', () => {
+  const at = (days: number) => new Date(now.getTime() + days * DAY_MS).toISOString();
+
+  it('are applied in the order earned, each at most up to perMember counting what applied meanwhile', () => {
+    const twice = campaign('b-twice', { limits: { perMember: 2 } });
+    const once = campaign('a-once');
+    let owing = withCampaignsOwed(member(), [
+      { campaignId: 'b-twice', enteredAt: at(0) },
+      { campaignId: 'a-once', enteredAt: at(1) },
+      { campaignId: 'b-twice', enteredAt: at(2) },
+      { campaignId: 'b-twice', enteredAt: at(3) },
+      { campaignId: 'deleted', enteredAt: at(4) },
+    ]);
+    expect(
+      owedCampaigns(owing, [once, twice]).map(({ campaign, enteredAt }) => [
+        campaign.campaignId,
+        enteredAt.toISOString(),
+      ]),
+    ).toEqual([
+      ['b-twice', at(0)],
+      ['a-once', at(1)],
+      ['b-twice', at(2)],
+    ]);
+    // Applied once meanwhile: one more is owed of b-twice.
+    owing = withCampaignApplied(owing, twice, now, new Set(['a-once', 'b-twice']));
+    expect(owedCampaigns(owing, [once, twice]).map(({ campaign }) => campaign.campaignId)).toEqual([
+      'b-twice',
+      'a-once',
+    ]);
+  });
+
+  it('stay on the member through an application, and the time rule is due from the earliest', () => {
+    const owing = withCampaignsOwed(member(), [
+      { campaignId: 'x', enteredAt: at(2) },
+      { campaignId: 'y', enteredAt: at(1) },
+    ]);
+    const applied = withCampaignApplied(
+      owing,
+      campaign('z', { effect: { type: 'multiplier', factor: 2, days: 3 } }),
+      now,
+      new Set(['z']),
+    );
+    expect(applied.campaigns?.owed).toEqual(owing.campaigns?.owed);
+    expect(owedCampaignsRule.dueAt(applied)).toBe(at(1));
+    expect(owedCampaignsRule.dueAt(member())).toBeUndefined();
+    expect(withCampaignsOwed(applied, []).campaigns).toEqual({ applied: { z: 1 }, boosts: applied.campaigns?.boosts });
+  });
+
+  it('the time rule asks for a pass while any is owed, and changes nothing itself', () => {
+    const owing = withCampaignsOwed(member(), [{ campaignId: 'x', enteredAt: at(0) }]);
+    const input = { program: { ...program, version: 1, updatedAt: now.toISOString() }, now, book: undefined };
+    expect(owedCampaignsRule.apply({ ...input, member: owing })).toEqual({
+      member: owing,
+      movements: [],
+      events: [],
+      more: true,
+    });
+    expect(owedCampaignsRule.apply({ ...input, member: member() })).toBeUndefined();
+  });
+
+  it('never lose or duplicate what is owed: applied + still owed = earned (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 12 }),
+        fc.integer({ min: 0, max: 12 }),
+        (earned, applyFirst) => {
+          const campaigns = ['a', 'b', 'c'].map((id) => campaign(id, { limits: { perMember: 20 } }));
+          let state = withCampaignsOwed(
+            member(),
+            earned.map((campaignId, i) => ({ campaignId, enteredAt: at(i) })),
+          );
+          const due = owedCampaigns(state, campaigns);
+          const applied = due.slice(0, applyFirst);
+          for (const { campaign: applying } of applied)
+            state = withCampaignApplied(state, applying, now, new Set(['a', 'b', 'c']));
+          state = withCampaignsOwed(
+            state,
+            due
+              .slice(applyFirst)
+              .map(({ campaign: c, enteredAt }) => ({ campaignId: c.campaignId, enteredAt: enteredAt.toISOString() })),
+          );
+          const total = (id: string) =>
+            timesApplied(state, id) + (state.campaigns?.owed ?? []).filter((o) => o.campaignId === id).length;
+          for (const id of ['a', 'b', 'c']) expect(total(id)).toBe(earned.filter((e) => e === id).length);
         },
       ),
     );

@@ -97,6 +97,6 @@ describe('the schedule key', () => {
 
   it('lists every rule once, by name', () => {
     const names = TIME_RULES.map((rule) => rule.name);
-    expect(names).toEqual(['expiry', 'lots', 'time-changes', 'anniversary', 'codes', 'segments']);
+    expect(names).toEqual(['expiry', 'lots', 'time-changes', 'anniversary', 'codes', 'segments', 'campaigns']);
   });
 });

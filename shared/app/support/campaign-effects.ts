@@ -1,13 +1,17 @@
 import {
   campaignBonus,
   campaignsForEntry,
+  owedCampaigns,
   timesApplied,
   withCampaignApplied,
+  withCampaignsOwed,
   type CampaignState,
+  type OwedCampaign,
 } from '@shared/domain/campaigns';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
-import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
+import { earliest } from '@shared/domain/time-rule';
+import { touchesAny, type ConditionalWrite, type MemberWrite } from '@shared/store/commit';
 import { VersionConflictError } from '@shared/store/errors';
 import { campaignList, forgetCachedCampaigns } from '@shared/store/campaigns';
 import { campaignRevisionCheck } from '@shared/store/items/campaign';
@@ -32,8 +36,9 @@ import { giftRewardCode } from './reward-codes';
 /**
  * A transaction holds at most 100 items. What the use case and the membership hook wrote leaves
  * room; the lots hook, the idempotency record and the audit record come after: this many are
- * kept for them. A campaign that would not fit is left for the member's next entry (logged), so
- * the member's own write never fails for a campaign.
+ * kept for them. A campaign that would not fit is owed: kept on the member in the same write (so
+ * the member's own write never fails for a campaign and nothing earned is lost) and applied by
+ * the next writes of the member, the time job's first (`owedCampaignsRule`).
  */
 const TRANSACTION_ITEMS = 100;
 const ROOM_KEPT = 12;
@@ -66,21 +71,44 @@ export async function applyCampaigns(
   at: Date,
   partnerId: string,
 ): Promise<void> {
-  if (!entries.some((entry) => entry.entered.length > 0)) return;
+  const owing = decided.members.some((write) => (write.member.campaigns?.owed?.length ?? 0) > 0);
+  if (!owing && !entries.some((entry) => entry.entered.length > 0)) return;
   const campaigns = await campaignList();
-  if (campaigns.length === 0) return;
   const known = new Set(campaigns.map((campaign) => campaign.campaignId));
   const program = cachedProgram() ?? (await currentProgram());
-  for (const { write, entered } of entries) {
-    for (const campaign of campaignsForEntry(campaigns, entered, write.member, at)) {
-      if (itemsOf(decided) + ITEMS_PER_APPLICATION[campaign.effect.type] > TRANSACTION_ITEMS - ROOM_KEPT) {
-        logger.warn('campaign left for a later entry: the transaction is full', { campaignId: campaign.campaignId });
-        continue;
-      }
-      await applyOne(decided, write, campaign, known, at, postingContext({ partnerId }, program, at));
+  const context = postingContext({ partnerId }, program, at);
+  for (const write of decided.members) {
+    const entered = entries.find((entry) => entry.write === write)?.entered ?? [];
+    // What earlier entries owe first, in the order they were earned; then this write's entries.
+    const due = [
+      ...owedCampaigns(write.member, campaigns),
+      ...campaignsForEntry(campaigns, entered, write.member, at).map((campaign) => ({ campaign, enteredAt: at })),
+    ];
+    if (due.length === 0 && !write.member.campaigns?.owed) continue;
+    const owed: OwedCampaign[] = [];
+    for (const { campaign, enteredAt } of due) {
+      const applied =
+        owed.length === 0 &&
+        roomFor(decided, campaign) &&
+        (await applyOne(decided, write, campaign, known, { at, enteredAt }, context));
+      if (!applied) owed.push({ campaignId: campaign.campaignId, enteredAt: enteredAt.toISOString() });
+    }
+    write.member = withCampaignsOwed(write.member, owed);
+    if (owed.length > 0) {
+      logger.info('campaigns owed: the transaction is full', { campaigns: owed.length });
+      // The time job keys its own writes: what is owed now makes the member due now.
+      const owedFrom = owed[0]?.enteredAt;
+      if (write.scheduleSet)
+        write.member = {
+          ...write.member,
+          timeChangesCheckAt: earliest([write.member.timeChangesCheckAt, owedFrom]),
+        };
     }
   }
 }
+
+const roomFor = (decided: Outcome<unknown>, campaign: CampaignState) =>
+  itemsOf(decided) + ITEMS_PER_APPLICATION[campaign.effect.type] <= TRANSACTION_ITEMS - ROOM_KEPT;
 
 const itemsOf = (decided: Outcome<unknown>) =>
   decided.members.reduce((sum, write) => sum + 1 + write.entries.length, 0) +
@@ -92,11 +120,12 @@ async function applyOne(
   write: MemberWrite,
   campaign: CampaignState,
   known: ReadonlySet<string>,
-  at: Date,
+  { at, enteredAt }: { at: Date; enteredAt: Date },
   context: ReturnType<typeof postingContext>,
-): Promise<void> {
+): Promise<boolean> {
   const { memberId } = write.member;
-  let member: MemberState = withCampaignApplied(write.member, campaign, at, known);
+  // A boost runs from the entry that earned it (an owed campaign applies later than that).
+  let member: MemberState = withCampaignApplied(write.member, campaign, enteredAt, known);
   const writes: ConditionalWrite[] = [
     {
       item: campaignRevisionCheck(campaign),
@@ -107,6 +136,7 @@ async function applyOne(
     },
   ];
   const events: EmittedEvent[] = [];
+  const entries: LedgerEntry[] = [];
   const applied = { campaignId: campaign.campaignId, segmentId: campaign.segmentId, type: campaign.effect.type };
   let detail: Record<string, unknown> = {};
   const bonus = campaignBonus(campaign);
@@ -115,7 +145,7 @@ async function applyOne(
     // The entries of the write so far come first: the bonus takes the next index of the same version.
     const entry: LedgerEntry = { ...(posted.entries[0] as LedgerEntry), index: write.entries.length };
     member = posted.member;
-    write.entries = [...write.entries, entry];
+    entries.push(entry);
     events.push(transactionEvent('points.earned', entry));
     detail = { points: bonus.points, transactionId: entry.transactionId };
   } else if (campaign.effect.type === 'reward') {
@@ -130,11 +160,16 @@ async function applyOne(
     const boost = member.campaigns?.boosts?.find((candidate) => candidate.campaignId === campaign.campaignId);
     detail = { factor: campaign.effect.factor, ...(boost ? { until: boost.until } : {}) };
   }
+  // One transaction may not touch an item twice: a second code of one reward (its stock and
+  // counts), or one campaign owed twice, waits for the member's next write.
+  if (touchesAny(writes, decided.writes)) return false;
   write.member = member;
+  write.entries = [...write.entries, ...entries];
   decided.writes.push(...writes);
   decided.events.push(...events, {
     type: 'campaign.applied',
     memberId,
     data: { ...applied, ...detail, applied: timesApplied(member, campaign.campaignId) },
   });
+  return true;
 }
