@@ -6,8 +6,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type * as z from 'zod';
 import { DomainError } from '@shared/domain/errors';
 import { logger, tracer } from '@shared/observability';
-import { IdempotencyKeyReuseError } from '@shared/store/errors';
-import { saveIdempotentResponse, type IdempotencyContext } from '@shared/store/idempotency';
+import type { IdempotencyContext } from '@shared/store/idempotency';
+import { keepRefusal, type Kept } from '@shared/app/support/execute';
 import type { Caller } from '@shared/app/support/outcome';
 import { clock } from '@shared/clock';
 import type { Principal } from '@shared/domain/principal';
@@ -139,8 +139,9 @@ function replayHeaders(): Record<string, string> {
  * Idempotency costs no extra read on the normal path: the record is written by the use
  * case's own transaction, conditioned on not existing, and a used key shows up as that
  * condition failing (shared/store answers from the record). Refusals found after reading
- * state (a DomainError) are saved here, or, when the key was already used, answered from
- * the record: a replay after the state moved on still gets the first response.
+ * state (a DomainError) are kept through the executor (`keepRefusal`), or, when the key was
+ * already used, answered from the record: a replay after the state moved on still gets the
+ * first response.
  */
 function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
   return {
@@ -149,26 +150,21 @@ function idempotency(): MiddlewareObj<ApiEvent, APIGatewayProxyResult> {
       if (!context || !(request.error instanceof DomainError)) return;
       const { problem } = toProblem(request.error, requestIdOf(request.event));
       const text = JSON.stringify(problem);
-      let found: Awaited<ReturnType<typeof saveIdempotentResponse>>;
+      let kept: Kept;
       try {
-        found = await saveIdempotentResponse(context, { status: problem.status, text }, clock());
+        kept = await keepRefusal(context, { status: problem.status, text }, clock());
       } catch (error) {
-        // Storage failed while recording the refusal (a timeout, throttling): that failure is the
-        // answer (503, retry with the same key), made by the problem mapping like every other one.
+        // The key was used for another request (422), or storage failed while recording the
+        // refusal (a timeout, throttling: 503, retry with the same key): that is the answer, made
+        // by the problem mapping like every other one.
         request.error = error as Error;
         return;
       }
-      if (found.kind === 'saved') {
-        // Answer the very text that was recorded: a replay is then the same bytes.
-        request.response = storedToResponse(problem.status, text, false);
-        request.error = null;
-        return;
-      }
-      if (found.kind === 'mismatch') request.error = new IdempotencyKeyReuseError();
-      if (found.kind === 'replay') {
-        request.response = storedToResponse(found.response.status, storedText(found.response), true);
-        request.error = null;
-      }
+      request.error = null;
+      request.response = kept.replayed
+        ? storedToResponse(kept.response.status, storedText(kept.response), true)
+        : // Answer the very text that was recorded: a replay is then the same bytes.
+          storedToResponse(problem.status, text, false);
     },
   };
 }

@@ -3,7 +3,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { earnPoints, enrolMember, putReward, redeemPoints, redeemReward } from '../support/use-cases';
 import { useStore, type StoreConfig } from '@shared/store/client';
-import { saveIdempotentResponse } from '@shared/store/idempotency';
+import { keepRefusal } from '@shared/app/support/execute';
+import { IdempotencyKeyReuseError } from '@shared/store/errors';
 import { findMember, memberKey } from '@shared/store/items/member';
 import { withFaults } from '../support/faults';
 import { useFreshTable } from '../support/table';
@@ -54,16 +55,16 @@ describe('DynamoDB calls per request', () => {
     const context = { scope: 'partner-1', key: randomUUID(), requestHash: 'h' };
     const now = new Date();
     const refusal = { status: 409, body: { type: 'https://rewards-api.dev/problems/duplicate-order' } };
-    expect(await saveIdempotentResponse(context, refusal, now)).toEqual({ kind: 'saved' });
+    expect(await keepRefusal(context, refusal, now)).toEqual({ replayed: false });
     let again: unknown;
     const calls = await callsOf(async () => {
-      again = await saveIdempotentResponse(context, { status: 409, body: {} }, now);
+      again = await keepRefusal(context, { status: 409, body: {} }, now);
     });
-    expect(again).toEqual({ kind: 'replay', response: refusal });
+    expect(again).toEqual({ replayed: true, response: refusal });
     expect(calls).toEqual({ PutCommand: 1 });
-    expect(await saveIdempotentResponse({ ...context, requestHash: 'other' }, refusal, now)).toEqual({
-      kind: 'mismatch',
-    });
+    await expect(keepRefusal({ ...context, requestHash: 'other' }, refusal, now)).rejects.toBeInstanceOf(
+      IdempotencyKeyReuseError,
+    );
   });
 
   it('reads the reward together with the member: one read call before the write', async () => {

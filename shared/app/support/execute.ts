@@ -18,6 +18,7 @@ import {
   interpretRecord,
   lookupIdempotency,
   replayPointerPut,
+  saveIdempotentResponse,
   type IdempotencyContext,
   type StoredResponse,
 } from '@shared/store/idempotency';
@@ -186,6 +187,24 @@ function replayFromRecord(
   if (found.kind === 'replay') return found.response;
   throw new Error('idempotency record vanished between the failed write and the read');
 }
+
+/**
+ * A refusal (a DomainError found after reading state) kept under the caller's Idempotency-Key, so
+ * that a retry answers the same though the state moved on. Nothing else is written with it: a
+ * refusal has no effect. When another request with the key was first, its response is the answer
+ * (a replay), or IdempotencyKeyReuseError for a different request; what the failed write returned
+ * says which, without reading the record again.
+ */
+export async function keepRefusal(idempotency: IdempotencyContext, refusal: StoredResponse, now: Date): Promise<Kept> {
+  const found = await saveIdempotentResponse(idempotency, refusal, now);
+  if (found.kind === 'mismatch') throw new IdempotencyKeyReuseError();
+  if (found.kind === 'replay') return { replayed: true, response: found.response };
+  // Saved, or the first record expired meanwhile: this refusal is the answer.
+  return { replayed: false };
+}
+
+/** What became of a refusal kept for replays: kept now, or the first response of the key. */
+export type Kept = { replayed: false } | { replayed: true; response: StoredResponse };
 
 /** Executes a use case that has no idempotency key (jobs, PUT routes) and returns its result. */
 export async function executeOnce<R>(useCase: UseCase<R>, caller: Omit<Caller, 'idempotency'>): Promise<R> {
