@@ -183,6 +183,22 @@ describe('a code charged at use: the points reserved', () => {
     const stats = await api.call('GET', `/v1/admin/rewards/${rewardId}/codes/stats`, { as: 'admin' });
     expect(stats.body).toEqual({ issued: 0, used: 0, expired: 0, cancelled: 1, reserved: 0 });
   });
+
+  it("are not spendable in the member's app either: a reward is affordable only from the points not reserved", async () => {
+    const rewardId = await codeReward({ ...generated, chargeOn: 'use' });
+    const dearer = await codeReward(generated, { pointsCost: 800 });
+    const memberId = await enrol();
+    await issuedCode(memberId, rewardId);
+    const session = await api.call('POST', `/v1/members/${memberId}/sessions`);
+    expect(session.status).toBe(201);
+    const rewards = await api.call('GET', '/v1/me/rewards?limit=100', { key: session.body.token });
+    expect(rewards.status).toBe(200);
+    const affordable = (id: string) =>
+      (rewards.body.items as { rewardId: string; affordable: boolean }[]).find((reward) => reward.rewardId === id)
+        ?.affordable;
+    expect(affordable(rewardId)).toBe(true);
+    expect(affordable(dearer)).toBe(false);
+  });
 });
 
 describe('pool codes', () => {

@@ -1,3 +1,4 @@
+import { reservedPoints } from '@shared/domain/codes';
 import { DomainError } from '@shared/domain/errors';
 import { rewardAvailableAt, rewardForMember, rewardView } from '@shared/domain/rewards';
 import { currentProgram } from '@shared/store/program';
@@ -38,7 +39,8 @@ export async function listRewardsForMember(
     currentProgram(),
     listCatalog(page.limit, page.cursor, (reward) => rewardAvailableAt(reward, now)),
   ]);
-  const spendable = (await lotPoints(member, now))?.balance ?? member.points.balance;
+  // Points reserved for codes charged at use are promised: not spendable (as in the member view).
+  const spendable = ((await lotPoints(member, now))?.balance ?? member.points.balance) - reservedPoints(member);
   return { ...found, items: found.items.map((reward) => rewardForMember(reward, member, spendable, program, now)) };
 }
 
