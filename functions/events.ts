@@ -1,6 +1,7 @@
 import {
   createWebhook,
   deleteWebhook,
+  getDelivery,
   getWebhook,
   listEvents,
   listWebhookDeliveries,
@@ -38,6 +39,8 @@ const api = apiFunction(eventsRoutes, {
     status: 200,
     body: await listWebhookDeliveries(params.webhookId, query),
   }),
+
+  getDelivery: async ({ params }) => ({ status: 200, body: await getDelivery(params.webhookId, params.eventId) }),
 
   retryDelivery: async ({ params, caller }) =>
     respond('retryDelivery', retryDelivery(params.webhookId, params.eventId), caller),

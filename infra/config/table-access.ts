@@ -290,7 +290,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   // and the webhook endpoints (WEBHOOKS: endpoints and their count) with their deliveries (WEBHOOK#id).
   events: {
     items: [
-      { actions: READ_ACTIONS, partitions: [idempotency, webhooks, webhook, partners] },
+      // A delivery's payload is its event, read where the event is stored (as the delivery function does).
+      { actions: READ_ACTIONS, partitions: [idempotency, webhooks, webhook, partners, member, globalEvent] },
       { actions: ['Query'], partitions: [member, webhooks, webhook] },
       { actions: ['PutItem'], partitions: [idempotency, webhooks, globalEvent, audit] },
       { actions: ['UpdateItem', 'DeleteItem'], partitions: [webhooks] },

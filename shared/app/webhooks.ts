@@ -1,13 +1,13 @@
 import { DomainError } from '@shared/domain/errors';
-import { globalEvent, type EventType } from '@shared/domain/events';
+import { globalEvent, publicEvent, type EventType } from '@shared/domain/events';
 import { rotateSecrets, type DeliveryStatus } from '@shared/domain/webhooks';
 import { eventsConfig } from '@shared/delivery/config';
 import { webhookUrlRefusal } from '@shared/delivery/http';
 import { deliveryQueue } from '@shared/delivery/queue';
 import { newWebhookSecret } from '@shared/delivery/signing';
 import { newEventId, newWebhookId } from '@shared/ids';
-import { eventWrites, readEventFeed, toPublicEvents } from '@shared/store/items/event';
-import { findDelivery, listDeliveries } from '@shared/store/items/delivery';
+import { eventWrites, readEvent, readEventFeed, toPublicEvents } from '@shared/store/items/event';
+import { deliveryView, findDelivery, listDeliveries } from '@shared/store/items/delivery';
 import {
   createWebhookWrites,
   deleteWebhookWrites,
@@ -72,6 +72,17 @@ export async function listWebhookDeliveries(
     ...(query.cursor ? { cursor: query.cursor } : {}),
     ...(query.status ? { status: query.status } : {}),
   });
+}
+
+/**
+ * One delivery and the event it sends, as `deliver` signs it (shared/delivery/delivery.ts): the
+ * public form of the stored event, read now, so an erased member's event shows what is left.
+ */
+export async function getDelivery(webhookId: string, eventId: string) {
+  const [, record] = await Promise.all([loadWebhook(webhookId), findDelivery(webhookId, eventId)]);
+  if (!record) throw new DomainError('delivery-not-found', `No delivery of ${eventId} to ${webhookId}.`);
+  const event = await readEvent(record);
+  return { ...deliveryView(record), ...(event ? { payload: publicEvent(event) } : {}) };
 }
 
 /** Registers an endpoint. Its secret is shown once: a replay answers without it. */

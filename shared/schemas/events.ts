@@ -248,6 +248,14 @@ export const Delivery = z
   })
   .meta({ id: 'Delivery' });
 
+export const DeliveryWithPayload = Delivery.extend({
+  payload: Event.optional().meta({
+    description:
+      'The event as this endpoint is sent it: the signed body is this object as JSON, keys in this order. ' +
+      "Absent once the event is no longer stored (35 days). An erased member's events show what is left of them.",
+  }),
+}).meta({ id: 'DeliveryWithPayload' });
+
 export const DeliveriesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(1024).optional(),

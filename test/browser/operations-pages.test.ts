@@ -3,18 +3,22 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/api';
 import { launchBrowser, screenshots, type HeadlessBrowser } from '../support/browser';
+import { startReceiver, type Receiver } from '../support/receiver';
 
 /**
  * The console's operating pages in a real browser (Debian's chromium, driven by playwright-core)
- * against the local stack: a partner's scopes and limit changed in place. No chromium is a failure.
+ * against the local stack: a partner's scopes and limit changed in place, a webhook delivery's
+ * payload shown. No chromium is a failure.
  */
 
 let api: TestApi;
 let browser: HeadlessBrowser;
 let page: Page;
+let receiver: Receiver;
 
 beforeAll(async () => {
   api = await startTestApi();
+  receiver = await startReceiver();
   browser = await launchBrowser('operations');
   page = browser.page;
   await page.goto(`${api.url}/console`);
@@ -25,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.stop();
+  await receiver?.close();
 });
 
 async function open(section: string): Promise<void> {
@@ -97,6 +102,39 @@ describe('the Partners page', () => {
     await adminForm.getByText('only its name can change').waitFor();
     expect(await adminForm.getByRole('checkbox').count()).toBe(0);
     await adminForm.getByRole('button', { name: 'Cancel' }).click();
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
+  }, 120_000);
+});
+
+describe('the Webhooks page', () => {
+  it("shows a delivery's payload when the delivery is clicked: the body the receiver got", async () => {
+    const hook = await api.call<{ webhookId: string }>('POST', '/v1/admin/webhooks', {
+      as: 'admin',
+      body: { url: receiver.url, types: ['webhook.test'] },
+    });
+    expect(hook.status).toBe(201);
+    const sent = await api.call<{ eventId: string }>('POST', `/v1/admin/webhooks/${hook.body.webhookId}/test`, {
+      as: 'admin',
+    });
+    const { eventId } = sent.body;
+    await receiver.waitFor((all) => all.some((r) => r.headers['webhook-id'] === eventId));
+    const body = receiver.received.find((r) => r.headers['webhook-id'] === eventId)!.body;
+
+    await open('Webhooks');
+    await page.getByRole('button', { name: 'Deliveries' }).click();
+    await page.getByRole('button', { name: `Payload of ${eventId}` }).click();
+    const shown = page.getByTestId('delivery-payload');
+    await shown.waitFor();
+    expect(JSON.parse((await shown.textContent()) ?? '')).toEqual(JSON.parse(body));
+    const panel = page.getByRole('region', { name: `Payload sent for ${eventId}` });
+    await expect.poll(() => panel.textContent(), { timeout: 10_000 }).toMatch(/succeeded after 1 attempt/);
+    expect(await panel.textContent()).not.toMatch(/whsec_/);
+    expect(await unlabelled()).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'webhook-payload.png'), fullPage: true });
+    // A second click hides it.
+    await page.getByRole('button', { name: `Payload of ${eventId}` }).click();
+    await expect.poll(() => shown.count()).toBe(0);
     expect(browser.pageErrors).toEqual([]);
     expect(browser.cspViolations).toEqual([]);
   }, 120_000);

@@ -680,6 +680,13 @@ describe('every answer of every route is described by the document', () => {
       if (tries > 50) throw new Error('no delivery recorded');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    await call(admin, 'getDelivery', { params: { ...hookParams, eventId: test.body.eventId } }, { status: 200 });
+    await call(
+      admin,
+      'getDelivery',
+      { params: { ...hookParams, eventId: 'evt_00000000000000000000000000' } },
+      { status: 404, type: 'delivery-not-found' },
+    );
     await call(admin, 'retryDelivery', { params: { ...hookParams, eventId: test.body.eventId } }, { status: 202 });
     await call(admin, 'deleteWebhook', { params: hookParams }, { status: 204 });
     await call(admin, 'getWebhook', { params: hookParams }, { status: 404, type: 'webhook-not-found' });

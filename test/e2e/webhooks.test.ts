@@ -132,6 +132,43 @@ describe('deliveries to a real receiver', () => {
     await admin('DELETE', `/v1/admin/webhooks/${other.webhookId}`);
   });
 
+  it('shows a delivery with its payload: exactly the body the receiver verified, before and after it succeeds', async () => {
+    const { webhookId, secret } = await createHook(['points.earned']);
+    receiver.respond = () => 500;
+    const event = await insertEarned(memberId(40), 1);
+    await receiver.waitFor((all) => all.some((r) => r.headers['webhook-id'] === event.id));
+    const sent = receiver.received.find((r) => r.headers['webhook-id'] === event.id)!;
+    expect(verified(secret)(sent)).toBe(true);
+    const path = `/v1/admin/webhooks/${webhookId}/deliveries/${event.id}`;
+    let pending = await admin('GET', path);
+    // The attempt's result is recorded just after the receiver answered it.
+    for (let tries = 0; pending.body.attempts === 0 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      pending = await admin('GET', path);
+    }
+    expect(pending.status).toBe(200);
+    expect(pending.body).toMatchObject({ eventId: event.id, type: 'points.earned', status: 'pending', attempts: 1 });
+    expect(pending.body.lastStatusCode).toBe(500);
+    // The signed body, byte for byte: what a receiver checks the signature over.
+    expect(JSON.stringify(pending.body.payload)).toBe(sent.body);
+    expect(JSON.stringify(pending.body)).not.toContain(secret.replace(/^whsec_/, ''));
+    expect(JSON.stringify(pending.body)).not.toMatch(/whsec_|signature/i);
+
+    receiver.respond = () => 204;
+    expect((await admin('POST', `${path}/retry`)).status).toBe(202);
+    await expect.poll(async () => (await admin('GET', path)).body.status, { timeout: 10_000 }).toBe('succeeded');
+    expect((await admin('GET', path)).body.payload).toEqual(JSON.parse(sent.body));
+
+    const unknownEvent = await admin('GET', `/v1/admin/webhooks/${webhookId}/deliveries/${newEventId()}`);
+    expect(unknownEvent.status).toBe(404);
+    expect(unknownEvent.body.type).toBe(`${problems}delivery-not-found`);
+    const unknownHook = await admin('GET', `/v1/admin/webhooks/whk_${'0'.repeat(26)}/deliveries/${event.id}`);
+    expect(unknownHook.body.type).toBe(`${problems}webhook-not-found`);
+    expect((await admin('GET', `/v1/admin/webhooks/${webhookId}/deliveries/evt_bad`)).status).toBe(400);
+    expect((await api.call('GET', path)).status).toBe(403);
+    await admin('DELETE', `/v1/admin/webhooks/${webhookId}`);
+  });
+
   it('retries a failing receiver, lists the failure, and delivers again by hand', async () => {
     const { webhookId, secret } = await createHook(['points.earned']);
     const member = memberId(1);

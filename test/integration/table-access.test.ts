@@ -611,6 +611,9 @@ beforeAll(async () => {
     }
     await call('GET', `/v1/events?memberId=${field(enrolled, 'memberId')}`);
     await call('GET', `${webhook}/deliveries`, { as: 'admin' });
+    // A delivery's payload, read where its event is: a member's event and the region's own.
+    for (const message of [messages.find((m) => m.memberId), messages.find((m) => !m.memberId)])
+      expect201(await call('GET', `${webhook}/deliveries/${message!.eventId}`, { as: 'admin' }), 'delivery payload');
     expect201(await call('POST', `${webhook}/deliveries/${messages[0]!.eventId}/retry`, { as: 'admin' }), 'retry');
     expect201(await call('DELETE', webhook, { as: 'admin' }), 'delete webhook');
   } finally {

@@ -57,6 +57,9 @@ export interface Delivery {
   nextAttemptAt?: string;
 }
 
+/** A delivery with the event it sends (GET …/deliveries/{eventId}); absent once the event is gone. */
+export type DeliveryWithPayload = Delivery & { payload?: Record<string, unknown> };
+
 export interface ImportJob {
   importId: string;
   status: 'waiting' | 'running' | 'done' | 'failed';

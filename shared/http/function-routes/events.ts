@@ -6,6 +6,7 @@ import {
   DeliveriesQuery,
   Delivery,
   DeliveryParams,
+  DeliveryWithPayload,
   EventPage,
   EventsQuery,
   PatchWebhookRequest,
@@ -121,6 +122,20 @@ export const eventsRoutes = {
     params: WebhookParams,
     query: DeliveriesQuery,
     responses: { 200: page(Delivery, 'DeliveryPage') },
+  },
+  getDelivery: {
+    method: 'GET',
+    path: '/v1/admin/webhooks/{webhookId}/deliveries/{eventId}',
+    fn: 'events',
+    scope: 'admin',
+    summary: 'One delivery, with the event it sends (the signed body)',
+    description:
+      "One delivery's status and attempts with `payload`, the event as it is (or will be) sent to this endpoint: " +
+      'what the receiver verifies the signature over. Never a secret or a signature. Beyond the contract ' +
+      '(shared/README.md).',
+    errors: ['webhook-not-found', 'delivery-not-found'],
+    params: DeliveryParams,
+    responses: { 200: DeliveryWithPayload },
   },
   retryDelivery: {
     method: 'POST',

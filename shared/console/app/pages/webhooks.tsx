@@ -3,7 +3,7 @@ import { ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, SecretOnce, useLoad, usePager } from '../components';
 import { formatTime } from '../format';
 import { EVENT_TYPES } from '@shared/domain/events';
-import type { Delivery, Webhook } from '../types';
+import type { Delivery, DeliveryWithPayload, Webhook } from '../types';
 
 export function Webhooks() {
   const pager = usePager();
@@ -245,6 +245,7 @@ function Deliveries({ path }: { path: string }) {
   const [status, setStatus] = useState('');
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<unknown>();
+  const [shown, setShown] = useState<string>();
   const page = useLoad(
     () =>
       call<Page<Delivery>>('GET', `${path}/deliveries`, {
@@ -292,7 +293,15 @@ function Deliveries({ path }: { path: string }) {
             {page.data?.items.map((d) => (
               <tr key={d.eventId}>
                 <td>
-                  <code>{d.eventId}</code>
+                  <button
+                    type="button"
+                    class="link"
+                    aria-expanded={shown === d.eventId}
+                    aria-label={`Payload of ${d.eventId}`}
+                    onClick={() => setShown(shown === d.eventId ? undefined : d.eventId)}
+                  >
+                    <code>{d.eventId}</code>
+                  </button>
                 </td>
                 <td>{d.type}</td>
                 <td>{d.status}</td>
@@ -328,6 +337,36 @@ function Deliveries({ path }: { path: string }) {
         onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
         onPrevious={pager.previous}
       />
+      {shown && (
+        <DeliveryPayload key={shown} path={`${path}/deliveries/${encodeURIComponent(shown)}`} eventId={shown} />
+      )}
     </div>
+  );
+}
+
+/** The event a delivery sends, read when asked: the signed body is this JSON on one line. */
+function DeliveryPayload({ path, eventId }: { path: string; eventId: string }) {
+  const delivery = useLoad(() => call<DeliveryWithPayload>('GET', path).then((r) => r.body), [path]);
+  return (
+    <section class="card" aria-label={`Payload sent for ${eventId}`}>
+      <h4>
+        Payload of <code>{eventId}</code>
+      </h4>
+      <ProblemAlert error={delivery.error} />
+      {delivery.data &&
+        (delivery.data.payload ? (
+          <>
+            <p class="muted">
+              The body this endpoint is sent (signed as this JSON on one line), {delivery.data.status} after{' '}
+              {delivery.data.attempts} {delivery.data.attempts === 1 ? 'attempt' : 'attempts'}.
+            </p>
+            <pre class="json" data-testid="delivery-payload">
+              {JSON.stringify(delivery.data.payload, null, 2)}
+            </pre>
+          </>
+        ) : (
+          <p>The event is no longer stored (events are kept 35 days): there is nothing to show or send.</p>
+        ))}
+    </section>
   );
 }
