@@ -5,7 +5,7 @@ import { metrics } from '@shared/observability';
 import type { Program } from '@shared/schemas/program';
 import { snapshotPut, type StoredSnapshot } from '@shared/store/items/snapshot';
 import { currentProgram } from '@shared/store/program';
-import { totalsAt } from '@shared/store/running-totals';
+import { totalsAt } from './jobs/running-totals';
 import { windowSummary } from '@shared/store/window-facts';
 import { outcome, type UseCase } from './support/outcome';
 

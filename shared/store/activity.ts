@@ -1,5 +1,7 @@
-import { queryAll } from './query';
 import { DAY_MS } from '@shared/domain/time';
+import type { Item } from './item';
+import { itemToEnrolment } from './items/referral-code';
+import { queryAll } from './query';
 import { ACTIVITY_SHARDS, indexKeys } from './keys';
 import { indexNames } from './table';
 
@@ -8,7 +10,6 @@ import { indexNames } from './table';
  * is one Query per (day, shard) bucket it touches, so what a read costs grows with what
  * happened in the range, never with the table's history. No Scan.
  */
-type Item = Record<string, unknown>;
 
 /** Queries in flight at once: enough to read a 60-day window quickly, few enough not to burst. */
 const QUERY_CONCURRENCY = 16;
@@ -87,11 +88,7 @@ export async function enrolmentsOfDay(day: string, from: string, before: string)
   );
   return shards
     .flat()
-    .map((item) => ({
-      memberId: String(item.memberId),
-      createdAt: String(item.createdAt),
-      sortKey: String(item.GSI1SK),
-    }))
+    .map((item) => ({ ...itemToEnrolment(item), sortKey: String(item.GSI1SK) }))
     .filter((enrolment) => enrolment.sortKey < before)
     .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
 }

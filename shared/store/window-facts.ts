@@ -1,8 +1,14 @@
-import { emptySummary, foldFact, previousWindow, type TimeWindow, type WindowSummary } from '@shared/domain/metrics';
+import {
+  emptySummary,
+  foldFact,
+  previousWindow,
+  type TimeWindow,
+  type WindowFact,
+  type WindowSummary,
+} from '@shared/domain/metrics';
 import { MAX_CLOCK_SKEW_MS } from '@shared/domain/order';
 import { digestsEndingAfter, itemFacts } from './items/metrics-digest';
 import { queryEach } from './query';
-import type { TotalsNow } from './running-totals';
 
 /**
  * The window and the one before it, folded from the metrics job's digests (every fact by when
@@ -12,7 +18,15 @@ import type { TotalsNow } from './running-totals';
  * history, and the facts stream through the fold a page at a time. Aggregates only leave here:
  * no comment, no personal data.
  */
-export async function windowSummary(window: TimeWindow, now: TotalsNow): Promise<WindowSummary> {
+export async function windowSummary(
+  window: TimeWindow,
+  now: {
+    /** Digests that ended after this were written by this run (read them consistently). */
+    writtenAfter: string;
+    /** The window facts recorded since the last step, not stored yet. */
+    recentFacts: readonly WindowFact[];
+  },
+): Promise<WindowSummary> {
   const summary = emptySummary(window);
   // A fact is recorded when it is reported, never before it happened (a till's clock may run 5 minutes ahead).
   const firstNeeded = new Date(Date.parse(previousWindow(window).from) - MAX_CLOCK_SKEW_MS).toISOString();

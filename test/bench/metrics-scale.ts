@@ -21,7 +21,7 @@ import { newOrder, type OrderState } from '@shared/domain/order';
 import { store } from '@shared/store/client';
 import { memberToItem } from '@shared/store/items/member';
 import { orderToItem } from '@shared/store/items/order';
-import { totalsAt } from '@shared/store/running-totals';
+import { totalsAt } from '@shared/app/jobs/running-totals';
 import { windowSummary } from '@shared/store/window-facts';
 import { pool } from './api-client';
 import { DAY_MS, realNow, resetClock, setClock } from './clock';

@@ -48,6 +48,12 @@ export function itemToLedgerEntry(item: Item): LedgerEntry {
   return { ...entry, breakdown } as unknown as LedgerEntry;
 }
 
+/** An entry as the metrics job reads it from the recorded activity: all but the breakdown, never inflated there. */
+export function itemToEntryWithoutBreakdown(item: Item): Omit<LedgerEntry, 'breakdown'> {
+  const { breakdown: _breakdown, breakdownZ: _breakdownZ, ...entry } = withoutStorageAttributes(item);
+  return entry as unknown as Omit<LedgerEntry, 'breakdown'>;
+}
+
 export const ledgerEntryPut = (entry: LedgerEntry): TransactItem => createPut(ledgerEntryToItem(entry));
 
 /** What an adjustment's reason reads once its member was erased: the caller's free text is gone, the amounts stay. */

@@ -1,4 +1,5 @@
 import type { PurchaserContribution } from '@shared/domain/metrics';
+import { batchGet } from '../batch-get';
 import { memberPartition } from '../keys';
 import { plainPut, type Item, type TransactItem } from '../item';
 
@@ -23,3 +24,10 @@ export const itemToMemberMetrics = (item: Item): { memberId: string; contributio
 
 export const memberMetricsPut = (memberId: string, contribution: PurchaserContribution): TransactItem =>
   plainPut(memberMetricsToItem(memberId, contribution));
+
+/** What the metrics job last counted for each of these members (none yet: absent from the map). */
+export async function readCountedContributions(memberIds: string[]): Promise<Map<string, PurchaserContribution>> {
+  if (memberIds.length === 0) return new Map();
+  const counted = await batchGet(memberIds.map((memberId) => memberMetricsKey(memberId)));
+  return new Map(counted.map(itemToMemberMetrics).map(({ memberId, contribution }) => [memberId, contribution]));
+}

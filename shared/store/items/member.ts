@@ -1,6 +1,7 @@
 import { expiryCheckMonth } from '@shared/domain/expiry';
 import type { MemberState, PendingCashback } from '@shared/domain/member';
 import { scheduleKeyAt } from '@shared/domain/time-rules';
+import { batchGet } from '../batch-get';
 import { store } from '../client';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
@@ -120,4 +121,34 @@ export function memberSequenceMove(memberId: string, versionRead: number): Trans
       ExpressionAttributeValues: { ':read': versionRead, ':next': versionRead + 1, ':active': 'active' },
     },
   };
+}
+
+/** What a member item holds of its purchases: count, first and last purchase. */
+export interface PurchaseFacts {
+  count: number;
+  firstAt?: string;
+  lastAt?: string;
+}
+
+/** The purchase facts the member items hold now, read in batches of their projection only (the metrics job). */
+export async function readPurchaseFacts(memberIds: string[]): Promise<Map<string, PurchaseFacts>> {
+  const items = await batchGet(
+    memberIds.map((memberId) => memberKey(memberId)),
+    {
+      expression: '#member, #purchases.#count, #purchases.#first, #purchases.#last',
+      names: {
+        '#member': 'memberId',
+        '#purchases': 'purchases',
+        '#count': 'count',
+        '#first': 'firstAt',
+        '#last': 'lastAt',
+      },
+    },
+  );
+  return new Map(
+    items.map((item) => [
+      String(item.memberId),
+      { count: 0, ...(item.purchases as Partial<PurchaseFacts> | undefined) },
+    ]),
+  );
 }

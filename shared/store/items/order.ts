@@ -1,5 +1,6 @@
 import type { OrderBasket, OrderLine } from '@shared/domain/basket-order';
 import type { OrderState } from '@shared/domain/order';
+import { batchGet } from '../batch-get';
 import { getItem } from '../get';
 import { indexKeys, memberPartition } from '../keys';
 import { versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
@@ -63,6 +64,33 @@ export function itemToOrder(item: Item): OrderState {
   const order = withoutStorageAttributes(item) as unknown as OrderState;
   const basket = order.basket as (Omit<OrderBasket, 'lines'> & { lines?: StoredLine[] }) | undefined;
   return basket ? { ...order, basket: decodeBasket(basket) } : order;
+}
+
+/** What the metrics job reads of an order: when it happened, its amount, and when it was recorded. */
+export type OrderFacts = Pick<OrderState, 'memberId' | 'orderId' | 'occurredAt' | 'amount' | 'recordedAt'>;
+
+/** The facts of these orders, read in batches of their projection only; an order not stored is absent. */
+export async function readOrderFacts(refs: { memberId: string; orderId: string }[]): Promise<OrderFacts[]> {
+  const stored = await batchGet(
+    refs.map((ref) => orderKey(ref.memberId, ref.orderId)),
+    {
+      expression: '#member, #order, #occurred, #amount, #recorded',
+      names: {
+        '#member': 'memberId',
+        '#order': 'orderId',
+        '#occurred': 'occurredAt',
+        '#amount': 'amount',
+        '#recorded': 'recordedAt',
+      },
+    },
+  );
+  return stored.map((order) => ({
+    memberId: String(order.memberId),
+    orderId: String(order.orderId),
+    occurredAt: String(order.occurredAt),
+    amount: Number(order.amount),
+    recordedAt: String(order.recordedAt),
+  }));
 }
 
 export async function findOrder(memberId: string, orderId: string): Promise<OrderState | undefined> {

@@ -1,6 +1,6 @@
 import { getItem } from '../get';
 import { indexKeys } from '../keys';
-import { createPut, deleteItem, type TransactItem } from '../item';
+import { createPut, deleteItem, type Item, type TransactItem } from '../item';
 
 /** The claim on a referral code: which member owns it. Also the enrolment's one entry on GSI1. */
 export const referralCodeKey = (code: string) => ({ PK: `REFERRAL#${code}`, SK: 'REFERRAL' });
@@ -20,5 +20,8 @@ export function referralCodeClaim(code: string, memberId: string, createdAt: str
     ...indexKeys.activity(createdAt, memberId),
   });
 }
+
+/** The enrolment a claim records on the activity index: the member and when they enrolled. */
+export const itemToEnrolment = (item: Item) => ({ memberId: String(item.memberId), createdAt: String(item.createdAt) });
 
 export const referralCodeRelease = (code: string): TransactItem => deleteItem(referralCodeKey(code));

@@ -9,26 +9,24 @@ import {
   type RunningTotals,
   type WindowFact,
 } from '@shared/domain/metrics';
-import type { LedgerEntryType } from '@shared/domain/ledger';
 import { DAY_MS } from '@shared/domain/time';
-import { readActivity } from './activity';
-import { batchGet } from './batch-get';
-import { commit } from './commit';
-import type { Item } from './item';
-import { memberKey } from './items/member';
-import { itemToMemberMetrics, memberMetricsKey, memberMetricsPut } from './items/member-metrics';
-import { digestPuts } from './items/metrics-digest';
-import { orderKey } from './items/order';
-import { metricsTotalsPut, readMetricsTotals, type StoredTotals } from './items/metrics-totals';
-import { withWriteRetries } from './retry';
+import { readRecorded, type RecordedActivity } from '@shared/store/recorded-activity';
+import { commit } from '@shared/store/commit';
+import { readPurchaseFacts, type PurchaseFacts } from '@shared/store/items/member';
+import { memberMetricsPut, readCountedContributions } from '@shared/store/items/member-metrics';
+import { digestPuts } from '@shared/store/items/metrics-digest';
+import { readOrderFacts } from '@shared/store/items/order';
+import { metricsTotalsPut, readMetricsTotals, type StoredTotals } from '@shared/store/items/metrics-totals';
+import { withWriteRetries } from '@shared/store/retry';
 
 /**
  * Running all-time totals live in one item with a watermark: each run reads only what was
  * RECORDED since the watermark (GSI1, by recorded day: ledger entries, enrolments, orders,
  * non-members' purchases, NPS answers) and advances totals and watermark in one transaction,
  * so a crash loses nothing and a re-run counts nothing twice. The same transaction stores the
- * step's window facts as a digest (items/metrics-digest.ts), which is all a window's measures
- * read later. Reads grow with activity, never with history.
+ * step's window facts as a digest (shared/store/items/metrics-digest.ts), which is all a
+ * window's measures read later. Reads grow with activity, never with history. This is the job's
+ * orchestration; what it reads and writes, each item's module decodes and encodes.
  */
 
 /**
@@ -56,35 +54,6 @@ function epoch(): string {
   return configured ? new Date(configured).toISOString() : DEFAULT_EPOCH;
 }
 
-export interface PurchaseFacts {
-  count: number;
-  firstAt?: string;
-  lastAt?: string;
-}
-
-/** The purchase facts the member items hold now (count, first and last purchase). */
-export async function readPurchaseFacts(memberIds: string[]): Promise<Map<string, PurchaseFacts>> {
-  const items = await batchGet(
-    memberIds.map((memberId) => memberKey(memberId)),
-    {
-      expression: '#member, #purchases.#count, #purchases.#first, #purchases.#last',
-      names: {
-        '#member': 'memberId',
-        '#purchases': 'purchases',
-        '#count': 'count',
-        '#first': 'firstAt',
-        '#last': 'lastAt',
-      },
-    },
-  );
-  return new Map(
-    items.map((item) => [
-      String(item.memberId),
-      { count: 0, ...(item.purchases as Partial<PurchaseFacts> | undefined) },
-    ]),
-  );
-}
-
 interface ContributionChange {
   memberId: string;
   before: PurchaserContribution | undefined;
@@ -96,11 +65,7 @@ async function contributionChanges(
   memberIds: string[],
   facts: Map<string, PurchaseFacts>,
 ): Promise<ContributionChange[]> {
-  if (memberIds.length === 0) return [];
-  const counted = await batchGet(memberIds.map((memberId) => memberMetricsKey(memberId)));
-  const before = new Map(
-    counted.map(itemToMemberMetrics).map(({ memberId, contribution }) => [memberId, contribution]),
-  );
+  const before = await readCountedContributions(memberIds);
   return memberIds.flatMap((memberId) => {
     const after = purchaserContribution(facts.get(memberId) ?? { count: 0 });
     const was = before.get(memberId);
@@ -121,7 +86,7 @@ interface RecordedFacts {
   others: WindowFact[];
 }
 
-function recordedFacts(items: Item[]): RecordedFacts {
+function recordedFacts(activity: RecordedActivity[]): RecordedFacts {
   const entries: LedgerFact[] = [];
   const purchasers = new Set<string>();
   const orders: RecordedFacts['orders'] = [];
@@ -129,55 +94,45 @@ function recordedFacts(items: Item[]): RecordedFacts {
   const refunds = new Map<string, RecordedFacts['refunds'][number]>();
   const others: WindowFact[] = [];
   let enrolments = 0;
-  for (const item of items) {
-    switch (item.entity) {
-      // One referral-code claim is written with each enrolment (and only then).
-      case 'referral-code':
+  for (const fact of activity) {
+    switch (fact.kind) {
+      case 'enrolment':
         enrolments += 1;
         break;
-      // Only an imported order is on the feed: a live one is known by the entry that created it.
-      case 'order':
-        orders.push({
-          memberId: String(item.memberId),
-          occurredAt: String(item.occurredAt),
-          amount: Number(item.amount),
-        });
-        purchasers.add(String(item.memberId));
+      case 'imported-order': {
+        const { memberId, occurredAt, amount } = fact.order;
+        orders.push({ memberId, occurredAt, amount });
+        purchasers.add(memberId);
         break;
+      }
       case 'purchase':
-        others.push({ kind: 'purchase', occurredAt: Date.parse(String(item.occurredAt)), amount: Number(item.amount) });
-        break;
-      case 'nps':
         others.push({
-          kind: 'nps',
-          memberId: String(item.memberId),
-          answeredAt: Date.parse(String(item.answeredAt)),
-          answerId: String(item.answerId),
-          score: Number(item.score),
+          kind: 'purchase',
+          occurredAt: Date.parse(fact.purchase.occurredAt),
+          amount: fact.purchase.amount,
         });
         break;
+      case 'nps': {
+        const { memberId, answeredAt, answerId, score } = fact.answer;
+        others.push({ kind: 'nps', memberId, answeredAt: Date.parse(answeredAt), answerId, score });
+        break;
+      }
       case 'ledger': {
-        const type = item.type as LedgerEntryType;
-        const cashback = item.cashback as { value?: number } | undefined;
+        const { entry } = fact;
         entries.push({
-          type,
-          points: Number(item.points ?? 0),
-          ...(cashback?.value !== undefined ? { cashback: Number(cashback.value) } : {}),
+          type: entry.type,
+          points: Number(entry.points ?? 0),
+          ...(entry.cashback?.value !== undefined ? { cashback: Number(entry.cashback.value) } : {}),
         });
-        if (changesPurchaseFacts(type)) purchasers.add(String(item.memberId));
-        if ((type === 'earn' || type === 'cashback') && typeof item.orderId === 'string')
-          credits.push({
-            memberId: String(item.memberId),
-            orderId: item.orderId,
-            createdAt: String(item.createdAt),
-          });
+        if (changesPurchaseFacts(entry.type)) purchasers.add(entry.memberId);
+        if ((entry.type === 'earn' || entry.type === 'cashback') && typeof entry.orderId === 'string')
+          credits.push({ memberId: entry.memberId, orderId: entry.orderId, createdAt: entry.createdAt });
         // A refund posts one entry per balance it reverses, all with its amount and the member version that wrote them.
-        if (type === 'refund') {
-          const amount = item.amount as { value?: number } | undefined;
-          refunds.set(`${String(item.memberId)}#${String(item.sequence)}`, {
-            memberId: String(item.memberId),
-            orderId: String(item.orderId),
-            amount: Number(amount?.value ?? 0),
+        if (entry.type === 'refund') {
+          refunds.set(`${entry.memberId}#${entry.sequence}`, {
+            memberId: entry.memberId,
+            orderId: String(entry.orderId),
+            amount: Number(entry.amount?.value ?? 0),
           });
         }
         break;
@@ -213,25 +168,8 @@ async function windowFactsOf(recorded: RecordedFacts, purchases: Map<string, Pur
   const wanted = new Map(
     [...recorded.credits, ...recorded.refunds].map((fact) => [orderRef(fact.memberId, fact.orderId), fact]),
   );
-  const stored = await batchGet(
-    [...wanted.values()].map((fact) => orderKey(fact.memberId, fact.orderId)),
-    {
-      expression: '#member, #order, #occurred, #amount, #recorded',
-      names: {
-        '#member': 'memberId',
-        '#order': 'orderId',
-        '#occurred': 'occurredAt',
-        '#amount': 'amount',
-        '#recorded': 'recordedAt',
-      },
-    },
-  );
-  const orders = new Map(
-    stored.map((order) => [
-      orderRef(String(order.memberId), String(order.orderId)),
-      { occurredAt: String(order.occurredAt), amount: Number(order.amount), recordedAt: String(order.recordedAt) },
-    ]),
-  );
+  const stored = await readOrderFacts([...wanted.values()]);
+  const orders = new Map(stored.map((order) => [orderRef(order.memberId, order.orderId), order]));
   const orderOf = (fact: { memberId: string; orderId: string }) => {
     const order = orders.get(orderRef(fact.memberId, fact.orderId));
     if (!order) throw new Error(`order ${fact.orderId} of member ${fact.memberId} not found`);
@@ -241,7 +179,7 @@ async function windowFactsOf(recorded: RecordedFacts, purchases: Map<string, Pur
     ...recorded.orders,
     ...recorded.credits.flatMap((credit) => {
       const order = orderOf(credit);
-      return order.recordedAt === credit.createdAt ? [{ memberId: credit.memberId, ...order }] : [];
+      return order.recordedAt === credit.createdAt ? [order] : [];
     }),
   ];
   const facts: WindowFact[] = [];
@@ -272,9 +210,9 @@ async function windowFactsOf(recorded: RecordedFacts, purchases: Map<string, Pur
   return [...facts, ...recorded.others];
 }
 
-/** What a range of recorded items adds: totals' inputs and window facts. */
-async function digest(items: Item[]) {
-  const recorded = recordedFacts(items);
+/** What a range of recorded activity adds: totals' inputs and window facts. */
+async function digest(activity: RecordedActivity[]) {
+  const recorded = recordedFacts(activity);
   const purchases = await readPurchaseFacts(recorded.purchasers);
   const [changes, facts] = await Promise.all([
     contributionChanges(recorded.purchasers, purchases),
@@ -287,8 +225,12 @@ async function digest(items: Item[]) {
  * Commits one step: contributions in chunks (each with its share of the totals), the last
  * chunk with the watermark and the step's digest.
  */
-async function commitStep(stored: StoredTotals, items: Item[], watermark: string): Promise<StoredTotals> {
-  const { recorded, changes, facts } = await digest(items);
+async function commitStep(
+  stored: StoredTotals,
+  activity: RecordedActivity[],
+  watermark: string,
+): Promise<StoredTotals> {
+  const { recorded, changes, facts } = await digest(activity);
   const digests = digestPuts(watermark, facts);
   const lastRoom = ITEMS_PER_TRANSACTION - 1 - digests.length;
   if (lastRoom < 0) throw new Error(`a step's digest of ${digests.length} items does not fit one transaction`);
@@ -340,11 +282,11 @@ async function advanceStoredTotals(until: string): Promise<{ stored: StoredTotal
     let stored = await readMetricsTotals(epoch());
     const before = stored.watermark;
     let cursor = stored.watermark;
-    let pending: Item[] = [];
+    let pending: RecordedActivity[] = [];
     let readMs = MIN_READ_MS;
     while (cursor < until) {
       const stepEnd = new Date(Math.min(Date.parse(until), Date.parse(cursor) + readMs)).toISOString();
-      const read = await readActivity(cursor, stepEnd);
+      const read = await readRecorded(cursor, stepEnd);
       pending.push(...read);
       cursor = stepEnd;
       if (read.length < ITEMS_PER_STEP / 4) readMs = Math.min(MAX_READ_MS, readMs * 2);
@@ -372,7 +314,7 @@ export interface TotalsNow {
 export async function totalsAt(now: Date): Promise<TotalsNow> {
   const settled = new Date(now.getTime() - SETTLE_LAG_MS).toISOString();
   const { stored, before } = await advanceStoredTotals(settled);
-  const { recorded, changes, facts } = await digest(await readActivity(stored.watermark, now.toISOString()));
+  const { recorded, changes, facts } = await digest(await readRecorded(stored.watermark, now.toISOString()));
   return {
     totals: advanceTotals(stored.totals, {
       enrolments: recorded.enrolments,
