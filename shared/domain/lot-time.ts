@@ -117,7 +117,7 @@ export function planLotTime(
   // Points reserved for codes charged at use are spared (kept): lots.ts "Reservations".
   const expired = planLotExpiry(book, now, reserved);
   const remindRoom = Math.min(MAX_LOT_WRITES, Math.floor((maxItems - available.length) / 2));
-  const reminded = lotsToRemind(expired.book, now, rules.remindDays, remindRoom);
+  const reminded = lotsToRemind(expired.book, now, rules.remindDays, remindRoom, reserved);
   const { keptForCodes: _kept, ...unkept } = state;
   const next: MemberLots = {
     ...unkept,

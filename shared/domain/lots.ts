@@ -505,17 +505,22 @@ export interface ReminderPlan extends LotPlan {
 /**
  * Lots to announce now: not yet reminded, with points left, expiring within `remindDays` (and
  * not yet expired). Each is written back with `reminded: true`, within the write budget; what
- * does not fit is found again by the next run. Pending lots count: their points expire too.
+ * does not fit is found again by the next run. Pending lots count: their points expire too;
+ * `reserved` points do not (they are kept): a reminder counts only the rest of each lot.
  */
 export function lotsToRemind(
   book: LotBook,
   now: Date,
   remindDays: number,
   maxLotWrites = MAX_LOT_WRITES,
+  reserved = 0,
 ): ReminderPlan {
   const horizon = now.getTime() + remindDays * DAY_MS;
-  const due = effectiveLots(book, now)
-    .lots.filter(
+  const { lots } = effectiveLots(book, now);
+  // Reserved points will not expire (they are kept): a reminder announces only the rest of a lot.
+  const shares = reservationShares(lots, reserved - keptOf(book));
+  const due = lots
+    .filter(
       (lot) =>
         !lot.reminded &&
         lot.effective > 0 &&
@@ -525,7 +530,10 @@ export function lotsToRemind(
     )
     .slice(0, maxLotWrites);
   const byDate = new Map<string, number>();
-  for (const lot of due) byDate.set(lot.expiresAt ?? '', (byDate.get(lot.expiresAt ?? '') ?? 0) + lot.effective);
+  for (const lot of due) {
+    const expiring = lot.effective - (shares.get(lot.lotId) ?? 0);
+    if (expiring > 0) byDate.set(lot.expiresAt ?? '', (byDate.get(lot.expiresAt ?? '') ?? 0) + expiring);
+  }
   const written = new Map(due.map((lot) => [lot.lotId, { ...stripEffective(lot), reminded: true }]));
   return {
     book: replaceLots(book, written),

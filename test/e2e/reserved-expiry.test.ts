@@ -101,16 +101,28 @@ const use = (code: string, orderId: string) => api.call('POST', '/v1/codes/use',
 const cancel = (memberId: string, codeId: string) =>
   api.call('POST', `/v1/members/${memberId}/codes/${codeId}/cancel`, { body: { reason: 'support' } });
 
+async function events(memberId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
+  return (await api.call('GET', `/v1/events?memberId=${memberId}&limit=100`)).body.items;
+}
+
 /**
- * A member with 1000 points who reserved 300 for a code, 40 days later (past either expiry of this
- * file's programs) after the time job ran twice: one expiry of the 700 not reserved.
+ * A member with 1000 points who reserved 300 for a code: 10 days later what is shown and announced
+ * as expiring (`expiring`: with lots, 700), 40 days later (past either expiry of this file's
+ * programs) after the time job ran twice, one expiry of the 700 not reserved.
  */
-async function reservedThenExpired(): Promise<{ memberId: string; code: string }> {
+async function reservedThenExpired(expiring: number[]): Promise<{ memberId: string; code: string }> {
   const rewardId = await reservingReward(300, 120);
   const memberId = await enrol();
   const { code } = await issue(memberId, rewardId);
   expect(await points(memberId)).toEqual({ balance: 700, pending: 0, reserved: 300 });
-  await moveClock(now + 40 * DAY);
+  // Within a lot's reminder window (30 days by default): only the points not reserved are expiring.
+  await moveClock(now + 10 * DAY);
+  await runTimeJob();
+  const shown = (await api.call('GET', `/v1/members/${memberId}`)).body.points as { expiring?: { points: number }[] };
+  expect((shown.expiring ?? []).map((expiring) => expiring.points)).toEqual(expiring);
+  const reminders = (await events(memberId)).filter((event) => event.type === 'points.expiring');
+  expect(reminders.map((event) => event.data.points)).toEqual(expiring);
+  await moveClock(now + 30 * DAY);
   await runTimeJob();
   await runTimeJob();
   expect(await points(memberId)).toEqual({ balance: 0, pending: 0, reserved: 300 });
@@ -125,7 +137,7 @@ describe('inactivity expiry with a reservation outstanding', () => {
   beforeAll(async () => useProgram({ expiry: { inactivityMonths: 1 } }));
 
   it('expires only what is not reserved; the later use is charged from the reservation and never below zero', async () => {
-    const { memberId, code } = await reservedThenExpired();
+    const { memberId, code } = await reservedThenExpired([]);
 
     const used = await use(code, 'till:inactive-1');
     expect(used.status, JSON.stringify(used.body)).toBe(200);
@@ -155,7 +167,7 @@ describe('lot expiry with a reservation outstanding', () => {
   beforeAll(async () => useProgram({ expiry: { afterMonths: 1, roundTo: 'day' } }));
 
   it('expires only the lots’ unreserved points; the use is charged from what was kept, new points untouched', async () => {
-    const { memberId, code } = await reservedThenExpired();
+    const { memberId, code } = await reservedThenExpired([700]);
 
     const earned = await api.call('POST', `/v1/members/${memberId}/earn`, {
       body: { orderId: 'shop:after-expiry', amount: { value: 5_000, currency: 'EUR' } },
@@ -192,10 +204,7 @@ describe('lot expiry with a reservation outstanding', () => {
     expect(await points(memberId)).toEqual({ balance: 0, pending: 0, reserved: 0 });
     const expiries = (await ledger(memberId)).filter((entry) => entry.type === 'expiry');
     expect(expiries.map((entry) => entry.points)).toEqual([-300, -300, -400]);
-    const events = (await api.call('GET', `/v1/events?memberId=${memberId}&limit=100`)).body.items as {
-      type: string;
-    }[];
-    expect(events.filter((event) => event.type === 'points.expired')).toHaveLength(3);
+    expect((await events(memberId)).filter((event) => event.type === 'points.expired')).toHaveLength(3);
     expect((await use(second.code, 'till:too-late')).body.type).toMatch(/code-expired$/);
   });
 });

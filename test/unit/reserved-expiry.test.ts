@@ -4,6 +4,7 @@ import { codesExpiryRule, keptExpiry, type IssuedCode } from '@shared/domain/cod
 import { expiryMovement } from '@shared/domain/expiry';
 import {
   creditLot,
+  lotsToRemind,
   newLot,
   nextExpiring,
   planInactivityExpiry,
@@ -71,6 +72,11 @@ describe('lot expiry with a reservation', () => {
     const book = bookOf({ points: 1000, day: 0 });
     expect(nextExpiring(book, at(1), 3, 300)).toEqual([{ points: 700, expiresAt: expect.any(String) }]);
     expect(nextExpiring(book, at(1), 3, 1000)).toEqual([]);
+    // Reminders likewise; a lot the reservation holds whole is marked reminded, announcing nothing.
+    expect(lotsToRemind(book, at(10), 30, 90, 300).reminders).toEqual([{ points: 700, expiresAt: expect.any(String) }]);
+    const whole = lotsToRemind(book, at(10), 30, 90, 1000);
+    expect(whole.reminders).toEqual([]);
+    expect(whole.writes).toEqual([expect.objectContaining({ lotId: 'txn_0', reminded: true })]);
   });
 });
 
