@@ -208,3 +208,29 @@ describe('lot expiry with a reservation outstanding', () => {
     expect((await use(second.code, 'till:too-late')).body.type).toMatch(/code-expired$/);
   });
 });
+
+describe('inactivity expiry of a member with lots, with a reservation outstanding', () => {
+  beforeAll(async () => useProgram({ earn: { pointsPerUnit: 1, holdDays: 1 }, expiry: { inactivityMonths: 1 } }));
+
+  it('keeps the reserved points; a cancel expires them in its own transaction, the lots having died', async () => {
+    const rewardId = await reservingReward(300, 120);
+    const memberId = await enrol();
+    const { codeId } = await issue(memberId, rewardId);
+    await moveClock(now + 40 * DAY);
+    await runTimeJob();
+    await runTimeJob();
+    expect(await points(memberId)).toEqual({ balance: 0, pending: 0, reserved: 300 });
+
+    const cancelled = await cancel(memberId, codeId);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body.transaction).toBeUndefined();
+    expect(await points(memberId)).toEqual({ balance: 0, pending: 0, reserved: 0 });
+    const expiries = (await ledger(memberId)).filter((entry) => entry.type === 'expiry');
+    expect(expiries.map((entry) => [entry.points, entry.breakdown?.[0]?.rule])).toEqual([
+      [-300, 'reservation-ended'],
+      [-700, 'inactivity'],
+    ]);
+    const expired = (await events(memberId)).filter((event) => event.type === 'points.expired');
+    expect(expired.map((event) => event.data.points)).toEqual([-700, -300]);
+  });
+});
