@@ -77,3 +77,17 @@ export function asStorageError(error: unknown): unknown {
     return new StorageBusyError('The database is throttling requests; retry shortly.', 1, { cause: error });
   return error;
 }
+
+/**
+ * Whether a conditional write applied: false when its condition failed (someone was first, or
+ * the item is not in the state the write expects); any other failure is thrown.
+ */
+export async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

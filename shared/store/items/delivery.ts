@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { expiresAtEpochSeconds, type DomainEvent, type EventType } from '@shared/domain/events';
 import type { DeliveryState, DeliveryStatus } from '@shared/domain/webhooks';
 import { store } from '../client';
+import { conditionHeld } from '../errors';
 import type { Item } from '../item';
 import { cursorPage, queryAll, type Page } from '../query';
 import type { EventRef } from './event';
@@ -54,8 +55,8 @@ export async function createDelivery(webhookId: string, event: DomainEvent, now:
     attempts: 0,
     nextAttemptAt: now.toISOString(),
   };
-  try {
-    await client.send(
+  return conditionHeld(
+    client.send(
       new PutCommand({
         TableName: tableName,
         Item: {
@@ -66,12 +67,8 @@ export async function createDelivery(webhookId: string, event: DomainEvent, now:
         },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export async function findDelivery(webhookId: string, eventId: string): Promise<DeliveryRecord | undefined> {

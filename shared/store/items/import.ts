@@ -5,6 +5,7 @@ import { batchGet } from '../batch-get';
 import { store } from '../client';
 import { pad } from '../keys';
 import { createPut, type Item, type TransactItem } from '../item';
+import { countStepOnce, finishRunning } from '../progress';
 import { cursorPage, type Page } from '../query';
 import { untilDone } from '../retry';
 
@@ -133,42 +134,15 @@ export async function markImportRunning(importId: string, lines: number, now: st
 }
 
 /**
- * Adds a chunk's counts once: the update is conditioned on the checkpoint not being in the
- * set yet, and puts it there in the same write. Returns false if it already was (a retried chunk).
+ * Adds a chunk's counts once (its checkpoint goes into `chunksDone` in the same write). Returns
+ * false if it already was (a retried chunk).
  */
-export async function checkpointChunk(
+export function checkpointChunk(
   importId: string,
   checkpoint: string,
   counts: { processed: number; succeeded: number; failed: number },
 ): Promise<boolean> {
-  const { tableName } = store();
-  return updateIfCondition(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: importKey(importId),
-      ConditionExpression: 'attribute_exists(PK) AND NOT contains(chunksDone, :name)',
-      UpdateExpression: 'ADD #processed :p, #succeeded :s, #failed :f, chunksDone :set',
-      ExpressionAttributeNames: { '#processed': 'processed', '#succeeded': 'succeeded', '#failed': 'failed' },
-      ExpressionAttributeValues: {
-        ':name': checkpoint,
-        ':set': new Set([checkpoint]),
-        ':p': counts.processed,
-        ':s': counts.succeeded,
-        ':f': counts.failed,
-      },
-    }),
-  );
-}
-
-/** Sends a conditional update: true if it applied, false if its condition failed (someone was first). */
-async function updateIfCondition(command: UpdateCommand): Promise<boolean> {
-  try {
-    await store().client.send(command);
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+  return countStepOnce(importKey(importId), 'chunksDone', checkpoint, counts);
 }
 
 /** Ends a running import: done, or failed with why (an interrupted import may be resumed). */
@@ -177,25 +151,12 @@ export async function finishImport(
   outcome: { status: 'done' } | { status: 'failed'; stopReason: StopReason },
   now: string,
 ): Promise<void> {
-  const { tableName } = store();
   // False when already finished by a concurrent worker: the first word stands.
-  await updateIfCondition(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: importKey(importId),
-      ConditionExpression: '#status = :running',
-      UpdateExpression:
-        outcome.status === 'done'
-          ? 'SET #status = :status, finishedAt = :now'
-          : 'SET #status = :status, finishedAt = :now, stopReason = :reason',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':running': 'running',
-        ':status': outcome.status,
-        ':now': now,
-        ...(outcome.status === 'failed' ? { ':reason': outcome.stopReason } : {}),
-      },
-    }),
+  await finishRunning(
+    importKey(importId),
+    outcome.status,
+    now,
+    outcome.status === 'failed' ? { stopReason: outcome.stopReason } : {},
   );
 }
 

@@ -1,6 +1,7 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SegmentDefinition } from '@shared/domain/segments';
 import { store } from '../client';
+import { conditionHeld } from '../errors';
 import { getItem } from '../get';
 import { deleteItem, plainPut, versionedPut, withoutStorageAttributes, type Item, type TransactItem } from '../item';
 import { queryAll } from '../query';
@@ -117,8 +118,8 @@ export async function recordEvaluation(
       values[`:${stamp}`] = change.at.toISOString();
     }
   }
-  try {
-    await client.send(
+  return conditionHeld(
+    client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: segmentKey(segmentId),
@@ -127,12 +128,8 @@ export async function recordEvaluation(
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**

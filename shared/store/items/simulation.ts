@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderState } from '@shared/domain/order';
 import type { ProgramVersion, ReplayResult } from '@shared/domain/simulation';
 import type { ProgramRules } from '@shared/schemas/program';
@@ -6,6 +6,7 @@ import { batchGet } from '../batch-get';
 import { store } from '../client';
 import { createPut, type Item, type TransactItem } from '../item';
 import { memberPartition, pad } from '../keys';
+import { countStepOnce, finishRunning } from '../progress';
 import { queryAll } from '../query';
 import { untilDone } from '../retry';
 import { itemToOrder } from './order';
@@ -117,32 +118,9 @@ export async function partials(simulationId: string): Promise<ReplayResult[]> {
   return items.map((item) => item.result as ReplayResult);
 }
 
-/**
- * Counts a step once: the update is conditioned on the step not being in the set yet and puts it
- * there in the same write. False if it already was (a step run again after a retry or a resume).
- */
-export async function checkpointStep(simulationId: string, step: string): Promise<boolean> {
-  return updateIfCondition(
-    new UpdateCommand({
-      TableName: store().tableName,
-      Key: simulationKey(simulationId),
-      ConditionExpression: 'attribute_exists(PK) AND NOT contains(stepsDone, :step)',
-      UpdateExpression: 'ADD #processed :one, stepsDone :set',
-      ExpressionAttributeNames: { '#processed': 'processed' },
-      ExpressionAttributeValues: { ':step': step, ':set': new Set([step]), ':one': 1 },
-    }),
-  );
-}
-
-/** Sends a conditional update: true if it applied, false if its condition failed (someone was first). */
-async function updateIfCondition(command: UpdateCommand): Promise<boolean> {
-  try {
-    await store().client.send(command);
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+/** Counts a step once (into `stepsDone`); false if it already was (a step run again after a retry or a resume). */
+export function checkpointStep(simulationId: string, step: string): Promise<boolean> {
+  return countStepOnce(simulationKey(simulationId), 'stepsDone', step, { processed: 1 });
 }
 
 /** Ends a running simulation with its result, or as failed; the first word stands. */
@@ -151,26 +129,11 @@ export async function finishSimulation(
   outcome: { status: 'done'; result: ReplayResult } | { status: 'failed' },
   now: string,
 ): Promise<void> {
-  await updateIfCondition(
-    new UpdateCommand({
-      TableName: store().tableName,
-      Key: simulationKey(simulationId),
-      ConditionExpression: '#status = :running',
-      UpdateExpression:
-        outcome.status === 'done'
-          ? 'SET #status = :status, finishedAt = :now, #result = :result'
-          : 'SET #status = :status, finishedAt = :now',
-      ExpressionAttributeNames: {
-        '#status': 'status',
-        ...(outcome.status === 'done' ? { '#result': 'result' } : {}),
-      },
-      ExpressionAttributeValues: {
-        ':running': 'running',
-        ':status': outcome.status,
-        ':now': now,
-        ...(outcome.status === 'done' ? { ':result': outcome.result } : {}),
-      },
-    }),
+  await finishRunning(
+    simulationKey(simulationId),
+    outcome.status,
+    now,
+    outcome.status === 'done' ? { result: outcome.result } : {},
   );
 }
 
