@@ -8,7 +8,8 @@ import { startReceiver, type Receiver } from '../support/receiver';
 /**
  * The console's operating pages in a real browser (Debian's chromium, driven by playwright-core)
  * against the local stack: a partner's scopes and limit changed in place, a webhook delivery's
- * payload shown. No chromium is a failure.
+ * payload shown, raffles edited (all of one not open yet; only the name of an open one, the API's
+ * 409 shown in the form otherwise). No chromium is a failure.
  */
 
 let api: TestApi;
@@ -135,6 +136,78 @@ describe('the Webhooks page', () => {
     // A second click hides it.
     await page.getByRole('button', { name: `Payload of ${eventId}` }).click();
     await expect.poll(() => shown.count()).toBe(0);
+    expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
+  }, 120_000);
+});
+
+describe('the Raffles page', () => {
+  const HOUR = 3_600_000;
+  const putRaffle = (raffleId: string, opensAt: Date, closesAt: Date) =>
+    api.call('PUT', `/v1/admin/raffles/${raffleId}`, {
+      as: 'admin',
+      body: {
+        name: `Draw ${raffleId}`,
+        opensAt: opensAt.toISOString(),
+        closesAt: closesAt.toISOString(),
+        entries: { pointsPerEntry: 50, maxPerMember: 5 },
+        prizes: [{ prizeId: 'mug', name: 'Mug', quantity: 1 }],
+      },
+    });
+  const raffle = (raffleId: string) => api.call('GET', `/v1/raffles/${raffleId}`);
+  const openDetail = async (raffleId: string) => {
+    await page.goto(`${api.url}/console#/raffles/${raffleId}`);
+    await page.getByRole('heading', { name: `Edit Draw ${raffleId}` }).waitFor();
+    return page.getByRole('region', { name: `Edit Draw ${raffleId}` });
+  };
+
+  it('edits everything of a raffle not open yet, in place; a saved-to-the-second time is kept when untouched', async () => {
+    // Seconds and milliseconds the form's minutes cannot show: left untouched, they are sent as saved.
+    const opensAt = new Date(Math.ceil((Date.now() + 24 * HOUR) / HOUR) * HOUR + 12_345);
+    expect((await putRaffle('later', opensAt, new Date(opensAt.getTime() + 48 * HOUR))).status).toBe(201);
+    const form = await openDetail('later');
+    expect(await form.getByLabel('Points per entry (optional)').inputValue()).toBe('50');
+    expect(await unlabelled()).toEqual([]);
+    await form.getByLabel('Points per entry (optional)').fill('80');
+    await form.getByLabel('Prize 1 units').fill('3');
+    await form.getByRole('button', { name: 'Add a prize' }).click();
+    await form.getByLabel('Prize 2 id').fill('bike');
+    await form.getByLabel('Prize 2 name').fill('Bike');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved later.' }).waitFor();
+    const saved = await raffle('later');
+    expect(saved.body).toMatchObject({
+      opensAt: opensAt.toISOString(),
+      entries: { pointsPerEntry: 80, maxPerMember: 5 },
+      prizes: [
+        { prizeId: 'mug', name: 'Mug', quantity: 3 },
+        { prizeId: 'bike', name: 'Bike', quantity: 1 },
+      ],
+    });
+  }, 120_000);
+
+  it('renames an open raffle, and shows the 409 in the form when more than the name changes', async () => {
+    const opensAt = new Date(Date.now() - HOUR - 7_000);
+    expect((await putRaffle('running', opensAt, new Date(Date.now() + 24 * HOUR))).status).toBe(201);
+    const form = await openDetail('running');
+    await form.getByText('only the name can change now').waitFor();
+    await form.getByLabel('Name', { exact: true }).fill('Summer draw');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved running.' }).waitFor();
+    expect((await raffle('running')).body).toMatchObject({ name: 'Summer draw', opensAt: opensAt.toISOString() });
+
+    const renamed = page.getByRole('region', { name: 'Edit Summer draw' });
+    // The form starts again from what was saved.
+    await expect.poll(() => renamed.getByLabel('Name', { exact: true }).inputValue()).toBe('Summer draw');
+    await renamed.getByLabel('Points per entry (optional)').fill('10');
+    await renamed.getByRole('button', { name: 'Save changes' }).click();
+    const alert = renamed.getByRole('alert');
+    await expect
+      .poll(() => alert.textContent(), { timeout: 10_000 })
+      .toContain('Raffle rules locked once it opened (409)');
+    expect(await alert.textContent()).toContain('only its name may change now');
+    expect((await raffle('running')).body.entries).toEqual({ pointsPerEntry: 50, maxPerMember: 5 });
+    await page.screenshot({ path: join(screenshots, 'raffle-edit-refused.png'), fullPage: true });
     expect(browser.pageErrors).toEqual([]);
     expect(browser.cspViolations).toEqual([]);
   }, 120_000);

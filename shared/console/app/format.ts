@@ -53,3 +53,11 @@ export const formatDate = (iso: string | undefined) => (iso ? new Date(iso).toLo
 
 /** yyyy-mm-dd of a date in UTC (the value of an <input type="date">). */
 export const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** An ISO time as the value of an <input type="datetime-local"> (the browser's local time, to the minute). */
+export function localInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}`;
+}

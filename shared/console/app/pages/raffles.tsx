@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { allPages, ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
-import { formatInt, formatMoney, formatTime, parseMinor } from '../format';
+import { formatInt, formatMoney, formatTime, localInput, minorToMajor, parseMinor } from '../format';
 import { checkRaffleDraw, type RaffleCheck } from '../raffle-check';
 import { navigate } from '../router';
 import type { AuditRecord, Money, Program } from '../types';
@@ -105,7 +105,7 @@ function RaffleList() {
         </table>
       </div>
       {raffles.data?.length === 0 && <p>No raffle yet.</p>}
-      <CreateRaffle onCreated={(id) => (setVersion((v) => v + 1), navigate(`/raffles/${encodeURIComponent(id)}`))} />
+      <RaffleForm onSaved={(id) => (setVersion((v) => v + 1), navigate(`/raffles/${encodeURIComponent(id)}`))} />
     </section>
   );
 }
@@ -138,16 +138,52 @@ const emptyForm = {
   maxPerMember: '',
   minTier: '',
 };
+type RaffleDraft = typeof emptyForm;
 
-function CreateRaffle({ onCreated }: { onCreated: (raffleId: string) => void }) {
+const optionalNumber = (value: number | undefined) => (value === undefined ? '' : String(value));
+
+/** A saved raffle as the form's fields (times in the browser's local time, money in major units). */
+const draftOf = (raffle: Raffle): RaffleDraft => ({
+  raffleId: raffle.raffleId,
+  name: raffle.name,
+  opensAt: localInput(raffle.opensAt),
+  closesAt: localInput(raffle.closesAt),
+  perAmount: raffle.entries.perAmount
+    ? minorToMajor(raffle.entries.perAmount.value, raffle.entries.perAmount.currency)
+    : '',
+  pointsPerEntry: optionalNumber(raffle.entries.pointsPerEntry),
+  maxPerMember: optionalNumber(raffle.entries.maxPerMember),
+  minTier: raffle.minTier ?? '',
+});
+
+const prizeRowsOf = (raffle: Raffle): PrizeRow[] =>
+  raffle.prizes.map((prize) => ({ prizeId: prize.prizeId, name: prize.name, quantity: String(prize.quantity) }));
+
+/**
+ * A time of the form as the API takes it. A field left as it was read sends the saved instant
+ * itself: the form shows minutes, and a raffle saved to the second must not read as changed
+ * (an open raffle's window may not change: 409).
+ */
+const timeOf = (value: string, read: string | undefined) =>
+  read !== undefined && value === localInput(read) ? read : value ? new Date(value).toISOString() : '';
+
+/**
+ * One form for a new raffle and for one edited in place (the contract's PUT takes the whole
+ * raffle). Before it opens everything may change; once open only the name, and the API's 409
+ * for any other change is shown here.
+ */
+function RaffleForm({ read, onSaved }: { read?: Raffle; onSaved: (raffleId: string) => void }) {
   const program = useLoad(loadProgram, []);
-  const [form, setForm] = useState(emptyForm);
-  const [prizes, setPrizes] = useState<PrizeRow[]>([{ prizeId: '', name: '', quantity: '1' }]);
+  const [form, setForm] = useState(read ? draftOf(read) : emptyForm);
+  const [prizes, setPrizes] = useState<PrizeRow[]>(
+    read ? prizeRowsOf(read) : [{ prizeId: '', name: '', quantity: '1' }],
+  );
   const [error, setError] = useState<unknown>();
   const [amountError, setAmountError] = useState<string>();
   const fields = error instanceof ApiProblem ? error.fieldErrors() : new Map<string, string>();
-  const currency = program.data?.currency ?? 'EUR';
-  const set = (name: keyof typeof emptyForm) => (e: Event) =>
+  const currency = program.data?.currency ?? read?.entries.perAmount?.currency ?? 'EUR';
+  const prefix = read ? 'edit-raffle' : 'raffle';
+  const set = (name: keyof RaffleDraft) => (e: Event) =>
     setForm({ ...form, [name]: (e.currentTarget as HTMLInputElement).value });
   const setPrize = (index: number, name: keyof PrizeRow) => (e: Event) =>
     setPrizes(prizes.map((p, i) => (i === index ? { ...p, [name]: (e.currentTarget as HTMLInputElement).value } : p)));
@@ -166,35 +202,43 @@ function CreateRaffle({ onCreated }: { onCreated: (raffleId: string) => void }) 
     if (form.maxPerMember.trim()) entries.maxPerMember = Number(form.maxPerMember);
     const body = {
       name: form.name,
-      opensAt: form.opensAt ? new Date(form.opensAt).toISOString() : '',
-      closesAt: form.closesAt ? new Date(form.closesAt).toISOString() : '',
+      opensAt: timeOf(form.opensAt, read?.opensAt),
+      closesAt: timeOf(form.closesAt, read?.closesAt),
       entries,
       prizes: prizes.map((p) => ({ prizeId: p.prizeId, name: p.name, quantity: Number(p.quantity) })),
       ...(form.minTier ? { minTier: form.minTier } : {}),
     };
     try {
       await call<Raffle>('PUT', adminPath(form.raffleId), { body });
-      onCreated(form.raffleId);
+      onSaved(form.raffleId);
     } catch (e) {
       setError(e);
     }
   };
 
+  const title = read ? `Edit ${read.name}` : 'Create a raffle';
   return (
-    <section class="card" aria-labelledby="create-raffle-title">
-      <h2 id="create-raffle-title">Create a raffle</h2>
+    <section class="card" aria-labelledby={`${prefix}-title`}>
+      <h2 id={`${prefix}-title`}>{title}</h2>
+      {read && read.status !== 'scheduled' && (
+        <p class="muted">
+          Open since {formatTime(read.opensAt)}: only the name can change now; any other change is refused.
+        </p>
+      )}
       <form class="grid-form" onSubmit={(e) => void submit(e)}>
-        <Field id="raffle-id" label="Raffle id" hint="1–128 of A–Z a–z 0–9 . _ : -" error={fields.get('raffleId')}>
-          {(a) => <input {...a} required value={form.raffleId} onInput={set('raffleId')} />}
-        </Field>
-        <Field id="raffle-name" label="Name" error={fields.get('name')}>
+        {!read && (
+          <Field id="raffle-id" label="Raffle id" hint="1–128 of A–Z a–z 0–9 . _ : -" error={fields.get('raffleId')}>
+            {(a) => <input {...a} required value={form.raffleId} onInput={set('raffleId')} />}
+          </Field>
+        )}
+        <Field id={`${prefix}-name`} label="Name" error={fields.get('name')}>
           {(a) => <input {...a} required value={form.name} onInput={set('name')} />}
         </Field>
-        <Field id="raffle-opens" label="Opens at" hint="Your local time" error={fields.get('opensAt')}>
+        <Field id={`${prefix}-opens`} label="Opens at" hint="Your local time" error={fields.get('opensAt')}>
           {(a) => <input {...a} type="datetime-local" required value={form.opensAt} onInput={set('opensAt')} />}
         </Field>
         <Field
-          id="raffle-closes"
+          id={`${prefix}-closes`}
           label="Closes at"
           hint="Entries end here; the draw is possible from then on"
           error={fields.get('closesAt')}
@@ -202,7 +246,7 @@ function CreateRaffle({ onCreated }: { onCreated: (raffleId: string) => void }) 
           {(a) => <input {...a} type="datetime-local" required value={form.closesAt} onInput={set('closesAt')} />}
         </Field>
         <Field
-          id="raffle-per-amount"
+          id={`${prefix}-per-amount`}
           label={`One entry per amount spent (${currency}, optional)`}
           hint="A purchase in the window adds ⌊amount ÷ this⌋ entries"
           error={amountError ?? fields.get('entries.perAmount') ?? fields.get('entries.perAmount.value')}
@@ -210,17 +254,21 @@ function CreateRaffle({ onCreated }: { onCreated: (raffleId: string) => void }) 
           {(a) => <input {...a} inputMode="decimal" value={form.perAmount} onInput={set('perAmount')} />}
         </Field>
         <Field
-          id="raffle-points"
+          id={`${prefix}-points`}
           label="Points per entry (optional)"
           hint="Members may buy entries with points"
           error={fields.get('entries.pointsPerEntry') ?? fields.get('entries')}
         >
           {(a) => <input {...a} type="number" min={1} value={form.pointsPerEntry} onInput={set('pointsPerEntry')} />}
         </Field>
-        <Field id="raffle-max" label="Entries per member at most (optional)" error={fields.get('entries.maxPerMember')}>
+        <Field
+          id={`${prefix}-max`}
+          label="Entries per member at most (optional)"
+          error={fields.get('entries.maxPerMember')}
+        >
           {(a) => <input {...a} type="number" min={1} value={form.maxPerMember} onInput={set('maxPerMember')} />}
         </Field>
-        <Field id="raffle-tier" label="Lowest tier that takes part" error={fields.get('minTier')}>
+        <Field id={`${prefix}-tier`} label="Lowest tier that takes part" error={fields.get('minTier')}>
           {(a) => (
             <select {...a} value={form.minTier} onChange={set('minTier')}>
               <option value="">Every tier</option>
@@ -237,21 +285,21 @@ function CreateRaffle({ onCreated }: { onCreated: (raffleId: string) => void }) 
           {prizes.map((prize, index) => (
             <div class="array-item inline-form" key={index}>
               <Field
-                id={`prize-${index}-id`}
+                id={`${prefix}-prize-${index}-id`}
                 label={`Prize ${index + 1} id`}
                 error={fields.get(`prizes.${index}.prizeId`)}
               >
                 {(a) => <input {...a} required value={prize.prizeId} onInput={setPrize(index, 'prizeId')} />}
               </Field>
               <Field
-                id={`prize-${index}-name`}
+                id={`${prefix}-prize-${index}-name`}
                 label={`Prize ${index + 1} name`}
                 error={fields.get(`prizes.${index}.name`)}
               >
                 {(a) => <input {...a} required value={prize.name} onInput={setPrize(index, 'name')} />}
               </Field>
               <Field
-                id={`prize-${index}-quantity`}
+                id={`${prefix}-prize-${index}-quantity`}
                 label={`Prize ${index + 1} units`}
                 error={fields.get(`prizes.${index}.quantity`)}
               >
@@ -283,7 +331,7 @@ function CreateRaffle({ onCreated }: { onCreated: (raffleId: string) => void }) 
           </button>
         </fieldset>
         <div class="form-actions">
-          <button type="submit">Create raffle</button>
+          <button type="submit">{read ? 'Save changes' : 'Create raffle'}</button>
         </div>
       </form>
       {error !== undefined && <ProblemAlert error={error} />}
@@ -296,6 +344,7 @@ function RaffleDetail({ raffleId }: { raffleId: string }) {
   const raffle = useLoad(() => call<Raffle>('GET', path(raffleId)).then((r) => r.body), [raffleId, version]);
   const [drawError, setDrawError] = useState<unknown>();
   const [drawing, setDrawing] = useState(false);
+  const [notice, setNotice] = useState<string>();
   const draw = async () => {
     setDrawError(undefined);
     setDrawing(true);
@@ -356,8 +405,18 @@ function RaffleDetail({ raffleId }: { raffleId: string }) {
             <p class="muted">The draw is possible from {formatTime(r.closesAt)}, when entries close.</p>
           )}
           <ProblemAlert error={drawError} />
+          {notice && <p role="status">{notice}</p>}
           {r.status === 'drawn' && <Winners raffle={r} />}
           <EntriesList raffleId={r.raffleId} version={version} />
+          <RaffleForm
+            // A new form for each saved state: the list reloads after a save, and the form must start from what was saved.
+            key={JSON.stringify([r.raffleId, r.name, r.opensAt, r.closesAt, r.entries, r.prizes, r.minTier])}
+            read={r}
+            onSaved={() => {
+              setNotice(`Saved ${r.raffleId}.`);
+              setVersion((v) => v + 1);
+            }}
+          />
         </>
       )}
     </section>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
-import { formatInt, formatTime } from '../format';
+import { formatInt, formatTime, localInput } from '../format';
 import type { Program, Reward } from '../types';
 import { RewardCodes } from './reward-codes';
 
@@ -32,14 +32,6 @@ const emptyDraft: RewardDraft = {
   availableTo: '',
   active: true,
 };
-
-/** An ISO time as the value of an <input type="datetime-local"> (the browser's local time). */
-function localInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}T${two(date.getHours())}:${two(date.getMinutes())}`;
-}
 
 const draftOf = (reward: Reward): RewardDraft => ({
   rewardId: reward.rewardId,
