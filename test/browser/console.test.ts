@@ -221,6 +221,10 @@ describe('the console in a browser', () => {
     const csv = await downloaded(() => page.getByRole('button', { name: 'Export the ledger as CSV' }).click());
     expect(csv.name).toBe(`ledger-${memberId}.csv`);
     expect(csv.rows).toHaveLength(ledger.body.items.length);
+    // The console says whether the file holds the whole ledger (a cut file says where it stops).
+    expect(await page.getByTestId('ledger-export-status').textContent()).toBe(
+      `Exported the whole ledger: ${ledger.body.items.length} ${ledger.body.items.length === 1 ? 'entry' : 'entries'}.`,
+    );
     expect(csv.rows[0]).toMatchObject({ type: 'adjustment', points: '250', reason: 'Goodwill: parcel arrived late' });
     const withRules = ledger.body.items.filter((t) => (t.breakdown?.length ?? 0) > 0).length;
     expect(withRules).toBeGreaterThan(0);

@@ -3,13 +3,11 @@ import { can, useAccess } from '../access';
 import { allPages, ApiProblem, call, type Page } from '../api';
 import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
 import { download, downloadCsv } from '../csv';
+import { ledgerExportMessage, readLedgerForExport } from '../ledger-export';
 import { formatInt, formatMinor, formatMoney, formatTime, minorToMajor, parseMinor } from '../format';
 import type { Member, Partner, Program, Transaction } from '../types';
 import { navigate } from '../router';
 import { ProfileFields, tierNames } from './members';
-
-/** The most ledger entries a CSV holds (100 pages of 100): a member's whole ledger in practice. */
-const LEDGER_EXPORT_PAGES = 100;
 
 export function MemberDetail({ memberId }: { memberId: string }) {
   const access = useAccess();
@@ -256,6 +254,7 @@ function Ledger({ memberId, version }: { memberId: string; version: number }) {
   const access = useAccess();
   const pager = usePager();
   const [exportError, setExportError] = useState<unknown>();
+  const [exported, setExported] = useState<string>();
   // Who made each entry, by name where the partner still exists (ids otherwise: deleted partners, the system).
   const partners = useLoad(
     () =>
@@ -280,11 +279,22 @@ function Ledger({ memberId, version }: { memberId: string; version: number }) {
         class="secondary"
         onClick={() => {
           setExportError(undefined);
-          exportLedger(memberId, partners.data ?? new Map<string, string>()).catch(setExportError);
+          setExported('Exporting…');
+          exportLedger(memberId, partners.data ?? new Map<string, string>(), (read) =>
+            setExported(`Exporting… ${formatInt(read)} entries read.`),
+          ).then(setExported, (e: unknown) => {
+            setExported(undefined);
+            setExportError(e);
+          });
         }}
       >
         Export the ledger as CSV
       </button>
+      {exported && (
+        <p role="status" data-testid="ledger-export-status">
+          {exported}
+        </p>
+      )}
       <ProblemAlert error={exportError ?? page.error} />
       <div class="table-scroll">
         <table class="ledger">
@@ -457,13 +467,19 @@ function Adjustment(props: { memberId: string; currency: string; onDone: () => v
   );
 }
 
-/** The member's whole ledger as CSV, newest first: each entry with its rules, reason and who made it. */
-async function exportLedger(memberId: string, partners: Map<string, string>) {
-  const entries = await allPages<Transaction>(
-    `/v1/members/${encodeURIComponent(memberId)}/transactions`,
-    {},
-    LEDGER_EXPORT_PAGES,
+/**
+ * The member's ledger as CSV, newest first: each entry with its rules, reason and who made it.
+ * Answers what to tell the user: the whole ledger, or where a cut file stops.
+ */
+async function exportLedger(memberId: string, partners: Map<string, string>, onProgress: (read: number) => void) {
+  const read = await readLedgerForExport<Transaction>(
+    (query) =>
+      call<Page<Transaction>>('GET', `/v1/members/${encodeURIComponent(memberId)}/transactions`, { query }).then(
+        (r) => r.body,
+      ),
+    { onProgress },
   );
+  const { entries } = read;
   downloadCsv(
     `ledger-${memberId}.csv`,
     [
@@ -503,6 +519,7 @@ async function exportLedger(memberId: string, partners: Map<string, string>) {
       t.reference,
     ]),
   );
+  return ledgerExportMessage(read);
 }
 
 /** Export (the member's right of access, as JSON) and erasure (admin keys; asked to confirm first). */
