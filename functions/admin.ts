@@ -5,7 +5,6 @@ import { readAudit } from '@shared/app/reads/audit-reads';
 import { apiGatewayThrottles } from '@shared/adapters/api-gateway-throttles';
 import { apiFunction } from '@shared/http/api-function';
 import { adminRoutes } from '@shared/http/function-routes/admin';
-import { respond } from '@shared/http/answers';
 import { entityTag, parseIfMatch } from '@shared/http/request';
 import { runJob } from '@shared/jobs';
 import { readProgram } from '@shared/store/program';
@@ -24,34 +23,32 @@ if (restApiId)
 export const handler = apiFunction(adminRoutes, {
   getProgram: async () => {
     const { program } = await readProgram();
-    return { status: 200, body: program, headers: { ETag: entityTag(program.version) } };
+    return { body: program, headers: { ETag: entityTag(program.version) } };
   },
 
-  putProgram: async ({ body, caller, header }) => {
+  putProgram: async ({ body, respond, header }) => {
     const { version, updatedAt: _readOnly, ...rules } = body;
     const preconditions = { ifMatch: parseIfMatch(header('if-match')), version };
-    const answered = await respond('putProgram', putProgram(rules, preconditions), caller);
+    const answered = await respond(putProgram(rules, preconditions));
     return { ...answered, headers: { ETag: entityTag((answered.body as { version: number }).version) } };
   },
 
   getProgramVersion: async ({ params }) => {
     const program = await getProgramVersion(params.version);
-    return { status: 200, body: program, headers: { ETag: entityTag(program.version) } };
+    return { body: program, headers: { ETag: entityTag(program.version) } };
   },
 
-  listPartners: async ({ query }) => ({ status: 200, body: await listPartners(query) }),
+  listPartners: async ({ query }) => ({ body: await listPartners(query) }),
 
-  listAudit: async ({ query, now }) => ({ status: 200, body: await readAudit(query, now()) }),
+  listAudit: async ({ query, now }) => ({ body: await readAudit(query, now()) }),
 
-  createPartner: async ({ body, caller }) => respond('createPartner', createPartner(body), caller),
+  createPartner: async ({ body, respond }) => respond(createPartner(body)),
 
-  updatePartner: async ({ params, body, caller }) =>
-    respond('updatePartner', updatePartner(params.partnerId, body), caller),
+  updatePartner: async ({ params, body, respond }) => respond(updatePartner(params.partnerId, body)),
 
-  rotatePartnerKey: async ({ params, caller }) =>
-    respond('rotatePartnerKey', rotatePartnerKey(params.partnerId), caller),
+  rotatePartnerKey: async ({ params, respond }) => respond(rotatePartnerKey(params.partnerId)),
 
-  deletePartner: async ({ params, caller }) => respond('deletePartner', deletePartner(params.partnerId), caller),
+  deletePartner: async ({ params, respond }) => respond(deletePartner(params.partnerId)),
 
   // Jobs are idempotent: running one again is harmless, so the Idempotency-Key is not recorded.
   runJob: async ({ params }) => runJob(params.job),

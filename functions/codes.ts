@@ -3,26 +3,23 @@ import { listMemberCodes, rewardCodeStats, validateRewardCode } from '@shared/ap
 import { uploadPoolCodes } from '@shared/app/upload-pool-codes';
 import { apiFunction } from '@shared/http/api-function';
 import { codesRoutes } from '@shared/http/function-routes/codes';
-import { respond } from '@shared/http/answers';
 
 /** Reward codes: the till's validate, use and release; a member's codes; a pool's upload and counts. */
 export const handler = apiFunction(codesRoutes, {
-  validateCode: async ({ body, now }) => ({ status: 200, body: await validateRewardCode(body.code, now()) }),
+  validateCode: async ({ body, now }) => ({ body: await validateRewardCode(body.code, now()) }),
 
-  useCode: async ({ body, caller }) => respond('useCode', useRewardCode(body), caller),
+  useCode: async ({ body, respond }) => respond(useRewardCode(body)),
 
-  releaseCode: async ({ body, caller }) => respond('releaseCode', releaseRewardCode(body), caller),
+  releaseCode: async ({ body, respond }) => respond(releaseRewardCode(body)),
 
   listMemberCodes: async ({ params, query, now }) => ({
-    status: 200,
     body: await listMemberCodes(params.memberId, query, now()),
   }),
 
-  cancelMemberCode: async ({ params, body, caller }) =>
-    respond('cancelMemberCode', cancelMemberCode(params.memberId, params.codeId, body.reason), caller),
+  cancelMemberCode: async ({ params, body, respond }) =>
+    respond(cancelMemberCode(params.memberId, params.codeId, body.reason)),
 
-  uploadPoolCodes: async ({ params, body, caller }) =>
-    respond('uploadPoolCodes', uploadPoolCodes(params.rewardId, body.codes), caller),
+  uploadPoolCodes: async ({ params, body, respond }) => respond(uploadPoolCodes(params.rewardId, body.codes)),
 
-  rewardCodeStats: async ({ params }) => ({ status: 200, body: await rewardCodeStats(params.rewardId) }),
+  rewardCodeStats: async ({ params }) => ({ body: await rewardCodeStats(params.rewardId) }),
 });

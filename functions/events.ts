@@ -14,36 +14,31 @@ import {
 } from '@shared/app/webhooks';
 import { apiFunction } from '@shared/http/api-function';
 import { eventsRoutes } from '@shared/http/function-routes/events';
-import { respond } from '@shared/http/answers';
 
 const api = apiFunction(eventsRoutes, {
-  listEvents: async ({ query, now }) => ({ status: 200, body: await listEvents(query, now()) }),
+  listEvents: async ({ query, now }) => ({ body: await listEvents(query, now()) }),
 
-  createWebhook: async ({ body, caller }) => respond('createWebhook', createWebhook(body), caller),
+  createWebhook: async ({ body, respond }) => respond(createWebhook(body)),
 
-  listWebhooks: async () => ({ status: 200, body: await listWebhooks() }),
+  listWebhooks: async () => ({ body: await listWebhooks() }),
 
-  getWebhook: async ({ params }) => ({ status: 200, body: await getWebhook(params.webhookId) }),
+  getWebhook: async ({ params }) => ({ body: await getWebhook(params.webhookId) }),
 
-  patchWebhook: async ({ params, body, caller }) =>
-    respond('patchWebhook', patchWebhook(params.webhookId, body), caller),
+  patchWebhook: async ({ params, body, respond }) => respond(patchWebhook(params.webhookId, body)),
 
-  deleteWebhook: async ({ params, caller }) => respond('deleteWebhook', deleteWebhook(params.webhookId), caller),
+  deleteWebhook: async ({ params, respond }) => respond(deleteWebhook(params.webhookId)),
 
-  rotateWebhookSecret: async ({ params, caller }) =>
-    respond('rotateWebhookSecret', rotateWebhookSecret(params.webhookId), caller),
+  rotateWebhookSecret: async ({ params, respond }) => respond(rotateWebhookSecret(params.webhookId)),
 
-  testWebhook: async ({ params, caller }) => respond('testWebhook', testWebhook(params.webhookId), caller),
+  testWebhook: async ({ params, respond }) => respond(testWebhook(params.webhookId)),
 
   listDeliveries: async ({ params, query }) => ({
-    status: 200,
     body: await listWebhookDeliveries(params.webhookId, query),
   }),
 
-  getDelivery: async ({ params }) => ({ status: 200, body: await getDelivery(params.webhookId, params.eventId) }),
+  getDelivery: async ({ params }) => ({ body: await getDelivery(params.webhookId, params.eventId) }),
 
-  retryDelivery: async ({ params, caller }) =>
-    respond('retryDelivery', retryDelivery(params.webhookId, params.eventId), caller),
+  retryDelivery: async ({ params, respond }) => respond(retryDelivery(params.webhookId, params.eventId)),
 });
 
 /** The migration's payload: `aws lambda invoke` sends it (infra/README.md); API Gateway never sends such an event. */

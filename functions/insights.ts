@@ -4,16 +4,15 @@ import { recordAnonymousPurchase } from '@shared/app/record-purchase';
 import { takeSnapshot } from '@shared/app/take-snapshot';
 import { apiFunction } from '@shared/http/api-function';
 import { insightsRoutes } from '@shared/http/function-routes/insights';
-import { respond } from '@shared/http/answers';
 
 export const handler = apiFunction(insightsRoutes, {
-  answerNps: async ({ params, body, caller }) => respond('answerNps', answerNps(params.memberId, body), caller),
+  answerNps: async ({ params, body, respond }) => respond(answerNps(params.memberId, body)),
 
-  recordPurchase: async ({ body, caller }) => respond('recordPurchase', recordAnonymousPurchase(body), caller),
+  recordPurchase: async ({ body, respond }) => respond(recordAnonymousPurchase(body)),
 
-  createSnapshot: async ({ body, caller }) => respond('createSnapshot', takeSnapshot({ window: body.window }), caller),
+  createSnapshot: async ({ body, respond }) => respond(takeSnapshot({ window: body.window })),
 
-  listSnapshots: async ({ query }) => ({ status: 200, body: await listSnapshots(query) }),
+  listSnapshots: async ({ query }) => ({ body: await listSnapshots(query) }),
 
-  latestSnapshot: async () => ({ status: 200, body: await latestSnapshot() }),
+  latestSnapshot: async () => ({ body: await latestSnapshot() }),
 });

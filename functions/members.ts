@@ -15,58 +15,52 @@ import { membersRoutes } from '@shared/http/function-routes/members';
 import { segmentsRoutes } from '@shared/http/function-routes/segments';
 import { changeSegmentMember, deleteSegment, putSegment } from '@shared/app/segments';
 import { getSegment, listMemberSegments, listSegmentMembers, listSegments } from '@shared/app/reads/segment-reads';
-import { respond } from '@shared/http/answers';
 
 export const handler = apiFunction(
   { ...membersRoutes, ...segmentsRoutes },
   {
-    createMember: async ({ body, caller }) => respond('createMember', enrolMember(body), caller),
+    createMember: async ({ body, respond }) => respond(enrolMember(body)),
 
-    findMembers: async ({ query, now }) => ({ status: 200, body: await findMembers(query, now()) }),
+    findMembers: async ({ query, now }) => ({ body: await findMembers(query, now()) }),
 
-    listMembers: async ({ query, now }) => ({ status: 200, body: await listMembers(query, now()) }),
+    listMembers: async ({ query, now }) => ({ body: await listMembers(query, now()) }),
 
-    getMember: async ({ params, now }) => ({ status: 200, body: await getMember(params.memberId, now()) }),
+    getMember: async ({ params, now }) => ({ body: await getMember(params.memberId, now()) }),
 
-    updateMember: async ({ params, body, caller }) =>
-      respond('updateMember', updateMember(params.memberId, body), caller),
+    updateMember: async ({ params, body, respond }) => respond(updateMember(params.memberId, body)),
 
     listTransactions: async ({ params, query, now }) => ({
-      status: 200,
       body: await listTransactions(params.memberId, query, now()),
     }),
 
     getTransaction: async ({ params, now }) => ({
-      status: 200,
       body: await getTransaction(params.memberId, params.transactionId, now()),
     }),
 
-    exportMember: async ({ params, now }) => ({ status: 200, body: await exportMember(params.memberId, now()) }),
+    exportMember: async ({ params, now }) => ({ body: await exportMember(params.memberId, now()) }),
 
     createMemberSession: async ({ params, principal }) => ({
-      status: 201,
       body: await createMemberSession(params.memberId, principal.partnerId),
     }),
 
-    eraseMember: async ({ params, caller }) => respond('eraseMember', eraseMember(params.memberId), caller),
+    eraseMember: async ({ params, respond }) => respond(eraseMember(params.memberId)),
 
     // Segments: a list change is a member write, so they are served here (shared/http/function-routes/segments.ts).
-    putSegment: async ({ params, body, caller }) => respond('putSegment', putSegment(params.segmentId, body), caller),
+    putSegment: async ({ params, body, respond }) => respond(putSegment(params.segmentId, body)),
 
-    listSegments: async ({ query }) => ({ status: 200, body: await listSegments(query) }),
+    listSegments: async ({ query }) => ({ body: await listSegments(query) }),
 
-    getSegment: async ({ params }) => ({ status: 200, body: await getSegment(params.segmentId) }),
+    getSegment: async ({ params }) => ({ body: await getSegment(params.segmentId) }),
 
-    deleteSegment: async ({ params, caller }) => respond('deleteSegment', deleteSegment(params.segmentId), caller),
+    deleteSegment: async ({ params, respond }) => respond(deleteSegment(params.segmentId)),
 
     listSegmentMembers: async ({ params, query }) => ({
-      status: 200,
       body: await listSegmentMembers(params.segmentId, query),
     }),
 
-    changeSegmentMember: async ({ params, body, caller }) =>
-      respond('changeSegmentMember', changeSegmentMember(params.segmentId, body.memberId, body.action), caller),
+    changeSegmentMember: async ({ params, body, respond }) =>
+      respond(changeSegmentMember(params.segmentId, body.memberId, body.action)),
 
-    listMemberSegments: async ({ params }) => ({ status: 200, body: await listMemberSegments(params.memberId) }),
+    listMemberSegments: async ({ params }) => ({ body: await listMemberSegments(params.memberId) }),
   },
 );

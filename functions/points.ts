@@ -5,23 +5,16 @@ import { redeemPoints } from '@shared/app/redeem-points';
 import { redeemReward } from '@shared/app/redeem-reward';
 import { apiFunction } from '@shared/http/api-function';
 import { pointsRoutes } from '@shared/http/function-routes/points';
-import { respond } from '@shared/http/answers';
 
 export const handler = apiFunction(pointsRoutes, {
-  earnPoints: async ({ params, body, caller }) => respond('earnPoints', earnPoints(params.memberId, body), caller),
+  earnPoints: async ({ params, body, respond }) => respond(earnPoints(params.memberId, body)),
 
   previewEarn: async ({ params, body, now }) => ({
-    status: 200,
     body: await previewEarn(params.memberId, body, now()),
   }),
 
-  adjustBalance: async ({ params, body, caller }) =>
-    respond('adjustBalance', adjustBalance(params.memberId, body), caller),
+  adjustBalance: async ({ params, body, respond }) => respond(adjustBalance(params.memberId, body)),
 
-  redeemPoints: async ({ params, body, caller }) =>
-    respond(
-      'redeemPoints',
-      'rewardId' in body ? redeemReward(params.memberId, body) : redeemPoints(params.memberId, body),
-      caller,
-    ),
+  redeemPoints: async ({ params, body, respond }) =>
+    respond('rewardId' in body ? redeemReward(params.memberId, body) : redeemPoints(params.memberId, body)),
 });

@@ -12,40 +12,37 @@ import {
 } from '@shared/app/reads/raffle-reads';
 import { apiFunction } from '@shared/http/api-function';
 import { rewardsRoutes } from '@shared/http/function-routes/rewards';
-import { respond } from '@shared/http/answers';
 
 /** The catalog, the raffles and the campaigns: what members can win, redeem or be given besides points. */
 export const handler = apiFunction(rewardsRoutes, {
-  putCampaign: async ({ params, body, caller }) => respond('putCampaign', putCampaign(params.campaignId, body), caller),
+  putCampaign: async ({ params, body, respond }) => respond(putCampaign(params.campaignId, body)),
 
-  getCampaign: async ({ params }) => ({ status: 200, body: await getCampaign(params.campaignId) }),
+  getCampaign: async ({ params }) => ({ body: await getCampaign(params.campaignId) }),
 
-  listCampaigns: async ({ query }) => ({ status: 200, body: await listCampaigns(query.limit, query.cursor) }),
+  listCampaigns: async ({ query }) => ({ body: await listCampaigns(query.limit, query.cursor) }),
 
-  deleteCampaign: async ({ params, caller }) => respond('deleteCampaign', deleteCampaign(params.campaignId), caller),
+  deleteCampaign: async ({ params, respond }) => respond(deleteCampaign(params.campaignId)),
 
-  listRewards: async ({ query, now }) => ({ status: 200, body: await listRewards(query.limit, query.cursor, now()) }),
+  listRewards: async ({ query, now }) => ({ body: await listRewards(query.limit, query.cursor, now()) }),
 
-  putReward: async ({ params, body, caller }) => respond('putReward', putReward(params.rewardId, body), caller),
+  putReward: async ({ params, body, respond }) => respond(putReward(params.rewardId, body)),
 
-  putRaffle: async ({ params, body, caller }) => respond('putRaffle', putRaffle(params.raffleId, body), caller),
+  putRaffle: async ({ params, body, respond }) => respond(putRaffle(params.raffleId, body)),
 
-  listRaffles: async ({ query, now }) => ({ status: 200, body: await listOpenAndDrawnRaffles(query, now()) }),
+  listRaffles: async ({ query, now }) => ({ body: await listOpenAndDrawnRaffles(query, now()) }),
 
-  getRaffle: async ({ params, now }) => ({ status: 200, body: await getRaffle(params.raffleId, now()) }),
+  getRaffle: async ({ params, now }) => ({ body: await getRaffle(params.raffleId, now()) }),
 
-  buyRaffleEntries: async ({ params, body, caller }) =>
-    respond('buyRaffleEntries', buyRaffleEntries(params.memberId, params.raffleId, body.count), caller),
+  buyRaffleEntries: async ({ params, body, respond }) =>
+    respond(buyRaffleEntries(params.memberId, params.raffleId, body.count)),
 
   listMemberRaffles: async ({ params, query, now }) => ({
-    status: 200,
     body: await listMemberRaffles(params.memberId, query, now()),
   }),
 
-  drawRaffle: async ({ params, caller }) => respond('drawRaffle', drawRaffle(params.raffleId), caller),
+  drawRaffle: async ({ params, respond }) => respond(drawRaffle(params.raffleId)),
 
   listRaffleEntries: async ({ params, query }) => ({
-    status: 200,
     body: await listRaffleEntries(params.raffleId, query),
   }),
 });

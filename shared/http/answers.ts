@@ -20,77 +20,83 @@ import type { ProgramPut } from '@shared/app/put-program';
 import type { SegmentMembership, SegmentPut } from '@shared/app/segments';
 import type { Money } from '@shared/domain/money';
 import type { StoredResponse } from '@shared/store/idempotency';
+import type { RouteDefinition, SuccessStatus } from './route-definition';
 import type { RouteId } from './routes';
 
 /**
- * How each mutating route answers its use case's result: the status and the body. The same
- * answer is recorded with the idempotency key, so a replay answers exactly the same.
+ * How each mutating route answers its use case's result: the body, and the status only where the
+ * route declares more than one (a PUT that creates or replaces). A route's success status is
+ * stated once, in its `responses` (shared/http/function-routes/): the OpenAPI document and the
+ * answer both take it from there. The same answer is recorded with the idempotency key, so a
+ * replay answers exactly the same.
  */
-const created = (body: unknown): StoredResponse => ({ status: 201, body });
-const transaction = (entry: LedgerEntry) => created(toTransaction(entry));
-const noContent = (): StoredResponse => ({ status: 204 });
-const ok = (body: unknown): StoredResponse => ({ status: 200, body });
-const accepted = (body: unknown): StoredResponse => ({ status: 202, body });
+export interface Answer {
+  /** Only for a route that declares several success statuses: which one this result answers. */
+  status?: SuccessStatus;
+  body?: unknown;
+}
+
+const body = (value: unknown): Answer => ({ body: value });
+const transaction = (entry: LedgerEntry) => body(toTransaction(entry));
+const noBody = (): Answer => ({});
 /** A number of points answers the entry; a reward its entry, with the code of a code reward. */
 const redemption = (redeemed: LedgerEntry | Redemption) =>
   'entry' in redeemed
-    ? created({ ...toTransaction(redeemed.entry), ...(redeemed.code ? { code: redeemed.code } : {}) })
+    ? body({ ...toTransaction(redeemed.entry), ...(redeemed.code ? { code: redeemed.code } : {}) })
     : transaction(redeemed);
 const codeChange = ({ code, entry }: CodeChange) =>
-  ok({ code, ...(entry ? { transaction: toTransaction(entry) } : {}) });
+  body({ code, ...(entry ? { transaction: toTransaction(entry) } : {}) });
+const createdOrReplaced = (isNew: boolean, value: unknown): Answer => ({ status: isNew ? 201 : 200, body: value });
 
 export const answers = {
-  createMember: (member: MemberView) => created(member),
-  updateMember: (member: MemberView): StoredResponse => ({ status: 200, body: member }),
-  updateMe: (member: MemberView): StoredResponse => ({ status: 200, body: member }),
+  createMember: (member: MemberView) => body(member),
+  updateMember: (member: MemberView) => body(member),
+  updateMe: (member: MemberView) => body(member),
   adjustBalance: transaction,
-  eraseMember: noContent,
+  eraseMember: noBody,
   earnPoints: transaction,
   redeemPoints: redemption,
   redeemMyReward: redemption,
   creditCashback: transaction,
   redeemCashback: transaction,
   refundPurchase: transaction,
-  putReward: ({ reward, created: isNew }: RewardPut): StoredResponse => ({ status: isNew ? 201 : 200, body: reward }),
-  putRaffle: ({ raffle, created: isNew }: RafflePut): StoredResponse => ({ status: isNew ? 201 : 200, body: raffle }),
-  putCampaign: ({ campaign, created: isNew }: CampaignPut): StoredResponse => ({
-    status: isNew ? 201 : 200,
-    body: campaign,
-  }),
-  deleteCampaign: noContent,
-  buyRaffleEntries: ({ entries, entry }: BoughtEntries) => created({ entries, transaction: toTransaction(entry) }),
-  buyMyRaffleEntries: ({ entries, entry }: BoughtEntries) => created({ entries, transaction: toTransaction(entry) }),
-  drawRaffle: (raffle: ReturnType<typeof raffleView>) => created(raffle),
-  answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => created(answer),
-  recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => created(purchase),
-  createSnapshot: (snapshot: Snapshot) => created(snapshot),
-  putProgram: ({ program }: ProgramPut): StoredResponse => ({ status: 200, body: program }),
-  createPartner: (partner: CreatedPartner) => created(partner),
-  updatePartner: (partner: PartnerView) => ok(partner),
-  deletePartner: noContent,
-  rotatePartnerKey: (rotated: { apiKey?: string }) => ok(rotated),
-  createWebhook: (webhook: CreatedWebhook) => created(webhook),
-  patchWebhook: (webhook: WebhookView) => ok(webhook),
-  deleteWebhook: noContent,
-  rotateWebhookSecret: (rotated: { secret?: string }) => ok(rotated),
-  testWebhook: (sent: { eventId: string }) => accepted(sent),
-  retryDelivery: (queued: { eventId: string }) => accepted(queued),
-  createImport: (created: CreatedImport) => accepted(created),
-  createSimulation: (started: { simulationId: string; status: 'running' }) => accepted(started),
+  putReward: ({ reward, created }: RewardPut) => createdOrReplaced(created, reward),
+  putRaffle: ({ raffle, created }: RafflePut) => createdOrReplaced(created, raffle),
+  putCampaign: ({ campaign, created }: CampaignPut) => createdOrReplaced(created, campaign),
+  deleteCampaign: noBody,
+  buyRaffleEntries: ({ entries, entry }: BoughtEntries) => body({ entries, transaction: toTransaction(entry) }),
+  buyMyRaffleEntries: ({ entries, entry }: BoughtEntries) => body({ entries, transaction: toTransaction(entry) }),
+  drawRaffle: (raffle: ReturnType<typeof raffleView>) => body(raffle),
+  answerNps: (answer: { memberId: string; score: number; answeredAt: string }) => body(answer),
+  recordPurchase: (purchase: { orderId: string; amount: Money; occurredAt: string }) => body(purchase),
+  createSnapshot: (snapshot: Snapshot) => body(snapshot),
+  putProgram: ({ program }: ProgramPut) => body(program),
+  createPartner: (partner: CreatedPartner) => body(partner),
+  updatePartner: (partner: PartnerView) => body(partner),
+  deletePartner: noBody,
+  rotatePartnerKey: (rotated: { apiKey?: string }) => body(rotated),
+  createWebhook: (webhook: CreatedWebhook) => body(webhook),
+  patchWebhook: (webhook: WebhookView) => body(webhook),
+  deleteWebhook: noBody,
+  rotateWebhookSecret: (rotated: { secret?: string }) => body(rotated),
+  testWebhook: (sent: { eventId: string }) => body(sent),
+  retryDelivery: (queued: { eventId: string }) => body(queued),
+  createImport: (created: CreatedImport) => body(created),
+  createSimulation: (started: { simulationId: string; status: 'running' }) => body(started),
   useCode: codeChange,
   releaseCode: codeChange,
   cancelMemberCode: codeChange,
-  uploadPoolCodes: (uploaded: UploadedCodes) => created(uploaded),
-  putSegment: ({ segment, created: isNew, evaluating }: SegmentPut): StoredResponse => ({
-    status: evaluating ? 202 : isNew ? 201 : 200,
+  uploadPoolCodes: (uploaded: UploadedCodes) => body(uploaded),
+  putSegment: ({ segment, created, evaluating }: SegmentPut): Answer => ({
+    status: evaluating ? 202 : created ? 201 : 200,
     body: segment,
   }),
-  deleteSegment: noContent,
-  changeSegmentMember: (membership: SegmentMembership) => ok(membership),
-} satisfies Partial<Record<RouteId, (result: never) => StoredResponse>>;
+  deleteSegment: noBody,
+  changeSegmentMember: (membership: SegmentMembership) => body(membership),
+} satisfies Partial<Record<RouteId, (result: never) => Answer>>;
 
 export type AnsweredRoute = keyof typeof answers;
-type ResultOf<Id extends AnsweredRoute> = Parameters<(typeof answers)[Id]>[0];
+export type ResultOf<Id extends AnsweredRoute> = Parameters<(typeof answers)[Id]>[0];
 
 export interface Answered {
   status: number;
@@ -112,15 +118,41 @@ export function storedText(response: StoredResponse): string {
   return response.body === undefined ? '' : JSON.stringify(response.body);
 }
 
-/** Runs a route's use case and answers it: fresh, or the recorded answer of the first request with this key. */
+/**
+ * The success status a route answers: the one its `responses` declare, or, for a route that
+ * declares several, the one its answer chose among them. Anything else is a bug in the route.
+ */
+export function successStatus(routeId: string, route: Pick<RouteDefinition, 'responses'>, chosen?: number): number {
+  const declared = Object.keys(route.responses).map(Number);
+  if (chosen !== undefined) {
+    if (!declared.includes(chosen)) throw new Error(`route ${routeId} answered ${chosen}, which it does not declare`);
+    return chosen;
+  }
+  const [only, ...others] = declared;
+  if (only === undefined || others.length > 0)
+    throw new Error(
+      `route ${routeId} declares ${declared.join(', ') || 'no'} success statuses: its answer must choose`,
+    );
+  return only;
+}
+
+/**
+ * Runs a route's use case and answers it: fresh, or the recorded answer of the first request with
+ * this key. `route` is the route's definition (its declared success statuses).
+ */
 export async function respond<Id extends AnsweredRoute>(
   routeId: Id,
+  route: Pick<RouteDefinition, 'responses'>,
   useCase: UseCase<ResultOf<Id>>,
   caller: Caller,
 ): Promise<Answered> {
-  const answer = answers[routeId] as (result: ResultOf<Id>) => StoredResponse;
-  const executed = await execute(useCase, caller, (result) => recorded(answer(result)));
-  const response = executed.replayed ? executed.response : recorded(answer(executed.result));
+  const answerOf = answers[routeId] as (result: ResultOf<Id>) => Answer;
+  const stored = (result: ResultOf<Id>): StoredResponse => {
+    const answer = answerOf(result);
+    return recorded({ status: successStatus(routeId, route, answer.status), body: answer.body });
+  };
+  const executed = await execute(useCase, caller, stored);
+  const response = executed.replayed ? executed.response : stored(executed.result);
   const text = storedText(response);
   return { status: response.status, text, ...(text ? { body: JSON.parse(text) } : {}), replayed: executed.replayed };
 }

@@ -8,10 +8,10 @@ import { DomainError } from '@shared/domain/errors';
 import { logger, tracer } from '@shared/observability';
 import type { IdempotencyContext } from '@shared/store/idempotency';
 import { keepRefusal, type Kept } from '@shared/app/support/execute';
-import type { Caller } from '@shared/app/support/outcome';
+import type { Caller, UseCase } from '@shared/app/support/outcome';
 import { clock } from '@shared/clock';
 import type { Principal } from '@shared/domain/principal';
-import { storedText } from './answers';
+import { respond, storedText, successStatus, type Answered, type AnsweredRoute, type ResultOf } from './answers';
 import { withRequestDeadline } from './deadline';
 import { oneWriteAtATime } from './member-writes';
 import { HttpProblem, toProblem } from './problems';
@@ -32,7 +32,7 @@ import type { RouteId } from './routes';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 
-export interface RouteInput<R extends RouteDefinition> {
+export interface RouteInput<R extends RouteDefinition, Id = RouteId> {
   body: Infer<R['body']>;
   params: R['params'] extends z.ZodType ? z.infer<R['params']> : Record<string, never>;
   query: R['query'] extends z.ZodType ? z.infer<R['query']> : Record<string, never>;
@@ -46,10 +46,13 @@ export interface RouteInput<R extends RouteDefinition> {
   caller: Caller;
   /** An NDJSON body, on a route that takes one (then `body` is undefined). */
   ndjson: Uint8Array | undefined;
+  /** Runs the route's use case and answers it (./answers.ts), with the success status the route declares. */
+  respond: Id extends AnsweredRoute ? (useCase: UseCase<ResultOf<Id>>) => Promise<Answered> : never;
 }
 
 export interface RouteResult {
-  status: number;
+  /** Absent: the one success status the route declares (its `responses`); given: one of those, or a problem's. */
+  status?: number;
   body?: unknown;
   /** The exact body text to answer (a recorded answer): when present, `body` is not serialised again. */
   text?: string;
@@ -57,11 +60,13 @@ export interface RouteResult {
   replayed?: boolean;
 }
 
-export type RouteImplementation<R extends RouteDefinition> = (input: RouteInput<R>) => Promise<RouteResult>;
+export type RouteImplementation<R extends RouteDefinition, Id = RouteId> = (
+  input: RouteInput<R, Id>,
+) => Promise<RouteResult>;
 /** One function's routes: its module of shared/http/function-routes/. */
 export type FunctionRoutes = Record<string, RouteDefinition>;
 export type Implementations<T extends FunctionRoutes> = {
-  [Id in keyof T]: RouteImplementation<T[Id]>;
+  [Id in keyof T]: RouteImplementation<T[Id], Id>;
 };
 
 interface ParsedRequest {
@@ -113,6 +118,7 @@ function parseRequest(table: FunctionRoutes): MiddlewareObj<ApiEvent, APIGateway
             requestHash: requestHash(route.method, event.path, hashed),
           }
         : undefined;
+      const caller: Caller = { partnerId: principal.partnerId, idempotency, now: clock };
       event.parsed = {
         routeId,
         input: {
@@ -124,7 +130,8 @@ function parseRequest(table: FunctionRoutes): MiddlewareObj<ApiEvent, APIGateway
           idempotency,
           now: clock,
           header: (name: string) => header(event, name),
-          caller: { partnerId: principal.partnerId, idempotency, now: clock },
+          caller,
+          respond: (useCase: UseCase<never>) => respond(routeId as AnsweredRoute, route, useCase, caller),
         } as RouteInput<RouteDefinition>,
       };
     },
@@ -224,11 +231,18 @@ export function apiFunction<T extends FunctionRoutes>(routes: T, implementations
         route.method !== 'GET' && typeof memberId === 'string'
           ? await oneWriteAtATime(memberId, () => implementation(parsed.input))
           : await implementation(parsed.input);
+      // A recorded answer keeps the status it was recorded with; any other takes the route's.
       if (result.text !== undefined)
-        return storedToResponse(result.status, result.text, !!result.replayed, result.headers);
+        return storedToResponse(
+          result.status ?? successStatus(parsed.routeId, route),
+          result.text,
+          !!result.replayed,
+          result.headers,
+        );
       const headers = { ...result.headers, ...(result.replayed ? replayHeaders() : {}) };
-      if (result.status >= 400) return problemResponse({ problem: result.body as never, headers });
-      return jsonResponse(result.status, result.body, headers);
+      if (result.status !== undefined && result.status >= 400)
+        return problemResponse({ problem: result.body as never, headers });
+      return jsonResponse(successStatus(parsed.routeId, route, result.status), result.body, headers);
     });
   return withRequestDeadline(stack);
 }

@@ -39,6 +39,8 @@ export type EntryName = (typeof entryPoints)[number];
 /** `me`: the /v1/me routes, for a member session token only (never a key, not even an admin's). */
 export type RouteScope = Scope | 'admin' | 'public' | 'me';
 
+export type SuccessStatus = 200 | 201 | 202 | 204;
+
 export interface RouteDefinition {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
@@ -57,7 +59,11 @@ export interface RouteDefinition {
   ndjsonBodyBytes?: number;
   /** A JSON body larger than the general 64 KiB is allowed, up to this many bytes (a pool upload). */
   maxBodyBytes?: number;
-  responses: Partial<Record<200 | 201 | 202 | 204, z.ZodType | null>>;
+  /**
+   * The success answers, by status: the one place a route's success status is stated (the answer
+   * and the OpenAPI document take it from here). A route with several says how its answer chooses.
+   */
+  responses: Partial<Record<SuccessStatus, z.ZodType | null>>;
   /** What the operation does and when it refuses, for the document (the summary is its title). */
   description?: string;
   /**

@@ -6,12 +6,11 @@ import { previewEarn } from '@shared/app/reads/preview-earn';
 import { updateMember } from '@shared/app/update-member';
 import { DomainError } from '@shared/domain/errors';
 import type { MemberPatch } from '@shared/domain/member-patch';
-import { respond } from '@shared/http/answers';
 import { toProblem } from '@shared/http/problems';
 import type { StoreConfig } from '@shared/store/client';
 import { eur } from '../support/money';
 import { useFreshTable } from '../support/table';
-import { earnPoints, enrolMember, eraseMember, type Caller } from '../support/use-cases';
+import { earnPoints, enrolMember, eraseMember, type Caller, respond } from '../support/use-cases';
 
 const T0 = Date.parse('2026-06-01T09:00:00.000Z');
 const at = (minutes: number, partnerId = 'partner-1'): Caller => ({

@@ -18,12 +18,12 @@ import { getProgramVersion, putProgram } from '@shared/app/put-program';
 import { executeOnce } from '@shared/app/support/execute';
 import type { Caller } from '@shared/app/support/outcome';
 import { DomainError } from '@shared/domain/errors';
-import { respond } from '@shared/http/answers';
 import { toProblem } from '@shared/http/problems';
 import type { ProgramRules } from '@shared/schemas/program';
 import { findPrincipal, putKnownKey } from '@shared/store/partners';
 import { readProgram } from '@shared/store/program';
 import { useFreshTable } from '../support/table';
+import { respond } from '../support/use-cases';
 
 const T0 = Date.parse('2026-06-01T09:00:00.000Z');
 const admin = (ms = 0, key?: string): Caller => ({

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { poolUploadRef, uploadPoolCodes } from '@shared/app/upload-pool-codes';
-import { respond } from '@shared/http/answers';
 import { putPoolCodes } from '@shared/store/pool-upload';
 import { findCodeByText } from '@shared/store/items/code';
 import { findReward } from '@shared/store/items/reward';
-import { putReward } from '../support/use-cases';
+import { putReward, respond } from '../support/use-cases';
 import { useFreshTable } from '../support/table';
 
 /**

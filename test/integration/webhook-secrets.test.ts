@@ -9,7 +9,6 @@ import { deliver, type DeliveryDeps } from '@shared/delivery/delivery';
 import { fanOut } from '@shared/delivery/fanout';
 import type { DeliveryMessage } from '@shared/delivery/queue';
 import { memberEvents, type DomainEvent } from '@shared/domain/events';
-import { respond } from '@shared/http/answers';
 import { newEventId, newWebhookId } from '@shared/ids';
 import { useDataKeys } from '@shared/secrets/data-keys';
 import { LocalDataKeys } from '@shared/secrets/local-data-keys';
@@ -19,6 +18,7 @@ import { putEvents } from '@shared/store/items/event';
 import { createDelivery } from '@shared/store/items/delivery';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { useFreshTable } from '../support/table';
+import { respond } from '../support/use-cases';
 
 /**
  * Webhook signing secrets at rest (issue 23): sealed by envelope encryption (the local key stands

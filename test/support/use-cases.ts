@@ -1,16 +1,21 @@
 import * as app from '@shared/app';
-import type { Caller } from '@shared/app/support/outcome';
+import type { Caller, UseCase } from '@shared/app/support/outcome';
 import type { RewardTerms } from '@shared/app/put-reward';
 import type { TimeWindow } from '@shared/domain/metrics';
 import type { Money } from '@shared/domain/money';
 import type { RaffleRules } from '@shared/domain/raffle';
-import { respond } from '@shared/http/answers';
+import { respond as answerRoute, type AnsweredRoute, type ResultOf } from '@shared/http/answers';
+import { routes } from '@shared/http/routes';
 
 /**
  * The use cases as a route answers them (status, body, replayed), called without HTTP: what
  * the integration tests check is what a client would get.
  */
 export type { Caller, RewardTerms };
+
+/** A route's use case answered as its route answers it (the status its `responses` declare), without HTTP. */
+export const respond = <Id extends AnsweredRoute>(routeId: Id, useCase: UseCase<ResultOf<Id>>, caller: Caller) =>
+  answerRoute(routeId, routes[routeId], useCase, caller);
 
 type Purchase = { orderId: string; amount: Money; occurredAt?: string };
 const admin = (now: () => Date): Caller => ({ partnerId: 'admin', idempotency: undefined, now });
