@@ -13,12 +13,13 @@ const SAFETY_MARGIN_MS = 20_000;
 /**
  * The one job function of what happens by time (shared/app/jobs/time-rules.ts), invoked by its
  * schedules (EventBridge) and by the jobs route, the same locally on a timer. The event's `job`
- * picks the rules: `time-changes` (hourly): the rules found through the schedule key (changes by
- * time, anniversary); `expiry` (daily): inactivity expiry, then the points lots; `reminders`: the
- * lots alone; none: every rule. A run that would outlast the function stops early; the next run
- * continues from the indexes. Every run first goes on with the schedule key's migration while it
- * has not completed once (shared/app/jobs/schedule-key-migration.ts); invoked directly with
- * `{ "migration": "schedule-key" }` (infra/README.md), the function makes a new pass of it alone.
+ * picks the rules, all found through the one schedule key: `time-changes` (hourly): every rule;
+ * `expiry` (daily): inactivity expiry, then the points lots; `reminders`: the lots alone; none:
+ * every rule. A run that would outlast the function stops early; the next run
+ * continues from the index. Every run first goes on with a pass over the members' time keys when
+ * one is due (shared/app/jobs/schedule-key-migration.ts: the migration onto the schedule key, or
+ * a re-key after a program brought expiry earlier); invoked directly with
+ * `{ "migration": "schedule-key" }` (infra/README.md), the function makes the migration's pass.
  */
 export async function handler(event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
   const now = clock();

@@ -355,12 +355,12 @@ export const tableAccess: Record<EntryName, TableAccess> = {
     ],
     queryIndexes: [indexNames.activityByDay],
   },
-  // The time rules (shared/domain/time-rules.ts): finds the members due (GSI2 for inactivity expiry,
-  // GSI4 for the schedule key), reads each, its lots and the program, and commits the member with
-  // its entries and events (all in its partition). The codes' rule reads a member's codes past their
-  // time (its due items, then the codes) and writes each expired code with the member, removing its
-  // due item and moving the reward's counts. The schedule key's migration reads and saves its
-  // progress, pages the earlier keys (GSI2) and deletes a member's earlier lot schedule item.
+  // The time rules (shared/domain/time-rules.ts): finds the members due through the schedule key
+  // (GSI4), reads each, its lots and the program, and commits the member with its entries and
+  // events (all in its partition). The codes' rule reads a member's codes past their time (its due
+  // items, then the codes) and writes each expired code with the member, removing its due item and
+  // moving the reward's counts. The passes over the time keys read and save their progress, page
+  // the earlier keys (GSI2) or the schedule key, and delete a member's earlier lot schedule item.
   'time-job': {
     items: [
       ...membershipHook,

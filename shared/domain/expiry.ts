@@ -3,7 +3,7 @@ import { reservedPoints } from './codes';
 import type { Movement } from './ledger';
 import { planInactivityExpiry } from './lots';
 import type { MemberState } from './member';
-import { addMonths, DAY_MS } from './time';
+import { addMonths } from './time';
 import type { TimeRule } from './time-rule';
 
 export { addMonths };
@@ -15,25 +15,6 @@ export { addMonths };
 export function inactiveSince(member: Pick<MemberState, 'createdAt' | 'purchases'>): string {
   const lastAt = member.purchases.lastAt;
   return lastAt && lastAt > member.createdAt ? lastAt : member.createdAt;
-}
-
-/** The UTC month (YYYY-MM) inactivity is counted from: the expiry index's bucket. */
-export const inactiveMonth = (member: Pick<MemberState, 'createdAt' | 'purchases'>): string =>
-  inactiveSince(member).slice(0, 7);
-
-/**
- * The bucket a write stores as the member's expiry index key (undefined: off the index, nothing
- * could expire). Like the time-changes check, a write moves it only EARLIER than the bucket
- * already stored, never later: a purchase in a new month would otherwise move the entry (a
- * delete and a put on the index). A bucket left early is harmless: the job's cut-off offers
- * the member sooner, the job checks it exactly (`expiryMovement`) and, with nothing due, moves
- * the bucket on to `inactiveMonth`. One re-key per member per inactivity period, not per month.
- */
-export function expiryCheckMonth(member: MemberState): string | undefined {
-  if (member.status !== 'active' || expirablePoints(member) <= 0) return undefined;
-  const month = inactiveMonth(member);
-  const stored = member.expiryCheckMonth;
-  return stored !== undefined && stored < month ? stored : month;
 }
 
 /** When the balance expires: `inactivityMonths` after the last purchase (or enrolment), if the program expires points and there is a positive balance. */
@@ -66,28 +47,21 @@ export function expiryMovement(
   return { type: 'expiry', points, breakdown: [{ rule: 'inactivity', points }] };
 }
 
-/**
- * The latest inactivity start that may be due now. Calendar months clamp (31 March + 1 month
- * = 30 April), so subtracting months is not an exact inverse: the cut-off is a few days
- * generous and each candidate is checked exactly with `expiryMovement`.
- */
-export function expiryCandidatesBefore(program: Pick<ProgramRules, 'expiry'>, now: Date): string | undefined {
-  const months = program.expiry?.inactivityMonths;
-  if (months === undefined) return undefined;
-  return new Date(addMonths(now.toISOString(), -months).getTime() + 3 * DAY_MS).toISOString();
-}
+/** The fewest months a program may expire points after (shared/schemas/program.ts). */
+const FEWEST_INACTIVITY_MONTHS = 1;
 
 /**
  * Inactivity expiry as a time rule: every point (with lots: every available lot; pending lots, in
- * a return window, survive) expires `inactivityMonths` after the last purchase. It keeps its own
- * index (GSI2, by the month inactivity counts from, `expiryCheckMonth`): the due time depends on the
- * program's months, and a change of them must reach every member at the next run without a re-key.
+ * a return window, survive) expires `inactivityMonths` after the last purchase. Due then, with the
+ * program; from the member alone, the fewest months any program may set (never later). A program
+ * that brings expiry earlier is made to reach every member by a re-key pass of the schedule key
+ * (shared/app/jobs/schedule-key-migration.ts).
  */
 export const inactivityExpiryRule: TimeRule = {
   name: 'expiry',
   lots: true,
-  ownIndex: true,
-  dueAt: (member, program) => (program ? pointsExpireAt(member, program) : undefined),
+  dueAt: (member, program) =>
+    pointsExpireAt(member, program ?? { expiry: { inactivityMonths: FEWEST_INACTIVITY_MONTHS } }),
   apply({ member, program, now, book }) {
     const due = expiryMovement(member, program, now);
     const movement = due && book ? planInactivityExpiry(book, now, reservedPoints(member)).movement : due;
@@ -100,10 +74,3 @@ export const inactivityExpiryRule: TimeRule = {
     };
   },
 };
-
-/** The expiry index's month as the job leaves it: exactly where inactivity counts from (a write only moves it earlier). */
-export function expiryMonthRechecked(member: MemberState): MemberState {
-  const month = inactiveMonth(member);
-  if (member.expiryCheckMonth === undefined || member.expiryCheckMonth >= month) return member;
-  return { ...member, expiryCheckMonth: month };
-}

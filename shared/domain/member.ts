@@ -98,7 +98,7 @@ export interface MemberState {
   tierMark?: TierMark;
   /**
    * When the time job next looks at this member: its schedule key (GSI4), read from that key (not
-   * stored twice). Never later than the earliest time a scheduled rule is due; see `scheduleKeyAt`
+   * stored twice). Never later than the earliest time a time rule is due; see `scheduleKeyAt`
    * in ./time-rules.ts for who moves it and which way.
    */
   timeChangesCheckAt?: string;
@@ -107,12 +107,6 @@ export interface MemberState {
    * year of the last anniversary handled): the mark that makes a rule apply once.
    */
   timeMarks?: Record<string, string>;
-  /**
-   * The month (YYYY-MM) the expiry job counts this member's inactivity from when it looks: its
-   * key in the job's index, read from that key. Never later than the real one; see
-   * `expiryCheckMonth` in ./expiry.ts.
-   */
-  expiryCheckMonth?: string;
   erasedAt?: string;
   /**
    * Points lots (shared/domain/lots.ts), once the member has any: the few scalars that govern the

@@ -19,11 +19,6 @@ export interface TimeRule {
   /** The rule reads the member's issued codes past their time: the job loads them (a few at a time) when it is due. */
   readonly codes?: boolean;
   /**
-   * The rule has an index of its own (inactivity expiry): it is not part of the member's
-   * schedule key. Every other rule is found through that key.
-   */
-  readonly ownIndex?: boolean;
-  /**
    * When the rule next has something to do for the member (ISO time), or undefined for never.
    * Without `program` (a write computing the member's schedule key, which has no program at
    * hand) it answers from the member alone, never later than with the program: the job, offered

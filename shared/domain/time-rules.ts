@@ -2,7 +2,7 @@ import type { Program } from '@shared/schemas/program';
 import { anniversaryRule } from './anniversary';
 import { owedCampaignsRule } from './campaigns';
 import { codesExpiryRule } from './codes';
-import { expiryMonthRechecked, inactivityExpiryRule } from './expiry';
+import { inactivityExpiryRule } from './expiry';
 import { lotTimeRule } from './lot-time';
 import type { MemberState } from './member';
 import { segmentsTimeRule } from './segments';
@@ -24,14 +24,11 @@ export const TIME_RULES: readonly TimeRule[] = [
   owedCampaignsRule,
 ];
 
-/** The rules found through the member's schedule key (GSI4): all but those with an index of their own. */
-export const SCHEDULED_RULES: readonly TimeRule[] = TIME_RULES.filter((rule) => !rule.ownIndex);
-
-/** When a scheduled rule is next due for the member: exact with the program, never later without. */
+/** When a rule is next due for the member: exact with the program, never later without. */
 export function scheduledAt(
   member: MemberState,
   program?: Program,
-  rules: readonly TimeRule[] = SCHEDULED_RULES,
+  rules: readonly TimeRule[] = TIME_RULES,
 ): string | undefined {
   if (member.status !== 'active') return undefined;
   return earliest(rules.map((rule) => rule.dueAt(member, program)));
@@ -64,9 +61,8 @@ export function keyAfterHooks(member: MemberState, program?: Program): string | 
 /** The member as the time job leaves it: its keys exactly where its rules are next due. */
 export function rescheduled(member: MemberState, program: Program): MemberState {
   const { timeChangesCheckAt: _stored, ...rest } = member;
-  const next = expiryMonthRechecked(rest);
-  const due = scheduledAt(next, program);
-  return due === undefined ? next : { ...next, timeChangesCheckAt: due };
+  const due = scheduledAt(rest, program);
+  return due === undefined ? rest : { ...rest, timeChangesCheckAt: due };
 }
 
 /** Whether a rule is due for the member at `now`. */

@@ -210,7 +210,7 @@ export const Snapshot = z
 export const JOB_NAMES = ['metrics', 'expiry', 'reminders', 'time-changes'] as const;
 export const JobName = z.enum(JOB_NAMES).meta({
   description:
-    'metrics: the metrics snapshot; expiry: inactivity points expiry, then the points lots (availability, reminders, lot expiry); reminders: the points lots alone (points.available, points.expiring reminders, lot expiry), run by the expiry function; time-changes: the time rules found through the schedule key: the events of changes by time alone (cashback.available, tier.changed down) and the anniversary bonus',
+    'metrics: the metrics snapshot; expiry: inactivity points expiry, then the points lots (availability, reminders, lot expiry); reminders: the points lots alone (points.available, points.expiring reminders, lot expiry), run by the expiry function; time-changes: every time rule due, found through the schedule key: the events of changes by time alone (cashback.available, tier.changed down), the anniversary bonus, inactivity expiry and the points lots',
 });
 export type JobName = z.infer<typeof JobName>;
 

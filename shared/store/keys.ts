@@ -18,7 +18,7 @@ export function shardOf(id: string, shards: number): number {
   return hash % shards;
 }
 
-/** Shards of the members' time indexes (expiry, schedule key, lot schedule items). */
+/** Shards of the members' schedule key (and of the earlier time keys the migration reads). */
 export const EXPIRY_SHARDS = 8;
 const expiryShard = (memberId: string) => shardOf(memberId, EXPIRY_SHARDS);
 
@@ -30,22 +30,9 @@ const activityBucket = (day: string, shard: number) => `RECORDED#${day}#${shard}
 
 export const indexKeys = {
   /**
-   * Points expiry (GSI2, sparse: only members with a positive balance): sharded by member so
-   * no index partition takes every write, sorted by the month (YYYY-MM) inactivity is counted
-   * from, or an earlier one: a write moves the entry only earlier, the job moves it on
-   * (shared/domain/expiry.ts `expiryCheckMonth`).
-   */
-  pointsExpiry: (memberId: string, inactiveMonth: string) => ({
-    GSI2PK: `EXPIRY#${expiryShard(memberId)}`,
-    GSI2SK: `${inactiveMonth}#${memberId}`,
-  }),
-  /** The month a `pointsExpiry` sort key holds. */
-  pointsExpiryMonthOf: (sortKey: string) => sortKey.slice(0, sortKey.indexOf('#')),
-  pointsExpiryPartition: (shard: number) => `EXPIRY#${shard}`,
-  /**
-   * Changes by time alone (GSI4, sparse: only members with one coming), sharded like expiry,
-   * sorted by when the job should next look at the member (shared/domain/time-changes.ts
-   * `timeChangesCheckAt`: never later than the next change due, moved later only by the job).
+   * The schedule key (GSI4, sparse: only members with a time rule coming), sharded by member,
+   * sorted by when the job should next look at the member (shared/domain/time-rules.ts
+   * `timeChangesCheckAt`: never later than the next rule due, moved later only by the job).
    */
   timeChangeDue: (memberId: string, dueAt: string) => ({
     GSI4PK: `TIMECHANGE#${expiryShard(memberId)}`,

@@ -7,6 +7,8 @@ import { findCurrentProgram } from './items/program';
  * was ever saved, the deployment's default program (DEFAULT_PROGRAM, JSON) is version 1.
  */
 const cacheSeconds = () => Number(process.env.PROGRAM_CACHE_SECONDS ?? 60);
+/** How long an instance may go on with a program after a new version was saved (system clock). */
+export const programCacheMs = () => cacheSeconds() * 1000;
 let cached: { program: Program; readAt: number } | undefined;
 
 /**

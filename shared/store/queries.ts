@@ -132,23 +132,6 @@ export async function findLatestSnapshot(): Promise<StoredSnapshot | undefined> 
   return latest ? itemToSnapshot(latest) : undefined;
 }
 
-/** Member ids, in one shard of the expiry index (GSI2), inactive since before the cut-off. */
-async function expiryCandidatesInShard(shard: number, before: string): Promise<string[]> {
-  const items = await queryAll({
-    IndexName: indexNames.dueByDay,
-    KeyConditionExpression: 'GSI2PK = :shard AND GSI2SK < :before',
-    ExpressionAttributeValues: { ':shard': indexKeys.pointsExpiryPartition(shard), ':before': before },
-    ProjectionExpression: 'memberId',
-  });
-  return items.map((item) => String(item.memberId));
-}
-
-/** Every member the expiry index offers as inactive since before the cut-off: one Query per shard. */
-export async function expiryCandidates(before: string): Promise<string[]> {
-  const shards = Array.from({ length: EXPIRY_SHARDS }, (_, shard) => shard);
-  return (await Promise.all(shards.map((shard) => expiryCandidatesInShard(shard, before)))).flat();
-}
-
 /** Member ids, in one shard of the time-changes index (GSI4), with a change due at or before `now`. */
 async function timeChangeCandidatesInShard(shard: number, now: Date): Promise<string[]> {
   const items = await queryAll({

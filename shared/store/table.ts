@@ -10,8 +10,10 @@ export const tableDefinition = {
     /** Activity by day, sharded: what happened in a time range, without a scan (metrics). */
     { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: { type: 'ALL' } },
     /**
-     * Members whose points could expire, by inactivity: sparse, and it projects only the member id,
-     * so a member write that does not move the index keys costs the index nothing.
+     * The earlier layout's time keys (members whose points could expire, by inactivity; the lots'
+     * schedule items): written by nothing now, read only by the migration onto the schedule key
+     * (shared/app/jobs/schedule-key-migration.ts). It goes with the migration once that completed
+     * in every region.
      */
     {
       indexName: 'GSI2',
@@ -22,8 +24,9 @@ export const tableDefinition = {
     /** The event feed (GET /v1/events, the local fan-out): every event by time, in a few shards. */
     { indexName: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: { type: 'ALL' } },
     /**
-     * Members with a change by time alone coming (cashback becoming available, a tier that can
-     * drop), by when it is due: sparse, sharded, member id only, like GSI2 (the time-changes job).
+     * The members' schedule key: when the next time rule is due (shared/domain/time-rules.ts),
+     * sparse, sharded, member id only, so a member write that does not move the key costs the
+     * index nothing (the time job).
      */
     {
       indexName: 'GSI4',

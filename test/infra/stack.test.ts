@@ -273,7 +273,7 @@ describe.each(regions)('the stack of $region', (expected) => {
     it.each([
       ['metrics-job', ['GSI1']],
       ['insights', ['GSI1']],
-      // The time rules: inactivity expiry and the lots' schedule items (GSI2), the schedule key (GSI4).
+      // The time rules: the schedule key (GSI4); the migration onto it reads the earlier keys (GSI2).
       ['time-job', ['GSI2', 'GSI4']],
     ] as [EntryName, string[]][])('lets %s query only the %s index', (entry, indexNames) => {
       const statements = statementsOfFunction(

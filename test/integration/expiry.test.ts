@@ -36,8 +36,8 @@ describe('points expiry', () => {
       { orderId: 'o-1', amount: { value: 5_000, currency: 'EUR' } },
       at('2026-01-15T09:00:00.000Z'),
     );
-    // Indexed by the month inactivity is counted from: purchases within a month leave the index entry alone.
-    expect(await memberItem(memberId)).toMatchObject({ GSI2SK: `2026-01#${memberId}` });
+    // Keyed by when the points expire (enrolment + 1 month): a purchase pushing that later leaves the key alone.
+    expect(await memberItem(memberId)).toMatchObject({ GSI4SK: `2026-02-10T09:00:00.000Z#${memberId}` });
 
     await expireDuePoints(new Date('2026-02-15T08:59:59.000Z'));
     expect((await findMember(memberId))?.points.balance).toBe(150);
@@ -59,8 +59,8 @@ describe('points expiry', () => {
       partnerId: 'system:expiry',
       createdAt: now.toISOString(),
     });
-    // With nothing left to expire the member leaves the sparse index.
-    expect(await memberItem(memberId)).not.toHaveProperty('GSI2PK');
+    // With nothing left to expire the member is keyed by its other rules only (its anniversary).
+    expect(await memberItem(memberId)).toMatchObject({ GSI4SK: `2027-01-10T00:00:00.000Z#${memberId}` });
   });
 
   it('lets a purchase restart the clock', async () => {
@@ -74,23 +74,26 @@ describe('points expiry', () => {
     expect((await findMember(memberId))?.points.balance).toBe(110);
   });
 
-  it('keeps the index entry on a purchase in a later month; the job moves it on without expiring', async () => {
+  it('keeps the schedule key on a purchase that pushes expiry later; the job moves it on without expiring', async () => {
     const memberId = await enrolledAt('2026-07-10T09:00:00.000Z');
     await earnPoints(
       memberId,
       { orderId: 'o-1', amount: { value: 1_000, currency: 'EUR' } },
       at('2026-08-20T09:00:00.000Z'),
     );
-    // Inactive since 20 August, yet the entry keeps July: a purchase moves it only earlier.
+    // Inactive since 20 August, yet the key keeps 10 August (enrolment + 1 month): a purchase moves it only earlier.
     const indexed = await memberItem(memberId);
-    expect(indexed).toMatchObject({ GSI2SK: `2026-07#${memberId}` });
+    expect(indexed).toMatchObject({ GSI4SK: `2026-08-10T09:00:00.000Z#${memberId}` });
 
-    // Offered from the July bucket, not due (until 20 September): re-keyed, nothing expired.
+    // Offered by the early key, not due (until 20 September): re-keyed, nothing expired.
     const early = await expireDuePoints(new Date('2026-09-01T00:00:00.000Z'));
     expect(early.candidates).toBeGreaterThanOrEqual(1);
     expect((await findMember(memberId))?.points.balance).toBe(110);
     const rekeyed = await memberItem(memberId);
-    expect(rekeyed).toMatchObject({ GSI2SK: `2026-08#${memberId}`, version: Number(indexed.version) + 1 });
+    expect(rekeyed).toMatchObject({
+      GSI4SK: `2026-09-20T09:00:00.000Z#${memberId}`,
+      version: Number(indexed.version) + 1,
+    });
     expect((await listLedger(memberId, 25, undefined)).items.map((e) => e.type)).toEqual(['earn', 'bonus']);
     // Run again before it is due: right key, nothing written.
     await expireDuePoints(new Date('2026-09-05T00:00:00.000Z'));
@@ -98,26 +101,29 @@ describe('points expiry', () => {
 
     await expireDuePoints(new Date('2026-09-20T09:00:00.000Z'));
     expect((await findMember(memberId))?.points.balance).toBe(0);
-    expect(await memberItem(memberId)).not.toHaveProperty('GSI2PK');
+    expect(await memberItem(memberId)).toMatchObject({ GSI4SK: `2027-07-10T00:00:00.000Z#${memberId}` });
   });
 
-  it('checks each candidate exactly: a member offered by the generous cut-off but not yet due keeps the points', async () => {
+  it('expires by calendar months exactly: due on the clamped day, not the day before', async () => {
     // Inactive since 31 March with a one-month period: due on 30 April, not on the 29th.
     const memberId = await enrolledAt('2026-03-31T00:00:00.000Z');
-    const run = await expireDuePoints(new Date('2026-04-29T12:00:00.000Z'));
-    expect(run.candidates).toBeGreaterThanOrEqual(1);
+    await expireDuePoints(new Date('2026-04-29T12:00:00.000Z'));
     expect((await findMember(memberId))?.points.balance).toBe(100);
+    expect(await memberItem(memberId)).toMatchObject({ GSI4SK: `2026-04-30T00:00:00.000Z#${memberId}` });
     await expireDuePoints(new Date('2026-04-30T00:00:00.000Z'));
     expect((await findMember(memberId))?.points.balance).toBe(0);
   });
 
-  it('leaves members without a positive balance out of the index and alone', async () => {
+  it('leaves members without a positive balance alone: keyed by their other rules only', async () => {
     const memberId = await enrolledAt('2026-05-01T00:00:00.000Z');
     await redeemPoints(memberId, { points: 100 }, at('2026-05-02T00:00:00.000Z'));
-    expect(await memberItem(memberId)).not.toHaveProperty('GSI2PK');
+    // The key the enrolment's points set stays (a write moves it only earlier)…
+    expect(await memberItem(memberId)).toMatchObject({ GSI4SK: `2026-06-01T00:00:00.000Z#${memberId}` });
     await expireDuePoints(new Date('2026-08-01T00:00:00.000Z'));
     const entries = (await listLedger(memberId, 25, undefined)).items;
     expect(entries.map((e) => e.type)).toEqual(['redeem', 'bonus']);
+    // …and the job, finding nothing to expire, moves it on to the member's other rules (its anniversary).
+    expect(await memberItem(memberId)).toMatchObject({ GSI4SK: `2027-05-01T00:00:00.000Z#${memberId}` });
   });
 
   it('stops when the function runs out of time, leaving the rest to the next run', async () => {
@@ -134,7 +140,7 @@ describe('points expiry', () => {
     await useFreshTable({ expiry: null, bonuses: noBonuses });
     const memberId = await enrolledAt('2020-01-01T00:00:00.000Z');
     const run = await expireDuePoints(new Date('2026-01-01T00:00:00.000Z'));
-    expect(run).toEqual({ candidates: 0, expired: 0, pointsExpired: 0 });
+    expect(run).toMatchObject({ expired: 0, pointsExpired: 0 });
     expect((await findMember(memberId))?.points.balance).toBe(100);
   });
 });

@@ -63,7 +63,8 @@ describe('the points ledger on DynamoDB Local', () => {
     );
     const profile = Items.find((item) => item.entity === 'member');
     expect(profile?.GSI1PK).toBeUndefined();
-    expect(profile?.GSI2PK).toEqual(expect.stringMatching(/^EXPIRY#/));
+    expect(profile?.GSI2PK).toBeUndefined();
+    expect(profile?.GSI4PK).toEqual(expect.stringMatching(/^TIMECHANGE#/));
     const code = (await findMember(memberId))?.referralCode ?? '';
     const { Item: claim } = await table.client.send(
       new GetCommand({ TableName: table.tableName, Key: referralCodeKey(code) }),

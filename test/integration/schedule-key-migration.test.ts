@@ -1,10 +1,14 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { expireDuePoints } from '@shared/app/jobs/expire-points';
+import { putProgram } from '@shared/app/put-program';
+import { executeOnce } from '@shared/app/support/execute';
 import { runLotTimeEvents } from '@shared/app/jobs/lot-time-events';
 import { migrateScheduleKeys } from '@shared/app/jobs/schedule-key-migration';
 import type { StoreConfig } from '@shared/store/client';
 import { findMember, memberKey } from '@shared/store/items/member';
 import { findScheduleMigration } from '@shared/store/items/schedule-migration';
+import { readProgram } from '@shared/store/program';
 import { EXPIRY_SHARDS, shardOf } from '@shared/store/keys';
 import { handler as timeJob } from '@functions/time-job';
 import { earnPoints, enrolMember } from '../support/use-cases';
@@ -19,6 +23,8 @@ import { useFreshTable } from '../support/table';
  */
 let table: StoreConfig;
 beforeAll(async () => {
+  // Instances' program caches: none here, so a pass need not wait them out.
+  vi.stubEnv('PROGRAM_CACHE_SECONDS', '0');
   table = await useFreshTable({
     earn: { pointsPerUnit: 1, holdDays: 14 },
     expiry: { afterMonths: 3, roundTo: 'month', remindDays: 10 },
@@ -69,7 +75,7 @@ async function earlierLayoutMember(time: string): Promise<{ memberId: string; lo
   return { memberId, lotsDueAt };
 }
 
-async function onEarlierKeys(): Promise<number> {
+async function onEarlierKeys(source = 'LOTDUE'): Promise<number> {
   let count = 0;
   for (let shard = 0; shard < EXPIRY_SHARDS; shard += 1) {
     const { Items = [] } = await table.client.send(
@@ -77,7 +83,7 @@ async function onEarlierKeys(): Promise<number> {
         TableName: table.tableName,
         IndexName: 'GSI2',
         KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': `LOTDUE#${shard}` },
+        ExpressionAttributeValues: { ':pk': `${source}#${shard}` },
       }),
     );
     count += Items.length;
@@ -126,7 +132,11 @@ describe('the schedule key migration', () => {
     });
     const inFirstShards = members.filter(({ memberId }) => shardOf(memberId, EXPIRY_SHARDS) < 4);
     expect(partial).toEqual({ found: inFirstShards.length, moved: inFirstShards.length, completed: false });
-    expect((await findScheduleMigration()).position).toEqual({ source: 0, shard: 4 });
+    expect((await findScheduleMigration()).position).toMatchObject({
+      sources: ['LOTDUE', 'EXPIRY'],
+      source: 0,
+      shard: 4,
+    });
     expect(await onEarlierKeys()).toBe(members.length - inFirstShards.length);
     for (const { memberId, lotsDueAt } of inFirstShards)
       expect(await item(memberKey(memberId))).toMatchObject({ GSI4SK: `${lotsDueAt}#${memberId}` });
@@ -142,5 +152,91 @@ describe('the schedule key migration', () => {
       moved: 0,
       completed: true,
     });
+  });
+});
+
+describe('inactivity expiry on the schedule key', () => {
+  const admin = () => ({
+    partnerId: 'admin-1',
+    idempotency: undefined,
+    now: () => new Date('2026-06-01T00:00:00.000Z'),
+  });
+  const expiryIn = async (inactivityMonths: number) => {
+    const { version: _v, updatedAt: _u, ...rules } = (await readProgram()).program;
+    await executeOnce(
+      putProgram({ ...rules, expiry: { inactivityMonths }, earn: { ...rules.earn, holdDays: 0 } }, {}),
+      admin(),
+    );
+  };
+
+  /** A member with points as the earlier layout stored it: its expiry key on GSI2, its schedule key at its anniversary. */
+  async function earlierExpiryMember(time: string): Promise<string> {
+    const enrolled = await enrolMember({ consent: { marketing: false, analytics: false } }, at(time));
+    const memberId = (enrolled.body as { memberId: string }).memberId;
+    await earnPoints(memberId, { orderId: 'o-1', amount: eur(1_000) }, at(time));
+    const stored = await item(memberKey(memberId));
+    const anniversary = `${Number(time.slice(0, 4)) + 1}${time.slice(4, 10)}T00:00:00.000Z`;
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          ...stored,
+          GSI2PK: `EXPIRY#${shardOf(memberId, EXPIRY_SHARDS)}`,
+          GSI2SK: `${time.slice(0, 7)}#${memberId}`,
+          GSI4SK: `${anniversary}#${memberId}`,
+        },
+      }),
+    );
+    return memberId;
+  }
+
+  it('moves members off the earlier expiry key; found through the one key, their points expire once', async () => {
+    await expiryIn(2);
+    const memberId = await earlierExpiryMember('2026-06-10T09:00:00.000Z');
+    const due = new Date('2026-08-10T09:00:00.000Z');
+    // Before the migration the schedule key does not offer the member when its points expire.
+    expect((await expireDuePoints(due)).expired).toBe(0);
+
+    const first = await migrateScheduleKeys(due, { again: true });
+    expect(first).toMatchObject({ found: 1, moved: 1, completed: true });
+    const moved = await item(memberKey(memberId));
+    expect(moved).not.toHaveProperty('GSI2PK');
+    expect(moved).toMatchObject({ GSI4SK: `2026-08-10T09:00:00.000Z#${memberId}` });
+    expect(await onEarlierKeys('EXPIRY')).toBe(0);
+    expect(await migrateScheduleKeys(due, { again: true })).toEqual({ found: 0, moved: 0, completed: true });
+    expect((await item(memberKey(memberId)))?.version).toBe(moved?.version);
+
+    expect(await expireDuePoints(due)).toMatchObject({ expired: 1, pointsExpired: 10 });
+    expect((await expireDuePoints(due)).expired).toBe(0);
+    expect((await findMember(memberId))?.points.balance).toBe(0);
+  });
+
+  it('re-keys every member when a program brings expiry earlier: it reaches them at the next run', async () => {
+    await expiryIn(24);
+    const enrolled = await enrolMember(
+      { consent: { marketing: false, analytics: false } },
+      at('2026-09-01T09:00:00.000Z'),
+    );
+    const memberId = (enrolled.body as { memberId: string }).memberId;
+    await earnPoints(memberId, { orderId: 'o-1', amount: eur(1_000) }, at('2026-09-01T09:00:00.000Z'));
+    // Keyed by its anniversary, before its points expire in two years.
+    expect(await item(memberKey(memberId))).toMatchObject({ GSI4SK: `2027-09-01T00:00:00.000Z#${memberId}` });
+    const now = new Date('2026-11-02T00:00:00.000Z');
+    // Expiry came on since the keys were last passed over (the tests above): one pass, then none.
+    expect(await migrateScheduleKeys(now)).toMatchObject({ completed: true });
+    expect((await findScheduleMigration()).expiryMonths).toBe(24);
+    expect(await migrateScheduleKeys(now)).toEqual({ found: 0, moved: 0, completed: true });
+    expect(await item(memberKey(memberId))).toMatchObject({ GSI4SK: `2027-09-01T00:00:00.000Z#${memberId}` });
+
+    // Two months now: the next run of the time job re-keys the members, then expires the points due.
+    await expiryIn(2);
+    const run = (await timeJob({ job: 'expiry' })) as { expired: number };
+    expect(run.expired).toBeGreaterThanOrEqual(1);
+    expect((await findMember(memberId))?.points.balance).toBe(0);
+    expect((await findScheduleMigration()).expiryMonths).toBe(2);
+    // Later or off: no pass, the keys are early at worst.
+    await expiryIn(6);
+    expect(await migrateScheduleKeys(now)).toEqual({ found: 0, moved: 0, completed: true });
+    expect((await findScheduleMigration()).expiryMonths).toBe(6);
   });
 });

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addMonths,
-  expiryCandidatesBefore,
-  expiryCheckMonth,
-  expiryMovement,
-  inactiveSince,
-  pointsExpireAt,
-} from '@shared/domain/expiry';
+import { addMonths, expiryMovement, inactiveSince, inactivityExpiryRule, pointsExpireAt } from '@shared/domain/expiry';
+import { defaultProgram } from '@infra/config/default-program';
 import { newMember, type MemberState } from '@shared/domain/member';
+import { scheduleKeyAt } from '@shared/domain/time-rules';
+import type { Program } from '@shared/schemas/program';
 
 const program = { expiry: { inactivityMonths: 12 } };
 
@@ -59,26 +55,36 @@ describe('points expiry', () => {
     });
   });
 
-  it('offers every due member to the job, whatever the month lengths', () => {
-    // Inactive since 31 March: due on 30 April (clamped); the cut-off must still include it.
+  it('is due when the points expire, whatever the month lengths; from the member alone, never later', () => {
+    // Inactive since 31 March: due on 30 April (clamped), and the rule says so.
     const monthly = { expiry: { inactivityMonths: 1 } };
-    const now = new Date('2026-04-30T00:00:00.000Z');
-    const since = '2026-03-31T00:00:00.000Z';
-    expect(expiryMovement(member(5, since, '2026-01-01T00:00:00.000Z'), monthly, now)).toBeDefined();
-    expect(since < (expiryCandidatesBefore(monthly, now) ?? '')).toBe(true);
-    expect(expiryCandidatesBefore({ expiry: null }, now)).toBeUndefined();
+    const since = member(5, '2026-03-31T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+    expect(expiryMovement(since, monthly, new Date('2026-04-30T00:00:00.000Z'))).toBeDefined();
+    const rules = (changes: object) => ({ ...defaultProgram, version: 1, updatedAt: '', ...changes }) as Program;
+    expect(inactivityExpiryRule.dueAt(since, rules(monthly))).toBe('2026-04-30T00:00:00.000Z');
+    expect(inactivityExpiryRule.dueAt(since, rules(program))).toBe('2027-03-31T00:00:00.000Z');
+    expect(inactivityExpiryRule.dueAt(since, rules({ expiry: null }))).toBeUndefined();
+    // Without the program (a write that has none at hand): the fewest months a program may set.
+    expect(inactivityExpiryRule.dueAt(since)).toBe('2026-04-30T00:00:00.000Z');
+    expect(inactivityExpiryRule.dueAt(member(0, '2026-03-31T00:00:00.000Z'))).toBeUndefined();
   });
 });
 
-describe('the expiry bucket a write stores as the index key', () => {
-  it('moves only earlier than the bucket stored; off the index without points', () => {
-    const bought = member(50, '2026-05-20T10:00:00.000Z');
-    expect(expiryCheckMonth(bought)).toBe('2026-05');
-    // A purchase in a later month does not move the stored bucket on (the job does)…
-    expect(expiryCheckMonth({ ...bought, expiryCheckMonth: '2026-03' })).toBe('2026-03');
-    // …and a stored bucket is never kept when the real month is earlier.
-    expect(expiryCheckMonth({ ...bought, expiryCheckMonth: '2026-07' })).toBe('2026-05');
-    expect(expiryCheckMonth({ ...member(0, '2026-05-20T10:00:00.000Z'), expiryCheckMonth: '2026-03' })).toBeUndefined();
-    expect(expiryCheckMonth({ ...bought, status: 'erased' })).toBeUndefined();
+describe('expiry in the schedule key a write stores', () => {
+  it('moves the key only earlier than the one stored; nothing for expiry without points', () => {
+    const rules = { ...defaultProgram, version: 1, updatedAt: '', expiry: program.expiry } as Program;
+    const bought = { ...member(50, '2026-05-20T10:00:00.000Z'), timeMarks: { anniversary: '2030' } };
+    expect(scheduleKeyAt(bought, rules)).toBe('2027-05-20T10:00:00.000Z');
+    // A purchase that pushes expiry later does not move the stored key on (the job does)…
+    expect(scheduleKeyAt({ ...bought, timeChangesCheckAt: '2027-03-01T00:00:00.000Z' }, rules)).toBe(
+      '2027-03-01T00:00:00.000Z',
+    );
+    // …and a stored key is never kept when the points expire earlier.
+    expect(scheduleKeyAt({ ...bought, timeChangesCheckAt: '2027-07-01T00:00:00.000Z' }, rules)).toBe(
+      '2027-05-20T10:00:00.000Z',
+    );
+    expect(scheduleKeyAt({ ...bought, points: { ...bought.points, balance: 0 } }, rules)).toBe(
+      '2031-01-10T00:00:00.000Z',
+    );
   });
 });

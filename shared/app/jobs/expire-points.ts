@@ -6,7 +6,7 @@ import { runTimeRules } from './time-rules';
 export const EXPIRY_JOB_PARTNER = `system:${inactivityExpiryRule.name}`;
 
 export interface ExpiryRun {
-  /** Members the index offered (inactive long enough, positive balance when indexed). */
+  /** Members the schedule key offered as due (for expiry or another rule). */
   candidates: number;
   /** Members whose points expired in this run. */
   expired: number;
@@ -15,8 +15,8 @@ export interface ExpiryRun {
 
 /**
  * Inactivity expiry alone (the jobs route's `expiry` and the tests): the time job (./time-rules.ts)
- * with only that rule. The sparse GSI2 offers only members with a positive balance, sorted by
- * when their inactivity started; each candidate is read again and checked with the current
+ * with only that rule. The schedule key offers the members due (a member with a positive balance
+ * is keyed no later than its points expire); each is read again and checked with the current
  * program. Running twice expires once: after the first run the balance is 0.
  */
 export async function expireDuePoints(

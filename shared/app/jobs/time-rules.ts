@@ -1,6 +1,5 @@
 import { clock } from '@shared/clock';
 import { DomainError } from '@shared/domain/errors';
-import { expiryCandidatesBefore } from '@shared/domain/expiry';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import { pointsTotals, type LotBook } from '@shared/domain/lots';
 import type { MemberState } from '@shared/domain/member';
@@ -13,7 +12,7 @@ import { codeChangeWrites, memberCodesDue } from '@shared/store/items/code';
 import { codeCountsAdd } from '@shared/store/items/reward-counters';
 import { lotWrite } from '@shared/store/items/lot';
 import { currentProgram } from '@shared/store/program';
-import { expiryCandidates, timeChangeCandidates } from '@shared/store/queries';
+import { timeChangeCandidates } from '@shared/store/queries';
 import { transactionEvent } from '../support/emit';
 import { executeOnce } from '../support/execute';
 import { loadActiveMember } from '../support/load';
@@ -24,9 +23,9 @@ import { postingContext } from '../support/posting';
 /**
  * The time job: every member with a time rule due (shared/domain/time-rules.ts) gets it applied,
  * one rule per transaction, in rule order, conditioned on the member version read. Members are
- * found through the indexes (the schedule key GSI4, and inactivity expiry's own index, GSI2): one
- * Query per shard, never a Scan. A few
- * members at a time; stops cleanly when `timeLeft` says so: who is left stays in the indexes.
+ * found through their schedule key (GSI4: the earliest time any rule is due), one Query per shard,
+ * never a Scan. A few members at a time; stops cleanly when `timeLeft` says so: who is left stays
+ * on the index.
  */
 const CONCURRENCY = 8;
 /** Transactions one run gives a member (a lots backlog bigger than one transaction, then the other rules). */
@@ -48,7 +47,7 @@ export interface RuleRun {
 }
 
 export interface TimeRulesRun {
-  /** Members the indexes offered as due. */
+  /** Members the schedule key offered as due. */
   candidates: number;
   /** Members written (a rule applied, or only their keys moved on). */
   members: number;
@@ -102,8 +101,7 @@ export function settleMemberTime(memberId: string, rules: readonly TimeRule[] = 
         });
       }
       const next = rescheduled(member, program);
-      if (next.timeChangesCheckAt === member.timeChangesCheckAt && next.expiryCheckMonth === member.expiryCheckMonth)
-        throw new NothingDueError();
+      if (next.timeChangesCheckAt === member.timeChangesCheckAt) throw new NothingDueError();
       return outcome<Settled>(
         { tally: {}, events: [], more: false },
         { members: [{ expectedVersion: member.version, member: next, entries: [], scheduleSet: true }] },
@@ -165,22 +163,13 @@ function entryAt(entries: LedgerEntry[], index: number): LedgerEntry {
   return entry;
 }
 
-/** The members the indexes offer as due at `now` for these rules (each read again: the indexes lag). */
-async function candidates(rules: readonly TimeRule[], program: Program, now: Date): Promise<string[]> {
-  const finders: Promise<string[]>[] = [];
-  if (rules.some((rule) => !rule.ownIndex)) finders.push(timeChangeCandidates(now));
-  const before = expiryCandidatesBefore(program, now);
-  if (before && rules.some((rule) => rule.name === 'expiry')) finders.push(expiryCandidates(before));
-  return (await Promise.all(finders)).flat();
-}
-
 /** Every member with a time rule due by `now`, a few at a time; stops cleanly when time runs out. */
 export async function runTimeRules(
   now: Date = clock(),
   options: { timeLeft?: () => boolean; rules?: readonly TimeRule[] } = {},
 ): Promise<TimeRulesRun> {
   const rules = options.rules ?? TIME_RULES;
-  const offered = await candidates(rules, await currentProgram(), now);
+  const offered = await timeChangeCandidates(now);
   const run: TimeRulesRun = { candidates: offered.length, members: 0, events: {}, rules: {} };
   const queue = [...new Set(offered)];
   const passes = new Map<string, number>();
@@ -215,7 +204,7 @@ export async function runTimeRules(
   return run;
 }
 
-/** Nothing due after all (the indexes lag, or a write applied it), or erased meanwhile: handled here, once. */
+/** Nothing due after all (the index lags, or a write applied it), or erased meanwhile: handled here, once. */
 async function settleOne(memberId: string, now: Date, rules: readonly TimeRule[]): Promise<Settled | undefined> {
   try {
     return await executeOnce(settleMemberTime(memberId, rules), { partnerId: 'system:time', now: () => now });

@@ -1,4 +1,3 @@
-import { expiryCheckMonth } from '@shared/domain/expiry';
 import type { MemberState, PendingCashback } from '@shared/domain/member';
 import { scheduleKeyAt } from '@shared/domain/time-rules';
 import { batchGet } from '../batch-get';
@@ -19,20 +18,13 @@ export const memberKey = (memberId: string) => ({ PK: memberPartition(memberId),
 
 /** `keyAsIs`: the member's schedule key was set by the app (the time job, or a write that knew the program): store it as it is. */
 export function memberToItem(member: MemberState, options: { keyAsIs?: boolean } = {}): Item {
-  // GSI2 (points expiry) holds only members whose points could expire: active, positive balance,
-  // by the UTC month (YYYY-MM) inactivity is counted from, or an earlier one (a write moves it
-  // only earlier: shared/domain/expiry.ts). The job's cut-off is a full ISO time, and `YYYY-MM#…`
-  // sorts before every time of that month, so the cut-off's whole month is offered; each
-  // candidate is then checked exactly (`expiryMovement`).
-  const month = expiryCheckMonth(member);
-  const expiry = month ? indexKeys.pointsExpiry(member.memberId, month) : {};
   // GSI4 (the schedule of the time rules: shared/domain/time-rules.ts) holds only members with one
   // coming, by when the job should look next: a write moves that key only earlier, so an earn that
   // merely pushes a tier's review later costs the index nothing (the job moves the key on). The
   // key is stored as the index key only.
   const checkAt = options.keyAsIs ? member.timeChangesCheckAt : scheduleKeyAt(member);
   const timeChange = checkAt ? indexKeys.timeChangeDue(member.memberId, checkAt) : {};
-  const { timeChangesCheckAt: _checkAt, expiryCheckMonth: _month, ...state } = member;
+  const { timeChangesCheckAt: _checkAt, ...state } = member;
   const { spendByDay, ...purchases } = member.purchases;
   const { pending, ...cashback } = member.cashback;
   // Not on GSI1: a member is written on every use case, and an indexed copy would double each write.
@@ -43,7 +35,6 @@ export function memberToItem(member: MemberState, options: { keyAsIs?: boolean }
     ...state,
     purchases: { ...purchases, spendDays: encodeSpendByDay(spendByDay) },
     cashback: { ...cashback, pendingLots: encodePendingLots(pending) },
-    ...expiry,
     ...timeChange,
   };
 }
@@ -69,13 +60,11 @@ export function itemToMember(item: Item): MemberState {
   };
   const { spendDays, spendByDay, ...purchases } = stored.purchases;
   const { pendingLots, pending, ...cashback } = stored.cashback;
-  // The jobs' check times are their index keys: read back from the keys, never stored twice.
+  // The job's check time is its index key: read back from the key, never stored twice.
   const checkAt = typeof item.GSI4SK === 'string' ? indexKeys.timeChangeDueOf(item.GSI4SK) : undefined;
-  const month = typeof item.GSI2SK === 'string' ? indexKeys.pointsExpiryMonthOf(item.GSI2SK) : undefined;
   return {
     ...stored,
     ...(checkAt ? { timeChangesCheckAt: checkAt } : {}),
-    ...(month ? { expiryCheckMonth: month } : {}),
     purchases: { ...purchases, spendByDay: spendDays ? decodeSpendByDay(spendDays) : (spendByDay ?? {}) },
     cashback: { ...cashback, pending: pendingLots ? decodePendingLots(pendingLots) : (pending ?? []) },
   };
