@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { replaceable } from '@shared/adapters/replaceable';
 import type { EventRef } from '@shared/store/items/event';
 
 /** One delivery of one event to one endpoint: the unit the queue carries and retries. */
@@ -35,17 +36,12 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   }
 }
 
-let current: DeliveryQueue | undefined;
-
-/** The process's delivery queue: SQS from DELIVERY_QUEUE_URL unless one was set (locally, tests). */
-export function deliveryQueue(): DeliveryQueue {
-  if (current) return current;
+const queue = replaceable<DeliveryQueue>(() => {
   const url = process.env.DELIVERY_QUEUE_URL;
   if (!url) throw new Error('DELIVERY_QUEUE_URL is not set and no local delivery queue runs');
-  current = new SqsDeliveryQueue(url);
-  return current;
-}
+  return new SqsDeliveryQueue(url);
+});
 
-export function useDeliveryQueue(queue: DeliveryQueue | undefined): void {
-  current = queue;
-}
+/** The process's delivery queue: SQS from DELIVERY_QUEUE_URL unless one was set (locally, tests). */
+export const deliveryQueue = queue.get;
+export const useDeliveryQueue = queue.use;

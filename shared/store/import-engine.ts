@@ -1,4 +1,5 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { replaceable } from '@shared/adapters/replaceable';
+import { startExecutionOnce } from '@shared/adapters/step-functions';
 
 /**
  * What runs an import's file once it is stored: the Step Functions state machine on AWS
@@ -10,39 +11,12 @@ export interface ImportEngine {
   start(importId: string, fileKey: string): Promise<void>;
 }
 
-class StepFunctionsEngine implements ImportEngine {
-  private readonly sfn = new SFNClient({});
-  constructor(
-    private readonly stateMachineArn: string,
-    private readonly bucket: string,
-  ) {}
-
-  async start(importId: string, fileKey: string): Promise<void> {
-    try {
-      await this.sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: this.stateMachineArn,
-          name: importId,
-          input: JSON.stringify({ bucket: this.bucket, key: fileKey }),
-        }),
-      );
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
-    }
-  }
-}
-
-let current: ImportEngine | undefined;
-
-export function importEngine(): ImportEngine {
-  if (current) return current;
+const engine = replaceable<ImportEngine>(() => {
   const arn = process.env.IMPORT_STATE_MACHINE_ARN;
   const bucket = process.env.IMPORT_BUCKET;
   if (!arn || !bucket) throw new Error('IMPORT_STATE_MACHINE_ARN and IMPORT_BUCKET must be set');
-  current = new StepFunctionsEngine(arn, bucket);
-  return current;
-}
+  return { start: (importId, fileKey) => startExecutionOnce(arn, importId, { bucket, key: fileKey }) };
+});
 
-export function useImportEngine(engine: ImportEngine | undefined): void {
-  current = engine;
-}
+export const importEngine = engine.get;
+export const useImportEngine = engine.use;

@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { replaceable } from '@shared/adapters/replaceable';
 
 /**
  * Where import files live: the import bucket on AWS (env IMPORT_BUCKET), a directory
@@ -89,17 +90,12 @@ export function presignedUpload(s3: S3Client, bucket: string, key: string, expir
   });
 }
 
-let current: ImportFiles | undefined;
-
-export function importFiles(): ImportFiles {
-  if (current) return current;
+const files = replaceable<ImportFiles>(() => {
   const bucket = process.env.IMPORT_BUCKET;
   if (!bucket) throw new Error('IMPORT_BUCKET is not set');
-  current = new S3ImportFiles(bucket);
-  return current;
-}
+  return new S3ImportFiles(bucket);
+});
 
+export const importFiles = files.get;
 /** The local runtime keeps files in a directory and serves the upload URL itself. */
-export function useImportFiles(files: ImportFiles | undefined): void {
-  current = files;
-}
+export const useImportFiles = files.use;

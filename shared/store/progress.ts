@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { store } from './client';
 import { conditionHeld } from './errors';
 import type { Key } from './item';
@@ -10,6 +10,10 @@ import type { Key } from './item';
  */
 
 const names = (fields: string[]) => Object.fromEntries(fields.map((field) => [`#${field}`, field]));
+
+/** An update that may lose: false when its condition failed. */
+const conditionalUpdate = (input: Omit<UpdateCommandInput, 'TableName'>) =>
+  conditionHeld(store().client.send(new UpdateCommand({ ...input, TableName: store().tableName })));
 
 /**
  * Adds a step's counts once: the update is conditioned on the step not being in the item's set
@@ -23,22 +27,17 @@ export function countStepOnce(
   counts: Record<string, number>,
 ): Promise<boolean> {
   const fields = Object.keys(counts);
-  return conditionHeld(
-    store().client.send(
-      new UpdateCommand({
-        TableName: store().tableName,
-        Key: key,
-        ConditionExpression: 'attribute_exists(PK) AND NOT contains(#done, :step)',
-        UpdateExpression: `ADD ${fields.map((field) => `#${field} :${field}, `).join('')}#done :set`,
-        ExpressionAttributeNames: { '#done': doneSet, ...names(fields) },
-        ExpressionAttributeValues: {
-          ':step': step,
-          ':set': new Set([step]),
-          ...Object.fromEntries(fields.map((field) => [`:${field}`, counts[field]])),
-        },
-      }),
-    ),
-  );
+  return conditionalUpdate({
+    Key: key,
+    ConditionExpression: 'attribute_exists(PK) AND NOT contains(#done, :step)',
+    UpdateExpression: `ADD ${fields.map((field) => `#${field} :${field}, `).join('')}#done :set`,
+    ExpressionAttributeNames: { '#done': doneSet, ...names(fields) },
+    ExpressionAttributeValues: {
+      ':step': step,
+      ':set': new Set([step]),
+      ...Object.fromEntries(fields.map((field) => [`:${field}`, counts[field]])),
+    },
+  });
 }
 
 /**
@@ -52,21 +51,16 @@ export function finishRunning(
   fields: Record<string, unknown> = {},
 ): Promise<boolean> {
   const set = Object.keys(fields);
-  return conditionHeld(
-    store().client.send(
-      new UpdateCommand({
-        TableName: store().tableName,
-        Key: key,
-        ConditionExpression: '#status = :running',
-        UpdateExpression: `SET #status = :status, finishedAt = :now${set.map((field) => `, #${field} = :${field}`).join('')}`,
-        ExpressionAttributeNames: { '#status': 'status', ...names(set) },
-        ExpressionAttributeValues: {
-          ':running': 'running',
-          ':status': status,
-          ':now': now,
-          ...Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])),
-        },
-      }),
-    ),
-  );
+  return conditionalUpdate({
+    Key: key,
+    ConditionExpression: '#status = :running',
+    UpdateExpression: `SET #status = :status, finishedAt = :now${set.map((field) => `, #${field} = :${field}`).join('')}`,
+    ExpressionAttributeNames: { '#status': 'status', ...names(set) },
+    ExpressionAttributeValues: {
+      ':running': 'running',
+      ':status': status,
+      ':now': now,
+      ...Object.fromEntries(set.map((field) => [`:${field}`, fields[field]])),
+    },
+  });
 }

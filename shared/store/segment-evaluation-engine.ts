@@ -1,4 +1,5 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { replaceable } from '@shared/adapters/replaceable';
+import { startExecutionOnce } from '@shared/adapters/step-functions';
 
 /**
  * What runs a segment's evaluation of every member: the Step Functions state machine on AWS
@@ -21,35 +22,11 @@ export interface SegmentEvaluationEngine {
 export const evaluationExecutionName = (run: Pick<SegmentEvaluationRun, 'segmentId' | 'revision'>) =>
   `segment-${run.segmentId.replace(/[^A-Za-z0-9_-]/g, '_')}-${run.revision}`.slice(0, 80);
 
-class StepFunctionsEngine implements SegmentEvaluationEngine {
-  private readonly sfn = new SFNClient({});
-  constructor(private readonly stateMachineArn: string) {}
-
-  async start(run: SegmentEvaluationRun): Promise<void> {
-    try {
-      await this.sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: this.stateMachineArn,
-          name: evaluationExecutionName(run),
-          input: JSON.stringify(run),
-        }),
-      );
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
-    }
-  }
-}
-
-let current: SegmentEvaluationEngine | undefined;
-
-export function segmentEvaluationEngine(): SegmentEvaluationEngine {
-  if (current) return current;
+const engine = replaceable<SegmentEvaluationEngine>(() => {
   const arn = process.env.SEGMENT_EVALUATION_STATE_MACHINE_ARN;
   if (!arn) throw new Error('SEGMENT_EVALUATION_STATE_MACHINE_ARN must be set');
-  current = new StepFunctionsEngine(arn);
-  return current;
-}
+  return { start: (run) => startExecutionOnce(arn, evaluationExecutionName(run), run) };
+});
 
-export function useSegmentEvaluationEngine(engine: SegmentEvaluationEngine | undefined): void {
-  current = engine;
-}
+export const segmentEvaluationEngine = engine.get;
+export const useSegmentEvaluationEngine = engine.use;

@@ -1,4 +1,5 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { replaceable } from '@shared/adapters/replaceable';
+import { startExecutionOnce } from '@shared/adapters/step-functions';
 
 /**
  * What runs a simulation once its item is stored: the simulation state machine on AWS (env
@@ -10,35 +11,11 @@ export interface SimulationEngine {
   start(simulationId: string): Promise<void>;
 }
 
-class StepFunctionsEngine implements SimulationEngine {
-  private readonly sfn = new SFNClient({});
-  constructor(private readonly stateMachineArn: string) {}
-
-  async start(simulationId: string): Promise<void> {
-    try {
-      await this.sfn.send(
-        new StartExecutionCommand({
-          stateMachineArn: this.stateMachineArn,
-          name: simulationId,
-          input: JSON.stringify({ simulationId }),
-        }),
-      );
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'ExecutionAlreadyExists') throw error;
-    }
-  }
-}
-
-let current: SimulationEngine | undefined;
-
-export function simulationEngine(): SimulationEngine {
-  if (current) return current;
+const engine = replaceable<SimulationEngine>(() => {
   const arn = process.env.SIMULATION_STATE_MACHINE_ARN;
   if (!arn) throw new Error('SIMULATION_STATE_MACHINE_ARN must be set');
-  current = new StepFunctionsEngine(arn);
-  return current;
-}
+  return { start: (simulationId) => startExecutionOnce(arn, simulationId, { simulationId }) };
+});
 
-export function useSimulationEngine(engine: SimulationEngine | undefined): void {
-  current = engine;
-}
+export const simulationEngine = engine.get;
+export const useSimulationEngine = engine.use;
