@@ -239,4 +239,32 @@ describe('inactivity expiry on the schedule key', () => {
     expect(await migrateScheduleKeys(now)).toEqual({ found: 0, moved: 0, completed: true });
     expect((await findScheduleMigration()).expiryMonths).toBe(6);
   });
+
+  it('pages nothing until every instance’s program cache ran out (system clock), then re-keys', async () => {
+    await expiryIn(12);
+    await migrateScheduleKeys(new Date('2026-12-01T00:00:00.000Z'));
+    expect((await findScheduleMigration()).expiryMonths).toBe(12);
+    vi.stubEnv('PROGRAM_CACHE_SECONDS', '60');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2030-01-01T00:00:00.000Z'));
+      await expiryIn(3);
+      const now = new Date('2026-12-01T00:00:00.000Z');
+      // Started, not paged: an instance may still key members by 12 months for up to a minute.
+      expect(await migrateScheduleKeys(now)).toEqual({ found: 0, moved: 0, completed: false });
+      expect((await findScheduleMigration()).position).toMatchObject({
+        sources: ['SCHEDULE'],
+        notBefore: '2030-01-01T00:01:00.000Z',
+        expiryMonths: 3,
+      });
+      vi.setSystemTime(new Date('2030-01-01T00:01:00.000Z'));
+      const run = await migrateScheduleKeys(now);
+      expect(run).toMatchObject({ completed: true });
+      expect(run.found).toBeGreaterThan(0);
+      expect((await findScheduleMigration()).expiryMonths).toBe(3);
+    } finally {
+      vi.useRealTimers();
+      vi.stubEnv('PROGRAM_CACHE_SECONDS', '0');
+    }
+  });
 });
