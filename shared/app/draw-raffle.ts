@@ -27,7 +27,7 @@ import { allRaffleEntries } from '@shared/store/raffles';
 import { withWriteRetries } from '@shared/store/retry';
 import { auditPut } from '@shared/store/items/audit';
 import { auditActor, idempotencyKeyUsed } from './support/execute';
-import { outcome, type Caller, type UseCase } from './support/outcome';
+import { outcome, prepareThenDecide, type Caller, type UseCase } from './support/outcome';
 
 /** Announcement batches written at once by one draw call: 41 batches (2,000 winners) in about 11 rounds. */
 const ANNOUNCE_CONCURRENCY = 4;
@@ -59,17 +59,18 @@ async function raffleOrNotFound(raffleId: string): Promise<StoredRaffle> {
  * winners list but announced to nobody.
  */
 export function drawRaffle(raffleId: string): UseCase<ReturnType<typeof raffleView>> {
+  const answer = async (at: Date) => outcome(raffleView((await raffleOrNotFound(raffleId)).raffle, at));
   return async (caller) => {
     // A used key answers the first response (or 422) from the record: it must not draw anything else.
-    if (!(await idempotencyKeyUsed(caller))) {
-      const raffle = await recordDraw(raffleId, caller);
-      await announceWinners(raffle, caller.now);
-    }
-    return async (at) => {
-      const stored = await raffleOrNotFound(raffleId);
-      return outcome(raffleView(stored.raffle, at));
-    };
+    if (await idempotencyKeyUsed(caller)) return answer;
+    return prepareThenDecide(() => drawAndAnnounce(raffleId, caller), answer);
   };
+}
+
+/** Steps 1 to 3, each finished if an earlier call did not (the `prepare` step: running it again draws nothing new). */
+async function drawAndAnnounce(raffleId: string, caller: Caller): Promise<void> {
+  const raffle = await recordDraw(raffleId, caller);
+  await announceWinners(raffle, caller.now);
 }
 
 /** Steps 1 and 2: the raffle with its draw, recorded now or by an earlier call. */

@@ -101,9 +101,10 @@ export function prepareThenDecide<R, P>(
 }
 
 /**
- * A use case: checks what does not depend on stored state (once), then returns `decide`, or
- * `prepare` and `decide` when it must write before it decides (`prepareThenDecide`).
- * `execute` runs it; the HTTP layer and the jobs are its callers.
+ * A use case: checks what does not depend on stored state (once; an effect outside the table made
+ * once per request, like a partner's usage plan or an import's file, is made there too), then
+ * returns `decide`, or `prepare` and `decide` when it must write before it decides
+ * (`prepareThenDecide`). `execute` runs it; the HTTP layer and the jobs are its callers.
  */
 export type UseCase<R> = (caller: Caller) => Promise<Decide<R> | Prepared<R>> | Decide<R> | Prepared<R>;
 
