@@ -9,7 +9,8 @@ import { indexNames } from '@shared/store/table';
  * never used, so a grant cannot outlive the code that needed it.
  *
  * Partitions are IAM `StringLike` patterns on the partition key (`dynamodb:LeadingKeys`):
- * `*` matches any characters. Keys are built in shared/store/keys.ts.
+ * `*` matches any characters. Keys are built in shared/store/keys.ts and in each item type's module
+ * (shared/store/items/).
  */
 
 /** Lambda entry points of functions/: the list is written once, in the route table. */

@@ -1,7 +1,7 @@
 import { AUDIT_RETENTION_DAYS, type AuditKind, type AuditRecord } from '@shared/domain/audit';
 import { DAY_MS } from '@shared/domain/time';
 import { listAudit } from '@shared/store/items/audit';
-import type { Page } from '@shared/store/queries';
+import type { Page } from '@shared/store/query';
 
 /**
  * The audit log, newest first: `to` defaults to now and `from` to the retention period before

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '@shared/store/cursor';
 import { findMember } from '@shared/store/items/member';
 import { readSegmentCatalog } from '@shared/store/items/segment';
 import { segmentMembersPage } from '@shared/store/items/segment-member';
-import type { Page } from '@shared/store/queries';
+import type { Page } from '@shared/store/query';
 import { memberSegmentList, requireSegment, segmentView } from '../segments';
 
 /** Segments in segmentId order, each with its size: at most 100, read in one Query. */
