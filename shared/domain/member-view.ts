@@ -30,7 +30,14 @@ export function memberView(stored: MemberState, program: Program, now: Date, lot
       discountRate: tier.discountRate,
       qualifyingSpend: { value: spend, currency },
       ...(next
-        ? { nextTier: { id: next.id, remainingSpend: { value: next.minQualifyingSpend.value - spend, currency } } }
+        ? {
+            nextTier: {
+              id: next.id,
+              // Its name too: a partner key cannot read the program, where the names are.
+              name: next.name,
+              remainingSpend: { value: next.minQualifyingSpend.value - spend, currency },
+            },
+          }
         : {}),
     },
     points: {

@@ -27,16 +27,19 @@ const EventEnvelope = z.object({
  * The member as `GET /v1/members/{id}` shows it. Personal fields (email, name, birthday,
  * externalId, referralCode) may be absent: erasure removes them from stored events, and an
  * event over its size budget loses them (the member view keeps them); that filter removes the
- * tier's `name` too.
+ * tiers' `name`s too.
  */
 const MemberEventData = Member.extend({
   referralCode: z.string().optional(),
-  // The filter of personal fields removes every `name`, the tier's too.
-  tier: Member.shape.tier.extend({ name: z.string().optional() }),
+  // The filter of personal fields removes every `name`, the tiers' too.
+  tier: Member.shape.tier.extend({
+    name: z.string().optional(),
+    nextTier: Member.shape.tier.shape.nextTier.unwrap().extend({ name: z.string().optional() }).optional(),
+  }),
 }).meta({
   id: 'MemberEventData',
   description:
-    "The member as GET /v1/members/{memberId} shows it; personal fields (and the tier's name) may be absent: erased, or left out to keep the event small",
+    "The member as GET /v1/members/{memberId} shows it; personal fields (and the tiers' names) may be absent: erased, or left out to keep the event small",
 });
 
 /** A ledger transaction as the API shows it; an earn's `breakdown` may be left out to keep the event small. */

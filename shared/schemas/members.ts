@@ -51,7 +51,15 @@ export const Member = z
       name: z.string(),
       discountRate: z.int().meta({ description: "Basis points off the member's price" }),
       qualifyingSpend: Money,
-      nextTier: z.object({ id: z.string(), remainingSpend: Money }).optional(),
+      nextTier: z
+        .object({
+          id: z.string(),
+          name: z.string().meta({
+            description: "The next tier's name, for keys that cannot read the program (beyond the contract)",
+          }),
+          remainingSpend: Money,
+        })
+        .optional(),
     }),
     points: z.object({
       balance: z.int(),

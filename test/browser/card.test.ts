@@ -144,11 +144,11 @@ describe("the member's card in a browser", () => {
 
   it('shows the tier and the progress to the next, the balance and pending points', async () => {
     const member = (await api.call('GET', `/v1/members/${memberId}`)).body as {
-      tier: { name: string; nextTier?: { id: string } };
+      tier: { name: string; nextTier?: { name: string } };
       points: { balance: number };
     };
     await expect(page.getByRole('heading', { name: `Tier: ${member.tier.name}` }).isVisible()).resolves.toBe(true);
-    const progress = page.getByRole('progressbar', { name: `Progress to ${member.tier.nextTier?.id ?? ''}` });
+    const progress = page.getByRole('progressbar', { name: `Progress to ${member.tier.nextTier?.name ?? ''}` });
     expect(Number(await progress.getAttribute('value'))).toBe(12_500);
     const balance = await page.locator('#balance').textContent();
     expect(balance?.replace(/\D/g, '')).toBe(String(member.points.balance));

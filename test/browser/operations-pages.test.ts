@@ -212,3 +212,28 @@ describe('the Raffles page', () => {
     expect(browser.cspViolations).toEqual([]);
   }, 120_000);
 });
+
+describe("a partner key's member page", () => {
+  it("names the next tier, though the key cannot read the program's tiers", async () => {
+    const enrolled = await api.call<{ memberId: string }>('POST', '/v1/members', {
+      body: { consent: { marketing: false, analytics: false } },
+    });
+    expect(enrolled.status).toBe(201);
+    const { memberId } = enrolled.body;
+    expect((await api.call('GET', '/v1/admin/program')).status).toBe(403);
+    const member = await api.call<{ tier: { nextTier?: { id: string; name: string } } }>(
+      'GET',
+      `/v1/members/${memberId}`,
+    );
+    expect(member.body.tier.nextTier).toMatchObject({ id: 'silver', name: 'Silver' });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(api.partnerKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
+    await page.goto(`${api.url}/console#/members/${memberId}`);
+    const progress = page.locator('label[for="tier-progress"]');
+    await expect.poll(() => progress.textContent(), { timeout: 10_000 }).toMatch(/more qualifying spend to Silver$/);
+    expect(browser.pageErrors).toEqual([]);
+  }, 120_000);
+});

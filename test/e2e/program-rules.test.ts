@@ -113,7 +113,7 @@ describe('tiers on real purchases', () => {
       name: 'Silver',
       discountRate: 500,
       qualifyingSpend: eur(60_000),
-      nextTier: { id: 'gold', remainingSpend: eur(140_000) },
+      nextTier: { id: 'gold', name: 'Gold', remainingSpend: eur(140_000) },
     });
     const next = await earn(memberId, 'o-2', 10_000);
     expect(next.breakdown).toEqual([
@@ -133,7 +133,7 @@ describe('tiers on real purchases', () => {
     expect(view.tier).toMatchObject({
       id: 'member',
       qualifyingSpend: eur(40_000),
-      nextTier: { id: 'silver', remainingSpend: eur(10_000) },
+      nextTier: { id: 'silver', name: 'Silver', remainingSpend: eur(10_000) },
     });
   });
 });

@@ -26,10 +26,10 @@ function TierProgress({ tier }: { tier: Member['tier'] }) {
             id="tier-progress"
             max={spend.value + next.remainingSpend.value}
             value={spend.value}
-            aria-label={`Progress to ${next.id}`}
+            aria-label={`Progress to ${next.name}`}
           />
           <p>
-            {money(next.remainingSpend.value, next.remainingSpend.currency)} more to reach <strong>{next.id}</strong>
+            {money(next.remainingSpend.value, next.remainingSpend.currency)} more to reach <strong>{next.name}</strong>
           </p>
         </>
       ) : (

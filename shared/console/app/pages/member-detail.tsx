@@ -5,18 +5,13 @@ import { Field, Pager, ProblemAlert, useLoad, usePager } from '../components';
 import { download, downloadCsv } from '../csv';
 import { ledgerExportMessage, readLedgerForExport } from '../ledger-export';
 import { formatInt, formatMinor, formatMoney, formatTime, minorToMajor, parseMinor } from '../format';
-import type { Member, Partner, Program, Transaction } from '../types';
+import type { Member, Partner, Transaction } from '../types';
 import { navigate } from '../router';
-import { ProfileFields, tierNames } from './members';
+import { ProfileFields } from './members';
 
 export function MemberDetail({ memberId }: { memberId: string }) {
   const access = useAccess();
   const [version, setVersion] = useState(0);
-  // Tier names for the next tier (the member carries only its id); partner keys cannot read the program.
-  const program = useLoad(
-    () => (access.admin ? call<Program>('GET', '/v1/admin/program').then((r) => r.body) : Promise.resolve(undefined)),
-    [access.admin],
-  );
   const member = useLoad(
     () => call<Member>('GET', `/v1/members/${encodeURIComponent(memberId)}`).then((r) => r.body),
     [memberId, version],
@@ -63,8 +58,7 @@ export function MemberDetail({ memberId }: { memberId: string }) {
           {next ? (
             <>
               <label for="tier-progress">
-                {formatMoney(next.remainingSpend)} more qualifying spend to{' '}
-                {tierNames(program.data).get(next.id) ?? next.id}
+                {formatMoney(next.remainingSpend)} more qualifying spend to {next.name}
               </label>
               <progress id="tier-progress" max={progressMax} value={m.tier.qualifyingSpend.value} />
             </>
