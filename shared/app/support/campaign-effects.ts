@@ -10,7 +10,6 @@ import {
 } from '@shared/domain/campaigns';
 import { postMovements, type LedgerEntry } from '@shared/domain/ledger';
 import type { MemberState } from '@shared/domain/member';
-import { earliest } from '@shared/domain/time-rule';
 import { touchesAny, type ConditionalWrite, type MemberWrite } from '@shared/store/commit';
 import { VersionConflictError } from '@shared/store/errors';
 import { campaignList, forgetCachedCampaigns } from '@shared/store/campaigns';
@@ -94,16 +93,9 @@ export async function applyCampaigns(
       if (!applied) owed.push({ campaignId: campaign.campaignId, enteredAt: enteredAt.toISOString() });
     }
     write.member = withCampaignsOwed(write.member, owed);
-    if (owed.length > 0) {
-      logger.info('campaigns owed: the transaction is full', { campaigns: owed.length });
-      // The time job keys its own writes: what is owed now makes the member due now.
-      const owedFrom = owed[0]?.enteredAt;
-      if (write.scheduleSet)
-        write.member = {
-          ...write.member,
-          timeChangesCheckAt: earliest([write.member.timeChangesCheckAt, owedFrom]),
-        };
-    }
+    // What is owed makes the member due now: the schedule key follows the member (execute's
+    // scheduleMembers, after the hooks), so the time job's next run applies it.
+    if (owed.length > 0) logger.info('campaigns owed: the transaction is full', { campaigns: owed.length });
   }
 }
 
