@@ -163,7 +163,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       // a list change reads the segment and the member in one batch. A delete first reads the catalog's
       // rewards for one that names the segment (409 segment-in-use).
       { actions: ['Query'], partitions: [segment, catalog] },
-      { actions: ['PutItem', 'DeleteItem'], partitions: [segments] },
+      // A delete also counts itself on the links item, conditioned on the namings it read first.
+      { actions: ['PutItem', 'DeleteItem', 'UpdateItem'], partitions: [segments] },
       // Lookup reads a claim (external id, email), then the members it names in one batch.
       // Erasure reads the answers kept for replays that hold the member's personal data, and redacts them.
       {
@@ -239,7 +240,8 @@ export const tableAccess: Record<EntryName, TableAccess> = {
       // The catalog shows what members gave to each donation reward (its sharded counts).
       // Campaigns: saved (a Put on the revision read, the segment read and checked in the transaction)
       // and deleted by the admin, listed with a Query.
-      { actions: [...READ_ACTIONS, 'ConditionCheckItem'], partitions: [segments] },
+      // Both count the naming on the segments' links item (a delete racing them decides again).
+      { actions: [...READ_ACTIONS, 'ConditionCheckItem', 'UpdateItem'], partitions: [segments] },
       {
         actions: READ_ACTIONS,
         partitions: [catalog, program, raffles, raffle, member, idempotency, donations, partners, campaigns],
@@ -279,9 +281,11 @@ export const tableAccess: Record<EntryName, TableAccess> = {
   admin: {
     items: [
       // A partner's creation and key rotation read their idempotency record before minting a key.
-      // Saving a program reads the rewards its gift rules name (they must be code rewards).
+      // Saving a program reads the rewards its gift rules name (they must be code rewards) and the
+      // segments its rules name, and counts the naming on the segments' links item (its own partition).
       // Changing a partner reads when its rotated-out key expires, to rewrite that key item too.
-      { actions: READ_ACTIONS, partitions: [idempotency, program, partners, catalog, apiKey] },
+      { actions: READ_ACTIONS, partitions: [idempotency, program, partners, catalog, apiKey, segments] },
+      { actions: ['UpdateItem'], partitions: [segments] },
       { actions: ['Query'], partitions: [partners, audit] },
       { actions: ['PutItem'], partitions: [idempotency, program, partners, apiKey, audit] },
       { actions: ['DeleteItem'], partitions: [partners, apiKey] },

@@ -10,7 +10,7 @@ import { DomainError } from '@shared/domain/errors';
 import { forgetCachedCampaigns } from '@shared/store/campaigns';
 import { campaignDelete, campaignPage, campaignPut, findCampaign, readCampaigns } from '@shared/store/items/campaign';
 import { findReward } from '@shared/store/items/reward';
-import { findSegment, segmentExistsCheck } from '@shared/store/items/segment';
+import { findSegment, segmentExistsCheck, segmentNamingAdd } from '@shared/store/items/segment';
 import { outcome, type UseCase } from './support/outcome';
 
 export type { CampaignTerms };
@@ -60,6 +60,8 @@ export function putCampaign(campaignId: string, terms: CampaignTerms): UseCase<C
               item: segmentExistsCheck(campaign.segmentId),
               onConditionFailed: () => unknownSegment(campaign.segmentId),
             },
+            // A delete of the segment that read what names it before this save decides again.
+            { item: segmentNamingAdd() },
           ],
           audit: {
             kind: 'campaign.saved',

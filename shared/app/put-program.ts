@@ -5,7 +5,7 @@ import type { ConditionalWrite } from '@shared/store/commit';
 import { findProgramVersion, programCurrentPut, programVersionPut } from '@shared/store/items/program';
 import { forgetCachedProgram, readProgram } from '@shared/store/program';
 import { findReward } from '@shared/store/items/reward';
-import { findSegment } from '@shared/store/items/segment';
+import { findSegment, readSegmentLinks, segmentNamingAdd } from '@shared/store/items/segment';
 import { outcome, type UseCase } from './support/outcome';
 import { codeFulfilmentOf } from './support/reward-codes';
 
@@ -72,13 +72,17 @@ async function assertGiftRewards(rules: ProgramRules): Promise<void> {
 
 /**
  * The segments the rules name (`when.segments`) must exist: an unknown one is refused at its path
- * (400 unknown-segment). Read at each attempt, not in the save's transaction: up to 100 segments
- * would not fit in it beside the program's writes.
+ * (400 unknown-segment). Read at each attempt, not checked one by one in the save's transaction
+ * (up to 100 segments would not fit in it beside the program's writes): the transaction instead
+ * counts a naming, conditioned on the segment deletions read before the segments (a delete in
+ * between makes the save decide again). Undefined when the rules name no segment.
  */
-async function assertRuleSegments(rules: ProgramRules): Promise<void> {
+async function assertRuleSegments(rules: ProgramRules): Promise<ConditionalWrite | undefined> {
   const named = (rules.rules ?? []).flatMap((rule, index) =>
     (rule.when?.segments ?? []).map((segmentId, s) => ({ segmentId, path: `body.rules.${index}.when.segments.${s}` })),
   );
+  if (named.length === 0) return undefined;
+  const links = await readSegmentLinks();
   const ids = [...new Set(named.map((name) => name.segmentId))];
   const found = new Map(await Promise.all(ids.map(async (id) => [id, await findSegment(id)] as const)));
   const errors = named
@@ -86,6 +90,7 @@ async function assertRuleSegments(rules: ProgramRules): Promise<void> {
     .map(({ segmentId, path }) => ({ path, message: `no segment "${segmentId}"` }));
   if (errors.length > 0)
     throw new DomainError('unknown-segment', 'A rule names a segment that does not exist.', errors);
+  return { item: segmentNamingAdd(links.deletions) };
 }
 
 /**
@@ -101,7 +106,7 @@ export function putProgram(rules: ProgramRules, preconditions: ProgramPreconditi
     assertPreconditions(previous, preconditions);
     if (isDeepStrictEqual(rulesOf(previous), rules)) return outcome({ program: previous, saved: false });
     await assertGiftRewards(rules);
-    await assertRuleSegments(rules);
+    const segmentsNamed = await assertRuleSegments(rules);
     const program: Program = { ...rules, version: previous.version + 1, updatedAt: now.toISOString() };
     const writes: ConditionalWrite[] = [
       {
@@ -113,6 +118,7 @@ export function putProgram(rules: ProgramRules, preconditions: ProgramPreconditi
     ];
     // The default that was in force until now becomes part of the history too.
     if (!current.stored) writes.push({ item: programVersionPut(previous) });
+    if (segmentsNamed) writes.push(segmentsNamed);
     const audit = {
       kind: 'program.saved',
       target: 'program',

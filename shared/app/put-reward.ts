@@ -1,7 +1,7 @@
 import { assertKnownTier, rewardView, type RewardState } from '@shared/domain/rewards';
 import { DomainError } from '@shared/domain/errors';
 import { findReward, rewardPut } from '@shared/store/items/reward';
-import { findSegment, segmentExistsCheck } from '@shared/store/items/segment';
+import { findSegment, segmentExistsCheck, segmentNamingAdd } from '@shared/store/items/segment';
 import { currentProgram } from '@shared/store/program';
 import { outcome, type UseCase } from './support/outcome';
 
@@ -70,6 +70,8 @@ export function putReward(rewardId: string, terms: RewardTerms): UseCase<RewardP
               item: segmentExistsCheck(segmentId),
               onConditionFailed: () => unknownSegments([segmentId], terms.segments ?? []),
             })),
+            // A delete of a segment that read what names it before this save decides again.
+            ...(terms.segments?.length ? [{ item: segmentNamingAdd() }] : []),
           ],
           audit: {
             kind: 'reward.saved',

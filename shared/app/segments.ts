@@ -8,7 +8,9 @@ import { findMember } from '@shared/store/items/member';
 import {
   findSegment,
   readSegmentCatalog,
+  readSegmentLinks,
   segmentDeletes,
+  segmentDeletionAdd,
   segmentPut,
   tombstoneRemoval,
   type SegmentState,
@@ -164,6 +166,8 @@ export async function segmentNamedBy(segmentId: string): Promise<string[]> {
 export function deleteSegment(segmentId: string): UseCase<undefined> {
   return () => async (at) => {
     const existing = await requireSegment(segmentId);
+    // Read before what names the segment: a save naming one after this read fails the delete.
+    const links = await readSegmentLinks();
     const namedBy = await segmentNamedBy(segmentId);
     if (namedBy.length > 0)
       throw new DomainError(
@@ -173,7 +177,9 @@ export function deleteSegment(segmentId: string): UseCase<undefined> {
     return outcome(
       undefined,
       {
-        writes: segmentDeletes(segmentId, existing.revision, at).map((item) => ({ item })),
+        writes: [...segmentDeletes(segmentId, existing.revision, at), segmentDeletionAdd(links.namings)].map(
+          (item) => ({ item }),
+        ),
         audit: { kind: 'segment.deleted', target: `segment:${segmentId}`, summary: `Segment ${segmentId} deleted` },
       },
       { afterCommit: forgetCachedSegments },

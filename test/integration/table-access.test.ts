@@ -452,6 +452,8 @@ beforeAll(async () => {
         effect: { type: 'multiplier', factor: 2 },
         limits: { budgetPoints: 1_000 },
       },
+      // A rule for a segment's members: the save reads the segment and counts a naming of segments.
+      { id: 'vip-bonus', name: 'VIP bonus', when: { segments: ['vip'] }, effect: { type: 'bonus', points: 1 } },
       // A gift: the earn issues a voucher code; the refund that breaks the rule cancels it.
       {
         id: 'fruit-gift',

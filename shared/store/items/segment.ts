@@ -209,3 +209,50 @@ export function segmentExistsCheck(segmentId: string): TransactItem {
     },
   };
 }
+
+/**
+ * What names segments and what deletes them, counted on one item of the catalog's partition, so
+ * a delete and a save that names its segment cannot both commit on what they read before the
+ * other: the delete is conditioned on the namings it read (a save naming any segment in between
+ * makes it decide again, and find the name), a program save on the deletions it read (a delete
+ * in between makes it check its segments again). Campaigns and rewards also check their segments
+ * in their own transactions; a program may name too many to check each one there.
+ */
+const linksKey = { PK: SEGMENTS_PARTITION, SK: 'LINKS' };
+
+export interface SegmentLinks {
+  namings: number;
+  deletions: number;
+}
+
+export async function readSegmentLinks(): Promise<SegmentLinks> {
+  const item = await getItem(linksKey);
+  return { namings: Number(item?.namings ?? 0), deletions: Number(item?.deletions ?? 0) };
+}
+
+/** One count moved on, conditioned on the other count as it was read (none read: not conditioned). */
+function linksAdd(count: keyof SegmentLinks, other?: { name: keyof SegmentLinks; read: number }): TransactItem {
+  const condition = other
+    ? other.read === 0
+      ? { ConditionExpression: 'attribute_not_exists(#other) OR #other = :read' }
+      : { ConditionExpression: '#other = :read' }
+    : {};
+  return {
+    Update: {
+      TableName: store().tableName,
+      Key: linksKey,
+      UpdateExpression: 'ADD #count :one',
+      ...condition,
+      ExpressionAttributeNames: { '#count': count, ...(other ? { '#other': other.name } : {}) },
+      ExpressionAttributeValues: { ':one': 1, ...(other ? { ':read': other.read } : {}) },
+    },
+  };
+}
+
+/** Part of a save that names segments; with `deletionsRead`, it fails if a segment was deleted since. */
+export const segmentNamingAdd = (deletionsRead?: number): TransactItem =>
+  linksAdd('namings', deletionsRead === undefined ? undefined : { name: 'deletions', read: deletionsRead });
+
+/** Part of a segment's delete: it fails if anything named a segment since `namingsRead`. */
+export const segmentDeletionAdd = (namingsRead: number): TransactItem =>
+  linksAdd('deletions', { name: 'namings', read: namingsRead });
