@@ -122,6 +122,11 @@ export interface MemberState {
   segments?: Record<string, string>;
   /** When a rules segment of the member could next change by time alone: the segments' time rule is due. */
   segmentsDueAt?: string;
+  /**
+   * The last write entered or left fewer segments than it should (its transaction had no room):
+   * the rest are made by the segments' time rule, due at once, pass after pass.
+   */
+  segmentsBacklog?: true;
   /** Applications of rules with a per-member limit, by rule and calendar period (./rule-limits.ts). */
   ruleUses?: RuleUses;
   /** What campaigns left on the member: counts per campaign and boosts (./campaigns.ts). */

@@ -169,6 +169,43 @@ export interface MembershipPlan {
   left: string[];
   /** The next instant a rules segment of the member could change by time alone (ISO), if any. */
   dueAt?: string;
+  /** Some entries or exits were left for later (`planWithin`): the member is due at once. */
+  backlog?: true;
+}
+
+/**
+ * The plan cut to at most `maxChanges` entries and exits — an admin's list changes first, then
+ * in segment order — when the write's transaction has no room for more (each is a membership
+ * item, a size counter and an event). The others stay as the member had them; the member is due
+ * at once (`dueAt` now, `backlog`), so the segments' time rule makes them: a write never fails
+ * for the room its memberships take.
+ */
+export function planWithin(
+  plan: MembershipPlan,
+  member: Pick<MemberState, 'segments'>,
+  maxChanges: number,
+  now: Date,
+  listed: ReadonlySet<string> = new Set(),
+): MembershipPlan {
+  const changes = [...plan.entered, ...plan.left].sort(
+    (a, b) => Number(listed.has(b)) - Number(listed.has(a)) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  if (changes.length <= maxChanges) return plan;
+  const kept = new Set(changes.slice(0, Math.max(0, maxChanges)));
+  const segments = { ...plan.segments };
+  for (const segmentId of plan.entered) if (!kept.has(segmentId)) delete segments[segmentId];
+  for (const segmentId of plan.left) {
+    const since = member.segments?.[segmentId];
+    if (!kept.has(segmentId) && since !== undefined) segments[segmentId] = since;
+  }
+  const nowIso = now.toISOString();
+  return {
+    segments,
+    entered: plan.entered.filter((segmentId) => kept.has(segmentId)),
+    left: plan.left.filter((segmentId) => kept.has(segmentId)),
+    dueAt: plan.dueAt !== undefined && plan.dueAt < nowIso ? plan.dueAt : nowIso,
+    backlog: true,
+  };
 }
 
 /** A stored membership that belongs to this segment (not to an earlier one of the same id). */
@@ -229,6 +266,8 @@ export const segmentsTimeRule: TimeRule = {
   dueAt: (member) => member.segmentsDueAt,
   apply: ({ member }) => {
     const { segmentsDueAt: _due, ...rest } = member;
-    return { member: rest, movements: [], events: [] };
+    // A backlog (entries a write had no room for): the membership hook makes the next batch in
+    // this write, and the job comes back to the member in the same run for the batch after.
+    return { member: rest, movements: [], events: [], ...(member.segmentsBacklog ? { more: true } : {}) };
   },
 };

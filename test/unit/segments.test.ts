@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { newMember, type MemberState } from '@shared/domain/member';
-import { conditionVerdict, planMemberships, rulesVerdict, type SegmentDefinition } from '@shared/domain/segments';
+import {
+  conditionVerdict,
+  planMemberships,
+  planWithin,
+  rulesVerdict,
+  type SegmentDefinition,
+} from '@shared/domain/segments';
 import { DAY_MS } from '@shared/domain/time';
 import { PutSegmentRequest, type SegmentCondition, type SegmentRules } from '@shared/schemas/segments';
 
@@ -284,5 +290,55 @@ describe('segment requests', () => {
     expect(issues({ name: 'x', rules: { all: Array.from({ length: 20 }, () => condition) } })).toBeUndefined();
     expect(issues({ name: 'x', rules: { all: [condition] }, list: true })?.[0]?.path).toBe('list');
     expect(issues({ name: 'x' })?.[0]?.path).toBe('rules');
+  });
+});
+
+describe('memberships a write has no room for', () => {
+  const open = (segmentId: string): SegmentDefinition => ({
+    segmentId,
+    name: segmentId,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    rules: { all: [{ field: 'consent.marketing', op: 'eq', value: true }] },
+  });
+
+  it('converge, batch after batch, to the memberships the whole plan gives: each entry and exit once, list changes first', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        (count, heldCount, batch) => {
+          const catalog = Array.from({ length: count }, (_, index) => open(`s-${String(index).padStart(2, '0')}`));
+          const list: SegmentDefinition = { segmentId: 'vip', name: 'VIP', startedAt: '2026-01-01T00:00:00.000Z' };
+          // Held segments the member leaves (marketing withdrawn), or enters (given).
+          const leaving = heldCount % 2 === 0;
+          const held = Object.fromEntries(
+            catalog
+              .slice(0, leaving ? Math.min(heldCount, count) : 0)
+              .map((s) => [s.segmentId, '2026-02-01T00:00:00.000Z']),
+          );
+          let state = member({ segments: held, consent: { marketing: !leaving, analytics: false } });
+          const full = planMemberships(state, [...catalog, list], at(now), {
+            listChanges: [{ segmentId: 'vip', action: 'add' }],
+          });
+          const seen: string[] = [];
+          for (let pass = 0; pass < 100; pass++) {
+            const listChanges = pass === 0 ? [{ segmentId: 'vip', action: 'add' as const }] : [];
+            const planned = planMemberships(state, [...catalog, list], at(now), { listChanges });
+            const cut = planWithin(planned, state, batch, now, new Set(listChanges.map((c) => c.segmentId)));
+            if (pass === 0) expect(cut.entered).toContain('vip');
+            expect(cut.entered.length + cut.left.length).toBeLessThanOrEqual(batch);
+            seen.push(...cut.entered.map((id) => `+${id}`), ...cut.left.map((id) => `-${id}`));
+            state = { ...state, segments: cut.segments };
+            if (!cut.backlog) break;
+            expect(cut.dueAt).toBe(now.toISOString());
+          }
+          expect(state.segments ?? {}).toEqual(full.segments);
+          expect(seen.sort()).toEqual(
+            [...full.entered.map((id) => `+${id}`), ...full.left.map((id) => `-${id}`)].sort(),
+          );
+        },
+      ),
+    );
   });
 });

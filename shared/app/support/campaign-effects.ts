@@ -19,6 +19,7 @@ import { logger } from '@shared/observability';
 import { transactionEvent } from './emit';
 import type { EmittedEvent, Outcome } from './outcome';
 import { postingContext } from './posting';
+import { roomLeft } from './transaction-room';
 import { giftRewardCode } from './reward-codes';
 
 /**
@@ -33,14 +34,11 @@ import { giftRewardCode } from './reward-codes';
  */
 
 /**
- * A transaction holds at most 100 items. What the use case and the membership hook wrote leaves
- * room; the lots hook, the idempotency record and the audit record come after: this many are
- * kept for them. A campaign that would not fit is owed: kept on the member in the same write (so
- * the member's own write never fails for a campaign and nothing earned is lost) and applied by
- * the next writes of the member, the time job's first (`owedCampaignsRule`).
+ * A campaign that would not fit in the write's transaction (./transaction-room.ts) is owed: kept
+ * on the member in the same write (so the member's own write never fails for a campaign and
+ * nothing earned is lost) and applied by the next writes of the member, the time job's first
+ * (`owedCampaignsRule`).
  */
-const TRANSACTION_ITEMS = 100;
-const ROOM_KEPT = 12;
 
 /** What one application adds to the transaction, at most (a reward's code: code, pointer, due item, stock, counts, events). */
 const ITEMS_PER_APPLICATION = { bonus: 4, reward: 9, multiplier: 2 } as const;
@@ -100,12 +98,7 @@ export async function applyCampaigns(
 }
 
 const roomFor = (decided: Outcome<unknown>, campaign: CampaignState) =>
-  itemsOf(decided) + ITEMS_PER_APPLICATION[campaign.effect.type] <= TRANSACTION_ITEMS - ROOM_KEPT;
-
-const itemsOf = (decided: Outcome<unknown>) =>
-  decided.members.reduce((sum, write) => sum + 1 + write.entries.length, 0) +
-  decided.writes.length +
-  decided.events.length;
+  ITEMS_PER_APPLICATION[campaign.effect.type] <= roomLeft(decided);
 
 async function applyOne(
   decided: Outcome<unknown>,

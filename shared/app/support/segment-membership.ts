@@ -1,5 +1,5 @@
 import type { MemberState } from '@shared/domain/member';
-import { planMemberships, type MembershipPlan, type SegmentDefinition } from '@shared/domain/segments';
+import { planMemberships, planWithin, type MembershipPlan, type SegmentDefinition } from '@shared/domain/segments';
 import { rescheduled } from '@shared/domain/time-rules';
 import type { Program } from '@shared/schemas/program';
 import type { ConditionalWrite, MemberWrite } from '@shared/store/commit';
@@ -7,6 +7,7 @@ import { membershipDelete, membershipPut, segmentShardOf, segmentSizeAdd } from 
 import { cachedProgram, currentProgram } from '@shared/store/program';
 import { segmentCatalog } from '@shared/store/segments';
 import type { Outcome } from './outcome';
+import { roomLeft } from './transaction-room';
 
 /**
  * Segment memberships in the use cases: one hook, `applySegmentMemberships`, that `execute` runs
@@ -37,12 +38,16 @@ export async function applySegmentMemberships(decided: Outcome<unknown>, at: Dat
   const byId = new Map(definitions.map((segment) => [segment.segmentId, segment]));
   const sizes = new Map<string, { segment: SegmentDefinition; shard: number; delta: number }>();
   for (const write of decided.members) {
-    const plan = planMemberships(
+    const planned = planMemberships(
       write.member,
       definitions,
       { now: at, program },
       { ...(write.listChanges ? { listChanges: write.listChanges } : {}), deleted: catalog.deleted },
     );
+    // Each entry or exit adds a membership item, an event and (at most) a size counter.
+    const room = roomLeft(decided) - sizes.size;
+    const listed = new Set((write.listChanges ?? []).map((change) => change.segmentId));
+    const plan = planWithin(planned, write.member, Math.floor(room / ITEMS_PER_CHANGE), at, listed);
     write.member = withPlan(write.member, plan, write.scheduleSet === true, program);
     const change: MembershipChange = {
       write,
@@ -87,13 +92,16 @@ function onMembershipChange(decided: Outcome<unknown>, change: MembershipChange)
   }
 }
 
+const ITEMS_PER_CHANGE = 3;
+
 /** The member with its memberships and next due time; a key the job set is moved to match. */
 function withPlan(member: MemberState, plan: MembershipPlan, scheduleSet: boolean, program: Program): MemberState {
-  const { segments: _segments, segmentsDueAt: _due, ...rest } = member;
+  const { segments: _segments, segmentsDueAt: _due, segmentsBacklog: _backlog, ...rest } = member;
   const next: MemberState = {
     ...rest,
     ...(Object.keys(plan.segments).length > 0 ? { segments: plan.segments } : {}),
     ...(plan.dueAt !== undefined ? { segmentsDueAt: plan.dueAt } : {}),
+    ...(plan.backlog ? { segmentsBacklog: true as const } : {}),
   };
   // The time job keys its writes itself (scheduleSet): a due time that moved moves its key too.
   return scheduleSet && plan.dueAt !== member.segmentsDueAt ? rescheduled(next, program) : next;
