@@ -165,9 +165,9 @@ export async function segmentNamedBy(segmentId: string): Promise<string[]> {
 /** Deletes a segment that no rule, reward or campaign names (409 segment-in-use otherwise). */
 export function deleteSegment(segmentId: string): UseCase<undefined> {
   return () => async (at) => {
-    const existing = await requireSegment(segmentId);
-    // Read before what names the segment: a save naming one after this read fails the delete.
-    const links = await readSegmentLinks();
+    // The links are read before what names the segment (a save naming one after this read fails
+    // the delete), beside the segment itself: one batch.
+    const [existing, links] = await Promise.all([requireSegment(segmentId), readSegmentLinks()]);
     const namedBy = await segmentNamedBy(segmentId);
     if (namedBy.length > 0)
       throw new DomainError(

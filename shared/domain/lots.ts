@@ -378,8 +378,9 @@ export function planLotExpiry(book: LotBook, now: Date, reserved = 0): LotExpiry
 
 /**
  * Inactivity expiry: every open lot available by `now` expires at once, whatever its own date;
- * pending lots (still in a return window) are not yet the member's and survive, and so do the
- * `reserved` points (kept). The member's `clearedThrough` moves to `now`; no lot item is written.
+ * pending lots (still in a return window) are the member's only once available and survive, as
+ * do the `reserved` points (kept). The member's `clearedThrough` moves to `now`; no lot item is
+ * written.
  */
 export function planInactivityExpiry(book: LotBook, now: Date, reserved = 0): LotExpiryPlan {
   const through = now.toISOString();
