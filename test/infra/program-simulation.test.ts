@@ -1,6 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsOf, logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
+import {
+  actionsOf,
+  logicalIdOf,
+  stateMachineDefinition,
+  statementsOfFunction,
+  synthesizeRegion,
+  type SynthesizedStack,
+} from './support';
 
 let synthesized: SynthesizedStack;
 beforeAll(() => {
@@ -8,14 +15,7 @@ beforeAll(() => {
 });
 
 /** The state machine of program simulations (infra/constructs/program-simulation.ts). */
-function definition(): string {
-  const { template, stack } = synthesized;
-  const machines = template.findResources('AWS::StepFunctions::StateMachine');
-  const machine = machines[logicalIdOf(stack, stack.simulation.stateMachine)] as
-    { Properties: { DefinitionString: unknown } } | undefined;
-  if (!machine) throw new Error('no simulation state machine');
-  return JSON.stringify(machine.Properties.DefinitionString);
-}
+const definition = () => stateMachineDefinition(synthesized, synthesized.stack.simulation.stateMachine);
 
 describe('program simulation infrastructure', () => {
   it('plans, then a Distributed Map over the days and one over the member shards on the import worker, then sums', () => {

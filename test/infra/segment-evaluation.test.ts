@@ -1,6 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actionsOf, logicalIdOf, statementsOfFunction, synthesizeRegion, type SynthesizedStack } from './support';
+import {
+  actionsOf,
+  logicalIdOf,
+  stateMachineDefinition,
+  statementsOfFunction,
+  synthesizeRegion,
+  type SynthesizedStack,
+} from './support';
 
 let synthesized: SynthesizedStack;
 beforeAll(() => {
@@ -8,14 +15,7 @@ beforeAll(() => {
 });
 
 /** The state machine of segment evaluations (infra/constructs/segment-evaluation.ts). */
-function definition(): string {
-  const { template, stack } = synthesized;
-  const machines = template.findResources('AWS::StepFunctions::StateMachine');
-  const machine = machines[logicalIdOf(stack, stack.segmentEvaluation.stateMachine)] as
-    { Properties: { DefinitionString: unknown } } | undefined;
-  if (!machine) throw new Error('no segment evaluation state machine');
-  return JSON.stringify(machine.Properties.DefinitionString);
-}
+const definition = () => stateMachineDefinition(synthesized, synthesized.stack.segmentEvaluation.stateMachine);
 
 describe('segment evaluation infrastructure', () => {
   it('waits for the rules to reach every instance, then a map over the Scan parts, each a loop of worker calls', () => {

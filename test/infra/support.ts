@@ -39,3 +39,14 @@ export const actionsOf = (statements: PolicyStatementJson[]) =>
 
 export const logicalIdOf = (stack: RewardsApiStack, construct: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** A state machine's definition as the template holds it (JSON text), to look for its states in. */
+export function stateMachineDefinition(
+  { template, stack }: SynthesizedStack,
+  machine: { node: { defaultChild?: unknown } },
+): string {
+  const found = template.findResources('AWS::StepFunctions::StateMachine')[logicalIdOf(stack, machine)] as
+    { Properties: { DefinitionString: unknown } } | undefined;
+  if (!found) throw new Error(`no state machine ${machine.node.defaultChild ? logicalIdOf(stack, machine) : ''}`);
+  return JSON.stringify(found.Properties.DefinitionString);
+}
