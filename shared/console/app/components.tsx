@@ -143,19 +143,21 @@ export function usePager() {
   };
 }
 
-export function Pager(props: {
-  page: number;
-  nextCursor: string | undefined;
-  onNext: () => void;
-  onPrevious: () => void;
-}) {
+/** The pages of a list: back through the cursors seen, on to the list's `nextCursor` (none: the last page). */
+export function Pager(props: { pager: ReturnType<typeof usePager>; nextCursor: string | undefined }) {
+  const { pager, nextCursor } = props;
   return (
     <div class="pager" role="group" aria-label="Pages">
-      <button type="button" class="secondary" disabled={props.page <= 1} onClick={props.onPrevious}>
+      <button type="button" class="secondary" disabled={pager.page <= 1} onClick={pager.previous}>
         Previous page
       </button>
-      <span>Page {props.page}</span>
-      <button type="button" class="secondary" disabled={!props.nextCursor} onClick={props.onNext}>
+      <span>Page {pager.page}</span>
+      <button
+        type="button"
+        class="secondary"
+        disabled={!nextCursor}
+        onClick={() => nextCursor && pager.next(nextCursor)}
+      >
         Next page
       </button>
     </div>

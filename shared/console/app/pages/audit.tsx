@@ -122,12 +122,7 @@ export function Audit() {
         </table>
       </div>
       {log.data && log.data.items.length === 0 && <p>No change matches these filters.</p>}
-      <Pager
-        page={pager.page}
-        nextCursor={log.data?.nextCursor}
-        onNext={() => log.data?.nextCursor && pager.next(log.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={log.data?.nextCursor} />
     </section>
   );
 }

@@ -91,12 +91,7 @@ export function Campaigns() {
           </tbody>
         </table>
       </div>
-      <Pager
-        page={pager.page}
-        nextCursor={page.data?.nextCursor}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={page.data?.nextCursor} />
       <SaveCampaign onSaved={() => setVersion((v) => v + 1)} />
     </section>
   );

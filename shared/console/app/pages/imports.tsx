@@ -182,12 +182,7 @@ function ImportList({ watching, onOpen }: { watching: string | undefined; onOpen
         </table>
       </div>
       {list.data?.items.length === 0 && <p>No import yet.</p>}
-      <Pager
-        page={pager.page}
-        nextCursor={list.data?.nextCursor}
-        onNext={() => list.data?.nextCursor && pager.next(list.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} />
     </section>
   );
 }
@@ -281,12 +276,7 @@ function ImportErrors({ path }: { path: string }) {
           ))}
         </tbody>
       </table>
-      <Pager
-        page={pager.page}
-        nextCursor={page.data?.nextCursor}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={page.data?.nextCursor} />
     </>
   );
 }

@@ -232,12 +232,7 @@ function MemberCodes(props: { memberId: string; version: number; onCancelled: ()
               </tbody>
             </table>
           </div>
-          <Pager
-            page={pager.page}
-            nextCursor={codes.data?.nextCursor}
-            onNext={() => codes.data?.nextCursor && pager.next(codes.data.nextCursor)}
-            onPrevious={pager.previous}
-          />
+          <Pager pager={pager} nextCursor={codes.data?.nextCursor} />
         </>
       )}
     </section>
@@ -357,12 +352,7 @@ function Ledger({ memberId, version }: { memberId: string; version: number }) {
         </table>
       </div>
       {page.data && page.data.items.length === 0 && <p>No entries.</p>}
-      <Pager
-        page={pager.page}
-        nextCursor={page.data?.nextCursor}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={page.data?.nextCursor} />
     </section>
   );
 }

@@ -324,12 +324,7 @@ function MemberList() {
         </table>
       </div>
       {list.data && list.data.items.length === 0 && <p>No member matches these filters.</p>}
-      <Pager
-        page={pager.page}
-        nextCursor={list.data?.nextCursor}
-        onNext={() => list.data?.nextCursor && pager.next(list.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} />
     </section>
   );
 }

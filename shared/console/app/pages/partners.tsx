@@ -80,12 +80,7 @@ export function Partners() {
           </tbody>
         </table>
       </div>
-      <Pager
-        page={pager.page}
-        nextCursor={list.data?.nextCursor}
-        onNext={() => list.data?.nextCursor && pager.next(list.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} />
       {edited && (
         <EditPartner
           key={edited.partnerId}

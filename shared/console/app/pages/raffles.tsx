@@ -531,12 +531,7 @@ function EntriesList({ raffleId, version }: { raffleId: string; version: number 
         </table>
       </div>
       {entries.data?.items.length === 0 && <p>No entries yet.</p>}
-      <Pager
-        page={pager.page}
-        nextCursor={entries.data?.nextCursor}
-        onNext={() => entries.data?.nextCursor && pager.next(entries.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={entries.data?.nextCursor} />
     </section>
   );
 }

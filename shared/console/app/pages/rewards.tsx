@@ -145,12 +145,7 @@ export function Rewards() {
           </tbody>
         </table>
       </div>
-      <Pager
-        page={pager.page}
-        nextCursor={page.data?.nextCursor}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={page.data?.nextCursor} />
       {edited?.fulfilment?.type === 'code' && (
         <RewardCodes key={`codes-${edited.rewardId}`} reward={edited} onUploaded={() => setVersion((v) => v + 1)} />
       )}

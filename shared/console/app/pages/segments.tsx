@@ -80,12 +80,7 @@ export function Segments() {
           </tbody>
         </table>
       </div>
-      <Pager
-        page={pager.page}
-        nextCursor={page.data?.nextCursor}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={page.data?.nextCursor} />
       <button type="button" class="secondary" onClick={() => setVersion((v) => v + 1)}>
         Refresh
       </button>
@@ -130,12 +125,7 @@ function Members({ segmentId }: { segmentId: string }) {
           </tbody>
         </table>
       </div>
-      <Pager
-        page={pager.page}
-        nextCursor={page.data?.nextCursor}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={page.data?.nextCursor} />
     </section>
   );
 }

@@ -44,12 +44,7 @@ export function Webhooks() {
           </li>
         ))}
       </ul>
-      <Pager
-        page={pager.page}
-        nextCursor={list.data?.nextCursor}
-        onNext={() => list.data?.nextCursor && pager.next(list.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} />
     </section>
   );
 }
@@ -331,12 +326,7 @@ function Deliveries({ path }: { path: string }) {
           </tbody>
         </table>
       </div>
-      <Pager
-        page={pager.page}
-        nextCursor={page.data?.nextCursor}
-        onNext={() => page.data?.nextCursor && pager.next(page.data.nextCursor)}
-        onPrevious={pager.previous}
-      />
+      <Pager pager={pager} nextCursor={page.data?.nextCursor} />
       {shown && (
         <DeliveryPayload key={shown} path={`${path}/deliveries/${encodeURIComponent(shown)}`} eventId={shown} />
       )}
